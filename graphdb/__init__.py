@@ -1,0 +1,1 @@
+"""Everything Neo4j: the local server, connections, schema and batched writes."""

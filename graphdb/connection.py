@@ -1,0 +1,81 @@
+"""Drivers for the configured Neo4j, local or external.
+
+Only the command line and the API build drivers (from settings); every other
+function takes a ``neo4j.Driver`` and a database name as arguments.
+"""
+
+from __future__ import annotations
+
+import neo4j
+from typing import Any
+
+from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+
+from kingraph.errors import ConfigError, GraphError, ServerNotRunning
+from kingraph.settings import Settings
+
+
+def credentials(settings: Settings) -> tuple[str, str]:
+    """User and password for the configured server."""
+    if settings.uses_local_server:
+        from graphdb.server import LocalServer
+
+        return settings.neo4j_user, LocalServer(settings).password()
+    if settings.neo4j_password is None:
+        raise ConfigError("KINGRAPH_NEO4J_URI is set but KINGRAPH_NEO4J_PASSWORD is not")
+    return settings.neo4j_user, settings.neo4j_password.get_secret_value()
+
+
+def open_driver(settings: Settings) -> neo4j.Driver:
+    """A verified driver for the configured server, or a clear error."""
+    driver = neo4j.GraphDatabase.driver(settings.bolt_uri, auth=credentials(settings))
+    try:
+        driver.verify_connectivity()
+    except (ServiceUnavailable, OSError) as exc:
+        driver.close()
+        hint = "start it with `kingraph neo4j start`" if settings.uses_local_server else ""
+        raise ServerNotRunning(f"Neo4j does not answer on {settings.bolt_uri}; {hint}") from exc
+    except AuthError as exc:
+        driver.close()
+        raise ConfigError(f"Neo4j at {settings.bolt_uri} rejected the credentials") from exc
+    return driver
+
+
+def open_async_driver(settings: Settings) -> neo4j.AsyncDriver:
+    """An async driver for the API (connectivity is checked by /healthz)."""
+    return neo4j.AsyncGraphDatabase.driver(settings.bolt_uri, auth=credentials(settings))
+
+
+def bolt_answers(uri: str, user: str, password: str) -> bool:
+    """True when a Bolt server answers at uri and accepts the credentials."""
+    try:
+        with neo4j.GraphDatabase.driver(uri, auth=(user, password)) as driver:
+            driver.verify_connectivity()
+        return True
+    except (ServiceUnavailable, OSError, AuthError):
+        return False
+
+
+def read(driver: neo4j.Driver, database: str, name: str, cypher: str,
+         **params: Any) -> list[neo4j.Record]:
+    """Run a named read query; driver errors become a GraphError naming the query."""
+    return _execute(driver, database, name, cypher, neo4j.RoutingControl.READ, params)
+
+
+def write(driver: neo4j.Driver, database: str, name: str, cypher: str,
+          **params: Any) -> list[neo4j.Record]:
+    """Run a named write query in one transaction; errors name the query only."""
+    return _execute(driver, database, name, cypher, neo4j.RoutingControl.WRITE, params)
+
+
+def _execute(driver: neo4j.Driver, database: str, name: str, cypher: str,
+             routing: neo4j.RoutingControl, params: dict[str, Any]) -> list[neo4j.Record]:
+    try:
+        records, _, _ = driver.execute_query(cypher, params, database_=database,
+                                             routing_=routing)
+    except Neo4jError as exc:
+        # The server's message may quote parameter values: keep only its code.
+        raise GraphError(f"query {name} failed: {exc.code}") from None
+    except ServiceUnavailable as exc:
+        raise ServerNotRunning(f"query {name}: Neo4j is unavailable") from exc
+    return records

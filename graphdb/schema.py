@@ -1,0 +1,87 @@
+"""The graph schema: uniqueness constraints and indexes, applied idempotently.
+
+Every statement uses ``IF NOT EXISTS``, so ``kingraph db init`` can run any number
+of times; :func:`apply` reports how many constraints and indexes it created.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import neo4j
+
+from graphdb.connection import read, write
+
+CONSTRAINTS: tuple[tuple[str, str, str], ...] = (
+    # (name, label, property) -- a uniqueness constraint each.
+    ("person_pid", "Person", "pid"),
+    ("record_key", "Record", "key"),
+    ("load_id", "Load", "load_id"),
+    ("household_id", "Household", "household_id"),
+    ("dwelling_id", "Dwelling", "dwelling_id"),
+    ("division_code", "Division", "code"),
+    ("employer_code", "Employer", "code"),
+    ("review_id", "Review", "review_id"),
+    ("permit_no", "Permit", "permit_no"),
+)
+
+INDEXES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    # (name, label, properties) -- a range index each.
+    ("person_id_number", "Person", ("id_number",)),
+    ("person_name_birth", "Person", ("name", "birth_date")),
+    ("person_name_key_birth", "Person", ("name_key", "birth_date")),
+    ("record_load", "Record", ("load_id",)),
+    ("review_status", "Review", ("status",)),
+)
+
+SHOW_CONSTRAINTS = "SHOW CONSTRAINTS YIELD name RETURN name"
+SHOW_INDEXES = "SHOW INDEXES YIELD name RETURN name"
+
+
+@dataclass(frozen=True)
+class SchemaReport:
+    """What ``apply`` found and did."""
+
+    created: tuple[str, ...]
+    present: tuple[str, ...]
+
+
+def quote(name: str) -> str:
+    """Backtick-quote a label or property name for splicing into Cypher."""
+    return "`" + name.replace("`", "``") + "`"
+
+
+def statements() -> list[tuple[str, str]]:
+    """(name, Cypher) for every constraint and index of the schema."""
+    out = [
+        (name, f"CREATE CONSTRAINT {quote(name)} IF NOT EXISTS "
+               f"FOR (n:{quote(label)}) REQUIRE n.{quote(prop)} IS UNIQUE")
+        for name, label, prop in CONSTRAINTS
+    ]
+    for name, label, props in INDEXES:
+        fields = ", ".join(f"n.{quote(p)}" for p in props)
+        out.append((name, f"CREATE INDEX {quote(name)} IF NOT EXISTS "
+                          f"FOR (n:{quote(label)}) ON ({fields})"))
+    return out
+
+
+def existing(driver: neo4j.Driver, database: str) -> set[str]:
+    """Names of the constraints and indexes the database has now."""
+    names = set()
+    for query_name, cypher in (("show_constraints", SHOW_CONSTRAINTS),
+                               ("show_indexes", SHOW_INDEXES)):
+        names |= {r["name"] for r in read(driver, database, query_name, cypher)}
+    return names
+
+
+def apply(driver: neo4j.Driver, database: str) -> SchemaReport:
+    """Create what is missing of the schema and wait until indexes are online."""
+    before = existing(driver, database)
+    created = []
+    for name, cypher in statements():
+        if name not in before:
+            write(driver, database, f"create_{name}", cypher)
+            created.append(name)
+    write(driver, database, "await_indexes", "CALL db.awaitIndexes(300)")
+    present = tuple(name for name, _ in statements() if name in before)
+    return SchemaReport(tuple(created), present)

@@ -1,0 +1,1 @@
+"""Ingest: department feeds into clean, fused records."""

@@ -1,0 +1,59 @@
+"""What every command shares: settings, a console, a driver, error reporting."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import neo4j
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from kingraph.errors import KingraphError
+from kingraph.settings import Settings
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def settings() -> Settings:
+    """The settings from the environment."""
+    return Settings()
+
+
+@contextmanager
+def driver(config: Settings | None = None) -> Iterator[neo4j.Driver]:
+    """A verified driver for the configured Neo4j, closed afterwards."""
+    from graphdb.connection import open_driver
+
+    drv = open_driver(config or settings())
+    try:
+        yield drv
+    finally:
+        drv.close()
+
+
+def run(app: typer.Typer) -> None:
+    """Run the app, turning engine errors into a message and exit status 1."""
+    try:
+        app(standalone_mode=False)
+    except KingraphError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        sys.exit(1)
+    except ValidationError as exc:
+        err_console.print(f"[bold red]invalid settings:[/] {exc}", highlight=False)
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err_console.print("aborted")
+        sys.exit(1)
+    except Exception as exc:  # click's own usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

@@ -1,0 +1,99 @@
+"""``kingraph neo4j ...`` and ``kingraph db ...``: the local server and the schema."""
+
+from __future__ import annotations
+
+import typer
+
+from kingraph.cli.common import console, driver, settings
+from kingraph.errors import ConfigError
+
+neo4j_app = typer.Typer(help="Install, start, stop and inspect the project's own Neo4j.",
+                        no_args_is_help=True)
+db_app = typer.Typer(help="The graph schema and contents.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the neo4j and db groups to the main app."""
+    app.add_typer(neo4j_app, name="neo4j")
+    app.add_typer(db_app, name="db")
+
+
+def _local():  # type: ignore[no-untyped-def]
+    from graphdb.server import LocalServer
+
+    config = settings()
+    if not config.uses_local_server:
+        raise ConfigError(f"KINGRAPH_NEO4J_URI points at an external server ({config.bolt_uri}); "
+                          "the local server commands do not apply")
+    return LocalServer(config)
+
+
+@neo4j_app.command()
+def install() -> None:
+    """Fetch the pinned Neo4j and APOC from Maven Central into var/."""
+    server = _local()
+    with console.status(f"Assembling Neo4j {server.version} and APOC with Maven..."):
+        fetched = server.install()
+    verb = "installed" if fetched else "already installed"
+    console.print(f"Neo4j {server.version} Community + APOC {verb} in {server.dist}")
+
+
+@neo4j_app.command()
+def start() -> None:
+    """Start the local Neo4j in the background and wait until Bolt answers."""
+    server = _local()
+    with console.status(f"Starting Neo4j {server.version} ({server.settings.neo4j_instance})..."):
+        started = server.start()
+    state = "started" if started else "already running"
+    console.print(f"Neo4j {server.version} {state} at {server.settings.bolt_uri} "
+                  f"(pid {server.pid()}, data in {server.home / 'data'})")
+
+
+@neo4j_app.command()
+def stop() -> None:
+    """Stop the local Neo4j cleanly."""
+    server = _local()
+    with console.status("Stopping Neo4j..."):
+        stopped = server.stop()
+    console.print("Neo4j stopped" if stopped else "Neo4j was not running")
+
+
+@neo4j_app.command()
+def status() -> None:
+    """Report whether the local Neo4j is running (exit 0) or stopped (exit 3)."""
+    state = _local().status()
+    if state.running:
+        console.print(f"running: Neo4j {state.version}, pid {state.pid}, {state.bolt_uri}")
+    else:
+        console.print(f"stopped: Neo4j {state.version} ({state.home})")
+        raise typer.Exit(3)
+
+
+@neo4j_app.command()
+def logs(
+    lines: int = typer.Option(40, "--lines", "-n", help="How many lines to show."),
+    follow: bool = typer.Option(False, "--follow", "-f", help="Keep printing new lines."),
+) -> None:
+    """Show the tail of the server log."""
+    server = _local()
+    console.print(server.log_tail(lines), markup=False, highlight=False)
+    if follow:
+        for line in server.follow_log():
+            console.print(line, markup=False, highlight=False)
+
+
+@neo4j_app.command()
+def password() -> None:
+    """Print the password of the local server (kept in var/, mode 600)."""
+    console.print(_local().password(), markup=False, highlight=False)
+
+
+@db_app.command()
+def init() -> None:
+    """Apply the schema (constraints and indexes); running it twice changes nothing."""
+    from graphdb.schema import apply
+
+    config = settings()
+    with driver(config) as drv:
+        report = apply(drv, config.neo4j_database)
+    console.print(f"schema: {len(report.created)} created, {len(report.present)} already present")

@@ -1,0 +1,58 @@
+"""The one settings object, read by the command line and the API only.
+
+Every field can be set from the environment with the ``KINGRAPH_`` prefix, e.g.
+``KINGRAPH_NEO4J_URI=bolt://db.example:7687`` points everything at an external
+Neo4j (a Docker container, Aura, a cluster) instead of the local server.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from kingraph.errors import ConfigError
+
+PLACEHOLDER_SECRETS = frozenset({"neo4j", "password", "changeme", "secret", "test", "admin"})
+
+
+class Settings(BaseSettings):
+    """Where Neo4j is, how the local one is sized, and where local state lives."""
+
+    model_config = SettingsConfigDict(env_prefix="KINGRAPH_", extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+    var_dir: Path = Field(default_factory=lambda: Path.cwd() / "var")
+
+    # An external server: when neo4j_uri is set, the local server is not used.
+    neo4j_uri: str | None = None
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr | None = None
+    neo4j_database: str = "neo4j"
+
+    # The local server provisioned by the project.
+    neo4j_instance: str = "main"
+    neo4j_bolt_port: int = Field(default=7687, ge=1, le=65535)
+    neo4j_http_port: int = Field(default=7474, ge=1, le=65535)
+    neo4j_heap: str = "4g"
+    neo4j_pagecache: str = "6g"
+    neo4j_start_timeout: float = Field(default=120.0, gt=0)
+
+    @model_validator(mode="after")
+    def _reject_placeholder_secrets(self) -> Settings:
+        pw = self.neo4j_password.get_secret_value() if self.neo4j_password else None
+        if self.environment != "development" and pw is not None and pw in PLACEHOLDER_SECRETS:
+            raise ConfigError("KINGRAPH_NEO4J_PASSWORD is a placeholder; set a real secret")
+        return self
+
+    @property
+    def uses_local_server(self) -> bool:
+        """True when the project's own Neo4j is the target."""
+        return self.neo4j_uri is None
+
+    @property
+    def bolt_uri(self) -> str:
+        """The Bolt URI to connect to."""
+        return self.neo4j_uri or f"bolt://127.0.0.1:{self.neo4j_bolt_port}"

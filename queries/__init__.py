@@ -1,0 +1,1 @@
+"""Domain questions on the graph: kinship, thalassemia, migration, eligibility. No HTTP here."""

@@ -1,0 +1,1 @@
+"""The synthetic province: a ground-truth population and its department feeds."""
