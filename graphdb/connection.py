@@ -6,9 +6,9 @@ function takes a ``neo4j.Driver`` and a database name as arguments.
 
 from __future__ import annotations
 
-import neo4j
 from typing import Any
 
+import neo4j
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
 
 from kingraph.errors import ConfigError, GraphError, ServerNotRunning
