@@ -194,9 +194,10 @@ class LocalServer:
         """Start the server in the background and wait for Bolt; False if it already ran."""
         if self.pid() is not None:
             return False
-        self.install()
+        java_major()
         self._check_ports()
         self._check_memory()
+        self.install()
         self.write_conf()
         self._set_initial_password()
         done = self._launcher(LAUNCHER, "start")

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from kingraph.cli.common import console, driver, settings
 from kingraph.errors import ConfigError
+
+if TYPE_CHECKING:
+    from graphdb.server import LocalServer
 
 neo4j_app = typer.Typer(help="Install, start, stop and inspect the project's own Neo4j.",
                         no_args_is_help=True)
@@ -18,7 +23,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(db_app, name="db")
 
 
-def _local():  # type: ignore[no-untyped-def]
+def _local() -> LocalServer:
     from graphdb.server import LocalServer
 
     config = settings()

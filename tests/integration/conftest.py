@@ -1,0 +1,37 @@
+"""Integration tests run against the real Neo4j that `make test` starts.
+
+The Makefile points the settings at the `test` instance (its own ports and data),
+so these tests never touch the demo graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import neo4j
+import pytest
+
+from graphdb.connection import open_driver
+from graphdb.schema import apply
+from kingraph.settings import Settings
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    """Settings from the environment (the Makefile's TEST_ENV)."""
+    return Settings()
+
+
+@pytest.fixture(scope="session")
+def driver(settings: Settings) -> Iterator[neo4j.Driver]:
+    """A driver for the running test server; fails (not skips) when it is down."""
+    drv = open_driver(settings)
+    apply(drv, settings.neo4j_database)
+    yield drv
+    drv.close()
+
+
+@pytest.fixture(scope="session")
+def database(settings: Settings) -> str:
+    """The database name to run queries against."""
+    return settings.neo4j_database
