@@ -1,0 +1,242 @@
+"""A pedigree extracted from the graph, and the exact kinship mathematics on it.
+
+The lead traversal pulls a family out of Neo4j as :class:`Member` records; this
+module turns them into a ``networkx`` graph and a polars table and computes, with
+exact ``Fraction`` arithmetic, the kinship coefficient φ, the inbreeding
+coefficient F and Wright's coefficient of relationship r (``domain.md``,
+"Relationship mathematics").  Only biological edges carry genes: adoptive and
+step edges are kept in the graph for the legal questions but never enter φ.
+
+A parent named by a member but absent from the members is treated as unknown:
+the member is then a founder on that side.  Wright's path rule (every pair of
+ancestral paths meeting only at their common ancestor) lives in
+:mod:`queries.ancestry`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from fractions import Fraction
+
+import networkx as nx
+import polars as pl
+
+from kingraph.errors import InvalidArgument, PersonNotFound
+from queries import ancestry
+from queries.ancestry import AncestralPath, CommonAncestor
+
+HALF = Fraction(1, 2)
+MALE, FEMALE = "1", "2"  # GB/T 2261.1
+
+
+class EdgeKind(StrEnum):
+    """What a parent -> child edge in the pedigree graph stands for."""
+
+    BIOLOGICAL = "biological"
+    ADOPTIVE = "adoptive"
+    STEP = "step"  # the spouse of a parent who is not a parent of the child
+
+
+@dataclass(frozen=True)
+class Member:
+    """One person of a pedigree, as the traversal extracted them.
+
+    ``father``/``mother`` are biological parents; ``spouses`` lets the pedigree
+    derive step edges; ``attrs`` holds anything else (phenotype, screening
+    conclusion...).  Sex follows GB/T 2261.1: "1" male, "2" female.
+    """
+
+    pid: str
+    sex: str | None = None
+    birth_date: date | None = None
+    death_date: date | None = None
+    father: str | None = None
+    mother: str | None = None
+    adoptive_father: str | None = None
+    adoptive_mother: str | None = None
+    spouses: tuple[str, ...] = ()
+    attrs: Mapping[str, object] = field(default_factory=dict)
+
+
+_TABLE_FIELDS = ("pid", "sex", "birth_date", "death_date", "father", "mother",
+                 "adoptive_father", "adoptive_mother")
+
+
+class Pedigree:
+    """A family: members, a parent -> child graph and memoised exact kinship."""
+
+    def __init__(self, members: Iterable[Member]) -> None:
+        """Build the pedigree.
+
+        Args:
+            members: the people; pids must be unique.
+
+        Raises:
+            InvalidArgument: duplicate pids, or a person who is their own ancestor.
+        """
+        self.members: dict[str, Member] = {}
+        for member in members:
+            if member.pid in self.members:
+                raise InvalidArgument("pedigree: duplicate member id")
+            self.members[member.pid] = member
+        self.graph: nx.DiGraph = _build_graph(self.members)
+        if not nx.is_directed_acyclic_graph(self.graph):
+            raise InvalidArgument("pedigree: a person is their own ancestor (cycle)")
+        self._order = _birth_order(self.graph)
+        self._phi: dict[tuple[str, str], Fraction] = {}
+
+    def __contains__(self, pid: object) -> bool:
+        return pid in self.members
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+    def member(self, pid: str) -> Member:
+        """The member with this pid.
+
+        Raises:
+            PersonNotFound: the pid is not in the pedigree.
+        """
+        try:
+            return self.members[pid]
+        except KeyError:
+            raise PersonNotFound("person not in pedigree") from None
+
+    def parents(self, pid: str) -> tuple[str | None, str | None]:
+        """The biological (father, mother) present in the pedigree, None where unknown."""
+        member = self.member(pid)
+        return _known(self.members, member.father), _known(self.members, member.mother)
+
+    def table(self) -> pl.DataFrame:
+        """The members as a polars frame: the person fields, F, then the ``attrs`` keys."""
+        rows = [self._row(m) for m in self.members.values()]
+        return pl.DataFrame(rows, infer_schema_length=None)
+
+    def _row(self, member: Member) -> dict[str, object]:
+        row: dict[str, object] = {name: getattr(member, name) for name in _TABLE_FIELDS}
+        row["inbreeding"] = float(self.inbreeding(member.pid))
+        return row | dict(member.attrs)
+
+    def kinship(self, a: str, b: str) -> Fraction:
+        """The kinship coefficient φ(a, b), exact, by the recursive definition.
+
+        Founders have φ(i, i) = ½; a child i of f and m has φ(i, i) = ½(1 + φ(f, m))
+        and φ(i, j) = ½(φ(f, j) + φ(m, j)) when j is not a descendant of i.  The
+        recursion is run with an explicit stack, so deep pedigrees do not overflow.
+
+        Raises:
+            PersonNotFound: a or b is not in the pedigree.
+        """
+        key = self._key(self.member(a).pid, self.member(b).pid)
+        stack = [key]
+        while stack:
+            top = stack[-1]
+            if top in self._phi:
+                stack.pop()
+                continue
+            missing = [d for d in self._needs(top) if d not in self._phi]
+            if missing:
+                stack.extend(missing)
+            else:
+                self._phi[top] = self._combine(top)
+                stack.pop()
+        return self._phi[key]
+
+    def _key(self, a: str, b: str) -> tuple[str, str]:
+        """Order a pair so the first is not an ancestor of the second."""
+        return (a, b) if self._order[a] >= self._order[b] else (b, a)
+
+    def _needs(self, key: tuple[str, str]) -> list[tuple[str, str]]:
+        i, j = key
+        f, m = self.parents(i)
+        if i == j:
+            return [self._key(f, m)] if f and m else []
+        return [self._key(p, j) for p in (f, m) if p]
+
+    def _combine(self, key: tuple[str, str]) -> Fraction:
+        i, j = key
+        f, m = self.parents(i)
+        if i == j:
+            return HALF * (1 + (self._phi[self._key(f, m)] if f and m else 0))
+        return HALF * sum((self._phi[self._key(p, j)] for p in (f, m) if p), Fraction(0))
+
+    def inbreeding(self, pid: str) -> Fraction:
+        """The inbreeding coefficient F = φ(father, mother); 0 when a parent is unknown."""
+        f, m = self.parents(pid)
+        return self.kinship(f, m) if f and m else Fraction(0)
+
+    def relatedness(self, a: str, b: str) -> Fraction | float:
+        """Wright's coefficient of relationship r = 2φ / sqrt((1 + Fa)(1 + Fb)).
+
+        Exact (a Fraction) when the square root is rational, which includes every
+        non-inbred pair (r = 2φ); a float otherwise.
+        """
+        scale = (1 + self.inbreeding(a)) * (1 + self.inbreeding(b))
+        root = _rational_sqrt(scale)
+        phi2 = 2 * self.kinship(a, b)
+        return phi2 / root if root is not None else float(phi2) / math.sqrt(scale)
+
+    def sex_of(self, pid: str) -> str | None:
+        """The member's GB/T 2261.1 sex code, or None."""
+        return self.member(pid).sex
+
+    def common_ancestors(self, a: str, b: str) -> list[CommonAncestor]:
+        """Common biological ancestors (the two included), nearest first; see ``ancestry``."""
+        return ancestry.common_ancestors(self, self.member(a).pid, self.member(b).pid)
+
+    def nearest_common_ancestors(self, a: str, b: str) -> list[CommonAncestor]:
+        """Common ancestors that are no ancestor of another common ancestor."""
+        return ancestry.nearest_common_ancestors(self, self.member(a).pid, self.member(b).pid)
+
+    def paths(self, a: str, b: str, limit: int | None = None) -> list[AncestralPath]:
+        """Wright's paths between a and b; their contributions sum to φ(a, b)."""
+        return ancestry.paths(self, self.member(a).pid, self.member(b).pid, limit)
+
+
+def _known(members: Mapping[str, Member], pid: str | None) -> str | None:
+    return pid if pid is not None and pid in members else None
+
+
+def _present(members: Mapping[str, Member], pids: Iterable[str | None]) -> list[str]:
+    return [p for p in pids if p is not None and p in members]
+
+
+def _build_graph(members: Mapping[str, Member]) -> nx.DiGraph:
+    graph = nx.DiGraph()
+    for m in members.values():
+        person = {"sex": m.sex, "birth_date": m.birth_date, "death_date": m.death_date,
+                  "spouses": m.spouses}
+        graph.add_node(m.pid, **(dict(m.attrs) | person))
+    for m in members.values():
+        for kind, parents in _parent_edges(members, m):
+            for parent in parents:
+                if not graph.has_edge(parent, m.pid):
+                    graph.add_edge(parent, m.pid, kind=kind.value)
+    return graph
+
+
+def _parent_edges(
+    members: Mapping[str, Member], child: Member
+) -> list[tuple[EdgeKind, list[str]]]:
+    """The child's parents by kind, biological first so it wins a duplicate edge."""
+    bio = _present(members, (child.father, child.mother))
+    adoptive = _present(members, (child.adoptive_father, child.adoptive_mother))
+    step = [s for p in bio + adoptive for s in members[p].spouses
+            if _known(members, s) and s not in bio + adoptive and s != child.pid]
+    return [(EdgeKind.BIOLOGICAL, bio), (EdgeKind.ADOPTIVE, adoptive), (EdgeKind.STEP, step)]
+
+
+def _birth_order(graph: nx.DiGraph) -> dict[str, int]:
+    """A topological index: every ancestor gets a smaller number than its descendants."""
+    return {pid: i for i, pid in enumerate(nx.lexicographical_topological_sort(graph))}
+
+
+def _rational_sqrt(value: Fraction) -> Fraction | None:
+    num, den = math.isqrt(value.numerator), math.isqrt(value.denominator)
+    if num * num == value.numerator and den * den == value.denominator:
+        return Fraction(num, den)
+    return None
