@@ -21,49 +21,81 @@ def family(spec: dict[str, tuple[str, str | None, str | None]]) -> Pedigree:
 # Grandparents G1 x G2 have two sons A, B and a daughter C; each marries an
 # unrelated founder.  A's children a1, a2; B's child b1; C's child c1.
 # a1 has a child a1k with founder X; b1 has a child b1k with founder Y.
-COUSINS = family({
-    "G1": (M, None, None), "G2": (F, None, None),
-    "A": (M, "G1", "G2"), "B": (M, "G1", "G2"), "C": (F, "G1", "G2"),
-    "Aw": (F, None, None), "Bw": (F, None, None), "Ch": (M, None, None),
-    "a1": (M, "A", "Aw"), "a2": (F, "A", "Aw"), "b1": (F, "B", "Bw"), "c1": (M, "Ch", "C"),
-    "X": (F, None, None), "Y": (M, None, None),
-    "a1k": (M, "a1", "X"), "b1k": (F, "Y", "b1"),
-    "Z": (F, None, None), "h1": (M, "A", "Z"),  # a1's half brother through A
-    "cc": (M, "a1", "b1"),  # child of first cousins
-    "un": (F, "B", "a2"),  # child of uncle B and his niece a2
-})
+COUSINS = family(
+    {
+        "G1": (M, None, None),
+        "G2": (F, None, None),
+        "A": (M, "G1", "G2"),
+        "B": (M, "G1", "G2"),
+        "C": (F, "G1", "G2"),
+        "Aw": (F, None, None),
+        "Bw": (F, None, None),
+        "Ch": (M, None, None),
+        "a1": (M, "A", "Aw"),
+        "a2": (F, "A", "Aw"),
+        "b1": (F, "B", "Bw"),
+        "c1": (M, "Ch", "C"),
+        "X": (F, None, None),
+        "Y": (M, None, None),
+        "a1k": (M, "a1", "X"),
+        "b1k": (F, "Y", "b1"),
+        "Z": (F, None, None),
+        "h1": (M, "A", "Z"),  # a1's half brother through A
+        "cc": (M, "a1", "b1"),  # child of first cousins
+        "un": (F, "B", "a2"),  # child of uncle B and his niece a2
+    }
+)
 
 # Double first cousins: brothers P, Q (of P1 x P2) marry sisters R, S (of S1 x S2).
-DOUBLE = family({
-    "P1": (M, None, None), "P2": (F, None, None), "S1": (M, None, None), "S2": (F, None, None),
-    "P": (M, "P1", "P2"), "Q": (M, "P1", "P2"), "R": (F, "S1", "S2"), "S": (F, "S1", "S2"),
-    "p": (M, "P", "R"), "q": (F, "Q", "S"),
-})
+DOUBLE = family(
+    {
+        "P1": (M, None, None),
+        "P2": (F, None, None),
+        "S1": (M, None, None),
+        "S2": (F, None, None),
+        "P": (M, "P1", "P2"),
+        "Q": (M, "P1", "P2"),
+        "R": (F, "S1", "S2"),
+        "S": (F, "S1", "S2"),
+        "p": (M, "P", "R"),
+        "q": (F, "Q", "S"),
+    }
+)
 
 # An inbred ancestor: I is the child of full siblings (F = 1/4); I has two
 # children J, K by unrelated partners, who are half sibs through I.
-INBRED = family({
-    "O1": (M, None, None), "O2": (F, None, None),
-    "sb": (M, "O1", "O2"), "ss": (F, "O1", "O2"),
-    "I": (M, "sb", "ss"), "W1": (F, None, None), "W2": (F, None, None),
-    "J": (M, "I", "W1"), "K": (F, "I", "W2"),
-    "L": (M, "sb", "W1"),  # I's half brother through sb, J's half brother through W1
-})
+INBRED = family(
+    {
+        "O1": (M, None, None),
+        "O2": (F, None, None),
+        "sb": (M, "O1", "O2"),
+        "ss": (F, "O1", "O2"),
+        "I": (M, "sb", "ss"),
+        "W1": (F, None, None),
+        "W2": (F, None, None),
+        "J": (M, "I", "W1"),
+        "K": (F, "I", "W2"),
+        "L": (M, "sb", "W1"),  # I's half brother through sb, J's half brother through W1
+    }
+)
 
 
-@pytest.mark.parametrize(("a", "b", "phi", "r"), [
-    ("A", "a1", Fr(1, 4), Fr(1, 2)),    # parent-child
-    ("a1", "a2", Fr(1, 4), Fr(1, 2)),   # full sibs
-    ("a1", "h1", Fr(1, 8), Fr(1, 4)),   # half sibs
-    ("G1", "a1", Fr(1, 8), Fr(1, 4)),   # grandparent
-    ("B", "a1", Fr(1, 8), Fr(1, 4)),    # avuncular (uncle)
-    ("C", "a2", Fr(1, 8), Fr(1, 4)),    # avuncular (aunt)
-    ("a1", "b1", Fr(1, 16), Fr(1, 8)),  # first cousins (堂)
-    ("a1", "c1", Fr(1, 16), Fr(1, 8)),  # first cousins (表)
-    ("a1k", "b1", Fr(1, 32), Fr(1, 16)),  # first cousins once removed
-    ("a1k", "b1k", Fr(1, 64), Fr(1, 32)),  # second cousins
-    ("a1", "X", Fr(0), Fr(0)),          # unrelated in-law
-])
+@pytest.mark.parametrize(
+    ("a", "b", "phi", "r"),
+    [
+        ("A", "a1", Fr(1, 4), Fr(1, 2)),  # parent-child
+        ("a1", "a2", Fr(1, 4), Fr(1, 2)),  # full sibs
+        ("a1", "h1", Fr(1, 8), Fr(1, 4)),  # half sibs
+        ("G1", "a1", Fr(1, 8), Fr(1, 4)),  # grandparent
+        ("B", "a1", Fr(1, 8), Fr(1, 4)),  # avuncular (uncle)
+        ("C", "a2", Fr(1, 8), Fr(1, 4)),  # avuncular (aunt)
+        ("a1", "b1", Fr(1, 16), Fr(1, 8)),  # first cousins (堂)
+        ("a1", "c1", Fr(1, 16), Fr(1, 8)),  # first cousins (表)
+        ("a1k", "b1", Fr(1, 32), Fr(1, 16)),  # first cousins once removed
+        ("a1k", "b1k", Fr(1, 64), Fr(1, 32)),  # second cousins
+        ("a1", "X", Fr(0), Fr(0)),  # unrelated in-law
+    ],
+)
 def test_kinship_and_relatedness_known_values(a: str, b: str, phi: Fr, r: Fr) -> None:
     assert COUSINS.kinship(a, b) == phi
     assert COUSINS.kinship(b, a) == phi
@@ -82,18 +114,25 @@ def test_self_kinship_is_half_when_not_inbred() -> None:
 
 def test_inbreeding_of_children_of_relatives() -> None:
     assert COUSINS.inbreeding("cc") == Fr(1, 16)  # parents are first cousins
-    assert COUSINS.inbreeding("un") == Fr(1, 8)   # parents are uncle and niece
+    assert COUSINS.inbreeding("un") == Fr(1, 8)  # parents are uncle and niece
     assert COUSINS.inbreeding("a1") == 0
     assert COUSINS.kinship("cc", "cc") == Fr(1, 2) * (1 + Fr(1, 16))
 
 
 def test_relatedness_of_inbred_pair_exact_when_root_rational() -> None:
     # Two full sibs whose parents are uncle and niece: each has F = 1/8.
-    ped = family({
-        "g1": (M, None, None), "g2": (F, None, None), "u": (M, "g1", "g2"),
-        "v": (M, "g1", "g2"), "vw": (F, None, None), "n": (F, "v", "vw"),
-        "x": (M, "u", "n"), "y": (F, "u", "n"),
-    })
+    ped = family(
+        {
+            "g1": (M, None, None),
+            "g2": (F, None, None),
+            "u": (M, "g1", "g2"),
+            "v": (M, "g1", "g2"),
+            "vw": (F, None, None),
+            "n": (F, "v", "vw"),
+            "x": (M, "u", "n"),
+            "y": (F, "u", "n"),
+        }
+    )
     # phi(u,n) = 1/8; phi(u,y) = 1/2 (1/2 + 1/8) = 5/16 = phi(n,y); phi(x,y) = 5/16.
     assert ped.kinship("x", "y") == Fr(5, 16)
     # r = 2 * 5/16 / sqrt((9/8)^2) = (5/8) / (9/8) = 5/9
@@ -154,7 +193,9 @@ def test_paths_in_a_loop_do_not_repeat_a_person() -> None:
 def test_common_ancestors_first_cousins() -> None:
     nearest = COUSINS.nearest_common_ancestors("a1", "c1")
     assert {(c.pid, c.generations_a, c.generations_b) for c in nearest} == {
-        ("G1", 2, 2), ("G2", 2, 2)}
+        ("G1", 2, 2),
+        ("G2", 2, 2),
+    }
 
 
 def test_nearest_common_ancestor_half_sibs_and_direct_line() -> None:
@@ -182,14 +223,21 @@ def test_cycle_and_duplicates_rejected() -> None:
 
 
 def test_graph_edge_kinds_and_table() -> None:
-    ped = Pedigree([
-        Member("dad", M, spouses=("stepmum",)), Member("stepmum", F, spouses=("dad",)),
-        Member("kid", F, father="dad"), Member("adopter", M),
-        Member("ward", M, adoptive_father="adopter", attrs={"thalassemia": "normal"}),
-    ])
+    ped = Pedigree(
+        [
+            Member("dad", M, spouses=("stepmum",)),
+            Member("stepmum", F, spouses=("dad",)),
+            Member("kid", F, father="dad"),
+            Member("adopter", M),
+            Member("ward", M, adoptive_father="adopter", attrs={"thalassemia": "normal"}),
+        ]
+    )
     kinds = {(u, v): k for u, v, k in ped.graph.edges(data="kind")}
-    assert kinds == {("dad", "kid"): "biological", ("stepmum", "kid"): "step",
-                     ("adopter", "ward"): "adoptive"}
+    assert kinds == {
+        ("dad", "kid"): "biological",
+        ("stepmum", "kid"): "step",
+        ("adopter", "ward"): "adoptive",
+    }
     table = ped.table()
     assert table.height == 5
     assert {"pid", "sex", "father", "mother", "inbreeding", "thalassemia"} <= set(table.columns)
