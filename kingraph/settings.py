@@ -40,12 +40,33 @@ class Settings(BaseSettings):
     neo4j_pagecache: str = "6g"
     neo4j_start_timeout: float = Field(default=120.0, gt=0)
 
+    # The REST API (`kingraph serve`): where it listens, where its state lives (keys,
+    # audit log, pseudonym key; default var_dir) and per-role token buckets.
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(default=8000, ge=1, le=65535)
+    api_state_dir: Path | None = None
+    api_rate_per_second: dict[str, float] = Field(default_factory=lambda: {
+        "officer": 20.0, "researcher": 10.0, "service": 5000.0, "admin": 20.0})
+    api_rate_burst: dict[str, int] = Field(default_factory=lambda: {
+        "officer": 40, "researcher": 20, "service": 10000, "admin": 40})
+    api_fuzzy_min_score: float = Field(default=60.0, ge=0, le=100)
+
     @model_validator(mode="after")
     def _reject_placeholder_secrets(self) -> Settings:
         pw = self.neo4j_password.get_secret_value() if self.neo4j_password else None
         if self.environment != "development" and pw is not None and pw in PLACEHOLDER_SECRETS:
             raise ConfigError("KINGRAPH_NEO4J_PASSWORD is a placeholder; set a real secret")
         return self
+
+    @property
+    def service_dir(self) -> Path:
+        """Where the API keeps its state: service.db and the pseudonym key."""
+        return self.api_state_dir or self.var_dir
+
+    @property
+    def service_db(self) -> Path:
+        """The API's SQLite state: keys, audit log, issued pseudonyms."""
+        return self.service_dir / "service.db"
 
     @property
     def uses_local_server(self) -> bool:

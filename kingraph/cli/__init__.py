@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from kingraph.cli import common, server
+from kingraph.cli import common, server, service
 
 app = typer.Typer(
     name="kingraph",
@@ -18,7 +18,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (server,):
+for module in (server, service):
     module.register(app)
 
 

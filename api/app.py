@@ -1,0 +1,50 @@
+"""The app factory: routers, problem handlers, the request log, the lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import problems
+from api.requestlog import RequestLog
+from api.routes import audit, health, persons
+from api.runtime import open_runtime
+from kingraph import __version__
+from kingraph.settings import Settings
+
+ROUTERS = (health.router, persons.router, audit.router)
+
+DESCRIPTION = """Kingraph's REST API. Every route but `/healthz` needs an API key
+(`Authorization: Bearer <key>` or `X-API-Key: <key>`); routes that touch persons
+also need an `X-Purpose` header and are audit-logged. Errors are RFC 9457
+`application/problem+json` with a stable `code`."""
+
+
+def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with open_runtime(settings) as rt:
+            app.state.runtime = rt
+            yield
+    return lifespan
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the API for a settings object (the lifespan opens Neo4j and the state).
+
+    Args:
+        settings: Where Neo4j and the service state are, and the rate budgets.
+
+    Returns:
+        The FastAPI application, ready for uvicorn.
+    """
+    app = FastAPI(title="Kingraph", version=__version__, description=DESCRIPTION,
+                  lifespan=_lifespan(settings), openapi_url="/openapi.json",
+                  docs_url="/docs", redoc_url=None)
+    problems.install(app)
+    app.add_middleware(RequestLog)
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

@@ -1,0 +1,147 @@
+"""Pydantic models at the API's edge: persons in families, list wrappers, audit, health.
+
+Inputs forbid unknown fields (a misspelt filter is an error, not a silent no-op).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from kingraph import ids
+
+MAX_LIMIT = 200
+Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT, description="Page size.")]
+Offset = Annotated[int, Field(ge=0, le=100_000, description="Items to skip.")]
+Pid = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+
+
+def _valid_id_number(raw: str) -> str:
+    parsed = ids.parse(raw)
+    if not parsed.usable or parsed.number is None:
+        raise ValueError(f"not a valid GB 11643 ID number ({parsed.status.value})")
+    return parsed.number
+
+
+IdNumber = Annotated[str, Field(min_length=15, max_length=40),
+                     AfterValidator(_valid_id_number)]
+PersonName = Annotated[str, Field(min_length=1, max_length=40)]
+
+
+class Inbound(BaseModel):
+    """Base of every request model: unknown fields are rejected."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PersonBase(BaseModel):
+    """What any role may see of a person: coded, non-identifying attributes."""
+
+    sex: str | None = Field(None, description="GB/T 2261.1: 0 unknown, 1 male, 2 female, "
+                                              "9 unspecified.")
+    ethnicity: str | None = Field(None, description="GB/T 3304, two digits.")
+
+
+class PersonPublic(PersonBase):
+    """A person as officers, admins and services see them (ID number per role)."""
+
+    kind: Literal["public"] = "public"
+    pid: str
+    name: str | None = Field(None, description="Absent for roles that do not need names.")
+    id_number: str | None = Field(None, description="Masked unless the role needs it.")
+    id_number_masked: bool
+    birth_date: date | None = None
+    death_date: date | None = None
+
+
+class PersonPseudonymous(PersonBase):
+    """A person as researchers see them: a stable pseudonym, years only, no identity."""
+
+    kind: Literal["pseudonymous"] = "pseudonymous"
+    ref: str = Field(description="Stable pseudonymous id (HMAC of the pid).")
+    birth_year: int | None = None
+    death_year: int | None = None
+
+
+PersonView = Annotated[PersonPublic | PersonPseudonymous, Field(discriminator="kind")]
+
+
+class FindQuery(Inbound):
+    """Find a person by ID number, or by name and birth date."""
+
+    id_number: IdNumber | None = None
+    name: PersonName | None = None
+    birth_date: date | None = None
+    limit: Limit = 20
+    offset: Offset = 0
+
+    @model_validator(mode="after")
+    def _one_way(self) -> FindQuery:
+        by_name = self.name is not None and self.birth_date is not None
+        if (self.id_number is not None) == by_name:
+            raise ValueError("give either id_number, or name and birth_date")
+        return self
+
+
+class Candidate(BaseModel):
+    """One person a search found, with how and how well."""
+
+    person: PersonPublic
+    match: Literal["id_number", "exact_name", "fuzzy_name"]
+    score: float = Field(ge=0, le=100, description="Name similarity, 100 for exact matches.")
+
+
+class CandidateList(BaseModel):
+    """One page of search candidates, best first."""
+
+    count: int
+    total: int
+    limit: int
+    offset: int
+    items: list[Candidate]
+
+
+class AuditQuery(Inbound):
+    """Filters for the audit log; all optional."""
+
+    person: Pid | None = None
+    key_id: Annotated[str, Field(max_length=32)] | None = None
+    route: Annotated[str, Field(max_length=200)] | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: Limit = 50
+    offset: Offset = 0
+
+
+class AuditRecord(BaseModel):
+    """One audited call: ids, route, purpose, outcome."""
+
+    id: int
+    at: datetime
+    key_id: str
+    method: str
+    route: str
+    purpose: str
+    status: int
+    pids: list[str]
+
+
+class AuditPage(BaseModel):
+    """One page of the audit log, newest first."""
+
+    count: int
+    total: int
+    limit: int
+    offset: int
+    items: list[AuditRecord]
+
+
+class Health(BaseModel):
+    """Liveness of the service and its graph."""
+
+    status: Literal["ok", "degraded"]
+    version: str
+    neo4j: Literal["up", "down"]
+    neo4j_version: str | None = None

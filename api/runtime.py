@@ -1,0 +1,72 @@
+"""What the running API holds open: the Neo4j driver, the state store, the limiter.
+
+One ``Runtime`` per app, opened by the lifespan and closed with it. SQLite is used
+through three connections so no two threads share one: ``state`` for the small
+indexed reads made on the event loop (keys, pseudonyms), the audit writer's own,
+and ``archive`` (behind a lock, in worker threads) for audit searches.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import anyio.to_thread
+import neo4j
+
+from api import state
+from api.audit import AuditEntry, AuditFilter, AuditWriter, search
+from api.pseudonyms import Pseudonymizer, load_secret
+from api.ratelimit import RateLimiter, budgets
+from graphdb.connection import open_async_driver
+from kingraph.settings import Settings
+
+
+@dataclass
+class Runtime:
+    """The open resources of one running API."""
+
+    settings: Settings
+    driver: neo4j.AsyncDriver
+    state: sqlite3.Connection
+    archive: sqlite3.Connection
+    audit: AuditWriter
+    limiter: RateLimiter
+    pseudonymizer: Pseudonymizer
+
+    def __post_init__(self) -> None:
+        self._archive_lock = threading.Lock()
+
+    @property
+    def database(self) -> str:
+        """The Neo4j database name."""
+        return self.settings.neo4j_database
+
+    async def search_audit(self, flt: AuditFilter, limit: int,
+                           offset: int) -> tuple[int, list[AuditEntry]]:
+        """Search the audit log in a worker thread."""
+        def run() -> tuple[int, list[AuditEntry]]:
+            with self._archive_lock:
+                return search(self.archive, flt, limit, offset)
+        return await anyio.to_thread.run_sync(run)
+
+
+@asynccontextmanager
+async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    """Open everything the API needs; close it all on exit."""
+    conns = [state.connect(settings.service_db) for _ in range(3)]
+    driver = open_async_driver(settings)
+    writer = AuditWriter(conns[1])
+    writer.start()
+    limiter = RateLimiter(budgets(settings.api_rate_per_second, settings.api_rate_burst))
+    try:
+        yield Runtime(settings, driver, conns[0], conns[2], writer, limiter,
+                      Pseudonymizer(load_secret(settings.service_dir)))
+    finally:
+        await writer.stop()
+        await driver.close()
+        for conn in conns:
+            conn.close()

@@ -1,0 +1,50 @@
+"""The service's own durable state in SQLite: API keys, the audit log, pseudonyms.
+
+This is service state, not graph data: it lives beside the graph in
+``settings.service_db`` (WAL mode, ``synchronous=FULL``, file mode 600), and
+survives restarts. The CLI and the API open the same file.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS api_key (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
+    salt BLOB NOT NULL, digest BLOB NOT NULL, created TEXT NOT NULL, revoked TEXT);
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, key_id TEXT NOT NULL,
+    method TEXT NOT NULL, route TEXT NOT NULL, purpose TEXT NOT NULL, status INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS audit_at ON audit (at);
+CREATE INDEX IF NOT EXISTS audit_key_at ON audit (key_id, at);
+CREATE INDEX IF NOT EXISTS audit_route_at ON audit (route, at);
+CREATE TABLE IF NOT EXISTS audit_person (
+    pid TEXT NOT NULL, audit_id INTEGER NOT NULL REFERENCES audit (id),
+    PRIMARY KEY (pid, audit_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS pseudonym (
+    pseudonym TEXT PRIMARY KEY, pid TEXT NOT NULL) WITHOUT ROWID;
+"""
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed) the state database, durable and private.
+
+    Args:
+        path: The SQLite file, usually ``settings.service_db``.
+
+    Returns:
+        A connection in autocommit mode usable from any one thread at a time.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.touch(mode=0o600)
+    os.chmod(path, 0o600)
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10.0)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.executescript(SCHEMA)
+    return conn
