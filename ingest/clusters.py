@@ -1,0 +1,157 @@
+"""Turning scored links into persons, and persons into stable ids.
+
+Links are applied strongest first; a merge is refused (a veto) when it would put two
+mentions of one row into one person (a child cannot be its own mother), when it
+would join two different valid ID numbers that are not one typo apart, or when an
+officer decided the two apart.  Officers' "link" decisions are applied before
+anything else.  The result is deterministic for a given input.
+
+Stable ids: a person keeps the pid that most of its mentions had before; a person
+made of mentions never seen before gets ``P`` + the first 16 hex digits of the SHA-1
+of its smallest mention id, so reloading the same drop reproduces the same pids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import polars as pl
+from rapidfuzz.distance import DamerauLevenshtein
+
+
+@dataclass
+class _Cluster:
+    anchors: set[str] = field(default_factory=set)
+    records: set[str] = field(default_factory=set)
+    apart: set[int] = field(default_factory=set)
+
+
+class ConstrainedUnion:
+    """Union-find over entities whose unions can be vetoed."""
+
+    def __init__(self, n: int, anchors: dict[int, str], records: dict[int, set[str]]) -> None:
+        self.parent = list(range(n))
+        self.size = [1] * n
+        self.info: dict[int, _Cluster] = {}
+        for entity, anchor in anchors.items():
+            self._info(entity).anchors.add(anchor)
+        for entity, keys in records.items():
+            self._info(entity).records |= keys
+        self.vetoed = 0
+
+    def _info(self, root: int) -> _Cluster:
+        if root not in self.info:
+            self.info[root] = _Cluster()
+        return self.info[root]
+
+    def find(self, x: int) -> int:
+        """The root of x's cluster (with path halving)."""
+        parent = self.parent
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def keep_apart(self, a: int, b: int) -> None:
+        """Never let a's and b's clusters merge."""
+        ra, rb = self.find(a), self.find(b)
+        self._info(ra).apart.add(rb)
+        self._info(rb).apart.add(ra)
+
+    def allowed(self, ra: int, rb: int) -> bool:
+        """False when merging the two roots would break a constraint."""
+        ia, ib = self.info.get(ra), self.info.get(rb)
+        if ia is None or ib is None:
+            return True
+        if rb in ia.apart or {self.find(x) for x in ia.apart} & {rb}:
+            return False
+        if ia.records & ib.records:
+            return False
+        return _anchors_compatible(ia.anchors, ib.anchors)
+
+    def union(self, a: int, b: int, force: bool = False) -> bool:
+        """Merge a's and b's clusters unless vetoed; True when merged (or already one)."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        if not force and not self.allowed(ra, rb):
+            self.vetoed += 1
+            return False
+        if self.size[ra] < self.size[rb]:
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.size[ra] += self.size[rb]
+        moved = self.info.pop(rb, None)
+        if moved is not None:
+            target = self._info(ra)
+            target.anchors |= moved.anchors
+            target.records |= moved.records
+            target.apart |= moved.apart
+        return True
+
+    def roots(self) -> list[int]:
+        """The root of every entity, in entity order."""
+        return [self.find(x) for x in range(len(self.parent))]
+
+
+def _anchors_compatible(a: set[str], b: set[str]) -> bool:
+    if not a or not b:
+        return True
+    return all(DamerauLevenshtein.distance(x, y) <= 1 for x in a for y in b)
+
+
+def cluster(n: int, links: pl.DataFrame, anchors: dict[int, str],
+            records: dict[int, set[str]], must_link: Iterable[tuple[int, int]] = (),
+            cannot_link: Iterable[tuple[int, int]] = ()) -> tuple[list[int], int]:
+    """Cluster root per entity from ``links`` (left, right, weight), and the veto count."""
+    uf = ConstrainedUnion(n, anchors, records)
+    for a, b in cannot_link:
+        uf.keep_apart(a, b)
+    for a, b in must_link:
+        uf.union(a, b, force=True)
+    ordered = links.sort(["weight", "left", "right"], descending=[True, False, False])
+    for a, b in zip(ordered["left"].to_list(), ordered["right"].to_list(), strict=True):
+        uf.union(a, b)
+    return uf.roots(), uf.vetoed
+
+
+def new_pid(first_mention_id: str) -> str:
+    """The pid of a person made only of mentions never seen before."""
+    return "P" + hashlib.sha1(first_mention_id.encode("utf-8")).hexdigest()[:16]
+
+
+def assign_pids(mention_cluster: pl.DataFrame, previous: pl.DataFrame | None) -> pl.DataFrame:
+    """Stable pids for clusters.
+
+    Args:
+        mention_cluster: ``mention_id, cluster``.
+        previous: ``mention_id, pid`` from the last load, or None.
+
+    Returns:
+        ``mention_id, cluster, pid, previous_pid``.
+    """
+    frame = mention_cluster
+    if previous is not None and previous.height:
+        frame = frame.join(previous.rename({"pid": "previous_pid"}), on="mention_id",
+                           how="left")
+    else:
+        frame = frame.with_columns(pl.lit(None, pl.String).alias("previous_pid"))
+    votes = (
+        frame.filter(pl.col("previous_pid").is_not_null())
+        .group_by("cluster", "previous_pid").agg(pl.len().alias("n"))
+        .sort(["n", "previous_pid"], descending=[True, False])
+    )
+    # Each old pid goes to the cluster holding most of its mentions; each cluster
+    # keeps the best old pid still free.
+    owner = votes.group_by("previous_pid", maintain_order=True).first()
+    kept = owner.group_by("cluster", maintain_order=True).first().select(
+        "cluster", pl.col("previous_pid").alias("kept_pid"))
+    fresh = frame.group_by("cluster").agg(pl.col("mention_id").min().alias("first"))
+    fresh = fresh.with_columns(
+        pl.col("first").map_elements(new_pid, return_dtype=pl.String).alias("fresh_pid"))
+    pids = fresh.join(kept, on="cluster", how="left").select(
+        "cluster", pl.coalesce("kept_pid", "fresh_pid").alias("pid"))
+    return frame.join(pids, on="cluster").select("mention_id", "cluster", "pid",
+                                                 "previous_pid")

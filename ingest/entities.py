@@ -1,0 +1,149 @@
+"""From person mentions to entities: the first, deterministic step of fusion.
+
+A valid ID number is strong evidence, not proof.  A mention is *anchored* on its
+number only when the number is usable and agrees with the row itself (the birth
+date and sex the number encodes match the row's, where the row states them) and
+with the other mentions of the same number (the name is compatible with their
+consensus).  A mother's number in her child's field fails the first check; a
+relative's number on a bloodline row, or the two numbers of a row swapped, fail the
+second.  Such mentions lose their number for linking (it is kept as ``id_claimed``)
+and go to the probabilistic step with everything else that has no usable number.
+
+Entity frame columns (one row per entity, ``entity`` = 0..n-1):
+``entity, anchor, id_number, id_raw, name, name_key, name_initials,
+name_placeholder, birth_date, sex, county, prefecture, mention_count``.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+from rapidfuzz import process
+from rapidfuzz.distance import JaroWinkler
+
+from kingraph import divisions
+
+# How much a source's spelling of a name counts towards the consensus of an ID number.
+SOURCE_NAME_WEIGHT = {"public_security": 3, "civil_affairs": 2, "birth_platform": 2}
+NAME_COMPATIBLE = 0.75
+
+
+def _county_maps(codes: pl.Series) -> pl.DataFrame:
+    unique = [c for c in codes.unique().to_list() if c]
+    return pl.DataFrame({
+        "division_code": unique,
+        "county": [divisions.current(c) for c in unique],
+        "prefecture": [divisions.prefecture(c) for c in unique],
+    }, schema={"division_code": pl.String, "county": pl.String, "prefecture": pl.String})
+
+
+def with_places(mentions: pl.DataFrame) -> pl.DataFrame:
+    """Add today's ``county`` and ``prefecture`` for each mention's division code."""
+    return mentions.join(_county_maps(mentions["division_code"]), on="division_code",
+                         how="left")
+
+
+def consistent_ids(mentions: pl.DataFrame) -> pl.Expr:
+    """True where the usable number agrees with the row's own birth date and sex."""
+    date_ok = pl.col("birth_date").is_null() | (pl.col("birth_date") == pl.col("id_birth_date"))
+    sex_ok = ~pl.col("sex").is_in(["1", "2"]) | (pl.col("sex") == pl.col("id_sex"))
+    return pl.col("id_number").is_not_null() & date_ok & sex_ok
+
+
+def _name_similarity(a: pl.Series, b: pl.Series) -> pl.Series:
+    scores = process.cpdist(a.fill_null("").to_list(), b.fill_null("").to_list(),
+                            scorer=JaroWinkler.normalized_similarity, workers=1)
+    return pl.Series(scores, dtype=pl.Float64)
+
+
+def anchor_mentions(mentions: pl.DataFrame) -> pl.DataFrame:
+    """Add ``anchor`` (the number a mention is linked on, or null) and ``id_claimed``."""
+    m = mentions.with_columns(
+        pl.when(consistent_ids(mentions)).then(pl.col("id_number")).alias("candidate"),
+        pl.col("source").replace_strict(SOURCE_NAME_WEIGHT, default=1).alias("_w"),
+    )
+    named = m.filter(pl.col("candidate").is_not_null() & pl.col("name").is_not_null()
+                     & ~pl.col("name_placeholder"))
+    consensus = (
+        named.group_by("candidate", "name", "name_key").agg(pl.col("_w").sum())
+        .sort("_w", "name", descending=[True, False])
+        .group_by("candidate", maintain_order=True).first()
+        .select("candidate", pl.col("name").alias("c_name"), pl.col("name_key").alias("c_key"))
+    )
+    m = m.join(consensus, on="candidate", how="left")
+    score = _name_similarity(m["name"], m["c_name"])
+    m = m.with_columns(score.alias("_sim"))
+    compatible = (
+        pl.col("name").is_null() | pl.col("name_placeholder") | pl.col("c_name").is_null()
+        | (pl.col("name_key") == pl.col("c_key")) | (pl.col("_sim") >= NAME_COMPATIBLE)
+    )
+    m = m.with_columns(pl.when(compatible).then(pl.col("candidate")).alias("anchor"))
+    m = _one_anchor_per_record(m)
+    return m.with_columns(
+        pl.when(pl.col("anchor").is_null()).then(pl.col("id_number")).alias("id_claimed"),
+    ).drop("candidate", "_w", "c_name", "c_key", "_sim")
+
+
+def _one_anchor_per_record(m: pl.DataFrame) -> pl.DataFrame:
+    """Two mentions of one row can never be one person: keep the number on the better one."""
+    record = ["feed", "source", "record_id"]
+    ranked = m.with_columns(
+        pl.col("_sim").fill_null(0.0).rank("ordinal", descending=True)
+        .over([*record, "anchor"]).alias("_rank"),
+    )
+    return ranked.with_columns(
+        pl.when(pl.col("_rank") == 1).then(pl.col("anchor")).alias("anchor"),
+    ).drop("_rank")
+
+
+def build_entities(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Entities (anchored groups and loose mentions) and the mention -> entity map.
+
+    ``mentions`` must already carry ``anchor`` (see :func:`anchor_mentions`) and the
+    places (:func:`with_places`).  Returns ``(entities, mention_entity)`` where
+    ``mention_entity`` has ``mention_id, entity``.
+    """
+    anchored = mentions.filter(pl.col("anchor").is_not_null())
+    loose = mentions.filter(pl.col("anchor").is_null())
+    groups = _anchor_groups(anchored)
+    singles = loose.select(
+        pl.col("mention_id").alias("key"), pl.lit(None, pl.String).alias("anchor"),
+        pl.lit(None, pl.String).alias("id_number"),
+        pl.coalesce("id_raw", "id_claimed").alias("id_raw"),
+        "name", "name_key", "name_initials", "name_placeholder", "birth_date", "sex",
+        "county", "prefecture", pl.lit(1, pl.UInt32).alias("mention_count"),
+    )
+    entities = (pl.concat([groups, singles], how="vertical_relaxed")
+                .sort("key").with_row_index("entity"))
+    mention_entity = pl.concat([
+        anchored.select("mention_id", pl.col("anchor").alias("key")),
+        loose.select("mention_id", pl.col("mention_id").alias("key")),
+    ]).join(entities.select("key", "entity"), on="key").select("mention_id", "entity")
+    return entities.drop("key"), mention_entity
+
+
+def _anchor_groups(anchored: pl.DataFrame) -> pl.DataFrame:
+    named = anchored.filter(pl.col("name").is_not_null() & ~pl.col("name_placeholder"))
+    best_name = (
+        named.group_by("anchor", "name", "name_key", "name_initials").agg(pl.len().alias("n"))
+        .sort("n", "name", descending=[True, False])
+        .group_by("anchor", maintain_order=True).first().drop("n")
+    )
+    places = (
+        anchored.filter(pl.col("county").is_not_null())
+        .group_by("anchor", "county", "prefecture").agg(pl.len().alias("n"))
+        .sort("n", "county", descending=[True, False])
+        .group_by("anchor", maintain_order=True).first().drop("n")
+    )
+    base = anchored.group_by("anchor").agg(
+        pl.first("id_birth_date").alias("birth_date"), pl.first("id_sex").alias("sex"),
+        pl.len().cast(pl.UInt32).alias("mention_count"),
+    )
+    return (
+        base.join(best_name, on="anchor", how="left").join(places, on="anchor", how="left")
+        .select(
+            pl.col("anchor").alias("key"), "anchor", pl.col("anchor").alias("id_number"),
+            pl.lit(None, pl.String).alias("id_raw"), "name", "name_key", "name_initials",
+            pl.col("name").is_null().alias("name_placeholder"), "birth_date", "sex",
+            "county", "prefecture", "mention_count",
+        )
+    )

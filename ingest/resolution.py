@@ -1,0 +1,176 @@
+"""The resolver: person mentions in, persons with stable ids out (the master person index).
+
+One engine runs the declarations of :mod:`ingest.comparisons` and
+:mod:`ingest.blocking`:
+
+1. anchor mentions on verified ID numbers (:mod:`ingest.entities`);
+2. estimate m and u from the data (:mod:`ingest.weights`);
+3. score the candidate pairs the blocking rules produce, never all pairs;
+4. add family-context links for newborns (:mod:`ingest.family`);
+5. cluster links strongest first under vetoes and officers' decisions
+   (:mod:`ingest.clusters`) and give every person a stable pid.
+
+Three outcomes per scored pair: ``link`` (weight >= ``Thresholds.link``), possible
+match for review (between the thresholds) and no link.
+
+The input ``mentions`` frame has the columns documented in :mod:`ingest.mentions`;
+the resolver uses ``mention_id, feed, source, record_id, role, id_number, id_raw,
+id_birth_date, id_sex, name, name_key, name_initials, name_placeholder, sex,
+birth_date, division_code, mother_mention, relative_mention, relation,
+birth_order``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from ingest.blocking import BLOCKING_RULES, BlockStats, candidate_pairs
+from ingest.clusters import assign_pids, cluster
+from ingest.comparisons import COMPARISONS
+from ingest.entities import anchor_mentions, build_entities, with_places
+from ingest.family import mother_edges, mother_of, newborn_links
+from ingest.weights import LevelWeights, compute_levels, estimate, name_frequencies, score
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Match-weight bounds: at or above ``link`` link; at or above ``review`` ask an officer."""
+
+    link: float = 16.0
+    review: float = 8.0
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """Officers' decisions on pairs of mentions; never overridden by a later run."""
+
+    must_link: tuple[tuple[str, str], ...] = ()
+    cannot_link: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class Resolution:
+    """What the resolver decided."""
+
+    assignments: pl.DataFrame  # mention_id, pid, previous_pid, entity, anchored
+    reviews: pl.DataFrame  # review_id, kind, left_mention, right_mention, weight, levels
+    weights: dict[str, LevelWeights]
+    blocks: list[BlockStats]
+    stats: dict[str, int] = field(default_factory=dict)
+
+
+def resolve(mentions: pl.DataFrame, previous: pl.DataFrame | None = None,
+            decisions: Decisions = Decisions(), thresholds: Thresholds = Thresholds(),
+            progress: Progress | None = None) -> Resolution:
+    """Fuse mentions into persons; ``previous`` (mention_id, pid) keeps ids stable."""
+    say = progress or (lambda _: None)
+    say("anchoring on ID numbers")
+    m = anchor_mentions(with_places(mentions))
+    entities, entity_of = build_entities(m)
+    edges = mother_edges(m, entity_of, entities)
+    entities = entities.join(mother_of(edges), on="entity", how="left").sort("entity")
+    say("estimating weights")
+    weights = estimate(entities, m)
+    say("scoring candidate pairs")
+    pairs, blocks = candidate_pairs(entities, BLOCKING_RULES)
+    scored = _score_pairs(entities, pairs, weights)
+    family, ambiguous = newborn_links(m, entity_of, entities, edges)
+    links = pl.concat([
+        scored.filter(pl.col("weight") >= thresholds.link).select("left", "right", "weight"),
+        family,
+    ])
+    say("clustering")
+    roots, vetoed = cluster(entities.height, links, *_constraints(m, entity_of, links),
+                            must_link=_entity_pairs(decisions.must_link, entity_of),
+                            cannot_link=_entity_pairs(decisions.cannot_link, entity_of))
+    assignments = _assign(entity_of, roots, previous, entities)
+    reviews = _reviews(scored, ambiguous, thresholds, roots, entity_of, entities)
+    stats = {
+        "mentions": m.height, "entities": entities.height,
+        "anchored_mentions": int(m["anchor"].is_not_null().sum()),
+        "candidate_pairs": pairs.height, "links": links.height,
+        "family_links": family.height, "vetoed": vetoed, "reviews": reviews.height,
+        "persons": assignments["pid"].n_unique(),
+    }
+    return Resolution(assignments, reviews, weights, blocks, stats)
+
+
+def _score_pairs(entities: pl.DataFrame, pairs: pl.DataFrame,
+                 weights: dict[str, LevelWeights]) -> pl.DataFrame:
+    left = entities[pairs["left"].to_numpy()]
+    right = entities[pairs["right"].to_numpy()]
+    levels = compute_levels(left, right, COMPARISONS)
+    tf = left.select("name_key").join(name_frequencies(entities), on="name_key",
+                                      how="left", maintain_order="left")["tf_u"]
+    return pl.concat([pairs, levels, score(levels, weights, tf).to_frame()],
+                     how="horizontal")
+
+
+def _constraints(m: pl.DataFrame, entity_of: pl.DataFrame,
+                 links: pl.DataFrame) -> tuple[dict[int, str], dict[int, set[str]]]:
+    involved = pl.concat([links["left"], links["right"]]).unique()
+    rows = (
+        m.select("mention_id", "anchor",
+                 pl.concat_str("feed", "source", "record_id", separator="|").alias("record"))
+        .join(entity_of, on="mention_id").filter(pl.col("entity").is_in(involved.implode()))
+    )
+    anchors = dict(rows.filter(pl.col("anchor").is_not_null())
+                   .select("entity", "anchor").unique("entity").iter_rows())
+    records: dict[int, set[str]] = {}
+    for entity, record in rows.select("entity", "record").iter_rows():
+        records.setdefault(entity, set()).add(record)
+    return anchors, records
+
+
+def _entity_pairs(pairs: tuple[tuple[str, str], ...],
+                  entity_of: pl.DataFrame) -> list[tuple[int, int]]:
+    if not pairs:
+        return []
+    lookup = dict(entity_of.iter_rows())
+    return [(lookup[a], lookup[b]) for a, b in pairs if a in lookup and b in lookup]
+
+
+def _assign(entity_of: pl.DataFrame, roots: list[int], previous: pl.DataFrame | None,
+            entities: pl.DataFrame) -> pl.DataFrame:
+    mention_cluster = entity_of.with_columns(
+        pl.Series("cluster", roots, dtype=pl.UInt32).gather(entity_of["entity"]))
+    assigned = assign_pids(mention_cluster.select("mention_id", "cluster"), previous)
+    anchored = entities.select("entity", pl.col("anchor").is_not_null().alias("anchored"))
+    return assigned.join(entity_of, on="mention_id").join(anchored, on="entity").select(
+        "mention_id", "pid", "previous_pid", "entity", "anchored")
+
+
+def review_id(left_mention: str, right_mention: str) -> str:
+    """A stable id for a possible match, independent of the order of its sides."""
+    a, b = sorted((left_mention, right_mention))
+    return "R" + hashlib.sha1(f"{a}\n{b}".encode()).hexdigest()[:16]
+
+
+def _reviews(scored: pl.DataFrame, ambiguous: pl.DataFrame, thresholds: Thresholds,
+             roots: list[int], entity_of: pl.DataFrame,
+             entities: pl.DataFrame) -> pl.DataFrame:
+    root = pl.Series("root", roots, dtype=pl.UInt32)
+    level_cols = [c.name for c in COMPARISONS]
+    possible = scored.filter(pl.col("weight").is_between(thresholds.review, thresholds.link,
+                                                         closed="left"))
+    possible = possible.with_columns(
+        pl.lit("possible_match").alias("kind"),
+        pl.struct(level_cols).struct.json_encode().alias("levels"))
+    family = ambiguous.with_columns(pl.lit("ambiguous_newborn").alias("kind"),
+                                    pl.lit(None, pl.String).alias("levels"))
+    frame = pl.concat([possible.select("left", "right", "weight", "kind", "levels"), family])
+    frame = frame.filter(root.gather(frame["left"]) != root.gather(frame["right"]))
+    first = entity_of.group_by("entity").agg(pl.col("mention_id").min())
+    frame = (
+        frame.join(first.rename({"entity": "left", "mention_id": "left_mention"}), on="left")
+        .join(first.rename({"entity": "right", "mention_id": "right_mention"}), on="right")
+    )
+    ids = [review_id(a, b) for a, b in frame.select("left_mention", "right_mention").iter_rows()]
+    return frame.with_columns(pl.Series("review_id", ids, dtype=pl.String)).select(
+        "review_id", "kind", "left_mention", "right_mention", "weight", "levels")
