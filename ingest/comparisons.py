@@ -50,6 +50,8 @@ def _levels(conditions: list[np.ndarray], valid: np.ndarray) -> pl.Series:
 
 
 def _np(series: pl.Series) -> np.ndarray:
+    if series.dtype == pl.Boolean:
+        series = series.fill_null(False)
     return series.to_numpy(allow_copy=True)
 
 

@@ -45,8 +45,10 @@ def with_places(mentions: pl.DataFrame) -> pl.DataFrame:
 def consistent_ids(mentions: pl.DataFrame) -> pl.Expr:
     """True where the usable number agrees with the row's own birth date and sex."""
     date_ok = pl.col("birth_date").is_null() | (pl.col("birth_date") == pl.col("id_birth_date"))
-    sex_ok = ~pl.col("sex").is_in(["1", "2"]) | (pl.col("sex") == pl.col("id_sex"))
-    return pl.col("id_number").is_not_null() & date_ok & sex_ok
+    sex_ok = ~pl.col("sex").is_in(["1", "2"]).fill_null(False) | (
+        pl.col("sex") == pl.col("id_sex"))
+    return (pl.col("id_number").is_not_null() & date_ok.fill_null(False)
+            & sex_ok.fill_null(False))
 
 
 def _name_similarity(a: pl.Series, b: pl.Series) -> pl.Series:
