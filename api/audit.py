@@ -67,6 +67,7 @@ def insert(conn: sqlite3.Connection, entries: list[AuditEntry]) -> None:
     conn.execute("BEGIN IMMEDIATE")
     try:
         for e in entries:
+            e.at = _instant(datetime.fromisoformat(e.at))  # one sortable text form
             cur = conn.execute(INSERT_ENTRY, (e.at, e.key_id, e.method, e.route, e.purpose,
                                               e.status))
             e.entry_id = cur.lastrowid
@@ -106,7 +107,8 @@ def search(conn: sqlite3.Connection, flt: AuditFilter, limit: int,
         f"SELECT a.id, a.at, a.key_id, a.method, a.route, a.purpose, a.status FROM audit a "
         f"WHERE {where} ORDER BY a.at DESC, a.id DESC LIMIT ? OFFSET ?",
         [*params, limit, offset]).fetchall()
-    entries = {r[0]: AuditEntry(r[2], r[3], r[4], r[5], [], r[6], r[1], r[0]) for r in rows}
+    entries = {r[0]: AuditEntry(r[2], r[3], r[4], r[5], status=r[6], at=r[1], entry_id=r[0])
+               for r in rows}
     if entries:
         marks = ",".join("?" * len(entries))
         for audit_id, pid in conn.execute(PIDS_OF.format(marks=marks), list(entries)):

@@ -124,10 +124,14 @@ def name_form(name: str) -> str:
 
 
 def similarity(a: str, b: str) -> float:
-    """Name similarity 0..100: characters, or sound (pinyin) slightly discounted."""
+    """Name similarity 0..100: by characters, or by syllables (pinyin) slightly discounted.
+
+    Both are indel ratios over sequences (characters; whole syllables), so a
+    homophone character (晓/小) counts as a match by sound, a different one not at all.
+    """
     fa, fb = name_form(a), name_form(b)
     by_chars = fuzz.ratio(fa, fb)
-    by_sound = fuzz.ratio(" ".join(lazy_pinyin(fa)), " ".join(lazy_pinyin(fb)))
+    by_sound = fuzz.ratio(lazy_pinyin(fa), lazy_pinyin(fb))
     return round(max(by_chars, 0.9 * by_sound), 1)
 
 
