@@ -49,6 +49,7 @@ class Role:
     birth_date: str | None = None  # column carrying the role's birth date
     implied_sex: str | None = None  # sex the role itself implies (a wife is "2")
     required: bool = True  # the row is unusable without an ID number or a real name
+    always_present: bool = True  # False: an unidentified role is absent (no father stated)
     extra: tuple[tuple[str, str], ...] = ()  # (mention column, feed column)
 
 

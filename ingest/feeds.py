@@ -31,7 +31,8 @@ HOUSEHOLD = Feed(
         code("deregistered_reason", codes.DEREGISTERED_REASON),
     ),
     (Role("person", "id_number", "name", "sex", "birth_date",
-          extra=(("household_id", "household_id"), ("relation", "relation_to_head"))),),
+          extra=(("household_id", "household_id"),
+                 ("relation_to_head", "relation_to_head"))),),
     event_date="registered_on",
 )
 MARRIAGE = Feed(
@@ -56,7 +57,8 @@ BIRTH = Feed(
     (Role("child", "child_id_number", "child_name", "child_sex", "birth_date", required=False,
           extra=(("birth_order", "birth_order"), ("plurality", "plurality"))),
      Role("mother", "mother_id_number", "mother_name", implied_sex="2"),
-     Role("father", "father_id_number", "father_name", implied_sex="1", required=False)),
+     Role("father", "father_id_number", "father_name", implied_sex="1", required=False,
+          always_present=False)),
     event_date="birth_date",
     links=(Link("child", "mother_mention", "mother"), Link("child", "father_mention", "father"),
            Link("mother", "spouse_mention", "father"), Link("father", "spouse_mention", "mother")),
@@ -92,7 +94,8 @@ PREGNANCY = Feed(
           date("expected_delivery_date"), code("status", codes.PREGNANCY_STATUS),
           date("ended_on"), DIVISION),
     (Role("woman", "woman_id_number", "woman_name", implied_sex="2"),
-     Role("husband", "husband_id_number", "husband_name", implied_sex="1", required=False)),
+     Role("husband", "husband_id_number", "husband_name", implied_sex="1", required=False,
+          always_present=False)),
     event_date="registered_on",
     links=(Link("woman", "spouse_mention", "husband"), Link("husband", "spouse_mention", "woman")),
 )
@@ -101,8 +104,10 @@ CERTIFICATE = Feed(
     head(code("type", codes.CERTIFICATE_TYPE, required=True), Column("certificate_no"),
           *person("husband_"), *person("wife_"), Column("child_order", Kind.COUNT),
           date("issued_on"), date("revoked_on"), DIVISION),
-    (Role("husband", "husband_id_number", "husband_name", implied_sex="1", required=False),
-     Role("wife", "wife_id_number", "wife_name", implied_sex="2", required=False)),
+    (Role("husband", "husband_id_number", "husband_name", implied_sex="1", required=False,
+          always_present=False),
+     Role("wife", "wife_id_number", "wife_name", implied_sex="2", required=False,
+          always_present=False)),
     event_date="issued_on", links=SPOUSES,
 )
 DISABILITY = Feed(

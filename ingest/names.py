@@ -33,7 +33,7 @@ PLACEHOLDERS = (
 )
 _PLACEHOLDER = re.compile("|".join(PLACEHOLDERS))
 _UNKNOWN_MARKS = str.maketrans({"*": "?", "□": "?", "○": "?", "�": "?"})
-_INTERPUNCTS = str.maketrans({c: "·" for c in "•・．.‧∙"})
+_INTERPUNCTS = str.maketrans(dict.fromkeys("•・．.‧∙", "·"))
 _SPACES = re.compile(r"\s+")
 _INNER_SPACE = re.compile(r"(?<![A-Za-z]) | (?![A-Za-z])")
 _LATIN = re.compile(r"[A-Za-z]")

@@ -1,0 +1,191 @@
+"""Cleaning a raw feed: typed values, identified people, quarantine, reconciliation.
+
+``CleanFeed.accepted`` has one row per accepted source row:
+
+- ``feed``, ``file``, ``line``, ``content_hash`` (:mod:`ingest.content`), ``flags``
+  (``list[str]`` of soft ``reason:column`` items, see :mod:`ingest.problems`);
+- every spec column, stripped, empty -> null; dates as ``pl.Date``, counts as
+  ``Int32``, measures as ``Float64``, codes as strings (``1`` padded to ``01`` in
+  two-digit lists); a value failing a soft check is null;
+- for each ID number column ``c``: ``c`` (normalised number, only when usable),
+  ``c_raw`` (cleaned text when present but unusable), ``c_status``
+  (:class:`kingraph.ids.IdStatus`), ``c_birth_date`` and ``c_sex`` (encoded in ``c``);
+- for each name column ``c``: ``c`` (normalised), ``c_key``, ``c_initials``,
+  ``c_placeholder``, ``c_partial`` (:mod:`ingest.names`);
+- for each role ``r``: ``r_sex`` (``1``/``2`` from the record's sex column, else the
+  sex the role implies, else null), ``r_id_birth_mismatch`` and ``r_id_sex_mismatch``
+  (true only when both sides are known and disagree).
+
+``CleanFeed.quarantine`` is a quarantine frame (:mod:`ingest.quarantine`) holding
+the rows the reader could not split and the rows failing a fatal check.  Within a
+file, a record_id repeated with identical content keeps its first row (the others
+are ``duplicate_record``); repeated with different content, every copy is
+``conflicting_record`` (which is the correction cannot be told).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from ingest import content, dates, id_numbers, names, problems, quarantine
+from ingest.definitions import Feed, Kind, Role
+from ingest.quarantine import Reason
+from ingest.read import FeedFile, RawFeed
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Reconciliation of one file: ``read == accepted + quarantined``."""
+
+    read: int
+    accepted: int
+    quarantined: int
+
+
+@dataclass(frozen=True)
+class CleanFeed:
+    """One feed file after cleaning."""
+
+    file: FeedFile
+    definition: Feed
+    accepted: pl.DataFrame
+    quarantine: pl.DataFrame
+
+    @property
+    def counts(self) -> Counts:
+        """Rows read, accepted and quarantined for this file."""
+        accepted, held = self.accepted.height, self.quarantine.height
+        return Counts(accepted + held, accepted, held)
+
+
+def _two_digit(values: frozenset[str]) -> bool:
+    return all(len(v) == 2 and v.isdigit() for v in values)
+
+
+def _stripped(frame: pl.DataFrame, definition: Feed) -> pl.DataFrame:
+    def tidy(column: str) -> pl.Expr:
+        text = pl.col(column).str.strip_chars()
+        return pl.when(text != "").then(text)
+
+    frame = frame.with_columns(tidy(c) for c in definition.column_names)
+    padded = [c.name for c in definition.of_kind(Kind.CODE)
+              if c.codes is not None and _two_digit(c.codes.values)]
+    return frame.with_columns(
+        pl.when(pl.col(c).str.contains(r"^\d$")).then(pl.col(c).str.zfill(2))
+        .otherwise(pl.col(c)) for c in padded
+    )
+
+
+def _joined(frame: pl.DataFrame, table: pl.DataFrame, column: str, key: str) -> pl.DataFrame:
+    renamed = table.rename({n: f"{column}_{n}" for n in table.columns if n != key})
+    return frame.join(renamed, left_on=column, right_on=key, how="left", maintain_order="left")
+
+
+def _id_columns(frame: pl.DataFrame, definition: Feed) -> pl.DataFrame:
+    columns = [c.name for c in definition.of_kind(Kind.ID_NUMBER)]
+    table = id_numbers.lookup(pl.concat([frame[c] for c in columns]))
+    for c in columns:
+        frame = _joined(frame, table, c, "raw_value")
+        frame = frame.with_columns(
+            pl.col(f"{c}_number").alias(c), pl.col(f"{c}_status").fill_null("empty")
+        ).drop(f"{c}_number")
+    return frame
+
+
+def _name_columns(frame: pl.DataFrame, definition: Feed) -> pl.DataFrame:
+    columns = [c.name for c in definition.of_kind(Kind.NAME)]
+    table = names.lookup(pl.concat([frame[c] for c in columns]))
+    for c in columns:
+        frame = _joined(frame, table, c, "raw")
+        frame = frame.with_columns(
+            pl.col(f"{c}_name").alias(c), pl.col(f"{c}_placeholder").fill_null(True),
+            pl.col(f"{c}_partial").fill_null(False),
+        ).drop(f"{c}_name")
+    return frame
+
+
+def _typed(definition: Feed) -> list[pl.Expr]:
+    out = [dates.parse(c.name).alias(c.name) for c in definition.of_kind(Kind.DATE)]
+    out += [pl.col(c.name).cast(pl.Int32, strict=False) for c in definition.of_kind(Kind.COUNT)]
+    out += [pl.col(c.name).cast(pl.Float64, strict=False).alias(c.name)
+            for c in definition.of_kind(Kind.MEASURE)]
+    return out
+
+
+def _nulled(checks: list[problems.Check]) -> list[pl.Expr]:
+    soft = [c for c in checks if not c.fatal and c.reason is not Reason.BAD_DATE]
+    return [pl.when(~c.failed.fill_null(False)).then(pl.col(c.column)).alias(c.column)
+            for c in soft]
+
+
+def _role_sex(role: Role) -> pl.Expr:
+    recorded = pl.col(role.sex) if role.sex else pl.lit(None, pl.String)
+    known = pl.when(recorded.is_in(["1", "2"])).then(recorded)
+    return pl.coalesce(known, pl.lit(role.implied_sex, pl.String)).alias(f"{role.name}_sex")
+
+
+def _cross_checks(role: Role) -> list[pl.Expr]:
+    id_birth = pl.col(f"{role.id_number}_birth_date")
+    birth = pl.col(role.birth_date) if role.birth_date else pl.lit(None, pl.Date)
+    return [
+        (id_birth != birth).fill_null(False).alias(f"{role.name}_id_birth_mismatch"),
+        (pl.col(f"{role.id_number}_sex") != pl.col(f"{role.name}_sex")).fill_null(False)
+        .alias(f"{role.name}_id_sex_mismatch"),
+    ]
+
+
+def _duplicates() -> list[pl.Expr]:
+    group = ["source", "record_id"]
+    copies = pl.len().over(group)
+    versions = pl.col("content_hash").n_unique().over(group)
+    first = pl.col("line") == pl.col("line").min().over(group)
+    known = pl.col("record_id").is_not_null()
+    return [
+        pl.when(known & (versions > 1)).then(pl.lit(f"{Reason.CONFLICTING_RECORD}:record_id")),
+        pl.when(known & (copies > 1) & (versions == 1) & ~first)
+        .then(pl.lit(f"{Reason.DUPLICATE_RECORD}:record_id")),
+    ]
+
+
+def _problems(frame: pl.DataFrame, definition: Feed) -> pl.DataFrame:
+    checks = problems.checks(definition)
+    fatal = [c.item for c in checks if c.fatal] + _duplicates()
+    soft = [c.item for c in checks if not c.fatal]
+    frame = frame.with_columns(
+        pl.concat_list(fatal).list.drop_nulls().alias("problems"),
+        pl.concat_list(soft).list.drop_nulls().alias("flags") if soft
+        else pl.lit([], pl.List(pl.String)).alias("flags"),
+    )
+    return frame.with_columns(_nulled(checks))
+
+
+def _quarantined(frame: pl.DataFrame, raw: RawFeed) -> pl.DataFrame:
+    held = frame.filter(pl.col("problems").list.len() > 0).with_columns(
+        reason=pl.col("problems").list.first().str.split(":").list.first(),
+        detail=pl.col("problems").list.join("; "),
+    )
+    return pl.concat([quarantine.conform(held), raw.rejects]).sort("line")
+
+
+def clean_feed(raw: RawFeed) -> CleanFeed:
+    """Clean one raw feed file.
+
+    Args:
+        raw: a file read by :func:`ingest.read.read_feed`.
+
+    Returns:
+        The accepted rows, the quarantined rows (with the reader's rejects), and counts.
+    """
+    definition = raw.definition
+    frame = raw.frame.with_columns(
+        content_hash=content.content_hashes(raw.frame, definition),
+        feed=pl.lit(definition.name), file=pl.lit(raw.file.name),
+    )
+    frame = _name_columns(_id_columns(_stripped(frame, definition), definition), definition)
+    frame = _problems(frame, definition).with_columns(_typed(definition))
+    frame = frame.with_columns(_role_sex(r) for r in definition.roles)
+    frame = frame.with_columns(e for r in definition.roles for e in _cross_checks(r))
+    accepted = frame.filter(pl.col("problems").list.len() == 0).drop("problems")
+    return CleanFeed(raw.file, definition, accepted, _quarantined(frame, raw))
