@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from kingraph.errors import InvalidArgument
@@ -117,6 +117,7 @@ class ThalassemiaTable:
         return next(a for a in self.alleles.values() if a.gene is gene and a.klass is klass)
 
 
+TABLE_PATH = Path(__file__).parent / "data" / "thalassemia.json"
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—−－", "-") | {"ɑ": "α", "⍺": "α", "ß": "β"})
 _DROPPED = re.compile(r"[\s^_]")
 _CODON_SLASH = re.compile(r"(?<=\d)/(?=\d)")  # CD41/42 written with a slash
@@ -131,7 +132,7 @@ def allele_key(text: str) -> str:
 @cache
 def thalassemia_table() -> ThalassemiaTable:
     """Load ``data/thalassemia.json`` once."""
-    raw = json.loads((resources.files("queries") / "data" / "thalassemia.json").read_text("utf-8"))
+    raw = json.loads(TABLE_PATH.read_text("utf-8"))
     return ThalassemiaTable(
         alleles=_allele_index(raw["alleles"]),
         outcomes={

@@ -105,17 +105,62 @@ def _fill(links: dict[str, set[str]], v: str) -> int:
     return sum(b not in links[a] for i, a in enumerate(near) for b in near[i + 1 :])
 
 
-def marginal(factors: list[Factor], order: list[str], query: str) -> Array:
-    """Normalised posterior of one variable by bucket elimination."""
-    pool = list(factors)
+@dataclass
+class _Bucket:
+    """One variable's bucket: its own factors, messages from below, the one it sends."""
+
+    own: list[Factor]
+    below: list[tuple[str, Factor]]  # (child bucket, upward message)
+    up: Factor | None = None
+    parent: str | None = None
+    down: Factor | None = None  # message from the parent bucket
+
+
+def marginals(factors: list[Factor], order: list[str]) -> dict[str, Array]:
+    """Normalised posterior of every variable by two passes over the bucket tree.
+
+    The upward pass is bucket elimination in ``order``; each bucket's message goes
+    to the bucket of the earliest variable in its scope. The downward pass sends
+    each bucket what the rest of the tree says about its message's scope, so every
+    marginal costs one more product instead of a new elimination.
+    """
+    position = {v: n for n, v in enumerate(order)}
+    buckets = {v: _Bucket([], []) for v in order}
+    for factor in factors:
+        buckets[min(factor.variables, key=position.__getitem__)].own.append(factor)
     for v in order:
-        if v == query:
-            continue
-        touching = [f for f in pool if v in f.variables]
-        pool = [f for f in pool if v not in f.variables]
-        scope = tuple(dict.fromkeys(u for f in touching for u in f.variables if u != v))
-        pool.append(_normalised(combine(touching, scope)))
-    return _normalised(combine(pool, (query,))).table
+        _send_up(v, buckets, position)
+    for v in reversed(order):
+        _send_down(v, buckets)
+    return {v: _belief(b, v, None).table for v, b in buckets.items()}
+
+
+def _incoming(bucket: _Bucket, skip: str | None) -> list[Factor]:
+    found = bucket.own + [m for child, m in bucket.below if child != skip]
+    return found if bucket.down is None else [*found, bucket.down]
+
+
+def _belief(bucket: _Bucket, v: str, skip: str | None) -> Factor:
+    return _normalised(combine(_incoming(bucket, skip), (v,)))
+
+
+def _send_up(v: str, buckets: dict[str, _Bucket], position: dict[str, int]) -> None:
+    bucket = buckets[v]
+    touching = _incoming(bucket, None)
+    scope = tuple(dict.fromkeys(u for f in touching for u in f.variables if u != v))
+    bucket.up = _normalised(combine(touching, scope))
+    if scope:
+        bucket.parent = min(scope, key=position.__getitem__)
+        buckets[bucket.parent].below.append((v, bucket.up))
+
+
+def _send_down(v: str, buckets: dict[str, _Bucket]) -> None:
+    bucket = buckets[v]
+    for child, message in bucket.below:
+        rest = _incoming(bucket, child)
+        present = {u for f in rest for u in f.variables}
+        rest += [Factor((u,), np.ones(3)) for u in message.variables if u not in present]
+        buckets[child].down = _normalised(combine(rest, message.variables))
 
 
 def _normalised(factor: Factor) -> Factor:
@@ -161,4 +206,4 @@ def posteriors(
         raise TooComplex("pedigree_too_large")
     factors = pedigree_factors(parents, founders, allowed)
     order = elimination_order(factors, limits)
-    return {pid: marginal(factors, order, pid) for pid in sorted(members)}
+    return marginals(factors, order)

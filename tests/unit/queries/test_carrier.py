@@ -9,6 +9,7 @@ independently of the variable elimination under test.
 from __future__ import annotations
 
 import math
+import random
 from fractions import Fraction
 from itertools import product
 
@@ -26,7 +27,7 @@ from queries.carrier import (
 )
 from queries.genotypes import Gene
 from queries.screening import Screening, Status
-from queries.segregation import Limits
+from queries.segregation import Limits, posteriors
 
 HAN_BETA = 0.0185  # domain.md: β carriers 1.3-2.4 % (data table midpoint)
 Q = 1 - math.sqrt(1 - HAN_BETA)  # Hardy-Weinberg: 1 - (1 - q)² = carrier rate
@@ -318,3 +319,48 @@ def test_alpha_carrier_conclusion_allows_an_alpha_plus_homozygote() -> None:
     q = allele_frequency(0.085)
     homozygous = q * q / (2 * q * (1 - q) + q * q)
     assert result.estimates["c"].probability == pytest.approx(0.5 + homozygous / 2)
+
+
+def random_family(seed: int) -> tuple[dict[str, tuple[str, str]], dict[str, set[int]]]:
+    """Eight members in three generations, cousin marriages allowed, some results."""
+    rng = random.Random(seed)
+    parents: dict[str, tuple[str, str]] = {}
+    pool = ["a", "b", "c"]
+    for n in range(5):
+        father, mother = rng.sample(pool, 2)
+        child = f"k{n}"
+        parents[child] = (father, mother)
+        pool.append(child)
+    people = sorted(set(parents) | {p for pair in parents.values() for p in pair})
+    genotypes: dict[str, int] = {}
+    for pid in people:  # founders a, b, c sort before k0..k4, parents before children
+        if pid in parents:
+            x, y = (genotypes[p] for p in parents[pid])
+            genotypes[pid] = int(rng.random() < x / 2) + int(rng.random() < y / 2)
+        else:
+            genotypes[pid] = rng.choice([0, 1, 1, 2])
+    shown = rng.sample(people, 3)
+    return parents, {pid: {genotypes[pid]} for pid in shown}
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_small_pedigrees_match_brute_force(seed: int) -> None:
+    parents, allowed = random_family(seed)
+    people = set(parents) | {p for pair in parents.values() for p in pair}
+    founders = dict.fromkeys(people - set(parents), 0.2)
+    got = posteriors(parents, founders, {k: frozenset(v) for k, v in allowed.items()})
+    expected = brute_force(parents, 0.2, allowed)
+    for pid, chance in expected.items():
+        assert 1 - got[pid][0] == pytest.approx(chance, abs=1e-12), pid
+
+
+def test_two_unconnected_families_are_both_answered() -> None:
+    family = {"i": ("f", "m"), "x": ("u", "v")}
+    got = posteriors(
+        family,
+        dict.fromkeys(["f", "m", "u", "v"], Q),
+        {"i": frozenset({1})},
+    )
+    expected = brute_force(family, Q, {"i": {1}})
+    assert 1 - got["x"][0] == pytest.approx(expected["x"], abs=1e-12)
+    assert 1 - got["x"][0] == pytest.approx(HAN_BETA, abs=1e-12)  # untouched by i
