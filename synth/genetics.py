@@ -1,0 +1,92 @@
+"""Thalassemia genotypes: founder haplotypes by ethnicity and Mendelian inheritance.
+
+A person carries two alpha-globin haplotypes and two beta-globin alleles, coded as
+small integers indexing :data:`ALPHA` and :data:`BETA` (0 is normal).  A child
+takes one haplotype of each at random from each parent; a parent outside the
+data is replaced by a draw from the population frequencies.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from synth.profile import Carriers
+
+ALPHA = ("αα", "--SEA", "-α3.7", "-α4.2", "αCSα", "αWSα")
+BETA = ("βN", "βCD41-42", "βIVS-II-654", "βCD17", "β-28", "βCD26(E)", "βCD71-72")
+ALPHA_GENES_LOST = np.array([0, 2, 1, 1, 1, 1], dtype=np.int8)
+MILD_BETA = np.array([0, 0, 0, 0, 1, 1, 0], dtype=np.int8)  # -28 and E: intermedia
+Haps = npt.NDArray[np.int8]
+
+
+def founder_haplotypes(rng: np.random.Generator, li_like: npt.NDArray[np.bool_],
+                       carriers: Carriers) -> tuple[Haps, Haps]:
+    """Draw two alpha and two beta haplotypes per person from ethnic frequencies.
+
+    Args:
+        rng: The stage's generator.
+        li_like: True for Li (and Miao) people, who follow the Li frequencies.
+        carriers: Allele frequencies of the profile.
+
+    Returns:
+        ``(alpha, beta)``, each of shape ``(n, 2)``.
+    """
+    alpha = np.zeros((li_like.size, 2), dtype=np.int8)
+    beta = np.zeros((li_like.size, 2), dtype=np.int8)
+    for group, mask in (("han", ~li_like), ("li", li_like)):
+        idx = np.flatnonzero(mask)
+        alpha[idx] = _draw(rng, idx.size, carriers.alpha_freq[group],
+                           carriers.alpha_alleles[group], ALPHA)
+        beta[idx] = _draw(rng, idx.size, carriers.beta_freq[group],
+                          carriers.beta_alleles[group], BETA)
+    return alpha, beta
+
+
+def _draw(rng: np.random.Generator, n: int, freq: float, alleles: dict[str, float],
+          names: tuple[str, ...]) -> Haps:
+    codes = np.array([names.index(a) for a in alleles], dtype=np.int8)
+    p = np.array(list(alleles.values()))
+    hit = rng.random((n, 2)) < freq
+    out = np.zeros((n, 2), dtype=np.int8)
+    out[hit] = rng.choice(codes, size=int(hit.sum()), p=p / p.sum())
+    return out
+
+
+def inherit(rng: np.random.Generator, mother: Haps, father: Haps) -> Haps:
+    """One child's haplotypes: a random one from the mother, a random one from the father."""
+    n = mother.shape[0]
+    rows = np.arange(n)
+    pick_m = rng.integers(0, 2, n)
+    pick_f = rng.integers(0, 2, n)
+    return np.stack([mother[rows, pick_m], father[rows, pick_f]], axis=1).astype(np.int8)
+
+
+def lethal(alpha: Haps) -> npt.NDArray[np.bool_]:
+    """Hb Bart's hydrops fetalis (--SEA/--SEA): the baby does not survive birth."""
+    return np.asarray(ALPHA_GENES_LOST[alpha].sum(axis=1) >= 4)
+
+
+def genotype_text(haps: Haps, names: tuple[str, ...]) -> npt.NDArray[np.str_]:
+    """Genotypes as text, abnormal haplotype first (``--SEA/αα``, ``--SEA/-α3.7``)."""
+    a, b = haps[:, 0].astype(np.int64), haps[:, 1].astype(np.int64)
+    key_a = np.where(a == 0, 99, a)
+    key_b = np.where(b == 0, 99, b)
+    first = np.where(key_a <= key_b, a, b)
+    second = np.where(key_a <= key_b, b, a)
+    table = np.array(names)
+    return np.char.add(np.char.add(table[first], "/"), table[second])
+
+
+def conclusion(alpha: Haps, beta: Haps) -> npt.NDArray[np.str_]:
+    """The clinical conclusion a genotyping lab would write (screening feed vocabulary)."""
+    lost = ALPHA_GENES_LOST[alpha].sum(axis=1)
+    beta_hits = (beta > 0).sum(axis=1)
+    mild = MILD_BETA[beta].sum(axis=1) > 0
+    out = np.full(alpha.shape[0], "normal", dtype="<U20")
+    out[lost > 0] = "alpha_carrier"
+    out[beta_hits == 1] = "beta_carrier"
+    out[(lost > 0) & (beta_hits == 1)] = "alpha_beta_carrier"
+    out[lost == 3] = "hbh_disease"
+    out[beta_hits == 2] = np.where(mild[beta_hits == 2], "beta_intermedia", "beta_major")
+    return out

@@ -1,0 +1,117 @@
+"""Chinese names: surname and given-name frequency tables, variants and drawing.
+
+Surname shares are Hainan's (符 王 陈 林 吴 lead; the national top names follow);
+given names have one or two characters drawn from sex-specific pools.  The
+variant tables feed the name noise: homophones and look-alikes (伟/玮), and the
+rare characters that some systems cannot encode and print as ``?``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+Strings = npt.NDArray[np.str_]
+
+#: Surname -> relative frequency in Hainan (percent, rounded; sums need not be 100).
+SURNAMES: dict[str, float] = {
+    "王": 10.2, "陈": 9.1, "符": 7.4, "林": 6.2, "吴": 5.3, "李": 4.8, "黄": 4.1,
+    "张": 3.2, "周": 2.4, "邢": 2.0, "云": 1.4, "羊": 0.9, "冯": 1.6, "蔡": 1.5,
+    "郑": 1.4, "梁": 1.3, "许": 1.2, "何": 1.2, "莫": 1.1, "卢": 1.0, "曾": 0.9,
+    "钟": 0.9, "潘": 0.8, "谢": 0.8, "苏": 0.8, "刘": 1.9, "杨": 1.3, "赵": 0.7,
+    "孙": 0.5, "朱": 0.6, "胡": 0.6, "郭": 0.6, "高": 0.5, "罗": 0.6, "邓": 0.6,
+    "韩": 0.4, "唐": 0.5, "马": 0.4, "徐": 0.5, "文": 0.6, "麦": 0.5, "庞": 0.4,
+    "叶": 0.5, "欧": 0.3, "卓": 0.3, "吉": 0.4, "董": 0.3, "洪": 0.3, "严": 0.3,
+    "邱": 0.3, "詹": 0.3, "韦": 0.3, "傅": 0.2, "龙": 0.3, "程": 0.3, "关": 0.2,
+}
+#: Surnames more frequent among the Li (extra weight added for Li people).
+LI_SURNAMES: dict[str, float] = {"符": 12.0, "王": 8.0, "黄": 4.0, "吉": 3.0, "陈": 3.0,
+                                 "刘": 2.0, "董": 1.5, "高": 1.5, "胡": 1.0, "卓": 1.0}
+
+MALE_CHARS = ("伟", "强", "军", "明", "华", "平", "建", "国", "文", "勇", "杰", "涛", "斌",
+              "辉", "志", "峰", "海", "东", "亮", "波", "超", "俊", "鹏", "龙", "林", "成",
+              "春", "德", "光", "永", "新", "立", "生", "清", "荣", "昌", "家", "宏", "云",
+              "雄", "安", "兴", "武", "忠", "福", "贵", "瑞", "宇", "浩", "泽", "鑫", "轩",
+              "博", "睿", "子", "天", "晨", "阳", "堃", "喆")
+FEMALE_CHARS = ("丽", "芳", "娟", "敏", "静", "燕", "艳", "玲", "霞", "红", "英", "梅", "萍",
+                "华", "秀", "兰", "珍", "凤", "美", "花", "琴", "云", "莉", "婷", "雪", "慧",
+                "娜", "洁", "倩", "琳", "颖", "欣", "怡", "佳", "思", "雨", "梓", "涵", "萱",
+                "晓", "月", "春", "金", "玉", "小", "妹", "爱", "婧", "玥", "珺")
+#: Characters a legacy system often cannot encode.
+RARE_CHARS = frozenset("堃喆玥珺犇淼昇燚")
+RARE_PINYIN = {"堃": "kun", "喆": "zhe", "玥": "yue", "珺": "jun", "犇": "ben",
+               "淼": "miao", "昇": "sheng", "燚": "yi"}
+
+#: Homophone and look-alike variants, both directions listed once.
+VARIANT_GROUPS = ("伟玮炜", "丽莉俐", "明铭鸣", "华花桦", "军君", "峰锋", "杰洁", "静婧",
+                  "红虹", "玲琳", "建健", "英瑛", "芳方", "燕艳", "敏民", "勇永", "斌彬",
+                  "辉晖", "志智", "涛韬", "霞侠", "平萍", "东冬", "云芸", "春椿", "梅玫",
+                  "符付", "邢刑", "兰蓝", "珍真", "琴芹", "雪薛", "欣馨", "思丝")
+VARIANTS: dict[str, str] = {ch: group.replace(ch, "") for group in VARIANT_GROUPS
+                            for ch in group}
+
+
+def _weights(table: dict[str, float]) -> tuple[Strings, npt.NDArray[np.float64]]:
+    keys = np.array(list(table), dtype=np.str_)
+    w = np.array(list(table.values()), dtype=np.float64)
+    return keys, w / w.sum()
+
+
+def surnames(rng: np.random.Generator, li: npt.NDArray[np.bool_]) -> Strings:
+    """Draw a surname per person; Li people draw from the Li-weighted table.
+
+    Args:
+        rng: The stage's generator.
+        li: True where the person is Li (黎).
+
+    Returns:
+        One surname per person.
+    """
+    keys, p = _weights(SURNAMES)
+    li_table = {k: SURNAMES[k] + LI_SURNAMES.get(k, 0.0) * 3 for k in SURNAMES}
+    _, p_li = _weights(li_table)
+    out = rng.choice(keys, size=li.size, p=p)
+    out[li] = rng.choice(keys, size=int(li.sum()), p=p_li)
+    return out
+
+
+def given_names(rng: np.random.Generator, male: npt.NDArray[np.bool_]) -> Strings:
+    """Draw a one- or two-character given name per person by sex."""
+    n = male.size
+    pools = (np.array(FEMALE_CHARS), np.array(MALE_CHARS))
+    rank = np.arange(len(MALE_CHARS), dtype=np.float64)
+    zipf = 1.0 / (rank + 8.0)
+    first = np.empty(n, dtype="<U1")
+    second = np.empty(n, dtype="<U1")
+    for flag, pool in ((False, pools[0]), (True, pools[1])):
+        idx = np.flatnonzero(male == flag)
+        p = zipf[: pool.size] / zipf[: pool.size].sum()
+        first[idx] = rng.choice(pool, size=idx.size, p=p)
+        second[idx] = rng.choice(pool, size=idx.size, p=p)
+    single = rng.random(n) < 0.22
+    second[single] = ""
+    return np.char.add(first, second)
+
+
+def full_names(surname: Strings, given: Strings) -> Strings:
+    """Surname followed by the given name."""
+    return np.char.add(surname, given)
+
+
+def variant(name: str, rng: np.random.Generator) -> str | None:
+    """A homophone or look-alike spelling of ``name``, or None if no character has one."""
+    spots = [i for i, ch in enumerate(name) if ch in VARIANTS]
+    if not spots:
+        return None
+    i = spots[int(rng.integers(len(spots)))]
+    options = VARIANTS[name[i]]
+    return name[:i] + options[int(rng.integers(len(options)))] + name[i + 1:]
+
+
+def unencodable(name: str, rng: np.random.Generator) -> str | None:
+    """``name`` with its rare character printed as ``?`` or pinyin, or None if it has none."""
+    for i, ch in enumerate(name):
+        if ch in RARE_CHARS:
+            repl = "?" if rng.random() < 0.7 else RARE_PINYIN[ch]
+            return name[:i] + repl + name[i + 1:]
+    return None

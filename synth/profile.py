@@ -1,0 +1,253 @@
+"""The ``hainan`` profile: every rate and table the generator uses, as frozen data.
+
+Nothing here executes; :mod:`synth.generator` runs the stages with these numbers.
+Rates marked *assumed* are plausible guesses, kept here so an operator can change
+them without touching code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+HAIKOU = ("460105", "460106", "460107", "460108")
+SANYA = ("460202", "460203", "460204", "460205")
+LI_COUNTIES = ("469001", "469025", "469026", "469027", "469028", "469029", "469030", "469007")
+MIAO_COUNTIES = ("469029", "469030")
+OUTSIDE_CODES = ("440105", "440882", "430102", "450103", "360102", "510104", "230103", "410105")
+
+#: Share of the province's people per current county code (2015 census, rounded).
+COUNTY_WEIGHTS: dict[str, float] = {
+    "460105": 0.04, "460106": 0.07, "460107": 0.05, "460108": 0.07,
+    "460202": 0.02, "460203": 0.03, "460204": 0.03, "460205": 0.02,
+    "460400": 0.10, "469001": 0.012, "469002": 0.055, "469005": 0.06,
+    "469006": 0.06, "469007": 0.045, "469021": 0.035, "469022": 0.03,
+    "469023": 0.055, "469024": 0.05, "469025": 0.02, "469026": 0.025,
+    "469027": 0.05, "469028": 0.035, "469029": 0.017, "469030": 0.022,
+}
+
+
+@dataclass(frozen=True)
+class Fertility:
+    """Desired family size by the mother's birth decade, before policy limits."""
+
+    desired_mean: dict[int, float] = field(default_factory=lambda: {
+        1900: 5.5, 1920: 5.2, 1930: 5.0, 1940: 4.4, 1950: 3.4, 1960: 2.8,
+        1970: 2.4, 1980: 2.1, 1990: 1.9, 2000: 1.8, 2010: 1.7,
+    })
+    rural_minority_bonus: float = 0.6
+    infertile: float = 0.03
+    twin_rate: float = 0.011
+    over_quota_rural: float = 0.12
+    over_quota_urban: float = 0.012
+    male_share_policy_era: float = 0.535  # sex ratio at birth ~1.15 in 1990-2015
+    male_share_other: float = 0.513
+    max_mother_age: float = 45.0
+    adoption_rate: float = 0.35  # of infertile couples
+
+
+@dataclass(frozen=True)
+class PolicyEra:
+    """Children a couple may have from ``start``; ``None`` means no limit."""
+
+    start: date
+    name: str
+    urban_han: int | None
+    rural_han: int | None
+    minority: int | None
+
+
+POLICY_ERAS: tuple[PolicyEra, ...] = (
+    PolicyEra(date(1900, 1, 1), "pre_1980", None, None, None),
+    PolicyEra(date(1980, 1, 1), "one_child", 1, 2, 2),
+    PolicyEra(date(2016, 1, 1), "two_child", 2, 2, 2),
+    PolicyEra(date(2021, 8, 20), "three_child", 3, 3, 3),  # Hainan date unconfirmed
+)
+DOUBLE_ONLY_CHILD_FROM = date(2003, 10, 22)  # 双独
+SINGLE_ONLY_CHILD_FROM = date(2014, 5, 30)  # 单独二孩
+
+
+@dataclass(frozen=True)
+class Marriage:
+    """Marriage market and marital careers."""
+
+    marry_share_men: float = 0.9
+    marry_share_women: float = 0.95
+    cross_county_share: float = 0.25
+    age_gap_mean_years: float = 2.5
+    age_gap_sd_years: float = 2.5
+    new_law_from: date = date(1981, 1, 1)
+    legal_age_old: tuple[int, int] = (20, 18)  # husband, wife
+    legal_age_new: tuple[int, int] = (22, 20)
+    divorce_by_decade: dict[int, float] = field(default_factory=lambda: {
+        1900: 0.02, 1970: 0.04, 1980: 0.07, 1990: 0.11, 2000: 0.16, 2010: 0.2,
+    })
+    remarry_men: float = 0.55
+    remarry_women: float = 0.4
+    remarry_same_couple: float = 0.07  # 复婚 among divorces
+
+
+@dataclass(frozen=True)
+class Ethnicity:
+    """GB/T 3304 shares by county group."""
+
+    li_share_li_county: float = 0.55
+    li_share_elsewhere: float = 0.015
+    miao_share_miao_county: float = 0.06
+    miao_share_elsewhere: float = 0.002
+    other_share: float = 0.004
+    other_codes: tuple[str, ...] = ("08", "03", "02", "07")  # 壮 回 蒙古 彝
+    under_ten_million: frozenset[str] = frozenset({"19", "06", "03", "02", "07"})
+
+
+@dataclass(frozen=True)
+class Carriers:
+    """Founder allele frequencies (per chromosome) giving domain.md's carrier rates."""
+
+    alpha_freq: dict[str, float] = field(default_factory=lambda: {"han": 0.044, "li": 0.245})
+    beta_freq: dict[str, float] = field(default_factory=lambda: {"han": 0.009, "li": 0.01})
+    alpha_alleles: dict[str, dict[str, float]] = field(default_factory=lambda: {
+        "han": {"--SEA": 0.55, "-α3.7": 0.25, "-α4.2": 0.08, "αCSα": 0.07, "αWSα": 0.05},
+        "li": {"-α3.7": 0.5, "-α4.2": 0.3, "--SEA": 0.1, "αCSα": 0.05, "αWSα": 0.05},
+    })
+    beta_alleles: dict[str, dict[str, float]] = field(default_factory=lambda: {
+        "han": {"βCD41-42": 0.43, "βIVS-II-654": 0.25, "βCD17": 0.15, "β-28": 0.12,
+                "βCD26(E)": 0.03, "βCD71-72": 0.02},
+        "li": {"βCD41-42": 0.9, "βIVS-II-654": 0.04, "βCD17": 0.03, "β-28": 0.03},
+    })
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which truth a department's feed holds, as shares."""
+
+    household_from: date = date(1990, 1, 1)
+    id_numbers_from: date = date(1985, 1, 1)
+    civil_marriage_from: date = date(2009, 1, 1)
+    civil_marriage: float = 0.98
+    self_marriage: float = 0.5
+    self_divorce: float = 0.3
+    birth_platform_from: date = date(2009, 1, 1)
+    birth_platform: float = 0.97
+    platform_child_id: float = 0.15
+    platform_child_name: float = 0.4
+    platform_father: float = 0.7
+    self_birth: float = 0.62
+    cohabitation_separated: float = 0.8
+    cohabitation_other: float = 0.2
+    bloodline_per_candidate: float = 0.3
+    screening_from: date = date(2011, 1, 1)
+    screening_couples: float = 0.4
+    genotyped_positive: float = 0.85
+    pregnancy_from: date = date(2014, 1, 1)
+    pregnancy_platform: float = 0.85
+    pregnancy_self: float = 0.25
+    pregnancy_lost_share: float = 0.15
+    permit_from: date = date(2003, 1, 1)
+    permit: float = 0.22
+    glory: float = 0.18
+    disability_from: date = date(1995, 1, 1)
+    disability_certified: float = 0.85
+    employment_from: date = date(1995, 1, 1)
+    employed_urban: float = 0.75
+    employed_rural: float = 0.3
+    job_mean_years: float = 6.0
+
+
+@dataclass(frozen=True)
+class Residence:
+    """Moves and 人户分离."""
+
+    pull: dict[str, float] = field(default_factory=lambda: {"haikou": 0.4, "sanya": 0.22})
+    household_move_before_1990: float = 0.06
+    household_move_after_1990: float = 0.22
+    solo_move: float = 0.3
+    separated_share: float = 0.14  # 人户分离 among adults 18-45
+    emigrated_share: float = 0.01
+    urban_nonagri_share: float = 0.65
+    rural_nonagri_share: float = 0.15
+    hukou_reform: date = date(2016, 1, 1)
+    urban_counties: tuple[str, ...] = HAIKOU + SANYA
+
+
+@dataclass(frozen=True)
+class NoiseRates:
+    """Per-cell (or per-row) rates of each noise kind at one level."""
+
+    name_homophone: float = 0.0
+    name_traditional: float = 0.0
+    name_space: float = 0.0
+    name_rare_char: float = 0.0
+    newborn_placeholder: float = 0.0
+    id_legacy15: float = 0.0
+    id_check_typo: float = 0.0
+    id_transposed: float = 0.0
+    id_zero_placeholder: float = 0.0
+    id_lowercase_x: float = 0.0
+    id_mother_in_child: float = 0.0
+    id_other_relative: float = 0.0
+    id_swapped: float = 0.0
+    date_compact: float = 0.0
+    date_slash: float = 0.0
+    duplicate_within: float = 0.0
+    duplicate_across: float = 0.0
+    birth_date_conflict: float = 0.0
+    father_missing: float = 0.0
+    gb18030_files: int = 0
+
+
+NOISE_LEVELS: dict[str, NoiseRates] = {
+    "clean": NoiseRates(),
+    "standard": NoiseRates(
+        name_homophone=0.01, name_traditional=0.005, name_space=0.01, name_rare_char=0.002,
+        newborn_placeholder=0.3, id_legacy15=0.01, id_check_typo=0.004, id_transposed=0.002,
+        id_zero_placeholder=0.003, id_lowercase_x=0.3, id_mother_in_child=0.003,
+        id_other_relative=0.003, id_swapped=0.003, date_compact=0.02, date_slash=0.02,
+        duplicate_within=0.005, duplicate_across=0.05, birth_date_conflict=0.01,
+        father_missing=0.05, gb18030_files=3,
+    ),
+    "harsh": NoiseRates(
+        name_homophone=0.04, name_traditional=0.02, name_space=0.04, name_rare_char=0.01,
+        newborn_placeholder=0.6, id_legacy15=0.04, id_check_typo=0.015, id_transposed=0.008,
+        id_zero_placeholder=0.01, id_lowercase_x=0.6, id_mother_in_child=0.01,
+        id_other_relative=0.01, id_swapped=0.01, date_compact=0.08, date_slash=0.08,
+        duplicate_within=0.02, duplicate_across=0.15, birth_date_conflict=0.04,
+        father_missing=0.15, gb18030_files=6,
+    ),
+}
+
+#: 2015 counts the province reported, for 9 million persons.
+TARGETS_2015: dict[str, float] = {
+    "households": 2.55e6, "cohabitation": 2.76e6, "bloodline": 20.6e6,
+    "marriage": 2.30e6, "marriage_civil": 1.00e6, "marriage_self": 1.30e6,
+    "birth": 3.27e6, "birth_platform": 1.02e6, "birth_self": 2.25e6,
+    "pregnancy": 1.04e6, "certificate": 0.36e6,
+}
+TARGET_POPULATION = 9_000_000
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Everything the generator needs to know about a province."""
+
+    name: str
+    as_of: date
+    founders_from: int
+    founders_to: int
+    founder_share: float
+    county_weights: dict[str, float]
+    fertility: Fertility = Fertility()
+    marriage: Marriage = Marriage()
+    ethnicity: Ethnicity = Ethnicity()
+    carriers: Carriers = Carriers()
+    coverage: Coverage = Coverage()
+    residence: Residence = Residence()
+    pregnancy_counties: tuple[str, ...] = HAIKOU + SANYA + ("460400", "469002", "469005",
+                                                           "469023", "469028")
+
+
+HAINAN = Profile(
+    name="hainan", as_of=date(2025, 6, 30), founders_from=1920, founders_to=1955,
+    founder_share=0.30, county_weights=COUNTY_WEIGHTS,
+)
+PROFILES: dict[str, Profile] = {"hainan": HAINAN}
