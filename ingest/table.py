@@ -45,7 +45,7 @@ def _count_detail(found: pl.Expr, expected: int) -> pl.Expr:
 
 def _plain(text: str, names: list[str]) -> Split:
     lines = pl.DataFrame({"text": text.split("\n")}).with_row_index("line", offset=1)
-    last = lines.height if text.endswith("\n") else lines.height + 1  # no final newline
+    last = -1 if text.endswith("\n") else lines.height  # a last line without newline
     rows = lines.slice(1).with_columns(pl.col("text").str.strip_suffix("\r"))
     rows = rows.filter(pl.col("text") != "").with_columns(
         fields=pl.col("text").str.count_matches(",", literal=True) + 1
