@@ -1,0 +1,206 @@
+"""Writing the graph model (see ``docs/architecture.md``): one named Cypher per shape.
+
+Every function takes a polars frame whose columns are the ``row.*`` fields of its
+query, and writes it in ``UNWIND`` batches.  All writes are idempotent: running one
+twice with the same frame leaves the graph as after the first run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import neo4j
+import polars as pl
+
+from graphdb.batches import DEFAULT_BATCH, run_batches
+from graphdb.connection import write
+from graphdb.schema import quote
+
+Advance = Callable[[int], None] | None
+
+# Feeds whose rows *are* facts: the record node carries the fact's label and fields.
+FACT_LABELS = {"screening": "Screening", "pregnancy": "Pregnancy",
+               "certificate": "Certificate", "disability": "Disability"}
+
+MERGE_RECORDS = """
+UNWIND $rows AS row
+MERGE (r:Record {key: row.key})
+WITH r, row, r.content_hash AS old_hash
+CALL (r, row, old_hash) {
+  WITH r, row, old_hash WHERE old_hash IS NOT NULL AND old_hash <> row.content_hash
+  CREATE (r)-[:PREVIOUS_VERSION]->(:RecordVersion {key: r.key, content_hash: r.content_hash,
+          data: r.data, load_id: r.load_id, file: r.file, line: r.line,
+          replaced_by: row.load_id})
+}
+WITH r, row, old_hash WHERE old_hash IS NULL OR old_hash <> row.content_hash
+SET r += row.props, r.feed = row.feed, r.source = row.source, r.record_id = row.record_id,
+    r.file = row.file, r.line = row.line, r.load_id = row.load_id,
+    r.content_hash = row.content_hash, r.data = row.data
+"""
+
+SET_FACT_LABEL = "UNWIND $keys AS key MATCH (r:Record {key: key}) SET r:{label}"
+
+MERGE_PERSONS = """
+UNWIND $rows AS row
+MERGE (p:Person {pid: row.pid})
+SET p += row.props
+"""
+
+DETACH_MENTIONS = """
+UNWIND $rows AS row
+MATCH (:Person {pid: row.previous_pid})<-[m:MENTIONS {role: row.role}]-(:Record {key: row.record})
+DELETE m
+"""
+
+MERGE_MENTIONS = """
+UNWIND $rows AS row
+MATCH (r:Record {key: row.record})
+MATCH (p:Person {pid: row.pid})
+MERGE (r)-[m:MENTIONS {role: row.role}]->(p)
+SET m.link = row.link
+"""
+
+DELETE_PERSONS = """
+UNWIND $rows AS row
+MATCH (p:Person {pid: row.pid})
+WHERE NOT EXISTS { (p)<-[:MENTIONS]-() }
+DETACH DELETE p
+"""
+
+MERGE_CHILD_OF = """
+UNWIND $rows AS row
+MATCH (c:Person {pid: row.child})
+MATCH (p:Person {pid: row.parent})
+MERGE (c)-[e:CHILD_OF {kind: row.kind}]->(p)
+SET e.inferred = row.inferred, e.confidence = row.confidence, e.records = row.records
+"""
+
+DELETE_CHILD_OF = """
+UNWIND $rows AS row
+MATCH (:Person {pid: row.child})-[e:CHILD_OF {kind: row.kind}]->(:Person {pid: row.parent})
+DELETE e
+"""
+
+MERGE_MARRIED = """
+UNWIND $rows AS row
+MATCH (h:Person {pid: row.husband})
+MATCH (w:Person {pid: row.wife})
+MERGE (h)-[e:MARRIED {seq: row.seq}]->(w)
+SET e.married_on = row.married_on, e.ended_on = row.ended_on, e.end_reason = row.end_reason,
+    e.records = row.records
+"""
+
+DELETE_MARRIED = """
+UNWIND $rows AS row
+MATCH (:Person {pid: row.husband})-[e:MARRIED {seq: row.seq}]->(:Person {pid: row.wife})
+DELETE e
+"""
+
+# Per-record episodes: one edge per row, keyed by the record; ``target`` names the node
+# the episode is about (household, dwelling, employer).
+EPISODES = {
+    "MEMBER_OF": ("Household", "household_id"),
+    "LIVED_AT": ("Dwelling", "dwelling_id"),
+    "EMPLOYED_BY": ("Employer", "code"),
+}
+
+MERGE_EPISODE = """
+UNWIND $rows AS row
+MATCH (p:Person {{pid: row.pid}})
+MERGE (t:{label} {{{key}: row.target}})
+SET t += row.target_props
+MERGE (p)-[e:{rel} {{record: row.record}}]->(t)
+SET e += row.props
+WITH t, row WHERE row.division_code IS NOT NULL
+MERGE (d:Division {{code: row.division_code}})
+MERGE (t)-[:IN]->(d)
+"""
+
+DELETE_EPISODE = """
+UNWIND $rows AS row
+MATCH (:Person {{pid: row.previous_pid}})-[e:{rel} {{record: row.record}}]->()
+DELETE e
+"""
+
+MERGE_DIVISIONS = """
+UNWIND $rows AS row
+MERGE (d:Division {code: row.code})
+SET d.name = row.name, d.level = row.level, d.valid_from = row.valid_from,
+    d.valid_to = row.valid_to
+WITH d, row WHERE row.successor IS NOT NULL
+MERGE (s:Division {code: row.successor})
+MERGE (d)-[:SUCCEEDED_BY]->(s)
+"""
+
+
+def merge_records(driver: neo4j.Driver, database: str, frame: pl.DataFrame,
+                  batch_size: int = DEFAULT_BATCH, advance: Advance = None) -> int:
+    """Upsert Record nodes; a changed content hash keeps the old version."""
+    written = run_batches(driver, database, "merge_records", MERGE_RECORDS, frame,
+                          batch_size, advance)
+    for feed, label in FACT_LABELS.items():
+        keys = frame.filter(pl.col("feed") == feed)["key"].to_list()
+        for start in range(0, len(keys), batch_size):
+            write(driver, database, f"label_{feed}",
+                  SET_FACT_LABEL.replace("{label}", quote(label)),
+                  keys=keys[start:start + batch_size])
+    return written
+
+
+def merge_persons(driver: neo4j.Driver, database: str, frame: pl.DataFrame,
+                  batch_size: int = DEFAULT_BATCH, advance: Advance = None) -> int:
+    """Upsert Person nodes with their golden attributes (``pid``, ``props``)."""
+    return run_batches(driver, database, "merge_persons", MERGE_PERSONS, frame, batch_size,
+                       advance)
+
+
+def move_mentions(driver: neo4j.Driver, database: str, frame: pl.DataFrame,
+                  batch_size: int = DEFAULT_BATCH, advance: Advance = None) -> int:
+    """Point MENTIONS at the current pid (``record, role, pid, previous_pid, link``)."""
+    moved = frame.filter(pl.col("previous_pid").is_not_null()
+                         & (pl.col("previous_pid") != pl.col("pid")))
+    run_batches(driver, database, "detach_mentions", DETACH_MENTIONS, moved, batch_size)
+    return run_batches(driver, database, "merge_mentions", MERGE_MENTIONS, frame, batch_size,
+                       advance)
+
+
+def delete_persons(driver: neo4j.Driver, database: str, pids: list[str]) -> int:
+    """Delete persons left without mentions (merged away)."""
+    frame = pl.DataFrame({"pid": pids}, schema={"pid": pl.String})
+    return run_batches(driver, database, "delete_persons", DELETE_PERSONS, frame)
+
+
+def sync_child_of(driver: neo4j.Driver, database: str, upsert: pl.DataFrame,
+                  delete: pl.DataFrame, batch_size: int = DEFAULT_BATCH,
+                  advance: Advance = None) -> int:
+    """Delete vanished and upsert current parent-child edges."""
+    run_batches(driver, database, "delete_child_of", DELETE_CHILD_OF, delete, batch_size)
+    return run_batches(driver, database, "merge_child_of", MERGE_CHILD_OF, upsert, batch_size,
+                       advance)
+
+
+def sync_married(driver: neo4j.Driver, database: str, upsert: pl.DataFrame,
+                 delete: pl.DataFrame, batch_size: int = DEFAULT_BATCH,
+                 advance: Advance = None) -> int:
+    """Delete vanished and upsert current marriage edges."""
+    run_batches(driver, database, "delete_married", DELETE_MARRIED, delete, batch_size)
+    return run_batches(driver, database, "merge_married", MERGE_MARRIED, upsert, batch_size,
+                       advance)
+
+
+def sync_episodes(driver: neo4j.Driver, database: str, rel: str, frame: pl.DataFrame,
+                  batch_size: int = DEFAULT_BATCH, advance: Advance = None) -> int:
+    """Upsert one episode edge per record (``record, pid, previous_pid, target, ...``)."""
+    label, key = EPISODES[rel]
+    moved = frame.filter(pl.col("previous_pid").is_not_null()
+                         & (pl.col("previous_pid") != pl.col("pid")))
+    delete = DELETE_EPISODE.format(rel=quote(rel))
+    run_batches(driver, database, f"delete_{rel.lower()}", delete, moved, batch_size)
+    merge = MERGE_EPISODE.format(label=quote(label), key=quote(key), rel=quote(rel))
+    return run_batches(driver, database, f"merge_{rel.lower()}", merge, frame, batch_size,
+                       advance)
+
+
+def merge_divisions(driver: neo4j.Driver, database: str, frame: pl.DataFrame) -> int:
+    """Upsert the division table with successor edges."""
+    return run_batches(driver, database, "merge_divisions", MERGE_DIVISIONS, frame)

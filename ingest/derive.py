@@ -1,0 +1,251 @@
+"""The graph a load should leave behind, and writing only its difference from the last one.
+
+:func:`graph_state` turns stored rows, mentions and the resolver's decisions into
+frames shaped like the graph model; :func:`apply` compares them with the state the
+store says was applied last, writes the new and changed parts through
+:mod:`graphdb.model`, deletes what vanished, and saves the new state.  Running it
+twice writes nothing the second time; running it after an interruption writes again
+what the graph may have missed (every write is idempotent).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import neo4j
+import polars as pl
+
+from graphdb import model
+from graphdb.connection import write
+from ingest import relations, survivorship
+from ingest.feeds import FEEDS
+from ingest.resolution import Resolution
+from ingest.store import Store
+from kingraph import divisions
+
+Stage = Callable[[str, int | None], Callable[[int], None]]
+EPISODE_FEEDS = {"household": "MEMBER_OF", "cohabitation": "LIVED_AT",
+                 "employment": "EMPLOYED_BY"}
+
+MERGE_REVIEWS = """
+UNWIND $rows AS row
+MERGE (r:Review {review_id: row.review_id})
+ON CREATE SET r.status = 'open', r.created_load = row.load_id
+WITH r, row WHERE r.status = 'open'
+SET r.kind = row.kind, r.weight = row.weight, r.levels = row.levels,
+    r.left_mention = row.left_mention, r.right_mention = row.right_mention,
+    r.left_pid = row.left_pid, r.right_pid = row.right_pid, r.records = row.records
+WITH r, row
+OPTIONAL MATCH (r)-[old:ABOUT]->()
+DELETE old
+WITH DISTINCT r, row
+UNWIND [row.left_pid, row.right_pid] AS pid
+MATCH (p:Person {pid: pid})
+MERGE (r)-[:ABOUT]->(p)
+"""
+
+
+@dataclass
+class GraphState:
+    """Frames shaped like the graph model."""
+
+    records: dict[str, pl.DataFrame]
+    persons: pl.DataFrame
+    mentions: pl.DataFrame
+    child_of: pl.DataFrame
+    married: pl.DataFrame
+    episodes: dict[str, pl.DataFrame]
+    reviews: pl.DataFrame
+
+
+def _identity_columns(feed: str) -> set[str]:
+    cols = set()
+    for role in FEEDS[feed].roles:
+        cols |= {role.id_number, role.person_name}
+    return cols | {"former_name", "address"}
+
+
+def record_frame(feed: str, rows: pl.DataFrame) -> pl.DataFrame:
+    """Record nodes of one feed: key, provenance, the row as JSON, typed non-personal props."""
+    spec = [c.name for c in FEEDS[feed].columns]
+    facts = [c for c in spec if c not in _identity_columns(feed)
+             and c not in ("record_id", "source")]
+    return rows.select(
+        relations.record_key().alias("key"), "feed", "source", "record_id", "file", "line",
+        "load_id", "content_hash",
+        pl.struct([pl.col(c).cast(pl.String) for c in spec]).struct.json_encode().alias("data"),
+        pl.struct(facts).alias("props"),
+    )
+
+
+def graph_state(rows: dict[str, pl.DataFrame], mentions: pl.DataFrame,
+                resolution: Resolution, load_id: str) -> GraphState:
+    """Everything the graph should hold after this load."""
+    pids = resolution.assignments.select("mention_id", "pid")
+    households = rows.get("household")
+    persons = survivorship.golden(mentions, resolution.assignments, households)
+    deaths = _deaths(persons)
+    child_of = relations.child_of(rows, pids)
+    married = (relations.marriages(rows["marriage"], pids, deaths) if "marriage" in rows
+               else pl.DataFrame())
+    episodes = {rel: relations.episodes(rows[feed], pids, feed)
+                for feed, rel in EPISODE_FEEDS.items() if feed in rows}
+    links = mentions.select("mention_id", pl.concat_str("feed", "source", "record_id",
+                                                        separator="|").alias("record"),
+                            "role").join(resolution.assignments, on="mention_id")
+    link_rows = links.select("record", "role", "pid", "previous_pid",
+                             pl.when(pl.col("anchored")).then(pl.lit("id_number"))
+                             .otherwise(pl.lit("probabilistic")).alias("link"))
+    return GraphState(
+        records={feed: record_frame(feed, frame) for feed, frame in rows.items()},
+        persons=persons, mentions=link_rows, child_of=child_of, married=married,
+        episodes=episodes, reviews=_reviews(resolution, pids, load_id),
+    )
+
+
+def _deaths(persons: pl.DataFrame) -> dict[str, date]:
+    died = persons.select("pid", pl.col("props").struct.field("death_date")).drop_nulls()
+    return dict(died.iter_rows())
+
+
+def _reviews(resolution: Resolution, pids: pl.DataFrame, load_id: str) -> pl.DataFrame:
+    r = resolution.reviews
+    lookup = pids.rename({"mention_id": "left_mention", "pid": "left_pid"})
+    r = r.join(lookup, on="left_mention", how="left").join(
+        pids.rename({"mention_id": "right_mention", "pid": "right_pid"}),
+        on="right_mention", how="left")
+    record = pl.col("left_mention").str.extract(r"^(.*)\|[^|]+$")
+    other = pl.col("right_mention").str.extract(r"^(.*)\|[^|]+$")
+    return r.with_columns(pl.concat_list(record, other).alias("records"),
+                          pl.lit(load_id).alias("load_id"))
+
+
+def _changed(new: pl.DataFrame, old: pl.DataFrame | None, key: list[str]) -> pl.DataFrame:
+    """Rows of ``new`` that are not identical in ``old`` (compared as JSON)."""
+    if old is None or old.height == 0 or new.height == 0:
+        return new
+    sig = pl.struct(pl.all()).struct.json_encode().alias("_sig")
+    old_sig = old.select(sig)
+    return new.with_columns(sig).join(old_sig, on="_sig", how="anti").drop("_sig")
+
+
+def _vanished(new: pl.DataFrame, old: pl.DataFrame | None, key: list[str]) -> pl.DataFrame:
+    if old is None or old.height == 0:
+        return new.select(key).clear()
+    if new.height == 0:
+        return old.select(key)
+    return old.select(key).join(new.select(key), on=key, how="anti")
+
+
+def apply(driver: neo4j.Driver, database: str, store: Store, graph: GraphState,
+          batch_size: int, stage: Stage) -> dict[str, int]:
+    """Write the difference between ``graph`` and the applied state; save the new state."""
+    written: dict[str, int] = {}
+    model.merge_divisions(driver, database, _division_rows())
+    written["records"] = _apply_records(driver, database, store, graph, batch_size, stage)
+    persons = _changed(graph.persons, store.state("persons"), ["pid"])
+    written["persons"] = model.merge_persons(driver, database, persons, batch_size,
+                                             stage("write persons", persons.height))
+    mentions = _changed_mentions(graph.mentions, store.state("assignments"))
+    written["mentions"] = model.move_mentions(driver, database, mentions, batch_size,
+                                              stage("write mentions", mentions.height))
+    gone = _vanished(graph.persons, store.state("persons"), ["pid"])
+    written["persons_deleted"] = model.delete_persons(driver, database, gone["pid"].to_list())
+    written["child_of"] = _sync(driver, database, store, graph.child_of, "child_of",
+                                ["child", "parent", "kind"], model.sync_child_of, batch_size,
+                                stage)
+    written["married"] = _sync(driver, database, store, graph.married, "married",
+                               ["husband", "wife", "seq"], model.sync_married, batch_size,
+                               stage)
+    written["episodes"] = _apply_episodes(driver, database, store, graph, batch_size, stage)
+    written["reviews"] = _apply_reviews(driver, database, graph.reviews, batch_size)
+    _save(store, graph)
+    return written
+
+
+def _apply_records(driver: neo4j.Driver, database: str, store: Store, graph: GraphState,
+                   batch_size: int, stage: Stage) -> int:
+    old = store.state("records")
+    total = 0
+    changed = {}
+    for feed, frame in graph.records.items():
+        fresh = frame
+        if old is not None:
+            fresh = frame.join(old, on=["key", "content_hash"], how="anti")
+        changed[feed] = fresh
+        total += fresh.height
+    advance = stage("write records", total)
+    return sum(model.merge_records(driver, database, fresh, batch_size, advance)
+               for fresh in changed.values())
+
+
+def _changed_mentions(new: pl.DataFrame, old: pl.DataFrame | None) -> pl.DataFrame:
+    """Mentions that are new or now point at another pid or link differently."""
+    if old is None or old.height == 0:
+        return new
+    return new.join(old.select("record", "role", "pid", "link"),
+                    on=["record", "role", "pid", "link"], how="anti")
+
+
+def _sync(driver: neo4j.Driver, database: str, store: Store, new: pl.DataFrame, name: str,
+          key: list[str], sync: Callable[..., int], batch_size: int, stage: Stage) -> int:
+    if new.height == 0 and store.state(name) is None:
+        return 0
+    old = store.state(name)
+    upsert = _changed(new, old, key)
+    delete = _vanished(new, old, key) if new.height else (
+        old.select(key) if old is not None else new)
+    return sync(driver, database, upsert, delete, batch_size,
+                stage(f"write {name}", upsert.height))
+
+
+def _apply_episodes(driver: neo4j.Driver, database: str, store: Store, graph: GraphState,
+                    batch_size: int, stage: Stage) -> int:
+    old = store.state("episodes")
+    total = 0
+    for rel, frame in graph.episodes.items():
+        previous = (old.filter(pl.col("rel") == rel).select("record",
+                                                            pl.col("pid").alias("previous_pid"))
+                    if old is not None else None)
+        rows = frame.join(previous, on="record", how="left") if previous is not None else \
+            frame.with_columns(pl.lit(None, pl.String).alias("previous_pid"))
+        if old is not None:
+            known = old.filter(pl.col("rel") == rel).drop("rel")
+            rows = _changed(rows.drop("previous_pid"), known, ["record"]).join(
+                rows.select("record", "previous_pid"), on="record", how="left")
+        total += model.sync_episodes(driver, database, rel, rows, batch_size,
+                                     stage(f"write {rel}", rows.height))
+    return total
+
+
+def _apply_reviews(driver: neo4j.Driver, database: str, reviews: pl.DataFrame,
+                   batch_size: int) -> int:
+    for start in range(0, reviews.height, batch_size):
+        part = reviews.slice(start, batch_size)
+        write(driver, database, "merge_reviews", MERGE_REVIEWS, rows=part.to_dicts())
+    return reviews.height
+
+
+def _save(store: Store, graph: GraphState) -> None:
+    store.save_state("records", pl.concat([f.select("key", "content_hash")
+                                           for f in graph.records.values()]))
+    store.save_state("persons", graph.persons)
+    store.save_state("assignments", graph.mentions.select(
+        pl.concat_str("record", "role", separator="|").alias("mention_id"), "pid",
+        "record", "role", "link"))
+    store.save_state("child_of", graph.child_of)
+    store.save_state("married", graph.married)
+    if graph.episodes:
+        store.save_state("episodes", pl.concat([
+            f.with_columns(pl.lit(rel).alias("rel")) for rel, f in graph.episodes.items()],
+            how="diagonal_relaxed"))
+
+
+def _division_rows() -> pl.DataFrame:
+    return pl.DataFrame([
+        {"code": d.code, "name": d.name, "level": d.level, "valid_from": d.valid_from,
+         "valid_to": d.valid_to, "successor": d.successor}
+        for d in divisions.table().values()
+    ])

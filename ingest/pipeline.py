@@ -1,0 +1,218 @@
+"""One load: a drop directory into the graph, stage by stage.
+
+read -> clean -> store -> resolve -> derive -> write.  Each file is read and cleaned
+on its own (a file that cannot be read is reported with its line and reason and
+loses nothing else); fusion then runs over every row the store holds, and only what
+changed since the last applied state is written.  Rows read = rows applied + rows
+quarantined, per file, is checked before anything is written.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import neo4j
+import polars as pl
+
+from graphdb.batches import DEFAULT_BATCH
+from graphdb.connection import read, write
+from ingest import derive, quarantine
+from ingest.clean import CleanFeed, clean_feed
+from ingest.feeds import FEEDS
+from ingest.mentions import to_mentions
+from ingest.read import FeedFile, discover, read_feed, stray_files
+from ingest.resolution import Decisions, resolve
+from ingest.store import Store
+from kingraph.errors import FeedError
+
+Stage = Callable[[str, int | None], Callable[[int], None]]
+
+LOAD_EXISTS = "MATCH (l:Load {load_id: $load_id}) RETURN count(l) AS n"
+START_LOAD = """
+MERGE (l:Load {load_id: $load_id})
+SET l.started = datetime(), l.drop = $drop, l.status = 'running'
+"""
+FINISH_LOAD = """
+MATCH (l:Load {load_id: $load_id})
+SET l.finished = datetime(), l.status = $status, l.summary = $summary
+"""
+DECISIONS = """
+MATCH (r:Review) WHERE r.status = 'decided' AND r.decision IN ['link', 'no_link']
+RETURN r.decision AS decision, r.left_mention AS left, r.right_mention AS right
+"""
+
+
+@dataclass
+class FileReport:
+    """What happened to one file of the drop."""
+
+    file: str
+    feed: str
+    encoding: str | None = None
+    read: int = 0
+    applied: int = 0
+    quarantined: int = 0
+    error: str | None = None
+
+
+@dataclass
+class LoadReport:
+    """The summary of a load, printed by the CLI and stored on the :Load node."""
+
+    load_id: str
+    drop: str
+    files: list[FileReport] = field(default_factory=list)
+    stray_files: list[str] = field(default_factory=list)
+    fusion: dict[str, int] = field(default_factory=dict)
+    written: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def reconciled(self) -> bool:
+        """Per file: read == applied + quarantined."""
+        return all(f.read == f.applied + f.quarantined for f in self.files if not f.error)
+
+    def to_json(self) -> str:
+        """The report as JSON (no personal data: counts, file names, reasons)."""
+        return json.dumps(asdict(self), ensure_ascii=False, default=str)
+
+
+def _no_stage(_name: str, _total: int | None) -> Callable[[int], None]:
+    return lambda _n: None
+
+
+def new_load_id() -> str:
+    """A sortable, unique load id."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+
+
+def read_drop(drop: Path, encoding: str, report: LoadReport,
+              stage: Stage) -> list[CleanFeed]:
+    """Read and clean every feed file; file-level errors are reported, not raised."""
+    files = discover(drop)
+    report.stray_files = [p.name for p in stray_files(drop)]
+    advance = stage("read + clean", len(files))
+    cleaned = []
+    for file in files:
+        cleaned.extend(_read_one(file, encoding, report))
+        advance(1)
+    return cleaned
+
+
+def _read_one(file: FeedFile, encoding: str, report: LoadReport) -> list[CleanFeed]:
+    entry = FileReport(file.name, file.feed)
+    report.files.append(entry)
+    try:
+        raw = read_feed(file, encoding)  # type: ignore[arg-type]
+        clean = clean_feed(raw)
+    except FeedError as exc:
+        entry.error = str(exc)
+        return []
+    entry.encoding = raw.encoding
+    counts = clean.counts
+    entry.read, entry.applied, entry.quarantined = counts.read, counts.accepted, counts.quarantined
+    return [clean]
+
+
+def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
+        encoding: str = "auto", batch_size: int = DEFAULT_BATCH, stage: Stage = _no_stage,
+        load_id: str | None = None) -> LoadReport:
+    """Load one drop into the graph and return its report."""
+    report = LoadReport(load_id or new_load_id(), str(drop))
+    clock = time.perf_counter()
+    cleaned = read_drop(drop, encoding, report, stage)
+    report.seconds["read_clean"] = time.perf_counter() - clock
+    if not report.reconciled:
+        raise FeedError("row counts do not reconcile; nothing was written")
+    _check_store(driver, database, store)
+    write(driver, database, "start_load", START_LOAD, load_id=report.load_id, drop=drop.name)
+    _store_rows(cleaned, store, report)
+    clock = time.perf_counter()
+    rows = {feed: frame for feed in store.feeds() if (frame := store.rows(feed)) is not None}
+    mentions = pl.concat([to_mentions(CleanFeed(_stored_file(f), FEEDS[f], rows[f],
+                                                quarantine.empty())) for f in rows])
+    decisions = _decisions(driver, database)
+    previous = store.state("assignments")
+    resolution = resolve(mentions, previous=previous.select("mention_id", "pid")
+                         if previous is not None else None, decisions=decisions)
+    report.fusion = resolution.stats
+    report.seconds["resolve"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    graph = derive.graph_state(rows, mentions, resolution, report.load_id)
+    report.seconds["derive"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    report.written = derive.apply(driver, database, store, graph, batch_size, stage)
+    report.seconds["write"] = time.perf_counter() - clock
+    write(driver, database, "finish_load", FINISH_LOAD, load_id=report.load_id,
+          status="complete", summary=report.to_json())
+    store.mark_applied(report.load_id)
+    _write_quarantine(cleaned, store, report)
+    return report
+
+
+def _stored_file(feed: str) -> FeedFile:
+    return FeedFile(Path(f"{feed}.store"), feed, "parquet")
+
+
+def _check_store(driver: neo4j.Driver, database: str, store: Store) -> None:
+    last = store.last_load()
+    if last is None:
+        return
+    found = read(driver, database, "load_exists", LOAD_EXISTS, load_id=last)
+    if found[0]["n"] == 0:
+        store.forget_state()
+
+
+def _store_rows(cleaned: list[CleanFeed], store: Store, report: LoadReport) -> None:
+    by_feed: dict[str, list[pl.DataFrame]] = {}
+    for clean in cleaned:
+        frame = clean.accepted.with_columns(pl.lit(report.load_id).alias("load_id"))
+        by_feed.setdefault(clean.definition.name, []).append(frame)
+    for feed, frames in by_feed.items():
+        store.upsert(feed, pl.concat(frames, how="diagonal_relaxed"))
+
+
+def _decisions(driver: neo4j.Driver, database: str) -> Decisions:
+    records = read(driver, database, "review_decisions", DECISIONS)
+    link = tuple((r["left"], r["right"]) for r in records if r["decision"] == "link")
+    apart = tuple((r["left"], r["right"]) for r in records if r["decision"] == "no_link")
+    return Decisions(must_link=link, cannot_link=apart)
+
+
+def _write_quarantine(cleaned: list[CleanFeed], store: Store, report: LoadReport) -> None:
+    held = [c.quarantine for c in cleaned if c.quarantine.height]
+    folder = store.root / "loads" / report.load_id
+    folder.mkdir(parents=True, exist_ok=True)
+    frame = pl.concat(held) if held else quarantine.empty()
+    quarantine.write_quarantine(frame, folder / "quarantine.parquet")
+    (folder / "report.json").write_text(report.to_json())
+
+
+def mention_table(store: Store) -> pl.DataFrame:
+    """Where every loaded row went: one row per person mention with its pid, plus one row
+    per quarantined row with its reason (``feed, source, record_id, role, pid,
+    quarantine_reason, file, line``)."""
+    state = store.state("assignments")
+    parts = []
+    if state is not None:
+        parts.append(state.select(
+            pl.col("record").str.split("|").list.get(0).alias("feed"),
+            pl.col("record").str.split("|").list.get(1).alias("source"),
+            pl.col("record").str.splitn("|", 3).struct.field("field_2").alias("record_id"),
+            "role", "pid", pl.lit(None, pl.String).alias("quarantine_reason")))
+    held = sorted((store.root / "loads").glob("*/quarantine.parquet"))
+    for path in held:
+        q = pl.read_parquet(path)
+        parts.append(q.select("feed", "source", "record_id", pl.lit(None, pl.String)
+                              .alias("role"), pl.lit(None, pl.String).alias("pid"),
+                              pl.col("reason").alias("quarantine_reason")))
+    if not parts:
+        columns = ("feed", "source", "record_id", "role", "pid", "quarantine_reason")
+        return pl.DataFrame(schema=dict.fromkeys(columns, pl.String))
+    return pl.concat(parts, how="vertical_relaxed")

@@ -1,0 +1,198 @@
+"""Facts between persons, derived from cleaned rows once every mention has a pid.
+
+Stated parent–child links (birth rows, bloodline rows) are strong; links inferred
+from household relation codes (a head's 子/女 is the head's child) are marked
+``inferred`` and weaker.  Every derived fact lists the record keys behind it.
+
+Inputs are the cleaned feed frames (``ingest.clean.CleanFeed.accepted``, all loads
+together) and ``pids`` (``mention_id, pid``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+# GB/T 4761 codes, read as "what the relative is to the person".
+PARENT_CODES = {"51": "biological", "52": "biological", "57": "adoptive", "58": "adoptive"}
+CHILD_CODES = {**{f"{c}": "biological" for c in (*range(20, 27), *range(30, 37))},
+               "27": "adoptive", "37": "adoptive"}
+HEAD, SPOUSES = "02", ("10", "11", "12")
+HEAD_CHILD = tuple(f"{c}" for c in (*range(20, 27), *range(30, 37)))
+HEAD_PARENT = ("51", "52")
+STATED_CONFIDENCE, HEAD_CONFIDENCE, SPOUSE_CONFIDENCE = 1.0, 0.7, 0.6
+SAME_EVENT_DAYS = 90
+
+CHILD_OF_SCHEMA: dict[str, Any] = {"child": pl.String, "parent": pl.String, "kind": pl.String,
+                   "inferred": pl.Boolean, "confidence": pl.Float64, "record": pl.String}
+
+
+def record_key(feed: str = "feed") -> pl.Expr:
+    """``feed|source|record_id``, the key of a Record node."""
+    return pl.concat_str(pl.col(feed), pl.col("source"), pl.col("record_id"), separator="|")
+
+
+def with_pid(frame: pl.DataFrame, pids: pl.DataFrame, role: str, alias: str) -> pl.DataFrame:
+    """Add the pid of ``role`` on each row as column ``alias``."""
+    mention = pl.concat_str(record_key(), pl.lit(role), separator="|")
+    return frame.with_columns(mention.alias("_m")).join(
+        pids.rename({"mention_id": "_m", "pid": alias}), on="_m", how="left").drop("_m")
+
+
+def _edges(frame: pl.DataFrame, child: str, parent: str, kind: pl.Expr, inferred: bool,
+           confidence: float) -> pl.DataFrame:
+    return frame.filter(pl.col(child).is_not_null() & pl.col(parent).is_not_null()).select(
+        pl.col(child).alias("child"), pl.col(parent).alias("parent"), kind.alias("kind"),
+        pl.lit(inferred).alias("inferred"), pl.lit(confidence).alias("confidence"),
+        record_key().alias("record"))
+
+
+def child_of_from_births(births: pl.DataFrame, pids: pl.DataFrame) -> pl.DataFrame:
+    """Child -> mother and child -> father, biological, from birth rows."""
+    b = with_pid(with_pid(with_pid(births, pids, "child", "c"), pids, "mother", "m"),
+                 pids, "father", "f")
+    bio = pl.lit("biological")
+    return pl.concat([_edges(b, "c", "m", bio, False, STATED_CONFIDENCE),
+                      _edges(b, "c", "f", bio, False, STATED_CONFIDENCE)])
+
+
+def child_of_from_bloodline(rows: pl.DataFrame, pids: pl.DataFrame) -> pl.DataFrame:
+    """Parent and child codes of bloodline rows, oriented child -> parent."""
+    b = with_pid(with_pid(rows, pids, "person", "p"), pids, "relative", "r")
+    up = b.filter(pl.col("relation").is_in(list(PARENT_CODES)))
+    down = b.filter(pl.col("relation").is_in(list(CHILD_CODES)))
+    return pl.concat([
+        _edges(up, "p", "r", pl.col("relation").replace_strict(PARENT_CODES), False,
+               STATED_CONFIDENCE),
+        _edges(down, "r", "p", pl.col("relation").replace_strict(CHILD_CODES), False,
+               STATED_CONFIDENCE),
+    ])
+
+
+def child_of_from_households(rows: pl.DataFrame, pids: pl.DataFrame) -> pl.DataFrame:
+    """Inferred: a head's children are the head's (and the head's spouse's) children."""
+    h = with_pid(rows, pids, "person", "pid").filter(pl.col("pid").is_not_null())
+    members = h.select("household_id", "relation_to_head", "pid", record_key().alias("rec"))
+    heads = members.filter(pl.col("relation_to_head") == HEAD).select(
+        "household_id", pl.col("pid").alias("head"), pl.col("rec").alias("head_rec"))
+    spouses = members.filter(pl.col("relation_to_head").is_in(SPOUSES)).select(
+        "household_id", pl.col("pid").alias("spouse"), pl.col("rec").alias("spouse_rec"))
+    kids = members.filter(pl.col("relation_to_head").is_in(HEAD_CHILD))
+    parents = members.filter(pl.col("relation_to_head").is_in(HEAD_PARENT))
+    bio = pl.lit("biological")
+
+    def inferred(frame: pl.DataFrame, child: str, parent: str, recs: list[str],
+                 confidence: float) -> pl.DataFrame:
+        return frame.select(
+            pl.col(child).alias("child"), pl.col(parent).alias("parent"), bio.alias("kind"),
+            pl.lit(True).alias("inferred"), pl.lit(confidence).alias("confidence"),
+            pl.concat_list(recs).alias("records"))
+
+    return pl.concat([
+        inferred(kids.join(heads, on="household_id"), "pid", "head", ["rec", "head_rec"],
+                 HEAD_CONFIDENCE),
+        inferred(kids.join(spouses, on="household_id"), "pid", "spouse",
+                 ["rec", "spouse_rec"], SPOUSE_CONFIDENCE),
+        inferred(parents.join(heads, on="household_id"), "head", "pid", ["rec", "head_rec"],
+                 HEAD_CONFIDENCE),
+    ]).filter(pl.col("child") != pl.col("parent"))
+
+
+def child_of(feeds: dict[str, pl.DataFrame], pids: pl.DataFrame) -> pl.DataFrame:
+    """All parent-child edges, one per (child, parent, kind), with their records."""
+    stated = []
+    if "birth" in feeds:
+        stated.append(child_of_from_births(feeds["birth"], pids))
+    if "bloodline" in feeds:
+        stated.append(child_of_from_bloodline(feeds["bloodline"], pids))
+    parts = [s.with_columns(pl.concat_list("record").alias("records")).drop("record")
+             for s in stated]
+    if "household" in feeds:
+        parts.append(child_of_from_households(feeds["household"], pids))
+    if not parts:
+        return pl.DataFrame(schema={**{k: v for k, v in CHILD_OF_SCHEMA.items()
+                                       if k != "record"}, "records": pl.List(pl.String)})
+    edges = pl.concat(parts).filter(pl.col("child") != pl.col("parent"))
+    return edges.group_by("child", "parent", "kind").agg(
+        pl.col("inferred").all(), pl.col("confidence").max(),
+        pl.col("records").explode().unique().sort(),
+    ).sort("child", "parent", "kind")
+
+
+def parent_conflicts(edges: pl.DataFrame, sexes: pl.DataFrame) -> pl.DataFrame:
+    """Children with two stated biological parents of one sex: for review."""
+    stated = edges.filter((pl.col("kind") == "biological") & ~pl.col("inferred"))
+    with_sex = stated.join(sexes.rename({"pid": "parent"}), on="parent", how="left")
+    return (
+        with_sex.filter(pl.col("sex").is_in(["1", "2"]))
+        .group_by("child", "sex").agg(pl.col("parent").sort(), pl.col("records").explode())
+        .filter(pl.col("parent").list.len() > 1)
+    )
+
+
+def marriages(rows: pl.DataFrame, pids: pl.DataFrame,
+              deaths: dict[str, date]) -> pl.DataFrame:
+    """One row per marriage episode: ``husband, wife, seq, married_on, ended_on,
+    end_reason, records``.  A 复婚 (``remarriage``) opens a new episode."""
+    m = with_pid(with_pid(rows, pids, "husband", "husband"), pids, "wife", "wife")
+    m = m.filter(pl.col("husband").is_not_null() & pl.col("wife").is_not_null())
+    m = m.with_columns(record_key().alias("record")).sort("husband", "wife", "event_date")
+    episodes: list[dict[str, Any]] = []
+    for (husband, wife), events in m.group_by(["husband", "wife"], maintain_order=True):
+        episodes.extend(_episodes(str(husband), str(wife), events, deaths))
+    schema: dict[str, Any] = {"husband": pl.String, "wife": pl.String, "seq": pl.Int64,
+              "married_on": pl.Date, "ended_on": pl.Date, "end_reason": pl.String,
+              "records": pl.List(pl.String)}
+    return pl.DataFrame(episodes, schema=schema)
+
+
+def _episodes(husband: str, wife: str, events: pl.DataFrame,
+              deaths: dict[str, date]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    current: dict[str, Any] | None = None
+    for event, day, record in events.select("event", "event_date", "record").iter_rows():
+        if event in ("marriage", "remarriage"):
+            start = current["married_on"] if current else None
+            if current and isinstance(start, date) and abs((day - start).days) <= SAME_EVENT_DAYS:
+                current["records"].append(record)
+                continue
+            current = {"husband": husband, "wife": wife, "seq": len(out) + 1,
+                       "married_on": day, "ended_on": None, "end_reason": None,
+                       "records": [record]}
+            out.append(current)
+        elif event == "divorce" and out:
+            last = out[-1]
+            if last["ended_on"] is None:
+                last["ended_on"], last["end_reason"] = day, "divorce"
+            last["records"].append(record)
+            current = None
+    for episode in out:
+        if episode["ended_on"] is None:
+            died = [d for d in (deaths.get(husband), deaths.get(wife)) if d is not None]
+            if died:
+                episode["ended_on"], episode["end_reason"] = min(died), "death"
+    return out
+
+
+def episodes(rows: pl.DataFrame, pids: pl.DataFrame, feed: str) -> pl.DataFrame:
+    """Per-record episode edges: ``record, pid, target, target_props, division_code, props``."""
+    r = with_pid(rows, pids, "person", "pid").filter(pl.col("pid").is_not_null())
+    common: list[Any] = [record_key().alias("record"), "pid", "division_code"]
+    span = [pl.col("from_date"), pl.col("to_date")]
+    if feed == "household":
+        return r.select(*common, pl.col("household_id").alias("target"),
+                        pl.struct(pl.lit(None, pl.String).alias("_")).alias("target_props"),
+                        pl.struct(pl.col("registered_on").alias("from_date"),
+                                  pl.col("deregistered_on").alias("to_date"),
+                                  "relation_to_head", "division_code", "hukou_type",
+                                  pl.col("deregistered_reason").alias("reason")).alias("props"))
+    if feed == "cohabitation":
+        return r.select(*common, pl.col("dwelling_id").alias("target"),
+                        pl.struct("division_code", "address").alias("target_props"),
+                        pl.struct(*span, "division_code").alias("props"))
+    return r.select(*common, pl.col("employer_code").alias("target"),
+                    pl.struct(pl.col("employer_name").alias("name"),
+                              "division_code").alias("target_props"),
+                    pl.struct(*span, "division_code").alias("props"))

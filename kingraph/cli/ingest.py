@@ -1,0 +1,112 @@
+"""``kingraph ingest`` and ``kingraph mentions export``: department drops into the graph."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import polars as pl
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from kingraph.cli.common import console, driver, settings
+
+if TYPE_CHECKING:
+    from ingest.pipeline import LoadReport
+    from ingest.store import Store
+
+mentions_app = typer.Typer(help="Where every loaded record went.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``ingest`` and the ``mentions`` group."""
+    app.command(name="ingest")(ingest)
+    app.add_typer(mentions_app, name="mentions")
+
+
+@contextmanager
+def _stages() -> Iterator[Callable[[str, int | None], Callable[[int], None]]]:
+    columns = (TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False) as progress:
+        def stage(name: str, total: int | None) -> Callable[[int], None]:
+            task = progress.add_task(name, total=total)
+            return lambda n: progress.advance(task, n)
+        yield stage
+
+
+def ingest(
+    drop: Path = typer.Argument(..., exists=True, file_okay=False, help="The drop directory."),
+    encoding: str = typer.Option("auto", help="auto | utf-8 | gb18030"),
+    batch_size: int = typer.Option(20_000, min=100, max=200_000, help="Rows per transaction."),
+    evaluate: bool = typer.Option(False, help="Score fusion against the drop's truth/."),
+) -> None:
+    """Read, clean, fuse and load a drop; print per-file counts and a summary."""
+    from ingest.pipeline import run
+    from ingest.store import Store
+
+    if encoding not in ("auto", "utf-8", "gb18030"):
+        raise typer.BadParameter("encoding must be auto, utf-8 or gb18030")
+    config = settings()
+    store = Store.for_graph(config.var_dir, config.bolt_uri, config.neo4j_database)
+    with driver(config) as drv, _stages() as stage:
+        report = run(drop, drv, config.neo4j_database, store, encoding=encoding,
+                     batch_size=batch_size, stage=stage)
+    _print_report(report)
+    if evaluate:
+        _print_scores(store, drop / "truth")
+
+
+def _print_report(report: LoadReport) -> None:
+    table = Table(title=f"load {report.load_id}")
+    for column in ("file", "feed", "encoding", "read", "applied", "quarantined", "error"):
+        table.add_column(column)
+    for f in report.files:
+        table.add_row(f.file, f.feed, f.encoding or "", str(f.read), str(f.applied),
+                      str(f.quarantined), f.error or "")
+    console.print(table)
+    for name in report.stray_files:
+        console.print(f"[yellow]not a feed file, ignored:[/] {name}")
+    console.print("fusion: " + ", ".join(f"{k} {v}" for k, v in report.fusion.items()))
+    console.print("written: " + ", ".join(f"{k} {v}" for k, v in report.written.items()))
+    console.print("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in report.seconds.items()))
+
+
+def _print_scores(store: Store, truth: Path) -> None:
+    from ingest.evaluation import evaluate
+    from ingest.pipeline import mention_table
+
+    mentions = mention_table(store).filter(pl.col("pid").is_not_null())
+    child_of = store.state("child_of")
+    married = store.state("married")
+    scores = evaluate(mentions, child_of if child_of is not None else pl.DataFrame(),
+                      married if married is not None else pl.DataFrame(), truth)
+    table = Table(title="fusion quality against truth/")
+    for column in ("what", "precision", "recall", "F1", "TP", "predicted", "true"):
+        table.add_column(column)
+    for s in scores:
+        table.add_row(s.name, f"{s.precision:.4f}", f"{s.recall:.4f}", f"{s.f1:.4f}",
+                      str(s.true_positive), str(s.predicted), str(s.actual))
+    console.print(table)
+
+
+@mentions_app.command("export")
+def export(out: Path = typer.Argument(..., help="The parquet file to write.")) -> None:
+    """Every mention (feed, source, record_id, role) with its pid, or its quarantine reason."""
+    from ingest.pipeline import mention_table
+    from ingest.store import Store
+
+    config = settings()
+    table = mention_table(Store.for_graph(config.var_dir, config.bolt_uri,
+                                          config.neo4j_database))
+    table.write_parquet(out)
+    console.print(f"{table.height} rows written to {out}")
