@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from queries.eligibility import (
     ChildFacts,
@@ -39,14 +40,14 @@ def spouse(sex: str, *, only_child: bool | None = False, hukou: str | None = "no
                        evidence=(f"household:{pid}",))
 
 
-def husband(**kw: object) -> SpouseFacts:
+def husband(**kw: Any) -> SpouseFacts:
     """A husband (see :func:`spouse`)."""
-    return spouse(BOY, **kw)  # type: ignore[arg-type]
+    return spouse(BOY, **kw)
 
 
-def wife(**kw: object) -> SpouseFacts:
+def wife(**kw: Any) -> SpouseFacts:
     """A wife (see :func:`spouse`)."""
-    return spouse(GIRL, **kw)  # type: ignore[arg-type]
+    return spouse(GIRL, **kw)
 
 
 def child(born: str, sex: str = BOY, parents: str = "shared", *, alive: bool | None = True,
@@ -299,7 +300,7 @@ def _cases_2016() -> list[Case]:
     ]
 
 
-ONE_ONLY = {"h": husband(only_child=True)}
+ONLY_H = husband(only_child=True)
 REMARRIED_ONE_TOGETHER = couple(H_OWN, child("2006-03-01"), h=REMARRIED_H, remarried="husband",
                                 married="2005-01-01")
 LI_TWO_GIRLS = couple(child("2010-03-01", GIRL), child("2013-03-01", GIRL),
@@ -314,9 +315,9 @@ def _cases_boundaries() -> list[Case]:
         case("first_child_day_of_2003_regulation", couple(), "2003-10-22", ELIGIBLE, 1,
              "HN2003-URBAN-ONE-CHILD", PERMIT, "2003 regulation in force"),
         case("one_only_child_day_before_2014_amendment",
-             couple(child("2010-03-01"), **ONE_ONLY), "2014-05-29", INELIGIBLE, 2,
+             couple(child("2010-03-01"), h=ONLY_H), "2014-05-29", INELIGIBLE, 2,
              basis="2003: 双独 only"),
-        case("one_only_child_day_of_2014_amendment", couple(child("2010-03-01"), **ONE_ONLY),
+        case("one_only_child_day_of_2014_amendment", couple(child("2010-03-01"), h=ONLY_H),
              "2014-05-30", ELIGIBLE, 2, "HN2014-ONE-OR-BOTH-ONLY-CHILDREN", PERMIT, "单独二孩"),
         case("only_child_unknown_after_2014_amendment",
              couple(child("2010-03-01"), h=husband(only_child=None)), "2015-01-01", REVIEW, 2,
