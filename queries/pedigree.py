@@ -84,8 +84,6 @@ class Pedigree:
                 raise InvalidArgument("pedigree: duplicate member id")
             self.members[member.pid] = member
         self.graph: nx.DiGraph = _build_graph(self.members)
-        if not nx.is_directed_acyclic_graph(self.graph):
-            raise InvalidArgument("pedigree: a person is their own ancestor (cycle)")
         self._order = _birth_order(self.graph)
         self._phi: dict[tuple[str, str], Fraction] = {}
 
@@ -112,14 +110,17 @@ class Pedigree:
         return _known(self.members, member.father), _known(self.members, member.mother)
 
     def table(self) -> pl.DataFrame:
-        """The members as a polars frame: the person fields, F, then the ``attrs`` keys."""
+        """The members as a polars frame: the person fields, F, then the ``attrs`` keys.
+
+        An ``attrs`` key that repeats a person field is left out (the field wins).
+        """
         rows = [self._row(m) for m in self.members.values()]
         return pl.DataFrame(rows, infer_schema_length=None)
 
     def _row(self, member: Member) -> dict[str, object]:
         row: dict[str, object] = {name: getattr(member, name) for name in _TABLE_FIELDS}
         row["inbreeding"] = float(self.inbreeding(member.pid))
-        return row | dict(member.attrs)
+        return row | {k: v for k, v in member.attrs.items() if k not in row}
 
     def kinship(self, a: str, b: str) -> Fraction:
         """The kinship coefficient φ(a, b), exact, by the recursive definition.
@@ -184,6 +185,10 @@ class Pedigree:
         """The member's GB/T 2261.1 sex code, or None."""
         return self.member(pid).sex
 
+    def ancestors(self, pid: str) -> dict[str, int]:
+        """Biological ancestors with their generation distance; the person is 0."""
+        return ancestry.distances(self, self.member(pid).pid)
+
     def common_ancestors(self, a: str, b: str) -> list[CommonAncestor]:
         """Common biological ancestors (the two included), nearest first; see ``ancestry``."""
         return ancestry.common_ancestors(self, self.member(a).pid, self.member(b).pid)
@@ -232,7 +237,10 @@ def _parent_edges(
 
 def _birth_order(graph: nx.DiGraph) -> dict[str, int]:
     """A topological index: every ancestor gets a smaller number than its descendants."""
-    return {pid: i for i, pid in enumerate(nx.lexicographical_topological_sort(graph))}
+    try:
+        return {pid: i for i, pid in enumerate(nx.topological_sort(graph))}
+    except nx.NetworkXUnfeasible:
+        raise InvalidArgument("pedigree: a person is their own ancestor (cycle)") from None
 
 
 def _rational_sqrt(value: Fraction) -> Fraction | None:

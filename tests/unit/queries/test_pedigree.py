@@ -242,3 +242,16 @@ def test_graph_edge_kinds_and_table() -> None:
     assert table.height == 5
     assert {"pid", "sex", "father", "mother", "inbreeding", "thalassemia"} <= set(table.columns)
     assert ped.kinship("adopter", "ward") == 0  # adoption carries no genes
+
+
+def test_table_keeps_person_fields_over_colliding_attrs() -> None:
+    ped = Pedigree([Member("x", M, attrs={"sex": "2", "note": "n"}), Member("y", F)])
+    table = ped.table().sort("pid")
+    assert table["sex"].to_list() == [M, F]
+    assert table["note"].to_list() == ["n", None]
+
+
+def test_ancestors_and_path_limit() -> None:
+    assert COUSINS.ancestors("a1k") == {"a1k": 0, "a1": 1, "X": 1, "A": 2, "Aw": 2,
+                                        "G1": 3, "G2": 3}
+    assert len(COUSINS.paths("a1", "c1", limit=1)) == 1
