@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from datetime import date
 from enum import StrEnum
 from itertools import product
 from typing import Any
 
 from kingraph.errors import ConfigError
-from queries.policy import Condition, MultipleBirth, Rule
+from queries.couple_facts import ChildFacts, CoupleFacts, Parentage, SpouseFacts, born_by
+from queries.policy import Condition, Deceased, MultipleBirth, Policy, PolicyVersion, Rule
 
 
 class Verdict(StrEnum):
@@ -226,3 +228,39 @@ def verdict(rule: Rule, sit: Situation) -> Verdict:
         if worst in seen:
             return worst
     return Verdict.MET
+
+
+_SIDES = {Parentage.SHARED: "shared", Parentage.HUSBAND_ONLY: "husband",
+          Parentage.WIFE_ONLY: "wife"}
+_GIRL = {"1": False, "2": True}
+
+
+def situation(facts: CoupleFacts, as_of: date, version: PolicyVersion,
+              policy: Policy) -> Situation:
+    """The couple's facts normalised for ``version`` (spouses and marriage must be present)."""
+    assert facts.husband and facts.wife and facts.marriage and version.counting
+    marriage = facts.marriage
+    sides = [_side(s, policy, remarried and not marriage.fuhun) for s, remarried in
+             ((facts.husband, marriage.husband_remarriage), (facts.wife, marriage.wife_remarriage))]
+    kids = tuple(_kid(c, version.counting.deceased) for c in born_by(facts, as_of))
+    return Situation(sides[0], sides[1], kids, facts.infertile_then_adopted,
+                     version.counting.multiple_birth)
+
+
+def _side(spouse: SpouseFacts, policy: Policy, remarried: bool) -> Side:
+    return Side(only_child=spouse.only_child,
+                hukou=policy.hukou.classify(spouse.hukou_type),
+                minority=policy.minorities.classify(spouse.ethnicity),
+                remarried=remarried, widowed=spouse.widowed)
+
+
+def _kid(child: ChildFacts, deceased: Deceased) -> Kid:
+    if child.alive:
+        counted: bool | None = True
+    elif deceased is Deceased.COUNT:
+        counted = True
+    else:
+        counted = False if (deceased is Deceased.EXCLUDE and child.alive is False) else None
+    return Kid(side=_SIDES[child.parents], counted=counted, girl=_GIRL.get(child.sex),
+               disabled=child.disabled_certified, with_former=child.with_former_spouse,
+               adopted=child.adopted, delivery=child.plurality_group or child.pid)

@@ -8,8 +8,8 @@ it counts) it judges every possible value, and a decision that depends on the
 unknown is ``needs_review``, naming what is missing.  Data the rules cannot stand
 on (a spouse not found, no or conflicting marriage records) is ``needs_review`` too.
 
-The Cypher that gathers :class:`CoupleFacts` from the graph lives elsewhere; this
-module is pure.
+The facts are :mod:`queries.couple_facts`'s (re-exported here); the Cypher that gathers
+them from the graph lives elsewhere; this module is pure.
 """
 
 from __future__ import annotations
@@ -20,8 +20,23 @@ from enum import StrEnum
 from math import prod
 
 from queries import conditions as cond
-from queries.conditions import Kid, Side, Situation, Slot
-from queries.policy import Bilingual, Deceased, Effect, Policy, PolicyVersion, load
+from queries.conditions import Situation, Slot, situation
+from queries.couple_facts import (
+    ChildFacts,
+    CoupleFacts,
+    HukouType,
+    MarriageFacts,
+    Parentage,
+    SpouseFacts,
+    born_by,
+    evidence,
+)
+from queries.policy import Bilingual, Effect, Policy, PolicyVersion, load
+
+__all__ = [
+    "ChildFacts", "CoupleFacts", "Decision", "HukouType", "MarriageFacts", "Outcome", "Parentage",
+    "PermitKind", "Reason", "SpouseFacts", "decide",
+]
 
 Reason = Bilingual
 MAX_COMPLETIONS = 4096  # beyond this many combinations of unknowns, refer for review
@@ -40,78 +55,6 @@ class PermitKind(StrEnum):
 
     BIRTH_SERVICE = "birth_service"  # 生育服务证: approval
     REGISTRATION = "registration"  # 生育登记: from 2016, within the registration limit
-
-
-class HukouType(StrEnum):
-    """户口性质 as the household feed carries it."""
-
-    AGRICULTURAL = "agricultural"
-    NON_AGRICULTURAL = "non_agricultural"
-    RESIDENT = "resident"  # unified after the hukou reform
-
-
-class Parentage(StrEnum):
-    """Whose child a child is, within the couple."""
-
-    SHARED = "shared"
-    HUSBAND_ONLY = "husband_only"
-    WIFE_ONLY = "wife_only"
-
-
-@dataclass(frozen=True)
-class SpouseFacts:
-    """One spouse as the graph knows them; ``evidence`` holds source-record refs."""
-
-    pid: str
-    sex: str  # GB/T 2261.1
-    birth_date: date | None
-    ethnicity: str | None  # GB/T 3304, two digits
-    hukou_type: HukouType | None
-    only_child: bool | None  # None: unknown
-    prior_marriages: int = 0
-    widowed: bool = False  # the last earlier marriage ended by the spouse's death
-    evidence: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class ChildFacts:
-    """A child of either spouse, from this or an earlier marriage, born or adopted."""
-
-    pid: str
-    birth_date: date
-    sex: str  # GB/T 2261.1
-    parents: Parentage
-    with_former_spouse: bool | None = None  # custody of a child of one spouse only
-    adopted: bool = False
-    alive: bool | None = True
-    disabled_certified: bool | None = False
-    plurality_group: str | None = None  # children of one delivery share it
-    evidence: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class MarriageFacts:
-    """The couple's current marriage registration."""
-
-    registered_on: date
-    husband_remarriage: bool = False
-    wife_remarriage: bool = False
-    fuhun: bool = False  # 复婚: the same couple again, not a remarriage
-    conflicting_records: bool = False
-    evidence: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class CoupleFacts:
-    """Everything the rules look at; a spouse or the marriage is None when not found."""
-
-    husband: SpouseFacts | None
-    wife: SpouseFacts | None
-    marriage: MarriageFacts | None
-    children: tuple[ChildFacts, ...] = ()
-    infertile_then_adopted: bool = False
-    pledged_one_child: bool = False  # holds the 独生子女父母光荣证
-    pledge_evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -272,61 +215,6 @@ def _decision(outcome: Outcome, order: int | None, rule_id: str | None, version:
 def _review(version: PolicyVersion, facts: CoupleFacts, as_of: date,
             lines: tuple[Reason, ...]) -> Decision:
     return _decision(Outcome.NEEDS_REVIEW, None, None, version, facts, as_of, lines)
-
-
-def born_by(facts: CoupleFacts, as_of: date) -> tuple[ChildFacts, ...]:
-    """The children born by ``as_of``, oldest first."""
-    return tuple(sorted((c for c in facts.children if c.birth_date <= as_of),
-                        key=lambda c: (c.birth_date, c.pid)))
-
-
-def evidence(facts: CoupleFacts, as_of: date) -> tuple[str, ...]:
-    """The refs of every fact a decision on ``as_of`` looks at, in a stable order, once each."""
-    refs: list[str] = list(facts.marriage.evidence if facts.marriage else ())
-    for spouse in (facts.husband, facts.wife):
-        refs += spouse.evidence if spouse else ()
-    for child in born_by(facts, as_of):
-        refs += child.evidence
-    refs += facts.pledge_evidence if facts.pledged_one_child else ()
-    return tuple(dict.fromkeys(refs))
-
-
-# --- the couple as the rules see them -------------------------------------------------
-
-_SIDES = {Parentage.SHARED: "shared", Parentage.HUSBAND_ONLY: "husband",
-          Parentage.WIFE_ONLY: "wife"}
-_GIRL = {"1": False, "2": True}
-
-
-def situation(facts: CoupleFacts, as_of: date, version: PolicyVersion,
-              policy: Policy) -> Situation:
-    """The couple's facts normalised for ``version`` (spouses and marriage must be present)."""
-    assert facts.husband and facts.wife and facts.marriage and version.counting
-    marriage = facts.marriage
-    sides = [_side(s, policy, remarried and not marriage.fuhun) for s, remarried in
-             ((facts.husband, marriage.husband_remarriage), (facts.wife, marriage.wife_remarriage))]
-    kids = tuple(_kid(c, version.counting.deceased) for c in born_by(facts, as_of))
-    return Situation(sides[0], sides[1], kids, facts.infertile_then_adopted,
-                     version.counting.multiple_birth)
-
-
-def _side(spouse: SpouseFacts, policy: Policy, remarried: bool) -> Side:
-    return Side(only_child=spouse.only_child,
-                hukou=policy.hukou.classify(spouse.hukou_type),
-                minority=policy.minorities.classify(spouse.ethnicity),
-                remarried=remarried, widowed=spouse.widowed)
-
-
-def _kid(child: ChildFacts, deceased: Deceased) -> Kid:
-    if child.alive:
-        counted: bool | None = True
-    elif deceased is Deceased.COUNT:
-        counted = True
-    else:
-        counted = False if (deceased is Deceased.EXCLUDE and child.alive is False) else None
-    return Kid(side=_SIDES[child.parents], counted=counted, girl=_GIRL.get(child.sex),
-               disabled=child.disabled_certified, with_former=child.with_former_spouse,
-               adopted=child.adopted, delivery=child.plurality_group or child.pid)
 
 
 # --- data the rules cannot stand on ---------------------------------------------------

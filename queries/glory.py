@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from queries.eligibility import ChildFacts, CoupleFacts, Parentage, Reason, born_by, evidence
+from queries.couple_facts import ChildFacts, CoupleFacts, Parentage, born_by, evidence
+from queries.policy import Bilingual as Reason
 from queries.policy import GloryRules, Policy, load
 
 
