@@ -135,7 +135,7 @@ class Coverage:
     self_birth: float = 0.62
     cohabitation_separated: float = 0.8
     cohabitation_other: float = 0.2
-    bloodline_per_candidate: float = 0.3
+    bloodline_per_candidate: float = 0.75
     screening_from: date = date(2011, 1, 1)
     screening_couples: float = 0.4
     genotyped_positive: float = 0.85

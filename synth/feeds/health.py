@@ -1,0 +1,198 @@
+"""Health and family-planning feeds: birth, screening, pregnancy, certificate, disability."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from synth import genetics, places
+from synth.calendar import YEAR, day
+from synth.feeds.common import who, with_ids
+from synth.marriage import NEVER
+from synth.truth import Truth
+
+Ints = npt.NDArray[np.int64]
+GLORY_FROM, GLORY_TO = date(1980, 1, 1), date(2016, 1, 1)
+CATEGORIES = ("visual", "hearing", "speech", "physical", "intellectual", "mental", "multiple")
+CATEGORY_P = (0.12, 0.2, 0.02, 0.36, 0.07, 0.1, 0.13)
+
+
+def birth_facts(t: Truth) -> pl.DataFrame:
+    """Children with a mother in the data: key, birth order and plurality."""
+    p = t.pop.people
+    kids = np.flatnonzero(p.mother >= 0)
+    df = pl.DataFrame({"child": kids, "mother": p.mother[kids], "birth": p.birth[kids]})
+    df = df.sort(["mother", "birth", "child"]).with_columns(
+        pl.int_range(1, pl.len() + 1).over("mother").alias("birth_order"),
+        pl.len().over(["mother", "birth"]).alias("plurality"))
+    return df.sort("child")
+
+
+def birth(t: Truth, rng: np.random.Generator) -> list[pl.DataFrame]:
+    """Birth-platform rows since 2009 (child mostly unnamed), self-collected rows before."""
+    p, cov = t.pop.people, t.profile.coverage
+    f = birth_facts(t)
+    kid, when = f["child"].to_numpy(), f["birth"].to_numpy()
+    platform = when >= day(cov.birth_platform_from)
+    mother_alive = p.death[p.mother[kid]] >= day(cov.birth_platform_from) - 9 * YEAR
+    u = rng.random(kid.size)
+    out = []
+    for source, pick in (("birth_platform", platform & (u < cov.birth_platform)),
+                         ("self_collected", ~platform & mother_alive & (u < cov.self_birth))):
+        out.append(with_ids(_birth_rows(t, rng, f.filter(pl.Series(pick)), source),
+                            "birth", source))
+    return out
+
+
+def _birth_rows(t: Truth, rng: np.random.Generator, f: pl.DataFrame, source: str
+                ) -> pl.DataFrame:
+    p, cov = t.pop.people, t.profile.coverage
+    kid = f["child"].to_numpy()
+    n = kid.size
+    plat = source == "birth_platform"
+    father = np.where(plat & (rng.random(n) >= cov.platform_father), -1, p.father[kid])
+    frame = pl.DataFrame({
+        "certificate_no": np.char.add("N46", np.char.zfill(kid.astype(str), 8)) if plat
+        else np.full(n, ""),
+        "child_id_number": np.where(~plat | (rng.random(n) < cov.platform_child_id),
+                                    t.ids(kid), ""),
+        "child_name": np.where(~plat | (rng.random(n) < cov.platform_child_name),
+                               t.names(kid), ""),
+        "@child": kid, "child_sex": p.sex[kid].astype(str), "birth_date": p.birth[kid],
+        "birth_order": f["birth_order"], "plurality": f["plurality"],
+        **who(t, p.mother[kid], "mother_", "mother"), **who(t, father, "father_", "father"),
+        "division_code": places.code_at(p.county[kid], p.birth[kid]),
+        "hospital": np.char.add(places.county_names()[p.county[kid]],
+                                np.where(kid % 3 == 0, "妇幼保健院", "人民医院")),
+    })
+    return frame.select("certificate_no", "child_id_number", "child_name", "child_sex",
+                        "birth_date", "birth_order", "plurality", "mother_id_number",
+                        "mother_name", "father_id_number", "father_name", "division_code",
+                        "hospital", "@child", "@mother", "@father")
+
+
+def screening(t: Truth, rng: np.random.Generator) -> list[pl.DataFrame]:
+    """Pre-pregnancy thalassemia screening (19+1) of couples since 2011."""
+    u, p, cov = t.pop.unions, t.pop.people, t.profile.coverage
+    test = np.maximum(u.start, day(cov.screening_from)) + (rng.random(len(u)) * 2 * YEAR
+                                                            ).astype(np.int64)
+    age = (test - p.birth[u.wife]) / YEAR
+    ok = (test < np.minimum.reduce([u.end, p.death[u.wife], p.death[u.husband]])) & (
+        test <= day(t.profile.as_of)) & (age >= 20) & (age < 49)
+    pick = np.flatnonzero(ok & (rng.random(len(u)) < cov.screening_couples))
+    keys = np.concatenate([u.husband[pick], u.wife[pick]])
+    when = np.concatenate([test[pick], test[pick]])
+    hospital = np.concatenate([rng.random(pick.size) < 0.3] * 2)
+    out = []
+    for source, sel in (("eugenics_check", ~hospital), ("hospital", hospital)):
+        out.append(with_ids(_screen_rows(t, rng, keys[sel], when[sel]), "screening", source))
+    return out
+
+
+def _screen_rows(t: Truth, rng: np.random.Generator, keys: Ints, when: Ints) -> pl.DataFrame:
+    p = t.pop.people
+    alpha, beta = p.alpha[keys], p.beta[keys]
+    conc = genetics.conclusion(alpha, beta)
+    lost = genetics.ALPHA_GENES_LOST[alpha].sum(axis=1)
+    b = (beta > 0).sum(axis=1)
+    mcv = rng.normal(88 - 7 * lost - 20 * np.minimum(b, 1), 4.0)
+    hba2 = rng.normal(np.where(b > 0, 5.2, 2.7), np.where(b > 0, 0.6, 0.3))
+    positive = (mcv < 82) | (hba2 > 3.5)
+    typed = positive & (rng.random(keys.size) < t.profile.coverage.genotyped_positive)
+    conc = np.where(typed, conc, np.where(positive, "suspected", "normal"))
+    return pl.DataFrame({
+        **who(t, keys, "", "person"), "sex": p.sex[keys].astype(str),
+        "birth_date": p.birth[keys], "test_date": when,
+        "institution": np.char.add(places.county_names()[p.county[keys]], "妇幼保健院"),
+        "mcv": np.round(mcv, 1).astype(str), "hba2": np.round(hba2, 1).astype(str),
+        "alpha_genotype": np.where(typed, genetics.genotype_text(alpha, genetics.ALPHA), ""),
+        "beta_genotype": np.where(typed, genetics.genotype_text(beta, genetics.BETA), ""),
+        "conclusion": conc,
+    }).select("id_number", "name", "sex", "birth_date", "test_date", "institution", "mcv",
+              "hba2", "alpha_genotype", "beta_genotype", "conclusion", "@person")
+
+
+def pregnancy(t: Truth, rng: np.random.Generator) -> list[pl.DataFrame]:
+    """Pregnancy registrations since 2014: the platform in some divisions, others collected."""
+    p, u, prof = t.pop.people, t.pop.unions, t.profile
+    cov = prof.coverage
+    kid = np.flatnonzero((p.mother >= 0) & (p.birth >= day(cov.pregnancy_from)))
+    on_platform = np.isin(p.county[kid], places.index_of(prof.pregnancy_counties))
+    rate = np.where(on_platform, cov.pregnancy_platform, cov.pregnancy_self)
+    kid = kid[rng.random(kid.size) < rate]
+    on_platform = np.isin(p.county[kid], places.index_of(prof.pregnancy_counties))
+    lmp = p.birth[kid] - 280 + rng.integers(-14, 14, kid.size)
+    ended = p.birth[kid].copy()
+    status = np.full(kid.size, "delivered", dtype="<U10")
+    lost = rng.random(kid.size) < cov.pregnancy_lost_share
+    shift = (1.2 * YEAR + rng.random(kid.size) * 300).astype(np.int64)
+    lmp = np.where(lost, lmp - shift, lmp)
+    ended = np.where(lost, lmp + rng.integers(50, 120, kid.size), ended)
+    status[lost] = np.where(rng.random(int(lost.sum())) < 0.6, "miscarried", "terminated")
+    woman, husband = p.mother[kid], u.husband[p.natal[kid]]
+    county = p.county[kid]
+    reg = lmp + rng.integers(40, 90, kid.size)
+    frame = pl.DataFrame({
+        **who(t, woman, "woman_", "woman"), **who(t, husband, "husband_", "husband"),
+        "lmp_date": lmp, "registered_on": reg, "expected_delivery_date": lmp + 280,
+        "status": status, "ended_on": ended, "division_code": places.code_at(county, reg),
+        "platform": on_platform})
+    cols = ["woman_id_number", "woman_name", "husband_id_number", "husband_name", "lmp_date",
+            "registered_on", "expected_delivery_date", "status", "ended_on", "division_code",
+            "@woman", "@husband"]
+    return [with_ids(frame.filter(pl.col("platform") == flag).select(cols).sort(
+        "lmp_date", maintain_order=True), "pregnancy", source)
+        for source, flag in (("pregnancy_platform", True), ("self_collected", False))]
+
+
+def certificate(t: Truth, rng: np.random.Generator) -> list[pl.DataFrame]:
+    """Birth-service permits (生育服务证 / 生育登记) and one-child glory certificates."""
+    p, u, cov = t.pop.people, t.pop.unions, t.profile.coverage
+    f = birth_facts(t)
+    kid, order = f["child"].to_numpy(), f["birth_order"].to_numpy()
+    permit = (p.birth[kid] >= day(cov.permit_from)) & (rng.random(kid.size) < cov.permit)
+    k, o = kid[permit], order[permit]
+    issued = p.birth[k] - rng.integers(200, 320, k.size)
+    first = (order == 1) & (p.birth[kid] >= day(GLORY_FROM)) & (p.birth[kid] < day(GLORY_TO))
+    g = kid[first & (rng.random(kid.size) < cov.glory)]
+    g_issued = p.birth[g] + ((0.5 + rng.random(g.size) * 2.5) * YEAR).astype(np.int64)
+    nxt = f.filter(pl.col("birth_order") == 2).select("mother", "birth")
+    second = np.full(len(p), NEVER, dtype=np.int64)
+    second[nxt["mother"].to_numpy()] = nxt["birth"].to_numpy()
+    revoked = np.where(second[p.mother[g]] > g_issued, second[p.mother[g]], NEVER)
+    ok = g_issued <= day(t.profile.as_of)
+    union = np.concatenate([p.natal[k], p.natal[g][ok]])
+    when = np.concatenate([issued, g_issued[ok]])
+    frame = pl.DataFrame({
+        "type": np.concatenate([np.full(k.size, "birth_service"),
+                                np.full(int(ok.sum()), "one_child_glory")]),
+        "certificate_no": np.char.add(np.concatenate([np.full(k.size, "SY"),
+                                                      np.full(int(ok.sum()), "DZ")]),
+                                      np.char.zfill(np.arange(union.size).astype(str), 9)),
+        **who(t, u.husband[union], "husband_", "husband"),
+        **who(t, u.wife[union], "wife_", "wife"),
+        "child_order": np.concatenate([o.astype(str), np.full(int(ok.sum()), "")]),
+        "issued_on": when, "revoked_on": np.concatenate([np.full(k.size, NEVER), revoked[ok]]),
+        "division_code": places.code_at(u.county_at(union, when), when)})
+    return [with_ids(frame, "certificate", "permit_system")]
+
+
+def disability(t: Truth, rng: np.random.Generator) -> list[pl.DataFrame]:
+    """Disability certificates of people certified since the federation's register began."""
+    p, cov = t.pop.people, t.profile.coverage
+    cert = np.maximum(p.disabled_on, day(cov.disability_from)) + (
+        rng.random(len(p)) * 2 * YEAR).astype(np.int64)
+    ok = (cert < p.death) & (cert <= day(t.profile.as_of)) & (p.disabled_on < NEVER)
+    keys = np.flatnonzero(ok & (rng.random(len(p)) < cov.disability_certified))
+    frame = pl.DataFrame({
+        **who(t, keys, "", "person"), "sex": p.sex[keys].astype(str),
+        "birth_date": p.birth[keys], "certified_on": cert[keys],
+        "revoked_on": np.where(p.death[keys] <= day(t.profile.as_of), p.death[keys], NEVER),
+        "category": rng.choice(CATEGORIES, size=keys.size, p=CATEGORY_P),
+        "grade": rng.integers(1, 5, keys.size).astype(str)})
+    cols = ["id_number", "name", "sex", "birth_date", "certified_on", "revoked_on",
+            "category", "grade", "@person"]
+    return [with_ids(frame.select(cols), "disability", "disabled_persons_federation")]

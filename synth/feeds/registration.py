@@ -1,0 +1,112 @@
+"""Public-security and civil-affairs feeds: household, cohabitation, marriage."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from synth import places
+from synth.calendar import YEAR, day
+from synth.feeds.common import address, who, with_ids
+from synth.marriage import DIVORCE
+from synth.truth import Truth
+
+START_STATUS = np.array(["21", "22", "23"])
+
+
+def _marital_events(t: Truth) -> pl.DataFrame:
+    u = t.pop.unions
+    ended = u.reason > 0
+    end_status = np.where(u.reason == DIVORCE, "40", "30")
+    return pl.DataFrame({
+        "person": np.concatenate([u.husband, u.wife, u.husband[ended], u.wife[ended]]),
+        "from_day": np.concatenate([u.start, u.start, u.end[ended], u.end[ended]]),
+        "status": np.concatenate([START_STATUS[u.kind], START_STATUS[u.kind],
+                                  end_status[ended], end_status[ended]]),
+    }).sort(["person", "from_day"])
+
+
+def household(t: Truth, rng: np.random.Generator) -> pl.DataFrame:
+    """One row per person per household membership episode since the system began."""
+    p, prof = t.pop.people, t.profile
+    ep = t.registry.episodes.filter(pl.col("to_day") >= day(prof.coverage.household_from))
+    ep = ep.sort(["person", "from_day"]).join_asof(
+        _marital_events(t), on="from_day", by="person", strategy="backward",
+        check_sortedness=False)
+    keys = ep["person"].to_numpy()
+    frm, to = ep["from_day"].to_numpy(), ep["to_day"].to_numpy()
+    county, hh = ep["county"].to_numpy(), ep["household"].to_numpy()
+    adult = frm - p.birth[keys] >= 18 * YEAR
+    status = ep["status"].fill_null("").to_numpy()
+    status = np.where((status == "") & adult, "10", status)
+    status = np.where(rng.random(keys.size) < 0.05, "", status)
+    reformed = to >= day(prof.residence.hukou_reform)
+    hukou = np.where(reformed, "resident", np.where(p.agri[keys], "agricultural",
+                                                    "non_agricultural"))
+    frame = pl.DataFrame({
+        "household_id": np.char.add(places.current_code(county),
+                                    np.char.zfill(hh.astype(str), 9)),
+        **who(t, keys, "", "person"), "former_name": np.full(keys.size, ""),
+        "sex": p.sex[keys].astype(str), "birth_date": p.birth[keys],
+        "ethnicity": p.ethnicity[keys], "hukou_type": hukou, "marital_status": status,
+        "relation_to_head": ep["relation"], "division_code": places.code_at(county, frm),
+        "address": address(county, hh), "registered_on": frm, "deregistered_on": to,
+        "deregistered_reason": ep["cause"],
+    })
+    return with_ids(frame, "household", "public_security")
+
+
+def cohabitation(t: Truth, rng: np.random.Generator) -> list[pl.DataFrame]:
+    """Residence registrations: most 人户分离 (public security), some others (self-collected)."""
+    cov = t.profile.coverage
+    r = t.registry.residences.filter(pl.col("to_day") >= day(cov.birth_platform_from))
+    sep = r["separated"].to_numpy()
+    u = rng.random(r.height)
+    out = []
+    for source, pick in (("public_security", sep & (u < cov.cohabitation_separated)),
+                         ("self_collected", ~sep & (u < cov.cohabitation_other))):
+        sub = r.filter(pl.Series(pick))
+        keys, county = sub["person"].to_numpy(), sub["county"].to_numpy()
+        frm = sub["from_day"].to_numpy()
+        dwell = sub["dwelling_id"].str.slice(1).cast(pl.Int64).to_numpy()
+        frame = pl.DataFrame({
+            **who(t, keys, "", "person"), "dwelling_id": sub["dwelling_id"],
+            "division_code": places.code_at(county, frm),
+            "address": address(county, dwell), "from_date": frm,
+            "to_date": sub["to_day"]})
+        out.append(with_ids(frame.select(["id_number", "name", "@person", "dwelling_id",
+                                          "division_code", "address", "from_date",
+                                          "to_date"]), "cohabitation", source))
+    return out
+
+
+def marriage(t: Truth, rng: np.random.Generator) -> list[pl.DataFrame]:
+    """Marriage, 复婚 and divorce events: civil affairs since 2009, self-collected before."""
+    u, p, cov = t.pop.unions, t.pop.people, t.profile.coverage
+    ended = np.flatnonzero(u.reason == DIVORCE)
+    idx = np.concatenate([np.arange(len(u)), ended])
+    when = np.concatenate([u.start, u.end[ended]])
+    event = np.concatenate([np.where(u.kind == 2, "remarriage", "marriage"),
+                            np.full(ended.size, "divorce")])
+    civil_from = day(cov.civil_marriage_from)
+    alive = np.maximum(p.death[u.husband[idx]], p.death[u.wife[idx]]) >= civil_from
+    share = np.where(when >= civil_from, cov.civil_marriage,
+                     np.where(event == "divorce", cov.self_divorce, cov.self_marriage) * alive)
+    keep = rng.random(idx.size) < share
+    out = []
+    for source, pick in (("civil_affairs", keep & (when >= civil_from)),
+                         ("self_collected", keep & (when < civil_from))):
+        i, d = idx[pick], when[pick]
+        h, w = u.husband[i], u.wife[i]
+        frame = pl.DataFrame({
+            "event": event[pick], "event_date": d, **who(t, h, "husband_", "husband"),
+            "husband_birth_date": p.birth[h], **who(t, w, "wife_", "wife"),
+            "wife_birth_date": p.birth[w],
+            "division_code": places.code_at(u.county_at(i, d), d)})
+        cols = ["event", "event_date", "husband_id_number", "husband_name",
+                "husband_birth_date", "wife_id_number", "wife_name", "wife_birth_date",
+                "division_code", "@husband", "@wife"]
+        out.append(with_ids(frame.select(cols).sort("event_date", maintain_order=True),
+                            "marriage", source))
+    return out
+

@@ -1,0 +1,197 @@
+"""Real-world noise on rendered feed rows, every kind counted.
+
+Kinds (see :class:`synth.profile.NoiseRates`): name variants, traditional forms,
+stray and full-width spaces, ``?`` for rare characters, newborn placeholders;
+15-digit legacy IDs, check-digit typos, transposed digits, all-zero placeholders,
+lowercase ``x``; valid numbers of the wrong person (a mother's number in her
+child's field, another relative's number, the two numbers of a bloodline row
+swapped); mixed date formats; duplicate rows; missing fathers.  The hidden
+``@role`` columns keep the truth, so every change is recoverable by comparison.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import opencc
+import polars as pl
+
+from synth import names
+from synth.feeds import DATE_COLUMNS, IDENTITIES
+from synth.profile import NoiseRates
+
+_T2S = opencc.OpenCC("s2t")
+ZERO_ID = "0" * 18
+
+
+def _pick(rng: np.random.Generator, mask: np.ndarray, rate: float) -> np.ndarray:
+    return np.asarray(mask & (rng.random(mask.size) < rate))
+
+
+def _mutate_id(value: str, kind: str, rng: np.random.Generator) -> str:
+    if kind == "id_check_typo":
+        i = int(rng.integers(0, 17))
+        digit = str((int(value[i]) + int(rng.integers(1, 10))) % 10)
+        return value[:i] + digit + value[i + 1:]
+    if kind == "id_transposed":
+        for i in [int(rng.integers(0, 16))] + list(range(16)):
+            if value[i] != value[i + 1]:
+                return value[:i] + value[i + 1] + value[i] + value[i + 2:]
+        return value
+    if kind == "id_legacy15":
+        return value[:6] + value[8:17]
+    if kind == "id_zero_placeholder":
+        return ZERO_ID
+    return value[:17] + "x"
+
+
+def ids(column: np.ndarray, rng: np.random.Generator, r: NoiseRates, counts: Counter[str]
+        ) -> np.ndarray:
+    """Apply the ID-number kinds to one column of (mostly valid) numbers."""
+    out = column.astype(object)
+    full = np.char.str_len(column.astype(str)) == 18
+    legacy_ok = full & (np.char.find(column.astype(str), "19") == 6)
+    u = rng.random(column.size)
+    edges = np.cumsum([r.id_legacy15, r.id_check_typo, r.id_transposed, r.id_zero_placeholder])
+    kinds = ("id_legacy15", "id_check_typo", "id_transposed", "id_zero_placeholder")
+    lo = 0.0
+    for kind, hi in zip(kinds, edges, strict=True):
+        hit = np.flatnonzero(full & (u >= lo) & (u < hi) & (legacy_ok | (kind != "id_legacy15")))
+        lo = hi
+        for i in hit:
+            out[i] = _mutate_id(str(column[i]), kind, rng)
+        counts[kind] += hit.size
+    ends_x = np.flatnonzero(full & (u >= lo) & np.char.endswith(column.astype(str), "X")
+                            & (rng.random(column.size) < r.id_lowercase_x))
+    for i in ends_x:
+        out[i] = str(column[i])[:17] + "x"
+    counts["id_lowercase_x"] += ends_x.size
+    return np.asarray(out.astype(str))
+
+
+def _mutate_name(value: str, kind: str, rng: np.random.Generator) -> str | None:
+    if kind == "name_homophone":
+        return names.variant(value, rng)
+    if kind == "name_traditional":
+        converted = str(_T2S.convert(value))
+        return converted if converted != value else None
+    if kind == "name_space":
+        i = int(rng.integers(1, len(value))) if len(value) > 1 else 1
+        return value[:i] + ("\u3000" if rng.random() < 0.5 else " ") + value[i:]
+    return names.unencodable(value, rng)
+
+
+def person_names(column: np.ndarray, rng: np.random.Generator, r: NoiseRates,
+                 counts: Counter[str]) -> np.ndarray:
+    """Apply the name kinds to one column of names."""
+    out = column.astype(object)
+    present = np.char.str_len(column.astype(str)) > 0
+    for kind in ("name_homophone", "name_traditional", "name_space", "name_rare_char"):
+        rate = getattr(r, kind) * (20 if kind == "name_rare_char" else 1)
+        for i in np.flatnonzero(_pick(rng, present, rate)):
+            changed = _mutate_name(str(out[i]), kind, rng)
+            if changed is not None and changed != out[i]:
+                out[i] = changed
+                counts[kind] += 1
+    return np.asarray(out.astype(str))
+
+
+def dates(frame: pl.DataFrame, rng: np.random.Generator, r: NoiseRates,
+          counts: Counter[str]) -> pl.DataFrame:
+    """Rewrite a small share of date cells as ``YYYYMMDD`` or ``YYYY/M/D``."""
+    for col in [c for c in frame.columns if c in DATE_COLUMNS]:
+        u = rng.random(frame.height)
+        present = frame[col].str.len_chars().to_numpy() == 10
+        compact = present & (u < r.date_compact)
+        slash = present & (u >= r.date_compact) & (u < r.date_compact + r.date_slash)
+        counts["date_compact"] += int(compact.sum())
+        counts["date_slash"] += int(slash.sum())
+        s = pl.col(col)
+        slashed = pl.format("{}/{}/{}", s.str.slice(0, 4),
+                            s.str.slice(5, 2).cast(pl.Int32).cast(pl.String),
+                            s.str.slice(8, 2).cast(pl.Int32).cast(pl.String))
+        frame = frame.with_columns(
+            pl.when(pl.Series(compact)).then(s.str.replace_all("-", ""))
+            .when(pl.Series(slash)).then(slashed).otherwise(s).alias(col))
+    return frame
+
+
+def wrong_people(feed: str, frame: pl.DataFrame, rng: np.random.Generator, r: NoiseRates,
+                 counts: Counter[str]) -> pl.DataFrame:
+    """Valid numbers of the wrong person: the hard cases for fusion."""
+    if feed == "birth":
+        ok = (frame["child_id_number"].str.len_chars() == 18).to_numpy() & (
+            frame["mother_id_number"].str.len_chars() == 18).to_numpy()
+        hit = _pick(rng, ok, r.id_mother_in_child)
+        counts["id_mother_in_child"] += int(hit.sum())
+        frame = frame.with_columns(pl.when(pl.Series(hit)).then(pl.col("mother_id_number"))
+                                   .otherwise(pl.col("child_id_number")).alias("child_id_number"))
+    if feed == "bloodline":
+        full = ((frame["person_id_number"].str.len_chars() == 18)
+                & (frame["relative_id_number"].str.len_chars() == 18)).to_numpy()
+        swap = _pick(rng, full, r.id_swapped)
+        other = _pick(rng, full & ~swap & frame["relation"].is_in(["51", "52"]).to_numpy(),
+                      r.id_other_relative * 3)
+        counts["id_swapped"] += int(swap.sum())
+        counts["id_other_relative"] += int(other.sum())
+        p, q = pl.col("person_id_number"), pl.col("relative_id_number")
+        frame = frame.with_columns(
+            pl.when(pl.Series(swap)).then(q).otherwise(p).alias("person_id_number"),
+            pl.when(pl.Series(swap)).then(p).when(pl.Series(other))
+            .then(pl.col("_other_parent")).otherwise(q).alias("relative_id_number"))
+    return frame
+
+
+def births(frame: pl.DataFrame, rng: np.random.Generator, r: NoiseRates,
+           counts: Counter[str]) -> pl.DataFrame:
+    """Missing fathers and newborn placeholders (``王某某之子``) on birth rows."""
+    has_father = (frame["father_name"].str.len_chars() > 0).to_numpy()
+    drop = _pick(rng, has_father, r.father_missing)
+    counts["father_missing"] += int(drop.sum())
+    unnamed = (frame["child_name"].str.len_chars() == 0).to_numpy() & has_father & ~drop
+    place = _pick(rng, unnamed, r.newborn_placeholder)
+    counts["newborn_placeholder"] += int(place.sum())
+    suffix = pl.when(pl.col("child_sex") == "1").then(pl.lit("某某之子")).otherwise(
+        pl.lit("某某之女"))
+    return frame.with_columns(
+        pl.when(pl.Series(place)).then(pl.col("father_name").str.slice(0, 1) + suffix)
+        .otherwise(pl.col("child_name")).alias("child_name"),
+        *[pl.when(pl.Series(drop)).then(pl.lit("")).otherwise(pl.col(c)).alias(c)
+          for c in ("father_id_number", "father_name")],
+        pl.when(pl.Series(drop)).then(-1).otherwise(pl.col("@father")).alias("@father"))
+
+
+def duplicates(frame: pl.DataFrame, rng: np.random.Generator, r: NoiseRates,
+               counts: Counter[str]) -> pl.DataFrame:
+    """Deliver some rows twice under a new record id of the same source."""
+    hit = rng.random(frame.height) < r.duplicate_within
+    dup = frame.filter(pl.Series(hit))
+    counts["duplicate_within"] += dup.height
+    dup = dup.with_columns(pl.Series("record_id", [f"{x}D" for x in dup["record_id"]],
+                                     dtype=pl.String))
+    return pl.concat([frame, dup])
+
+
+def apply(feed: str, frame: pl.DataFrame, rng: np.random.Generator, r: NoiseRates,
+          counts: Counter[str]) -> pl.DataFrame:
+    """Every kind of noise for one feed's rows (strings, hidden link columns kept).
+
+    Args:
+        feed: The feed name.
+        frame: Rows with every column as text.
+        rng: The noise stage's generator.
+        r: Rates of the chosen level.
+        counts: Counter updated with kind -> cells or rows changed.
+
+    Returns:
+        The noisy rows.
+    """
+    if feed == "birth":
+        frame = births(frame, rng, r, counts)
+    frame = wrong_people(feed, frame, rng, r, counts)
+    for id_col, name_col, _ in IDENTITIES[feed]:
+        frame = frame.with_columns(
+            pl.Series(id_col, ids(frame[id_col].to_numpy(), rng, r, counts)),
+            pl.Series(name_col, person_names(frame[name_col].to_numpy(), rng, r, counts)))
+    return duplicates(dates(frame, rng, r, counts), rng, r, counts)
