@@ -13,7 +13,10 @@ make huge blocks); partial names do, without the unknown marks.
 
 ``key`` is the toneless full pinyin without separators (``陈伟`` -> ``chenwei``),
 ``initials`` its first letters (``cw``); Latin letters pass through in lower case,
-so ``王xin`` keys like ``王欣``.
+so ``王xin`` keys like ``王欣``.  Pinyin is taken character by character (the
+reading out of context), so a character always keys the same way: blocking needs
+consistent keys more than correct readings, and it lets a column's keys be
+computed once per distinct character.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ _INTERPUNCTS = str.maketrans(dict.fromkeys("•・．.‧∙", "·"))
 _SPACES = re.compile(r"\s+")
 _INNER_SPACE = re.compile(r"(?<![A-Za-z]) | (?![A-Za-z])")
 _LATIN = re.compile(r"[A-Za-z]")
+_TOKEN = re.compile(r"[A-Za-z]+|[^A-Za-z]")
 
 NAME_SCHEMA = {"raw": pl.String, "name": pl.String, "key": pl.String,
                "initials": pl.String, "placeholder": pl.Boolean, "partial": pl.Boolean}
@@ -64,9 +68,25 @@ def _tidy(raw: str) -> str:
     return str(_t2s().convert(_INNER_SPACE.sub("", text)))
 
 
+@cache
+def syllable(token: str) -> str:
+    """The toneless pinyin of one token: a Chinese character, or a run of Latin letters.
+
+    Other characters (``?``, ``·``, digits) give the empty string.
+    """
+    text = token.lower() if token.isascii() else "".join(lazy_pinyin(token)).lower()
+    return text if text.isascii() and text.isalpha() else ""
+
+
+def _flags(text: str) -> tuple[bool, bool]:
+    placeholder = not text or bool(_PLACEHOLDER.search(text))
+    partial = not placeholder and ("?" in text or bool(_LATIN.search(text)))
+    return placeholder, partial
+
+
 def _keys(text: str) -> tuple[str, str]:
-    syllables = [s.lower() for s in lazy_pinyin(text.replace("?", "").replace("·", ""))]
-    syllables = [s.replace(" ", "") for s in syllables if s.strip()]
+    syllables = [syllable(t) for t in _TOKEN.findall(text)]
+    syllables = [s for s in syllables if s]
     return "".join(syllables), "".join(s[0] for s in syllables)
 
 
@@ -80,15 +100,36 @@ def normalise(raw: str | None) -> Name:
         The normalised name, its pinyin keys (None for placeholders) and its flags.
     """
     text = _tidy(raw) if raw else ""
-    if not text or _PLACEHOLDER.search(text):
+    placeholder, partial = _flags(text)
+    if placeholder:
         return Name(text or None, None, None, True, False)
     key, initials = _keys(text)
-    partial = "?" in text or bool(_LATIN.search(text))
     return Name(text, key or None, initials or None, False, partial)
+
+
+def _vector_keys(texts: pl.Series) -> pl.DataFrame:
+    """``key`` and ``initials`` for many texts: pinyin looked up once per distinct token."""
+    tokens = (texts.to_frame("text").with_row_index("row")
+              .select("row", pl.col("text").str.extract_all(_TOKEN.pattern).alias("token"))
+              .explode("token"))
+    distinct = tokens["token"].drop_nulls().unique()
+    table = pl.DataFrame({"token": distinct,
+                          "syllable": [syllable(t) for t in distinct.to_list()]})
+    joined = tokens.join(table, on="token", how="left").filter(pl.col("syllable") != "")
+    keys = joined.group_by("row", maintain_order=True).agg(
+        pl.col("syllable").str.join("").alias("key"),
+        pl.col("syllable").str.slice(0, 1).str.join("").alias("initials"),
+    )
+    return pl.DataFrame({"row": pl.int_range(texts.len(), eager=True, dtype=pl.UInt32)}).join(
+        keys, on="row", how="left", maintain_order="left")
 
 
 def lookup(raw: pl.Series) -> pl.DataFrame:
     """Normalise every distinct value of a column once.
+
+    Text and flags come from :func:`normalise` (a Python call per distinct value);
+    pinyin keys are computed per distinct character and joined, which gives the
+    same keys as :func:`normalise`.
 
     Args:
         raw: raw name values (nulls allowed).
@@ -98,6 +139,13 @@ def lookup(raw: pl.Series) -> pl.DataFrame:
     """
     rows = []
     for value in raw.drop_nulls().unique().to_list():
-        name = normalise(value)
-        rows.append((value, name.text, name.key, name.initials, name.placeholder, name.partial))
-    return pl.DataFrame(rows, schema=NAME_SCHEMA, orient="row")
+        text = _tidy(value)
+        rows.append((value, text or None, *_flags(text)))
+    frame = pl.DataFrame(rows, schema={"raw": pl.String, "name": pl.String,
+                                       "placeholder": pl.Boolean, "partial": pl.Boolean},
+                         orient="row")
+    keys = _vector_keys(frame["name"].fill_null(""))
+    frame = frame.with_columns(keys["key"], keys["initials"])
+    return frame.with_columns(
+        pl.when(~pl.col("placeholder")).then(pl.col(c)).alias(c) for c in ("key", "initials")
+    ).select(list(NAME_SCHEMA))

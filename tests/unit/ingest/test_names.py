@@ -55,3 +55,12 @@ def test_lookup_has_one_row_per_distinct_value() -> None:
     assert table.height == 2
     rows = {r["raw"]: r for r in table.iter_rows(named=True)}
     assert rows["陳偉"]["name"] == "陈伟" and rows["婴儿"]["placeholder"] is True
+
+
+def test_lookup_keys_agree_with_normalise() -> None:
+    values = ["陳偉", "王xin", "JOHN SMITH", "李?明", "婴儿", "买买提·艾力", "曾小贤", "?明"]
+    for row in lookup(pl.Series(values, dtype=pl.String)).iter_rows(named=True):
+        name = normalise(row["raw"])
+        assert (row["name"], row["key"], row["initials"], row["placeholder"],
+                row["partial"]) == (name.text, name.key, name.initials, name.placeholder,
+                                    name.partial)
