@@ -89,8 +89,9 @@ def term(
         speaker_sex: "1" male or "2" female (GB/T 2261.1); None if unknown.
         birth_dates: one per person on the walk, speaker first (len(steps) + 1);
             they settle elder/younger for siblings, uncles (伯父/叔叔) and cousins.
-        elder: whether the relative is older than the speaker, when dates do not
-            say (used for a speaker's own sibling or cousin).
+        elder: whether the relative (the end of the walk) is older than the
+            speaker, when dates do not say; it settles the speaker's own sibling
+            or cousin, nobody in between.
         half: the relative is a half sibling reached through the first step's parent.
 
     Raises:
@@ -103,7 +104,7 @@ def term(
     if len(dates) != len(tokens) + 1:
         raise InvalidArgument("kinship term: need one birth date per person on the walk")
     hops = _collapse([_Hop(t, d) for t, d in zip(tokens, dates[1:], strict=True)], dates[0])
-    if hops and elder is not None and hops[0].token in ("xb", "xs"):
+    if len(hops) == 1 and elder is not None and hops[0].token in ("xb", "xs"):
         hops[0] = _Hop(_sibling(hops[0].token, elder), hops[0].born)
     found = _named(hops, dates[0], elder)
     if half and len(tokens) == 2 and tokens[0] in UP and len(hops) == 1:

@@ -133,6 +133,8 @@ class Pedigree:
             PersonNotFound: a or b is not in the pedigree.
         """
         key = self._key(self.member(a).pid, self.member(b).pid)
+        if key[0] != key[1] and key not in self._phi and self._unrelated(*key):
+            return Fraction(0)
         stack = [key]
         while stack:
             top = stack[-1]
@@ -146,6 +148,10 @@ class Pedigree:
                 self._phi[top] = self._combine(top)
                 stack.pop()
         return self._phi[key]
+
+    def _unrelated(self, a: str, b: str) -> bool:
+        """No common ancestor: φ is 0 without walking every pair of ancestors."""
+        return ancestry.distances(self, a).keys().isdisjoint(ancestry.distances(self, b))
 
     def _key(self, a: str, b: str) -> tuple[str, str]:
         """Order a pair so the first is not an ancestor of the second."""

@@ -99,6 +99,12 @@ def test_birth_dates_settle_elder_and_younger() -> None:
     assert term("xs", WOMAN, birth_dates=[born(1990), born(1980)]).zh == "姐姐"
 
 
+def test_elder_flag_speaks_of_the_relative_only() -> None:
+    assert term("xb", MAN, elder=True).zh == "哥哥"
+    # the sister-in-law being older says nothing about the brother's age
+    assert term("xb,w", WOMAN, elder=True).zh == "兄弟的妻子"
+
+
 def test_uncle_of_unknown_relative_age_is_described() -> None:
     found = term("f,f,s", MAN)
     assert found.zh == "父亲的兄弟" and not found.standard
