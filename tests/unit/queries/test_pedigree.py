@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 from fractions import Fraction as Fr
 
 import pytest
@@ -255,3 +256,33 @@ def test_ancestors_and_path_limit() -> None:
     assert COUSINS.ancestors("a1k") == {"a1k": 0, "a1": 1, "X": 1, "A": 2, "Aw": 2,
                                         "G1": 3, "G2": 3}
     assert len(COUSINS.paths("a1", "c1", limit=1)) == 1
+
+
+def looped_pedigree(seed: int) -> Pedigree:
+    """Four generations from three founding couples; every marriage is inside the family."""
+    rng = random.Random(seed)
+    spec: dict[str, tuple[str, str | None, str | None]] = {}
+    couples = []
+    for n in range(3):
+        spec[f"a{n}"], spec[f"b{n}"] = (M, None, None), (F, None, None)
+        couples.append((f"a{n}", f"b{n}"))
+    for generation in range(3):
+        born = []
+        for i, (fa, mo) in enumerate(couples):
+            for k in range(2):
+                pid = f"g{generation}c{i}k{k}"
+                spec[pid] = (M if k == 0 else F, fa, mo)
+                born.append(pid)
+        men, women = born[0::2], born[1::2]
+        rng.shuffle(women)
+        couples = list(zip(men, women, strict=True))
+    return family(spec)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_wright_sum_equals_recursion_on_looped_pedigrees(seed: int) -> None:
+    ped = looped_pedigree(seed)
+    last = sorted(p for p in ped.members if p.startswith("g2"))
+    assert any(ped.inbreeding(p) > 0 for p in last)  # the loops are really there
+    for a, b in all_pairs(ped):
+        assert sum((p.contribution for p in ped.paths(a, b)), Fr(0)) == ped.kinship(a, b)
