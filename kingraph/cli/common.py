@@ -36,24 +36,16 @@ def driver(config: Settings | None = None) -> Iterator[neo4j.Driver]:
 
 
 def run(app: typer.Typer) -> None:
-    """Run the app, turning engine errors into a message and exit status 1."""
+    """Run the app; engine errors become a one-line message and exit status 1.
+
+    Typer's standalone mode handles usage errors and ``typer.Exit`` codes itself;
+    only errors the engine raises on purpose are caught here.
+    """
     try:
-        app(standalone_mode=False)
+        app()
     except KingraphError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
         sys.exit(1)
     except ValidationError as exc:
         err_console.print(f"[bold red]invalid settings:[/] {exc}", highlight=False)
         sys.exit(2)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        err_console.print("aborted")
-        sys.exit(1)
-    except Exception as exc:  # click's own usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
