@@ -52,11 +52,11 @@ def _birth_rows(t: Truth, rng: np.random.Generator, f: pl.DataFrame, source: str
     p, cov = t.pop.people, t.profile.coverage
     kid = f["child"].to_numpy()
     n = kid.size
-    plat = source == "birth_platform"
+    plat = np.full(n, source == "birth_platform")
     father = np.where(plat & (rng.random(n) >= cov.platform_father), -1, p.father[kid])
     frame = pl.DataFrame({
-        "certificate_no": np.char.add("N46", np.char.zfill(kid.astype(str), 8)) if plat
-        else np.full(n, ""),
+        "certificate_no": np.where(plat, np.char.add("N46", np.char.zfill(kid.astype(str), 8)),
+                                   ""),
         "child_id_number": np.where(~plat | (rng.random(n) < cov.platform_child_id),
                                     t.ids(kid), ""),
         "child_name": np.where(~plat | (rng.random(n) < cov.platform_child_name),
