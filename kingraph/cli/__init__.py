@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from kingraph.cli import common, ingest, server, service
+from kingraph.cli import common, ingest, server, service, synth
 
 app = typer.Typer(
     name="kingraph",
@@ -18,7 +18,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (server, ingest, service):
+for module in (server, ingest, service, synth):
     module.register(app)
 
 
