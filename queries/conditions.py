@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 from itertools import product
 from typing import Any
 
@@ -68,10 +69,16 @@ class Situation:
 
     def number(self, side: str | None = None) -> int:
         """Counted children (of one side, or all), as the era counts multiple births."""
-        kids = [k for k in self.kids if k.counted and (side is None or k.side == side)]
-        if self.multiple_birth is MultipleBirth.PER_DELIVERY:
-            return len({k.delivery for k in kids})
-        return len(kids)
+        return self._numbers[side]
+
+    @cached_property
+    def _numbers(self) -> dict[str | None, int]:
+        out: dict[str | None, int] = {}
+        for side in (None, "shared", "husband", "wife"):
+            kids = [k for k in self.kids if k.counted and (side is None or k.side == side)]
+            per_delivery = self.multiple_birth is MultipleBirth.PER_DELIVERY
+            out[side] = len({k.delivery for k in kids}) if per_delivery else len(kids)
+        return out
 
     def counted(self) -> tuple[Kid, ...]:
         """The counted children."""
@@ -107,12 +114,14 @@ def completions(sit: Situation, unknown: tuple[Slot, ...]) -> Iterator[tuple[tup
 
 
 def _fill(sit: Situation, values: dict[Slot, object]) -> Situation:
-    def on(where: str) -> dict[str, Any]:
-        return {field: v for (w, field), v in values.items() if w == where}
-
-    kids = tuple(replace(kid, **on(str(i))) for i, kid in enumerate(sit.kids))
-    return replace(sit, husband=replace(sit.husband, **on("husband")),
-                   wife=replace(sit.wife, **on("wife")), kids=kids)
+    by_where: dict[str, dict[str, Any]] = {}
+    for (where, field), value in values.items():
+        by_where.setdefault(where, {})[field] = value
+    kids = tuple(replace(kid, **by_where[str(i)]) if str(i) in by_where else kid
+                 for i, kid in enumerate(sit.kids))
+    sides = [replace(getattr(sit, who), **by_where[who]) if who in by_where
+             else getattr(sit, who) for who in ("husband", "wife")]
+    return replace(sit, husband=sides[0], wife=sides[1], kids=kids)
 
 
 def _bounds(n: int, c: Condition) -> Verdict:
@@ -223,11 +232,14 @@ def reads(rules: tuple[Rule, ...]) -> frozenset[str]:
 
 def verdict(rule: Rule, sit: Situation) -> Verdict:
     """A rule's verdict on a complete situation: any NOT_MET wins, then any UNCLEAR."""
-    seen = {_entry(c, rule.id)[0](sit, c) for c in rule.when}
-    for worst in (Verdict.NOT_MET, Verdict.UNCLEAR):
-        if worst in seen:
-            return worst
-    return Verdict.MET
+    result = Verdict.MET
+    for c in rule.when:
+        found = _entry(c, rule.id)[0](sit, c)
+        if found is Verdict.NOT_MET:
+            return found
+        if found is Verdict.UNCLEAR:
+            result = found
+    return result
 
 
 _SIDES = {Parentage.SHARED: "shared", Parentage.HUSBAND_ONLY: "husband",

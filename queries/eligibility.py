@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 Reason = Bilingual
-MAX_COMPLETIONS = 4096  # beyond this many combinations of unknowns, refer for review
+MAX_COMPLETIONS = 512  # beyond this many combinations of unknowns, refer for review
 
 
 class Outcome(StrEnum):
@@ -123,7 +123,8 @@ def _evaluate(facts: CoupleFacts, as_of: date, version: PolicyVersion,
     sit = situation(facts, as_of, version, policy)
     unknown = cond.slots(sit, cond.reads(version.rules))
     if prod(len(cond.CANDIDATES[f]) for _, f in unknown) > MAX_COMPLETIONS:
-        return _review(version, facts, as_of, (_say("too_many_unknowns"),))
+        lines = tuple(_slot_line(s, sit, "unknown_listed") for s in unknown)
+        return _review(version, facts, as_of, (_say("too_many_unknowns"), *lines))
     results = {values: _judge(version, filled) for values, filled in cond.completions(sit, unknown)}
     return _combine(version, facts, as_of, sit, unknown, results)
 
@@ -327,10 +328,13 @@ _SLOT_TEXT = {
     "with_former": Reason("第{i}个子女是否随前配偶生活", "whether child {i} lives with the former "
                           "spouse"),
 }
-_SLOT_TAIL = {"unknown_matters": Reason("不明，且影响结论，需人工审核",
-                                        " is unknown and decides the outcome; refer for review"),
-              "unknown_irrelevant": Reason("不明，但不影响结论", " is unknown but does not change "
-                                           "the outcome")}
+_SLOT_TAIL = {
+    "unknown_listed": Reason("不明", " is unknown"),
+    "unknown_matters": Reason("不明，且影响结论，需人工审核",
+                              " is unknown and decides the outcome; refer for review"),
+    "unknown_irrelevant": Reason("不明，但不影响结论",
+                                 " is unknown but does not change the outcome"),
+}
 
 
 def _say(key: str, **values: object) -> Reason:
