@@ -48,7 +48,8 @@ def legal_date(husband_birth: Days, wife_birth: Days, wanted: Days, rules: Marri
     lo_old = np.maximum(add_years(husband_birth, old_h), add_years(wife_birth, old_w)) + 1
     lo_new = np.maximum(add_years(husband_birth, new_h), add_years(wife_birth, new_w)) + 1
     out = np.maximum(wanted, lo_old)
-    return np.where(out >= day(rules.new_law_from), np.maximum(out, lo_new), out)
+    lawful: Days = np.where(out >= day(rules.new_law_from), np.maximum(out, lo_new), out)
+    return lawful
 
 
 def match(rng: np.random.Generator, men: Ints, women: Ints, birth: Days,

@@ -346,7 +346,8 @@ def _children(pop: Population, rng: np.random.Generator, profile: Profile, union
         agri=agri, county=county, father=f, mother=m, natal=union, adoptive=none,
         adopted_on=np.full(n, NEVER), alpha=alpha, beta=beta,
         disabled_on=np.where(b.disabled[order], when, NEVER),
-        generation=np.maximum(p.generation[f], p.generation[m]) + 1, arrived=when, immigrant=np.zeros(n, bool))
+        generation=np.maximum(p.generation[f], p.generation[m]) + 1, arrived=when,
+        immigrant=np.zeros(n, bool))
 
 
 def _adopt(pop: Population, rng: np.random.Generator, profile: Profile) -> None:

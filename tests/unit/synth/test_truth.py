@@ -1,0 +1,91 @@
+"""Invariants of the ground truth, checked against law and arithmetic."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from kingraph import ids
+from synth.generator import Result
+from synth.identity import check_chars
+
+
+def _persons(drop: tuple[Path, Result]) -> pl.DataFrame:
+    return pl.read_parquet(drop[0] / "truth" / "persons.parquet")
+
+
+def test_exact_person_count_and_valid_unique_ids(drop: tuple[Path, Result]) -> None:
+    p = _persons(drop)
+    assert p.height == 4000
+    numbers = [x for x in p["id_number"] if x]
+    assert len(numbers) == len(set(numbers)) > 3000
+    parsed = [ids.parse(x) for x in numbers]
+    assert all(x.usable for x in parsed)
+    by_number = dict(zip(p["id_number"], zip(p["birth_date"], p["sex"], strict=True),
+                         strict=True))
+    assert all((x.birth_date, x.sex) == by_number[x.number] for x in parsed)
+
+
+def test_vector_check_char_matches_gb11643_examples() -> None:
+    stems = np.array(["11010519491231002", "44052418800101001"])
+    matrix = np.frombuffer(stems.astype("S17").tobytes(), dtype=np.uint8).reshape(-1, 17)
+    assert list(check_chars(matrix)) == ["X", "4"]
+
+
+def test_mothers_aged_14_to_55_and_parents_born_first(drop: tuple[Path, Result]) -> None:
+    p = _persons(drop)
+    kids = p.join(p.select(pl.col("person_key").alias("mother_key"),
+                           pl.col("birth_date").alias("mb")), on="mother_key").join(
+        p.select(pl.col("person_key").alias("father_key"), pl.col("birth_date").alias("fb")),
+        on="father_key", how="left")
+    age = (kids["birth_date"] - kids["mb"]).dt.total_days() / 365.25
+    assert kids.height > 1000
+    assert age.min() >= 14 and age.max() <= 55  # type: ignore[operator]
+    fage = ((kids["birth_date"] - kids["fb"]).dt.total_days() / 365.25).drop_nulls()
+    assert fage.min() >= 15 and fage.max() <= 80  # type: ignore[operator]
+
+
+def test_no_one_is_their_own_ancestor(drop: tuple[Path, Result]) -> None:
+    p = _persons(drop)
+    parent = {k: {f, m} - {None} for k, f, m in
+              zip(p["person_key"], p["father_key"], p["mother_key"], strict=True)}
+    for start in p["person_key"].to_list()[::7]:
+        frontier, seen = set(parent[start]), set()
+        while frontier:
+            assert start not in frontier
+            seen |= frontier
+            frontier = {a for x in frontier for a in parent[x]} - seen
+
+
+def test_marriages_respect_legal_ages(drop: tuple[Path, Result]) -> None:
+    p = _persons(drop).select("person_key", "birth_date")
+    m = pl.read_parquet(drop[0] / "truth" / "marriages.parquet")
+    m = m.join(p.rename({"person_key": "husband_key", "birth_date": "hb"}), on="husband_key")
+    m = m.join(p.rename({"person_key": "wife_key", "birth_date": "wb"}), on="wife_key")
+    assert m.height > 500
+    for on, hb, wb in m.select("married_on", "hb", "wb").iter_rows():
+        h_age, w_age = (22, 20) if on >= date(1981, 1, 1) else (20, 18)
+        assert on >= date(hb.year + h_age, hb.month, min(hb.day, 28))
+        assert on >= date(wb.year + w_age, wb.month, min(wb.day, 28))
+
+
+def test_genotypes_follow_mendel(drop: tuple[Path, Result]) -> None:
+    p = _persons(drop)
+    hap = {k: (a.split("/"), b.split("/")) for k, a, b in
+           zip(p["person_key"], p["alpha_genotype"], p["beta_genotype"], strict=True)}
+    kids = p.filter(pl.col("father_key").is_not_null() & pl.col("mother_key").is_not_null())
+    for k, f, m in kids.select("person_key", "father_key", "mother_key").iter_rows():
+        for locus in (0, 1):
+            a, b = hap[k][locus]
+            fm = set(hap[f][locus]), set(hap[m][locus])
+            assert (a in fm[0] and b in fm[1]) or (a in fm[1] and b in fm[0])
+
+
+def test_carrier_rates_differ_by_ethnicity(drop: tuple[Path, Result]) -> None:
+    p = _persons(drop).with_columns(
+        (pl.col("alpha_genotype") != "αα/αα").alias("alpha_carrier"))
+    rates = dict(p.group_by("ethnicity").agg(pl.col("alpha_carrier").mean()).iter_rows())
+    assert rates["19"] > 2 * rates["01"] > 0.06  # Li far above Han (founders: 43 % vs 8.5 %)
