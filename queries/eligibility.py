@@ -14,7 +14,7 @@ them from the graph lives elsewhere; this module is pure.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from math import prod
@@ -69,6 +69,7 @@ class Decision:
     legal_reference: str
     reasons: tuple[Reason, ...]
     evidence: tuple[str, ...]
+    table_version: str = ""  # the policy table revision the decision was made with
 
 
 @dataclass(frozen=True)
@@ -89,8 +90,13 @@ def decide(facts: CoupleFacts, as_of: date, policy: Policy | None = None) -> Dec
 
     Returns:
         The decision with the child order, rule, policy version, reasons and evidence.
+        An ineligible decision names the rule that sets the era's basic limit.
     """
     policy = policy or load()
+    return replace(_decide(facts, as_of, policy), table_version=policy.table_version)
+
+
+def _decide(facts: CoupleFacts, as_of: date, policy: Policy) -> Decision:
     version = policy.in_force(as_of)
     problems = _data_problems(facts, as_of, version)
     if problems:
@@ -171,7 +177,7 @@ def _combine(version: PolicyVersion, facts: CoupleFacts, as_of: date, sit: Situa
                 else _say("no_rule_any", version=version.id))
         quiet += tuple(_slot_line(s, sit, "unknown_irrelevant") for s in mattered)
         lines = (*_count_lines(sit, unknown), none, *quiet)
-        return _decision(Outcome.INELIGIBLE, order, None, version, facts, as_of, lines)
+        return _decision(Outcome.INELIGIBLE, order, _limit(version), version, facts, as_of, lines)
     unclear = tuple(dict.fromkeys(u for j in judged for u in j.unclear))
     lines = unclear + tuple(_slot_line(s, sit, "unknown_matters") for s in mattered)
     if version.otherwise == Outcome.NEEDS_REVIEW and not lines:
@@ -207,9 +213,16 @@ def _eligible(version: PolicyVersion, facts: CoupleFacts, as_of: date, sit: Situ
                     lines, evidence(facts, as_of))
 
 
+def _limit(version: PolicyVersion) -> str | None:
+    """The rule that sets the era's basic number of children (a lone ``counted < n`` test)."""
+    return next((r.id for r in version.rules if r.effect is Effect.GRANT and len(r.when) == 1
+                 and r.when[0].test == "counted" and r.when[0].lt is not None), None)
+
+
 def _decision(outcome: Outcome, order: int | None, rule_id: str | None, version: PolicyVersion,
               facts: CoupleFacts, as_of: date, lines: tuple[Reason, ...]) -> Decision:
-    return Decision(outcome, order, None, rule_id, version.id, version.legal_reference, lines,
+    reference = version.rule(rule_id).legal_reference if rule_id else version.legal_reference
+    return Decision(outcome, order, None, rule_id, version.id, reference, lines,
                     evidence(facts, as_of))
 
 

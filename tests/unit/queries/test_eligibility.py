@@ -148,3 +148,15 @@ def test_per_delivery_counting_is_an_operator_choice() -> None:
                    h=husband(only_child=True), w=wife(only_child=True))
     decision = decide(facts, date(2008, 6, 1), table)
     assert (decision.outcome, decision.child_order) == (Outcome.ELIGIBLE, 2)
+
+
+@pytest.mark.parametrize(("as_of", "limit"), [
+    (date(2008, 6, 1), "HN2003-URBAN-ONE-CHILD"), (date(2017, 6, 1), "HN2016-TWO-CHILDREN")])
+def test_ineligible_decisions_name_the_rule_that_sets_the_limit(as_of: date, limit: str) -> None:
+    facts = couple(child("2002-03-01"), child("2005-03-01"))
+    decision = decide(facts, as_of)
+    assert (decision.outcome, decision.rule_id) == (Outcome.INELIGIBLE, limit)
+
+
+def test_decisions_record_the_table_revision() -> None:
+    assert decide(couple(), date(2017, 6, 1)).table_version == policy_mod.load().table_version
