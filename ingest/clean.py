@@ -136,29 +136,33 @@ def _cross_checks(role: Role) -> list[pl.Expr]:
     ]
 
 
-def _duplicates() -> list[pl.Expr]:
+def _duplicate_items(frame: pl.DataFrame) -> pl.Series:
+    """``reason:record_id`` for repeated record_ids, computed on the repeated rows only."""
     group = ["source", "record_id"]
-    copies = pl.len().over(group)
+    repeated = pl.struct(group).is_duplicated() & pl.col("record_id").is_not_null()
+    rows = frame.filter(repeated).select("line", *group, "content_hash")
     versions = pl.col("content_hash").n_unique().over(group)
     first = pl.col("line") == pl.col("line").min().over(group)
-    known = pl.col("record_id").is_not_null()
-    return [
-        pl.when(known & (versions > 1)).then(pl.lit(f"{Reason.CONFLICTING_RECORD}:record_id")),
-        pl.when(known & (copies > 1) & (versions == 1) & ~first)
-        .then(pl.lit(f"{Reason.DUPLICATE_RECORD}:record_id")),
-    ]
+    rows = rows.with_columns(
+        item=pl.when(versions > 1).then(pl.lit(f"{Reason.CONFLICTING_RECORD}:record_id"))
+        .when(~first).then(pl.lit(f"{Reason.DUPLICATE_RECORD}:record_id"))
+    )
+    items = frame.select("line").join(rows.select("line", "item"), on="line", how="left",
+                                      maintain_order="left")
+    return items["item"].cast(pl.String)
 
 
 def _problems(frame: pl.DataFrame, definition: Feed) -> pl.DataFrame:
     checks = problems.checks(definition)
-    fatal = [c.item for c in checks if c.fatal] + _duplicates()
+    frame = frame.with_columns(_duplicate_items(frame).alias("_duplicate"))
+    fatal = [c.item for c in checks if c.fatal] + [pl.col("_duplicate")]
     soft = [c.item for c in checks if not c.fatal]
     frame = frame.with_columns(
         pl.concat_list(fatal).list.drop_nulls().alias("problems"),
         pl.concat_list(soft).list.drop_nulls().alias("flags") if soft
         else pl.lit([], pl.List(pl.String)).alias("flags"),
     )
-    return frame.with_columns(_nulled(checks))
+    return frame.with_columns(_nulled(checks)).drop("_duplicate")
 
 
 def _quarantined(frame: pl.DataFrame, raw: RawFeed) -> pl.DataFrame:
