@@ -39,7 +39,8 @@ def add_years(days: Days, years: npt.ArrayLike) -> Days:
     new_y = y + np.asarray(years, dtype=np.int64)
     new_m = new_y.astype("datetime64[M]") + months
     out = new_m.astype("datetime64[D]") + dom
-    return out.astype(np.int64)
+    result: Days = out.astype(np.int64)
+    return result
 
 
 def year_of(days: Days) -> npt.NDArray[np.int64]:
