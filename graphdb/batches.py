@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from typing import Any
@@ -12,6 +14,7 @@ import polars as pl
 from graphdb.connection import write
 
 DEFAULT_BATCH = 20_000
+log = logging.getLogger("kingraph.graphdb")
 
 
 def rows_of(frame: pl.DataFrame) -> list[dict[str, Any]]:
@@ -30,12 +33,16 @@ def run_batches(driver: neo4j.Driver, database: str, name: str, cypher: str,
                 advance: Callable[[int], None] | None = None, **params: Any) -> int:
     """Run ``cypher`` (which must ``UNWIND $rows``) over the frame in batches; rows written."""
     done = 0
+    clock = time.perf_counter()
     for start in range(0, frame.height, batch_size):
         part = frame.slice(start, batch_size)
         write(driver, database, name, cypher, rows=rows_of(part), **params)
         done += part.height
         if advance is not None:
             advance(part.height)
+    if done:
+        seconds = time.perf_counter() - clock
+        log.info("%s: %d rows in %.2f s (%.0f rows/s)", name, done, seconds, done / seconds)
     return done
 
 

@@ -28,7 +28,8 @@ def credentials(settings: Settings) -> tuple[str, str]:
 
 def open_driver(settings: Settings) -> neo4j.Driver:
     """A verified driver for the configured server, or a clear error."""
-    driver = neo4j.GraphDatabase.driver(settings.bolt_uri, auth=credentials(settings))
+    driver = neo4j.GraphDatabase.driver(settings.bolt_uri, auth=credentials(settings),
+                                        notifications_min_severity="OFF")
     try:
         driver.verify_connectivity()
     except (ServiceUnavailable, OSError) as exc:
@@ -43,7 +44,9 @@ def open_driver(settings: Settings) -> neo4j.Driver:
 
 def open_async_driver(settings: Settings) -> neo4j.AsyncDriver:
     """An async driver for the API (connectivity is checked by /healthz)."""
-    return neo4j.AsyncGraphDatabase.driver(settings.bolt_uri, auth=credentials(settings))
+    return neo4j.AsyncGraphDatabase.driver(settings.bolt_uri, auth=credentials(settings),
+                                           notifications_min_severity="OFF",
+                                           max_transaction_retry_time=5.0)
 
 
 def bolt_answers(uri: str, user: str, password: str) -> bool:

@@ -203,18 +203,14 @@ def _sync(driver: neo4j.Driver, database: str, store: Store, new: pl.DataFrame, 
 
 def _apply_episodes(driver: neo4j.Driver, database: str, store: Store, graph: GraphState,
                     batch_size: int, stage: Stage) -> int:
-    old = store.state("episodes")
     total = 0
     for rel, frame in graph.episodes.items():
-        previous = (old.filter(pl.col("rel") == rel).select("record",
-                                                            pl.col("pid").alias("previous_pid"))
-                    if old is not None else None)
-        rows = frame.join(previous, on="record", how="left") if previous is not None else \
-            frame.with_columns(pl.lit(None, pl.String).alias("previous_pid"))
-        if old is not None:
-            known = old.filter(pl.col("rel") == rel).drop("rel")
-            rows = _changed(rows.drop("previous_pid"), known, ["record"]).join(
-                rows.select("record", "previous_pid"), on="record", how="left")
+        old = store.state(f"episodes_{rel}")
+        rows = _changed(frame, old, ["record"])
+        previous = (old.select("record", pl.col("pid").alias("previous_pid"))
+                    if old is not None else
+                    pl.DataFrame(schema={"record": pl.String, "previous_pid": pl.String}))
+        rows = rows.join(previous, on="record", how="left")
         total += model.sync_episodes(driver, database, rel, rows, batch_size,
                                      stage(f"write {rel}", rows.height))
     return total
@@ -237,10 +233,8 @@ def _save(store: Store, graph: GraphState) -> None:
         "record", "role", "link"))
     store.save_state("child_of", graph.child_of)
     store.save_state("married", graph.married)
-    if graph.episodes:
-        store.save_state("episodes", pl.concat([
-            f.with_columns(pl.lit(rel).alias("rel")) for rel, f in graph.episodes.items()],
-            how="diagonal_relaxed"))
+    for rel, frame in graph.episodes.items():
+        store.save_state(f"episodes_{rel}", frame)
 
 
 def _division_rows() -> pl.DataFrame:

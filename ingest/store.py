@@ -22,8 +22,6 @@ import polars as pl
 
 from ingest.relations import record_key
 
-STATE_NAMES = ("records", "assignments", "persons", "child_of", "married", "episodes")
-
 
 class Store:
     """One directory of parquet files for one graph."""
@@ -81,8 +79,8 @@ class Store:
 
     def forget_state(self) -> None:
         """Drop the applied state (the graph no longer holds it)."""
-        for name in STATE_NAMES:
-            (self.root / "state" / f"{name}.parquet").unlink(missing_ok=True)
+        for path in (self.root / "state").glob("*.parquet"):
+            path.unlink()
         (self.root / "state" / "meta.json").unlink(missing_ok=True)
 
     def last_load(self) -> str | None:

@@ -14,6 +14,7 @@ import pytest
 from graphdb.connection import open_driver
 from graphdb.schema import apply
 from kingraph.settings import Settings
+from tests.integration.synthetic import LoadedDrop, load_synthetic
 
 
 @pytest.fixture(scope="session")
@@ -35,3 +36,10 @@ def driver(settings: Settings) -> Iterator[neo4j.Driver]:
 def database(settings: Settings) -> str:
     """The database name to run queries against."""
     return settings.neo4j_database
+
+
+@pytest.fixture(scope="session")
+def synthetic(driver: neo4j.Driver, settings: Settings,
+              tmp_path_factory: pytest.TempPathFactory) -> LoadedDrop:
+    """A 4,000-person synthetic province loaded into the (wiped) test graph."""
+    return load_synthetic(driver, settings, tmp_path_factory.mktemp("synthetic"))

@@ -1,0 +1,50 @@
+"""A small synthetic province, generated and loaded once per test session.
+
+Integration tests of the query layer compare the graph with the drop's ``truth/``.
+The drop is deterministic (fixed seed), so failures reproduce.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import neo4j
+
+from graphdb.admin import wipe
+from graphdb.schema import apply
+from ingest.pipeline import LoadReport, run
+from ingest.store import Store
+from kingraph.settings import Settings
+from synth.generator import generate
+
+PERSONS = 4000
+SEED = 20261125
+
+
+@dataclass(frozen=True)
+class LoadedDrop:
+    """A generated drop, its store, and the report of loading it."""
+
+    drop: Path
+    truth: Path
+    store: Store
+    report: LoadReport
+
+
+def load_synthetic(driver: neo4j.Driver, settings: Settings, workdir: Path,
+                   persons: int = PERSONS, seed: int = SEED,
+                   noise: str = "standard") -> LoadedDrop:
+    """Wipe the test graph, generate a drop and ingest it."""
+    drop = workdir / f"drop-{persons}-{seed}-{noise}"
+    if not drop.exists():
+        generate(persons, seed, drop, noise=noise)
+    database = settings.neo4j_database
+    wipe(driver, database)
+    apply(driver, database)
+    store_dir = workdir / "store"
+    shutil.rmtree(store_dir, ignore_errors=True)
+    store = Store(store_dir)
+    report = run(drop, driver, database, store)
+    return LoadedDrop(drop, drop / "truth", store, report)
