@@ -1,6 +1,6 @@
 """Throughput of reading + cleaning + mentions (ingest.read, ingest.clean, ingest.mentions).
 
-Run: .venv/bin/python bench/clean.py [DROP_DIR] [--rows N]
+Run: .venv/bin/python bench/clean.py [DROP_DIR] [--synthetic] [--rows N]
 
 With a drop directory (or the newest one under var/drops/), times every feed file of
 it.  Without one, synthesises a drop in a temporary directory: a household feed of N
@@ -158,8 +158,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("drop", nargs="?", type=Path)
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--synthetic", action="store_true", help="ignore var/drops/")
     args = parser.parse_args()
-    drop = args.drop or _newest_drop()
+    drop = args.drop or (None if args.synthetic else _newest_drop())
     if drop is not None:
         print(f"drop {drop}")
         run(drop)

@@ -69,7 +69,10 @@ def _stripped(frame: pl.DataFrame, definition: Feed) -> pl.DataFrame:
         text = pl.col(column).str.strip_chars()
         return pl.when(text != "").then(text)
 
-    frame = frame.with_columns(tidy(c) for c in definition.column_names)
+    return frame.with_columns(tidy(c) for c in definition.column_names)
+
+
+def _padded(frame: pl.DataFrame, definition: Feed) -> pl.DataFrame:
     padded = [c.name for c in definition.of_kind(Kind.CODE)
               if c.codes is not None and _two_digit(c.codes.values)]
     return frame.with_columns(
@@ -107,7 +110,7 @@ def _name_columns(frame: pl.DataFrame, definition: Feed) -> pl.DataFrame:
 
 
 def _typed(definition: Feed) -> list[pl.Expr]:
-    out = [dates.parse(c.name).alias(c.name) for c in definition.of_kind(Kind.DATE)]
+    out = [pl.col(dates.date_column(c.name)).alias(c.name) for c in definition.of_kind(Kind.DATE)]
     out += [pl.col(c.name).cast(pl.Int32, strict=False) for c in definition.of_kind(Kind.COUNT)]
     out += [pl.col(c.name).cast(pl.Float64, strict=False).alias(c.name)
             for c in definition.of_kind(Kind.MEASURE)]
@@ -183,12 +186,16 @@ def clean_feed(raw: RawFeed) -> CleanFeed:
         The accepted rows, the quarantined rows (with the reader's rejects), and counts.
     """
     definition = raw.definition
-    frame = raw.frame.with_columns(
-        content_hash=content.content_hashes(raw.frame, definition),
+    date_columns = [c.name for c in definition.of_kind(Kind.DATE)]
+    frame = dates.with_parsed(_stripped(raw.frame, definition), date_columns)
+    frame = frame.with_columns(
+        content_hash=content.content_hashes(frame, definition),
         feed=pl.lit(definition.name), file=pl.lit(raw.file.name),
     )
-    frame = _name_columns(_id_columns(_stripped(frame, definition), definition), definition)
+    frame = _name_columns(_id_columns(_padded(frame, definition), definition), definition)
     frame = _problems(frame, definition).with_columns(_typed(definition))
+    frame = frame.drop(dates.iso_column(c) for c in date_columns).drop(
+        dates.date_column(c) for c in date_columns)
     frame = frame.with_columns(_role_sex(r) for r in definition.roles)
     frame = frame.with_columns(e for r in definition.roles for e in _cross_checks(r))
     accepted = frame.filter(pl.col("problems").list.len() == 0).drop("problems")

@@ -23,12 +23,16 @@ SEPARATOR = "\x1f"
 
 
 def canonical(definition: Feed) -> pl.Expr:
-    """The canonical content string of each row of a raw (string) feed frame."""
+    """The canonical content string of each row of a feed frame.
+
+    The frame holds the spec columns as strings and, for each date column, the
+    helper column :func:`ingest.dates.iso_column` (see :func:`ingest.dates.with_parsed`).
+    """
     parts = []
     for column in definition.columns:
         text = pl.col(column.name).str.strip_chars()
         if column.kind is Kind.DATE:
-            text = pl.coalesce(dates.iso_text(column.name), text)
+            text = pl.coalesce(pl.col(dates.iso_column(column.name)), text)
         parts.append(text.fill_null(""))
     return pl.concat_str([pl.lit(f"{VERSION}{SEPARATOR}{definition.name}"), *parts],
                          separator=SEPARATOR)
@@ -40,10 +44,10 @@ def sha1(text: str) -> str:
 
 
 def content_hashes(frame: pl.DataFrame, definition: Feed) -> pl.Series:
-    """One ``content_hash`` per row of a raw feed frame, hashing each distinct row once.
+    """One ``content_hash`` per row of a feed frame, hashing each distinct row once.
 
     Args:
-        frame: a raw feed frame (spec columns as strings).
+        frame: a feed frame as :func:`canonical` expects it.
         definition: the feed.
 
     Returns:

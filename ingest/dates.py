@@ -55,3 +55,37 @@ def unreadable(column: str) -> pl.Expr:
     """True where the column holds text that :func:`parse` cannot read."""
     present = pl.col(column).str.strip_chars().fill_null("") != ""
     return present & parse(column).is_null()
+
+
+def iso_column(column: str) -> str:
+    """Name of the helper column holding ``column``'s ISO text (see :func:`with_parsed`)."""
+    return f"{column}__iso"
+
+
+def date_column(column: str) -> str:
+    """Name of the helper column holding ``column`` parsed (see :func:`with_parsed`)."""
+    return f"{column}__date"
+
+
+def with_parsed(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """Add ISO text and parsed date helper columns, parsing each distinct value once.
+
+    Dates repeat a lot (a few tens of thousands of distinct days), so parsing the
+    distinct values and joining back is much cheaper than parsing every row.
+
+    Args:
+        frame: a frame with the string columns.
+        columns: the date columns.
+
+    Returns:
+        ``frame`` with :func:`iso_column` and :func:`date_column` for each column.
+    """
+    for column in columns:
+        distinct = frame.select(pl.col(column).unique())
+        table = distinct.select(
+            pl.col(column), iso_text(column).alias(iso_column(column)),
+            parse(column).alias(date_column(column)),
+        )
+        frame = frame.join(table, on=column, how="left", maintain_order="left",
+                           nulls_equal=True)
+    return frame

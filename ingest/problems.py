@@ -2,7 +2,8 @@
 
 Each check yields ``"reason:column"`` where it fails and null elsewhere.  A check
 on a required column (and the record_id, source, identity and duplicate checks)
-is *fatal*: the row goes to the quarantine.  A check on an optional column is
+is *fatal*: the row goes to the quarantine.  Date checks read the helper columns
+of :func:`ingest.dates.with_parsed`.  A check on an optional column is
 *soft*: the value is set to null and the item is kept in the row's ``flags``.
 
 Checks, in the order of :class:`~ingest.quarantine.Reason` (most serious first):
@@ -70,8 +71,8 @@ def _column_checks(column: Column) -> list[Check]:
     if column.required and column.name not in ("record_id", "source"):
         out.append(_check(Reason.MISSING_REQUIRED, column.name, ~_present(column.name)))
     if column.kind is Kind.DATE:
-        out.append(_check(Reason.BAD_DATE, column.name, dates.unreadable(column.name),
-                          column.required))
+        unreadable = _present(column.name) & pl.col(dates.date_column(column.name)).is_null()
+        out.append(_check(Reason.BAD_DATE, column.name, unreadable, column.required))
     valid = _value_valid(column)
     if valid is not None:
         failed = _present(column.name) & ~valid
