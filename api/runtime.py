@@ -8,11 +8,13 @@ and ``archive`` (behind a lock, in worker threads) for audit searches.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import anyio.to_thread
 import neo4j
@@ -21,8 +23,10 @@ from api import state
 from api.audit import AuditEntry, AuditFilter, AuditWriter, search
 from api.pseudonyms import Pseudonymizer, load_secret
 from api.ratelimit import RateLimiter, budgets
-from graphdb.connection import open_async_driver
+from graphdb.connection import open_async_driver, open_sync_driver
 from kingraph.settings import Settings
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -36,6 +40,10 @@ class Runtime:
     audit: AuditWriter
     limiter: RateLimiter
     pseudonymizer: Pseudonymizer
+    # The query modules (kinship, thalassemia, migration, eligibility) take a sync
+    # driver, as notebooks and the CLI do; routes run them in the thread pool via
+    # ``Runtime.call``.
+    sync_driver: neo4j.Driver
 
     def __post_init__(self) -> None:
         self._archive_lock = threading.Lock()
@@ -44,6 +52,11 @@ class Runtime:
     def database(self) -> str:
         """The Neo4j database name."""
         return self.settings.neo4j_database
+
+    async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a sync query function ``fn(sync_driver, database, *args)`` in a worker thread."""
+        return await anyio.to_thread.run_sync(
+            functools.partial(fn, self.sync_driver, self.database, *args, **kwargs))
 
     async def search_audit(self, flt: AuditFilter, limit: int,
                            offset: int) -> tuple[int, list[AuditEntry]]:
@@ -59,14 +72,16 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
     """Open everything the API needs; close it all on exit."""
     conns = [state.connect(settings.service_db) for _ in range(3)]
     driver = open_async_driver(settings)
+    sync_driver = open_sync_driver(settings)
     writer = AuditWriter(conns[1])
     writer.start()
     limiter = RateLimiter(budgets(settings.api_rate_per_second, settings.api_rate_burst))
     try:
         yield Runtime(settings, driver, conns[0], conns[2], writer, limiter,
-                      Pseudonymizer(load_secret(settings.service_dir)))
+                      Pseudonymizer(load_secret(settings.service_dir)), sync_driver)
     finally:
         await writer.stop()
         await driver.close()
+        sync_driver.close()
         for conn in conns:
             conn.close()

@@ -49,6 +49,14 @@ def open_async_driver(settings: Settings) -> neo4j.AsyncDriver:
                                            max_transaction_retry_time=5.0)
 
 
+def open_sync_driver(settings: Settings) -> neo4j.Driver:
+    """A sync driver for the API's thread pool (connectivity is checked by /healthz)."""
+    return neo4j.GraphDatabase.driver(settings.bolt_uri, auth=credentials(settings),
+                                      notifications_min_severity="OFF",
+                                      max_transaction_retry_time=5.0,
+                                      max_connection_pool_size=64)
+
+
 def bolt_answers(uri: str, user: str, password: str) -> bool:
     """True when a Bolt server answers at uri and accepts the credentials."""
     try:
