@@ -79,10 +79,32 @@ def anchor_mentions(mentions: pl.DataFrame) -> pl.DataFrame:
         | (pl.col("name_key") == pl.col("c_key")) | (pl.col("_sim") >= NAME_COMPATIBLE)
     )
     m = m.with_columns(pl.when(compatible).then(pl.col("candidate")).alias("anchor"))
+    m = _swapped(m)
     m = _one_anchor_per_record(m)
     return m.with_columns(
         pl.when(pl.col("anchor").is_null()).then(pl.col("id_number")).alias("id_claimed"),
     ).drop("candidate", "_w", "c_name", "c_key", "_sim")
+
+
+def _swapped(m: pl.DataFrame) -> pl.DataFrame:
+    """Two numbers of one row exchanged: each name fits the *other* number's person."""
+    record = ["feed", "source", "record_id"]
+    lost = m.filter(pl.col("anchor").is_null() & pl.col("candidate").is_not_null()
+                    & pl.col("name").is_not_null() & ~pl.col("name_placeholder"))
+    if lost.height == 0:
+        return m
+    other = m.filter(pl.col("candidate").is_not_null()).select(
+        *record, pl.col("mention_id").alias("other"), pl.col("candidate").alias("o_id"),
+        pl.col("c_name").alias("o_name"), pl.col("c_key").alias("o_key"))
+    pairs = lost.select("mention_id", *record, "name", "name_key").join(other, on=record)
+    pairs = pairs.filter(pl.col("other") != pl.col("mention_id"))
+    sim = _name_similarity(pairs["name"], pairs["o_name"])
+    fits = pairs.with_columns(sim.alias("s")).filter(
+        (pl.col("name_key") == pl.col("o_key")) | (pl.col("s") >= NAME_COMPATIBLE))
+    fits = fits.unique("mention_id", keep="first").select("mention_id",
+                                                          pl.col("o_id").alias("swap"))
+    return m.join(fits, on="mention_id", how="left").with_columns(
+        pl.coalesce("anchor", "swap").alias("anchor")).drop("swap")
 
 
 def _one_anchor_per_record(m: pl.DataFrame) -> pl.DataFrame:

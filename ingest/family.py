@@ -18,6 +18,8 @@ import polars as pl
 
 MOTHER_CODES = ("52",)
 CHILD_CODES = tuple(f"{c}" for c in (*range(20, 28), *range(30, 38)))
+HEAD_CHILD_CODES = tuple(f"{c}" for c in (*range(20, 27), *range(30, 37)))
+HEAD_OR_SPOUSE = ("02", "10", "11", "12")
 FAMILY_LINK_WEIGHT = 30.0
 
 
@@ -42,10 +44,21 @@ def mother_edges(mentions: pl.DataFrame, entity_of: pl.DataFrame,
         .select(pl.col("other_entity").alias("child"), pl.col("entity").alias("mother"))
     )
     return (
-        pl.concat([births, stated_mother, stated_child])
+        pl.concat([births, stated_mother, stated_child, _household_mothers(m, women)])
         .filter(pl.col("child") != pl.col("mother"))
         .group_by("child", "mother").agg(pl.len().alias("support"))
     )
+
+
+def _household_mothers(m: pl.DataFrame, women: pl.DataFrame) -> pl.DataFrame:
+    """A head's children and the woman who is the head or the head's spouse (inferred)."""
+    h = m.filter(pl.col("household_id").is_not_null()).select(
+        "entity", "household_id", "relation_to_head")
+    kids = h.filter(pl.col("relation_to_head").is_in(HEAD_CHILD_CODES))
+    parents = (h.filter(pl.col("relation_to_head").is_in(HEAD_OR_SPOUSE))
+               .join(women, on="entity", how="semi"))
+    return kids.join(parents, on="household_id", suffix="_p").select(
+        pl.col("entity").alias("child"), pl.col("entity_p").alias("mother"))
 
 
 def mother_of(edges: pl.DataFrame) -> pl.DataFrame:

@@ -17,7 +17,7 @@ The input ``mentions`` frame has the columns documented in :mod:`ingest.mentions
 the resolver uses ``mention_id, feed, source, record_id, role, id_number, id_raw,
 id_birth_date, id_sex, name, name_key, name_initials, name_placeholder, sex,
 birth_date, division_code, mother_mention, relative_mention, relation,
-birth_order``.
+birth_order, household_id, relation_to_head``.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import polars as pl
 from ingest.blocking import BLOCKING_RULES, BlockStats, candidate_pairs
 from ingest.clusters import assign_pids, cluster
 from ingest.comparisons import COMPARISONS
+from ingest.context import context_links
 from ingest.entities import anchor_mentions, build_entities, with_places
 from ingest.family import mother_edges, mother_of, newborn_links
 from ingest.weights import LevelWeights, compute_levels, estimate, name_frequencies, score
@@ -81,21 +82,23 @@ def resolve(mentions: pl.DataFrame, previous: pl.DataFrame | None = None,
     pairs, blocks = candidate_pairs(entities, BLOCKING_RULES)
     scored = _score_pairs(entities, pairs, weights)
     family, ambiguous = newborn_links(m, entity_of, entities, edges)
+    context, unclear = context_links(m, entity_of, entities)
     links = pl.concat([
         scored.filter(pl.col("weight") >= thresholds.link).select("left", "right", "weight"),
-        family,
+        family, context,
     ])
     say("clustering")
     roots, vetoed = cluster(entities.height, links, *_constraints(m, entity_of, links),
                             must_link=_entity_pairs(decisions.must_link, entity_of),
                             cannot_link=_entity_pairs(decisions.cannot_link, entity_of))
     assignments = _assign(entity_of, roots, previous, entities)
-    reviews = _reviews(scored, ambiguous, thresholds, roots, entity_of, entities)
+    reviews = _reviews(scored, ambiguous, unclear, thresholds, roots, entity_of)
     stats = {
         "mentions": m.height, "entities": entities.height,
         "anchored_mentions": int(m["anchor"].is_not_null().sum()),
         "candidate_pairs": pairs.height, "links": links.height,
-        "family_links": family.height, "vetoed": vetoed, "reviews": reviews.height,
+        "family_links": family.height, "context_links": context.height,
+        "vetoed": vetoed, "reviews": reviews.height,
         "persons": assignments["pid"].n_unique(),
     }
     return Resolution(assignments, reviews, weights, blocks, stats)
@@ -152,9 +155,9 @@ def review_id(left_mention: str, right_mention: str) -> str:
     return "R" + hashlib.sha1(f"{a}\n{b}".encode()).hexdigest()[:16]
 
 
-def _reviews(scored: pl.DataFrame, ambiguous: pl.DataFrame, thresholds: Thresholds,
-             roots: list[int], entity_of: pl.DataFrame,
-             entities: pl.DataFrame) -> pl.DataFrame:
+def _reviews(scored: pl.DataFrame, ambiguous: pl.DataFrame, unclear: pl.DataFrame,
+             thresholds: Thresholds, roots: list[int],
+             entity_of: pl.DataFrame) -> pl.DataFrame:
     root = pl.Series("root", roots, dtype=pl.UInt32)
     level_cols = [c.name for c in COMPARISONS]
     possible = scored.filter(pl.col("weight").is_between(thresholds.review, thresholds.link,
@@ -164,7 +167,10 @@ def _reviews(scored: pl.DataFrame, ambiguous: pl.DataFrame, thresholds: Threshol
         pl.struct(level_cols).struct.json_encode().alias("levels"))
     family = ambiguous.with_columns(pl.lit("ambiguous_newborn").alias("kind"),
                                     pl.lit(None, pl.String).alias("levels"))
-    frame = pl.concat([possible.select("left", "right", "weight", "kind", "levels"), family])
+    context = unclear.with_columns(pl.lit("ambiguous_relative").alias("kind"),
+                                   pl.lit(None, pl.String).alias("levels"))
+    frame = pl.concat([possible.select("left", "right", "weight", "kind", "levels"), family,
+                       context])
     frame = frame.filter(root.gather(frame["left"]) != root.gather(frame["right"]))
     first = entity_of.group_by("entity").agg(pl.col("mention_id").min())
     frame = (

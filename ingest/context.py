@@ -1,0 +1,84 @@
+"""Linking mentions that carry only a name, through the other person on their row.
+
+A bloodline row often names the relative with no usable ID number and no birth
+date; a self-collected birth row names the father the same way.  Alone, such a name
+could be anyone's.  But the row's *other* person is usually resolved (anchored on an
+ID number), and a parent, child or spouse has almost always shared a household with
+them.  So the candidates for a name-only mention are the members of the households
+its row-partner belonged to; a candidate must match the name (same pinyin or very
+similar characters), the sex where known, and the birth date where both are known.
+One candidate: a link.  Several equally good ones: a possible match for review.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+from rapidfuzz import process
+from rapidfuzz.distance import JaroWinkler
+
+CONTEXT_LINK_WEIGHT = 25.0
+NAME_SIMILAR = 0.85
+RECORD = ["feed", "source", "record_id"]
+
+
+def _households(mentions: pl.DataFrame, entity_of: pl.DataFrame) -> pl.DataFrame:
+    return (mentions.filter(pl.col("household_id").is_not_null())
+            .select("mention_id", "household_id").join(entity_of, on="mention_id")
+            .select("entity", "household_id").unique())
+
+
+def _loose_with_partners(mentions: pl.DataFrame, entity_of: pl.DataFrame,
+                         entities: pl.DataFrame) -> pl.DataFrame:
+    """(loose mention's entity, its name/sex/birth, a row-partner's entity)."""
+    loose_entities = entities.filter(pl.col("anchor").is_null()
+                                     & ~pl.col("name_placeholder").fill_null(True))
+    m = mentions.select("mention_id", *RECORD).join(entity_of, on="mention_id")
+    loose = m.join(loose_entities.select("entity"), on="entity", how="semi")
+    partners = m.select(*RECORD, pl.col("entity").alias("partner"))
+    return (loose.join(partners, on=RECORD).filter(pl.col("partner") != pl.col("entity"))
+            .select("entity", "partner").unique())
+
+
+def context_links(mentions: pl.DataFrame, entity_of: pl.DataFrame,
+                  entities: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Links (and ambiguous candidates) of name-only mentions via their row-partners.
+
+    Returns ``(links, ambiguous)``, both ``left, right, weight``.
+    """
+    homes = _households(mentions, entity_of)
+    pairs = _loose_with_partners(mentions, entity_of, entities)
+    members = homes.rename({"entity": "candidate"})
+    found = (pairs.join(homes.rename({"entity": "partner"}), on="partner")
+             .join(members, on="household_id")
+             .filter((pl.col("candidate") != pl.col("partner"))
+                     & (pl.col("candidate") != pl.col("entity")))
+             .select("entity", "candidate").unique())
+    attrs = entities.select("entity", "name", "name_key", "sex", "birth_date")
+    found = found.join(attrs, on="entity").join(attrs, left_on="candidate",
+                                                right_on="entity", suffix="_c")
+    similarity = process.cpdist(found["name"].fill_null("").to_list(),
+                                found["name_c"].fill_null("").to_list(),
+                                scorer=JaroWinkler.normalized_similarity, workers=1)
+    found = found.with_columns(pl.Series("sim", similarity, dtype=pl.Float64)).filter(
+        ((pl.col("name_key") == pl.col("name_key_c")) | (pl.col("sim") >= NAME_SIMILAR))
+        & (pl.col("sex").is_null() | pl.col("sex_c").is_null()
+           | (pl.col("sex") == pl.col("sex_c")))
+        & (pl.col("birth_date").is_null() | pl.col("birth_date_c").is_null()
+           | ((pl.col("birth_date") - pl.col("birth_date_c")).dt.total_days().abs() <= 3))
+    ).with_columns((pl.col("name") == pl.col("name_c")).alias("exact"))
+    return _decide(found)
+
+
+def _decide(found: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    per = found.group_by("entity").agg(pl.len().alias("n"),
+                                       pl.col("exact").sum().alias("n_exact"))
+    found = found.join(per, on="entity")
+    unique = (pl.col("n") == 1) | ((pl.col("n_exact") == 1) & pl.col("exact"))
+    weight = pl.lit(CONTEXT_LINK_WEIGHT).alias("weight")
+    links = found.filter(unique).select(pl.col("entity").alias("left"),
+                                        pl.col("candidate").alias("right"), weight)
+    resolved = links.select(pl.col("left").alias("entity"))
+    ambiguous = (found.join(resolved, on="entity", how="anti")
+                 .select(pl.col("entity").alias("left"), pl.col("candidate").alias("right"),
+                         weight))
+    return links, ambiguous
