@@ -155,15 +155,27 @@ def _duplicate_items(frame: pl.DataFrame) -> pl.Series:
     return items["item"].cast(pl.String)
 
 
+def _listed(frame: pl.DataFrame, checks: list[problems.Check], extra: pl.Expr | None,
+            name: str) -> pl.Series:
+    """The failed items of each row as a list, built only for rows where something fails."""
+    items = [c.item for c in checks] + ([extra] if extra is not None else [])
+    failed = [c.failed.fill_null(False) for c in checks]
+    failed += [extra.is_not_null()] if extra is not None else []
+    empty = pl.lit([], pl.List(pl.String))
+    if not items:
+        return frame.select("line").with_columns(empty.alias(name))[name]
+    hit = frame.filter(pl.any_horizontal(failed))
+    listed = hit.select("line", pl.concat_list(items).list.drop_nulls().alias(name))
+    joined = frame.select("line").join(listed, on="line", how="left", maintain_order="left")
+    return joined.select(pl.col(name).fill_null(empty))[name]
+
+
 def _problems(frame: pl.DataFrame, definition: Feed) -> pl.DataFrame:
     checks = problems.checks(definition)
     frame = frame.with_columns(_duplicate_items(frame).alias("_duplicate"))
-    fatal = [c.item for c in checks if c.fatal] + [pl.col("_duplicate")]
-    soft = [c.item for c in checks if not c.fatal]
     frame = frame.with_columns(
-        pl.concat_list(fatal).list.drop_nulls().alias("problems"),
-        pl.concat_list(soft).list.drop_nulls().alias("flags") if soft
-        else pl.lit([], pl.List(pl.String)).alias("flags"),
+        _listed(frame, [c for c in checks if c.fatal], pl.col("_duplicate"), "problems"),
+        _listed(frame, [c for c in checks if not c.fatal], None, "flags"),
     )
     return frame.with_columns(_nulled(checks)).drop("_duplicate")
 
