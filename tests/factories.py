@@ -7,19 +7,8 @@ from typing import Any
 
 import polars as pl
 
+from ingest.mentions import MENTION_SCHEMA
 from kingraph import ids
-
-MENTION_SCHEMA: dict[str, Any] = {
-    "mention_id": pl.String, "feed": pl.String, "source": pl.String,
-    "record_id": pl.String, "role": pl.String, "file": pl.String, "line": pl.Int64,
-    "id_number": pl.String, "id_raw": pl.String, "id_status": pl.String,
-    "name": pl.String, "name_key": pl.String, "name_initials": pl.String,
-    "name_placeholder": pl.Boolean, "sex": pl.String, "birth_date": pl.Date,
-    "id_birth_date": pl.Date, "id_sex": pl.String, "division_code": pl.String,
-    "event_date": pl.Date, "mother_mention": pl.String, "father_mention": pl.String,
-    "spouse_mention": pl.String, "relative_mention": pl.String, "relation": pl.String,
-    "birth_order": pl.Int64, "plurality": pl.Int64,
-}
 
 PINYIN = {"王": "wang", "伟": "wei", "玮": "wei", "丽": "li", "陈": "chen", "明": "ming",
           "林": "lin", "芳": "fang", "符": "fu", "小": "xiao", "红": "hong", "强": "qiang",
@@ -38,7 +27,7 @@ def mention(feed: str, record_id: str, role: str = "person", *, source: str = "p
     """One person mention as the cleaning stage produces it."""
     parsed = ids.parse(id_number)
     keys = [PINYIN.get(ch, "?") for ch in name] if name else []
-    row: dict[str, Any] = {c: None for c in MENTION_SCHEMA}
+    row: dict[str, Any] = dict.fromkeys(MENTION_SCHEMA)
     row.update(
         mention_id=f"{feed}|{source}|{record_id}|{role}", feed=feed, source=source,
         record_id=record_id, role=role, file=f"{feed}.csv", line=2,
@@ -46,7 +35,7 @@ def mention(feed: str, record_id: str, role: str = "person", *, source: str = "p
         id_raw=None if parsed.usable else parsed.number, id_status=parsed.status.value,
         name=name, name_key="".join(keys) or None,
         name_initials="".join(k[0] for k in keys) or None,
-        name_placeholder=name is None, sex=sex, birth_date=birth_date,
+        name_placeholder=name is None, name_partial=False, sex=sex, birth_date=birth_date,
         id_birth_date=parsed.birth_date, id_sex=parsed.sex, division_code=division_code,
     )
     row.update(extra)
