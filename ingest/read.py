@@ -88,8 +88,14 @@ def discover(drop_dir: Path | str) -> list[FeedFile]:
 
     Returns:
         One :class:`FeedFile` per ``<feed>.csv|parquet`` or ``<feed>_<suffix>.csv|parquet``.
+
+    Raises:
+        FeedError: the drop is not a directory.
     """
-    found = (_feed_file(p) for p in sorted(Path(drop_dir).iterdir()))
+    folder = Path(drop_dir)
+    if not folder.is_dir():
+        raise FeedError(f"{folder}: drop is not a directory")
+    found = (_feed_file(p) for p in sorted(folder.iterdir()))
     return [f for f in found if f is not None]
 
 
@@ -99,13 +105,16 @@ def stray_files(drop_dir: Path | str) -> list[Path]:
 
 
 def _check_header(names: list[str], definition: Feed, file: str) -> None:
+    """Missing spec columns are named; unknown ones only by position (a headerless file's
+    first row would otherwise put personal data into the message)."""
     missing = [c for c in definition.column_names if c not in names]
-    unknown = sorted(set(names) - set(definition.column_names))
-    repeated = sorted({n for n in names if names.count(n) > 1})
+    known = set(definition.column_names)
+    unknown = [i + 1 for i, n in enumerate(names) if n not in known]
+    repeated = [i + 1 for i, n in enumerate(names) if n in known and names.index(n) != i]
     if missing or unknown or repeated:
         raise FeedError(
-            f"{file} line 1: header does not match feed {definition.name}: "
-            f"missing {missing}, unknown {unknown}, repeated {repeated}"
+            f"{file} line 1: header does not match feed {definition.name}: missing "
+            f"{missing}, unknown columns at positions {unknown}, repeated at {repeated}"
         )
 
 

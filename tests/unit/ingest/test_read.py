@@ -90,9 +90,23 @@ def test_nul_bytes_are_binary_content() -> None:
         read_feed(feed_file("cohabitation_nul.csv", BROKEN))
 
 
-def test_wrong_header_names_missing_and_unknown_columns() -> None:
-    with pytest.raises(FeedError, match=r"household_badheader\.csv line 1: .*'id_number'.*'id_no'"):
+def test_wrong_header_names_missing_columns_and_unknown_positions() -> None:
+    with pytest.raises(FeedError, match=r"household_badheader\.csv line 1: .*'id_number'.*"
+                       r"unknown columns at positions \[4\]"):
         read_feed(feed_file("household_badheader.csv", BROKEN))
+
+
+def test_headerless_file_does_not_echo_its_first_row(tmp_path: Path) -> None:
+    (tmp_path / "employment.csv").write_text(
+        "e1,social_security,460106198503120019,陈伟,X1,,460106,2010-01-01,\n", encoding="utf-8")
+    with pytest.raises(FeedError) as caught:
+        read_feed(discover(tmp_path)[0])
+    assert "4601" not in str(caught.value) and "陈伟" not in str(caught.value)
+
+
+def test_missing_drop_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(FeedError, match="not a directory"):
+        discover(tmp_path / "nowhere")
 
 
 def test_empty_file_is_an_error() -> None:
