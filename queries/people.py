@@ -1,0 +1,49 @@
+"""Resolving a person reference (pid or ID number) to a pid, synchronously.
+
+The CLI and the sync query modules address persons by pid; an officer types an ID
+number.  :func:`resolve` accepts either: a text that parses as a GB 11643 number
+is looked up by ``id_number``, anything else is taken as a pid.
+"""
+
+from __future__ import annotations
+
+import neo4j
+
+from graphdb.connection import read
+from kingraph import ids
+from kingraph.errors import InvalidArgument, PersonNotFound
+
+PID_EXISTS = "MATCH (p:Person {pid: $pid}) RETURN p.pid AS pid"
+PIDS_BY_ID_NUMBER = """
+MATCH (p:Person {id_number: $id_number}) RETURN p.pid AS pid ORDER BY pid LIMIT 2
+"""
+
+
+def resolve(driver: neo4j.Driver, database: str, ref: str) -> str:
+    """The pid a reference names.
+
+    Args:
+        driver: A Neo4j driver.
+        database: The database name.
+        ref: A pid or an ID number (15 or 18 characters).
+
+    Returns:
+        The pid.
+
+    Raises:
+        PersonNotFound: No person has this pid or ID number.
+        InvalidArgument: The ID number belongs to more than one person (a duplicate
+            for review).
+    """
+    parsed = ids.parse(ref)
+    if parsed.usable and parsed.number is not None:
+        rows = read(driver, database, "pids_by_id_number", PIDS_BY_ID_NUMBER,
+                    id_number=parsed.number)
+        if len(rows) > 1:
+            raise InvalidArgument("this ID number is carried by more than one person")
+        if rows:
+            return str(rows[0]["pid"])
+    rows = read(driver, database, "pid_exists", PID_EXISTS, pid=ref)
+    if not rows:
+        raise PersonNotFound("no person with this identifier")
+    return str(rows[0]["pid"])
