@@ -29,8 +29,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from ingest import content, dates, id_numbers, names, problems, quarantine
-from ingest.definitions import Feed, Kind, Role
+from ingest import content, dates, identity, problems, quarantine
+from ingest.definitions import Feed, Kind
 from ingest.quarantine import Reason
 from ingest.read import FeedFile, RawFeed
 
@@ -81,34 +81,6 @@ def _padded(frame: pl.DataFrame, definition: Feed) -> pl.DataFrame:
     )
 
 
-def _joined(frame: pl.DataFrame, table: pl.DataFrame, column: str, key: str) -> pl.DataFrame:
-    renamed = table.rename({n: f"{column}_{n}" for n in table.columns if n != key})
-    return frame.join(renamed, left_on=column, right_on=key, how="left", maintain_order="left")
-
-
-def _id_columns(frame: pl.DataFrame, definition: Feed) -> pl.DataFrame:
-    columns = [c.name for c in definition.of_kind(Kind.ID_NUMBER)]
-    table = id_numbers.lookup(pl.concat([frame[c] for c in columns]))
-    for c in columns:
-        frame = _joined(frame, table, c, "raw_value")
-        frame = frame.with_columns(
-            pl.col(f"{c}_number").alias(c), pl.col(f"{c}_status").fill_null("empty")
-        ).drop(f"{c}_number")
-    return frame
-
-
-def _name_columns(frame: pl.DataFrame, definition: Feed) -> pl.DataFrame:
-    columns = [c.name for c in definition.of_kind(Kind.NAME)]
-    table = names.lookup(pl.concat([frame[c] for c in columns]))
-    for c in columns:
-        frame = _joined(frame, table, c, "raw")
-        frame = frame.with_columns(
-            pl.col(f"{c}_name").alias(c), pl.col(f"{c}_placeholder").fill_null(True),
-            pl.col(f"{c}_partial").fill_null(False),
-        ).drop(f"{c}_name")
-    return frame
-
-
 def _typed(definition: Feed) -> list[pl.Expr]:
     out = [pl.col(dates.date_column(c.name)).alias(c.name) for c in definition.of_kind(Kind.DATE)]
     out += [pl.col(c.name).cast(pl.Int32, strict=False) for c in definition.of_kind(Kind.COUNT)]
@@ -121,22 +93,6 @@ def _nulled(checks: list[problems.Check]) -> list[pl.Expr]:
     soft = [c for c in checks if not c.fatal and c.reason is not Reason.BAD_DATE]
     return [pl.when(~c.failed.fill_null(False)).then(pl.col(c.column)).alias(c.column)
             for c in soft]
-
-
-def _role_sex(role: Role) -> pl.Expr:
-    recorded = pl.col(role.sex) if role.sex else pl.lit(None, pl.String)
-    known = pl.when(recorded.is_in(["1", "2"])).then(recorded)
-    return pl.coalesce(known, pl.lit(role.implied_sex, pl.String)).alias(f"{role.name}_sex")
-
-
-def _cross_checks(role: Role) -> list[pl.Expr]:
-    id_birth = pl.col(f"{role.id_number}_birth_date")
-    birth = pl.col(role.birth_date) if role.birth_date else pl.lit(None, pl.Date)
-    return [
-        (id_birth != birth).fill_null(False).alias(f"{role.name}_id_birth_mismatch"),
-        (pl.col(f"{role.id_number}_sex") != pl.col(f"{role.name}_sex")).fill_null(False)
-        .alias(f"{role.name}_id_sex_mismatch"),
-    ]
 
 
 def _duplicate_items(frame: pl.DataFrame) -> pl.Series:
@@ -204,11 +160,11 @@ def clean_feed(raw: RawFeed) -> CleanFeed:
         content_hash=content.content_hashes(frame, definition),
         feed=pl.lit(definition.name), file=pl.lit(raw.file.name),
     )
-    frame = _name_columns(_id_columns(_padded(frame, definition), definition), definition)
+    frame = identity.name_columns(
+        identity.id_columns(_padded(frame, definition), definition), definition)
     frame = _problems(frame, definition).with_columns(_typed(definition))
     frame = frame.drop(dates.iso_column(c) for c in date_columns).drop(
         dates.date_column(c) for c in date_columns)
-    frame = frame.with_columns(_role_sex(r) for r in definition.roles)
-    frame = frame.with_columns(e for r in definition.roles for e in _cross_checks(r))
+    frame = identity.roles(frame, definition)
     accepted = frame.filter(pl.col("problems").list.len() == 0).drop("problems")
     return CleanFeed(raw.file, definition, accepted, _quarantined(frame, raw))
