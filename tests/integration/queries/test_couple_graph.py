@@ -1,0 +1,51 @@
+"""The eligibility cases, loaded into Neo4j and decided through the graph."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import neo4j
+import pytest
+
+from queries.couple_graph import decide_couple
+from tests.integration.queries import case_graph
+from tests.unit.queries.eligibility_cases import CASES
+
+LOADED_MIN = 30
+
+
+@pytest.fixture(scope="module")
+def loaded(driver: neo4j.Driver, database: str) -> Iterator[dict[str, case_graph.LoadedCase]]:
+    """Every representable case in the graph, by name; removed afterwards."""
+    cases = case_graph.load(driver, database, list(CASES))
+    yield {c.case.name: c for c in cases}
+    case_graph.unload(driver, database)
+
+
+def test_enough_cases_are_loaded(loaded: dict[str, case_graph.LoadedCase]) -> None:
+    assert len(loaded) >= LOADED_MIN
+
+
+@pytest.mark.parametrize("name", [c.name for c in CASES if case_graph.representable(c)])
+def test_case_decided_from_graph(name: str, loaded: dict[str, case_graph.LoadedCase],
+                                 driver: neo4j.Driver, database: str) -> None:
+    item = loaded[name]
+    want = item.case
+    got = decide_couple(driver, database, item.husband, item.wife, want.as_of)
+    assert (got.outcome, got.child_order) == (want.outcome, want.child_order), want.basis
+    if want.rule_id is not None:
+        assert got.rule_id == want.rule_id
+    if want.permit_kind is not None:
+        assert got.permit_kind == want.permit_kind
+
+
+def test_evidence_names_the_marriage_and_children(
+        loaded: dict[str, case_graph.LoadedCase], driver: neo4j.Driver, database: str) -> None:
+    item = loaded["urban_two_children_2003"]
+    got = decide_couple(driver, database, item.husband, item.wife, item.case.as_of)
+    marriages = [e for e in got.evidence if "-marriage-" in e]
+    births = [e for e in got.evidence if "-rel-" in e]
+    assert len(marriages) == 1
+    # two children stated of both parents (4) and each spouse's two parents, the basis
+    # of their only-child status (4)
+    assert len(births) == 8
