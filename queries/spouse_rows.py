@@ -53,7 +53,8 @@ def _conflicting(current: Row, together: list[Row], h: Row, w: Row, as_of: date)
         return True
     if start <= as_of and not _in_force(start, current["ended_on"], as_of):
         return True  # the couple's last marriage had ended by the application date
-    if any(m is not current and m["ended_on"] is None and day(m["married_on"]) <= start
+    if any(m is not current and m["ended_on"] is None
+           and (day(m["married_on"]) or UNKNOWN_DAY) <= start
            for m in together):
         return True  # an earlier registration of the couple never ended
     others = [m for m in h["marriages"] + w["marriages"]
