@@ -1,9 +1,10 @@
 """Splitting decoded CSV text (RFC 4180) into fields, keeping physical line numbers.
 
-Two paths give the same result: text without any double quote is split with
-vectorised polars string operations (one physical line = one row); text with
-quotes goes through the C ``csv`` module in strict mode, which tracks the lines a
-quoted field with embedded newlines spans.
+Two paths give the same result.  When every line holds an even number of quotes
+(no quoted newline, no quote left open), each physical line is one record: field
+counts and quote placement are checked with polars string expressions and the
+good lines are parsed by polars' CSV reader.  Otherwise the text goes through the
+C ``csv`` module in strict mode, which tracks the lines a quoted field spans.
 
 ``split_rows`` returns the rows with the header's number of fields (every column a
 string, empty cells null, plus ``line``) and the rejects (``line``, ``record_id``
@@ -39,36 +40,67 @@ def header(text: str) -> list[str]:
     return [name.strip() for name in next(csv.reader([first]))]
 
 
-def _count_detail(found: pl.Expr, expected: int) -> pl.Expr:
-    return pl.format("{} fields, expected {}", found, pl.lit(expected))
+_QUOTED = r'"(?:[^"]|"")*"'
+_MISPLACED_QUOTE = r'[^,]"|"[^,]'  # once quoted segments are collapsed to one quote
 
 
-def _plain(text: str, names: list[str]) -> Split:
+def _data_lines(text: str) -> tuple[pl.DataFrame, int]:
+    """Non-blank physical lines after the header, and the number of an unterminated last line."""
     lines = pl.DataFrame({"text": text.split("\n")}).with_row_index("line", offset=1)
-    last = -1 if text.endswith("\n") else lines.height  # a last line without newline
-    rows = lines.slice(1).with_columns(pl.col("text").str.strip_suffix("\r"))
-    rows = rows.filter(pl.col("text") != "").with_columns(
-        fields=pl.col("text").str.count_matches(",", literal=True) + 1
-    )
-    good = rows.filter(pl.col("fields") == len(names))
-    split = good.select(
-        pl.col("text").str.split_exact(",", len(names) - 1).struct.rename_fields(names),
-        pl.col("line").cast(pl.Int64),
-    ).unnest("text")
-    split = split.with_columns(pl.col(n).replace("", None) for n in names)
-    bad = rows.filter(pl.col("fields") != len(names)).with_columns(
-        record_id=_first_field(names),
-        reason=pl.when((pl.col("line") == last) & (pl.col("fields") < len(names)))
-        .then(pl.lit(Reason.TRUNCATED.value)).otherwise(pl.lit(Reason.FIELD_COUNT.value)),
-        detail=_count_detail(pl.col("fields"), len(names)),
-    )
-    return Split(split, bad.select(pl.col(n).cast(t) for n, t in REJECT_SCHEMA.items()))
+    last = -1 if text.endswith("\n") else lines.height
+    rows = lines.slice(1).with_columns(pl.col("text").str.strip_suffix("\r"),
+                                       pl.col("line").cast(pl.Int64))
+    return rows.filter(pl.col("text") != ""), last
+
+
+def _parsed(good: pl.DataFrame, names: list[str]) -> pl.DataFrame | None:
+    """Parse lines known to hold one record each with the right field count."""
+    if good.height == 0:
+        return pl.DataFrame(schema=dict.fromkeys(names, pl.String) | {"line": pl.Int64})
+    body = "\n".join(good["text"].to_list()).encode("utf-8")
+    frame = pl.read_csv(body, has_header=False, new_columns=names, infer_schema=False,
+                        quote_char='"')
+    if frame.height != good.height:
+        return None
+    return frame.with_columns(pl.col(n).replace("", None) for n in names).with_columns(
+        good["line"])
+
+
+def _rejects(bad: pl.DataFrame, names: list[str], last: int) -> pl.DataFrame:
+    short = (pl.col("line") == last) & (pl.col("fields") < len(names))
+    reason = (pl.when(pl.col("misquoted")).then(pl.lit(Reason.BAD_QUOTING.value))
+              .when(short).then(pl.lit(Reason.TRUNCATED.value))
+              .otherwise(pl.lit(Reason.FIELD_COUNT.value)))
+    detail = (pl.when(pl.col("misquoted")).then(pl.lit("quote inside an unquoted field"))
+              .otherwise(pl.format("{} fields, expected {}", pl.col("fields"),
+                                   pl.lit(len(names)))))
+    out = bad.with_columns(record_id=_first_field(names), reason=reason, detail=detail)
+    return out.select(pl.col(n).cast(t) for n, t in REJECT_SCHEMA.items())
+
+
+def _vectorised(text: str, names: list[str]) -> Split | None:
+    """Every line one record (no quoted newline): checked and split without a Python loop.
+
+    Returns None when some line has an odd number of quotes (a quoted newline or a
+    quote left open), which only the record-by-record reader can place.
+    """
+    rows, last = _data_lines(text)
+    if (rows["text"].str.count_matches('"', literal=True) % 2 == 1).any():
+        return None
+    collapsed = pl.col("text").str.replace_all(_QUOTED, '"')
+    rows = rows.with_columns(fields=collapsed.str.count_matches(",", literal=True) + 1,
+                             misquoted=collapsed.str.contains(_MISPLACED_QUOTE))
+    fits = (pl.col("fields") == len(names)) & ~pl.col("misquoted")
+    parsed = _parsed(rows.filter(fits), names)
+    if parsed is None:
+        return None
+    return Split(parsed, _rejects(rows.filter(~fits), names, last))
 
 
 def _first_field(names: list[str]) -> pl.Expr:
     index = names.index("record_id")
     field = pl.col("text").str.split(",").list.get(index, null_on_oob=True)
-    return field.str.strip_chars().replace("", None)
+    return field.str.strip_chars().str.strip_chars('"').replace("", None)
 
 
 @dataclass
@@ -146,6 +178,4 @@ def split_rows(text: str, names: list[str], file: str) -> Split:
     Raises:
         FeedError: a quote opened before the last line is never closed.
     """
-    if '"' in text:
-        return _quoted(text, names, file)
-    return _plain(text, names)
+    return _vectorised(text, names) or _quoted(text, names, file)
