@@ -1,0 +1,69 @@
+// The API client: the key from sessionStorage, the declared purpose, problem+json errors.
+const KEY = "kg.key";
+const PURPOSE = "kg.purpose";
+
+export class ApiError extends Error {
+  constructor(status, code, detail) {
+    super(detail || code);
+    this.status = status;
+    this.code = code;
+    this.detail = detail;
+  }
+}
+
+export const session = {
+  get key() { return sessionStorage.getItem(KEY); },
+  set key(value) { sessionStorage.setItem(KEY, value); },
+  get purpose() { return sessionStorage.getItem(PURPOSE) || "casework"; },
+  set purpose(value) { sessionStorage.setItem(PURPOSE, value); },
+  me: null,
+  clear() { sessionStorage.removeItem(KEY); this.me = null; },
+};
+
+function url(path, query) {
+  const u = new URL(path, location.origin);
+  for (const [name, value] of Object.entries(query || {})) {
+    if (value !== undefined && value !== null && value !== "") u.searchParams.set(name, value);
+  }
+  return u;
+}
+
+async function problem(res) {
+  try {
+    const body = await res.json();
+    return new ApiError(res.status, body.code || String(res.status), body.detail || body.title);
+  } catch {
+    return new ApiError(res.status, String(res.status), res.statusText);
+  }
+}
+
+// GET/POST a /v1 path; resolves to the JSON body, rejects with ApiError.
+// A 401 also tells the page (event "kg:unauthenticated") so it can ask to sign in again.
+export async function call(path, { method = "GET", query, body, raw = false } = {}) {
+  const headers = { Authorization: `Bearer ${session.key || ""}`, "X-Purpose": session.purpose };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let res;
+  try {
+    res = await fetch(url(path, query), {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, "network", "");
+  }
+  if (!res.ok) {
+    const err = await problem(res);
+    if (res.status === 401) window.dispatchEvent(new CustomEvent("kg:unauthenticated"));
+    throw err;
+  }
+  if (raw) return res;
+  return res.status === 204 ? null : res.json();
+}
+
+// The list inside a list response, whatever the route calls it.
+export function listOf(body, ...names) {
+  if (Array.isArray(body)) return body;
+  for (const name of [...names, "items", "results", "rows"]) {
+    if (body && Array.isArray(body[name])) return body[name];
+  }
+  return [];
+}

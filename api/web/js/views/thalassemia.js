@@ -1,0 +1,105 @@
+// Thalassemia: the cascade worklist of an index case, at-risk couples, division summaries.
+import { call, listOf } from "../api.js";
+import { t, bi } from "../i18n.js";
+import { h, card, load, table, pick, personOf, personLink, personName, pct, termText } from "../ui.js";
+import { exportRows } from "../export.js";
+import { placeName } from "../trajectory.js";
+
+function exportBar(base, columns, rows) {
+  const ex = exportRows(base, columns, rows);
+  return h("div", { class: "row" }, h("span", { class: "muted" }, t("rows_n", { n: rows.length })),
+    h("span", { class: "spacer" }),
+    h("button", { type: "button", id: "export-csv", onclick: ex.csv }, t("export_csv")),
+    h("button", { type: "button", id: "export-xls", onclick: ex.xls }, t("export_xls")));
+}
+
+const screened = (r) => bi(pick(r, "screening_status", "screening.status", "screened", "status")) || "";
+const residence = (r) => placeName(pick(r, "residence", "division_code", "residence_code", "division")) || "";
+
+function cascadeTable(body) {
+  const rows = listOf(body, "worklist", "members", "relatives");
+  const columns = [
+    { label: t("rank"), value: (r, i) => pick(r, "rank") ?? i + 1 },
+    { label: t("relative"), value: (r) => personName(personOf(r)) },
+    { label: t("kin_term"), value: (r) => termText(r) },
+    { label: t("probability"), value: (r) => pct(pick(r, "probability", "carrier_probability")) },
+    { label: t("residence"), value: residence },
+    { label: t("screening_status"), value: screened },
+  ];
+  const shown = columns.map((c, i) => (i === 1 ? { ...c, value: (r) => personLink(personOf(r)) } : c));
+  return h("div", null, exportBar("cascade-worklist", columns, rows), table(shown, rows));
+}
+
+function couplesTable(body) {
+  const rows = [...listOf(body, "couples")].sort((a, b) => prenatal(b) - prenatal(a));
+  const columns = [
+    { label: t("husband"), value: (r) => personName(pick(r, "husband", "a") || {}) },
+    { label: t("wife"), value: (r) => personName(pick(r, "wife", "b") || {}) },
+    { label: t("risk_class"), value: (r) => bi(pick(r, "risk_class", "class", "couple_class")) || "" },
+    { label: t("risk"), value: (r) => pct(pick(r, "risk", "severe_risk", "probability")) },
+    { label: t("prenatal"), value: (r) => (prenatal(r) ? t("yes") : t("no")) },
+    { label: t("residence"), value: residence },
+  ];
+  return h("div", null, exportBar("at-risk-couples", columns, rows),
+    table(columns, rows, { rowClass: (r) => (prenatal(r) ? "hl" : null) }));
+}
+
+function prenatal(r) {
+  return Number(Boolean(pick(r, "prenatal_diagnosis", "needs_prenatal", "prenatal")));
+}
+
+function divisionsTable(body) {
+  const rows = listOf(body, "divisions");
+  const columns = [
+    { label: t("place"), value: (r) => placeName(pick(r, "division_code", "code", "division")) },
+    { label: t("screened_n"), value: (r) => pick(r, "screened", "screenings") ?? "" },
+    { label: t("carriers_n"), value: (r) => pick(r, "carriers") ?? "" },
+    { label: t("carrier_rate"), value: (r) => pct(pick(r, "carrier_rate", "rate")) },
+    { label: t("couples_n"), value: (r) => pick(r, "at_risk_couples", "couples") ?? "" },
+  ];
+  return h("div", null, exportBar("thalassemia-divisions", columns, rows), table(columns, rows));
+}
+
+function cascadePanel(box, index) {
+  const out = h("div", { id: "cascade-result" });
+  const ref = h("input", { id: "cascade-index", required: true, maxlength: 64, value: index || "", placeholder: t("ref_placeholder") });
+  const degree = h("select", { id: "cascade-degree" }, [1, 2, 3, 4].map((d) => h("option", { value: d, selected: d === 4 }, String(d))));
+  const form = h("form", { class: "inline", onsubmit: (e) => {
+    e.preventDefault();
+    load(out, () => call(`/v1/persons/${encodeURIComponent(ref.value.trim())}/cascade`, { query: { max_degree: degree.value } }),
+      cascadeTable, { isEmpty: (b) => listOf(b, "worklist", "members", "relatives").length === 0 });
+  } }, h("label", { class: "field" }, t("index_case"), ref), h("label", { class: "field" }, t("max_degree"), degree),
+  h("button", { class: "primary", type: "submit" }, t("open_worklist")));
+  box.replaceChildren(card(t("cascade_title"), h("p", { class: "muted" }, t("cascade_hint")), form), out);
+  if (index) form.requestSubmit();
+}
+
+function couplesPanel(box) {
+  const out = h("div", { id: "couples-result" });
+  const division = h("input", { id: "couples-division", maxlength: 6, size: 8, placeholder: "469027" });
+  const since = h("input", { id: "couples-since", type: "date" });
+  const form = h("form", { class: "inline", onsubmit: (e) => {
+    e.preventDefault();
+    load(out, () => call("/v1/thalassemia/couples", { query: { division: division.value.trim(), since: since.value, list: true } }),
+      couplesTable, { isEmpty: (b) => listOf(b, "couples").length === 0 });
+  } }, h("label", { class: "field" }, t("division_code"), division), h("label", { class: "field" }, t("since"), since),
+  h("button", { class: "primary", type: "submit" }, t("show")));
+  box.replaceChildren(card(t("couples_title"), h("p", { class: "muted" }, t("couples_hint")), form), out);
+}
+
+function divisionsPanel(box) {
+  const out = h("div", { id: "divisions-result" });
+  box.replaceChildren(card(t("divisions_title"), out));
+  load(out, () => call("/v1/thalassemia/divisions"), divisionsTable, { isEmpty: (b) => listOf(b, "divisions").length === 0 });
+}
+
+const PANELS = { cascade: cascadePanel, couples: couplesPanel, divisions: divisionsPanel };
+
+export function thalassemiaView(main, tab = "cascade", index = "") {
+  const box = h("div", { id: "thal-panel" });
+  const tabs = h("div", { class: "tabs", role: "tablist" }, Object.keys(PANELS).map((name) =>
+    h("button", { type: "button", role: "tab", class: name === tab ? "active" : null, "data-tab": name,
+      onclick: () => { location.hash = `#/thalassemia/${name}`; } }, t(`tab_${name}`))));
+  main.append(h("h1", null, t("thalassemia_title")), tabs, box);
+  (PANELS[tab] || cascadePanel)(box, index);
+}
