@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -41,6 +42,7 @@ _SPACES = re.compile(r"\s+")
 _INNER_SPACE = re.compile(r"(?<![A-Za-z]) | (?![A-Za-z])")
 _LATIN = re.compile(r"[A-Za-z]")
 _TOKEN = re.compile(r"[A-Za-z]+|[^A-Za-z]")
+_PURE_HAN = "^[\u4e00-\u9fff]+$"  # needs no normalisation but t2s; never partial
 
 NAME_SCHEMA = {"raw": pl.String, "name": pl.String, "key": pl.String,
                "initials": pl.String, "placeholder": pl.Boolean, "partial": pl.Boolean}
@@ -62,10 +64,16 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+@cache
+def simplified(char: str) -> str:
+    """One character in simplified form (OpenCC ``t2s`` on the character alone)."""
+    return str(_t2s().convert(char))
+
+
 def _tidy(raw: str) -> str:
     text = unicodedata.normalize("NFKC", raw).translate(_INTERPUNCTS).translate(_UNKNOWN_MARKS)
-    text = _SPACES.sub(" ", text).strip()
-    return str(_t2s().convert(_INNER_SPACE.sub("", text)))
+    text = _INNER_SPACE.sub("", _SPACES.sub(" ", text).strip())
+    return "".join(simplified(c) for c in text)
 
 
 @cache
@@ -76,6 +84,10 @@ def syllable(token: str) -> str:
     """
     text = token.lower() if token.isascii() else "".join(lazy_pinyin(token)).lower()
     return text if text.isascii() and text.isalpha() else ""
+
+
+def _initial(token: str) -> str:
+    return syllable(token)[:1]
 
 
 def _flags(text: str) -> tuple[bool, bool]:
@@ -107,29 +119,38 @@ def normalise(raw: str | None) -> Name:
     return Name(text, key or None, initials or None, False, partial)
 
 
-def _vector_keys(texts: pl.Series) -> pl.DataFrame:
-    """``key`` and ``initials`` for many texts: pinyin looked up once per distinct token."""
+def _mapped(texts: pl.Series, function: Callable[[str], str], pattern: str) -> pl.Series:
+    """Apply ``function`` to each distinct token (regex ``pattern``) and rejoin each text."""
     tokens = (texts.to_frame("text").with_row_index("row")
-              .select("row", pl.col("text").str.extract_all(_TOKEN.pattern).alias("token"))
+              .select("row", pl.col("text").str.extract_all(pattern).alias("token"))
               .explode("token"))
     distinct = tokens["token"].drop_nulls().unique()
-    table = pl.DataFrame({"token": distinct,
-                          "syllable": [syllable(t) for t in distinct.to_list()]})
-    joined = tokens.join(table, on="token", how="left").filter(pl.col("syllable") != "")
-    keys = joined.group_by("row", maintain_order=True).agg(
-        pl.col("syllable").str.join("").alias("key"),
-        pl.col("syllable").str.slice(0, 1).str.join("").alias("initials"),
-    )
-    return pl.DataFrame({"row": pl.int_range(texts.len(), eager=True, dtype=pl.UInt32)}).join(
-        keys, on="row", how="left", maintain_order="left")
+    table = pl.DataFrame({"token": distinct, "out": [function(t) for t in distinct.to_list()]})
+    joined = tokens.join(table, on="token", how="left", maintain_order="left")
+    rejoined = joined.group_by("row", maintain_order=True).agg(pl.col("out").str.join(""))
+    return rejoined["out"]
+
+
+def _pure_han(values: pl.Series) -> pl.DataFrame:
+    names = _mapped(values, simplified, ".")
+    return pl.DataFrame({"raw": values, "name": names}).with_columns(
+        placeholder=pl.col("name").str.contains(_PLACEHOLDER.pattern), partial=pl.lit(False))
+
+
+def _other(values: pl.Series) -> pl.DataFrame:
+    rows = [(v, t or None, *_flags(t)) for v, t in ((v, _tidy(v)) for v in values.to_list())]
+    return pl.DataFrame(rows, schema={"raw": pl.String, "name": pl.String,
+                                      "placeholder": pl.Boolean, "partial": pl.Boolean},
+                        orient="row")
 
 
 def lookup(raw: pl.Series) -> pl.DataFrame:
     """Normalise every distinct value of a column once.
 
-    Text and flags come from :func:`normalise` (a Python call per distinct value);
-    pinyin keys are computed per distinct character and joined, which gives the
-    same keys as :func:`normalise`.
+    Names made only of Han characters (nearly all) are simplified per distinct
+    character and checked for placeholders with polars; the others go through the
+    same steps as :func:`normalise` one by one.  Pinyin keys are computed per
+    distinct character.  The result equals :func:`normalise` value by value.
 
     Args:
         raw: raw name values (nulls allowed).
@@ -137,15 +158,13 @@ def lookup(raw: pl.Series) -> pl.DataFrame:
     Returns:
         A frame with ``NAME_SCHEMA``: one row per distinct non-null raw value.
     """
-    rows = []
-    for value in raw.drop_nulls().unique().to_list():
-        text = _tidy(value)
-        rows.append((value, text or None, *_flags(text)))
-    frame = pl.DataFrame(rows, schema={"raw": pl.String, "name": pl.String,
-                                       "placeholder": pl.Boolean, "partial": pl.Boolean},
-                         orient="row")
-    keys = _vector_keys(frame["name"].fill_null(""))
-    frame = frame.with_columns(keys["key"], keys["initials"])
+    distinct = raw.drop_nulls().unique()
+    pure = distinct.str.contains(_PURE_HAN)
+    frame = pl.concat([_pure_han(distinct.filter(pure)), _other(distinct.filter(~pure))])
+    texts = frame["name"].fill_null("")
+    frame = frame.with_columns(key=_mapped(texts, syllable, _TOKEN.pattern),
+                               initials=_mapped(texts, _initial, _TOKEN.pattern))
     return frame.with_columns(
-        pl.when(~pl.col("placeholder")).then(pl.col(c)).alias(c) for c in ("key", "initials")
+        pl.when(~pl.col("placeholder")).then(pl.col(c).replace("", None)).alias(c)
+        for c in ("key", "initials")
     ).select(list(NAME_SCHEMA))

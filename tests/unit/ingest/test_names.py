@@ -58,7 +58,8 @@ def test_lookup_has_one_row_per_distinct_value() -> None:
 
 
 def test_lookup_keys_agree_with_normalise() -> None:
-    values = ["陳偉", "王xin", "JOHN SMITH", "李?明", "婴儿", "买买提·艾力", "曾小贤", "?明"]
+    values = ["陳偉", "王xin", "JOHN SMITH", "李?明", "婴儿", "买买提·艾力", "曾小贤", "?明",
+              "歐陽娜娜", "王某某之子", "\u3000张\u3000伟 ", "ＷＡＮＧ", "·", "123", "男"]
     for row in lookup(pl.Series(values, dtype=pl.String)).iter_rows(named=True):
         name = normalise(row["raw"])
         assert (row["name"], row["key"], row["initials"], row["placeholder"],
