@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import polars as pl
+
 from ingest.clean import clean_feed
 from ingest.read import discover, read_feed
 
@@ -37,3 +39,14 @@ def test_a_changed_value_changes_the_hash(tmp_path: Path) -> None:
     a = _hashes(tmp_path / "a", "e1,social_security,,张三,X1,,460106,2010-01-01,\n")
     b = _hashes(tmp_path / "b", "e1,social_security,,张三,X1,,460106,2010-01-01,2012-01-01\n")
     assert a != b
+
+
+def test_csv_and_parquet_deliveries_hash_alike(tmp_path: Path) -> None:
+    rows = "e1,social_security,,张三,X1,,460106,2010-01-01,\n"
+    from_csv = _hashes(tmp_path / "csv", rows)
+    frame = read_feed(discover(tmp_path / "csv")[0]).frame.drop("line")
+    typed = frame.with_columns(pl.col("from_date").str.to_date())
+    (tmp_path / "pq").mkdir()
+    typed.write_parquet(tmp_path / "pq" / "employment.parquet")
+    clean = clean_feed(read_feed(discover(tmp_path / "pq")[0]))
+    assert clean.accepted["content_hash"].to_list() == from_csv
