@@ -70,10 +70,10 @@ CALL (family) {
 CALL (family) {
   UNWIND family AS x
   MATCH (x)-[m:MARRIED]-(y:Person) WHERE $outside_spouses OR y IN family
-  RETURN collect({husband: startNode(m).pid, wife: endNode(m).pid, married_on: m.married_on,
-                  ended_on: m.ended_on, end_reason: m.end_reason, records: m.records})
-         AS marriages,
-         [z IN collect(DISTINCT y) WHERE NOT z IN family] AS outside
+  WITH collect({husband: startNode(m).pid, wife: endNode(m).pid, married_on: m.married_on,
+                ended_on: m.ended_on, end_reason: m.end_reason, records: m.records})
+       AS marriages, collect(DISTINCT y) AS spouses
+  RETURN marriages, [z IN spouses WHERE NOT z IN family] AS outside
 }
 RETURN [x IN family + outside | x PERSON_MAP] AS persons, edges, marriages
 """.replace("PERSON_MAP", _PERSON_MAP)
