@@ -22,7 +22,7 @@ import polars as pl
 
 from graphdb.batches import DEFAULT_BATCH
 from graphdb.connection import read, write
-from ingest import derive, quarantine
+from ingest import derive, quarantine, review
 from ingest.clean import CleanFeed, clean_feed
 from ingest.feeds import FEEDS
 from ingest.mentions import to_mentions
@@ -41,10 +41,6 @@ SET l.started = datetime(), l.drop = $drop, l.status = 'running'
 FINISH_LOAD = """
 MATCH (l:Load {load_id: $load_id})
 SET l.finished = datetime(), l.status = $status, l.summary = $summary
-"""
-DECISIONS = """
-MATCH (r:Review) WHERE r.status = 'decided' AND r.decision IN ['link', 'no_link']
-RETURN r.decision AS decision, r.left_mention AS left, r.right_mention AS right
 """
 
 
@@ -133,14 +129,35 @@ def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
     _check_store(driver, database, store)
     write(driver, database, "start_load", START_LOAD, load_id=report.load_id, drop=drop.name)
     _store_rows(cleaned, store, report)
+    fuse_and_apply(driver, database, store, report, batch_size, stage)
+    _write_quarantine(cleaned, store, report)
+    return report
+
+
+def refuse(driver: neo4j.Driver, database: str, store: Store, *,
+           batch_size: int = DEFAULT_BATCH, stage: Stage = _no_stage) -> LoadReport:
+    """Re-run fusion over the stored rows (after an officer's decision) and apply it."""
+    report = LoadReport(new_load_id(), "(re-fusion)")
+    _check_store(driver, database, store)
+    write(driver, database, "start_load", START_LOAD, load_id=report.load_id,
+          drop=report.drop)
+    fuse_and_apply(driver, database, store, report, batch_size, stage)
+    return report
+
+
+def fuse_and_apply(driver: neo4j.Driver, database: str, store: Store, report: LoadReport,
+                   batch_size: int, stage: Stage) -> None:
+    """Resolve every stored mention, derive the graph, write the difference."""
     clock = time.perf_counter()
     rows = {feed: frame for feed in store.feeds() if (frame := store.rows(feed)) is not None}
+    if not rows:
+        raise FeedError("nothing to fuse: no rows have been loaded")
     mentions = pl.concat([to_mentions(CleanFeed(_stored_file(f), FEEDS[f], rows[f],
                                                 quarantine.empty())) for f in rows])
-    decisions = _decisions(driver, database)
     previous = store.state("assignments")
     resolution = resolve(mentions, previous=previous.select("mention_id", "pid")
-                         if previous is not None else None, decisions=decisions)
+                         if previous is not None else None,
+                         decisions=_decisions(driver, database))
     report.fusion = resolution.stats
     report.seconds["resolve"] = time.perf_counter() - clock
     clock = time.perf_counter()
@@ -152,8 +169,6 @@ def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
     write(driver, database, "finish_load", FINISH_LOAD, load_id=report.load_id,
           status="complete", summary=report.to_json())
     store.mark_applied(report.load_id)
-    _write_quarantine(cleaned, store, report)
-    return report
 
 
 def _stored_file(feed: str) -> FeedFile:
@@ -179,9 +194,12 @@ def _store_rows(cleaned: list[CleanFeed], store: Store, report: LoadReport) -> N
 
 
 def _decisions(driver: neo4j.Driver, database: str) -> Decisions:
-    records = read(driver, database, "review_decisions", DECISIONS)
-    link = tuple((r["left"], r["right"]) for r in records if r["decision"] == "link")
-    apart = tuple((r["left"], r["right"]) for r in records if r["decision"] == "no_link")
+    """Officers' decisions, the latest one per pair of mentions winning."""
+    latest: dict[tuple[str, str], str] = {}
+    for kind, left, right in review.decisions(driver, database):
+        latest[tuple(sorted((left, right)))] = kind  # type: ignore[index]
+    link = tuple(pair for pair, kind in latest.items() if kind == "must_link")
+    apart = tuple(pair for pair, kind in latest.items() if kind == "cannot_link")
     return Decisions(must_link=link, cannot_link=apart)
 
 

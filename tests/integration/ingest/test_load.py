@@ -1,0 +1,193 @@
+"""Loading drops into the real graph: reconciliation, provenance, idempotence, corrections,
+interrupted loads, officers' decisions and unmerge."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from graphdb.admin import counts
+from graphdb.connection import read
+from ingest import review
+from ingest.pipeline import mention_table, refuse, run
+from ingest.quarantine import Reason
+from tests.integration.ingest.conftest import Scratch
+
+FINGERPRINT = """
+MATCH (p:Person)
+OPTIONAL MATCH (p)-[c:CHILD_OF]->(q:Person)
+WITH p, collect(q.pid + ':' + c.kind) AS parents
+OPTIONAL MATCH (p)<-[m:MENTIONS]-(r:Record)
+WITH p, parents, collect(r.key + ':' + m.role) AS mentions
+RETURN p.pid AS pid, properties(p) AS props, parents, mentions
+"""
+
+
+def fingerprint(scratch: Scratch) -> str:
+    """A hash of every person, its properties, parents and mentions."""
+    rows = read(scratch.driver, scratch.database, "fingerprint", FINGERPRINT)
+    text = sorted(f"{r['pid']}|{sorted(r['props'].items())}|{sorted(r['parents'])}|"
+                  f"{sorted(r['mentions'])}" for r in rows)
+    return hashlib.sha1("\n".join(text).encode()).hexdigest()
+
+
+def test_counts_reconcile_and_every_fact_has_provenance(scratch: Scratch) -> None:
+    scratch.reset()
+    report = run(scratch.drop, scratch.driver, scratch.database, scratch.store())
+    assert report.files and all(f.error is None for f in report.files)
+    for f in report.files:
+        assert f.read == f.applied + f.quarantined
+    applied = sum(f.applied for f in report.files)
+    records = read(scratch.driver, scratch.database, "n", "MATCH (r:Record) RETURN count(r) AS n")
+    assert records[0]["n"] == applied
+    checks = {
+        "person without mention":
+            "MATCH (p:Person) WHERE NOT EXISTS { (p)<-[:MENTIONS]-(:Record) } RETURN count(p) AS n",
+        "record without provenance":
+            "MATCH (r:Record) WHERE r.feed IS NULL OR r.source IS NULL OR r.record_id IS NULL "
+            "OR r.load_id IS NULL OR r.file IS NULL OR r.line IS NULL OR r.data IS NULL "
+            "RETURN count(r) AS n",
+        "kin edge without records":
+            "MATCH ()-[e:CHILD_OF|MARRIED]->() WHERE e.records IS NULL OR size(e.records) = 0 "
+            "RETURN count(e) AS n",
+        "episode without record":
+            "MATCH ()-[e:MEMBER_OF|LIVED_AT|EMPLOYED_BY]->() WHERE e.record IS NULL "
+            "RETURN count(e) AS n",
+        "dangling edge record":
+            "MATCH ()-[e:CHILD_OF|MARRIED]->() UNWIND e.records AS key "
+            "OPTIONAL MATCH (r:Record {key: key}) WITH r WHERE r IS NULL RETURN count(*) AS n",
+    }
+    for what, cypher in checks.items():
+        assert read(scratch.driver, scratch.database, "check", cypher)[0]["n"] == 0, what
+
+
+def test_second_load_changes_nothing(scratch: Scratch) -> None:
+    scratch.reset()
+    store = scratch.store()
+    run(scratch.drop, scratch.driver, scratch.database, store)
+    before = counts(scratch.driver, scratch.database), fingerprint(scratch)
+    again = run(scratch.drop, scratch.driver, scratch.database, store)
+    # Only the new :Load node is added.
+    nodes, rels = counts(scratch.driver, scratch.database)
+    assert (nodes - 1, rels) == before[0]
+    assert fingerprint(scratch) == before[1]
+    assert again.written["records"] == 0 and again.written["persons"] == 0
+    assert again.written["mentions"] == 0 and again.written["child_of"] == 0
+
+
+def _correct_one_household_row(source: Path, target: Path) -> tuple[str, str]:
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("truth"))
+    path = target / "household.csv"
+    raw = path.read_bytes()
+    encoding = "utf-8"
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text, encoding = raw.decode("gb18030"), "gb18030"
+    rows = list(csv.DictReader(text.splitlines()))
+    row = next(r for r in rows if r["address"] and not r["deregistered_on"])
+    row["address"] = row["address"] + "（更正）"
+    with path.open("w", encoding=encoding, newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerow(row)
+    for other in target.glob("*.csv"):
+        if other.name != "household.csv":
+            other.unlink()
+    return row["record_id"], row["address"]
+
+
+def test_a_correction_replaces_the_value_and_keeps_the_old_version(scratch: Scratch) -> None:
+    scratch.reset()
+    store = scratch.store()
+    run(scratch.drop, scratch.driver, scratch.database, store)
+    record_id, address = _correct_one_household_row(scratch.drop, scratch.root / "fix")
+    run(scratch.root / "fix", scratch.driver, scratch.database, store)
+    found = read(scratch.driver, scratch.database, "corrected",
+                 "MATCH (r:Record {feed: 'household', record_id: $id}) "
+                 "OPTIONAL MATCH (r)-[:PREVIOUS_VERSION]->(v:RecordVersion) "
+                 "RETURN r.data AS data, count(v) AS versions", id=record_id)
+    assert address in found[0]["data"]
+    assert found[0]["versions"] == 1
+
+
+def test_interrupted_load_converges_when_run_again(scratch: Scratch) -> None:
+    scratch.reset()
+    run(scratch.drop, scratch.driver, scratch.database, scratch.store("clean"))
+    expected = counts(scratch.driver, scratch.database), fingerprint(scratch)
+
+    scratch.reset()
+    store = scratch.store("interrupted")
+
+    def stage(name: str, total: int | None):  # type: ignore[no-untyped-def]
+        def advance(n: int) -> None:
+            if name == "write mentions":
+                raise KeyboardInterrupt("simulated kill")
+        return advance
+
+    with pytest.raises(KeyboardInterrupt):
+        run(scratch.drop, scratch.driver, scratch.database, store, stage=stage,
+            batch_size=500)
+    run(scratch.drop, scratch.driver, scratch.database, store)
+    nodes, rels = counts(scratch.driver, scratch.database)
+    # Two :Load nodes (the interrupted one stays as 'running') against one.
+    assert (nodes - 1, rels) == expected[0]
+    assert fingerprint(scratch) == expected[1]
+
+
+def test_quarantine_reasons_are_recorded_per_row(scratch: Scratch) -> None:
+    scratch.reset()
+    store = scratch.store()
+    bad = Path(__file__).parents[2] / "data" / "feeds" / "drop"
+    report = run(bad, scratch.driver, scratch.database, store)
+    table = mention_table(store)
+    held = table.filter(pl.col("quarantine_reason").is_not_null())
+    assert held.height == sum(f.quarantined for f in report.files) > 0
+    assert set(held["quarantine_reason"].unique()) <= {r.value for r in Reason}
+
+
+def _pids_of(scratch: Scratch, store_table: pl.DataFrame, mention_ids: list[str]) -> set[str]:
+    keyed = store_table.with_columns(
+        pl.concat_str("feed", "source", "record_id", "role", separator="|").alias("m"))
+    return set(keyed.filter(pl.col("m").is_in(mention_ids))["pid"].to_list())
+
+
+def test_unmerge_restores_two_persons_with_their_own_edges(scratch: Scratch) -> None:
+    scratch.reset()
+    store = scratch.store()
+    run(scratch.drop, scratch.driver, scratch.database, store)
+    people = read(scratch.driver, scratch.database, "two",
+                  "MATCH (p:Person)-[:CHILD_OF]->() WITH DISTINCT p "
+                  "MATCH (p)<-[m:MENTIONS]-(r:Record) WITH p, collect(r.key + '|' + m.role) AS ms "
+                  "WHERE size(ms) >= 2 RETURN p.pid AS pid, ms ORDER BY pid LIMIT 2")
+    (a, a_mentions), (b, b_mentions) = [(r["pid"], r["ms"]) for r in people]
+    parents = "MATCH (:Person {pid: $pid})-[c:CHILD_OF]->(q) RETURN collect(q.pid) AS ps"
+    a_parents = read(scratch.driver, scratch.database, "p", parents, pid=a)[0]["ps"]
+    b_parents = read(scratch.driver, scratch.database, "p", parents, pid=b)[0]["ps"]
+
+    # An officer wrongly links the two persons: they become one.
+    scratch.driver.execute_query(
+        "CREATE (:Decision {kind: 'must_link', left_mention: $l, right_mention: $r, "
+        "decided_by: 'test', decided_at: datetime(), reason: 'test'})",
+        l=a_mentions[0], r=b_mentions[0], database_=scratch.database)
+    refuse(scratch.driver, scratch.database, store)
+    merged = _pids_of(scratch, mention_table(store), a_mentions + b_mentions)
+    assert len(merged) == 1
+
+    # Unmerge b's mentions: two persons again, each with its own parents.
+    (pid,) = merged
+    review.unmerge(scratch.driver, scratch.database, pid, b_mentions, by="test")
+    refuse(scratch.driver, scratch.database, store)
+    table = mention_table(store)
+    a_now, b_now = _pids_of(scratch, table, a_mentions), _pids_of(scratch, table, b_mentions)
+    assert len(a_now) == 1 and len(b_now) == 1 and a_now != b_now
+    (a2,), (b2,) = a_now, b_now
+    assert sorted(read(scratch.driver, scratch.database, "p", parents, pid=a2)[0]["ps"]) \
+        == sorted(a_parents)
+    assert sorted(read(scratch.driver, scratch.database, "p", parents, pid=b2)[0]["ps"]) \
+        == sorted(b_parents)
