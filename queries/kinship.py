@@ -12,7 +12,7 @@ built from a template with checked integers only and named after the bound.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -260,7 +260,7 @@ def relationship(driver: neo4j.Driver, database: str, a: str, b: str,
 
 
 def pedigree(driver: neo4j.Driver, database: str, pid: str, up: int = 3,
-             down: int = 3) -> PedigreeView:
+             down: int = 3, screening: bool = True) -> PedigreeView:
     """The family around a person: ancestors up, everyone down to ``down`` below them.
 
     Args:
@@ -269,6 +269,8 @@ def pedigree(driver: neo4j.Driver, database: str, pid: str, up: int = 3,
         pid: the proband.
         up: generations of ancestors (0..6).
         down: generations below the proband (0..6), collaterals included.
+        screening: read each member's latest screening status into the ``thalassemia``
+            attribute (the PED/.fam phenotype); a second round trip.
 
     Raises:
         InvalidArgument: a bound out of range.
@@ -279,6 +281,12 @@ def pedigree(driver: neo4j.Driver, database: str, pid: str, up: int = 3,
     bounds = Bounds(up=up, reach=down, own=down, slope=1, outside_spouses=True)
     family = extract(driver, database, [pid], bounds)
     _found(family, pid)
+    if screening:
+        from queries.thalassemia import facts  # thalassemia builds on this module
+
+        status = {p: f.status for p, f in facts(driver, database, family.persons).items()}
+        family = replace(family, attrs={p: {"thalassemia": s.value} for p, s in status.items()
+                                        if s is not None})
     ped = family.pedigree()
     return PedigreeView(pid, ped, family, generations(ped, pid))
 

@@ -1,0 +1,183 @@
+"""``kingraph kin | relate | pedigree | cascade | couples``: kinship and thalassemia.
+
+Persons are given by pid or ID number. Tables print Chinese terms; ``--json``
+prints machine-readable output (pids, never names or ID numbers).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from kingraph.cli.common import console, driver, settings
+
+
+def register(app: typer.Typer) -> None:
+    """Add the kinship and thalassemia commands."""
+    for name, fn in (("kin", kin), ("relate", relate), ("pedigree", pedigree_cmd),
+                     ("cascade", cascade_cmd), ("couples", couples_cmd)):
+        app.command(name=name)(fn)
+
+
+def _dump(payload: object) -> None:
+    console.print_json(json.dumps(payload, ensure_ascii=False, default=str))
+
+
+def _frac(value: Any) -> str:
+    return str(value)
+
+
+def kin(
+    person: str = typer.Argument(..., help="pid or ID number"),
+    degree: int = typer.Option(3, "--degree", "-d", help="Genetic degree, 1..6."),
+    in_laws: bool = typer.Option(False, "--in-laws", help="Add relatives by marriage."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """List a person's relatives (亲属) within a genetic degree."""
+    from queries import kinship
+
+    config = settings()
+    with driver(config) as drv:
+        pid = kinship.resolve(drv, config.neo4j_database, person)
+        found = kinship.relatives(drv, config.neo4j_database, pid, degree, in_laws)
+    if as_json:
+        _dump(found.table().to_dicts())
+        return
+    table = Table(title=f"亲属 (degree ≤ {degree}): {len(found.relatives)}")
+    for col in ("称谓", "pid", "关系", "亲等", "r", "路径", "对方称我", "来源"):
+        table.add_column(col)
+    for rel in found.relatives:
+        table.add_row(rel.term.zh, rel.pid, rel.kind.value, str(rel.degree or "-"),
+                      _frac(rel.r), ",".join(rel.path), rel.inverse.zh if rel.inverse else "",
+                      str(len(rel.records)) + (" (推断)" if rel.inferred else ""))
+    console.print(table)
+
+
+def relate(
+    a: str = typer.Argument(..., help="pid or ID number"),
+    b: str = typer.Argument(..., help="pid or ID number"),
+    bound: int = typer.Option(6, help="Generations searched above each person, 1..6."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """How two persons are related: φ, r, paths, terms, and the marriage check (民法典1048)."""
+    from queries import kinship
+
+    config = settings()
+    db = config.neo4j_database
+    with driver(config) as drv:
+        rel = kinship.relationship(drv, db, kinship.resolve(drv, db, a),
+                                   kinship.resolve(drv, db, b), bound)
+    payload = {
+        "phi": str(rel.phi), "r": _frac(rel.r), "degree": rel.degree,
+        "term_ab": rel.term_ab.zh if rel.term_ab else None,
+        "term_ba": rel.term_ba.zh if rel.term_ba else None,
+        "paths": [{"ancestor": p.ancestor, "steps": ",".join(p.steps),
+                   "contribution": str(p.contribution)} for p in rel.paths],
+        "marriage": {"verdict": rel.marriage.verdict.value, "reason": rel.marriage.reason_zh},
+    }
+    if as_json:
+        _dump(payload)
+        return
+    console.print(f"φ = {rel.phi}   r = {rel.r}   亲等 = {rel.degree or '-'}")
+    console.print(f"A 称 B: {payload['term_ab'] or '-'}   B 称 A: {payload['term_ba'] or '-'}")
+    table = Table(title="血缘路径 (Wright)")
+    for col in ("共同祖先", "路径", "贡献"):
+        table.add_column(col)
+    for p in rel.paths:
+        table.add_row(p.ancestor, ",".join(p.steps), str(p.contribution))
+    console.print(table)
+    console.print(f"婚姻审查: [bold]{rel.marriage.verdict.value}[/] {rel.marriage.reason_zh}")
+
+
+def pedigree_cmd(
+    person: str = typer.Argument(..., help="pid or ID number"),
+    up: int = typer.Option(3, help="Generations up, 0..6."),
+    down: int = typer.Option(3, help="Generations down, 0..6."),
+    fmt: str = typer.Option("table", "--format", help="table | json | ped | fam"),
+) -> None:
+    """Print a person's pedigree (家系) as a table, JSON, LINKAGE PED or PLINK .fam."""
+    from queries import kinship
+
+    if fmt not in ("table", "json", "ped", "fam"):
+        raise typer.BadParameter("format must be table, json, ped or fam")
+    config = settings()
+    with driver(config) as drv:
+        pid = kinship.resolve(drv, config.neo4j_database, person)
+        view = kinship.pedigree(drv, config.neo4j_database, pid, up, down)
+    if fmt in ("ped", "fam"):
+        typer.echo(view.ped() if fmt == "ped" else view.fam(), nl=False)
+        return
+    frame = view.table().select("pid", "sex", "birth_date", "death_date", "father", "mother",
+                                "generation", "inbreeding")
+    if fmt == "json":
+        _dump(frame.to_dicts())
+        return
+    table = Table(title=f"家系: {len(view.pedigree)} 人")
+    for col in ("pid", "性别", "出生", "死亡", "父", "母", "代"):
+        table.add_column(col)
+    for row in frame.sort("generation").iter_rows():
+        table.add_row(*(str(v) if v is not None else "" for v in row[:7]))
+    console.print(table)
+
+
+def cascade_cmd(
+    person: str = typer.Argument(..., help="index case: pid or ID number"),
+    degree: int = typer.Option(4, "--degree", "-d", help="Genetic degree, 1..6."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """The cascade-screening worklist (级联筛查) around an index case."""
+    from queries import kinship, thalassemia
+
+    config = settings()
+    with driver(config) as drv:
+        pid = kinship.resolve(drv, config.neo4j_database, person)
+        found = thalassemia.cascade(drv, config.neo4j_database, pid, degree)
+    if as_json:
+        _dump(found.table().to_dicts())
+        return
+    genes = "+".join(g.value for g in found.genes)
+    table = Table(title=f"级联筛查 ({genes}, degree ≤ {degree}): {len(found.entries)}")
+    for col in ("称谓", "pid", "亲等", "r", "筛查结果", "检测日期", "现居", "携带概率", "方法"):
+        table.add_column(col)
+    for e in found.entries:
+        table.add_row(e.relation.term.zh, e.person.pid, str(e.relation.degree),
+                      str(e.relation.r), e.facts.status.value if e.facts.status else "未筛查",
+                      str(e.facts.tested_on or ""), e.facts.division_name or "",
+                      f"{e.probability:.1%}", e.method.value)
+    console.print(table)
+    if found.fallback:
+        console.print(f"prior model used: {found.fallback}")
+
+
+def couples_cmd(
+    division: str = typer.Option(None, help="County or prefecture code."),
+    since: str = typer.Option(None, help="ISO date: couples with an event since."),
+    limit: int = typer.Option(50, min=1, help="Rows to print."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """At-risk couples (高风险夫妇): prenatal-diagnosis list, then partner screening."""
+    from queries import thalassemia
+
+    day = date.fromisoformat(since) if since else None
+    config = settings()
+    with driver(config) as drv:
+        found = thalassemia.at_risk_couples(drv, config.neo4j_database, division, day)
+    rows = [{"husband": c.husband, "wife": c.wife, "list": c.classification.value,
+             "risk": str(c.severe_probability),
+             "outcomes": [r.outcome.value for r in c.risk.risks],
+             "pregnancy": c.pregnancy_status, "division": c.division} for c in found[:limit]]
+    if as_json:
+        _dump(rows)
+        return
+    table = Table(title=f"高风险夫妇: {len(found)}")
+    for col in ("名单", "丈夫 pid", "妻子 pid", "风险/胎", "结局", "孕情", "地区"):
+        table.add_column(col)
+    for row in rows:
+        table.add_row(str(row["list"]), str(row["husband"]), str(row["wife"]), str(row["risk"]),
+                      ",".join(row["outcomes"]), str(row["pregnancy"] or ""),  # type: ignore[arg-type]
+                      str(row["division"] or ""))
+    console.print(table)
