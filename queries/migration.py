@@ -191,7 +191,7 @@ def flows(driver: neo4j.Driver, database: str, start: date, end: date,
     pairs = [(_unit(r["origin"], level), _unit(r["destination"], level)) for r in rows]
     frame = pl.DataFrame([p for p in pairs if p[0] and p[1] and p[0] != p[1]],
                          schema={"origin": pl.String, "destination": pl.String}, orient="row")
-    od = frame.group_by("origin", "destination").len("moves").sort(
+    od = frame.group_by("origin", "destination").agg(pl.len().cast(pl.Int64).alias("moves")).sort(
         ["moves", "origin", "destination"], descending=[True, False, False])
     od = od.with_columns(_names("origin"), _names("destination")).select(
         "origin", "origin_name", "destination", "destination_name", "moves")

@@ -64,6 +64,7 @@ def test_flows_balance(synthetic: LoadedDrop, driver: neo4j.Driver, database: st
     assert found.od.height > 0
     # every move leaves one division and enters another: net sums to zero
     assert found.net["net"].sum() == 0
+    assert found.net["net"].min() < 0 < found.net["net"].max()
     assert found.net["inflow"].sum() == found.od["moves"].sum()
     prefectures = migration.flows(driver, database, date(1990, 1, 1), date(2024, 12, 31),
                                   level="prefecture")
