@@ -9,12 +9,24 @@ from fastapi import FastAPI
 
 from api import problems
 from api.requestlog import RequestLog
-from api.routes import audit, health, me, persons, web
+from api.routes import (
+    audit,
+    eligibility,
+    fusion,
+    health,
+    kinship,
+    me,
+    migration,
+    persons,
+    thalassemia,
+    web,
+)
 from api.runtime import open_runtime
 from kingraph import __version__
 from kingraph.settings import Settings
 
-ROUTERS = (health.router, persons.router, audit.router, me.router, web.router)
+ROUTERS = (health.router, persons.router, audit.router, me.router, fusion.router,
+           web.router, migration.router, eligibility.router, kinship.router, thalassemia.router)
 
 DESCRIPTION = """Kingraph's REST API. Every route but `/healthz` needs an API key
 (`Authorization: Bearer <key>` or `X-API-Key: <key>`); routes that touch persons

@@ -1,0 +1,265 @@
+"""``/v1/persons/{ref}/relatives``, ``/v1/relationship``, ``/v1/persons/{ref}/pedigree``.
+
+Thin over :mod:`queries.kinship` (sync, run in the thread pool). Every person in
+a response is audited; researchers see pseudonyms, years and no record keys.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel
+
+from api import problems
+from api.auth import Access, personal_data
+from api.keys import Role
+from api.models import PersonView
+from kingraph.errors import PersonNotFound
+from queries import kinship
+from queries.family import Family
+from queries.pedexport import ExportOptions
+from queries.relations import Relation
+
+router = APIRouter(tags=["kinship"])
+PROBLEMS = problems.responses(400, 401, 403, 404, 422, 429)
+READERS = (Role.ADMIN, Role.OFFICER, Role.RESEARCHER)
+
+Ref = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$",
+                          description="pid, ID number (not researchers) or pseudonym.")]
+QueryRef = Annotated[str, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+Degree = Annotated[int, Query(ge=1, le=6, description="Genetic degree (1: parents, "
+                                                      "children, siblings).")]
+Generations = Annotated[int, Query(ge=0, le=6)]
+
+
+class RelativeOut(BaseModel):
+    """One relative: who, how (path, terms), how close (degree, r, φ), from which records."""
+
+    person: PersonView
+    kind: Literal["blood", "adoptive", "in_law"]
+    degree: int | None
+    r: float
+    r_exact: str
+    phi: str
+    path: list[str]
+    walk: list[str]
+    term: str
+    term_en: str
+    inverse_term: str | None
+    half: bool
+    inferred: bool
+    records: list[str] | None = None
+
+
+class RelativesOut(BaseModel):
+    """A person's relatives within a degree, nearest first."""
+
+    person: PersonView
+    max_degree: int
+    include_in_laws: bool
+    count: int
+    items: list[RelativeOut]
+
+
+class PathOut(BaseModel):
+    """One Wright path and its share of φ."""
+
+    ancestor: str
+    steps: list[str]
+    contribution: str
+    contribution_value: float
+
+
+class AncestorOut(BaseModel):
+    """A common ancestor with the generations from each person."""
+
+    ancestor: str
+    generations_a: int
+    generations_b: int
+
+
+class MarriageCheckOut(BaseModel):
+    """The art. 1048 verdict."""
+
+    verdict: Literal["forbidden", "needs_review", "allowed"]
+    reason_zh: str
+    reason_en: str
+    basis: list[str]
+
+
+class RelationshipOut(BaseModel):
+    """How two persons are related, exactly, and whether they may marry."""
+
+    a: PersonView
+    b: PersonView
+    phi: str
+    r: float
+    r_exact: str | None
+    degree: int | None
+    inbreeding_a: str
+    inbreeding_b: str
+    term_ab: str | None
+    term_ba: str | None
+    paths: list[PathOut]
+    common_ancestors: list[AncestorOut]
+    marriage: MarriageCheckOut
+
+
+class MemberOut(BaseModel):
+    """One pedigree member; father and mother are member ids (pid or pseudonym)."""
+
+    id: str
+    person: PersonView
+    deceased: bool
+    status: str | None
+    father: str | None
+    mother: str | None
+    generation: int | None
+
+
+class MarriageOut(BaseModel):
+    """A marriage episode between two members (researchers: years only)."""
+
+    husband: str
+    wife: str
+    married_on: date | None = None
+    ended_on: date | None = None
+    married_year: int | None = None
+    ended_year: int | None = None
+    end_reason: str | None = None
+
+
+class PedigreeOut(BaseModel):
+    """The pedigree around a proband."""
+
+    proband: str
+    up: int
+    down: int
+    members: list[MemberOut]
+    marriages: list[MarriageOut]
+
+
+def ident(access: Access, pid: str) -> str:
+    """The id a caller sees for a pid: the pid, or for researchers a registered pseudonym."""
+    if access.key.role is not Role.RESEARCHER:
+        return pid
+    ref = access.runtime.pseudonymizer.of(pid)
+    access.audit.issued[ref] = pid
+    return ref
+
+
+async def resolve(access: Access, ref: str) -> str:
+    """The pid behind a path or query ref (researchers: pseudonyms only)."""
+    pid = access.pid_for(ref)
+    if pid is None:
+        raise PersonNotFound("no person with this identifier")
+    if access.key.role is Role.RESEARCHER:
+        return pid
+    return await access.runtime.call(kinship.resolve, pid)
+
+
+def _exact(value: Fraction | float) -> str | None:
+    return str(value) if isinstance(value, Fraction) else None
+
+
+def _relative(access: Access, rel: Relation, family: Family) -> RelativeOut:
+    private = access.key.role is Role.RESEARCHER
+    return RelativeOut(
+        person=access.view(family.persons[rel.pid]), kind=rel.kind.value, degree=rel.degree,
+        r=float(rel.r), r_exact=_exact(rel.r) or f"{float(rel.r):.6f}", phi=str(rel.phi),
+        path=list(rel.path), walk=list(rel.walk), term=rel.term.zh, term_en=rel.term.en,
+        inverse_term=rel.inverse.zh if rel.inverse else None, half=rel.half,
+        inferred=rel.inferred, records=None if private else list(rel.records))
+
+
+@router.get("/v1/persons/{ref}/relatives", response_model=RelativesOut, responses=PROBLEMS)
+async def relatives(
+    ref: Ref,
+    access: Annotated[Access, Depends(personal_data(*READERS))],
+    max_degree: Degree = 3,
+    include_in_laws: bool = False,
+) -> RelativesOut:
+    """List a person's relatives within a genetic degree, with paths, r and kinship terms."""
+    pid = await resolve(access, ref)
+    found = await access.runtime.call(kinship.relatives, pid, max_degree, include_in_laws)
+    access.audit.add(pid, *(r.pid for r in found.relatives))
+    family = Family(found.persons)
+    items = [_relative(access, r, family) for r in found.relatives]
+    return RelativesOut(person=access.view(found.person), max_degree=max_degree,
+                        include_in_laws=include_in_laws, count=len(items), items=items)
+
+
+@router.get("/v1/relationship", response_model=RelationshipOut, responses=PROBLEMS)
+async def relationship(
+    a: QueryRef, b: QueryRef,
+    access: Annotated[Access, Depends(personal_data(*READERS))],
+) -> RelationshipOut:
+    """How two persons are related: φ, r, Wright's paths, terms, and the marriage check."""
+    pa, pb = await resolve(access, a), await resolve(access, b)
+    rel = await access.runtime.call(kinship.relationship, pa, pb)
+    people = await access.runtime.call(kinship.extract, [pa, pb],
+                                       kinship.Bounds(up=0, reach=0, own=0))
+    access.audit.add(pa, pb, *(p.ancestor for p in rel.paths))
+    verdict = rel.marriage
+    return RelationshipOut(
+        a=access.view(people.persons[pa]), b=access.view(people.persons[pb]), phi=str(rel.phi),
+        r=float(rel.r), r_exact=_exact(rel.r), degree=rel.degree,
+        inbreeding_a=str(rel.inbreeding_a), inbreeding_b=str(rel.inbreeding_b),
+        term_ab=rel.term_ab.zh if rel.term_ab else None,
+        term_ba=rel.term_ba.zh if rel.term_ba else None,
+        paths=[PathOut(ancestor=ident(access, p.ancestor), steps=list(p.steps),
+                       contribution=str(p.contribution),
+                       contribution_value=float(p.contribution)) for p in rel.paths],
+        common_ancestors=[AncestorOut(ancestor=ident(access, c.pid),
+                                      generations_a=c.generations_a,
+                                      generations_b=c.generations_b)
+                          for c in rel.common_ancestors],
+        marriage=MarriageCheckOut(verdict=verdict.verdict.value, reason_zh=verdict.reason_zh,
+                                  reason_en=verdict.reason_en, basis=list(verdict.basis)))
+
+
+@router.get("/v1/persons/{ref}/pedigree", response_model=PedigreeOut,
+            responses=PROBLEMS | {200: {"content": {"text/plain": {}}}})
+async def pedigree(
+    ref: Ref,
+    access: Annotated[Access, Depends(personal_data(*READERS))],
+    up: Generations = 3,
+    down: Generations = 3,
+    format: Literal["json", "ped", "fam"] = "json",  # noqa: A002 - the agreed query name
+) -> PedigreeOut | PlainTextResponse:
+    """The pedigree around a person as JSON, LINKAGE PED or PLINK .fam (thalassemia phenotype)."""
+    pid = await resolve(access, ref)
+    view = await access.runtime.call(kinship.pedigree, pid, up, down)
+    access.audit.add(*view.family.persons)
+    if format != "json":
+        options = ExportOptions(pseudonym=lambda p: ident(access, p))
+        text = view.ped(options) if format == "ped" else view.fam(options)
+        return PlainTextResponse(text)
+    return _pedigree_json(access, view, up, down)
+
+
+def _pedigree_json(access: Access, view: kinship.PedigreeView, up: int,
+                   down: int) -> PedigreeOut:
+    members = []
+    for pid, person in view.family.persons.items():
+        father, mother = view.pedigree.parents(pid)
+        status = view.family.attrs.get(pid, {}).get("thalassemia")
+        members.append(MemberOut(
+            id=ident(access, pid), person=access.view(person),
+            deceased=person.death_date is not None, status=str(status) if status else None,
+            father=ident(access, father) if father else None,
+            mother=ident(access, mother) if mother else None,
+            generation=view.generation.get(pid)))
+    private = access.key.role is Role.RESEARCHER
+    marriages = [MarriageOut(
+        husband=ident(access, m.husband), wife=ident(access, m.wife),
+        married_on=None if private else m.married_on, ended_on=None if private else m.ended_on,
+        married_year=m.married_on.year if m.married_on else None,
+        ended_year=m.ended_on.year if m.ended_on else None, end_reason=m.end_reason)
+        for m in view.family.marriages]
+    return PedigreeOut(proband=ident(access, view.proband), up=up, down=down, members=members,
+                       marriages=marriages)
