@@ -43,8 +43,10 @@ def load_synthetic(driver: neo4j.Driver, settings: Settings, workdir: Path,
     database = settings.neo4j_database
     wipe(driver, database)
     apply(driver, database)
-    store_dir = workdir / "store"
-    shutil.rmtree(store_dir, ignore_errors=True)
-    store = Store(store_dir)
+    # The store the CLI and the API use for this graph, so that API routes that re-fuse
+    # (review decisions, unmerge) see the rows of this load.
+    store = Store.for_graph(settings.var_dir, settings.bolt_uri, database)
+    shutil.rmtree(store.root, ignore_errors=True)
+    store = Store(store.root)
     report = run(drop, driver, database, store)
     return LoadedDrop(drop, drop / "truth", store, report)

@@ -1,0 +1,55 @@
+"""Load status for stewards: every :Load with its summary, and quarantine counts by reason."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import neo4j
+import polars as pl
+
+from graphdb.connection import read
+from ingest.store import Store
+
+LIST_LOADS = """
+MATCH (l:Load)
+RETURN l.load_id AS load_id, l.status AS status, toString(l.started) AS started,
+       toString(l.finished) AS finished, l.drop AS drop, l.summary AS summary
+ORDER BY l.load_id DESC SKIP $offset LIMIT $limit
+"""
+
+
+@dataclass(frozen=True)
+class LoadStatus:
+    """One load: when, what, per-file counts, fusion figures, quarantine by reason."""
+
+    load_id: str
+    status: str
+    started: str | None
+    finished: str | None
+    drop: str | None
+    files: list[dict[str, Any]]
+    fusion: dict[str, int]
+    quarantine: dict[str, int]
+
+
+def quarantine_counts(store: Store, load_id: str) -> dict[str, int]:
+    """Quarantined rows of one load, by reason code."""
+    path = store.root / "loads" / load_id / "quarantine.parquet"
+    if not path.exists():
+        return {}
+    frame = pl.read_parquet(path).group_by("reason").len().sort("reason")
+    return {str(r): int(n) for r, n in frame.iter_rows()}
+
+
+def loads(driver: neo4j.Driver, database: str, store: Store, limit: int = 20,
+          offset: int = 0) -> list[LoadStatus]:
+    """The most recent loads first."""
+    out = []
+    for r in read(driver, database, "list_loads", LIST_LOADS, limit=limit, offset=offset):
+        summary = json.loads(r["summary"]) if r["summary"] else {}
+        out.append(LoadStatus(r["load_id"], r["status"], r["started"], r["finished"],
+                              r["drop"], summary.get("files", []), summary.get("fusion", {}),
+                              quarantine_counts(store, r["load_id"])))
+    return out
