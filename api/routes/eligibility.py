@@ -1,0 +1,179 @@
+"""``/v1/eligibility``, ``/v1/eligibility/batch``, ``/v1/permits``, ``/v1/permits/run``."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from api import problems
+from api.auth import Access, personal_data
+from api.keys import Role
+from queries import couple_graph, people, permits
+from queries.eligibility import Decision
+
+router = APIRouter(tags=["eligibility"])
+PROBLEMS = problems.responses(400, 401, 403, 404, 422, 429)
+PersonRef = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+
+
+class CoupleIn(BaseModel):
+    """A couple (pids or ID numbers) and the application date."""
+
+    model_config = ConfigDict(extra="forbid")
+    husband: PersonRef
+    wife: PersonRef
+    as_of: date
+
+
+class BatchIn(BaseModel):
+    """Up to 500 couples."""
+
+    model_config = ConfigDict(extra="forbid")
+    items: list[CoupleIn] = Field(max_length=500)
+
+
+class ReasonOut(BaseModel):
+    """One reason in Chinese and English."""
+
+    zh: str
+    en: str
+
+
+class DecisionOut(BaseModel):
+    """A decision: outcome, child, rule, reasons and the record keys it rests on."""
+
+    husband: str
+    wife: str
+    outcome: str
+    child_order: int | None
+    permit_kind: str | None
+    rule_id: str | None
+    policy_version: str
+    legal_reference: str
+    reasons: list[ReasonOut]
+    evidence: list[str]
+
+
+class BatchOut(BaseModel):
+    """Decisions in the order asked."""
+
+    count: int
+    items: list[DecisionOut]
+
+
+class PermitOut(BaseModel):
+    """A decision and the permit issued for it (None when nothing was issued)."""
+
+    decision: DecisionOut
+    permit_no: str | None
+
+
+class EventOut(BaseModel):
+    """One issuance, closure, revocation, flag or glory finding."""
+
+    event_id: str
+    kind: str
+    permit_no: str | None
+    on: date
+    husband: str
+    wife: str
+    child_order: int | None
+
+
+class EventList(BaseModel):
+    """Recent permit events."""
+
+    count: int
+    limit: int
+    offset: int
+    items: list[EventOut]
+
+
+class RunIn(BaseModel):
+    """The day of an automatic issuance run."""
+
+    model_config = ConfigDict(extra="forbid")
+    as_of: date
+
+
+class RunOut(BaseModel):
+    """What a run decided and changed."""
+
+    couples: int
+    outcomes: dict[str, int]
+    events: dict[str, int]
+
+
+def _out(h: str, w: str, d: Decision) -> DecisionOut:
+    data: dict[str, Any] = asdict(d)
+    data.pop("table_version", None)
+    return DecisionOut(husband=h, wife=w, **data)
+
+
+async def _decide(access: Access, item: CoupleIn) -> DecisionOut:
+    rt = access.runtime
+    h = await rt.call(people.resolve, item.husband)
+    w = await rt.call(people.resolve, item.wife)
+    access.audit.add(h, w)
+    return _out(h, w, await rt.call(couple_graph.decide_couple, h, w, item.as_of))
+
+
+OFFICERS = (Role.ADMIN, Role.OFFICER, Role.SERVICE)
+
+
+@router.post("/v1/eligibility", response_model=DecisionOut, responses=PROBLEMS)
+async def eligibility(item: CoupleIn,
+                      access: Annotated[Access, Depends(personal_data(*OFFICERS))]
+                      ) -> DecisionOut:
+    """Decide a couple's birth-permit eligibility with reasons and evidence."""
+    return await _decide(access, item)
+
+
+@router.post("/v1/eligibility/batch", response_model=BatchOut, responses=PROBLEMS)
+async def eligibility_batch(batch: BatchIn,
+                            access: Annotated[Access, Depends(personal_data(Role.SERVICE))]
+                            ) -> BatchOut:
+    """Decide many couples at once (service role)."""
+    items = [await _decide(access, item) for item in batch.items]
+    return BatchOut(count=len(items), items=items)
+
+
+@router.post("/v1/permits", response_model=PermitOut, responses=PROBLEMS)
+async def issue_permit(item: CoupleIn,
+                       access: Annotated[Access, Depends(personal_data(Role.ADMIN,
+                                                                       Role.OFFICER))]
+                       ) -> PermitOut:
+    """Issue a permit for an eligible couple (nothing when one is already held)."""
+    rt = access.runtime
+    h = await rt.call(people.resolve, item.husband)
+    w = await rt.call(people.resolve, item.wife)
+    access.audit.add(h, w)
+    decision, events = await rt.call(permits.issue_couple, h, w, item.as_of)
+    issued = next((e.permit_no for e in events if e.kind == "issued"), None)
+    return PermitOut(decision=_out(h, w, decision), permit_no=issued)
+
+
+@router.get("/v1/permits", response_model=EventList, responses=PROBLEMS)
+async def recent(access: Annotated[Access, Depends(personal_data(Role.ADMIN, Role.OFFICER))],
+                 since: date = date(1900, 1, 1),
+                 limit: Annotated[int, Query(ge=1, le=500)] = 50,
+                 offset: Annotated[int, Query(ge=0)] = 0) -> EventList:
+    """Recent permit issuances, closures, revocations and flags."""
+    rows = await access.runtime.call(permits.recent, since, limit, offset)
+    access.audit.add(*{p for r in rows for p in (r["husband"], r["wife"])})
+    items = [EventOut(**{**r, "on": r["on"].to_native() if hasattr(r["on"], "to_native")
+                         else r["on"]}) for r in rows]
+    return EventList(count=len(items), limit=limit, offset=offset, items=items)
+
+
+@router.post("/v1/permits/run", response_model=RunOut, responses=PROBLEMS)
+async def run(body: RunIn, access: Annotated[Access, Depends(personal_data(Role.ADMIN))]
+              ) -> RunOut:
+    """Run automatic issuance for every married couple (admin)."""
+    report = await access.runtime.call(permits.issue, body.as_of)
+    return RunOut(couples=report.couples, outcomes=dict(report.outcomes),
+                  events=dict(report.events))

@@ -1,0 +1,136 @@
+"""``/v1/persons/{ref}/trajectory``, ``/v1/persons/{ref}/moves``, ``/v1/flows``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Path, Query
+from pydantic import BaseModel
+
+from api import problems
+from api.auth import Access, personal_data, require, runtime
+from api.keys import ApiKey, Role
+from api.runtime import Runtime
+from queries import migration, people
+
+router = APIRouter(tags=["migration"])
+PROBLEMS = problems.responses(400, 401, 403, 404, 422, 429)
+Ref = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$",
+                          description="The pid or ID number.")]
+
+
+class EpisodeOut(BaseModel):
+    """One registration or residence episode."""
+
+    kind: str
+    start: date | None
+    end: date | None
+    division_code: str | None
+    current_code: str | None
+    division_name: str | None
+    separated: bool
+    records: list[str]
+
+
+class TrajectoryOut(BaseModel):
+    """A person's episodes, oldest first."""
+
+    pid: str
+    count: int
+    items: list[EpisodeOut]
+
+
+class MoveOut(BaseModel):
+    """A companion who made the same move."""
+
+    pid: str
+    ties: list[str]
+    day: date
+    their_day: date
+    origin: str
+    destination: str
+
+
+class MovesOut(BaseModel):
+    """Companions who moved with the person."""
+
+    pid: str
+    count: int
+    items: list[MoveOut]
+
+
+class FlowRow(BaseModel):
+    """Moves between two divisions."""
+
+    origin: str
+    origin_name: str
+    destination: str
+    destination_name: str
+    moves: int
+
+
+class NetRow(BaseModel):
+    """Net migration of one division."""
+
+    division: str
+    name: str
+    inflow: int
+    outflow: int
+    net: int
+
+
+class FlowsOut(BaseModel):
+    """Origin-destination counts, net migration and top corridors."""
+
+    level: str
+    start: date
+    end: date
+    od: list[FlowRow]
+    net: list[NetRow]
+    corridors: list[FlowRow]
+
+
+PERSON_ROLES = (Role.ADMIN, Role.OFFICER, Role.SERVICE)
+
+
+@router.get("/v1/persons/{ref}/trajectory", response_model=TrajectoryOut, responses=PROBLEMS)
+async def trajectory(ref: Ref,
+                     access: Annotated[Access, Depends(personal_data(*PERSON_ROLES))]
+                     ) -> TrajectoryOut:
+    """A person's registration and residence episodes with 人户分离 flags."""
+    rt = access.runtime
+    pid = await rt.call(people.resolve, ref)
+    found = await rt.call(migration.trajectory, pid)
+    access.audit.add(pid)
+    items = [EpisodeOut(kind=e.kind, start=e.start, end=e.end, division_code=e.division_code,
+                        current_code=e.current_code, division_name=e.division_name,
+                        separated=e.separated, records=list(e.records))
+             for e in found.episodes]
+    return TrajectoryOut(pid=pid, count=len(items), items=items)
+
+
+@router.get("/v1/persons/{ref}/moves", response_model=MovesOut, responses=PROBLEMS)
+async def moves(ref: Ref, access: Annotated[Access, Depends(personal_data(*PERSON_ROLES))],
+                window_days: Annotated[int, Query(ge=0, le=3650)] = 90) -> MovesOut:
+    """Kin, cohabitants and colleagues who moved with the person."""
+    rt = access.runtime
+    pid = await rt.call(people.resolve, ref)
+    found = await rt.call(migration.family_moves, pid, window_days)
+    access.audit.add(pid, *(f.pid for f in found))
+    items = [MoveOut(pid=f.pid, ties=list(f.ties), day=f.move.day, their_day=f.their_day,
+                     origin=f.move.origin, destination=f.move.destination) for f in found]
+    return MovesOut(pid=pid, count=len(items), items=items)
+
+
+@router.get("/v1/flows", response_model=FlowsOut, responses=PROBLEMS)
+async def flows(start: date, end: date,
+                _key: Annotated[ApiKey, Depends(require(*PERSON_ROLES, Role.RESEARCHER))],
+                rt: Annotated[Runtime, Depends(runtime)],
+                level: Literal["county", "prefecture"] = "county") -> FlowsOut:
+    """Origin-destination migration counts between divisions for a period (aggregates)."""
+    found = await rt.call(migration.flows, start, end, level)
+    return FlowsOut(level=level, start=start, end=end,
+                    od=[FlowRow(**r) for r in found.od.to_dicts()],
+                    net=[NetRow(**r) for r in found.net.to_dicts()],
+                    corridors=[FlowRow(**r) for r in found.corridors.to_dicts()])
