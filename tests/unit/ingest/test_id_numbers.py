@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import polars as pl
@@ -10,7 +11,7 @@ from ingest.id_numbers import lookup
 from kingraph import ids
 
 
-def _by_raw(values: list[str | None]) -> dict[str, dict[str, object]]:
+def _by_raw(values: Sequence[str | None]) -> dict[str, dict[str, object]]:
     table = lookup(pl.Series(values, dtype=pl.String))
     return {row["raw_value"]: row for row in table.iter_rows(named=True)}
 

@@ -21,8 +21,8 @@ TEXT = (
 
 def test_balanced_quotes_match_the_standard_library_reader() -> None:
     split = split_rows(TEXT, header(TEXT), "t.csv")
-    expected = [r for r in csv.reader(io.StringIO(TEXT)) if len(r) == 3][1:]
-    expected = [[v or None for v in r] for r in expected if r[0] != "r4"]
+    records = [r for r in csv.reader(io.StringIO(TEXT)) if len(r) == 3][1:]
+    expected = [[v or None for v in r] for r in records if r[0] != "r4"]
     assert [list(r) for r in split.rows.drop("line").rows()] == expected
     assert split.rows["line"].to_list() == [2, 3, 4, 8]
 
