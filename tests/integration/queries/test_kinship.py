@@ -1,0 +1,123 @@
+"""relatives, relationship and the marriage check against the synthetic truth pedigree."""
+
+from __future__ import annotations
+
+import random
+from fractions import Fraction
+
+import neo4j
+import pytest
+
+from kingraph.errors import InvalidArgument, PersonNotFound
+from queries import kinship
+from queries.marriage_law import Verdict
+from queries.relations import Kind, genetic_degree
+from tests.integration.queries import kin_truth
+from tests.integration.queries.kin_truth import KinTruth
+from tests.integration.synthetic import LoadedDrop
+
+SAMPLE = 220
+
+
+@pytest.fixture(scope="module")
+def truth(synthetic: LoadedDrop, driver: neo4j.Driver, database: str) -> KinTruth:
+    return kin_truth.load(synthetic, driver, database)
+
+
+def _clean_family(truth: KinTruth, driver: neo4j.Driver, database: str, pid: str,
+                  degree: int) -> bool:
+    """Every biological edge of the extracted family is a true edge."""
+    family = kinship.extract(driver, database, [pid], kinship.degree_bounds(degree))
+    return all(truth.true_edge(e.child, e.parent) for e in family.edges
+               if e.kind == "biological")
+
+
+def _sample(truth: KinTruth, n: int, seed: int) -> list[str]:
+    with_parents = sorted(p for p in truth.present if p in truth.key_of)
+    return random.Random(seed).sample(with_parents, min(n, len(with_parents)))
+
+
+@pytest.mark.parametrize("degree", [2, 3])
+def test_relatives_match_the_true_pedigree(truth: KinTruth, driver: neo4j.Driver,
+                                           database: str, degree: int) -> None:
+    checked = skipped = 0
+    for pid in _sample(truth, SAMPLE, degree):
+        if not _clean_family(truth, driver, database, pid, degree):
+            skipped += 1
+            continue
+        found = {r.pid: r for r in kinship.relatives(driver, database, pid, degree).relatives
+                 if r.kind is Kind.BLOOD}
+        expected = {other: r for other, r in kin_truth.relationship_to(
+            truth.present, pid).items() if other != pid and r > 0
+            and (genetic_degree(r) or 99) <= degree}
+        assert set(expected) <= set(found), "a true relative is missing"
+        assert all(found[o].r == r for o, r in expected.items()), "r differs from the truth"
+        checked += 1
+    assert checked >= 200 and skipped <= checked // 10
+
+
+def _pairs(truth: KinTruth, kind: str, n: int) -> list[tuple[str, str]]:
+    """Sibling or first-cousin pairs whose connecting edges the graph holds, or random pairs."""
+    pids = sorted(truth.present)
+    rng = random.Random(kind)
+    if kind == "unrelated":
+        return [(rng.choice(pids), rng.choice(pids)) for _ in range(n)]
+    by_parent: dict[str, list[str]] = {}
+    for child, parents in truth.present.items():
+        for p in parents:
+            if p:
+                by_parent.setdefault(p, []).append(child)
+    sibs = [(a, b) for kids in by_parent.values() for a in kids for b in kids if a < b]
+    if kind == "siblings":
+        return rng.sample(sibs, min(n, len(sibs)))
+    cousins = [(x, y) for a, b in sibs for x in by_parent.get(a, []) for y in by_parent.get(b, [])]
+    return rng.sample(cousins, min(n, len(cousins)))
+
+
+@pytest.mark.parametrize(("kind", "verdict"), [("siblings", Verdict.FORBIDDEN),
+                                               ("cousins", Verdict.FORBIDDEN),
+                                               ("unrelated", None)])
+def test_relationship_phi_and_marriage_check(truth: KinTruth, driver: neo4j.Driver,
+                                             database: str, kind: str,
+                                             verdict: Verdict | None) -> None:
+    pairs = [(a, b) for a, b in _pairs(truth, kind, 60) if a != b]
+    assert len(pairs) >= 20
+    for a, b in pairs:
+        rel = kinship.relationship(driver, database, a, b)
+        want = truth.r(a, b)
+        assert rel.phi == want / 2 or not _clean_family(truth, driver, database, a, 6)
+        if verdict is not None:
+            assert rel.marriage.verdict is verdict
+        elif want == 0 and rel.phi == 0 and rel.relation is None:
+            assert rel.marriage.verdict is Verdict.ALLOWED
+
+
+def test_sibling_terms_and_inverse(truth: KinTruth, driver: neo4j.Driver, database: str) -> None:
+    a, b = _pairs(truth, "siblings", 1)[0]
+    rel = kinship.relationship(driver, database, a, b)
+    assert rel.term_ab is not None and rel.term_ab.path[0] in ("ob", "yb", "os", "ys", "xb", "xs")
+    assert rel.r in (Fraction(1, 2), Fraction(1, 4))
+
+
+def test_pedigree_exports_every_member(truth: KinTruth, driver: neo4j.Driver,
+                                       database: str) -> None:
+    pid = _sample(truth, 1, 7)[0]
+    view = kinship.pedigree(driver, database, pid, 2, 1)
+    lines = view.fam().splitlines()
+    assert len(lines) == len(view.pedigree) and view.generation[pid] == 0
+    father, mother = view.pedigree.parents(pid)
+    assert view.generation.get(father or mother or pid, -1) == (-1 if father or mother else 0)
+
+
+def test_errors(driver: neo4j.Driver, database: str, synthetic: LoadedDrop,
+                truth: KinTruth) -> None:
+    with pytest.raises(PersonNotFound):
+        kinship.relatives(driver, database, "no-such-pid", 2)
+    with pytest.raises(InvalidArgument):
+        kinship.relatives(driver, database, next(iter(truth.present)), 7)
+    with pytest.raises(PersonNotFound):
+        kinship.resolve(driver, database, "no-such-pid")
+    with_parents = {child for child, _ in truth.graph_edges}
+    orphans = sorted(p for p in truth.key_of if p not in with_parents)
+    found = kinship.relatives(driver, database, orphans[0], 1)
+    assert all(r.path[0] in ("s", "d", "c") for r in found.relatives if r.kind is Kind.BLOOD)
