@@ -112,7 +112,7 @@ def main(samples: int = 1000, seed: int = 1) -> None:
     memory = Memory([dict(r) for r in read(driver, db, "bench_persons", PERSONS)],
                     [dict(r) for r in read(driver, db, "bench_edges", EDGES)])
     reference = {
-        "relatives (degree 3)": timed(lambda p: Relating(memory.family([p], 3, 4, 3)).relatives(
+        "relatives (degree 3)": timed(lambda p: Relating(memory.family([p], 3, 5, 3)).relatives(
             p, 3), people),
         "relationship (random pairs)": timed(
             lambda i: _pair(memory, *pairs[int(i)]), (str(i) for i in range(samples))),
@@ -131,7 +131,7 @@ def main(samples: int = 1000, seed: int = 1) -> None:
 
 def _cascade(memory: Memory, pid: str) -> None:
     """Extraction, relatives and the Bayesian estimate (no screening evidence in memory)."""
-    relating = Relating(memory.family([pid], 4, 5, 4))
+    relating = Relating(memory.family([pid], 4, 6, 4))
     relating.relatives(pid, 4)
     parents = {p: relating.blood.parents(p) for p in relating.family.persons}
     ethnicity = {p: x.ethnicity for p, x in relating.family.persons.items()}

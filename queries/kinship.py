@@ -198,12 +198,15 @@ def extract(driver: neo4j.Driver, database: str, starts: list[str], bounds: Boun
 def degree_bounds(max_degree: int, in_laws: bool = False) -> Bounds:
     """Bounds that reach every relative within the genetic degree.
 
-    A lineal relative of degree d is d generations away; a collateral one is
-    reached through a common ancestor in at most d + 1 steps (full first cousins:
-    2 up, 2 down, degree 3), never more than d of them up.
+    A lineal relative of degree d is d generations away; a collateral one through a
+    single pair of ancestors is reached in at most d + 1 steps (full first cousins:
+    2 up, 2 down, degree 3), never more than d of them up. Relatives doubly related
+    (double first cousins: four paths of 4 steps, r = ¼, degree 2) need one step
+    more, so the walk bound is d + 2; relatives whose r reaches the degree only
+    through paths longer than that (quadruply related kin) are not extracted.
     """
     d = check_degree(max_degree)
-    return Bounds(up=d, reach=d + 1, own=d, with_spouses=in_laws, outside_spouses=in_laws)
+    return Bounds(up=d, reach=d + 2, own=d, with_spouses=in_laws, outside_spouses=in_laws)
 
 
 def _found(family: Family, pid: str) -> None:
