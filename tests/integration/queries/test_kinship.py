@@ -10,6 +10,7 @@ import pytest
 
 from kingraph.errors import InvalidArgument, PersonNotFound
 from queries import kinship
+from queries.carrier import relationship_to
 from queries.marriage_law import Verdict
 from queries.relations import Kind, genetic_degree
 from tests.integration.queries import kin_truth
@@ -49,7 +50,7 @@ def test_relatives_match_the_true_pedigree(truth: KinTruth, driver: neo4j.Driver
             continue
         found = {r.pid: r for r in kinship.relatives(driver, database, pid, degree).relatives
                  if r.kind is Kind.BLOOD}
-        expected = {other: r for other, r in kin_truth.relationship_to(
+        expected = {other: r for other, r in relationship_to(
             truth.present, pid).items() if other != pid and r > 0
             and (genetic_degree(r) or 99) <= degree}
         assert set(expected) <= set(found), "a true relative is missing"

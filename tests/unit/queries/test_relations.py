@@ -12,9 +12,9 @@ from fractions import Fraction
 import pytest
 
 from kingraph.errors import InvalidArgument
-from queries.family import from_rows
+from queries.family import Family, from_rows
 from queries.marriage_law import Verdict
-from queries.relations import Kind, Relating, check_degree, genetic_degree
+from queries.relations import Kind, Relating, Relation, check_degree, genetic_degree
 
 M, F = "1", "2"
 # pid: (sex, birth year)
@@ -34,10 +34,11 @@ BIRTH = [("dad", "gf"), ("dad", "gm"), ("uncle", "gf"), ("uncle", "gm"), ("aunt"
 MARRIED = [("dad", "mum"), ("uncle", "uncle_wife"), ("aunt_husband", "aunt"), ("me", "wife")]
 
 
-def _family():  # type: ignore[no-untyped-def]
+def _family() -> Family:
     persons = [{"pid": p, "sex": s, "birth_date": date(y, 6, 1)} for p, (s, y) in PEOPLE.items()]
-    edges = [{"child": c, "parent": p, "kind": "biological", "records": [f"birth|x|{c}"]}
-             for c, p in BIRTH]
+    edges: list[dict[str, object]] = [
+        {"child": c, "parent": p, "kind": "biological", "records": [f"birth|x|{c}"]}
+        for c, p in BIRTH]
     edges.append({"child": "adopted", "parent": "uncle", "kind": "adoptive",
                   "records": ["household|x|adopted"], "inferred": True})
     marriages = [{"husband": h, "wife": w, "records": [f"marriage|x|{h}"]} for h, w in MARRIED]
@@ -49,7 +50,7 @@ def relating() -> Relating:
     return Relating(_family())
 
 
-def _by_pid(relating: Relating, degree: int, in_laws: bool = False):  # type: ignore[no-untyped-def]
+def _by_pid(relating: Relating, degree: int, in_laws: bool = False) -> dict[str, Relation]:
     return {r.pid: r for r in relating.relatives("me", degree, in_laws)}
 
 
