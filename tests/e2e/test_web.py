@@ -101,12 +101,11 @@ def test_person_page_draws_pedigree(web: Page, family: dict[str, Any]) -> None:
 def test_source_records_on_demand(web: Page, family: dict[str, Any]) -> None:
     web.sign_in(Role.OFFICER)
     web.open(f"#/person/{family['pid']}")
-    web.page.wait_for_selector("#identity")
-    web.page.click("#show-sources")
-    web.page.wait_for_selector("#sources-box table tbody tr, #sources-box .state.error")
-    if not web.server.has("/v1/persons/{ref}/sources"):
-        pytest.xfail(f"/v1/persons/{{ref}}/sources: {NOT_LANDED}")
-    assert web.page.locator("#sources-box tbody tr").count() >= 1
+    web.page.wait_for_selector("#relatives-box :is(table, .state.error)")
+    details = web.page.locator("#relatives-box details.records-of")
+    assert details.count() >= 1, "each relative names the records it rests on"
+    details.first.locator("summary").click()
+    assert web.page.locator("#relatives-box details[open] li").count() >= 1
     web.shot("sources")
 
 

@@ -25,8 +25,9 @@ function member(raw) {
   const p = pick(raw, "person") || raw;
   const born = pick(p, "birth_date", "birth_year");
   return {
-    pid: refOf(pick(raw, "pid", "ref") ?? pick(p, "pid", "ref")), name: personName(p),
-    sex: String(pick(p, "sex") ?? "0"), dead: Boolean(pick(p, "death_date", "death_year", "deceased")),
+    pid: refOf(pick(raw, "id", "pid", "ref") ?? pick(p, "pid", "ref")), name: personName(p),
+    sex: String(pick(p, "sex") ?? "0"),
+    dead: raw.deceased === true || Boolean(pick(p, "death_date", "death_year")),
     born: born ? String(born).slice(0, 4) : "", status: statusOf(raw),
     father: refOf(pick(raw, "father", "father_pid")), mother: refOf(pick(raw, "mother", "mother_pid")),
     adoptive: [refOf(pick(raw, "adoptive_father")), refOf(pick(raw, "adoptive_mother"))].filter(Boolean),

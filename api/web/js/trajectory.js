@@ -1,7 +1,7 @@
 // A person's residence trajectory: a timeline of periods and the moves on a schematic map.
 import { t } from "./i18n.js";
 import { listOf } from "./api.js";
-import { h, s, pick, table } from "./ui.js";
+import { h, s, pick, table, recordsOf } from "./ui.js";
 import { COUNTIES, HEIGHT, WIDTH, basemap, countyOf, project } from "./hainan.js";
 
 const COLOURS = ["#1d5c8c", "#c0392b", "#1e7b34", "#a15c00", "#6c3483", "#117a65", "#7b7d7d", "#b9770e"];
@@ -16,8 +16,10 @@ divisionNames().catch(() => { divisions = {}; });
 function periods(body) {
   return listOf(body, "periods", "segments", "moves").map((p) => {
     const code = String(pick(p, "division_code", "division.code", "to_division", "code") ?? "");
-    return { code, county: countyOf(code, divisions), from: pick(p, "from_date", "from", "start") ?? "",
-      to: pick(p, "to_date", "to", "end") ?? "", kind: pick(p, "kind", "source", "type") ?? "" };
+    const now = String(pick(p, "current_code") ?? code);
+    return { code, county: countyOf(now, divisions) || countyOf(code, divisions), name: pick(p, "division_name"),
+      from: pick(p, "from_date", "from", "start") ?? "", to: pick(p, "to_date", "to", "end") ?? "",
+      kind: pick(p, "kind", "source", "type") ?? "", records: pick(p, "records") };
   }).sort((a, b) => String(a.from).localeCompare(String(b.from)));
 }
 
@@ -36,7 +38,7 @@ function timeline(rows) {
   const svg = s("svg", { class: "chart timeline", id: "timeline", viewBox: `0 0 ${W} ${rows.length * rowH + 30}` });
   rows.forEach((r, i) => {
     const a = x(year(r.from) ?? start); const b = x(year(r.to) ?? now);
-    svg.append(s("text", { x: 6, y: i * rowH + 18, "font-size": 12 }, placeName(r.code)),
+    svg.append(s("text", { x: 6, y: i * rowH + 18, "font-size": 12 }, r.name || placeName(r.code)),
       s("rect", { x: a, y: i * rowH + 6, width: Math.max(b - a, 3), height: 16, rx: 3,
         fill: COLOURS[i % COLOURS.length], opacity: 0.85 }, s("title", null, `${r.from} – ${r.to || t("now")}`)));
   });
@@ -63,8 +65,9 @@ export function trajectoryCharts(body) {
   return h("div", null, h("div", { class: "grid2" }, h("div", null, timeline(rows)), h("div", null, map(rows))),
     table([
       { label: "#", value: (_, i) => String(i + 1) },
-      { label: t("place"), value: (r) => placeName(r.code) },
+      { label: t("place"), value: (r) => r.name || placeName(r.code) },
       { label: t("from"), value: (r) => r.from }, { label: t("to"), value: (r) => r.to || t("now") },
-      { label: t("record_kind"), value: (r) => r.kind },
+      { label: t("record_kind"), value: (r) => t(`episode_${r.kind}`) },
+      { label: t("source_records"), value: (r) => recordsOf(r.records) },
     ], rows));
 }

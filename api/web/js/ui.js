@@ -126,7 +126,15 @@ export function pct(value) {
 export function termText(row) {
   const term = pick(row, "term", "kin_term", "kinship_term", "relationship");
   if (term && typeof term === "object") return bi(term);
-  return term ?? bi(row, "term");
+  return bi(row, "term") || term || "";
+}
+
+// The source records behind one fact, shown on demand (a closed <details>).
+export function recordsOf(keys) {
+  const list = (keys || []).map((k) => (typeof k === "string" ? k : pick(k, "key") ?? ""));
+  if (!list.length) return "";
+  return h("details", { class: "records-of" }, h("summary", null, t("records_n", { n: list.length })),
+    h("ul", null, list.map((k) => h("li", null, h("code", null, k)))));
 }
 
 export function badge(text, tone) { return h("span", { class: `badge ${tone || ""}` }, text); }

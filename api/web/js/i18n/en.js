@@ -70,4 +70,13 @@ export const en = {
   unmerge_confirm: "Really unmerge this person?", unmerged: "Unmerged.",
   admin_title: "Administration", loads_title: "Loads and quarantine counts", audit_title: "Audit log",
   at: "At", key_id: "Key", route: "Route", status: "Status", persons_n: "Persons",
+  records_n: "{n} source records", edge_biological: "blood", edge_adoptive: "adoptive", edge_step: "step", edge_in_law: "in-law", edge_: "—",
+  episode_household: "household register", episode_dwelling: "dwelling", episode_employment: "employment", episode_residence: "residence", episode_: "—",
+  screen_carrier: "carrier", screen_patient: "patient", screen_normal: "normal", screen_negative: "normal", screen_unknown: "unclear", not_screened: "not screened",
+  class_certain: "certain risk", class_possible: "possible risk", class_partner_screening: "screen the partner", class_genotyping: "genotype needed", class_: "—",
+  pregnancy: "Pregnancy", index_cases_n: "Index cases", relatives_n: "Relatives to screen",
+  event_kind: "Event", event_on: "Date", event_issued: "issued", event_revoked: "revoked", event_: "—", child_order: "Child no.",
+  mentions: "Records to split off", mentions_placeholder: "record keys, comma-separated",
+  screen_suspected: "suspected", screen_alpha_carrier: "α carrier", screen_beta_carrier: "β carrier", screen_alpha_beta_carrier: "α+β carrier", screen_hbh_disease: "HbH disease", screen_beta_major: "β major", screen_beta_intermedia: "β intermedia",
+  class_prenatal_diagnosis: "prenatal diagnosis", class_none: "no risk",
 };

@@ -70,4 +70,13 @@ export const zh = {
   unmerge_confirm: "确定要撤销此人的合并吗？", unmerged: "已撤销合并。",
   admin_title: "系统管理", loads_title: "数据导入与隔离计数", audit_title: "审计日志",
   at: "时间", key_id: "密钥编号", route: "接口", status: "状态", persons_n: "涉及人数",
+  records_n: "{n} 条来源记录", edge_biological: "血亲", edge_adoptive: "收养", edge_step: "继亲", edge_in_law: "姻亲", edge_: "—",
+  episode_household: "户籍", episode_dwelling: "居住", episode_employment: "就业", episode_residence: "居住", episode_: "—",
+  screen_carrier: "携带者", screen_patient: "患者", screen_normal: "未见异常", screen_negative: "未见异常", screen_unknown: "结果不明", not_screened: "未筛查",
+  class_certain: "确定高风险", class_possible: "可能高风险", class_partner_screening: "需配偶筛查", class_genotyping: "需基因分型", class_: "—",
+  pregnancy: "孕情", index_cases_n: "先证者", relatives_n: "应筛亲属",
+  event_kind: "事项", event_on: "日期", event_issued: "签发", event_revoked: "撤销", event_: "—", child_order: "孩次",
+  mentions: "要拆出的记录", mentions_placeholder: "记录键，用逗号分隔",
+  screen_suspected: "疑似", screen_alpha_carrier: "α地贫携带者", screen_beta_carrier: "β地贫携带者", screen_alpha_beta_carrier: "α+β携带者", screen_hbh_disease: "HbH病", screen_beta_major: "重型β地贫", screen_beta_intermedia: "中间型β地贫",
+  class_prenatal_diagnosis: "需产前诊断", class_none: "无风险",
 };

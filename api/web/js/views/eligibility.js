@@ -1,7 +1,7 @@
 // Eligibility: decide for a couple, read the reasons and evidence, issue the permit.
 import { call, listOf } from "../api.js";
 import { t, bi } from "../i18n.js";
-import { h, card, load, table, pick, personName, busyButton, failure } from "../ui.js";
+import { h, card, load, table, pick, personLink, busyButton, failure } from "../ui.js";
 
 const TONES = { eligible: "good", ineligible: "bad", needs_review: "warn" };
 
@@ -34,12 +34,12 @@ function permitsTable(body) {
   const rows = listOf(body, "permits");
   return table([
     { label: t("permit_no"), value: (r) => pick(r, "permit_no", "certificate_no", "number", "id") ?? "" },
-    { label: t("husband"), value: (r) => personName(pick(r, "husband", "a") || {}) },
-    { label: t("wife"), value: (r) => personName(pick(r, "wife", "b") || {}) },
-    { label: t("permit_kind"), value: (r) => (pick(r, "kind", "permit_kind") ? t(`permit_${pick(r, "kind", "permit_kind")}`) : "") },
-    { label: t("issued_on"), value: (r) => pick(r, "issued_on", "issued_at") ?? "" },
-    { label: t("revoked_on"), value: (r) => pick(r, "revoked_on", "revoked_at") ?? "" },
-  ], rows, { rowClass: (r) => (pick(r, "revoked_on", "revoked_at") ? "hl" : null) });
+    { label: t("event_kind"), value: (r) => t(`event_${pick(r, "kind") ?? ""}`) },
+    { label: t("event_on"), value: (r) => pick(r, "on") ?? "" },
+    { label: t("husband"), value: (r) => personLink({ pid: pick(r, "husband") }) },
+    { label: t("wife"), value: (r) => personLink({ pid: pick(r, "wife") }) },
+    { label: t("child_order"), value: (r) => pick(r, "child_order") ?? "" },
+  ], rows, { rowClass: (r) => (/revok/.test(String(pick(r, "kind"))) ? "hl" : null) });
 }
 
 export function eligibilityView(main, husband = "", wife = "") {

@@ -1,8 +1,8 @@
 // The person page: identity, pedigree, relatives, residence trajectory, source records.
 import { call, listOf } from "../api.js";
-import { t, bi } from "../i18n.js";
+import { t } from "../i18n.js";
 import { h, card, load, table, pick, sexText, ethnicityText, personOf, personLink,
-  termText, busyButton } from "../ui.js";
+  termText, recordsOf } from "../ui.js";
 import { pedigreeChart, normalisePedigree } from "../pedigree.js";
 import { trajectoryCharts } from "../trajectory.js";
 
@@ -27,7 +27,8 @@ function relatives(body) {
     { label: t("phi"), value: (r) => phiText(pick(r, "phi", "kinship", "kinship_coefficient")) },
     { label: t("sex"), value: (r) => sexText(personOf(r).sex) },
     { label: t("birth_date"), value: (r) => pick(personOf(r), "birth_date", "birth_year") ?? "" },
-    { label: t("edge_kind"), value: (r) => bi(pick(r, "kind", "via")) },
+    { label: t("edge_kind"), value: (r) => t(`edge_${pick(r, "kind") ?? ""}`) },
+    { label: t("source_records"), value: (r) => recordsOf(pick(r, "records")) },
   ], rows);
 }
 
@@ -38,23 +39,6 @@ export function phiText(value) {
   if (!Number.isFinite(n)) return String(value);
   const inv = n > 0 ? 1 / n : 0;
   return n > 0 && Math.abs(inv - Math.round(inv)) < 1e-6 ? `1/${Math.round(inv)}` : n.toFixed(4);
-}
-
-function sources(body) {
-  const rows = listOf(body, "records");
-  return table([
-    { label: t("record_kind"), value: (r) => t(`kind_${pick(r, "kind", "feed")}`) },
-    { label: t("role"), value: (r) => pick(r, "role") ?? "" },
-    { label: t("source"), value: (r) => [pick(r, "feed"), pick(r, "source")].filter(Boolean).join(" · ") },
-    { label: t("record_id"), value: (r) => pick(r, "record_id") ?? "" },
-    { label: t("file_line"), value: (r) => `${pick(r, "file") ?? ""}:${pick(r, "line") ?? ""}` },
-    { label: t("facts"), value: (r) => factsText(pick(r, "facts") || {}) },
-  ], rows);
-}
-
-function factsText(facts) {
-  return Object.entries(facts).filter(([, v]) => v !== null && v !== "")
-    .map(([k, v]) => `${k}=${v}`).join("; ");
 }
 
 function section(title, id) {
@@ -68,13 +52,8 @@ export function personView(main, pid) {
   const ped = section(t("pedigree"), "pedigree-box");
   const rel = section(t("relatives"), "relatives-box");
   const traj = section(t("trajectory"), "trajectory-box");
-  const src = section(t("source_records"), "sources-box");
-  const srcButton = busyButton(t("show_sources"), () => load(src.box,
-    () => call(`${base}/sources`), sources,
-    { isEmpty: (b) => listOf(b, "records").length === 0 }), { id: "show-sources" });
-  src.box.replaceChildren(h("p", { class: "muted" }, t("sources_hint")), srcButton);
   main.append(h("h1", { id: "person-title" }, t("person_title")),
-    h("div", { class: "grid2" }, id.node, src.node), h("p"), ped.node, rel.node, traj.node);
+    id.node, ped.node, rel.node, traj.node, h("p", { class: "muted" }, t("sources_hint")));
   load(id.box, () => call(base), (p) => {
     document.getElementById("person-title").textContent = `${t("person_title")}: ${p.name ?? p.ref}`;
     return identity(p);

@@ -1,6 +1,6 @@
 // Thalassemia: the cascade worklist of an index case, at-risk couples, division summaries.
 import { call, listOf } from "../api.js";
-import { t, bi } from "../i18n.js";
+import { t } from "../i18n.js";
 import { h, card, load, table, pick, personOf, personLink, personName, pct, termText } from "../ui.js";
 import { exportRows } from "../export.js";
 import { placeName } from "../trajectory.js";
@@ -13,8 +13,12 @@ function exportBar(base, columns, rows) {
     h("button", { type: "button", id: "export-xls", onclick: ex.xls }, t("export_xls")));
 }
 
-const screened = (r) => bi(pick(r, "screening_status", "screening.status", "screened", "status")) || "";
-const residence = (r) => placeName(pick(r, "residence", "division_code", "residence_code", "division")) || "";
+const screened = (r) => {
+  const status = pick(r, "result.status", "screening_status", "status");
+  return status ? t(`screen_${status}`) : t("not_screened");
+};
+const residence = (r) => pick(r, "result.division_name", "division_name")
+  || placeName(pick(r, "result.division", "residence", "division_code", "division")) || "";
 
 function cascadeTable(body) {
   const rows = listOf(body, "worklist", "members", "relatives");
@@ -35,8 +39,9 @@ function couplesTable(body) {
   const columns = [
     { label: t("husband"), value: (r) => personName(pick(r, "husband", "a") || {}) },
     { label: t("wife"), value: (r) => personName(pick(r, "wife", "b") || {}) },
-    { label: t("risk_class"), value: (r) => bi(pick(r, "risk_class", "class", "couple_class")) || "" },
-    { label: t("risk"), value: (r) => pct(pick(r, "risk", "severe_risk", "probability")) },
+    { label: t("risk_class"), value: (r) => t(`class_${pick(r, "classification", "risk_class") ?? ""}`) },
+    { label: t("risk"), value: (r) => pct(pick(r, "severe_probability", "risk", "probability")) },
+    { label: t("pregnancy"), value: (r) => pick(r, "pregnancy_status") ?? "" },
     { label: t("prenatal"), value: (r) => (prenatal(r) ? t("yes") : t("no")) },
     { label: t("residence"), value: residence },
   ];
@@ -45,17 +50,19 @@ function couplesTable(body) {
 }
 
 function prenatal(r) {
-  return Number(Boolean(pick(r, "prenatal_diagnosis", "needs_prenatal", "prenatal")));
+  return Number(/prenatal/.test(String(pick(r, "worklist") ?? "")));
 }
 
 function divisionsTable(body) {
   const rows = listOf(body, "divisions");
   const columns = [
-    { label: t("place"), value: (r) => placeName(pick(r, "division_code", "code", "division")) },
-    { label: t("screened_n"), value: (r) => pick(r, "screened", "screenings") ?? "" },
-    { label: t("carriers_n"), value: (r) => pick(r, "carriers") ?? "" },
-    { label: t("carrier_rate"), value: (r) => pct(pick(r, "carrier_rate", "rate")) },
-    { label: t("couples_n"), value: (r) => pick(r, "at_risk_couples", "couples") ?? "" },
+    { label: t("place"), value: (r) => pick(r, "division_name") || placeName(pick(r, "division")) },
+    { label: t("index_cases_n"), value: (r) => pick(r, "index_cases") ?? 0 },
+    { label: t("relatives_n"), value: (r) => pick(r, "relatives") ?? 0 },
+    { label: t("screened_n"), value: (r) => pick(r, "screened") ?? 0 },
+    { label: t("carriers_n"), value: (r) => pick(r, "carriers_found") ?? 0 },
+    { label: t("carrier_rate"), value: (r) => pct(pick(r, "yield_")) },
+    { label: t("couples_n"), value: (r) => pick(r, "at_risk_couples") ?? 0 },
   ];
   return h("div", null, exportBar("thalassemia-divisions", columns, rows), table(columns, rows));
 }
