@@ -167,7 +167,8 @@ def test_review_item_decided(web: Page) -> None:
     before = web.page.locator("article.review-item").count()
     web.page.locator("article.review-item [data-decision=no_link]").first.click()
     web.page.wait_for_selector("article.review-item .review-status .verdict")
-    web.page.wait_for_function(f"document.querySelectorAll('article.review-item').length < {before}")
+    web.page.wait_for_function(
+        f"document.querySelectorAll('article.review-item').length < {before}")
     web.shot("review")
 
 

@@ -79,4 +79,5 @@ export const en = {
   mentions: "Records to split off", mentions_placeholder: "record keys, comma-separated",
   screen_suspected: "suspected", screen_alpha_carrier: "α carrier", screen_beta_carrier: "β carrier", screen_alpha_beta_carrier: "α+β carrier", screen_hbh_disease: "HbH disease", screen_beta_major: "β major", screen_beta_intermedia: "β intermedia",
   class_prenatal_diagnosis: "prenatal diagnosis", class_none: "no risk",
+  edge_blood: "blood", episode_registration: "registration", episode_move: "move",
 };

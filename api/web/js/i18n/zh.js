@@ -79,4 +79,5 @@ export const zh = {
   mentions: "要拆出的记录", mentions_placeholder: "记录键，用逗号分隔",
   screen_suspected: "疑似", screen_alpha_carrier: "α地贫携带者", screen_beta_carrier: "β地贫携带者", screen_alpha_beta_carrier: "α+β携带者", screen_hbh_disease: "HbH病", screen_beta_major: "重型β地贫", screen_beta_intermedia: "中间型β地贫",
   class_prenatal_diagnosis: "需产前诊断", class_none: "无风险",
+  edge_blood: "血亲", episode_registration: "户籍登记", episode_move: "迁移",
 };
