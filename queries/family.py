@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 import neo4j.time
+import networkx as nx
 
 from queries.pedigree import FEMALE, MALE, Member, Pedigree
 from queries.persons import PersonRecord
@@ -156,4 +157,26 @@ def from_rows(persons: Iterable[Mapping[str, Any]], edges: Iterable[Mapping[str,
                     if e.child in found and e.parent in found and e.child != e.parent}
     episodes = {(m.husband, m.wife, m.married_on, m.records): m for m in map(marriage, marriages)
                 if m.husband in found and m.wife in found}
-    return Family(found, tuple(parent_edges.values()), tuple(episodes.values()))
+    return Family(found, acyclic(parent_edges.values()), tuple(episodes.values()))
+
+
+def acyclic(edges: Iterable[ParentEdge]) -> tuple[ParentEdge, ...]:
+    """The edges without those closing a cycle (a person their own ancestor: bad data).
+
+    Each cycle loses one child -> parent link (every kind of it): an inferred one if
+    any, else the last in pid order.
+    """
+    found = list(edges)
+    inferred = {(e.child, e.parent): e.inferred for e in found}
+    graph = nx.DiGraph(list(inferred))
+    dropped: set[tuple[str, str]] = set()
+    while True:
+        try:
+            cycle = nx.find_cycle(graph)
+        except nx.NetworkXNoCycle:
+            break
+        links = [(str(c), str(p)) for c, p, *_ in cycle]
+        worst = max(links, key=lambda link: (inferred[link], link))
+        graph.remove_edge(*worst)
+        dropped.add(worst)
+    return tuple(e for e in found if (e.child, e.parent) not in dropped)

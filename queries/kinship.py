@@ -38,10 +38,6 @@ from queries.relations import (
 PERSON_FIELDS = ("pid", "id_number", "name", "sex", "birth_date", "death_date", "ethnicity")
 _PERSON_MAP = "{" + ", ".join(f".{f}" for f in PERSON_FIELDS) + "}"
 
-RESOLVE = """
-MATCH (p:Person) WHERE p.pid = $ref OR p.id_number = $number
-RETURN p.pid AS pid ORDER BY p.pid <> $ref LIMIT 2
-"""
 RESOLVE_PID = "MATCH (p:Person {pid: $ref}) RETURN p.pid AS pid"
 RESOLVE_NUMBER = "MATCH (p:Person {id_number: $number}) RETURN p.pid AS pid LIMIT 2"
 

@@ -148,3 +148,13 @@ def test_genetic_degree(r: Fraction, degree: int | None) -> None:
 def test_degree_out_of_range(bad: int) -> None:
     with pytest.raises(InvalidArgument):
         check_degree(bad)
+
+
+def test_a_cycle_in_the_data_loses_one_edge_not_the_query() -> None:
+    persons = [{"pid": p, "sex": M} for p in ("a", "b", "c")]
+    edges: list[dict[str, object]] = [
+        {"child": "a", "parent": "b"}, {"child": "b", "parent": "c"},
+        {"child": "c", "parent": "a", "inferred": True}]
+    family = from_rows(persons, edges)
+    assert {(e.child, e.parent) for e in family.edges} == {("a", "b"), ("b", "c")}
+    assert [r.pid for r in Relating(family).relatives("a", 2)] == ["b", "c"]
