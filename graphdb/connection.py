@@ -90,3 +90,13 @@ def _execute(driver: neo4j.Driver, database: str, name: str, cypher: str,
     except ServiceUnavailable as exc:
         raise ServerNotRunning(f"query {name}: Neo4j is unavailable") from exc
     return records
+
+
+def forget_bookmarks(driver: neo4j.Driver, database: str) -> None:
+    """Replace ``execute_query``'s causal bookmarks by a fresh one (after the store was
+    replaced offline, the old transaction ids would make every query wait)."""
+    with driver.session(database=database, bookmark_manager=None) as session:
+        session.run("RETURN 1").consume()
+        fresh = session.last_bookmarks()
+    manager = driver.execute_query_bookmark_manager
+    manager.update_bookmarks(manager.get_bookmarks(), fresh.raw_values)

@@ -216,6 +216,11 @@ class LocalServer:
             raise ServerStartError(f"Neo4j did not stop:\n{done.stdout}{done.stderr}")
         return True
 
+    def run_admin(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run ``neo4j-admin`` with this instance's configuration (server stopped)."""
+        self.write_conf()
+        return self._launcher(ADMIN_LAUNCHER, *args, timeout=3600)
+
     def log_tail(self, lines: int = 40) -> str:
         """The last lines of the server log."""
         if not self.log_file.exists():
@@ -241,11 +246,12 @@ class LocalServer:
         env["NEO4J_CONF"] = str(self.conf_dir)
         return env
 
-    def _launcher(self, main_class: str, *args: str) -> subprocess.CompletedProcess[str]:
+    def _launcher(self, main_class: str, *args: str,
+                  timeout: float = 300) -> subprocess.CompletedProcess[str]:
         cmd = [java_binary(), "-cp", f"{self.dist / 'lib'}/*", f"-Dbasedir={self.dist}",
                main_class, *args]
         return subprocess.run(cmd, env=self._env(), capture_output=True, text=True,
-                              check=False, stdin=subprocess.DEVNULL, timeout=300)
+                              check=False, stdin=subprocess.DEVNULL, timeout=timeout)
 
     def _set_initial_password(self) -> None:
         if (self.home / "data" / "databases" / "system").exists():

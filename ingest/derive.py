@@ -143,7 +143,7 @@ def apply(driver: neo4j.Driver, database: str, store: Store, graph: GraphState,
           batch_size: int, stage: Stage) -> dict[str, int]:
     """Write the difference between ``graph`` and the applied state; save the new state."""
     written: dict[str, int] = {}
-    model.merge_divisions(driver, database, _division_rows())
+    model.merge_divisions(driver, database, division_rows())
     written["records"] = _apply_records(driver, database, store, graph, batch_size, stage)
     persons = _changed(graph.persons, store.state("persons"), ["pid"])
     written["persons"] = model.merge_persons(driver, database, persons, batch_size,
@@ -161,7 +161,7 @@ def apply(driver: neo4j.Driver, database: str, store: Store, graph: GraphState,
                                stage)
     written["episodes"] = _apply_episodes(driver, database, store, graph, batch_size, stage)
     written["reviews"] = _apply_reviews(driver, database, graph.reviews, batch_size)
-    _save(store, graph)
+    save(store, graph)
     return written
 
 
@@ -224,7 +224,8 @@ def _apply_reviews(driver: neo4j.Driver, database: str, reviews: pl.DataFrame,
     return reviews.height
 
 
-def _save(store: Store, graph: GraphState) -> None:
+def save(store: Store, graph: GraphState) -> None:
+    """Record ``graph`` as the state now applied to the graph."""
     store.save_state("records", pl.concat([f.select("key", "content_hash")
                                            for f in graph.records.values()]))
     store.save_state("persons", graph.persons)
@@ -237,7 +238,8 @@ def _save(store: Store, graph: GraphState) -> None:
         store.save_state(f"episodes_{rel}", frame)
 
 
-def _division_rows() -> pl.DataFrame:
+def division_rows() -> pl.DataFrame:
+    """The division table as a frame (code, name, level, validity, successor)."""
     return pl.DataFrame([
         {"code": d.code, "name": d.name, "level": d.level, "valid_from": d.valid_from,
          "valid_to": d.valid_to, "successor": d.successor}

@@ -20,9 +20,12 @@ from pathlib import Path
 import neo4j
 import polars as pl
 
+from graphdb import schema
+from graphdb.admin import counts
 from graphdb.batches import DEFAULT_BATCH
-from graphdb.connection import read, write
-from ingest import derive, quarantine, review
+from graphdb.bulk import NodeSet, RelSet
+from graphdb.connection import forget_bookmarks, read, write
+from ingest import bulkload, derive, quarantine, review
 from ingest.clean import CleanFeed, clean_feed
 from ingest.feeds import FEEDS
 from ingest.mentions import to_mentions
@@ -32,6 +35,9 @@ from ingest.store import Store
 from kingraph.errors import FeedError
 
 Stage = Callable[[str, int | None], Callable[[int], None]]
+# Replaces the (empty) database with node and relationship sets; returns seconds taken.
+BulkImport = Callable[[list[NodeSet], list[RelSet]], float]
+BULK_MIN_ROWS = 200_000
 
 LOAD_EXISTS = "MATCH (l:Load {load_id: $load_id}) RETURN count(l) AS n"
 START_LOAD = """
@@ -118,8 +124,12 @@ def _read_one(file: FeedFile, encoding: str, report: LoadReport) -> list[CleanFe
 
 def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
         encoding: str = "auto", batch_size: int = DEFAULT_BATCH, stage: Stage = _no_stage,
-        load_id: str | None = None) -> LoadReport:
-    """Load one drop into the graph and return its report."""
+        load_id: str | None = None, bulk: BulkImport | None = None) -> LoadReport:
+    """Load one drop into the graph and return its report.
+
+    ``bulk`` (local servers only) is used for a large first load into an empty
+    database; every other load writes through transactions.
+    """
     report = LoadReport(load_id or new_load_id(), str(drop))
     clock = time.perf_counter()
     cleaned = read_drop(drop, encoding, report, stage)
@@ -127,9 +137,12 @@ def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
     if not report.reconciled:
         raise FeedError("row counts do not reconcile; nothing was written")
     _check_store(driver, database, store)
+    rows = sum(c.accepted.height for c in cleaned)
+    empty = store.last_load() is None and counts(driver, database) == (0, 0)
+    use_bulk = bulk if bulk is not None and empty and rows >= BULK_MIN_ROWS else None
     write(driver, database, "start_load", START_LOAD, load_id=report.load_id, drop=drop.name)
     _store_rows(cleaned, store, report)
-    fuse_and_apply(driver, database, store, report, batch_size, stage)
+    fuse_and_apply(driver, database, store, report, batch_size, stage, use_bulk)
     _write_quarantine(cleaned, store, report)
     return report
 
@@ -146,7 +159,7 @@ def refuse(driver: neo4j.Driver, database: str, store: Store, *,
 
 
 def fuse_and_apply(driver: neo4j.Driver, database: str, store: Store, report: LoadReport,
-                   batch_size: int, stage: Stage) -> None:
+                   batch_size: int, stage: Stage, bulk: BulkImport | None = None) -> None:
     """Resolve every stored mention, derive the graph, write the difference."""
     clock = time.perf_counter()
     rows = {feed: frame for feed in store.feeds() if (frame := store.rows(feed)) is not None}
@@ -164,11 +177,32 @@ def fuse_and_apply(driver: neo4j.Driver, database: str, store: Store, report: Lo
     graph = derive.graph_state(rows, mentions, resolution, report.load_id)
     report.seconds["derive"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    report.written = derive.apply(driver, database, store, graph, batch_size, stage)
+    if bulk is not None:
+        report.written = _bulk_apply(driver, database, store, graph, bulk, report)
+    else:
+        report.written = derive.apply(driver, database, store, graph, batch_size, stage)
     report.seconds["write"] = time.perf_counter() - clock
     write(driver, database, "finish_load", FINISH_LOAD, load_id=report.load_id,
           status="complete", summary=report.to_json())
     store.mark_applied(report.load_id)
+
+
+def _bulk_apply(driver: neo4j.Driver, database: str, store: Store, graph: derive.GraphState,
+                bulk: BulkImport, report: LoadReport) -> dict[str, int]:
+    """Build the whole graph offline, then the schema; the :Load node is written again."""
+    nodes, rels = bulkload.node_sets(graph), bulkload.relationship_sets(graph)
+    report.seconds["bulk_import"] = bulk(nodes, rels)
+    forget_bookmarks(driver, database)  # the old store's transaction ids mean nothing now
+    clock = time.perf_counter()
+    schema.apply(driver, database)
+    report.seconds["schema"] = time.perf_counter() - clock
+    write(driver, database, "start_load", START_LOAD, load_id=report.load_id, drop=report.drop)
+    derive.save(store, graph)
+    written: dict[str, int] = {}
+    for name, size in [(":".join(n.labels), n.frame.height) for n in nodes] + \
+            [(r.type, r.frame.height) for r in rels]:
+        written[name] = written.get(name, 0) + size
+    return written
 
 
 def _stored_file(feed: str) -> FeedFile:

@@ -162,10 +162,15 @@ def _episodes(husband: str, wife: str, events: pl.DataFrame,
                        "married_on": day, "ended_on": None, "end_reason": None,
                        "records": [record]}
             out.append(current)
-        elif event == "divorce" and out:
+        elif event == "divorce":
+            if not out or out[-1]["ended_on"] is not None:
+                # A divorce whose marriage no department recorded: the marriage existed,
+                # its start is unknown.
+                out.append({"husband": husband, "wife": wife, "seq": len(out) + 1,
+                            "married_on": None, "ended_on": None, "end_reason": None,
+                            "records": []})
             last = out[-1]
-            if last["ended_on"] is None:
-                last["ended_on"], last["end_reason"] = day, "divorce"
+            last["ended_on"], last["end_reason"] = day, "divorce"
             last["records"].append(record)
             current = None
     for episode in out:

@@ -178,5 +178,8 @@ def _reviews(scored: pl.DataFrame, ambiguous: pl.DataFrame, unclear: pl.DataFram
         .join(first.rename({"entity": "right", "mention_id": "right_mention"}), on="right")
     )
     ids = [review_id(a, b) for a, b in frame.select("left_mention", "right_mention").iter_rows()]
-    return frame.with_columns(pl.Series("review_id", ids, dtype=pl.String)).select(
-        "review_id", "kind", "left_mention", "right_mention", "weight", "levels")
+    # One item per pair of persons-to-be, however many rules found it: the strongest.
+    return (frame.with_columns(pl.Series("review_id", ids, dtype=pl.String))
+            .sort(["weight", "review_id"], descending=[True, False])
+            .unique("review_id", keep="first", maintain_order=True)
+            .select("review_id", "kind", "left_mention", "right_mention", "weight", "levels"))

@@ -21,8 +21,9 @@ from rich.table import Table
 from kingraph.cli.common import console, driver, settings
 
 if TYPE_CHECKING:
-    from ingest.pipeline import LoadReport
+    from ingest.pipeline import BulkImport, LoadReport
     from ingest.store import Store
+    from kingraph.settings import Settings
 
 mentions_app = typer.Typer(help="Where every loaded record went.", no_args_is_help=True)
 
@@ -49,6 +50,8 @@ def ingest(
     encoding: str = typer.Option("auto", help="auto | utf-8 | gb18030"),
     batch_size: int = typer.Option(20_000, min=100, max=200_000, help="Rows per transaction."),
     evaluate: bool = typer.Option(False, help="Score fusion against the drop's truth/."),
+    bulk: bool = typer.Option(True, help="Use neo4j-admin import for a large first load "
+                                         "into an empty local database."),
 ) -> None:
     """Read, clean, fuse and load a drop; print per-file counts and a summary."""
     from ingest.pipeline import run
@@ -60,10 +63,21 @@ def ingest(
     store = Store.for_graph(config.var_dir, config.bolt_uri, config.neo4j_database)
     with driver(config) as drv, _stages() as stage:
         report = run(drop, drv, config.neo4j_database, store, encoding=encoding,
-                     batch_size=batch_size, stage=stage)
+                     batch_size=batch_size, stage=stage, bulk=_bulk(config, bulk))
     _print_report(report)
     if evaluate:
         _print_scores(store, drop / "truth")
+
+
+def _bulk(config: Settings, wanted: bool) -> BulkImport | None:
+    """The offline importer of the local server, when allowed and possible."""
+    if not wanted or not config.uses_local_server:
+        return None
+    from graphdb.bulk import import_full
+    from graphdb.server import LocalServer
+
+    server = LocalServer(config)
+    return lambda nodes, rels: import_full(server, config.neo4j_database, nodes, rels)
 
 
 def _print_report(report: LoadReport) -> None:
