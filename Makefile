@@ -6,6 +6,12 @@ BIN := $(VENV)/bin
 KG := $(BIN)/kingraph
 STAMP := $(VENV)/.installed
 
+# The demo: a synthetic province of DEMO_PERSONS persons, served on DEMO_PORT.
+DEMO_PERSONS ?= 100000
+DEMO_SEED ?= 1
+DEMO_DROP := var/drops/demo-$(DEMO_PERSONS)-$(DEMO_SEED)
+DEMO_PORT ?= 8000
+
 # The test server is a separate instance on its own ports, so tests never touch
 # the demo graph.
 TEST_BOLT_PORT ?= 17687
@@ -13,7 +19,7 @@ TEST_HTTP_PORT ?= 17474
 TEST_ENV := KINGRAPH_NEO4J_INSTANCE=test KINGRAPH_NEO4J_BOLT_PORT=$(TEST_BOLT_PORT) \
 	KINGRAPH_NEO4J_HTTP_PORT=$(TEST_HTTP_PORT) KINGRAPH_NEO4J_HEAP=2g KINGRAPH_NEO4J_PAGECACHE=2g
 
-.PHONY: install demo test test-unit lint bench neo4j-start neo4j-stop clean
+.PHONY: install demo demo-data test test-unit lint bench neo4j-start neo4j-stop clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (Python 3.11+ is required)"; exit 1; }
@@ -24,11 +30,29 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-demo: $(STAMP)
+# Start Neo4j, generate and load the province (both skipped when already done),
+# make demo keys, and serve the API and the officers' page until Ctrl-C.
+demo: demo-data
+	@echo
+	@echo "Officers' page: http://127.0.0.1:$(DEMO_PORT)/   API docs: http://127.0.0.1:$(DEMO_PORT)/docs"
+	@echo "Sign in with the officer key in var/demo-officer.key (admin: var/demo-admin.key)."
+	$(KG) serve --port $(DEMO_PORT)
+
+demo-data: $(STAMP)
 	$(KG) neo4j start
 	$(KG) db init
+	@test -f $(DEMO_DROP)/truth/persons.parquet || \
+		$(KG) synth --persons $(DEMO_PERSONS) --seed $(DEMO_SEED) --out $(DEMO_DROP)
+	$(KG) ingest $(DEMO_DROP)
+	@umask 077; for role in officer admin; do \
+		test -s var/demo-$$role.key || \
+		$(KG) keys create --role $$role --name demo-$$role | tail -n1 > var/demo-$$role.key; \
+	done
 
+# Unit, integration, notebook and browser tests against a real Neo4j that this
+# target starts and always stops.
 test: $(STAMP)
+	bash .ci/browser.sh
 	$(TEST_ENV) $(KG) neo4j start
 	@status=0; \
 	$(TEST_ENV) $(BIN)/pytest tests || status=$$?; \
@@ -41,6 +65,9 @@ test-unit: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 neo4j-start: $(STAMP)
 	$(KG) neo4j start

@@ -24,14 +24,14 @@ from rapidfuzz.distance import DamerauLevenshtein
 @dataclass
 class _Cluster:
     anchors: set[str] = field(default_factory=set)
-    records: set[str] = field(default_factory=set)
+    records: set[int] = field(default_factory=set)
     apart: set[int] = field(default_factory=set)
 
 
 class ConstrainedUnion:
     """Union-find over entities whose unions can be vetoed."""
 
-    def __init__(self, n: int, anchors: dict[int, str], records: dict[int, set[str]]) -> None:
+    def __init__(self, n: int, anchors: dict[int, str], records: dict[int, set[int]]) -> None:
         self.parent = list(range(n))
         self.size = [1] * n
         self.info: dict[int, _Cluster] = {}
@@ -103,7 +103,7 @@ def _anchors_compatible(a: set[str], b: set[str]) -> bool:
 
 
 def cluster(n: int, links: pl.DataFrame, anchors: dict[int, str],
-            records: dict[int, set[str]], must_link: Iterable[tuple[int, int]] = (),
+            records: dict[int, set[int]], must_link: Iterable[tuple[int, int]] = (),
             cannot_link: Iterable[tuple[int, int]] = ()) -> tuple[list[int], int]:
     """Cluster root per entity from ``links`` (left, right, weight), and the veto count."""
     uf = ConstrainedUnion(n, anchors, records)

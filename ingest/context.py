@@ -18,7 +18,7 @@ from rapidfuzz.distance import JaroWinkler
 
 CONTEXT_LINK_WEIGHT = 25.0
 NAME_SIMILAR = 0.85
-RECORD = ["feed", "source", "record_id"]
+RECORD = ["rec"]  # the resolver numbers source rows
 
 
 def _households(mentions: pl.DataFrame, entity_of: pl.DataFrame) -> pl.DataFrame:

@@ -88,7 +88,7 @@ def anchor_mentions(mentions: pl.DataFrame) -> pl.DataFrame:
 
 def _swapped(m: pl.DataFrame) -> pl.DataFrame:
     """Two numbers of one row exchanged: each name fits the *other* number's person."""
-    record = ["feed", "source", "record_id"]
+    record = ["rec"]
     lost = m.filter(pl.col("anchor").is_null() & pl.col("candidate").is_not_null()
                     & pl.col("name").is_not_null() & ~pl.col("name_placeholder"))
     if lost.height == 0:
@@ -109,7 +109,7 @@ def _swapped(m: pl.DataFrame) -> pl.DataFrame:
 
 def _one_anchor_per_record(m: pl.DataFrame) -> pl.DataFrame:
     """Two mentions of one row can never be one person: keep the number on the better one."""
-    record = ["feed", "source", "record_id"]
+    record = ["rec"]
     ranked = m.with_columns(
         pl.col("_sim").fill_null(0.0).rank("ordinal", descending=True)
         .over([*record, "anchor"]).alias("_rank"),
@@ -130,7 +130,8 @@ def build_entities(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     loose = mentions.filter(pl.col("anchor").is_null())
     groups = _anchor_groups(anchored)
     singles = loose.select(
-        pl.col("mention_id").alias("key"), pl.lit(None, pl.String).alias("anchor"),
+        pl.col("mention_id").cast(pl.String).alias("key"),
+        pl.lit(None, pl.String).alias("anchor"),
         pl.lit(None, pl.String).alias("id_number"),
         pl.coalesce("id_raw", "id_claimed").alias("id_raw"),
         "name", "name_key", "name_initials", "name_placeholder", "birth_date", "sex",
@@ -140,7 +141,7 @@ def build_entities(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
                 .sort("key").with_row_index("entity"))
     mention_entity = pl.concat([
         anchored.select("mention_id", pl.col("anchor").alias("key")),
-        loose.select("mention_id", pl.col("mention_id").alias("key")),
+        loose.select("mention_id", pl.col("mention_id").cast(pl.String).alias("key")),
     ]).join(entities.select("key", "entity"), on="key").select("mention_id", "entity")
     return entities.drop("key"), mention_entity
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 
@@ -72,7 +73,9 @@ def resolve(mentions: pl.DataFrame, previous: pl.DataFrame | None = None,
     """Fuse mentions into persons; ``previous`` (mention_id, pid) keeps ids stable."""
     say = progress or (lambda _: None)
     say("anchoring on ID numbers")
-    m = anchor_mentions(with_places(mentions))
+    m, names = _compact(mentions)
+    decisions = _decisions_by_index(decisions, names)
+    m = anchor_mentions(with_places(m))
     entities, entity_of = build_entities(m)
     edges = mother_edges(m, entity_of, entities)
     entities = entities.join(mother_of(edges), on="entity", how="left").sort("entity")
@@ -91,6 +94,8 @@ def resolve(mentions: pl.DataFrame, previous: pl.DataFrame | None = None,
     roots, vetoed = cluster(entities.height, links, *_constraints(m, entity_of, links),
                             must_link=_entity_pairs(decisions.must_link, entity_of),
                             cannot_link=_entity_pairs(decisions.cannot_link, entity_of))
+    entity_of = entity_of.join(names, on="mention_id").select(
+        pl.col("name").alias("mention_id"), "entity")
     assignments = _assign(entity_of, roots, previous, entities)
     reviews = _reviews(scored, ambiguous, unclear, thresholds, roots, entity_of)
     stats = {
@@ -102,6 +107,51 @@ def resolve(mentions: pl.DataFrame, previous: pl.DataFrame | None = None,
         "persons": assignments["pid"].n_unique(),
     }
     return Resolution(assignments, reviews, weights, blocks, stats)
+
+
+# What the resolver reads of a mention (see the module docstring).
+RESOLVER_COLUMNS = (
+    "mention_id", "feed", "source", "record_id", "role", "id_number", "id_raw",
+    "id_birth_date", "id_sex", "name", "name_key", "name_initials", "name_placeholder",
+    "sex", "birth_date", "division_code", "mother_mention", "relative_mention", "relation",
+    "birth_order", "household_id", "relation_to_head",
+)
+
+
+def _compact(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Only the columns fusion reads, with integer ids for mentions and records.
+
+    Inside the resolver ``mention_id``, ``mother_mention`` and ``relative_mention``
+    are row numbers and ``rec`` numbers the source row; ``names`` maps row numbers
+    back to mention ids.  Ten million mentions fit in memory this way.
+    """
+    m = mentions.select(RESOLVER_COLUMNS).with_row_index("mid")
+    names = m.select(pl.col("mid").alias("mention_id"), pl.col("mention_id").alias("name"))
+    index = names.rename({"mention_id": "ref", "name": "target"})
+    rec = pl.concat_str("feed", "source", "record_id", separator="|")
+    m = (m.join(index.rename({"ref": "mother"}), left_on="mother_mention", right_on="target",
+                how="left", maintain_order="left")
+          .join(index.rename({"ref": "relative"}), left_on="relative_mention",
+                right_on="target", how="left", maintain_order="left")
+          .with_columns(rec.rank("dense").cast(pl.UInt32).alias("rec")))
+    m = m.drop("mention_id", "mother_mention", "relative_mention", "record_id").rename(
+        {"mid": "mention_id", "mother": "mother_mention", "relative": "relative_mention"})
+    return m, names
+
+
+def _decisions_by_index(decisions: Decisions, names: pl.DataFrame) -> Decisions:
+    """Officers' decisions in the resolver's integer mention ids."""
+    if not decisions.must_link and not decisions.cannot_link:
+        return decisions
+    wanted = {x for pair in (*decisions.must_link, *decisions.cannot_link) for x in pair}
+    lookup = dict(names.filter(pl.col("name").is_in(list(wanted)))
+                  .select("name", "mention_id").iter_rows())
+
+    def convert(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+        return tuple((lookup[a], lookup[b]) for a, b in pairs
+                     if a in lookup and b in lookup)
+
+    return Decisions(convert(decisions.must_link), convert(decisions.cannot_link))
 
 
 def _score_pairs(entities: pl.DataFrame, pairs: pl.DataFrame,
@@ -116,22 +166,21 @@ def _score_pairs(entities: pl.DataFrame, pairs: pl.DataFrame,
 
 
 def _constraints(m: pl.DataFrame, entity_of: pl.DataFrame,
-                 links: pl.DataFrame) -> tuple[dict[int, str], dict[int, set[str]]]:
+                 links: pl.DataFrame) -> tuple[dict[int, str], dict[int, set[int]]]:
     involved = pl.concat([links["left"], links["right"]]).unique()
     rows = (
-        m.select("mention_id", "anchor",
-                 pl.concat_str("feed", "source", "record_id", separator="|").alias("record"))
+        m.select("mention_id", "anchor", pl.col("rec").alias("record"))
         .join(entity_of, on="mention_id").filter(pl.col("entity").is_in(involved.implode()))
     )
     anchors = dict(rows.filter(pl.col("anchor").is_not_null())
                    .select("entity", "anchor").unique("entity").iter_rows())
-    records: dict[int, set[str]] = {}
+    records: dict[int, set[int]] = {}
     for entity, record in rows.select("entity", "record").iter_rows():
         records.setdefault(entity, set()).add(record)
     return anchors, records
 
 
-def _entity_pairs(pairs: tuple[tuple[str, str], ...],
+def _entity_pairs(pairs: tuple[tuple[Any, Any], ...],
                   entity_of: pl.DataFrame) -> list[tuple[int, int]]:
     if not pairs:
         return []
