@@ -18,6 +18,7 @@ from api.routes import (
     me,
     migration,
     persons,
+    records,
     thalassemia,
     web,
 )
@@ -26,7 +27,8 @@ from kingraph import __version__
 from kingraph.settings import Settings
 
 ROUTERS = (health.router, persons.router, audit.router, me.router, fusion.router,
-           web.router, migration.router, eligibility.router, kinship.router, thalassemia.router)
+           web.router, migration.router, eligibility.router, kinship.router, thalassemia.router,
+           records.router)
 
 DESCRIPTION = """Kingraph's REST API. Every route but `/healthz` needs an API key
 (`Authorization: Bearer <key>` or `X-API-Key: <key>`); routes that touch persons
