@@ -129,7 +129,11 @@ OFFICERS = (Role.ADMIN, Role.OFFICER, Role.SERVICE)
 async def eligibility(item: CoupleIn,
                       access: Annotated[Access, Depends(personal_data(*OFFICERS))]
                       ) -> DecisionOut:
-    """Decide a couple's birth-permit eligibility with reasons and evidence."""
+    """Decide a couple's birth-permit eligibility with reasons and evidence.
+
+    Closed to researchers: a decision is casework on an identified couple and cites
+    source record keys; researchers get no per-couple eligibility.
+    """
     return await _decide(access, item)
 
 
@@ -137,7 +141,7 @@ async def eligibility(item: CoupleIn,
 async def eligibility_batch(batch: BatchIn,
                             access: Annotated[Access, Depends(personal_data(Role.SERVICE))]
                             ) -> BatchOut:
-    """Decide many couples at once (service role)."""
+    """Decide many couples at once (service role; closed to researchers, as above)."""
     items = [await _decide(access, item) for item in batch.items]
     return BatchOut(count=len(items), items=items)
 
@@ -147,7 +151,10 @@ async def issue_permit(item: CoupleIn,
                        access: Annotated[Access, Depends(personal_data(Role.ADMIN,
                                                                        Role.OFFICER))]
                        ) -> PermitOut:
-    """Issue a permit for an eligible couple (nothing when one is already held)."""
+    """Issue a permit for an eligible couple (nothing when one is already held).
+
+    Officers and admins only: issuance is an administrative act, never research.
+    """
     rt = access.runtime
     h = await rt.call(people.resolve, item.husband)
     w = await rt.call(people.resolve, item.wife)
@@ -162,7 +169,10 @@ async def recent(access: Annotated[Access, Depends(personal_data(Role.ADMIN, Rol
                  since: date = date(1900, 1, 1),
                  limit: Annotated[int, Query(ge=1, le=500)] = 50,
                  offset: Annotated[int, Query(ge=0)] = 0) -> EventList:
-    """Recent permit issuances, closures, revocations and flags."""
+    """Recent permit issuances, closures, revocations and flags.
+
+    Closed to researchers: events carry permit numbers and exact days of identified couples.
+    """
     rows = await access.runtime.call(permits.recent, since, limit, offset)
     access.audit.add(*{p for r in rows for p in (r["husband"], r["wife"])})
     items = [EventOut(**{**r, "on": r["on"].to_native() if hasattr(r["on"], "to_native")

@@ -141,7 +141,10 @@ async def list_reviews(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> ReviewPage:
-    """List possible matches waiting for an officer, strongest first, with their records."""
+    """List possible matches waiting for an officer, strongest first, with their records.
+
+    Closed to researchers (and services): the queue shows the source rows themselves.
+    """
     total, items = await access.runtime.call(review.list_reviews, status, limit, offset)
     out = []
     for item in items:
@@ -195,6 +198,9 @@ async def list_loads(
     rt: Annotated[Runtime, Depends(runtime)],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> LoadList:
-    """Recent ingest runs with per-file counts, fusion figures and quarantine by reason."""
+    """Recent ingest runs with per-file counts, fusion figures and quarantine by reason.
+
+    Operational figures for stewards (officers, admins); no research use, so not opened.
+    """
     found = await rt.call(load_status.loads, _store(rt), limit)
     return LoadList(count=len(found), items=[LoadOut(**vars(f)) for f in found])

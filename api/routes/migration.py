@@ -6,37 +6,42 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api import problems
 from api.auth import Access, personal_data, require, runtime
 from api.keys import ApiKey, Role
+from api.routes.kinship import ident
 from api.runtime import Runtime
+from kingraph.errors import PersonNotFound
 from queries import migration, people
+from queries.residence import Episode
 
 router = APIRouter(tags=["migration"])
 PROBLEMS = problems.responses(400, 401, 403, 404, 422, 429)
 Ref = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$",
-                          description="The pid or ID number.")]
+                          description="The pid or ID number (researchers: the pseudonym).")]
 
 
 class EpisodeOut(BaseModel):
-    """One registration or residence episode."""
+    """One registration or residence episode (researchers: years, no record keys)."""
 
     kind: str
-    start: date | None
-    end: date | None
+    start: date | None = None
+    end: date | None = None
+    start_year: int | None = None
+    end_year: int | None = None
     division_code: str | None
     current_code: str | None
     division_name: str | None
     separated: bool
-    records: list[str]
+    records: list[str] | None = None
 
 
 class TrajectoryOut(BaseModel):
     """A person's episodes, oldest first."""
 
-    pid: str
+    pid: str = Field(description="The pid (researchers: the pseudonym).")
     count: int
     items: list[EpisodeOut]
 
@@ -94,26 +99,47 @@ class FlowsOut(BaseModel):
 PERSON_ROLES = (Role.ADMIN, Role.OFFICER, Role.SERVICE)
 
 
+async def _pid(access: Access, ref: str) -> str:
+    """The pid behind a ref: pid or ID number, or for researchers a pseudonym only."""
+    if access.key.role is not Role.RESEARCHER:
+        return await access.runtime.call(people.resolve, ref)
+    pid = access.pid_for(ref)
+    if pid is None:
+        raise PersonNotFound("no person with this identifier")
+    return pid
+
+
+def _episode(e: Episode, private: bool) -> EpisodeOut:
+    return EpisodeOut(kind=e.kind, start=None if private else e.start,
+                      end=None if private else e.end,
+                      start_year=e.start.year if e.start else None,
+                      end_year=e.end.year if e.end else None, division_code=e.division_code,
+                      current_code=e.current_code, division_name=e.division_name,
+                      separated=e.separated, records=None if private else list(e.records))
+
+
 @router.get("/v1/persons/{ref}/trajectory", response_model=TrajectoryOut, responses=PROBLEMS)
 async def trajectory(ref: Ref,
-                     access: Annotated[Access, Depends(personal_data(*PERSON_ROLES))]
+                     access: Annotated[Access, Depends(personal_data(*PERSON_ROLES,
+                                                                     Role.RESEARCHER))]
                      ) -> TrajectoryOut:
     """A person's registration and residence episodes with 人户分离 flags."""
-    rt = access.runtime
-    pid = await rt.call(people.resolve, ref)
-    found = await rt.call(migration.trajectory, pid)
+    pid = await _pid(access, ref)
+    found = await access.runtime.call(migration.trajectory, pid)
     access.audit.add(pid)
-    items = [EpisodeOut(kind=e.kind, start=e.start, end=e.end, division_code=e.division_code,
-                        current_code=e.current_code, division_name=e.division_name,
-                        separated=e.separated, records=list(e.records))
-             for e in found.episodes]
-    return TrajectoryOut(pid=pid, count=len(items), items=items)
+    private = access.key.role is Role.RESEARCHER
+    items = [_episode(e, private) for e in found.episodes]
+    return TrajectoryOut(pid=ident(access, pid), count=len(items), items=items)
 
 
 @router.get("/v1/persons/{ref}/moves", response_model=MovesOut, responses=PROBLEMS)
 async def moves(ref: Ref, access: Annotated[Access, Depends(personal_data(*PERSON_ROLES))],
                 window_days: Annotated[int, Query(ge=0, le=3650)] = 90) -> MovesOut:
-    """Kin, cohabitants and colleagues who moved with the person."""
+    """Kin, cohabitants and colleagues who moved with the person.
+
+    Closed to researchers: co-movers with exact days re-identify households; flows and
+    trajectories give researchers the aggregate and per-person views instead.
+    """
     rt = access.runtime
     pid = await rt.call(people.resolve, ref)
     found = await rt.call(migration.family_moves, pid, window_days)

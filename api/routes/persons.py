@@ -42,7 +42,11 @@ async def find(
     query: Annotated[FindQuery, Query()],
     access: Annotated[Access, Depends(personal_data(Role.ADMIN, Role.OFFICER, Role.SERVICE))],
 ) -> CandidateList:
-    """Find persons by ID number, or by name and birth date with fuzzy candidates."""
+    """Find persons by ID number, or by name and birth date with fuzzy candidates.
+
+    Closed to researchers: searching by name or ID number is re-identification; they
+    reach persons through pseudonyms handed out by the aggregate and family routes.
+    """
     rt = access.runtime
     if query.id_number is not None:
         found = await persons.by_id_number(rt.driver, rt.database, query.id_number)
