@@ -6,7 +6,7 @@ ends where the next begins), retired division codes are mapped to today's units
 (:func:`kingraph.divisions.current`), and every episode keeps the record keys
 behind it.  An episode is flagged 人户分离 where actual residence and registration
 overlap in time but lie in different places.  The timeline rules are
-:mod:`queries.residence`; charts are :mod:`queries.flow_chart`.
+:mod:`queries.residence`; charts are :mod:`queries.migration_chart`.
 """
 
 from __future__ import annotations
@@ -189,7 +189,10 @@ def flows(driver: neo4j.Driver, database: str, start: date, end: date,
         raise InvalidArgument("level must be county or prefecture and end not before start")
     rows = read(driver, database, "moves_between", MOVES_BETWEEN, start=start, end=end)
     pairs = [(_unit(r["origin"], level), _unit(r["destination"], level)) for r in rows]
-    frame = pl.DataFrame([p for p in pairs if p[0] and p[1] and p[0] != p[1]],
+    # A move between nested units (海口市 to its 美兰区: a retired city-wide code recoded)
+    # is no move between divisions at this level.
+    frame = pl.DataFrame([p for p in pairs if p[0] and p[1]
+                          and not divisions.same_place(p[0], p[1])],
                          schema={"origin": pl.String, "destination": pl.String}, orient="row")
     od = frame.group_by("origin", "destination").agg(pl.len().cast(pl.Int64).alias("moves")).sort(
         ["moves", "origin", "destination"], descending=[True, False, False])

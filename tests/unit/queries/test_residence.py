@@ -1,0 +1,88 @@
+"""queries.residence: timelines from household and dwelling rows, by the module's rules.
+
+Known answers: 振东区 (460102) was retired on 2002-10-15 with 龙华区 (460106) as its
+successor (divisions.csv); 乐东 (469027) and 龙华区 are different counties, 美兰区
+(460108) is nested in 海口市 (460100).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from queries.residence import moves, resolve, timeline
+
+
+def row(place: str, start: str | None, end: str | None, code: str | None,
+        record: str | None = None) -> dict[str, Any]:
+    return {"place": place, "start": start, "end": end, "division_code": code,
+            "record": record or f"r-{place}-{start}"}
+
+
+def test_rows_of_one_place_that_touch_are_one_episode_with_both_records() -> None:
+    eps = resolve("registration", [row("H1", "2000-01-01", "2004-12-31", "469027", "a"),
+                                   row("H1", "2005-01-01", None, "469027", "b")])
+    assert len(eps) == 1
+    assert (eps[0].start, eps[0].end, eps[0].records) == (date(2000, 1, 1), None, ("a", "b"))
+
+
+def test_rows_of_one_place_with_a_gap_stay_apart() -> None:
+    eps = resolve("registration", [row("H1", "2000-01-01", "2001-01-01", "469027"),
+                                   row("H1", "2003-01-01", None, "469027")])
+    assert [e.start for e in eps] == [date(2000, 1, 1), date(2003, 1, 1)]
+
+
+def test_an_episode_overlapping_the_next_place_ends_where_the_next_begins() -> None:
+    eps = resolve("registration", [row("H1", "1990-03-01", None, "469027"),
+                                   row("H2", "2010-06-15", None, "460106")])
+    assert (eps[0].end, eps[1].start, eps[1].end) == (date(2010, 6, 15), date(2010, 6, 15), None)
+
+
+def test_a_closed_episode_before_the_next_keeps_its_end() -> None:
+    eps = resolve("registration", [row("H1", "1990-03-01", "2001-01-01", "469027"),
+                                   row("H2", "2010-06-15", None, "460106")])
+    assert eps[0].end == date(2001, 1, 1)
+
+
+def test_retired_codes_are_shown_as_todays_unit() -> None:
+    (ep,) = resolve("registration", [row("H1", "1995-01-01", None, "460102")])
+    assert (ep.division_code, ep.current_code, ep.division_name) == ("460102", "460106", "龙华区")
+
+
+def test_living_elsewhere_than_registered_is_flagged_on_both_sides() -> None:
+    eps = timeline([row("H1", "2000-01-01", None, "469027")],
+                   [row("D1", "2012-01-01", None, "460106")])
+    assert {(e.kind, e.separated) for e in eps} == {("registration", True), ("residence", True)}
+
+
+def test_living_where_registered_is_not_flagged() -> None:
+    eps = timeline([row("H1", "2000-01-01", None, "460102")],  # 振东区 -> 龙华区 today
+                   [row("D1", "2012-01-01", None, "460106")])
+    assert not any(e.separated for e in eps)
+
+
+def test_a_nested_unit_is_the_same_place() -> None:
+    eps = timeline([row("H1", "2000-01-01", None, "460100")],  # 海口市 as a whole
+                   [row("D1", "2012-01-01", None, "460108")])  # 美兰区 in 海口
+    assert not any(e.separated for e in eps)
+
+
+def test_no_flag_when_the_periods_do_not_overlap() -> None:
+    eps = timeline([row("H1", "2000-01-01", "2005-01-01", "469027")],
+                   [row("D1", "2006-01-01", "2008-01-01", "460106")])
+    assert not any(e.separated for e in eps)
+
+
+def test_timeline_is_in_date_order() -> None:
+    eps = timeline([row("H2", "2010-01-01", None, "460106"), row("H1", "1990-01-01", None,
+                                                                 "469027")], [])
+    assert [e.place for e in eps] == ["H1", "H2"]
+
+
+def test_moves_are_changes_of_county_between_registrations() -> None:
+    regs = resolve("registration", [row("H1", "1990-01-01", None, "469027", "a"),
+                                    row("H2", "2010-06-15", None, "460106", "b"),
+                                    row("H3", "2015-01-01", None, "460102", "c")])
+    found = moves(regs)  # H2 -> H3 is 龙华区 -> 龙华区 (retired code): no move
+    assert [(m.day, m.origin, m.destination, m.records) for m in found] == [
+        (date(2010, 6, 15), "469027", "460106", ("a", "b"))]
