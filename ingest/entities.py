@@ -72,8 +72,7 @@ def anchor_mentions(mentions: pl.DataFrame) -> pl.DataFrame:
         .select("candidate", pl.col("name").alias("c_name"), pl.col("name_key").alias("c_key"))
     )
     m = m.join(consensus, on="candidate", how="left")
-    score = _name_similarity(m["name"], m["c_name"])
-    m = m.with_columns(score.alias("_sim"))
+    m = m.with_columns(_similarity_where_needed(m).alias("_sim"))
     compatible = (
         pl.col("name").is_null() | pl.col("name_placeholder") | pl.col("c_name").is_null()
         | (pl.col("name_key") == pl.col("c_key")) | (pl.col("_sim") >= NAME_COMPATIBLE)
@@ -84,6 +83,19 @@ def anchor_mentions(mentions: pl.DataFrame) -> pl.DataFrame:
     return m.with_columns(
         pl.when(pl.col("anchor").is_null()).then(pl.col("id_number")).alias("id_claimed"),
     ).drop("candidate", "_w", "c_name", "c_key", "_sim")
+
+
+def _similarity_where_needed(m: pl.DataFrame) -> pl.Series:
+    """Name similarity to the consensus, computed only where the pinyin differs
+    (identical pinyin already counts as compatible): a few per cent of the rows."""
+    needed = (pl.col("name").is_not_null() & pl.col("c_name").is_not_null()
+              & (pl.col("name_key") != pl.col("c_key")).fill_null(True))
+    index = m.with_row_index("_i").filter(needed)["_i"]
+    out = pl.Series("_sim", dtype=pl.Float64).extend_constant(None, m.height)
+    if len(index) == 0:
+        return out
+    scores = _name_similarity(m["name"].gather(index), m["c_name"].gather(index))
+    return out.scatter(index, scores)
 
 
 def _swapped(m: pl.DataFrame) -> pl.DataFrame:

@@ -30,7 +30,7 @@ from ingest.clean import CleanFeed, clean_feed
 from ingest.feeds import FEEDS
 from ingest.mentions import to_mentions
 from ingest.read import FeedFile, discover, read_feed, stray_files
-from ingest.resolution import Decisions, resolve
+from ingest.resolution import RESOLVER_COLUMNS, Decisions, resolve
 from ingest.store import Store
 from kingraph.errors import FeedError
 
@@ -142,8 +142,10 @@ def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
     use_bulk = bulk if bulk is not None and empty and rows >= BULK_MIN_ROWS else None
     write(driver, database, "start_load", START_LOAD, load_id=report.load_id, drop=drop.name)
     _store_rows(cleaned, store, report)
+    held = [c.quarantine for c in cleaned]
+    del cleaned  # the accepted rows are in the store now; keep memory for fusion
     fuse_and_apply(driver, database, store, report, batch_size, stage, use_bulk)
-    _write_quarantine(cleaned, store, report)
+    _write_quarantine(held, store, report)
     return report
 
 
@@ -165,8 +167,9 @@ def fuse_and_apply(driver: neo4j.Driver, database: str, store: Store, report: Lo
     rows = {feed: frame for feed in store.feeds() if (frame := store.rows(feed)) is not None}
     if not rows:
         raise FeedError("nothing to fuse: no rows have been loaded")
-    mentions = pl.concat([to_mentions(CleanFeed(_stored_file(f), FEEDS[f], rows[f],
-                                                quarantine.empty())) for f in rows])
+    mentions = pl.concat([
+        to_mentions(CleanFeed(_stored_file(f), FEEDS[f], rows[f], quarantine.empty()))
+        .select(RESOLVER_COLUMNS) for f in rows])
     previous = store.state("assignments")
     resolution = resolve(mentions, previous=previous.select("mention_id", "pid")
                          if previous is not None else None,
@@ -237,8 +240,9 @@ def _decisions(driver: neo4j.Driver, database: str) -> Decisions:
     return Decisions(must_link=link, cannot_link=apart)
 
 
-def _write_quarantine(cleaned: list[CleanFeed], store: Store, report: LoadReport) -> None:
-    held = [c.quarantine for c in cleaned if c.quarantine.height]
+def _write_quarantine(quarantined: list[pl.DataFrame], store: Store,
+                      report: LoadReport) -> None:
+    held = [q for q in quarantined if q.height]
     folder = store.root / "loads" / report.load_id
     folder.mkdir(parents=True, exist_ok=True)
     frame = pl.concat(held) if held else quarantine.empty()

@@ -63,16 +63,23 @@ def random_pairs(n: int, size: int, seed: int = 17) -> tuple[np.ndarray, np.ndar
     return left, right
 
 
+COMPARED = ("id_number", "id_raw", "name", "name_key", "name_placeholder", "birth_date",
+            "sex", "county", "prefecture")
+
+
 def labelled_pairs(mentions: pl.DataFrame, size: int,
                    seed: int = 23) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Pairs of mentions anchored on the same number (consecutive after a shuffle)."""
-    anchored = mentions.filter(pl.col("anchor").is_not_null())
-    shuffled = anchored.sample(fraction=1.0, shuffle=True, seed=seed).sort(
-        "anchor", maintain_order=True)
-    nxt = shuffled.shift(-1)
-    same = (shuffled["anchor"] == nxt["anchor"]).fill_null(False).to_numpy()
-    index = np.flatnonzero(same)[:size]
-    return pl.DataFrame({"left": index, "right": index + 1}), shuffled
+    """Up to ``size`` pairs of mentions anchored on the same number, as (left, right)
+    frames of the compared columns: two random mentions of each of random anchors."""
+    anchored = mentions.filter(pl.col("anchor").is_not_null()).select(
+        "anchor", *COMPARED, pl.col("mention_id").hash(seed).alias("_r"))
+    two = (anchored.sort("_r").group_by("anchor", maintain_order=True).head(2)
+           .with_columns(pl.int_range(pl.len()).over("anchor").alias("_k")))
+    left = two.filter(pl.col("_k") == 0).drop("_k")
+    right = two.filter(pl.col("_k") == 1).drop("_k", "_r")
+    pairs = left.join(right, on="anchor", suffix="_o").sort("_r").head(size)
+    return (pairs.select(*COMPARED),
+            pairs.select(*(pl.col(f"{c}_o").alias(c) for c in COMPARED)))
 
 
 def estimate(entities: pl.DataFrame, mentions: pl.DataFrame,
@@ -82,12 +89,10 @@ def estimate(entities: pl.DataFrame, mentions: pl.DataFrame,
     n = entities.height
     left, right = random_pairs(n, min(sample, max(n * 4, 1)))
     u_levels = compute_levels(entities[left], entities[right], comparisons)
-    pairs, shuffled = labelled_pairs(mentions, sample)
-    m_left = shuffled[pairs["left"].to_numpy()].with_columns(
-        pl.lit(None, pl.String).alias("mother_entity"))
-    m_right = shuffled[pairs["right"].to_numpy()].with_columns(
-        pl.lit(None, pl.String).alias("mother_entity"))
-    m_levels = compute_levels(m_left, m_right, comparisons)
+    m_left, m_right = labelled_pairs(mentions, sample)
+    unknown_mother = pl.lit(None, pl.UInt32).alias("mother_entity")
+    m_levels = compute_levels(m_left.with_columns(unknown_mother),
+                              m_right.with_columns(unknown_mother), comparisons)
     out = {}
     for c in comparisons:
         n_levels = len(c.levels)
