@@ -27,7 +27,9 @@ def _valid_id_number(raw: str) -> str:
 
 IdNumber = Annotated[str, Field(min_length=15, max_length=40),
                      AfterValidator(_valid_id_number)]
-PersonName = Annotated[str, Field(min_length=1, max_length=40)]
+# Letters (any script) with the separators real names use: 阿卜杜·热合曼, O'Neil, Li-Na.
+PersonName = Annotated[str, Field(min_length=1, max_length=40,
+                                  pattern=r"^[\p{L}\p{M}][\p{L}\p{M}·・ .'-]*$")]
 
 
 class Inbound(BaseModel):
@@ -107,8 +109,8 @@ class AuditQuery(Inbound):
     """Filters for the audit log; all optional."""
 
     person: Pid | None = None
-    key_id: Annotated[str, Field(max_length=32)] | None = None
-    route: Annotated[str, Field(max_length=200)] | None = None
+    key_id: Annotated[str, Field(pattern=r"^[0-9a-f]{16}$")] | None = None
+    route: Annotated[str, Field(max_length=200, pattern=r"^/[A-Za-z0-9_/{}.:-]*$")] | None = None
     since: datetime | None = None
     until: datetime | None = None
     limit: Limit = 50

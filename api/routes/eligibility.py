@@ -168,7 +168,7 @@ async def issue_permit(item: CoupleIn,
 async def recent(access: Annotated[Access, Depends(personal_data(Role.ADMIN, Role.OFFICER))],
                  since: date = date(1900, 1, 1),
                  limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                 offset: Annotated[int, Query(ge=0)] = 0) -> EventList:
+                 offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> EventList:
     """Recent permit issuances, closures, revocations and flags.
 
     Closed to researchers: events carry permit numbers and exact days of identified couples.
