@@ -20,7 +20,9 @@ import neo4j
 import pytest
 
 from api.keys import Role
+from kingraph.errors import InvalidArgument
 from kingraph.settings import Settings
+from queries import thalassemia
 from tests.integration.api.conftest import Keys, api_settings, make_keys, serving
 from tests.integration.conftest import database, driver, settings, synthetic  # noqa: F401
 from tests.integration.synthetic import LoadedDrop
@@ -150,6 +152,45 @@ def family(driver: neo4j.Driver, database: str, synthetic: LoadedDrop) -> dict[s
     rows, _, _ = driver.execute_query(FAMILY, database_=database)
     assert rows, "the synthetic province has no three-generation family"
     return dict(rows[0])
+
+
+@pytest.fixture(scope="session")
+def index_case(driver: neo4j.Driver, database: str, synthetic: LoadedDrop) -> str:  # noqa: F811
+    """An index case for the cascade: a positive screening and living blood relatives.
+
+    Chosen from the graph (the latest screening carries a thalassemia allele) by the
+    query layer's own acceptance of it, so the page is tested on a valid case.
+    """
+    rows, _, _ = driver.execute_query(thalassemia.INDEX_CASES,
+                                      positive=list(thalassemia.POSITIVE), database_=database)
+    for pid in sorted(str(r["pid"]) for r in rows)[:60]:
+        try:
+            found = thalassemia.cascade(driver, database, pid, 4)
+        except InvalidArgument:
+            continue  # a later normal result: not an index case any more
+        if len(found.entries) >= 3:
+            return pid
+    raise AssertionError("the synthetic province has no index case with 3 living relatives")
+
+
+@pytest.fixture(scope="session")
+def loner(driver: neo4j.Driver, database: str, family: dict[str, Any],  # noqa: F811
+          index_case: str) -> dict[str, Any]:
+    """A person outside the tested family whose 3 to 6 rows each name them alone (to unmerge)."""
+    keep_out = [family[k] for k in ("pid", "father", "mother", "spouse", "child")] + [index_case]
+    rows, _, _ = driver.execute_query(LONER, keep_out=keep_out, database_=database)
+    assert rows, "the synthetic province has no person with several single-person rows"
+    return dict(rows[0])
+
+
+LONER = """
+MATCH (p:Person)<-[m:MENTIONS]-(r:Record)
+WHERE NOT p.pid IN $keep_out
+WITH p, collect(r.key + '|' + m.role) AS mentions,
+     all(x IN collect(r) WHERE COUNT { (x)-[:MENTIONS]->() } = 1) AS alone
+WHERE alone AND 3 <= size(mentions) <= 6
+RETURN p.pid AS pid, mentions ORDER BY p.pid LIMIT 1
+"""
 
 
 FAMILY = """

@@ -23,7 +23,14 @@ from tests.e2e.conftest import TABLET, Page
 
 # A valid GB 11643 number (check digit by ids.make) for a day no synthetic person has.
 UNKNOWN_ID = ids.make("460105", date(1901, 2, 3), 997)
-NOT_LANDED = "route not landed in the API yet (built against the agreed path)"
+
+
+def _api(web: Page, path: str, **params: Any) -> Any:
+    """What the API answers an officer for the same question (the page's known answer)."""
+    got = httpx.get(f"{web.server.url}{path}", params=params, timeout=120,
+                    headers=web.server.keys.headers(Role.OFFICER))
+    assert got.status_code == 200, got.text
+    return got.json()
 
 
 def _search_by_id(web: Page, id_number: str) -> None:
@@ -80,7 +87,6 @@ def test_search_for_unknown_id_number_says_so(web: Page) -> None:
     assert "没有找到" in web.page.inner_text("#search-results")
 
 
-@pytest.mark.xfail(strict=False, reason=f"pedigree/relatives/trajectory: {NOT_LANDED}")
 def test_person_page_draws_pedigree(web: Page, family: dict[str, Any]) -> None:
     web.sign_in(Role.OFFICER)
     web.open(f"#/person/{family['pid']}")
@@ -105,11 +111,57 @@ def test_source_records_on_demand(web: Page, family: dict[str, Any]) -> None:
     details = web.page.locator("#relatives-box details.records-of")
     assert details.count() >= 1, "each relative names the records it rests on"
     details.first.locator("summary").click()
-    assert web.page.locator("#relatives-box details[open] li").count() >= 1
+    # opened: each key resolved through /v1/persons/{ref}/records to feed, role, file:line
+    web.page.wait_for_selector("#relatives-box details[open] li details summary")
+    assert ".csv:" in web.page.inner_text("#relatives-box details[open] li details summary")
+    api = _api(web, f"/v1/persons/{family['pid']}/records")
+    web.page.click("#show-sources")
+    web.page.wait_for_selector("#sources-box tbody tr")
+    assert web.page.locator("#sources-box tbody tr").count() == api["count"] >= 1
+    text = web.page.inner_text("#sources-box")
+    first = api["items"][0]
+    assert f"{first['file']}:{first['line']}" in text
+    web.page.locator("#sources-box tbody tr details summary").first.click()
+    shown = web.page.inner_text("#sources-box")
+    assert family["id_number"] not in shown, "an officer must see ID numbers in rows masked"
+    assert not any(k in shown for k in ("id_number", "birth_date")), "raw field names shown"
     web.shot("sources")
 
 
-@pytest.mark.xfail(strict=False, reason=f"/v1/relationship: {NOT_LANDED}")
+# The page's part works (records listed as checkboxes, the split sent, the decisions
+# recorded); the re-fusion behind POST /v1/persons/{pid}/unmerge then leaves every mention
+# on the same person (seen after 89182ee, the resolver's switch to integer mention ids).
+# Strict: this fails loudly once fusion honours the decisions again.
+@pytest.mark.xfail(strict=True, reason="ingest: unmerge decisions are recorded but re-fusion "
+                   "keeps the split mentions on the same person")
+def test_unmerge_lists_records_as_checkboxes(web: Page, loner: dict[str, Any]) -> None:
+    web.sign_in(Role.OFFICER)
+    web.page.on("dialog", lambda dialog: dialog.accept())
+    web.open(f"#/review/{loner['pid']}")
+    web.page.wait_for_selector("#unmerge-records input.mention")
+    boxes = web.page.locator("#unmerge-records input.mention")
+    assert sorted(boxes.evaluate_all("bs => bs.map(b => b.value)")) == sorted(loner["mentions"])
+    assert web.page.is_disabled("#unmerge-submit")
+    for i in range(boxes.count()):
+        boxes.nth(i).check()
+    assert web.page.is_disabled("#unmerge-submit"), "splitting every record off is refused"
+    assert "至少保留一条" in web.page.inner_text("#unmerge-result")
+    boxes.first.uncheck()
+    web.shot("unmerge-choose")
+    boxes.first.check()
+    boxes.nth(1).uncheck()
+    split = boxes.first.get_attribute("value")
+    for i in range(2, boxes.count()):
+        boxes.nth(i).uncheck()
+    web.page.click("#unmerge-submit")
+    web.page.wait_for_selector("#unmerge-result :is(.verdict, .state.error)", timeout=180_000)
+    assert "已撤销合并" in web.page.inner_text("#unmerge-result")
+    new_pid = web.page.locator("#unmerge-result a.link").first.inner_text()
+    moved = _api(web, f"/v1/persons/{new_pid}/records")
+    assert [i["mention"] for i in moved["items"]] == [split]
+    web.shot("unmerge")
+
+
 def test_relationship_check_parent_and_child(web: Page, family: dict[str, Any]) -> None:
     web.sign_in(Role.OFFICER)
     web.page.click("[data-nav=relationship]")
@@ -123,25 +175,86 @@ def test_relationship_check_parent_and_child(web: Page, family: dict[str, Any]) 
     web.shot("relationship")
 
 
-@pytest.mark.xfail(strict=False, reason=f"/v1/persons/{{ref}}/cascade: {NOT_LANDED}")
-def test_cascade_worklist_and_export(web: Page, family: dict[str, Any]) -> None:
+def test_cascade_worklist_and_export(web: Page, index_case: str) -> None:
     web.sign_in(Role.OFFICER)
-    web.open(f"#/thalassemia/cascade/{family['pid']}")
-    web.page.wait_for_selector("#cascade-result :is(tbody tr, .state)", timeout=60_000)
+    api = _api(web, f"/v1/persons/{index_case}/cascade", max_degree=4)
+    web.open(f"#/thalassemia/cascade/{index_case}")
+    web.page.wait_for_selector("#cascade-result :is(tbody tr, .state.empty, .state.error)",
+                            timeout=60_000)
     shown = web.page.locator("#cascade-result tbody tr").count()
+    assert shown == api["count"] >= 3
     with web.page.expect_download() as got:
         web.page.click("#export-csv")
     text = got.value.path().read_bytes().decode("utf-8")
     assert text.startswith("\ufeff"), "Excel needs the BOM to read UTF-8 CSV"
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[0][0] == "序号" and len(rows) == shown + 1
+    # the most likely carrier first, as the API ranked it (probability as a percentage)
+    assert rows[1][3] == f"{api['items'][0]['probability'] * 100:.1f}%"
     with web.page.expect_download() as got_xls:
         web.page.click("#export-xls")
     assert b"urn:schemas-microsoft-com:office:spreadsheet" in got_xls.value.path().read_bytes()
     web.shot("cascade")
 
 
-@pytest.mark.xfail(strict=False, reason=f"/v1/eligibility and /v1/permits: {NOT_LANDED}")
+def test_couples_tab_lists_prenatal_first(web: Page) -> None:
+    web.sign_in(Role.OFFICER)
+    api = _api(web, "/v1/thalassemia/couples", limit=200)
+    web.open("#/thalassemia/couples")
+    web.page.wait_for_selector("#couples-result :is(tbody tr, .state.empty, .state.error)",
+                            timeout=60_000)
+    rows = web.page.locator("#couples-result tbody tr")
+    assert rows.count() == api["count"] >= 1
+    flags = rows.evaluate_all("rs => rs.map(r => r.classList.contains('hl'))")
+    assert flags == sorted(flags, reverse=True), "prenatal-diagnosis couples come first"
+    assert sum(flags) == sum(c["worklist"] == "prenatal_diagnosis" for c in api["items"])
+    text = web.page.inner_text("#couples-result")
+    assert "class_" not in text and "preg_" not in text, "raw catalogue keys shown"
+    web.page.select_option("#couples-list", "partner_screening")
+    web.page.click("#thal-panel form button[type=submit]")
+    web.page.wait_for_function("!document.querySelector('#couples-result tbody tr.hl')")
+    assert web.fits_width()
+    web.shot("couples")
+
+
+def test_division_summaries_tab(web: Page) -> None:
+    web.sign_in(Role.OFFICER)
+    api = _api(web, "/v1/thalassemia/divisions")
+    web.open("#/thalassemia/divisions")
+    web.page.wait_for_selector("#divisions-result :is(tbody tr, .state.empty, .state.error)",
+                            timeout=60_000)
+    rows = web.page.locator("#divisions-result tbody tr")
+    assert rows.count() == len(api) >= 1
+    first = rows.first.locator("td").all_inner_texts()
+    assert first[0] == (api[0]["division_name"] or api[0]["division"])
+    assert first[1:5] == [str(api[0][k]) for k in ("index_cases", "relatives", "reached",
+                                                    "screened")]
+    assert web.fits_width()
+    web.shot("divisions")
+
+
+def test_flows_view_table_and_map(web: Page) -> None:
+    web.sign_in(Role.OFFICER)
+    web.page.click("[data-nav=flows]")
+    web.page.wait_for_selector("#flows-result :is(#corridors, .state.empty, .state.error)",
+                            timeout=60_000)
+    start = web.page.input_value("#flows-start")
+    end = web.page.input_value("#flows-end")
+    api = _api(web, "/v1/flows", start=start, end=end, level="county")
+    cells = web.page.locator("#corridors tbody tr").first.locator("td").all_inner_texts()
+    top = api["corridors"][0]
+    assert cells[1:] == [top["origin_name"], top["destination_name"], str(top["moves"])]
+    assert web.page.locator("#corridors tbody tr").count() == len(api["corridors"])
+    assert web.page.locator("#flow-map line.corridor").count() == len(api["corridors"])
+    gains = web.page.locator("#flow-map circle.net[fill='#1e7b34']").count()
+    assert gains == sum(r["net"] > 0 for r in api["net"])
+    assert web.page.locator("#net tbody tr").count() == len(api["net"])
+    web.shot("flows")
+    web.page.set_viewport_size(TABLET)
+    assert web.fits_width(), "the flows view scrolls sideways at 768 px"
+    web.shot("flows-tablet")
+
+
 def test_eligibility_decision_and_permit(web: Page, family: dict[str, Any]) -> None:
     web.sign_in(Role.OFFICER)
     web.page.click("[data-nav=eligibility]")
@@ -159,16 +272,22 @@ def test_eligibility_decision_and_permit(web: Page, family: dict[str, Any]) -> N
     web.shot("eligibility")
 
 
-@pytest.mark.xfail(strict=False, reason=f"/v1/reviews: {NOT_LANDED}")
 def test_review_item_decided(web: Page) -> None:
     web.sign_in(Role.OFFICER)
+    open_before = _api(web, "/v1/reviews", status="open", limit=1)["total"]
+    assert open_before >= 1, "the synthetic load queues possible matches for review"
     web.page.click("[data-nav=review]")
-    web.page.wait_for_selector("#review-list :is(article.review-item, .state)", timeout=60_000)
-    before = web.page.locator("article.review-item").count()
-    web.page.locator("article.review-item [data-decision=no_link]").first.click()
-    web.page.wait_for_selector("article.review-item .review-status .verdict")
-    web.page.wait_for_function(
-        f"document.querySelectorAll('article.review-item').length < {before}")
+    web.page.wait_for_selector("#review-list article.review-item", timeout=60_000)
+    first = web.page.locator("article.review-item").first
+    review_id = first.get_attribute("data-review")
+    first.locator("[data-decision=no_link]").click()
+    # Deciding re-runs fusion over the stored rows: allow it time.
+    web.page.wait_for_selector(f"#review-decided .verdict[data-review='{review_id}']",
+                               timeout=180_000)
+    assert web.page.locator(f"article.review-item[data-review='{review_id}']").count() == 0
+    decided = _api(web, "/v1/reviews", status="decided", limit=200)["items"]
+    assert any(r["review_id"] == review_id and r["decision"] == "no_link" for r in decided)
+    assert _api(web, "/v1/reviews", status="open", limit=1)["total"] == open_before - 1
     web.shot("review")
 
 

@@ -8,6 +8,7 @@ import { relationshipView } from "./views/relationship.js";
 import { thalassemiaView } from "./views/thalassemia.js";
 import { eligibilityView } from "./views/eligibility.js";
 import { reviewView } from "./views/review.js";
+import { flowsView } from "./views/flows.js";
 import { adminView } from "./views/admin.js";
 
 const PAGE_ROLES = new Set(["officer", "admin"]);
@@ -20,6 +21,7 @@ const ROUTES = [
   { path: "relationship", label: "nav_relationship", view: relationshipView, roles: PAGE_ROLES },
   { path: "thalassemia", label: "nav_thalassemia", view: thalassemiaView, roles: PAGE_ROLES },
   { path: "eligibility", label: "nav_eligibility", view: eligibilityView, roles: PAGE_ROLES },
+  { path: "flows", label: "nav_flows", view: flowsView, roles: PAGE_ROLES },
   { path: "review", label: "nav_review", view: reviewView, roles: PAGE_ROLES },
   { path: "admin", label: "nav_admin", view: adminView, roles: new Set(["admin"]) },
 ];

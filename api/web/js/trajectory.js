@@ -1,7 +1,8 @@
 // A person's residence trajectory: a timeline of periods and the moves on a schematic map.
 import { t } from "./i18n.js";
 import { listOf } from "./api.js";
-import { h, s, pick, table, recordsOf } from "./ui.js";
+import { h, s, pick, table } from "./ui.js";
+import { recordsOf } from "./records.js";
 import { COUNTIES, HEIGHT, WIDTH, basemap, countyOf, project } from "./hainan.js";
 
 const COLOURS = ["#1d5c8c", "#c0392b", "#1e7b34", "#a15c00", "#6c3483", "#117a65", "#7b7d7d", "#b9770e"];
@@ -68,6 +69,6 @@ export function trajectoryCharts(body) {
       { label: t("place"), value: (r) => r.name || placeName(r.code) },
       { label: t("from"), value: (r) => r.from }, { label: t("to"), value: (r) => r.to || t("now") },
       { label: t("record_kind"), value: (r) => t(`episode_${r.kind}`) },
-      { label: t("source_records"), value: (r) => recordsOf(r.records) },
+      { label: t("source_records"), value: (r) => recordsOf(r.records, body.pid) },
     ], rows));
 }

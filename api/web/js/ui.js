@@ -129,14 +129,6 @@ export function termText(row) {
   return bi(row, "term") || term || "";
 }
 
-// The source records behind one fact, shown on demand (a closed <details>).
-export function recordsOf(keys) {
-  const list = (keys || []).map((k) => (typeof k === "string" ? k : pick(k, "key") ?? ""));
-  if (!list.length) return "";
-  return h("details", { class: "records-of" }, h("summary", null, t("records_n", { n: list.length })),
-    h("ul", null, list.map((k) => h("li", null, h("code", null, k)))));
-}
-
 export function badge(text, tone) { return h("span", { class: `badge ${tone || ""}` }, text); }
 
 // A button that shows progress while `action` runs and re-enables itself afterwards.

@@ -34,12 +34,14 @@ def rows(driver: neo4j.Driver, database: str, people: People) -> Iterator[dict[s
     """The two marked rows, by name: their record keys."""
     marker = uuid.uuid4().hex[:10]
     wang, li = people.wang, people.li
-    marriage = {"feed": "marriage", "source": "kgtest", "record_id": f"M{marker}",
+    marriage: dict[str, object] = {
+                "feed": "marriage", "source": "kgtest", "record_id": f"M{marker}",
                 "key": f"marriage|kgtest|M{marker}", "file": "marriage.csv", "line": 7,
                 "data": json.dumps({"husband_id_number": wang.id_number, "husband_name": wang.name,
                                     "wife_id_number": li.id_number, "wife_name": li.name,
                                     "event": "登记结婚", "division_code": "460105"})}
-    household = {"feed": "household", "source": "kgtest", "record_id": f"H{marker}",
+    household: dict[str, object] = {
+                 "feed": "household", "source": "kgtest", "record_id": f"H{marker}",
                  "key": f"household|kgtest|H{marker}", "file": "household.csv", "line": 3,
                  "data": json.dumps({"id_number": wang.id_number, "name": wang.name,
                                      "address": ADDRESS, "household_id": "HH-TEST"})}
@@ -47,7 +49,7 @@ def rows(driver: neo4j.Driver, database: str, people: People) -> Iterator[dict[s
                                                 {"pid": li.pid, "role": "wife"}]},
                {"props": household, "mentions": [{"pid": wang.pid, "role": "person"}]}]
     driver.execute_query(CREATE_ROWS, rows=payload, marker=marker, database_=database)
-    yield {"marriage": marriage["key"], "household": household["key"]}
+    yield {"marriage": str(marriage["key"]), "household": str(household["key"])}
     driver.execute_query(DELETE_ROWS, marker=marker, database_=database)
 
 

@@ -2,7 +2,8 @@
 import { call, listOf } from "../api.js";
 import { t } from "../i18n.js";
 import { h, card, load, table, pick, sexText, ethnicityText, personOf, personLink,
-  termText, recordsOf } from "../ui.js";
+  termText, busyButton } from "../ui.js";
+import { personRecords, recordsOf, recordsTable } from "../records.js";
 import { pedigreeChart, normalisePedigree } from "../pedigree.js";
 import { trajectoryCharts } from "../trajectory.js";
 
@@ -18,7 +19,7 @@ function identity(p) {
     rows.map(([k, v]) => [h("dt", null, k), h("dd", null, v ?? "—")]));
 }
 
-function relatives(body) {
+function relatives(body, pid) {
   const rows = listOf(body, "relatives");
   return table([
     { label: t("relative"), value: (r) => personLink(personOf(r)) },
@@ -28,7 +29,7 @@ function relatives(body) {
     { label: t("sex"), value: (r) => sexText(personOf(r).sex) },
     { label: t("birth_date"), value: (r) => pick(personOf(r), "birth_date", "birth_year") ?? "" },
     { label: t("edge_kind"), value: (r) => t(`edge_${pick(r, "kind") ?? ""}`) },
-    { label: t("source_records"), value: (r) => recordsOf(pick(r, "records")) },
+    { label: t("source_records"), value: (r) => recordsOf(pick(r, "records"), pid) },
   ], rows);
 }
 
@@ -52,8 +53,14 @@ export function personView(main, pid) {
   const ped = section(t("pedigree"), "pedigree-box");
   const rel = section(t("relatives"), "relatives-box");
   const traj = section(t("trajectory"), "trajectory-box");
+  const src = section(t("source_records"), "sources-box");
+  src.box.append(h("p", { class: "muted" }, t("sources_hint")), h("div", { class: "row" },
+    busyButton(t("show_sources"), () => load(src.box, () => personRecords(pid), recordsTable,
+      { isEmpty: (b) => b.items.length === 0 }), { id: "show-sources" }),
+    h("a", { class: "link", href: `#/review/${encodeURIComponent(pid)}`, id: "to-unmerge" },
+      t("unmerge_this"))));
   main.append(h("h1", { id: "person-title" }, t("person_title")),
-    id.node, ped.node, rel.node, traj.node, h("p", { class: "muted" }, t("sources_hint")));
+    id.node, ped.node, rel.node, traj.node, src.node);
   load(id.box, () => call(base), (p) => {
     document.getElementById("person-title").textContent = `${t("person_title")}: ${p.name ?? p.ref}`;
     return identity(p);
@@ -61,7 +68,7 @@ export function personView(main, pid) {
   load(ped.box, () => call(`${base}/pedigree`, { query: { up: 3, down: 3, format: "json" } }),
     (b) => pedigreeChart(normalisePedigree(b, pid)),
     { isEmpty: (b) => normalisePedigree(b, pid).members.length === 0 });
-  load(rel.box, () => call(`${base}/relatives`, { query: { max_degree: 3 } }), relatives,
+  load(rel.box, () => call(`${base}/relatives`, { query: { max_degree: 3 } }), (b) => relatives(b, pid),
     { isEmpty: (b) => listOf(b, "relatives").length === 0, emptyText: t("no_relatives") });
   load(traj.box, () => call(`${base}/trajectory`), trajectoryCharts,
     { isEmpty: (b) => listOf(b, "periods", "segments", "moves").length === 0,

@@ -36,16 +36,17 @@ function cascadeTable(body) {
 
 function couplesTable(body) {
   const rows = [...listOf(body, "couples")].sort((a, b) => prenatal(b) - prenatal(a));
+  const more = body.total > rows.length ? h("p", { class: "muted", id: "couples-more" }, t("first_n_of", { n: rows.length, total: body.total })) : null;
   const columns = [
     { label: t("husband"), value: (r) => personName(pick(r, "husband", "a") || {}) },
     { label: t("wife"), value: (r) => personName(pick(r, "wife", "b") || {}) },
     { label: t("risk_class"), value: (r) => t(`class_${pick(r, "classification", "risk_class") ?? ""}`) },
     { label: t("risk"), value: (r) => pct(pick(r, "severe_probability", "risk", "probability")) },
-    { label: t("pregnancy"), value: (r) => pick(r, "pregnancy_status") ?? "" },
+    { label: t("pregnancy"), value: (r) => (pick(r, "pregnancy_status") ? t(`preg_${r.pregnancy_status}`) : t("preg_none")) },
     { label: t("prenatal"), value: (r) => (prenatal(r) ? t("yes") : t("no")) },
     { label: t("residence"), value: residence },
   ];
-  return h("div", null, exportBar("at-risk-couples", columns, rows),
+  return h("div", null, exportBar("at-risk-couples", columns, rows), more,
     table(columns, rows, { rowClass: (r) => (prenatal(r) ? "hl" : null) }));
 }
 
@@ -59,10 +60,13 @@ function divisionsTable(body) {
     { label: t("place"), value: (r) => pick(r, "division_name") || placeName(pick(r, "division")) },
     { label: t("index_cases_n"), value: (r) => pick(r, "index_cases") ?? 0 },
     { label: t("relatives_n"), value: (r) => pick(r, "relatives") ?? 0 },
+    { label: t("reached_n"), value: (r) => pick(r, "reached") ?? 0 },
     { label: t("screened_n"), value: (r) => pick(r, "screened") ?? 0 },
     { label: t("carriers_n"), value: (r) => pick(r, "carriers_found") ?? 0 },
     { label: t("carrier_rate"), value: (r) => pct(pick(r, "yield_")) },
     { label: t("couples_n"), value: (r) => pick(r, "at_risk_couples") ?? 0 },
+    { label: t("genotyping_n"), value: (r) => pick(r, "genotyping_couples") ?? 0 },
+    { label: t("partner_screening_n"), value: (r) => pick(r, "partner_screening_couples") ?? 0 },
   ];
   return h("div", null, exportBar("thalassemia-divisions", columns, rows), table(columns, rows));
 }
@@ -85,13 +89,16 @@ function couplesPanel(box) {
   const out = h("div", { id: "couples-result" });
   const division = h("input", { id: "couples-division", maxlength: 6, size: 8, placeholder: "469027" });
   const since = h("input", { id: "couples-since", type: "date" });
+  const which = h("select", { id: "couples-list" }, ["", "prenatal_diagnosis", "partner_screening"].map((v) =>
+    h("option", { value: v }, t(`list_${v || "all"}`))));
   const form = h("form", { class: "inline", onsubmit: (e) => {
     e.preventDefault();
-    load(out, () => call("/v1/thalassemia/couples", { query: { division: division.value.trim(), since: since.value, list: true } }),
-      couplesTable, { isEmpty: (b) => listOf(b, "couples").length === 0 });
+    load(out, () => call("/v1/thalassemia/couples", { query: { division: division.value.trim(), since: since.value, list: which.value, limit: 200 } }),
+      couplesTable, { isEmpty: (b) => listOf(b, "couples").length === 0, emptyText: t("no_couples") });
   } }, h("label", { class: "field" }, t("division_code"), division), h("label", { class: "field" }, t("since"), since),
-  h("button", { class: "primary", type: "submit" }, t("show")));
+  h("label", { class: "field" }, t("couples_list"), which), h("button", { class: "primary", type: "submit" }, t("show")));
   box.replaceChildren(card(t("couples_title"), h("p", { class: "muted" }, t("couples_hint")), form), out);
+  form.requestSubmit();
 }
 
 function divisionsPanel(box) {
