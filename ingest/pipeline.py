@@ -231,12 +231,16 @@ def _store_rows(cleaned: list[CleanFeed], store: Store, report: LoadReport) -> N
 
 
 def _decisions(driver: neo4j.Driver, database: str) -> Decisions:
-    """Officers' decisions, the latest one per pair of mentions winning."""
-    latest: dict[tuple[str, str], str] = {}
+    """Officers' decisions, the latest one per pair of mentions winning.
+
+    Pairs keep their orientation: in an unmerge's ``cannot_link`` the left mention is
+    the one split off.
+    """
+    latest: dict[frozenset[str], tuple[str, str, str]] = {}
     for kind, left, right in review.decisions(driver, database):
-        latest[tuple(sorted((left, right)))] = kind  # type: ignore[index]
-    link = tuple(pair for pair, kind in latest.items() if kind == "must_link")
-    apart = tuple(pair for pair, kind in latest.items() if kind == "cannot_link")
+        latest[frozenset((left, right))] = (kind, left, right)
+    link = tuple((a, b) for kind, a, b in latest.values() if kind == "must_link")
+    apart = tuple((a, b) for kind, a, b in latest.values() if kind == "cannot_link")
     return Decisions(must_link=link, cannot_link=apart)
 
 

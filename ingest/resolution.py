@@ -75,7 +75,7 @@ def resolve(mentions: pl.DataFrame, previous: pl.DataFrame | None = None,
     say("anchoring on ID numbers")
     m, names = _compact(mentions)
     decisions = _decisions_by_index(decisions, names)
-    m = anchor_mentions(with_places(m))
+    m = _detach_decided(anchor_mentions(with_places(m)), decisions.cannot_link)
     entities, entity_of = build_entities(m)
     edges = mother_edges(m, entity_of, entities)
     entities = entities.join(mother_of(edges), on="entity", how="left").sort("entity")
@@ -137,6 +137,25 @@ def _compact(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     m = m.drop("mention_id", "mother_mention", "relative_mention", "record_id").rename(
         {"mid": "mention_id", "mother": "mother_mention", "relative": "relative_mention"})
     return m, names
+
+
+def _detach_decided(m: pl.DataFrame, apart: tuple[tuple[Any, Any], ...]) -> pl.DataFrame:
+    """An officer split a mention off a person who shares its ID number: the mention
+    stops being anchored on that number (it keeps it as evidence), so the decision can
+    keep it apart.  The left mention of each pair is the one split off."""
+    if not apart:
+        return m
+    pairs = pl.DataFrame({"a": [a for a, _ in apart], "b": [b for _, b in apart]},
+                         schema={"a": pl.UInt32, "b": pl.UInt32})
+    anchors = m.select(pl.col("mention_id"), "anchor")
+    shared = (pairs.join(anchors.rename({"mention_id": "a", "anchor": "x"}), on="a")
+              .join(anchors.rename({"mention_id": "b", "anchor": "y"}), on="b")
+              .filter(pl.col("x") == pl.col("y"))["a"].unique())
+    detach = pl.col("mention_id").is_in(shared.implode())
+    return m.with_columns(
+        pl.when(detach).then(pl.coalesce("id_claimed", "anchor")).otherwise("id_claimed")
+        .alias("id_claimed"),
+        pl.when(detach).then(None).otherwise("anchor").alias("anchor"))
 
 
 def _decisions_by_index(decisions: Decisions, names: pl.DataFrame) -> Decisions:

@@ -136,3 +136,23 @@ def test_reload_keeps_person_ids() -> None:
     again = resolve(frame, previous=first.assignments.select("mention_id", "pid"))
     assert first.assignments.sort("mention_id")["pid"].to_list() == \
         again.assignments.sort("mention_id")["pid"].to_list()
+
+
+def test_unmerge_splits_mentions_that_share_one_id_number() -> None:
+    # A wrongly shared number: the officer splits the cohabitation row off.
+    number = person_id(BORN, 13)
+    rows = _background() + [
+        mention("household", "h1", id_number=number, name="王伟", sex="1", birth_date=BORN),
+        mention("screening", "s1", source="hospital", id_number=number, name="王伟",
+                sex="1", birth_date=BORN),
+        mention("cohabitation", "c1", id_number=number, name="王伟"),
+    ]
+    frame = mentions_frame(rows)
+    kept = ("household|public_security|h1|person", "screening|hospital|s1|person")
+    split = "cohabitation|public_security|c1|person"
+    decisions = Decisions(cannot_link=tuple((split, k) for k in kept),
+                          must_link=(kept,))
+    result = resolve(frame, decisions=decisions)
+    a, b, c = _pids(result.assignments, *kept, split)
+    assert a == b
+    assert c != a
