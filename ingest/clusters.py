@@ -122,6 +122,20 @@ def new_pid(first_mention_id: str) -> str:
     return "P" + hashlib.sha1(first_mention_id.encode("utf-8")).hexdigest()[:16]
 
 
+def _fresh(firsts: list[str], taken: set[str]) -> list[str]:
+    """New pids, never one already in use: a split-off part can have the same smallest
+    mention as the person it left, whose pid the other part keeps."""
+    out = []
+    for first in firsts:
+        pid, salt = new_pid(first), 0
+        while pid in taken:
+            salt += 1
+            pid = new_pid(f"{first}#{salt}")
+        taken.add(pid)
+        out.append(pid)
+    return out
+
+
 def assign_pids(mention_cluster: pl.DataFrame, previous: pl.DataFrame | None) -> pl.DataFrame:
     """Stable pids for clusters.
 
@@ -149,9 +163,11 @@ def assign_pids(mention_cluster: pl.DataFrame, previous: pl.DataFrame | None) ->
     kept = owner.group_by("cluster", maintain_order=True).first().select(
         "cluster", pl.col("previous_pid").alias("kept_pid"))
     fresh = frame.group_by("cluster").agg(pl.col("mention_id").min().alias("first"))
-    fresh = fresh.with_columns(
-        pl.col("first").map_elements(new_pid, return_dtype=pl.String).alias("fresh_pid"))
-    pids = fresh.join(kept, on="cluster", how="left").select(
-        "cluster", pl.coalesce("kept_pid", "fresh_pid").alias("pid"))
+    fresh = fresh.join(kept, on="cluster", how="left").filter(pl.col("kept_pid").is_null())
+    taken = set(frame["previous_pid"].drop_nulls().unique().to_list())
+    fresh = fresh.with_columns(pl.Series("fresh_pid", _fresh(fresh["first"].to_list(), taken),
+                                         dtype=pl.String))
+    pids = pl.concat([kept.rename({"kept_pid": "pid"}),
+                      fresh.select("cluster", pl.col("fresh_pid").alias("pid"))])
     return frame.join(pids, on="cluster").select("mention_id", "cluster", "pid",
                                                  "previous_pid")

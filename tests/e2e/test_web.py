@@ -128,12 +128,6 @@ def test_source_records_on_demand(web: Page, family: dict[str, Any]) -> None:
     web.shot("sources")
 
 
-# The page's part works (records listed as checkboxes, the split sent, the decisions
-# recorded); the re-fusion behind POST /v1/persons/{pid}/unmerge then leaves every mention
-# on the same person (seen after 89182ee, the resolver's switch to integer mention ids).
-# Strict: this fails loudly once fusion honours the decisions again.
-@pytest.mark.xfail(strict=True, reason="ingest: unmerge decisions are recorded but re-fusion "
-                   "keeps the split mentions on the same person")
 def test_unmerge_lists_records_as_checkboxes(web: Page, loner: dict[str, Any]) -> None:
     web.sign_in(Role.OFFICER)
     web.page.on("dialog", lambda dialog: dialog.accept())

@@ -156,3 +156,23 @@ def test_unmerge_splits_mentions_that_share_one_id_number() -> None:
     a, b, c = _pids(result.assignments, *kept, split)
     assert a == b
     assert c != a
+
+
+def test_a_split_off_part_gets_a_pid_of_its_own_even_with_the_smallest_mention() -> None:
+    number = person_id(BORN, 13)
+    rows = _background() + [
+        mention("cohabitation", "a1", id_number=number, name="王伟"),
+        mention("household", "h1", id_number=number, name="王伟", sex="1", birth_date=BORN),
+        mention("household", "h2", id_number=number, name="王伟", sex="1", birth_date=BORN),
+    ]
+    frame = mentions_frame(rows)
+    before = resolve(frame)
+    split = "cohabitation|public_security|a1|person"  # the smallest mention id of the person
+    kept = ("household|public_security|h1|person", "household|public_security|h2|person")
+    after = resolve(frame, previous=before.assignments.select("mention_id", "pid"),
+                    decisions=Decisions(cannot_link=tuple((split, k) for k in kept),
+                                        must_link=(kept,)))
+    old = _pids(before.assignments, split)[0]
+    s, k1, k2 = _pids(after.assignments, split, *kept)
+    assert k1 == k2 == old  # the larger part keeps the person id
+    assert s != old
