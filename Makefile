@@ -55,7 +55,7 @@ test: $(STAMP)
 	bash .ci/browser.sh
 	$(TEST_ENV) $(KG) neo4j start
 	@status=0; \
-	$(TEST_ENV) $(BIN)/pytest tests || status=$$?; \
+	$(TEST_ENV) $(BIN)/pytest || status=$$?; \
 	$(TEST_ENV) $(KG) neo4j stop; \
 	exit $$status
 

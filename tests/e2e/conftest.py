@@ -24,7 +24,6 @@ from kingraph.errors import InvalidArgument
 from kingraph.settings import Settings
 from queries import thalassemia
 from tests.integration.api.conftest import Keys, api_settings, make_keys, serving
-from tests.integration.conftest import database, driver, settings, synthetic  # noqa: F401
 from tests.integration.synthetic import LoadedDrop
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -52,7 +51,7 @@ class Server:
 
 
 @pytest.fixture(scope="session")
-def server(settings: Settings, synthetic: LoadedDrop,  # noqa: F811
+def server(settings: Settings, synthetic: LoadedDrop,
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The API with the synthetic province loaded, and one key per role."""
     state_dir = tmp_path_factory.mktemp("web-state")

@@ -14,7 +14,6 @@ from datetime import date
 from typing import Any
 
 import httpx
-import pytest
 
 from api import keys, state
 from api.keys import Role

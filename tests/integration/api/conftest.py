@@ -23,6 +23,7 @@ from api.app import create_app
 from api.keys import Role
 from kingraph import ids
 from kingraph.settings import Settings
+from tests.integration.synthetic import LoadedDrop
 
 CREATE_PEOPLE = """UNWIND $rows AS row
 CREATE (p:Person) SET p = row, p.kg_test_marker = $marker"""
@@ -56,8 +57,9 @@ def _someone(marker: str, n: int, name: str, born: date, seq: int) -> Someone:
 
 
 @pytest.fixture(scope="session")
-def people(driver: neo4j.Driver, database: str) -> Iterator[People]:
-    """Four persons with a unique marker, deleted afterwards."""
+def people(driver: neo4j.Driver, database: str, synthetic: LoadedDrop) -> Iterator[People]:
+    """Four persons with a unique marker, deleted afterwards (made after the session's
+    synthetic province is loaded, which wipes the graph first)."""
     marker = uuid.uuid4().hex[:12]
     group = People(
         _someone(marker, 1, "王小明", date(1990, 5, 17), 11),

@@ -28,6 +28,15 @@ def free_port() -> Iterator[int]:
     yield port
 
 
+@pytest.fixture()
+def free_ports() -> tuple[int, int]:
+    """Two ports free at the same moment (the OS picks both)."""
+    with socket.socket() as one, socket.socket() as two:
+        one.bind(("127.0.0.1", 0))
+        two.bind(("127.0.0.1", 0))
+        return one.getsockname()[1], two.getsockname()[1]
+
+
 def _settings(tmp_path: Path, bolt: int, http: int, **extra: str) -> Settings:
     return Settings(var_dir=tmp_path, neo4j_instance="probe", neo4j_bolt_port=bolt,
                     neo4j_http_port=http, **extra)  # type: ignore[arg-type]
@@ -43,20 +52,19 @@ def test_port_taken_is_named(tmp_path: Path, free_port: int) -> None:
             server.start()
 
 
-def test_not_enough_memory_for_heap(tmp_path: Path, free_port: int) -> None:
-    server = LocalServer(_settings(tmp_path, free_port, free_port + 1 if free_port < 65535
-                                   else free_port - 1, neo4j_heap="900g"))
+def test_not_enough_memory_for_heap(tmp_path: Path, free_ports: tuple[int, int]) -> None:
+    server = LocalServer(_settings(tmp_path, *free_ports, neo4j_heap="900g"))
     with pytest.raises(SetupError, match="not enough memory.*KINGRAPH_NEO4J_HEAP"):
         server.start()
 
 
-def test_wrong_java_is_refused(tmp_path: Path, free_port: int,
+def test_wrong_java_is_refused(tmp_path: Path, free_ports: tuple[int, int],
                                monkeypatch: pytest.MonkeyPatch) -> None:
     fake_home = tmp_path / "jdk11"
     (fake_home / "bin").mkdir(parents=True)
     _script(fake_home / "bin", "java", 'echo \'openjdk version "11.0.2" 2019-01-15\' >&2')
     monkeypatch.setenv("JAVA_HOME", str(fake_home))
-    server = LocalServer(_settings(tmp_path, free_port, free_port - 1))
+    server = LocalServer(_settings(tmp_path, *free_ports))
     with pytest.raises(SetupError, match="needs Java 17 or 21, found Java 11"):
         server.start()
 

@@ -1,7 +1,9 @@
-"""Integration tests run against the real Neo4j that `make test` starts.
+"""Fixtures shared by the integration and browser tests: the real Neo4j that
+`make test` starts, and one synthetic province loaded into it once per session.
 
 The Makefile points the settings at the `test` instance (its own ports and data),
-so these tests never touch the demo graph.
+so these tests never touch the demo graph.  Defined here, at the root, so that every
+suite shares one session fixture (and the graph is loaded once, not once per suite).
 """
 
 from __future__ import annotations
