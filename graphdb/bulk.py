@@ -106,6 +106,7 @@ def import_full(server: LocalServer, database: str, nodes: list[NodeSet],
         done = server.run_admin("database", "import", "full", database,
                                 "--overwrite-destination=true",
                                 f"--array-delimiter={ARRAY_DELIMITER}", "--threads=2",
+                                f"--report-file={folder / 'import.report'}",
                                 "--high-parallel-io=off", *args)
         if done.returncode != 0:
             # A failed import leaves unusable store files: drop them, so the server
