@@ -66,8 +66,18 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
+# Benchmarks load a province into their own instance (wiped first) and append their
+# figures to bench/results/.
+BENCH_PERSONS ?= 100000
+BENCH_ENV := KINGRAPH_NEO4J_INSTANCE=bench KINGRAPH_NEO4J_BOLT_PORT=17741 \
+	KINGRAPH_NEO4J_HTTP_PORT=17742 KINGRAPH_NEO4J_HEAP=4g KINGRAPH_NEO4J_PAGECACHE=6g
+
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BENCH_ENV) $(KG) neo4j start
+	$(BENCH_ENV) $(BIN)/python -m bench.ingest_bench --persons $(BENCH_PERSONS) --splink
+	$(BENCH_ENV) $(BIN)/python bench/kinship.py 1000 1
+	$(BENCH_ENV) $(BIN)/python bench/migration_permits.py
+	$(BENCH_ENV) $(KG) neo4j stop
 
 neo4j-start: $(STAMP)
 	$(KG) neo4j start
