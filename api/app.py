@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
@@ -62,3 +64,9 @@ def create_app(settings: Settings) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     return app
+
+
+def from_environment() -> FastAPI:
+    """The app for settings read from the environment (uvicorn's factory for workers)."""
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(message)s")
+    return create_app(Settings())

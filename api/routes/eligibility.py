@@ -6,6 +6,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any
 
+import neo4j
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -114,12 +115,18 @@ def _out(h: str, w: str, d: Decision) -> DecisionOut:
     return DecisionOut(husband=h, wife=w, **data)
 
 
+def _resolve_and_decide(driver: neo4j.Driver, database: str, husband: str, wife: str,
+                        as_of: date) -> tuple[str, str, Decision]:
+    """Both pids and the decision, in one worker-thread hop."""
+    h, w = people.resolve(driver, database, husband), people.resolve(driver, database, wife)
+    return h, w, couple_graph.decide_couple(driver, database, h, w, as_of)
+
+
 async def _decide(access: Access, item: CoupleIn) -> DecisionOut:
-    rt = access.runtime
-    h = await rt.call(people.resolve, item.husband)
-    w = await rt.call(people.resolve, item.wife)
+    h, w, decision = await access.runtime.call(_resolve_and_decide, item.husband, item.wife,
+                                               item.as_of)
     access.audit.add(h, w)
-    return _out(h, w, await rt.call(couple_graph.decide_couple, h, w, item.as_of))
+    return _out(h, w, decision)
 
 
 OFFICERS = (Role.ADMIN, Role.OFFICER, Role.SERVICE)
