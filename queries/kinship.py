@@ -20,7 +20,6 @@ import neo4j
 import polars as pl
 
 from graphdb.connection import read
-from kingraph import ids
 from kingraph.errors import InvalidArgument, PersonNotFound
 from queries import family as fam
 from queries.family import Family
@@ -38,8 +37,6 @@ from queries.relations import (
 PERSON_FIELDS = ("pid", "id_number", "name", "sex", "birth_date", "death_date", "ethnicity")
 _PERSON_MAP = "{" + ", ".join(f".{f}" for f in PERSON_FIELDS) + "}"
 
-RESOLVE_PID = "MATCH (p:Person {pid: $ref}) RETURN p.pid AS pid"
-RESOLVE_NUMBER = "MATCH (p:Person {id_number: $number}) RETURN p.pid AS pid LIMIT 2"
 
 # Ancestors of the starts up to {up}; each ancestor's descendants within
 # $reach + $slope * depth generations (the starts' own within $own); the edges and
@@ -151,24 +148,6 @@ class PedigreeView:
     def ped(self, options: ExportOptions | None = None) -> str:
         """LINKAGE PED text."""
         return to_linkage(self.pedigree, options)
-
-
-def resolve(driver: neo4j.Driver, database: str, ref: str) -> str:
-    """The pid of a person given by pid or by ID number (15 or 18 digits).
-
-    Raises:
-        PersonNotFound: nobody has this pid or ID number, or the number is shared.
-    """
-    parsed = ids.parse(ref)
-    number = parsed.number if parsed.usable else None
-    rows = read(driver, database, "kinship_resolve_pid", RESOLVE_PID, ref=ref)
-    if not rows and number is not None:
-        rows = read(driver, database, "kinship_resolve_number", RESOLVE_NUMBER, number=number)
-        if len(rows) > 1:
-            raise PersonNotFound("the ID number names more than one person; use the pid")
-    if not rows:
-        raise PersonNotFound("no person with this identifier")
-    return str(rows[0]["pid"])
 
 
 @cache
@@ -314,4 +293,4 @@ def generations(ped: Pedigree, proband: str) -> dict[str, int]:
 
 
 __all__ = ["MAX_DEGREE", "Bounds", "PedigreeView", "Relatives", "degree_bounds", "extract",
-           "generations", "pedigree", "relationship", "relatives", "resolve"]
+           "generations", "pedigree", "relationship", "relatives"]

@@ -19,7 +19,7 @@ from api.auth import Access, personal_data
 from api.keys import Role
 from api.models import PersonView
 from kingraph.errors import PersonNotFound
-from queries import kinship
+from queries import kinship, people
 from queries.family import Family
 from queries.pedexport import ExportOptions
 from queries.relations import Relation
@@ -159,7 +159,7 @@ async def resolve(access: Access, ref: str) -> str:
         raise PersonNotFound("no person with this identifier")
     if access.key.role is Role.RESEARCHER:
         return pid
-    return await access.runtime.call(kinship.resolve, pid)
+    return await access.runtime.call(people.resolve, pid)
 
 
 def _exact(value: Fraction | float) -> str | None:

@@ -9,7 +9,7 @@ import neo4j
 import pytest
 
 from kingraph.errors import InvalidArgument, PersonNotFound
-from queries import kinship
+from queries import kinship, people
 from queries.carrier import relationship_to
 from queries.marriage_law import Verdict
 from queries.relations import Kind, genetic_degree
@@ -121,7 +121,7 @@ def test_errors(driver: neo4j.Driver, database: str, synthetic: LoadedDrop,
     with pytest.raises(InvalidArgument):
         kinship.relatives(driver, database, next(iter(truth.present)), 7)
     with pytest.raises(PersonNotFound):
-        kinship.resolve(driver, database, "no-such-pid")
+        people.resolve(driver, database, "no-such-pid")
     with_parents = {child for child, _ in truth.graph_edges}
     orphans = sorted(p for p in truth.key_of if p not in with_parents)
     found = kinship.relatives(driver, database, orphans[0], 1)
