@@ -1,12 +1,37 @@
 """Real-world noise on rendered feed rows, every kind counted.
 
-Kinds (see :class:`synth.profile.NoiseRates`): name variants, traditional forms,
-stray and full-width spaces, ``?`` for rare characters, newborn placeholders;
-15-digit legacy IDs, check-digit typos, transposed digits, all-zero placeholders,
-lowercase ``x``; valid numbers of the wrong person (a mother's number in her
-child's field, another relative's number, the two numbers of a bloodline row
-swapped); mixed date formats; duplicate rows; missing fathers.  The hidden
-``@role`` columns keep the truth, so every change is recoverable by comparison.
+Each kind has a rate in :class:`synth.profile.NoiseRates` (``clean`` has none,
+``harsh`` more of each) and a count in ``truth/noise_report.json`` (cells or rows
+changed).  The hidden ``@role`` columns keep the truth, so every change is
+recoverable by comparison with ``truth/``.  Per feed, in this order:
+
+- ``duplicate_across``: the same event reported by a second department under its
+  own record id (see :mod:`synth.duplicates`).
+- ``father_missing``: a birth row loses the father's ID number and name (and link).
+- ``newborn_placeholder``: an unnamed child on a birth row is called ``王某某之子``
+  or ``王某某之女`` after the father's surname.
+- ``id_mother_in_child``: the mother's valid number stands in the child's field.
+- ``id_swapped``: the two numbers of a bloodline row trade places.
+- ``id_other_relative``: a bloodline row about a father names the mother's number
+  (and the other way round): a valid number of the wrong person.
+- ``id_legacy15``: a number born in the 1900s arrives as its 15-digit legacy form.
+- ``id_check_typo``: one digit changed, so the check character fails.
+- ``id_transposed``: two neighbouring digits swapped (usually fails the check).
+- ``id_zero_placeholder``: eighteen zeros, meaning unknown.
+- ``id_lowercase_x``: a final ``X`` written ``x``.
+- ``name_homophone``: one character replaced by a homophone or look-alike.
+- ``name_traditional``: the name in traditional characters (陳 for 陈).
+- ``name_space``: a stray half-width or full-width space inside the name.
+- ``name_rare_char``: a rare character written ``?`` (or its pinyin).
+- ``birth_date_conflict``: a person's birth date on a marriage, birth, screening or
+  disability row moved a few days (1-7, either way) or, for three in ten where the
+  day is 1-12 and differs from the month, with day and month swapped; the ID
+  number on the row keeps the true date, the household register is untouched.
+- ``date_compact`` / ``date_slash``: a date cell written ``YYYYMMDD`` or ``YYYY/M/D``.
+- ``duplicate_within``: the finished row delivered again by the same source
+  under record id + ``D`` (see :mod:`synth.duplicates`).
+- ``gb18030_files``: whole CSV files written in GB18030 instead of UTF-8
+  (:mod:`synth.writer`).
 """
 
 from __future__ import annotations
@@ -17,7 +42,7 @@ import numpy as np
 import opencc
 import polars as pl
 
-from synth import names
+from synth import duplicates, names
 from synth.feeds import DATE_COLUMNS, IDENTITIES
 from synth.profile import NoiseRates
 
@@ -162,15 +187,39 @@ def births(frame: pl.DataFrame, rng: np.random.Generator, r: NoiseRates,
         pl.when(pl.Series(drop)).then(-1).otherwise(pl.col("@father")).alias("@father"))
 
 
-def duplicates(frame: pl.DataFrame, rng: np.random.Generator, r: NoiseRates,
-               counts: Counter[str]) -> pl.DataFrame:
-    """Deliver some rows twice under a new record id of the same source."""
-    hit = rng.random(frame.height) < r.duplicate_within
-    dup = frame.filter(pl.Series(hit))
-    counts["duplicate_within"] += dup.height
-    dup = dup.with_columns(pl.Series("record_id", [f"{x}D" for x in dup["record_id"]],
-                                     dtype=pl.String))
-    return pl.concat([frame, dup])
+#: Birth-date cells that may disagree with the person's true birth date, per feed.  The
+#: household register is left out: it is the record the ID number was made from.
+BIRTH_DATES: dict[str, tuple[str, ...]] = {
+    "marriage": ("husband_birth_date", "wife_birth_date"), "birth": ("birth_date",),
+    "screening": ("birth_date",), "disability": ("birth_date",),
+}
+SWAP_SHARE = 0.3  # of conflicts, where the day is 1-12 and differs from the month
+
+
+def birth_dates(feed: str, frame: pl.DataFrame, rng: np.random.Generator, r: NoiseRates,
+                counts: Counter[str]) -> pl.DataFrame:
+    """Conflicting birth dates: a few days off, or day and month swapped, on one row."""
+    for col in BIRTH_DATES.get(feed, ()):
+        present = (frame[col].str.len_chars() == 10).to_numpy()
+        hit = _pick(rng, present, r.birth_date_conflict)
+        shift = rng.integers(1, 8, frame.height) * rng.choice([-1, 1], frame.height)
+        want_swap = rng.random(frame.height) < SWAP_SHARE
+        counts["birth_date_conflict"] += int(hit.sum())
+        frame = frame.with_columns(_conflicting(pl.col(col), pl.Series(hit),
+                                                pl.Series(want_swap), pl.Series(shift)))
+    return frame
+
+
+def _conflicting(s: pl.Expr, hit: pl.Series, want_swap: pl.Series, shift: pl.Series
+                 ) -> pl.Expr:
+    """The cell with the day and month swapped (where that changes a valid date) or shifted."""
+    day, month = s.str.slice(8, 2), s.str.slice(5, 2)
+    swappable = (day.cast(pl.Int32) <= 12) & (day != month)
+    swapped = pl.format("{}-{}-{}", s.str.slice(0, 4), day, month)
+    shifted = (s.str.to_date("%Y-%m-%d", strict=False) + pl.duration(days=pl.lit(shift))
+               ).dt.strftime("%Y-%m-%d")
+    return (pl.when(pl.lit(hit) & pl.lit(want_swap) & swappable).then(swapped)
+            .when(pl.lit(hit)).then(shifted).otherwise(s).alias(s.meta.output_name()))
 
 
 def apply(feed: str, frame: pl.DataFrame, rng: np.random.Generator, r: NoiseRates,
@@ -187,6 +236,7 @@ def apply(feed: str, frame: pl.DataFrame, rng: np.random.Generator, r: NoiseRate
     Returns:
         The noisy rows.
     """
+    frame = duplicates.across(feed, frame, rng, r.duplicate_across, counts)
     if feed == "birth":
         frame = births(frame, rng, r, counts)
     frame = wrong_people(feed, frame, rng, r, counts)
@@ -194,4 +244,5 @@ def apply(feed: str, frame: pl.DataFrame, rng: np.random.Generator, r: NoiseRate
         frame = frame.with_columns(
             pl.Series(id_col, ids(frame[id_col].to_numpy(), rng, r, counts)),
             pl.Series(name_col, person_names(frame[name_col].to_numpy(), rng, r, counts)))
-    return duplicates(dates(frame, rng, r, counts), rng, r, counts)
+    frame = dates(birth_dates(feed, frame, rng, r, counts), rng, r, counts)
+    return duplicates.within(frame, rng, r.duplicate_within, counts)

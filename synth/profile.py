@@ -102,10 +102,24 @@ class Ethnicity:
 
 @dataclass(frozen=True)
 class Carriers:
-    """Founder allele frequencies (per chromosome) giving domain.md's carrier rates."""
+    """Founder allele frequencies (per chromosome) giving domain.md's carrier rates.
 
-    alpha_freq: dict[str, float] = field(default_factory=lambda: {"han": 0.044, "li": 0.245})
-    beta_freq: dict[str, float] = field(default_factory=lambda: {"han": 0.009, "li": 0.01})
+    The rates of ``domain.md`` are read as exclusive classes that add up to the total
+    (Li: alpha-only 40-46 + beta-only 1.3-2.4 + both 6-7 = 47-55 %; Han: 7-10 + 1.3-2.4
+    + under 1 = 9-13 %) among living people aged 15-49.  Founder frequencies sit
+    above those targets because of dilution: a child of a Li and a Han parent is
+    registered Li nine times in ten, so a living Li person today carries on average
+    only about 44 % Li-founder ancestry (measured), and Han people about 3 %.  The
+    values below were fitted on seeds 1-12 at 20 k persons (Li alpha-only 43.5 %,
+    beta-only 2.2 %, any 48 %; Han 8.1 %, 1.7 %, 10 %).  Li alpha+beta double
+    carriers stay near 2 %, not 6-7 %: with alpha (about 46 %) and beta (about 4 %)
+    inherited independently, both = alpha x beta, and 6-7 % would push beta-only far
+    past 2.4 %; the surveys' double-carrier rate is not reachable without a
+    correlation between the two loci that Mendel does not give.
+    """
+
+    alpha_freq: dict[str, float] = field(default_factory=lambda: {"han": 0.037, "li": 0.54})
+    beta_freq: dict[str, float] = field(default_factory=lambda: {"han": 0.01, "li": 0.034})
     alpha_alleles: dict[str, dict[str, float]] = field(default_factory=lambda: {
         "han": {"--SEA": 0.55, "-α3.7": 0.25, "-α4.2": 0.08, "αCSα": 0.07, "αWSα": 0.05},
         "li": {"-α3.7": 0.5, "-α4.2": 0.3, "--SEA": 0.1, "αCSα": 0.05, "αWSα": 0.05},

@@ -40,8 +40,13 @@ def places_urban() -> tuple[str, ...]:
     return HAIKOU + SANYA
 
 
+def record_id_prefix(feed: str, source: str) -> str:
+    """The four letters that start every record id of a feed's source (``BISE``)."""
+    return f"{feed[:2].upper()}{source[:2].upper()}"
+
+
 def with_ids(frame: pl.DataFrame, feed: str, source: str) -> pl.DataFrame:
     """Prefix a frame with ``record_id`` (unique within feed and source) and ``source``."""
-    rid = pl.format("{}{}", pl.lit(f"{feed[:2].upper()}{source[:2].upper()}"),
+    rid = pl.format("{}{}", pl.lit(record_id_prefix(feed, source)),
                     pl.int_range(1, pl.len() + 1).cast(pl.String).str.zfill(9))
     return frame.select(rid.alias("record_id"), pl.lit(source).alias("source"), pl.all())

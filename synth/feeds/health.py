@@ -61,7 +61,8 @@ def _birth_rows(t: Truth, rng: np.random.Generator, f: pl.DataFrame, source: str
                                     t.ids(kid), ""),
         "child_name": np.where(~plat | (rng.random(n) < cov.platform_child_name),
                                t.names(kid), ""),
-        "@child": kid, "child_sex": p.sex[kid].astype(str), "birth_date": p.birth[kid],
+        "@child": kid, "_child_id_number": t.ids(kid), "_child_name": t.names(kid),
+        "child_sex": p.sex[kid].astype(str), "birth_date": p.birth[kid],
         "birth_order": f["birth_order"], "plurality": f["plurality"],
         **who(t, p.mother[kid], "mother_", "mother"), **who(t, father, "father_", "father"),
         "division_code": places.code_at(p.county[kid], p.birth[kid]),
@@ -71,7 +72,8 @@ def _birth_rows(t: Truth, rng: np.random.Generator, f: pl.DataFrame, source: str
     return frame.select("certificate_no", "child_id_number", "child_name", "child_sex",
                         "birth_date", "birth_order", "plurality", "mother_id_number",
                         "mother_name", "father_id_number", "father_name", "division_code",
-                        "hospital", "@child", "@mother", "@father")
+                        "hospital", "@child", "@mother", "@father", "_child_id_number",
+                        "_child_name")
 
 
 def screening(t: Truth, rng: np.random.Generator) -> list[pl.DataFrame]:
