@@ -139,10 +139,10 @@ class Coverage:
     id_numbers_from: date = date(1985, 1, 1)
     civil_marriage_from: date = date(2009, 1, 1)
     civil_marriage: float = 0.98
-    self_marriage: float = 0.5
+    self_marriage: float = 0.58
     self_divorce: float = 0.3
     birth_platform_from: date = date(2009, 1, 1)
-    birth_platform: float = 0.97
+    birth_platform: float = 0.99
     platform_child_id: float = 0.15
     platform_child_name: float = 0.4
     platform_father: float = 0.7
@@ -154,9 +154,9 @@ class Coverage:
     screening_couples: float = 0.4
     genotyped_positive: float = 0.85
     pregnancy_from: date = date(2014, 1, 1)
-    pregnancy_platform: float = 0.85
-    pregnancy_self: float = 0.25
-    pregnancy_lost_share: float = 0.15
+    pregnancy_platform: float = 0.95
+    pregnancy_self: float = 0.5
+    pregnancy_lost_per_delivery: float = 0.25  # registered miscarriages and terminations
     permit_from: date = date(2003, 1, 1)
     permit: float = 0.22
     glory: float = 0.18

@@ -118,36 +118,51 @@ def _screen_rows(t: Truth, rng: np.random.Generator, keys: Ints, when: Ints) -> 
 
 
 def pregnancy(t: Truth, rng: np.random.Generator) -> list[pl.DataFrame]:
-    """Pregnancy registrations since 2014: the platform in some divisions, others collected."""
+    """Pregnancy registrations since 2014: the platform in some divisions, others collected.
+
+    Every registered delivery may come with an earlier registered pregnancy of the
+    same woman that ended in a miscarriage or a termination.
+    """
     p, u, prof = t.pop.people, t.pop.unions, t.profile
     cov = prof.coverage
     kid = np.flatnonzero((p.mother >= 0) & (p.birth >= day(cov.pregnancy_from)))
     on_platform = np.isin(p.county[kid], places.index_of(prof.pregnancy_counties))
-    rate = np.where(on_platform, cov.pregnancy_platform, cov.pregnancy_self)
-    kid = kid[rng.random(kid.size) < rate]
-    on_platform = np.isin(p.county[kid], places.index_of(prof.pregnancy_counties))
-    lmp = p.birth[kid] - 280 + rng.integers(-14, 14, kid.size)
-    ended = p.birth[kid].copy()
-    status = np.full(kid.size, "delivered", dtype="<U10")
-    lost = rng.random(kid.size) < cov.pregnancy_lost_share
-    shift = (1.2 * YEAR + rng.random(kid.size) * 300).astype(np.int64)
-    lmp = np.where(lost, lmp - shift, lmp)
-    ended = np.where(lost, lmp + rng.integers(50, 120, kid.size), ended)
-    status[lost] = np.where(rng.random(int(lost.sum())) < 0.6, "miscarried", "terminated")
-    woman, husband = p.mother[kid], u.husband[p.natal[kid]]
-    county = p.county[kid]
+    kid = kid[rng.random(kid.size) < np.where(on_platform, cov.pregnancy_platform,
+                                              cov.pregnancy_self)]
+    lost = kid[rng.random(kid.size) < cov.pregnancy_lost_per_delivery]
+    lmp, ended, status = _delivered(rng, p.birth[kid])
+    lost_lmp, lost_end, lost_status = _lost(rng, p.birth[lost])
+    kid = np.concatenate([kid, lost])
+    lmp, ended = np.concatenate([lmp, lost_lmp]), np.concatenate([ended, lost_end])
+    woman, husband, county = p.mother[kid], u.husband[p.natal[kid]], p.county[kid]
     reg = lmp + rng.integers(40, 90, kid.size)
     frame = pl.DataFrame({
         **who(t, woman, "woman_", "woman"), **who(t, husband, "husband_", "husband"),
         "lmp_date": lmp, "registered_on": reg, "expected_delivery_date": lmp + 280,
-        "status": status, "ended_on": ended, "division_code": places.code_at(county, reg),
-        "platform": on_platform})
+        "status": np.concatenate([status, lost_status]), "ended_on": ended,
+        "division_code": places.code_at(county, reg),
+        "platform": np.isin(county, places.index_of(prof.pregnancy_counties))})
     cols = ["woman_id_number", "woman_name", "husband_id_number", "husband_name", "lmp_date",
             "registered_on", "expected_delivery_date", "status", "ended_on", "division_code",
             "@woman", "@husband"]
     return [with_ids(frame.filter(pl.col("platform") == flag).select(cols).sort(
         "lmp_date", maintain_order=True), "pregnancy", source)
         for source, flag in (("pregnancy_platform", True), ("self_collected", False))]
+
+
+def _delivered(rng: np.random.Generator, birth: Ints
+               ) -> tuple[Ints, Ints, npt.NDArray[np.str_]]:
+    """Last menstrual period, end and status of pregnancies ending in the given births."""
+    lmp = birth - 280 + rng.integers(-14, 14, birth.size)
+    return lmp, birth.copy(), np.full(birth.size, "delivered", dtype="<U10")
+
+
+def _lost(rng: np.random.Generator, birth: Ints) -> tuple[Ints, Ints, npt.NDArray[np.str_]]:
+    """Earlier pregnancies, miscarried or terminated 1.2-2 years before the given births."""
+    lmp = birth - 280 - (1.2 * YEAR + rng.random(birth.size) * 300).astype(np.int64)
+    ended = lmp + rng.integers(50, 120, birth.size)
+    status = np.where(rng.random(birth.size) < 0.6, "miscarried", "terminated")
+    return lmp, ended, status.astype("<U10")
 
 
 def certificate(t: Truth, rng: np.random.Generator) -> list[pl.DataFrame]:
