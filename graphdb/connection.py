@@ -6,10 +6,17 @@ function takes a ``neo4j.Driver`` and a database name as arguments.
 
 from __future__ import annotations
 
-from typing import Any
+import time
+from typing import Any, NoReturn
 
 import neo4j
-from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import (
+    AuthError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
 
 from kingraph.errors import ConfigError, GraphError, ServerNotRunning
 from kingraph.settings import Settings
@@ -67,10 +74,39 @@ def bolt_answers(uri: str, user: str, password: str) -> bool:
         return False
 
 
+READ_ATTEMPTS = 3
+
+
 def read(driver: neo4j.Driver, database: str, name: str, cypher: str,
          **params: Any) -> list[neo4j.Record]:
-    """Run a named read query; driver errors become a GraphError naming the query."""
-    return _execute(driver, database, name, cypher, neo4j.RoutingControl.READ, params)
+    """Run a named read query; driver errors become a GraphError naming the query.
+
+    Reads are auto-commit: one network round trip instead of a managed
+    transaction's begin / run / commit, which is what a hot API route pays for.
+    They share ``execute_query``'s bookmarks, so a read still sees this driver's
+    earlier writes on a cluster, and transient failures are retried.
+    """
+    for attempt in range(READ_ATTEMPTS):
+        try:
+            with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS,
+                                bookmark_manager=driver.execute_query_bookmark_manager
+                                ) as session:
+                return list(session.run(cypher, params))
+        except (TransientError, SessionExpired, ServiceUnavailable) as exc:
+            if attempt + 1 == READ_ATTEMPTS:
+                return _failed(name, exc)
+            time.sleep(0.2 * 2**attempt)
+        except Neo4jError as exc:
+            return _failed(name, exc)
+    raise AssertionError("unreachable")
+
+
+def _failed(name: str, exc: Exception) -> NoReturn:
+    if isinstance(exc, ServiceUnavailable | SessionExpired):
+        raise ServerNotRunning(f"query {name}: Neo4j is unavailable") from exc
+    code = exc.code if isinstance(exc, Neo4jError) else type(exc).__name__
+    # The server's message may quote parameter values: keep only its code.
+    raise GraphError(f"query {name} failed: {code}") from None
 
 
 def write(driver: neo4j.Driver, database: str, name: str, cypher: str,
