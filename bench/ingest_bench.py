@@ -70,7 +70,8 @@ def load(drop: Path, settings: Settings) -> dict[str, object]:
     driver.close()
     return {"rows": rows, "mentions": report.fusion.get("mentions", 0),
             "persons": report.fusion.get("persons", 0), "wall_s": wall,
-            "stages_s": report.seconds, "nodes": nodes, "relationships": rels,
+            "stages_s": report.seconds, "stages_peak_gib": report.peak_gib,
+            "nodes": nodes, "relationships": rels,
             "peak_gib": peak_gib(),
             "scores": {s.name: (s.precision, s.recall, s.f1) for s in scores}}
 
@@ -162,6 +163,8 @@ def record(args: argparse.Namespace, ours: dict[str, object],
              f"{ours['peak_gib']:.1f} GiB",
              "- stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in
                                       ours["stages_s"].items()),  # type: ignore[attr-defined]
+             "- peak memory after each stage (GiB): " + ", ".join(
+                 f"{k} {v}" for k, v in ours["stages_peak_gib"].items()),  # type: ignore[attr-defined]
              "", "| | precision | recall | F1 |", "|---|---|---|---|"]
     for name, (p, r, f) in ours["scores"].items():  # type: ignore[attr-defined]
         lines.append(f"| Kingraph {name} | {p:.4f} | {r:.4f} | {f:.4f} |")

@@ -10,6 +10,7 @@ quarantined, per file, is checked before anything is written.
 from __future__ import annotations
 
 import json
+import resource
 import time
 import uuid
 from collections.abc import Callable
@@ -25,12 +26,12 @@ from graphdb.admin import counts
 from graphdb.batches import DEFAULT_BATCH
 from graphdb.bulk import NodeSet, RelSet
 from graphdb.connection import forget_bookmarks, read, write
-from ingest import bulkload, derive, quarantine, review
+from ingest import bulkload, derive, fusion_job, quarantine, review
 from ingest.clean import CleanFeed, clean_feed
 from ingest.feeds import FEEDS
 from ingest.mentions import to_mentions
 from ingest.read import FeedFile, discover, read_feed, stray_files
-from ingest.resolution import RESOLVER_COLUMNS, Decisions, resolve
+from ingest.resolution import RESOLVER_COLUMNS, Decisions
 from ingest.store import Store
 from kingraph.errors import FeedError
 
@@ -74,6 +75,16 @@ class LoadReport:
     fusion: dict[str, int] = field(default_factory=dict)
     written: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    # Peak resident memory of the process (GiB) at the end of each stage.
+    peak_gib: dict[str, float] = field(default_factory=dict)
+
+    def lap(self, stage: str, started: float) -> float:
+        """Record a stage's seconds and the memory peak so far; returns the clock."""
+        now = time.perf_counter()
+        self.seconds[stage] = now - started
+        self.peak_gib[stage] = round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2, 2)
+        return now
 
     @property
     def reconciled(self) -> bool:
@@ -133,7 +144,7 @@ def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
     report = LoadReport(load_id or new_load_id(), str(drop))
     clock = time.perf_counter()
     cleaned = read_drop(drop, encoding, report, stage)
-    report.seconds["read_clean"] = time.perf_counter() - clock
+    report.lap("read_clean", clock)
     if not report.reconciled:
         raise FeedError("row counts do not reconcile; nothing was written")
     _check_store(driver, database, store)
@@ -164,30 +175,40 @@ def fuse_and_apply(driver: neo4j.Driver, database: str, store: Store, report: Lo
                    batch_size: int, stage: Stage, bulk: BulkImport | None = None) -> None:
     """Resolve every stored mention, derive the graph, write the difference."""
     clock = time.perf_counter()
-    rows = {feed: frame for feed in store.feeds() if (frame := store.rows(feed)) is not None}
-    if not rows:
+    work = store.root / "fusion"
+    if not store.feeds():
         raise FeedError("nothing to fuse: no rows have been loaded")
-    mentions = pl.concat([
-        to_mentions(CleanFeed(_stored_file(f), FEEDS[f], rows[f], quarantine.empty()))
-        .select(RESOLVER_COLUMNS) for f in rows])
     previous = store.state("assignments")
-    resolution = resolve(mentions, previous=previous.select("mention_id", "pid")
-                         if previous is not None else None,
-                         decisions=_decisions(driver, database))
+    fusion_job.write_inputs(work, _mentions(store), previous.select("mention_id", "pid")
+                            if previous is not None else None, _decisions(driver, database))
+    resolution = fusion_job.run(work)  # in a child process: its memory goes when it ends
     report.fusion = resolution.stats
-    report.seconds["resolve"] = time.perf_counter() - clock
-    clock = time.perf_counter()
+    clock = report.lap("resolve", clock)
+    rows = {feed: frame for feed in store.feeds() if (frame := store.rows(feed)) is not None}
+    mentions = pl.read_parquet(work / "mentions.parquet")
     graph = derive.graph_state(rows, mentions, resolution, report.load_id)
-    report.seconds["derive"] = time.perf_counter() - clock
-    clock = time.perf_counter()
+    del rows, mentions, resolution
+    clock = report.lap("derive", clock)
     if bulk is not None:
         report.written = _bulk_apply(driver, database, store, graph, bulk, report)
     else:
         report.written = derive.apply(driver, database, store, graph, batch_size, stage)
-    report.seconds["write"] = time.perf_counter() - clock
+    report.lap("write", clock)
     write(driver, database, "finish_load", FINISH_LOAD, load_id=report.load_id,
           status="complete", summary=report.to_json())
     store.mark_applied(report.load_id)
+
+
+def _mentions(store: Store) -> pl.DataFrame:
+    """Every stored row's person mentions, with the columns fusion and derivation read."""
+    parts = []
+    for feed in store.feeds():
+        rows = store.rows(feed)
+        assert rows is not None
+        clean = CleanFeed(_stored_file(feed), FEEDS[feed], rows, quarantine.empty())
+        parts.append(to_mentions(clean).select(RESOLVER_COLUMNS))
+        del rows, clean
+    return pl.concat(parts)
 
 
 def _bulk_apply(driver: neo4j.Driver, database: str, store: Store, graph: derive.GraphState,
