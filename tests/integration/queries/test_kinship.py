@@ -87,14 +87,21 @@ def test_relationship_phi_and_marriage_check(truth: KinTruth, driver: neo4j.Driv
                                              verdict: Verdict | None) -> None:
     pairs = [(a, b) for a, b in _pairs(truth, kind, 60) if a != b]
     assert len(pairs) >= 20
+    checked = 0
     for a, b in pairs:
         rel = kinship.relationship(driver, database, a, b)
         want = truth.r(a, b)
-        assert rel.phi == want / 2 or not _clean_family(truth, driver, database, a, 6)
+        # Where the graph lacks an edge of the family (no department stated it), the
+        # engine cannot know the tie: only families whose edges are all present count.
+        if not _clean_family(truth, driver, database, a, 6):
+            continue
+        checked += 1
+        assert rel.phi == want / 2
         if verdict is not None:
             assert rel.marriage.verdict is verdict
         elif want == 0 and rel.phi == 0 and rel.relation is None:
             assert rel.marriage.verdict is Verdict.ALLOWED
+    assert checked >= 10
 
 
 def test_sibling_terms_and_inverse(truth: KinTruth, driver: neo4j.Driver, database: str) -> None:
