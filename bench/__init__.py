@@ -1,1 +1,4 @@
-"""Benchmarks: run each as a module from the repository root, e.g. ``python -m bench.ingest_bench``."""
+"""Benchmarks, run as modules from the repository root.
+
+Example: ``python -m bench.ingest_bench --persons 100000 --splink``.
+"""
