@@ -19,13 +19,13 @@ from typing import Any
 import neo4j
 
 from graphdb.connection import read
+from graphdb.values import day
 from queries import glory
 from queries.couple_facts import ChildFacts, CoupleFacts, HukouType, MarriageFacts, SpouseFacts
 from queries.eligibility import Decision, decide
 from queries.spouse_rows import (
     Row,
     children,
-    day,
     marriage_facts,
     only_child,
     pledge,

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import neo4j.time
 import networkx as nx
 
+from graphdb.values import day
 from queries.pedigree import FEMALE, MALE, Member, Pedigree
 from queries.persons import PersonRecord
 
@@ -108,21 +108,6 @@ def _by_sex(parents: Sequence[str], persons: Mapping[str, PersonRecord]) -> tupl
         elif mother is None:
             mother = other
     return father, mother
-
-
-def day(value: Any) -> date | None:
-    """A Neo4j DATE, a Python date or ISO text as a date; None otherwise."""
-    if isinstance(value, neo4j.time.Date):
-        native: date = value.to_native()
-        return native
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and len(value) >= 10:
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
 
 
 def _text(value: Any) -> str | None:

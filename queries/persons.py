@@ -18,6 +18,7 @@ from neo4j.exceptions import DriverError, Neo4jError
 from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz
 
+from graphdb.values import day as _day
 from kingraph.errors import GraphError, ServerNotRunning
 
 _FIELDS = """p.pid AS pid, p.id_number AS id_number, p.name AS name, p.sex AS sex,
@@ -53,17 +54,6 @@ class NameMatch:
     person: PersonRecord
     score: float
     exact: bool
-
-
-def _day(value: Any) -> date | None:
-    if isinstance(value, neo4j.time.Date):
-        return value.to_native()
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return value if isinstance(value, date) else None
 
 
 def _text(value: Any) -> str | None:

@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
+from graphdb.values import day
 from kingraph import divisions
-from queries.spouse_rows import day
 
 FAR = date.max
 EARLY = date.min

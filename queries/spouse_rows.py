@@ -10,24 +10,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import neo4j
-
+from graphdb.values import day
 from queries.couple_facts import ChildFacts, MarriageFacts, Parentage
 
 Row = dict[str, Any]
 UNKNOWN_DAY = date.min  # a child without a birth date counts as born before any application
-
-
-def day(value: Any) -> date | None:
-    """A Neo4j or Python date (or ISO text) as a Python date; None otherwise."""
-    if isinstance(value, neo4j.time.Date):
-        return value.to_native()
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return value if isinstance(value, date) else None
 
 
 def _in_force(start: Any, end: Any, as_of: date) -> bool:

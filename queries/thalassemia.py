@@ -23,12 +23,12 @@ import neo4j
 import polars as pl
 
 from graphdb.connection import read
+from graphdb.values import day
 from kingraph import divisions
 from kingraph.errors import InvalidArgument, PersonNotFound
 from queries import kinship
 from queries.carrier import Method, carrier_probabilities
 from queries.couples import CoupleClass, CoupleRisk, couple_risk
-from queries.family import day
 from queries.genotypes import Gene
 from queries.persons import PersonRecord
 from queries.relations import Kind, Relating, Relation
