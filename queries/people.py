@@ -14,6 +14,13 @@ from kingraph import ids
 from kingraph.errors import InvalidArgument, PersonNotFound
 
 PID_EXISTS = "MATCH (p:Person {pid: $pid}) RETURN p.pid AS pid"
+RESOLVE_MANY = """
+UNWIND $refs AS ref
+OPTIONAL MATCH (p:Person {pid: ref.text})
+OPTIONAL MATCH (q:Person {id_number: ref.number})
+WITH ref, collect(DISTINCT p.pid) AS by_pid, collect(DISTINCT q.pid) AS by_number
+RETURN ref.i AS i, by_pid, by_number[..2] AS by_number
+"""
 PIDS_BY_ID_NUMBER = """
 MATCH (p:Person {id_number: $id_number}) RETURN p.pid AS pid ORDER BY pid LIMIT 2
 """
@@ -47,3 +54,30 @@ def resolve(driver: neo4j.Driver, database: str, ref: str) -> str:
     if not rows:
         raise PersonNotFound("no person with this identifier")
     return str(rows[0]["pid"])
+
+
+def resolve_many(driver: neo4j.Driver, database: str, refs: list[str]) -> list[str]:
+    """The pids several references name, in one round trip (same rules as :func:`resolve`).
+
+    Raises:
+        PersonNotFound: One of the references names nobody.
+        InvalidArgument: One of the ID numbers belongs to more than one person.
+    """
+    params = []
+    for i, ref in enumerate(refs):
+        parsed = ids.parse(ref)
+        params.append({"i": i, "text": ref,
+                       "number": parsed.number if parsed.usable else None})
+    found = {r["i"]: r for r in read(driver, database, "resolve_many", RESOLVE_MANY,
+                                     refs=params)}
+    out = []
+    for i in range(len(refs)):
+        row = found.get(i)
+        by_number = row["by_number"] if row else []
+        by_pid = row["by_pid"] if row else []
+        if len(by_number) > 1:
+            raise InvalidArgument("this ID number is carried by more than one person")
+        if not by_number and not by_pid:
+            raise PersonNotFound("no person with this identifier")
+        out.append(str((by_number or by_pid)[0]))
+    return out

@@ -118,7 +118,7 @@ def _out(h: str, w: str, d: Decision) -> DecisionOut:
 def _resolve_and_decide(driver: neo4j.Driver, database: str, husband: str, wife: str,
                         as_of: date) -> tuple[str, str, Decision]:
     """Both pids and the decision, in one worker-thread hop."""
-    h, w = people.resolve(driver, database, husband), people.resolve(driver, database, wife)
+    h, w = people.resolve_many(driver, database, [husband, wife])
     return h, w, couple_graph.decide_couple(driver, database, h, w, as_of)
 
 
