@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from pathlib import Path
 
 import httpx
@@ -64,6 +65,12 @@ def test_request_logs_carry_templates_not_personal_data(
         client.get("/v1/persons", params={"name": "王小明", "birth_date": "1990-05-17"},
                    headers=role_keys.headers(Role.OFFICER))
         client.get(f"/v1/persons/{people.li.pid}", headers=role_keys.headers(Role.OFFICER))
+        # The server thread logs a request once its response is sent, which can be just
+        # after the client has it: wait (bounded) for the last line.
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not any(
+                '"/v1/persons/{ref}"' in r.getMessage() for r in caplog.records):
+            time.sleep(0.02)
     lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "kingraph.api"]
     requests = [line for line in lines if line["event"] == "request"]
     assert [line["route"] for line in requests[-3:]] == [
