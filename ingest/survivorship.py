@@ -20,6 +20,10 @@ import polars as pl
 from ingest.entities import SOURCE_NAME_WEIGHT
 from ingest.relations import record_key, with_pid
 
+# What survivorship reads of a mention (joining only these keeps the peak memory low).
+GOLDEN_INPUTS = ("mention_id", "source", "id_number", "name", "name_key", "name_placeholder",
+                 "id_birth_date", "birth_date", "id_sex", "sex")
+
 
 def _mode(frame: pl.DataFrame, value: str, weight: pl.Expr | None = None) -> pl.DataFrame:
     w = weight if weight is not None else pl.lit(1)
@@ -34,7 +38,8 @@ def _mode(frame: pl.DataFrame, value: str, weight: pl.Expr | None = None) -> pl.
 def golden(mentions: pl.DataFrame, assignments: pl.DataFrame,
            households: pl.DataFrame | None) -> pl.DataFrame:
     """One row per pid: ``pid`` and ``props`` (a struct of the golden attributes)."""
-    m = mentions.join(assignments.select("mention_id", "pid", "anchored"), on="mention_id")
+    m = mentions.select(GOLDEN_INPUTS).join(
+        assignments.select("mention_id", "pid", "anchored"), on="mention_id")
     anchored = m.filter(pl.col("anchored"))
     ids = _mode(anchored, "id_number")
     all_ids = anchored.group_by("pid").agg(pl.col("id_number").unique().sort()
