@@ -122,7 +122,7 @@ def _reviews(resolution: Resolution, pids: pl.DataFrame, load_id: str) -> pl.Dat
                           pl.lit(load_id).alias("load_id"))
 
 
-def _changed(new: pl.DataFrame, old: pl.DataFrame | None, key: list[str]) -> pl.DataFrame:
+def _changed(new: pl.DataFrame, old: pl.DataFrame | None) -> pl.DataFrame:
     """Rows of ``new`` that are not identical in ``old`` (compared as JSON)."""
     if old is None or old.height == 0 or new.height == 0:
         return new
@@ -145,7 +145,7 @@ def apply(driver: neo4j.Driver, database: str, store: Store, graph: GraphState,
     written: dict[str, int] = {}
     model.merge_divisions(driver, database, division_rows())
     written["records"] = _apply_records(driver, database, store, graph, batch_size, stage)
-    persons = _changed(graph.persons, store.state("persons"), ["pid"])
+    persons = _changed(graph.persons, store.state("persons"))
     written["persons"] = model.merge_persons(driver, database, persons, batch_size,
                                              stage("write persons", persons.height))
     mentions = _changed_mentions(graph.mentions, store.state("assignments"))
@@ -194,7 +194,7 @@ def _sync(driver: neo4j.Driver, database: str, store: Store, new: pl.DataFrame, 
     if new.height == 0 and store.state(name) is None:
         return 0
     old = store.state(name)
-    upsert = _changed(new, old, key)
+    upsert = _changed(new, old)
     delete = _vanished(new, old, key) if new.height else (
         old.select(key) if old is not None else new)
     return sync(driver, database, upsert, delete, batch_size,
@@ -206,7 +206,7 @@ def _apply_episodes(driver: neo4j.Driver, database: str, store: Store, graph: Gr
     total = 0
     for rel, frame in graph.episodes.items():
         old = store.state(f"episodes_{rel}")
-        rows = _changed(frame, old, ["record"])
+        rows = _changed(frame, old)
         previous = (old.select("record", pl.col("pid").alias("previous_pid"))
                     if old is not None else
                     pl.DataFrame(schema={"record": pl.String, "previous_pid": pl.String}))

@@ -28,6 +28,7 @@ from graphdb.bulk import NodeSet, RelSet
 from graphdb.connection import forget_bookmarks, read, write
 from ingest import bulkload, derive, fusion_job, quarantine, review
 from ingest.clean import CleanFeed, clean_feed
+from ingest.derive import Stage
 from ingest.feeds import FEEDS
 from ingest.mentions import to_mentions
 from ingest.read import FeedFile, discover, read_feed, stray_files
@@ -35,7 +36,6 @@ from ingest.resolution import RESOLVER_COLUMNS, Decisions
 from ingest.store import Store
 from kingraph.errors import FeedError
 
-Stage = Callable[[str, int | None], Callable[[int], None]]
 # Replaces the (empty) database with node and relationship sets; returns seconds taken.
 BulkImport = Callable[[list[NodeSet], list[RelSet]], float]
 BULK_MIN_ROWS = 200_000

@@ -121,17 +121,6 @@ def child_of(feeds: dict[str, pl.DataFrame], pids: pl.DataFrame) -> pl.DataFrame
     ).sort("child", "parent", "kind")
 
 
-def parent_conflicts(edges: pl.DataFrame, sexes: pl.DataFrame) -> pl.DataFrame:
-    """Children with two stated biological parents of one sex: for review."""
-    stated = edges.filter((pl.col("kind") == "biological") & ~pl.col("inferred"))
-    with_sex = stated.join(sexes.rename({"pid": "parent"}), on="parent", how="left")
-    return (
-        with_sex.filter(pl.col("sex").is_in(["1", "2"]))
-        .group_by("child", "sex").agg(pl.col("parent").sort(), pl.col("records").explode())
-        .filter(pl.col("parent").list.len() > 1)
-    )
-
-
 def marriages(rows: pl.DataFrame, pids: pl.DataFrame,
               deaths: dict[str, date]) -> pl.DataFrame:
     """One row per marriage episode: ``husband, wife, seq, married_on, ended_on,
