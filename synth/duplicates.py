@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from synth.feeds.common import record_id_prefix
+from synth.feeds.common import RecordIds
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ ECHOES: tuple[Echo, ...] = (
 
 
 def across(feed: str, frame: pl.DataFrame, rng: np.random.Generator, rate: float,
-           counts: Counter[str]) -> pl.DataFrame:
+           counts: Counter[str], ids: RecordIds) -> pl.DataFrame:
     """Append a share ``rate`` of each echoed source's rows as the other source's rows.
 
     Args:
@@ -66,6 +66,7 @@ def across(feed: str, frame: pl.DataFrame, rng: np.random.Generator, rate: float
         rng: The noise stage's generator.
         rate: Share of the origin source's rows reported again.
         counts: Counter updated under ``duplicate_across``.
+        ids: The drop's record ids; the copies take the copying source's next ones.
 
     Returns:
         The rows followed by the copies.
@@ -73,19 +74,17 @@ def across(feed: str, frame: pl.DataFrame, rng: np.random.Generator, rate: float
     for echo in (e for e in ECHOES if e.feed == feed):
         origin = (frame["source"] == echo.origin).to_numpy()
         hit = origin & (rng.random(frame.height) < rate)
-        copies = _restate(frame.filter(pl.Series(hit)), echo,
-                          int((frame["source"] == echo.copy).sum()))
+        copies = _restate(frame.filter(pl.Series(hit)), echo, ids)
         counts["duplicate_across"] += copies.height
         frame = pl.concat([frame, copies])
     return frame
 
 
-def _restate(rows: pl.DataFrame, echo: Echo, taken: int) -> pl.DataFrame:
-    """The copying source's version of ``rows``, numbered after its ``taken`` own rows."""
-    rid = pl.format("{}{}", pl.lit(record_id_prefix(echo.feed, echo.copy)),
-                    (pl.int_range(1, pl.len() + 1) + taken).cast(pl.String).str.zfill(9))
+def _restate(rows: pl.DataFrame, echo: Echo, ids: RecordIds) -> pl.DataFrame:
+    """The copying source's version of ``rows``, under that source's next record ids."""
     return rows.with_columns(
-        rid.alias("record_id"), pl.lit(echo.copy).alias("source"),
+        ids.take(echo.feed, echo.copy, rows.height).alias("record_id"),
+        pl.lit(echo.copy).alias("source"),
         *[pl.col(hidden).alias(col) for col, hidden in echo.filled],
         *[pl.lit("").alias(col) for col in echo.emptied])
 

@@ -2,6 +2,14 @@
 
 Each stage draws from its own ``numpy.random.Generator`` spawned from
 ``SeedSequence(seed)``, so stages are independent and a seed fixes every byte.
+
+The population, the ID numbers, names, household registry and jobs are built
+whole; the feeds and the truth files are then rendered, noised and written one
+part of :data:`PART_PERSONS` person keys at a time (:meth:`synth.truth.Truth.part`),
+so memory holds one part's rows, never a whole feed.  Each part draws from its own
+generators (children of the ``feeds`` and ``noise`` seeds numbered by part), so the
+part size is part of the seed contract: a drop is fixed by (seed, persons, profile,
+noise level) for this value of :data:`PART_PERSONS`, and changing it changes the bytes.
 """
 
 from __future__ import annotations
@@ -14,13 +22,15 @@ import numpy as np
 import polars as pl
 
 from synth import employment, identity, population, residence, truth
+from synth.calendar import day
 from synth.feeds import health, registration, social
 from synth.profile import NOISE_LEVELS, PROFILES
 from synth.report import Count, counts
-from synth.writer import write_drop
+from synth.writer import DropWriter
 
 STAGES = ("founders", "marriage", "births", "adoption", "immigration", "disability",
           "identity", "residence", "employment", "feeds", "noise")
+PART_PERSONS = 250_000
 Renderer = Callable[[truth.Truth, np.random.Generator], list[pl.DataFrame]]
 RENDERERS: dict[str, Renderer] = {
     "household": lambda t, r: [registration.household(t, r)],
@@ -29,6 +39,10 @@ RENDERERS: dict[str, Renderer] = {
     "screening": health.screening, "pregnancy": health.pregnancy,
     "certificate": health.certificate, "disability": health.disability,
     "employment": social.employment,
+}
+TRUTH_FRAMES: dict[str, Callable[[truth.Truth], pl.DataFrame]] = {
+    "persons": truth.persons_frame, "marriages": truth.marriages_frame,
+    "residences": truth.residences_frame, "employment": truth.employment_frame,
 }
 Progress = Callable[[str, float], None]
 
@@ -61,21 +75,41 @@ def generate(n_persons: int, seed: int, out: Path, *, profile: str = "hainan",
     rng = {k: np.random.default_rng(v) for k, v in seeds.items()}
     tick = progress or (lambda _stage, _done: None)
     pop = population.simulate(n_persons, prof, seeds, tick)
-    t = truth.Truth(prof, pop, identity.id_numbers(rng["identity"], pop, prof),
-                    identity.person_names(rng["identity"], pop),
-                    residence.register(rng["residence"], pop, prof),
-                    employment.employ(rng["employment"], pop, prof))
+    ids = identity.id_numbers(rng["identity"], pop, prof)
+    names = identity.person_names(rng["identity"], pop)
+    registry = _by_person(residence.register(rng["residence"], pop, prof))
+    jobs = employment.employ(rng["employment"], pop, prof)
+    t = truth.Truth(prof, pop, ids, names, registry, jobs, *truth.births(pop),
+                    span=(0, n_persons))
     tick("residence", 1.0)
-    feeds = {}
-    for i, (feed, render) in enumerate(RENDERERS.items()):
-        feeds[feed] = render(t, rng["feeds"])
-        tick("feeds", (i + 1) / len(RENDERERS))
-    frames = {"persons": truth.persons_frame(t), "marriages": truth.marriages_frame(t),
-              "residences": truth.residences_frame(t), "employment": truth.employment_frame(t)}
-    report = write_drop(out, feeds, frames, rng["noise"], rates)
+    households = registry.episodes.filter(
+        pl.col("to_day") >= day(prof.coverage.household_from))["household"].n_unique()
+    starts = range(0, n_persons, PART_PERSONS)
+    with DropWriter(out, rates, rng["noise"]) as drop:
+        for i, lo in enumerate(starts):
+            part = t.part(lo, min(lo + PART_PERSONS, n_persons))
+            feeds_rng = np.random.default_rng(_child(seeds["feeds"], i))
+            noise_rng = np.random.default_rng(_child(seeds["noise"], i))
+            for feed, render in RENDERERS.items():
+                drop.feed(feed, render(part, feeds_rng), noise_rng)
+            for stem, frame in TRUTH_FRAMES.items():
+                drop.truth(stem, frame(part))
+            tick("feeds", (i + 1) / len(starts))
+        report = drop.report()
     tick("write", 1.0)
-    households = feeds["household"][0]["household_id"].n_unique()
-    return Result(counts(n_persons, feeds, households), report)
+    return Result(counts(n_persons, drop.rendered, households), report)
 
 
+def _child(seq: np.random.SeedSequence, i: int) -> np.random.SeedSequence:
+    """The ``i``-th child of a stage's seed, the same however often it is asked for."""
+    return np.random.SeedSequence(seq.entropy, spawn_key=(*seq.spawn_key, i))
 
+
+def _by_person(reg: residence.Registry) -> residence.Registry:
+    """The registry with episodes and residences ordered by person (parts slice them)."""
+    ep, res = reg.episodes, reg.residences
+    if not ep["person"].is_sorted():
+        ep = ep.sort("person", maintain_order=True)
+    if not res["person"].is_sorted():
+        res = res.sort("person", maintain_order=True)
+    return residence.Registry(ep, res)

@@ -44,6 +44,7 @@ import polars as pl
 
 from synth import duplicates, names
 from synth.feeds import DATE_COLUMNS, IDENTITIES
+from synth.feeds.common import RecordIds
 from synth.profile import NoiseRates
 
 _T2S = opencc.OpenCC("s2t")
@@ -223,7 +224,7 @@ def _conflicting(s: pl.Expr, hit: pl.Series, want_swap: pl.Series, shift: pl.Ser
 
 
 def apply(feed: str, frame: pl.DataFrame, rng: np.random.Generator, r: NoiseRates,
-          counts: Counter[str]) -> pl.DataFrame:
+          counts: Counter[str], record_ids: RecordIds) -> pl.DataFrame:
     """Every kind of noise for one feed's rows (strings, hidden link columns kept).
 
     Args:
@@ -232,11 +233,12 @@ def apply(feed: str, frame: pl.DataFrame, rng: np.random.Generator, r: NoiseRate
         rng: The noise stage's generator.
         r: Rates of the chosen level.
         counts: Counter updated with kind -> cells or rows changed.
+        record_ids: The drop's record ids (cross-source copies take new ones).
 
     Returns:
         The noisy rows.
     """
-    frame = duplicates.across(feed, frame, rng, r.duplicate_across, counts)
+    frame = duplicates.across(feed, frame, rng, r.duplicate_across, counts, record_ids)
     if feed == "birth":
         frame = births(frame, rng, r, counts)
     frame = wrong_people(feed, frame, rng, r, counts)

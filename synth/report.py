@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
-import polars as pl
-
 from synth.profile import TARGET_POPULATION, TARGETS_2015
+
+#: Counts of one source of a feed: name -> (feed, source).
+BY_SOURCE = {
+    "marriage_civil": ("marriage", "civil_affairs"),
+    "marriage_self": ("marriage", "self_collected"),
+    "birth_platform": ("birth", "birth_platform"),
+    "birth_self": ("birth", "self_collected"),
+}
 
 
 @dataclass(frozen=True)
@@ -18,20 +25,20 @@ class Count:
     target: float
 
 
-def counts(n_persons: int, feeds: dict[str, list[pl.DataFrame]],
+def counts(n_persons: int, rendered: Counter[tuple[str, str]],
            households: int) -> tuple[Count, ...]:
-    """Generated counts per feed and source next to the scaled 2015 targets."""
+    """Generated counts per feed and source next to the scaled 2015 targets.
+
+    Args:
+        n_persons: Persons in the truth (the scale: targets are per 9 million).
+        rendered: Rows rendered per (feed, source), before noise adds duplicates.
+        households: Distinct households in the household feed.
+    """
     scale = n_persons / TARGET_POPULATION
-    rows = {f: sum(x.height for x in frames) for f, frames in feeds.items()}
-    by_source = {f"{f}_{x['source'][0][:5] if x.height else ''}": x.height
-                 for f, frames in feeds.items() for x in frames}
-    got = {
-        "households": households, "cohabitation": rows.get("cohabitation", 0),
-        "bloodline": rows.get("bloodline", 0), "marriage": rows.get("marriage", 0),
-        "marriage_civil": by_source.get("marriage_civil", 0),
-        "marriage_self": by_source.get("marriage_self_", 0),
-        "birth": rows.get("birth", 0), "birth_platform": by_source.get("birth_birth", 0),
-        "birth_self": by_source.get("birth_self_", 0),
-        "pregnancy": rows.get("pregnancy", 0), "certificate": rows.get("certificate", 0),
-    }
+    got: dict[str, int] = Counter()
+    for (feed, source), n in rendered.items():
+        got[feed] += n
+        for name, key in BY_SOURCE.items():
+            got[name] += n * (key == (feed, source))
+    got["households"] = households
     return tuple(Count(k, got[k], TARGETS_2015[k] * scale) for k in TARGETS_2015)

@@ -1,10 +1,15 @@
 """The ground truth of a drop: persons with names and ID numbers, marriages,
 residences and employment, and the ``truth/*.parquet`` frames written beside the feeds.
+
+Feeds and truth files are written part by part: a part is a range of person keys
+(:meth:`Truth.part`), and every row belongs to the part of its primary person (the
+person a household, residence, job, screening or disability row is about; a
+child for birth, pregnancy and permit rows; the husband for a marriage).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -19,6 +24,7 @@ from synth.residence import Registry
 
 Strings = npt.NDArray[np.str_]
 Ints = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
 END_REASONS = np.array(["", "divorce", "death"])
 
 
@@ -32,6 +38,26 @@ class Truth:
     name: Strings
     registry: Registry
     jobs: Jobs
+    birth_order: Ints  # per person: order among the mother's live births, 0 if no mother
+    plurality: Ints  # per person: babies of the mother born that day, 0 if no mother
+    elder: Ints  # per person: the mother's previous child (an elder sibling), -1 if none
+    span: tuple[int, int]  # the person keys whose rows this (part of the) truth renders
+
+    def owns(self, keys: Ints) -> Bools:
+        """True where a row's primary person belongs to this part."""
+        lo, hi = self.span
+        return (keys >= lo) & (keys < hi)
+
+    def part(self, lo: int, hi: int) -> Truth:
+        """The same truth, rendering only rows whose primary person is in ``[lo, hi)``.
+
+        Registry and job episodes are sorted by person, so they are cut by slicing.
+        """
+        reg, jobs = self.registry, self.jobs
+        return replace(self, span=(lo, hi),
+                       registry=Registry(_cut(reg.episodes, lo, hi),
+                                         _cut(reg.residences, lo, hi)),
+                       jobs=Jobs(_cut(jobs.episodes, lo, hi), jobs.employers))
 
     def ids(self, keys: Ints) -> Strings:
         """ID numbers of persons, ``""`` for key -1."""
@@ -42,6 +68,38 @@ class Truth:
         return np.where(keys >= 0, self.name[np.maximum(keys, 0)], "")
 
 
+def _cut(frame: pl.DataFrame, lo: int, hi: int) -> pl.DataFrame:
+    """Rows of a frame sorted by ``person`` whose person is in ``[lo, hi)``."""
+    person = frame["person"]
+    start, stop = person.search_sorted(lo, "left"), person.search_sorted(hi, "left")
+    return frame.slice(int(start), int(stop) - int(start))
+
+
+def births(pop: Population) -> tuple[Ints, Ints, Ints]:
+    """Birth order (1-based, among the mother's children), plurality and the mother's
+    previous child of every person.
+
+    Persons without a mother in the data get 0, 0 and -1.
+    """
+    p = pop.people
+    kids = np.flatnonzero(p.mother >= 0)
+    kids = kids[np.lexsort((kids, p.birth[kids], p.mother[kids]))]
+    mother, born = p.mother[kids], p.birth[kids]
+    first = np.ones(kids.size, dtype=bool)
+    first[1:] = mother[1:] != mother[:-1]
+    starts = np.flatnonzero(first)
+    order = np.zeros(len(p), dtype=np.int64)
+    order[kids] = np.arange(kids.size) - starts[np.cumsum(first) - 1] + 1
+    day_first = first.copy()
+    day_first[1:] |= born[1:] != born[:-1]
+    group = np.cumsum(day_first) - 1
+    plurality = np.zeros(len(p), dtype=np.int64)
+    plurality[kids] = np.bincount(group)[group]
+    elder = np.full(len(p), -1, dtype=np.int64)
+    elder[kids[1:][~first[1:]]] = kids[:-1][~first[1:]]
+    return order, plurality, elder
+
+
 def as_date(days: Ints) -> pl.Series:
     """Days since the epoch as a polars Date series, null for NEVER."""
     s = pl.Series(np.where(days >= NEVER, 0, days).astype(np.int32)).cast(pl.Date)
@@ -49,21 +107,22 @@ def as_date(days: Ints) -> pl.Series:
 
 
 def persons_frame(t: Truth) -> pl.DataFrame:
-    """``truth/persons.parquet``."""
+    """``truth/persons.parquet`` rows of the part's persons."""
     p, u = t.pop.people, t.pop.unions
-    has_adopt = p.adoptive >= 0
-    adopt = np.maximum(p.adoptive, 0)
+    k = np.arange(*t.span, dtype=np.int64)
+    has_adopt = p.adoptive[k] >= 0
+    adopt = np.maximum(p.adoptive[k], 0)
     return pl.DataFrame({
-        "person_key": np.arange(len(p), dtype=np.int64), "id_number": t.id_number,
-        "name": t.name, "sex": p.sex.astype(str), "birth_date": as_date(p.birth),
-        "death_date": as_date(p.death), "ethnicity": p.ethnicity,
-        "hukou_type": np.where(p.agri, "agricultural", "non_agricultural"),
-        "disabled": p.disabled_on <= (t.profile.as_of.toordinal() - 719163),
-        "father_key": _nullable(p.father), "mother_key": _nullable(p.mother),
+        "person_key": k, "id_number": t.id_number[k],
+        "name": t.name[k], "sex": p.sex[k].astype(str), "birth_date": as_date(p.birth[k]),
+        "death_date": as_date(p.death[k]), "ethnicity": p.ethnicity[k],
+        "hukou_type": np.where(p.agri[k], "agricultural", "non_agricultural"),
+        "disabled": p.disabled_on[k] <= (t.profile.as_of.toordinal() - 719163),
+        "father_key": _nullable(p.father[k]), "mother_key": _nullable(p.mother[k]),
         "adoptive_father_key": _nullable(np.where(has_adopt, u.husband[adopt], -1)),
         "adoptive_mother_key": _nullable(np.where(has_adopt, u.wife[adopt], -1)),
-        "alpha_genotype": genetics.genotype_text(p.alpha, genetics.ALPHA),
-        "beta_genotype": genetics.genotype_text(p.beta, genetics.BETA),
+        "alpha_genotype": genetics.genotype_text(p.alpha[k], genetics.ALPHA),
+        "beta_genotype": genetics.genotype_text(p.beta[k], genetics.BETA),
     })
 
 
@@ -72,17 +131,18 @@ def _nullable(keys: Ints) -> pl.Series:
 
 
 def marriages_frame(t: Truth) -> pl.DataFrame:
-    """``truth/marriages.parquet`` (复婚 is a second row of the same couple)."""
+    """``truth/marriages.parquet`` rows of the part's husbands (复婚 is a second row)."""
     u = t.pop.unions
+    i = np.flatnonzero(t.owns(u.husband))
     return pl.DataFrame({
-        "husband_key": u.husband, "wife_key": u.wife, "married_on": as_date(u.start),
-        "ended_on": as_date(u.end),
-        "end_reason": pl.Series(END_REASONS[u.reason]).replace("", None),
+        "husband_key": u.husband[i], "wife_key": u.wife[i], "married_on": as_date(u.start[i]),
+        "ended_on": as_date(u.end[i]),
+        "end_reason": pl.Series(END_REASONS[u.reason[i]], dtype=pl.String).replace("", None),
     })
 
 
 def residences_frame(t: Truth) -> pl.DataFrame:
-    """``truth/residences.parquet``; ``division_code`` is today's county code."""
+    """``truth/residences.parquet`` rows of the part; ``division_code`` is today's code."""
     r = t.registry.residences
     return pl.DataFrame({
         "person_key": r["person"], "division_code": places.current_code(r["county"].to_numpy()),
@@ -92,7 +152,7 @@ def residences_frame(t: Truth) -> pl.DataFrame:
 
 
 def employment_frame(t: Truth) -> pl.DataFrame:
-    """``truth/employment.parquet``."""
+    """``truth/employment.parquet`` rows of the part."""
     j = t.jobs.episodes
     return pl.DataFrame({
         "person_key": j["person"], "employer_code": j["employer_code"],

@@ -1,7 +1,9 @@
-"""Writing a drop: feed CSVs (UTF-8 or GB18030), truth parquet files, record links.
+"""Writing a drop part by part: feed CSVs (UTF-8 or GB18030), truth parquet files,
+record links and the noise report.
 
-Rows are written in a fixed order and parquet without timestamps, so the same
-seed gives byte-identical files.
+Each part's rows are noised and appended to the open files at once, so memory
+holds one part, never a whole feed.  Rows are written in a fixed order and parquet
+without timestamps or statistics, so the same seed gives byte-identical files.
 """
 
 from __future__ import annotations
@@ -9,12 +11,16 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
+from types import TracebackType
+from typing import BinaryIO
 
 import numpy as np
 import polars as pl
+import pyarrow.parquet as pq
 
 from synth import noise
 from synth.feeds import COLUMNS, DATE_COLUMNS
+from synth.feeds.common import RecordIds
 from synth.marriage import NEVER
 from synth.profile import NoiseRates
 
@@ -44,45 +50,87 @@ def links(feed: str, frame: pl.DataFrame) -> pl.DataFrame:
         pl.col("role").str.slice(1), pl.col("person_key").cast(pl.Int64))
 
 
-def write_feed(out: Path, feed: str, frame: pl.DataFrame, encoding: str) -> int:
-    """Write one feed CSV in the spec's column order; returns bytes written."""
-    text = frame.select(COLUMNS[feed]).write_csv()
-    data = text.encode(encoding)
-    (out / f"{feed}.csv").write_bytes(data)
-    return len(data)
+class _Parquet:
+    """One parquet file written a part at a time (one or more row groups per part)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.writer: pq.ParquetWriter | None = None
+
+    def append(self, frame: pl.DataFrame) -> None:
+        table = frame.to_arrow()
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.path, table.schema, compression="zstd",
+                                           write_statistics=False)
+        self.writer.write_table(table.cast(self.writer.schema))
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
 
 
-def write_drop(out: Path, feeds: dict[str, list[pl.DataFrame]], truth: dict[str, pl.DataFrame],
-               rng: np.random.Generator, rates: NoiseRates) -> dict[str, object]:
-    """Noise, write every feed and the truth; returns the noise report.
+class DropWriter:
+    """The open files of a drop; :meth:`feed` and :meth:`truth` append one part's rows.
 
     Args:
         out: The drop directory (created).
-        feeds: Rendered frames per feed (one per source).
-        truth: Truth frames by file stem (``persons``, ``marriages`` ...).
-        rng: The noise stage's generator.
         rates: Noise rates of the level.
-
-    Returns:
-        The noise report (kind -> count, plus encodings per file).
+        rng: The noise stage's generator; it only picks the GB18030 files.
     """
-    (out / "truth").mkdir(parents=True, exist_ok=True)
-    counts: Counter[str] = Counter()
-    names = sorted(feeds)
-    gb = set(rng.choice(names, size=min(rates.gb18030_files, len(names)), replace=False))
-    encodings, all_links = {}, []
-    for feed in names:
-        frame = pl.concat([as_text(f) for f in feeds[feed]], how="vertical_relaxed")
-        frame = noise.apply(feed, frame, rng, rates, counts)
-        encodings[f"{feed}.csv"] = "gb18030" if feed in gb else "utf-8"
-        write_feed(out, feed, frame, encodings[f"{feed}.csv"])
-        all_links.append(links(feed, frame))
-    truth = {**truth, "record_links": pl.concat(all_links)}
-    for stem, frame in truth.items():
-        frame.write_parquet(out / "truth" / f"{stem}.parquet", statistics=False)
-    counts["gb18030_files"] = len(gb)
-    report: dict[str, object] = {"counts": dict(sorted(counts.items())),
-                                 "encodings": encodings}
-    (out / "truth" / "noise_report.json").write_text(
-        json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
-    return report
+
+    def __init__(self, out: Path, rates: NoiseRates, rng: np.random.Generator) -> None:
+        self.out, self.rates = out, rates
+        (out / "truth").mkdir(parents=True, exist_ok=True)
+        names = sorted(COLUMNS)
+        gb = set(rng.choice(names, size=min(rates.gb18030_files, len(names)), replace=False))
+        self.encodings = {f"{f}.csv": "gb18030" if f in gb else "utf-8" for f in names}
+        self.noise: Counter[str] = Counter({"gb18030_files": len(gb)})
+        self.rendered: Counter[tuple[str, str]] = Counter()
+        self.ids = RecordIds()
+        self._csv: dict[str, BinaryIO] = {}
+        self._parquet: dict[str, _Parquet] = {}
+
+    def __enter__(self) -> DropWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        for handle in self._csv.values():
+            handle.close()
+        for parquet in self._parquet.values():
+            parquet.close()
+
+    def feed(self, feed: str, frames: list[pl.DataFrame], rng: np.random.Generator) -> None:
+        """Number, noise and append one part's rendered rows of a feed (one frame per source).
+
+        Args:
+            feed: The feed name.
+            frames: Rendered frames, one per source.
+            rng: The part's noise generator.
+        """
+        for f in frames:
+            if f.height:
+                self.rendered[(feed, str(f["source"][0]))] += f.height
+        numbered = [as_text(self.ids.number(f, feed)) for f in frames]
+        frame = noise.apply(feed, pl.concat(numbered, how="vertical_relaxed"), rng,
+                            self.rates, self.noise, self.ids)
+        first = feed not in self._csv
+        if first:
+            self._csv[feed] = (self.out / f"{feed}.csv").open("wb")
+        text = frame.select(COLUMNS[feed]).write_csv(include_header=first)
+        self._csv[feed].write(text.encode(self.encodings[f"{feed}.csv"]))
+        self.truth("record_links", links(feed, frame))
+
+    def truth(self, stem: str, frame: pl.DataFrame) -> None:
+        """Append one part's rows to ``truth/<stem>.parquet``."""
+        if stem not in self._parquet:
+            self._parquet[stem] = _Parquet(self.out / "truth" / f"{stem}.parquet")
+        self._parquet[stem].append(frame)
+
+    def report(self) -> dict[str, object]:
+        """Write ``truth/noise_report.json`` and return it (kind -> count, encodings)."""
+        report: dict[str, object] = {"counts": dict(sorted(self.noise.items())),
+                                     "encodings": self.encodings}
+        (self.out / "truth" / "noise_report.json").write_text(
+            json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
+        return report

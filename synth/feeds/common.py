@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import numpy.typing as npt
 import polars as pl
@@ -40,13 +42,50 @@ def places_urban() -> tuple[str, ...]:
     return HAIKOU + SANYA
 
 
+def digits(values: Ints, width: int) -> npt.NDArray[np.str_]:
+    """Non-negative integers as zero-padded text (numpy's zfill fails on empty arrays)."""
+    if values.size == 0:
+        return np.zeros(0, dtype=f"<U{width}")
+    return np.asarray(np.char.zfill(values.astype(str), width))
+
+
 def record_id_prefix(feed: str, source: str) -> str:
     """The four letters that start every record id of a feed's source (``BISE``)."""
     return f"{feed[:2].upper()}{source[:2].upper()}"
 
 
 def with_ids(frame: pl.DataFrame, feed: str, source: str) -> pl.DataFrame:
-    """Prefix a frame with ``record_id`` (unique within feed and source) and ``source``."""
-    rid = pl.format("{}{}", pl.lit(record_id_prefix(feed, source)),
-                    pl.int_range(1, pl.len() + 1).cast(pl.String).str.zfill(9))
+    """Prefix a frame with ``record_id`` and ``source``.
+
+    The ids number the frame's own rows from 1; the writer renumbers them to continue
+    the source's ids of earlier parts (:class:`RecordIds`).
+    """
+    rid = record_ids(feed, source, 1, frame.height)
     return frame.select(rid.alias("record_id"), pl.lit(source).alias("source"), pl.all())
+
+
+def record_ids(feed: str, source: str, first: int, n: int) -> pl.Expr:
+    """``n`` record ids of a feed's source numbered from ``first`` (``BISE000000001``)."""
+    number = pl.int_range(first, first + n, dtype=pl.Int64)
+    return pl.format("{}{}", pl.lit(record_id_prefix(feed, source)),
+                     number.cast(pl.String).str.zfill(9))
+
+
+class RecordIds:
+    """Record ids of each feed's source, continued from one part of a drop to the next."""
+
+    def __init__(self) -> None:
+        self.issued: Counter[tuple[str, str]] = Counter()
+
+    def take(self, feed: str, source: str, n: int) -> pl.Expr:
+        """The next ``n`` record ids of the feed's source."""
+        first = self.issued[(feed, source)] + 1
+        self.issued[(feed, source)] += n
+        return record_ids(feed, source, first, n)
+
+    def number(self, frame: pl.DataFrame, feed: str) -> pl.DataFrame:
+        """A rendered frame of one source with record ids continuing that source's."""
+        if frame.height == 0:
+            return frame
+        source = str(frame["source"][0])
+        return frame.with_columns(self.take(feed, source, frame.height).alias("record_id"))

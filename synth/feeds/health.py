@@ -10,7 +10,7 @@ import polars as pl
 
 from synth import genetics, places
 from synth.calendar import YEAR, day
-from synth.feeds.common import who, with_ids
+from synth.feeds.common import digits, who, with_ids
 from synth.marriage import NEVER
 from synth.truth import Truth
 
@@ -21,14 +21,12 @@ CATEGORY_P = (0.12, 0.2, 0.02, 0.36, 0.07, 0.1, 0.13)
 
 
 def birth_facts(t: Truth) -> pl.DataFrame:
-    """Children with a mother in the data: key, birth order and plurality."""
+    """The part's children with a mother in the data: key, birth order and plurality."""
     p = t.pop.people
-    kids = np.flatnonzero(p.mother >= 0)
-    df = pl.DataFrame({"child": kids, "mother": p.mother[kids], "birth": p.birth[kids]})
-    df = df.sort(["mother", "birth", "child"]).with_columns(
-        pl.int_range(1, pl.len() + 1).over("mother").alias("birth_order"),
-        pl.len().over(["mother", "birth"]).alias("plurality"))
-    return df.sort("child")
+    kids = np.arange(*t.span, dtype=np.int64)
+    kids = kids[p.mother[kids] >= 0]
+    return pl.DataFrame({"child": kids, "mother": p.mother[kids], "birth": p.birth[kids],
+                         "birth_order": t.birth_order[kids], "plurality": t.plurality[kids]})
 
 
 def birth(t: Truth, rng: np.random.Generator) -> list[pl.DataFrame]:
@@ -55,7 +53,7 @@ def _birth_rows(t: Truth, rng: np.random.Generator, f: pl.DataFrame, source: str
     plat = np.full(n, source == "birth_platform")
     father = np.where(plat & (rng.random(n) >= cov.platform_father), -1, p.father[kid])
     frame = pl.DataFrame({
-        "certificate_no": np.where(plat, np.char.add("N46", np.char.zfill(kid.astype(str), 8)),
+        "certificate_no": np.where(plat, np.char.add("N46", digits(kid, 8)),
                                    ""),
         "child_id_number": np.where(~plat | (rng.random(n) < cov.platform_child_id),
                                     t.ids(kid), ""),
@@ -79,13 +77,15 @@ def _birth_rows(t: Truth, rng: np.random.Generator, f: pl.DataFrame, source: str
 def screening(t: Truth, rng: np.random.Generator) -> list[pl.DataFrame]:
     """Pre-pregnancy thalassemia screening (19+1) of couples since 2011."""
     u, p, cov = t.pop.unions, t.pop.people, t.profile.coverage
-    test = np.maximum(u.start, day(cov.screening_from)) + (rng.random(len(u)) * 2 * YEAR
-                                                            ).astype(np.int64)
-    age = (test - p.birth[u.wife]) / YEAR
-    ok = (test < np.minimum.reduce([u.end, p.death[u.wife], p.death[u.husband]])) & (
+    i = np.flatnonzero(t.owns(u.husband))
+    h, w = u.husband[i], u.wife[i]
+    test = np.maximum(u.start[i], day(cov.screening_from)) + (
+        rng.random(i.size) * 2 * YEAR).astype(np.int64)
+    age = (test - p.birth[w]) / YEAR
+    ok = (test < np.minimum.reduce([u.end[i], p.death[w], p.death[h]])) & (
         test <= day(t.profile.as_of)) & (age >= 20) & (age < 49)
-    pick = np.flatnonzero(ok & (rng.random(len(u)) < cov.screening_couples))
-    keys = np.concatenate([u.husband[pick], u.wife[pick]])
+    pick = np.flatnonzero(ok & (rng.random(i.size) < cov.screening_couples))
+    keys = np.concatenate([h[pick], w[pick]])
     when = np.concatenate([test[pick], test[pick]])
     hospital = np.concatenate([rng.random(pick.size) < 0.3] * 2)
     out = []
@@ -125,7 +125,8 @@ def pregnancy(t: Truth, rng: np.random.Generator) -> list[pl.DataFrame]:
     """
     p, u, prof = t.pop.people, t.pop.unions, t.profile
     cov = prof.coverage
-    kid = np.flatnonzero((p.mother >= 0) & (p.birth >= day(cov.pregnancy_from)))
+    kid = np.arange(*t.span, dtype=np.int64)
+    kid = kid[(p.mother[kid] >= 0) & (p.birth[kid] >= day(cov.pregnancy_from))]
     on_platform = np.isin(p.county[kid], places.index_of(prof.pregnancy_counties))
     kid = kid[rng.random(kid.size) < np.where(on_platform, cov.pregnancy_platform,
                                               cov.pregnancy_self)]
@@ -176,10 +177,8 @@ def certificate(t: Truth, rng: np.random.Generator) -> list[pl.DataFrame]:
     first = (order == 1) & (p.birth[kid] >= day(GLORY_FROM)) & (p.birth[kid] < day(GLORY_TO))
     g = kid[first & (rng.random(kid.size) < cov.glory)]
     g_issued = p.birth[g] + ((0.5 + rng.random(g.size) * 2.5) * YEAR).astype(np.int64)
-    nxt = f.filter(pl.col("birth_order") == 2).select("mother", "birth")
-    second = np.full(len(p), NEVER, dtype=np.int64)
-    second[nxt["mother"].to_numpy()] = nxt["birth"].to_numpy()
-    revoked = np.where(second[p.mother[g]] > g_issued, second[p.mother[g]], NEVER)
+    second = _second_births(t, p.mother[g])
+    revoked = np.where(second > g_issued, second, NEVER)
     ok = g_issued <= day(t.profile.as_of)
     union = np.concatenate([p.natal[k], p.natal[g][ok]])
     when = np.concatenate([issued, g_issued[ok]])
@@ -188,7 +187,7 @@ def certificate(t: Truth, rng: np.random.Generator) -> list[pl.DataFrame]:
                                 np.full(int(ok.sum()), "one_child_glory")]),
         "certificate_no": np.char.add(np.concatenate([np.full(k.size, "SY"),
                                                       np.full(int(ok.sum()), "DZ")]),
-                                      np.char.zfill(np.arange(union.size).astype(str), 9)),
+                                      digits(np.concatenate([k, g[ok]]), 9)),
         **who(t, u.husband[union], "husband_", "husband"),
         **who(t, u.wife[union], "wife_", "wife"),
         "child_order": np.concatenate([o.astype(str), np.full(int(ok.sum()), "")]),
@@ -197,16 +196,27 @@ def certificate(t: Truth, rng: np.random.Generator) -> list[pl.DataFrame]:
     return [with_ids(frame, "certificate", "permit_system")]
 
 
+def _second_births(t: Truth, mothers: Ints) -> Ints:
+    """Birth date of each mother's second child, NEVER if she has none."""
+    p = t.pop.people
+    kids = np.flatnonzero(t.birth_order == 2)
+    second = np.full(len(p), NEVER, dtype=np.int64)
+    second[p.mother[kids]] = p.birth[kids]
+    return np.asarray(second[mothers])
+
+
 def disability(t: Truth, rng: np.random.Generator) -> list[pl.DataFrame]:
     """Disability certificates of people certified since the federation's register began."""
     p, cov = t.pop.people, t.profile.coverage
-    cert = np.maximum(p.disabled_on, day(cov.disability_from)) + (
-        rng.random(len(p)) * 2 * YEAR).astype(np.int64)
-    ok = (cert < p.death) & (cert <= day(t.profile.as_of)) & (p.disabled_on < NEVER)
-    keys = np.flatnonzero(ok & (rng.random(len(p)) < cov.disability_certified))
+    k = np.arange(*t.span, dtype=np.int64)
+    cert = np.maximum(p.disabled_on[k], day(cov.disability_from)) + (
+        rng.random(k.size) * 2 * YEAR).astype(np.int64)
+    ok = (cert < p.death[k]) & (cert <= day(t.profile.as_of)) & (p.disabled_on[k] < NEVER)
+    pick = ok & (rng.random(k.size) < cov.disability_certified)
+    keys, cert = k[pick], cert[pick]
     frame = pl.DataFrame({
         **who(t, keys, "", "person"), "sex": p.sex[keys].astype(str),
-        "birth_date": p.birth[keys], "certified_on": cert[keys],
+        "birth_date": p.birth[keys], "certified_on": cert,
         "revoked_on": np.where(p.death[keys] <= day(t.profile.as_of), p.death[keys], NEVER),
         "category": rng.choice(CATEGORIES, size=keys.size, p=CATEGORY_P),
         "grade": rng.integers(1, 5, keys.size).astype(str)})

@@ -23,7 +23,7 @@ def _marital_events(t: Truth) -> pl.DataFrame:
         "from_day": np.concatenate([u.start, u.start, u.end[ended], u.end[ended]]),
         "status": np.concatenate([START_STATUS[u.kind], START_STATUS[u.kind],
                                   end_status[ended], end_status[ended]]),
-    }).sort(["person", "from_day"])
+    }).filter(pl.col("person").is_between(*t.span, closed="left")).sort(["person", "from_day"])
 
 
 def household(t: Truth, rng: np.random.Generator) -> pl.DataFrame:
@@ -83,10 +83,11 @@ def cohabitation(t: Truth, rng: np.random.Generator) -> list[pl.DataFrame]:
 def marriage(t: Truth, rng: np.random.Generator) -> list[pl.DataFrame]:
     """Marriage, 复婚 and divorce events: civil affairs since 2009, self-collected before."""
     u, p, cov = t.pop.unions, t.pop.people, t.profile.coverage
-    ended = np.flatnonzero(u.reason == DIVORCE)
-    idx = np.concatenate([np.arange(len(u)), ended])
-    when = np.concatenate([u.start, u.end[ended]])
-    event = np.concatenate([np.where(u.kind == 2, "remarriage", "marriage"),
+    mine = np.flatnonzero(t.owns(u.husband))
+    ended = mine[u.reason[mine] == DIVORCE]
+    idx = np.concatenate([mine, ended])
+    when = np.concatenate([u.start[mine], u.end[ended]])
+    event = np.concatenate([np.where(u.kind[mine] == 2, "remarriage", "marriage"),
                             np.full(ended.size, "divorce")])
     civil_from = day(cov.civil_marriage_from)
     alive = np.maximum(p.death[u.husband[idx]], p.death[u.wife[idx]]) >= civil_from

@@ -12,7 +12,7 @@ from synth.truth import Truth
 
 
 def _pairs(t: Truth) -> pl.DataFrame:
-    """Every stated relation candidate: (person, relative, code of the relative)."""
+    """Every stated relation candidate of the part's persons: (person, relative, code)."""
     p, u = t.pop.people, t.pop.unions
     kids = np.flatnonzero(p.mother >= 0)
     son = np.where(p.sex[kids] == 1, "20", "30")
@@ -25,15 +25,14 @@ def _pairs(t: Truth) -> pl.DataFrame:
     for parent, code in ((u.husband[p.adoptive[ad]], "57"), (u.wife[p.adoptive[ad]], "58")):
         parts += [(ad, parent, np.full(ad.size, code)),
                   (parent, ad, np.where(p.sex[ad] == 1, "27", "37"))]
-    order = kids[np.lexsort((kids, p.birth[kids], p.mother[kids]))]
-    same = p.mother[order[1:]] == p.mother[order[:-1]]
-    older, younger = order[:-1][same], order[1:][same]
+    younger = np.flatnonzero(t.elder >= 0)
+    older = t.elder[younger]
     parts += [(older, younger, np.where(p.sex[younger] == 1, "73", "77")),
               (younger, older, np.where(p.sex[older] == 1, "71", "75"))]
-    df = pl.DataFrame({"person": np.concatenate([a for a, _, _ in parts]),
-                       "relative": np.concatenate([b for _, b, _ in parts]),
-                       "relation": np.concatenate([c for _, _, c in parts])})
-    return df.filter((pl.col("person") >= 0) & (pl.col("relative") >= 0))
+    kept = [(a[m], b[m], c[m]) for a, b, c in parts for m in [t.owns(a) & (b >= 0)]]
+    return pl.DataFrame({"person": np.concatenate([a for a, _, _ in kept]),
+                         "relative": np.concatenate([b for _, b, _ in kept]),
+                         "relation": np.concatenate([c for _, _, c in kept])})
 
 
 def bloodline(t: Truth, rng: np.random.Generator) -> list[pl.DataFrame]:
