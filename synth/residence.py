@@ -101,7 +101,8 @@ def _gaps(pop: Population, spells: pl.DataFrame, first_solo: int) -> pl.DataFram
     allp = pl.concat([bounds, spells.select(bounds.columns), ends]).sort(
         ["person", "from_day", "to_day"])
     reach = pl.col("to_day").cum_max().over("person")
-    gaps = allp.with_columns(reach.shift(1).over("person").alias("gap_from")).filter(
+    gaps = allp.with_columns(reach.alias("reach")).with_columns(  # nested over() is quadratic
+        pl.col("reach").shift(1).over("person").alias("gap_from")).filter(
         pl.col("gap_from").is_not_null() & (pl.col("from_day") > pl.col("gap_from")))
     gaps = gaps.select("person", pl.col("gap_from").alias("from_day"),
                        pl.col("from_day").alias("to_day"))
