@@ -1,9 +1,10 @@
-"""Thalassemia genotypes: founder haplotypes by ethnicity and Mendelian inheritance.
+"""Thalassemia genotypes: founder haplotypes by ethnicity and village, Mendelian inheritance.
 
 A person carries two alpha-globin haplotypes and two beta-globin alleles, coded as
-small integers indexing :data:`ALPHA` and :data:`BETA` (0 is normal).  A child
-takes one haplotype of each at random from each parent; a parent outside the
-data is replaced by a draw from the population frequencies.
+small integers indexing :data:`ALPHA` and :data:`BETA` (0 is normal).  Founders
+draw them with the variant frequencies of their village's type and the allele
+spectrum of their ethnic group; a child takes one haplotype of each locus at random
+from each parent.
 """
 
 from __future__ import annotations
@@ -21,13 +22,17 @@ Haps = npt.NDArray[np.int8]
 
 
 def founder_haplotypes(rng: np.random.Generator, li_like: npt.NDArray[np.bool_],
+                       alpha_freq: npt.NDArray[np.float64], beta_freq: npt.NDArray[np.float64],
                        carriers: Carriers) -> tuple[Haps, Haps]:
-    """Draw two alpha and two beta haplotypes per person from ethnic frequencies.
+    """Draw two alpha and two beta haplotypes per person.
 
     Args:
         rng: The stage's generator.
-        li_like: True for Li (and Miao) people, who follow the Li frequencies.
-        carriers: Allele frequencies of the profile.
+        li_like: True for Li (and Miao) people, who draw from the Li allele spectrum.
+        alpha_freq: Per person, the chance that a chromosome carries an alpha variant
+            (the founder's village type decides it, see :class:`synth.profile.Carriers`).
+        beta_freq: The same for the beta locus.
+        carriers: Allele spectra of the profile.
 
     Returns:
         ``(alpha, beta)``, each of shape ``(n, 2)``.
@@ -36,19 +41,17 @@ def founder_haplotypes(rng: np.random.Generator, li_like: npt.NDArray[np.bool_],
     beta = np.zeros((li_like.size, 2), dtype=np.int8)
     for group, mask in (("han", ~li_like), ("li", li_like)):
         idx = np.flatnonzero(mask)
-        alpha[idx] = _draw(rng, idx.size, carriers.alpha_freq[group],
-                           carriers.alpha_alleles[group], ALPHA)
-        beta[idx] = _draw(rng, idx.size, carriers.beta_freq[group],
-                          carriers.beta_alleles[group], BETA)
+        alpha[idx] = _draw(rng, alpha_freq[idx], carriers.alpha_alleles[group], ALPHA)
+        beta[idx] = _draw(rng, beta_freq[idx], carriers.beta_alleles[group], BETA)
     return alpha, beta
 
 
-def _draw(rng: np.random.Generator, n: int, freq: float, alleles: dict[str, float],
+def _draw(rng: np.random.Generator, freq: npt.NDArray[np.float64], alleles: dict[str, float],
           names: tuple[str, ...]) -> Haps:
     codes = np.array([names.index(a) for a in alleles], dtype=np.int8)
     p = np.array(list(alleles.values()))
-    hit = rng.random((n, 2)) < freq
-    out = np.zeros((n, 2), dtype=np.int8)
+    hit = rng.random((freq.size, 2)) < freq[:, None]
+    out = np.zeros((freq.size, 2), dtype=np.int8)
     out[hit] = rng.choice(codes, size=int(hit.sum()), p=p / p.sum())
     return out
 

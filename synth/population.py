@@ -18,7 +18,7 @@ import numpy.typing as npt
 from synth import fertility, genetics, marriage, mortality, places
 from synth.calendar import YEAR, Days, day
 from synth.marriage import NEVER
-from synth.profile import LI_COUNTIES, MIAO_COUNTIES, Profile
+from synth.profile import LI_COUNTIES, MIAO_COUNTIES, Marriage, Profile
 
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
@@ -37,6 +37,7 @@ class People:
     ethnicity: npt.NDArray[np.str_] = field(default_factory=lambda: np.zeros(0, "<U2"))
     agri: Bools = field(default_factory=lambda: np.zeros(0, bool))
     county: Ints = field(default_factory=lambda: np.zeros(0, np.int64))  # own, if no natal
+    village: Ints = field(default_factory=lambda: np.zeros(0, np.int64))  # the father's
     father: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
     mother: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
     natal: Ints = field(default_factory=lambda: np.zeros(0, np.int64))  # union index or -1
@@ -152,11 +153,13 @@ def _grow(founders: int, profile: Profile, seeds: dict[str, np.random.SeedSequen
     pop = Population(People(), Unions())
     _founders(pop, rngs["founders"], founders, profile)
     windows = range(profile.founders_from - WIFE_OFFSET, profile.as_of.year - 15, WINDOW)
+    waiting = np.zeros(0, dtype=np.int64)
     for i, year in enumerate(windows):
         if progress:
             progress("population", i / len(windows))
-        pool = _cohort(pop.people, year)
-        new_unions = _marry(pop, pool, rngs["marriage"], profile)
+        cand = _candidates(pop.people, _cohort(pop.people, year), rngs["marriage"], profile)
+        new_unions, unmatched = _marry(pop, cand, waiting, rngs["marriage"], profile)
+        waiting = unmatched
         _bear(pop, new_unions, rngs["births"], profile)
     return pop
 
@@ -204,17 +207,48 @@ def _add(pop: Population, rng: np.random.Generator, profile: Profile, *, birth: 
     """Add persons without parents in the data (founders and immigrants)."""
     n = birth.size
     eth = _ethnicity(rng, county, profile)
-    alpha, beta = genetics.founder_haplotypes(rng, np.isin(eth, ("19", "06")),
+    li_like = np.isin(eth, ("19", "06"))
+    first = int(pop.people.village.max(initial=-1)) + 1
+    village, alpha_freq, beta_freq = _villages(rng, county, li_like, first, profile)
+    alpha, beta = genetics.founder_haplotypes(rng, li_like, alpha_freq, beta_freq,
                                               profile.carriers)
     none = np.full(n, -1, dtype=np.int64)
     arrived = birth + (immigrant * (18 + rng.random(n) * 20) * YEAR).astype(np.int64)
     return pop.people.extend(
         sex=rng.integers(1, 3, n), birth=birth,
         death=np.maximum(mortality.death_days(rng, birth, adult=True), arrived + 1),
-        ethnicity=eth, agri=_agri(rng, county, profile), county=county, father=none,
-        mother=none, natal=none, adoptive=none, adopted_on=np.full(n, NEVER),
+        ethnicity=eth, agri=_agri(rng, county, profile), county=county, village=village,
+        father=none, mother=none, natal=none, adoptive=none, adopted_on=np.full(n, NEVER),
         alpha=alpha, beta=beta, disabled_on=np.full(n, NEVER),
         generation=np.full(n, gen), arrived=arrived, immigrant=np.full(n, immigrant))
+
+
+def _villages(rng: np.random.Generator, county: Ints, li_like: Bools, first: int,
+              profile: Profile) -> tuple[Ints, npt.NDArray[np.float64],
+                                         npt.NDArray[np.float64]]:
+    """Villages of new founders and each founder's variant frequencies (its village's type).
+
+    Founders of one ethnic group (Li-like or not) in one county are spread over
+    villages of about ``village_founders`` each, numbered from ``first``.  The
+    villages of a group take the types of its mix in :class:`synth.profile.Carriers`
+    in their shares (stratified: a random order, cut at the shares), so that the mix
+    does not depend on a small number of draws.
+    """
+    key = county * 2 + li_like
+    groups, inverse, size = np.unique(key, return_inverse=True, return_counts=True)
+    n_villages = np.maximum(size // profile.marriage.village_founders, 1)
+    offset = np.concatenate([[0], np.cumsum(n_villages)[:-1]])
+    village = offset[inverse] + (rng.random(key.size) * n_villages[inverse]).astype(np.int64)
+    li_village = np.repeat(groups % 2 == 1, n_villages)
+    alpha_v, beta_v = np.zeros(li_village.size), np.zeros(li_village.size)
+    for name, mask in (("han", ~li_village), ("li", li_village)):
+        types = profile.carriers.villages[name]
+        edges = np.cumsum([t.share for t in types])
+        rank = (rng.permutation(int(mask.sum())) + 0.5) / max(int(mask.sum()), 1)
+        kind = np.minimum(np.searchsorted(edges / edges[-1], rank, "right"), len(types) - 1)
+        alpha_v[mask] = np.array([t.alpha_freq for t in types])[kind]
+        beta_v[mask] = np.array([t.beta_freq for t in types])[kind]
+    return village + first, alpha_v[village], beta_v[village]
 
 
 def _lineage(people: People, keys: Ints) -> Ints:
@@ -229,22 +263,60 @@ def _lineage(people: People, keys: Ints) -> Ints:
     return out
 
 
-def _marry(pop: Population, pool: Ints, rng: np.random.Generator, profile: Profile) -> Ints:
-    """First marriages within a generation, then remarriages and 复婚 of those who ended."""
-    p, rules = pop.people, profile.marriage
+def _candidates(p: People, pool: Ints, rng: np.random.Generator, profile: Profile) -> Ints:
+    """Those of a cohort who will look for a spouse (and live to 20)."""
+    rules = profile.marriage
     share = np.where(p.sex[pool] == 1, rules.marry_share_men, rules.marry_share_women)
     adult = p.death[pool] > p.birth[pool] + int(20 * YEAR)
-    cand = pool[(rng.random(pool.size) < share) & adult]
-    at20 = p.birth[cand] + int(20 * YEAR)
-    market = np.full(len(p), -1, dtype=np.int64)
-    market[cand] = np.where(rng.random(cand.size) < rules.cross_county_share, 999,
-                            county_at(pop, cand, at20))
-    men, women = marriage.match(rng, cand[p.sex[cand] == 1], cand[p.sex[cand] == 2],
-                                p.birth, market, rules)
+    return pool[(rng.random(pool.size) < share) & adult]
+
+
+def _marry(pop: Population, cand: Ints, waiting: Ints, rng: np.random.Generator,
+           profile: Profile) -> tuple[Ints, Ints]:
+    """First marriages of a cohort's candidates, then remarriages and 复婚 of those who ended.
+
+    ``waiting`` are the previous cohort's unmatched candidates: they try once more,
+    in the province-wide market, beside this cohort.
+
+    Returns:
+        The new unions, and this cohort's candidates left unmatched.
+    """
+    p, rules = pop.people, profile.marriage
+    county = np.full(len(p), -1, dtype=np.int64)
+    county[cand] = county_at(pop, cand, p.birth[cand] + int(20 * YEAR))
+    u = rng.random(cand.size)
+    tier = np.where(u < rules.village_share, 0,
+                    np.where(u < rules.village_share + rules.cross_county_share, 2, 1))
+    everyone = np.concatenate([cand, waiting])
+    tier = np.concatenate([tier, np.full(waiting.size, 2)])
+    men, women = _cascade(pop, rng, everyone, tier, (p.village, county,
+                                                     np.zeros_like(county)), rules)
     start = marriage.wedding_dates(rng, p.birth[men], p.birth[women], rules)
     first = _register(pop, rng, profile, men, women, start, 0)
     again = _remarry(pop, rng, profile, first)
-    return np.concatenate([first, again])
+    return np.concatenate([first, again]), np.setdiff1d(cand, np.concatenate([men, women]))
+
+
+def _cascade(pop: Population, rng: np.random.Generator, cand: Ints, tier: Ints,
+             markets: tuple[Ints, ...], rules: Marriage) -> tuple[Ints, Ints]:
+    """Match candidates market by market, from the narrowest they look in first.
+
+    A candidate starts in the market of their ``tier`` (an index into ``markets``:
+    market ids per person key) and moves on to the next, wider one while unmatched.
+    Pairs of close kin are not kept; both go on looking.
+    """
+    p = pop.people
+    men, women = [], []
+    left = np.zeros(0, dtype=np.int64)
+    for level, market in enumerate(markets):
+        here = np.union1d(left, cand[tier == level])
+        m, w = marriage.match(rng, here[p.sex[here] == 1], here[p.sex[here] == 2], p.birth,
+                              market, rules)
+        ok = ~marriage.kin(_lineage(p, m), _lineage(p, w))
+        men.append(m[ok])
+        women.append(w[ok])
+        left = np.setdiff1d(here, np.concatenate([m[ok], w[ok]]))
+    return np.concatenate(men), np.concatenate(women)
 
 
 def _register(pop: Population, rng: np.random.Generator, profile: Profile, men: Ints,
@@ -343,7 +415,8 @@ def _children(pop: Population, rng: np.random.Generator, profile: Profile, union
     none = np.full(n, -1, dtype=np.int64)
     return p.extend(
         sex=np.where(b.male[order], 1, 2), birth=when, death=death, ethnicity=eth,
-        agri=agri, county=county, father=f, mother=m, natal=union, adoptive=none,
+        agri=agri, county=county, village=p.village[f], father=f, mother=m, natal=union,
+        adoptive=none,
         adopted_on=np.full(n, NEVER), alpha=alpha, beta=beta,
         disabled_on=np.where(b.disabled[order], when, NEVER),
         generation=np.maximum(p.generation[f], p.generation[m]) + 1, arrived=when,

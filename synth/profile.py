@@ -29,17 +29,25 @@ COUNTY_WEIGHTS: dict[str, float] = {
 
 @dataclass(frozen=True)
 class Fertility:
-    """Desired family size by the mother's birth decade, before policy limits."""
+    """Desired family size by the mother's birth decade, before policy limits.
+
+    Hainan's fertility stayed above the national level through the one-child era
+    (rural couples allowed two, the Li two or three, and many births over quota):
+    these values give women born 1950-1985 about 1.8-2.4 children and crude birth
+    rates of about 14 per 1,000 in 2009 and 11-12 in 2012-2015 (Hainan reported
+    about 14.6).  Lower values (1.3-1.5 children per woman) had left the 2009-2015
+    population too old, with half the province's birth and marriage rates.
+    """
 
     desired_mean: dict[int, float] = field(default_factory=lambda: {
-        1900: 5.5, 1920: 5.2, 1930: 5.0, 1940: 4.4, 1950: 3.4, 1960: 2.8,
-        1970: 2.4, 1980: 2.1, 1990: 1.9, 2000: 1.8, 2010: 1.7,
+        1900: 5.5, 1920: 5.2, 1930: 5.0, 1940: 4.6, 1950: 4.0, 1960: 3.3,
+        1970: 2.8, 1980: 2.3, 1990: 2.0, 2000: 1.8, 2010: 1.7,
     })
-    rural_minority_bonus: float = 0.6
+    rural_minority_bonus: float = 0.8
     infertile: float = 0.03
     twin_rate: float = 0.011
-    over_quota_rural: float = 0.12
-    over_quota_urban: float = 0.012
+    over_quota_rural: float = 0.6
+    over_quota_urban: float = 0.15
     male_share_policy_era: float = 0.535  # sex ratio at birth ~1.15 in 1990-2015
     male_share_other: float = 0.513
     max_mother_age: float = 45.0
@@ -69,21 +77,29 @@ SINGLE_ONLY_CHILD_FROM = date(2014, 5, 30)  # 单独二孩
 
 @dataclass(frozen=True)
 class Marriage:
-    """Marriage market and marital careers."""
+    """Marriage market and marital careers.
 
-    marry_share_men: float = 0.9
-    marry_share_women: float = 0.95
-    cross_county_share: float = 0.25
+    Candidates look first in the market of their village, the county or the province
+    (shares below); whoever stays unmatched moves on to the wider markets, and
+    waits one more cohort in the province market.  China's censuses count under
+    1 % of women and about 4 % of men never married by their forties.
+    """
+
+    marry_share_men: float = 0.95
+    marry_share_women: float = 0.98
+    village_share: float = 0.8  # look for a spouse first within the village
+    cross_county_share: float = 0.1  # first across the province (the rest: the county)
+    village_founders: int = 10  # founders of one group in one county per village
     age_gap_mean_years: float = 2.5
     age_gap_sd_years: float = 2.5
     new_law_from: date = date(1981, 1, 1)
     legal_age_old: tuple[int, int] = (20, 18)  # husband, wife
     legal_age_new: tuple[int, int] = (22, 20)
     divorce_by_decade: dict[int, float] = field(default_factory=lambda: {
-        1900: 0.02, 1970: 0.04, 1980: 0.07, 1990: 0.11, 2000: 0.16, 2010: 0.2,
+        1900: 0.02, 1970: 0.04, 1980: 0.08, 1990: 0.14, 2000: 0.24, 2010: 0.32,
     })
-    remarry_men: float = 0.55
-    remarry_women: float = 0.4
+    remarry_men: float = 0.65
+    remarry_women: float = 0.5
     remarry_same_couple: float = 0.07  # 复婚 among divorces
 
 
@@ -101,25 +117,41 @@ class Ethnicity:
 
 
 @dataclass(frozen=True)
-class Carriers:
-    """Founder allele frequencies (per chromosome) giving domain.md's carrier rates.
+class VillageType:
+    """A kind of village: its share of its ethnic group's villages and, per chromosome,
+    the chance that a founder's alpha or beta locus carries a thalassemia variant."""
 
-    The rates of ``domain.md`` are read as exclusive classes that add up to the total
-    (Li: alpha-only 40-46 + beta-only 1.3-2.4 + both 6-7 = 47-55 %; Han: 7-10 + 1.3-2.4
-    + under 1 = 9-13 %) among living people aged 15-49.  Founder frequencies sit
-    above those targets because of dilution: a child of a Li and a Han parent is
-    registered Li nine times in ten, so a living Li person today carries on average
-    only about 44 % Li-founder ancestry (measured), and Han people about 3 %.  The
-    values below were fitted on seeds 1-12 at 20 k persons (Li alpha-only 43.5 %,
-    beta-only 2.2 %, any 48 %; Han 8.1 %, 1.7 %, 10 %).  Li alpha+beta double
-    carriers stay near 2 %, not 6-7 %: with alpha (about 46 %) and beta (about 4 %)
-    inherited independently, both = alpha x beta, and 6-7 % would push beta-only far
-    past 2.4 %; the surveys' double-carrier rate is not reachable without a
-    correlation between the two loci that Mendel does not give.
+    share: float
+    alpha_freq: float
+    beta_freq: float
+
+
+@dataclass(frozen=True)
+class Carriers:
+    """Founder variant frequencies by ethnic group and village type, and allele spectra.
+
+    ``domain.md``'s rates among people of childbearing age add up only when read as
+    exclusive classes (Li: alpha-only 40-46 + beta-only 1.3-2.4 + both 6-7 = 47-55 %;
+    Han: 7-10 + 1.3-2.4 + under 1 = 9-13 %).  With the two loci inherited
+    independently, a population in which everyone draws from the same frequencies
+    has both = alpha x beta (about 4 % for the Li), and beta-only would have to pass
+    2.4 % before both reached 6 %.  Real populations get the association from their
+    structure: villages with different frequencies that marry mostly among
+    themselves.  So Li founders live in two kinds of village (three in ten where
+    alpha variants are nearly universal and beta variants common, seven in ten with
+    no beta variant), and marriages look first within the village
+    (:attr:`Marriage.village_share`); a child belongs to the father's village.
+    Founder frequencies sit above the targets because of dilution (a child of a Li
+    and a Han parent is registered Li nine times in ten).  Fitted on seeds 11-18 at
+    100 k persons: Li alpha-only 42.9 %, beta-only 2.0 %, both 6.4 %, any 51.3 %;
+    Han 8.2 %, 1.9 %, 0.3 %, 10.4 % (smaller drops have thinner marriage markets and
+    drift more: at 30 k, Li both 6.2 % with twice the spread between seeds).
     """
 
-    alpha_freq: dict[str, float] = field(default_factory=lambda: {"han": 0.037, "li": 0.54})
-    beta_freq: dict[str, float] = field(default_factory=lambda: {"han": 0.01, "li": 0.034})
+    villages: dict[str, tuple[VillageType, ...]] = field(default_factory=lambda: {
+        "han": (VillageType(1.0, 0.037, 0.01),),
+        "li": (VillageType(0.3, 0.92, 0.24), VillageType(0.7, 0.33, 0.0)),
+    })
     alpha_alleles: dict[str, dict[str, float]] = field(default_factory=lambda: {
         "han": {"--SEA": 0.55, "-α3.7": 0.25, "-α4.2": 0.08, "αCSα": 0.07, "αWSα": 0.05},
         "li": {"-α3.7": 0.5, "-α4.2": 0.3, "--SEA": 0.1, "αCSα": 0.05, "αWSα": 0.05},
@@ -133,7 +165,13 @@ class Carriers:
 
 @dataclass(frozen=True)
 class Coverage:
-    """Which truth a department's feed holds, as shares."""
+    """Which truth a department's feed holds, as shares.
+
+    Set so that a drop's feed sizes land within about 10 % of the 2015 counts
+    (``TARGETS_2015``, scaled by persons; see ``bench/results/synth.md``).  The
+    drop runs to the profile's as-of day, ten years past those counts, so flows
+    such as platform births take less than the platform's real coverage.
+    """
 
     household_from: date = date(1990, 1, 1)
     id_numbers_from: date = date(1985, 1, 1)
@@ -142,24 +180,24 @@ class Coverage:
     self_marriage: float = 0.58
     self_divorce: float = 0.3
     birth_platform_from: date = date(2009, 1, 1)
-    birth_platform: float = 0.99
+    birth_platform: float = 0.8
     platform_child_id: float = 0.15
     platform_child_name: float = 0.4
     platform_father: float = 0.7
-    self_birth: float = 0.62
+    self_birth: float = 0.48
     cohabitation_separated: float = 0.8
     cohabitation_other: float = 0.2
-    bloodline_per_candidate: float = 0.75
+    bloodline_per_candidate: float = 0.68
     screening_from: date = date(2011, 1, 1)
     screening_couples: float = 0.4
     genotyped_positive: float = 0.85
     pregnancy_from: date = date(2014, 1, 1)
     pregnancy_platform: float = 0.95
-    pregnancy_self: float = 0.5
-    pregnancy_lost_per_delivery: float = 0.25  # registered miscarriages and terminations
+    pregnancy_self: float = 0.6
+    pregnancy_lost_per_delivery: float = 0.4  # registered miscarriages and terminations
     permit_from: date = date(2003, 1, 1)
-    permit: float = 0.22
-    glory: float = 0.18
+    permit: float = 0.12
+    glory: float = 0.1
     disability_from: date = date(1995, 1, 1)
     disability_certified: float = 0.85
     employment_from: date = date(1995, 1, 1)

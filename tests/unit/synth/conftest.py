@@ -1,4 +1,5 @@
-"""One small drop per session, generated once (clean and standard noise)."""
+"""Drops generated once per session: two small ones (clean and standard noise) and a
+100 k-person province for the rates that need a large sample."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from synth.generator import Result, generate
 
 PERSONS = 4000
+PROVINCE = 100_000
 
 
 @pytest.fixture(scope="session")
@@ -21,3 +23,9 @@ def drop(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
 def clean_drop(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
     out = tmp_path_factory.mktemp("clean")
     return out, generate(PERSONS, 7, out, noise="clean")
+
+
+@pytest.fixture(scope="session")
+def province(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
+    out = tmp_path_factory.mktemp("province")
+    return out, generate(PROVINCE, 3, out, noise="clean")
