@@ -26,8 +26,14 @@ TRADES = ("贸易", "建筑工程", "农业开发", "旅游", "物流", "科技"
 class Jobs:
     """Employment episodes and employers (polars frames)."""
 
-    episodes: pl.DataFrame  # person, employer, employer_code, county, from_day, to_day
+    episodes: pl.DataFrame  # person, employer, from_day, to_day (sorted by person)
     employers: pl.DataFrame  # employer, employer_code, employer_name, county
+
+    def named(self) -> pl.DataFrame:
+        """The episodes with their employer's code, name and county (joined on demand,
+        so the whole province's episodes never carry the text)."""
+        return self.episodes.join(self.employers, on="employer", how="left",
+                                  maintain_order="left")
 
 
 def employers(rng: np.random.Generator, n_persons: int) -> pl.DataFrame:
@@ -79,5 +85,4 @@ def employ(rng: np.random.Generator, pop: Population, profile: Profile) -> Jobs:
     ep = pl.concat(rows).filter(pl.col("from_day") <= day(profile.as_of))
     ep = ep.with_columns(pl.when(pl.col("to_day") > day(profile.as_of)).then(NEVER)
                          .otherwise("to_day").alias("to_day"))
-    ep = ep.join(table, on="employer", how="left", maintain_order="left")
     return Jobs(ep.sort(["person", "from_day"]), table)

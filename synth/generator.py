@@ -30,7 +30,7 @@ from synth.writer import DropWriter
 
 STAGES = ("founders", "marriage", "births", "adoption", "immigration", "disability",
           "identity", "residence", "employment", "feeds", "noise")
-PART_PERSONS = 250_000
+PART_PERSONS = 100_000
 Renderer = Callable[[truth.Truth, np.random.Generator], list[pl.DataFrame]]
 RENDERERS: dict[str, Renderer] = {
     "household": lambda t, r: [registration.household(t, r)],
@@ -77,13 +77,13 @@ def generate(n_persons: int, seed: int, out: Path, *, profile: str = "hainan",
     pop = population.simulate(n_persons, prof, seeds, tick)
     ids = identity.id_numbers(rng["identity"], pop, prof)
     names = identity.person_names(rng["identity"], pop)
-    registry = _by_person(residence.register(rng["residence"], pop, prof))
-    jobs = employment.employ(rng["employment"], pop, prof)
-    t = truth.Truth(prof, pop, ids, names, registry, jobs, *truth.births(pop),
-                    span=(0, n_persons))
-    tick("residence", 1.0)
+    registry = residence.register(rng["residence"], pop, prof)
     households = registry.episodes.filter(
         pl.col("to_day") >= day(prof.coverage.household_from))["household"].n_unique()
+    jobs = employment.employ(rng["employment"], pop, prof)
+    t = truth.Truth.compact(prof, pop, ids, names, registry, jobs)
+    del registry
+    tick("residence", 1.0)
     starts = range(0, n_persons, PART_PERSONS)
     with DropWriter(out, rates, rng["noise"]) as drop:
         for i, lo in enumerate(starts):
@@ -103,13 +103,3 @@ def generate(n_persons: int, seed: int, out: Path, *, profile: str = "hainan",
 def _child(seq: np.random.SeedSequence, i: int) -> np.random.SeedSequence:
     """The ``i``-th child of a stage's seed, the same however often it is asked for."""
     return np.random.SeedSequence(seq.entropy, spawn_key=(*seq.spawn_key, i))
-
-
-def _by_person(reg: residence.Registry) -> residence.Registry:
-    """The registry with episodes and residences ordered by person (parts slice them)."""
-    ep, res = reg.episodes, reg.residences
-    if not ep["person"].is_sorted():
-        ep = ep.sort("person", maintain_order=True)
-    if not res["person"].is_sorted():
-        res = res.sort("person", maintain_order=True)
-    return residence.Registry(ep, res)

@@ -29,8 +29,11 @@ def check_chars(first17: npt.NDArray[np.uint8]) -> Strings:
     return np.asarray(np.array(list(ids.CHECK_CHARS))[total % 11])
 
 
-def id_numbers(rng: np.random.Generator, pop: Population, profile: Profile) -> Strings:
+def id_numbers(rng: np.random.Generator, pop: Population, profile: Profile
+               ) -> npt.NDArray[np.bytes_]:
     """An ID number per person, empty for those dead before numbers were issued.
+
+    Built as ASCII bytes (one byte a character; numpy's text arrays take four).
 
     Args:
         rng: The stage's generator.
@@ -38,25 +41,35 @@ def id_numbers(rng: np.random.Generator, pop: Population, profile: Profile) -> S
         profile: Gives the date numbers were first issued.
 
     Returns:
-        18-character numbers or ``""``.
+        18-character numbers or ``b""``.
     """
     p = pop.people
     issued_from = day(profile.coverage.id_numbers_from)
     has = p.death >= issued_from
     first = np.maximum(np.maximum(p.birth, p.arrived), issued_from)
     keys = np.arange(len(p), dtype=np.int64)
-    address = places.code_at(county_at(pop, keys, first), first)
-    outside = np.array(OUTSIDE_CODES)[rng.integers(0, len(OUTSIDE_CODES), len(p))]
+    address = places.code_at(county_at(pop, keys, first), first).astype("S6")
+    outside = np.array(OUTSIDE_CODES, dtype="S6")[rng.integers(0, len(OUTSIDE_CODES), len(p))]
     address = np.where(p.immigrant, outside, address)
     seq = _sequences(rng, address, p.birth, p.sex)
-    born = p.birth.astype("datetime64[D]").astype(str)
-    stem = np.char.add(np.char.add(address, np.char.replace(born, "-", "")), seq)
+    stem = np.char.add(np.char.add(address, _yyyymmdd(p.birth)), seq)
     matrix = np.frombuffer(stem.astype("S17").tobytes(), dtype=np.uint8).reshape(-1, 17)
-    return np.where(has, np.char.add(stem, check_chars(matrix)), "")
+    return np.where(has, np.char.add(stem, check_chars(matrix).astype("S1")), b"")
 
 
-def _sequences(rng: np.random.Generator, address: Strings, birth: Days,
-               sex: npt.NDArray[np.int64]) -> Strings:
+def _yyyymmdd(days: Days) -> npt.NDArray[np.bytes_]:
+    """Dates as eight ASCII digits."""
+    d = days.astype("datetime64[D]")
+    year = d.astype("datetime64[Y]")
+    month = d.astype("datetime64[M]")
+    number = ((year.astype(np.int64) + 1970) * 10000
+              + ((month - year.astype("datetime64[M]")).astype(np.int64) + 1) * 100
+              + (d - month.astype("datetime64[D]")).astype(np.int64) + 1)
+    return np.asarray(number.astype("S8"))
+
+
+def _sequences(rng: np.random.Generator, address: npt.NDArray[np.bytes_], birth: Days,
+               sex: npt.NDArray[np.int64]) -> npt.NDArray[np.bytes_]:
     """Unique 3-digit sequences per (address, birth date, sex) with the sex's parity."""
     order = np.lexsort((rng.random(birth.size), sex, birth, address))
     a, b, s = address[order], birth[order], sex[order]
@@ -66,8 +79,8 @@ def _sequences(rng: np.random.Generator, address: Strings, birth: Days,
     rank = np.arange(a.size) - starts[np.cumsum(new_group) - 1]
     base = rng.integers(0, 40, starts.size)[np.cumsum(new_group) - 1]
     value = 2 * (base + rank) + np.where(s == 1, 1, 2)
-    out = np.empty(a.size, dtype="<U3")
-    out[order] = np.char.zfill(np.minimum(value, 994).astype(str), 3)
+    out = np.empty(a.size, dtype="S3")
+    out[order] = np.char.zfill(np.minimum(value, 994).astype("S3"), 3)
     return out
 
 

@@ -200,8 +200,8 @@ def _residences(rng: np.random.Generator, pop: Population, ep: pl.DataFrame,
     where = places.destinations(rng, ep.height, profile)
     dorm = rng.integers(0, max(ep.height // 40, 1), ep.height)
     county = np.where(sep, where, ep["county"].to_numpy())
-    dwelling = np.where(sep, np.char.add("W", dorm.astype(str)),
-                        np.char.add("H", ep["household"].to_numpy().astype(str)))
-    return ep.select("person", "from_day", "to_day").with_columns(
-        pl.Series("county", county), pl.Series("dwelling_id", dwelling),
-        pl.Series("separated", sep))
+    dwelling = pl.when(pl.Series(sep)).then(pl.format("W{}", pl.Series(dorm))).otherwise(
+        pl.format("H{}", "household"))  # polars text: numpy's <U arrays take 88 B a row
+    return ep.select("person", "from_day", "to_day", dwelling.alias("dwelling_id")).with_columns(
+        pl.Series("county", county), pl.Series("separated", sep)).select(
+        "person", "from_day", "to_day", "county", "dwelling_id", "separated")

@@ -34,7 +34,7 @@ class Truth:
 
     profile: Profile
     pop: Population
-    id_number: Strings
+    id_number: npt.NDArray[np.bytes_]  # ASCII, b"" for persons without a number
     name: Strings
     registry: Registry
     jobs: Jobs
@@ -42,6 +42,19 @@ class Truth:
     plurality: Ints  # per person: babies of the mother born that day, 0 if no mother
     elder: Ints  # per person: the mother's previous child (an elder sibling), -1 if none
     span: tuple[int, int]  # the person keys whose rows this (part of the) truth renders
+    wide: tuple[pl.Schema, pl.Schema] | None = None  # registry types a part restores
+
+    @classmethod
+    def compact(cls, profile: Profile, pop: Population, id_number: npt.NDArray[np.bytes_],
+                name: Strings, registry: Registry, jobs: Jobs) -> Truth:
+        """The whole truth, its registry held narrow (Int32 numbers, categorical text).
+
+        The registry is the largest table a drop holds whole (about two episodes and
+        two residences per person); :meth:`part` gives renderers its original types.
+        """
+        ep, res = (_by_person(f) for f in (registry.episodes, registry.residences))
+        return cls(profile, pop, id_number, name, Registry(_narrow(ep), _narrow(res)), jobs,
+                   *births(pop), span=(0, len(pop.people)), wide=(ep.schema, res.schema))
 
     def owns(self, keys: Ints) -> Bools:
         """True where a row's primary person belongs to this part."""
@@ -54,18 +67,30 @@ class Truth:
         Registry and job episodes are sorted by person, so they are cut by slicing.
         """
         reg, jobs = self.registry, self.jobs
-        return replace(self, span=(lo, hi),
-                       registry=Registry(_cut(reg.episodes, lo, hi),
-                                         _cut(reg.residences, lo, hi)),
+        ep, res = _cut(reg.episodes, lo, hi), _cut(reg.residences, lo, hi)
+        if self.wide is not None:
+            ep, res = ep.cast(self.wide[0]), res.cast(self.wide[1])
+        return replace(self, span=(lo, hi), registry=Registry(ep, res), wide=None,
                        jobs=Jobs(_cut(jobs.episodes, lo, hi), jobs.employers))
 
     def ids(self, keys: Ints) -> Strings:
         """ID numbers of persons, ``""`` for key -1."""
-        return np.where(keys >= 0, self.id_number[np.maximum(keys, 0)], "")
+        return np.where(keys >= 0, self.id_number[np.maximum(keys, 0)].astype(str), "")
 
     def names(self, keys: Ints) -> Strings:
         """Names of persons, ``""`` for key -1."""
         return np.where(keys >= 0, self.name[np.maximum(keys, 0)], "")
+
+
+def _by_person(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame ordered by person (parts slice it), kept as it is when it already is."""
+    return frame if frame["person"].is_sorted() else frame.sort("person", maintain_order=True)
+
+
+def _narrow(frame: pl.DataFrame) -> pl.DataFrame:
+    """64-bit integers as 32-bit, text as categorical (the registry's values fit)."""
+    return frame.with_columns(pl.col(pl.Int64).cast(pl.Int32),
+                              pl.col(pl.String).cast(pl.Categorical))
 
 
 def _cut(frame: pl.DataFrame, lo: int, hi: int) -> pl.DataFrame:
@@ -113,7 +138,7 @@ def persons_frame(t: Truth) -> pl.DataFrame:
     has_adopt = p.adoptive[k] >= 0
     adopt = np.maximum(p.adoptive[k], 0)
     return pl.DataFrame({
-        "person_key": k, "id_number": t.id_number[k],
+        "person_key": k, "id_number": t.id_number[k].astype(str),
         "name": t.name[k], "sex": p.sex[k].astype(str), "birth_date": as_date(p.birth[k]),
         "death_date": as_date(p.death[k]), "ethnicity": p.ethnicity[k],
         "hukou_type": np.where(p.agri[k], "agricultural", "non_agricultural"),
@@ -153,7 +178,7 @@ def residences_frame(t: Truth) -> pl.DataFrame:
 
 def employment_frame(t: Truth) -> pl.DataFrame:
     """``truth/employment.parquet`` rows of the part."""
-    j = t.jobs.episodes
+    j = t.jobs.named()
     return pl.DataFrame({
         "person_key": j["person"], "employer_code": j["employer_code"],
         "from_date": as_date(j["from_day"].to_numpy()), "to_date": as_date(j["to_day"].to_numpy()),

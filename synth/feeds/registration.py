@@ -16,14 +16,15 @@ START_STATUS = np.array(["21", "22", "23"])
 
 def _marital_events(t: Truth) -> pl.DataFrame:
     u = t.pop.unions
-    ended = u.reason > 0
+    h, w = t.owns(u.husband), t.owns(u.wife)  # the part's persons only
+    he, we = h & (u.reason > 0), w & (u.reason > 0)
     end_status = np.where(u.reason == DIVORCE, "40", "30")
     return pl.DataFrame({
-        "person": np.concatenate([u.husband, u.wife, u.husband[ended], u.wife[ended]]),
-        "from_day": np.concatenate([u.start, u.start, u.end[ended], u.end[ended]]),
-        "status": np.concatenate([START_STATUS[u.kind], START_STATUS[u.kind],
-                                  end_status[ended], end_status[ended]]),
-    }).filter(pl.col("person").is_between(*t.span, closed="left")).sort(["person", "from_day"])
+        "person": np.concatenate([u.husband[h], u.wife[w], u.husband[he], u.wife[we]]),
+        "from_day": np.concatenate([u.start[h], u.start[w], u.end[he], u.end[we]]),
+        "status": np.concatenate([START_STATUS[u.kind[h]], START_STATUS[u.kind[w]],
+                                  end_status[he], end_status[we]]),
+    }).sort(["person", "from_day"])
 
 
 def household(t: Truth, rng: np.random.Generator) -> pl.DataFrame:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from synth import places
@@ -10,26 +11,38 @@ from synth.calendar import YEAR, day
 from synth.feeds.common import who, with_ids
 from synth.truth import Truth
 
+Ints = npt.NDArray[np.int64]
+
 
 def _pairs(t: Truth) -> pl.DataFrame:
-    """Every stated relation candidate of the part's persons: (person, relative, code)."""
+    """Every stated relation candidate of the part's persons: (person, relative, code).
+
+    Rows are picked by their person before any column is built, so a part never
+    makes arrays the size of the province.
+    """
     p, u = t.pop.people, t.pop.unions
+    me = np.arange(*t.span, dtype=np.int64)
     kids = np.flatnonzero(p.mother >= 0)
-    son = np.where(p.sex[kids] == 1, "20", "30")
-    parts = [(kids, p.father[kids], np.full(kids.size, "51")),
-             (kids, p.mother[kids], np.full(kids.size, "52")),
-             (p.father[kids], kids, son), (p.mother[kids], kids, son),
-             (u.husband, u.wife, np.full(len(u), "12")),
-             (u.wife, u.husband, np.full(len(u), "11"))]
+    child = np.array(["30", "20"])  # daughter, son: what the relative is to the person
+    parts: list[tuple[Ints, Ints, str | npt.NDArray[np.str_]]] = [
+        (me, p.father[me], "51"), (me, p.mother[me], "52")]
+    for parent in (p.father, p.mother):
+        k = kids[t.owns(parent[kids])]
+        parts.append((parent[k], k, child[p.sex[k] % 2]))
+    h, w = np.flatnonzero(t.owns(u.husband)), np.flatnonzero(t.owns(u.wife))
+    parts += [(u.husband[h], u.wife[h], "12"), (u.wife[w], u.husband[w], "11")]
     ad = np.flatnonzero(p.adoptive >= 0)
     for parent, code in ((u.husband[p.adoptive[ad]], "57"), (u.wife[p.adoptive[ad]], "58")):
-        parts += [(ad, parent, np.full(ad.size, code)),
-                  (parent, ad, np.where(p.sex[ad] == 1, "27", "37"))]
-    younger = np.flatnonzero(t.elder >= 0)
-    older = t.elder[younger]
-    parts += [(older, younger, np.where(p.sex[younger] == 1, "73", "77")),
-              (younger, older, np.where(p.sex[older] == 1, "71", "75"))]
-    kept = [(a[m], b[m], c[m]) for a, b, c in parts for m in [t.owns(a) & (b >= 0)]]
+        mine, theirs = t.owns(ad), t.owns(parent)
+        parts += [(ad[mine], parent[mine], code),
+                  (parent[theirs], ad[theirs], np.where(p.sex[ad[theirs]] == 1, "27", "37"))]
+    younger = me[t.elder[me] >= 0]
+    parts.append((younger, t.elder[younger], np.where(p.sex[t.elder[younger]] == 1, "71", "75")))
+    later = np.flatnonzero(t.elder >= 0)
+    later = later[t.owns(t.elder[later])]
+    parts.append((t.elder[later], later, np.where(p.sex[later] == 1, "73", "77")))
+    kept = [(a[ok], b[ok], np.broadcast_to(np.asarray(c), a.shape)[ok])
+            for a, b, c in parts for ok in [b >= 0]]
     return pl.DataFrame({"person": np.concatenate([a for a, _, _ in kept]),
                          "relative": np.concatenate([b for _, b, _ in kept]),
                          "relation": np.concatenate([c for _, _, c in kept])})
@@ -59,7 +72,8 @@ def bloodline(t: Truth, rng: np.random.Generator) -> list[pl.DataFrame]:
 
 def employment(t: Truth, rng: np.random.Generator) -> list[pl.DataFrame]:
     """Social-insurance enrolment episodes."""
-    ep = t.jobs.episodes.filter(pl.Series(rng.random(t.jobs.episodes.height) < 0.95))
+    named = t.jobs.named()
+    ep = named.filter(pl.Series(rng.random(named.height) < 0.95))
     keys = ep["person"].to_numpy()
     frm = ep["from_day"].to_numpy()
     frame = pl.DataFrame({**who(t, keys, "", "person"),
