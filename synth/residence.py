@@ -92,12 +92,9 @@ def _child_spells(pop: Population, hh_end: Ints) -> pl.DataFrame:
 def _gaps(pop: Population, spells: pl.DataFrame, first_solo: int) -> pl.DataFrame:
     """One-person households filling every gap in each person's registration."""
     p = pop.people
-    keys = np.arange(len(p), dtype=np.int64)
-    none = np.full(keys.size, -1, dtype=np.int64)
-    bounds = pl.DataFrame({"person": keys, "from_day": p.arrived, "to_day": p.arrived,
-                           "household": none, "relation": np.full(keys.size, "")})
-    ends = pl.DataFrame({"person": keys, "from_day": p.death, "to_day": p.death,
-                         "household": none, "relation": np.full(keys.size, "")})
+    keys = np.arange(len(p), dtype=np.int64)  # only the three columns the gaps need
+    bounds = pl.DataFrame({"person": keys, "from_day": p.arrived, "to_day": p.arrived})
+    ends = pl.DataFrame({"person": keys, "from_day": p.death, "to_day": p.death})
     allp = pl.concat([bounds, spells.select(bounds.columns), ends]).sort(
         ["person", "from_day", "to_day"])
     reach = pl.col("to_day").cum_max().over("person")
