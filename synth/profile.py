@@ -143,14 +143,16 @@ class Carriers:
     (:attr:`Marriage.village_share`); a child belongs to the father's village.
     Founder frequencies sit above the targets because of dilution (a child of a Li
     and a Han parent is registered Li nine times in ten).  Fitted on seeds 11-18 at
-    100 k persons: Li alpha-only 42.9 %, beta-only 2.0 %, both 6.4 %, any 51.3 %;
-    Han 8.2 %, 1.9 %, 0.3 %, 10.4 % (smaller drops have thinner marriage markets and
-    drift more: at 30 k, Li both 6.2 % with twice the spread between seeds).
+    100 k persons, among everyone alive and aged 15-49 on some day since 2011: Li
+    alpha-only 42.9 %, beta-only 1.7 %, both 6.8 %, any 51.3 %; Han 8.0 %, 1.8 %,
+    0.3 %, 10.1 %.  Villages drift, so single drops spread around these (standard
+    deviation between seeds up to 1.6 points for Li alpha-only, 0.5 for Li both), and
+    more in small drops, whose thin marriage markets also mix villages more.
     """
 
     villages: dict[str, tuple[VillageType, ...]] = field(default_factory=lambda: {
         "han": (VillageType(1.0, 0.037, 0.01),),
-        "li": (VillageType(0.3, 0.92, 0.24), VillageType(0.7, 0.33, 0.0)),
+        "li": (VillageType(0.3, 0.92, 0.22), VillageType(0.7, 0.31, 0.0)),
     })
     alpha_alleles: dict[str, dict[str, float]] = field(default_factory=lambda: {
         "han": {"--SEA": 0.55, "-α3.7": 0.25, "-α4.2": 0.08, "αCSα": 0.07, "αWSα": 0.05},

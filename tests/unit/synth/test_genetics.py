@@ -3,17 +3,17 @@
 ``domain.md`` gives, among people of childbearing age, Li 47-55 % carriers in all,
 alpha 40-46 %, beta 1.3-2.4 %, both 6-7 %; Han 9-13 %, 7-10 %, 1.3-2.4 %, under 1 %.
 The parts add up to the totals only when read as exclusive classes (alpha only,
-beta only, both), so they are checked that way, among the living aged 15-49 on
-the profile's as-of day.
+beta only, both), so they are checked that way, among everyone alive and aged 15-49
+on some day since 2011 (the years of the 19+1 screening and of the surveys).
 
 Tolerance: a rate measured on ``n`` people has a binomial standard error
-``sqrt(p (1 - p) / n)``.  Relatives and villagers share alleles, so rates vary more
-than that between seeds: over seeds 11-18 at 100 k persons the standard deviation
-of each class was at most 2.1 times its binomial standard error (Li double
-carriers; the other classes 0.9-1.6).  A rate passes when it lies within the range
-widened by three standard errors inflated by 2.5.  For Li double carriers
-(``n`` about 11,000) that is about 1.7 points, so the 2 % that independent loci
-give (the generator before village structure) fails.
+``sqrt(p (1 - p) / n)``.  Relatives and villagers share alleles, and villages
+drift, so rates vary more than that between seeds: over seeds 11-18 at 100 k
+persons the standard deviation of a class was 1.2-3.8 times its binomial standard
+error (Li alpha-only the most).  A rate passes when it lies within the range widened
+by three standard errors inflated by 4.  For Li double carriers (``n`` about 14,000)
+that is about 2.5 points, so the 2 % that independent loci give (the generator
+before village structure) fails.
 """
 
 from __future__ import annotations
@@ -27,23 +27,25 @@ import pytest
 
 from synth.generator import Result
 
-AS_OF = date(2025, 6, 30)  # the hainan profile's as-of day
+SINCE, AS_OF = date(2011, 1, 1), date(2025, 6, 30)  # 19+1 screening; the profile's as-of
 RANGES = {  # (group, class): (low, high) in domain.md, as shares
     ("li", "alpha_only"): (0.40, 0.46), ("li", "beta_only"): (0.013, 0.024),
     ("li", "both"): (0.06, 0.07), ("li", "any"): (0.47, 0.55),
     ("han", "alpha_only"): (0.07, 0.10), ("han", "beta_only"): (0.013, 0.024),
     ("han", "both"): (0.0, 0.01), ("han", "any"): (0.09, 0.13),
 }
-DESIGN_EFFECT_SD = 2.5
+DESIGN_EFFECT_SD = 4.0
 
 
 @pytest.fixture(scope="module")
 def childbearing(province: tuple[Path, Result]) -> pl.DataFrame:
-    """Living Han and Li people aged 15-49 on the as-of day, with carrier flags."""
+    """Han and Li people alive and aged 15-49 on some day since 2011, with carrier flags."""
     p = pl.read_parquet(province[0] / "truth" / "persons.parquet")
-    age = (pl.lit(AS_OF) - pl.col("birth_date")).dt.total_days() / 365.25
-    alive = pl.col("death_date").is_null() | (pl.col("death_date") > AS_OF)
-    return p.filter(alive & (age >= 15) & (age < 50) & pl.col("ethnicity").is_in(["01", "19"]))\
+    born = pl.col("birth_date")
+    start = pl.max_horizontal(born.dt.offset_by("15y"), pl.lit(SINCE))
+    end = pl.min_horizontal(born.dt.offset_by("50y"), pl.lit(AS_OF))
+    alive = pl.col("death_date").is_null() | (pl.col("death_date") > start)
+    return p.filter((start < end) & alive & pl.col("ethnicity").is_in(["01", "19"]))\
         .select(pl.when(pl.col("ethnicity") == "19").then(pl.lit("li")).otherwise(pl.lit("han"))
                 .alias("group"), (pl.col("alpha_genotype") != "αα/αα").alias("a"),
                 (pl.col("beta_genotype") != "βN/βN").alias("b"))
