@@ -16,7 +16,7 @@ import numpy.typing as npt
 from kingraph import ids
 from synth import names, places
 from synth.calendar import Days, day
-from synth.population import Population, county_at
+from synth.population import People, Population, county_at
 from synth.profile import OUTSIDE_CODES, Profile
 
 Strings = npt.NDArray[np.str_]
@@ -85,13 +85,36 @@ def _sequences(rng: np.random.Generator, address: npt.NDArray[np.bytes_], birth:
 
 
 def person_names(rng: np.random.Generator, pop: Population) -> Strings:
-    """Names: founders draw a surname, children take the father's (rarely the mother's)."""
+    """Names: founders draw a surname, children take the father's (rarely the mother's).
+
+    A child's given name never sounds like a parent's or grandparent's (避讳: naming
+    a child after an elder is avoided); a clash is drawn again, a few times at most.
+    """
     p = pop.people
     li = p.ethnicity == "19"
     surname = names.surnames(rng, li)
+    given = names.given_names(rng, p.sex == 1)
     from_mother = (p.father < 0) | (rng.random(len(p)) < 0.03)
     parent = np.where(from_mother, p.mother, p.father)
     for gen in range(1, int(p.generation.max(initial=0)) + 1):
         here = np.flatnonzero((p.generation == gen) & (parent >= 0))
         surname[here] = surname[parent[here]]
-    return names.full_names(surname, names.given_names(rng, p.sex == 1))
+        _avoid_elders(rng, p, given, here)
+    return names.full_names(surname, given)
+
+
+def _avoid_elders(rng: np.random.Generator, p: People, given: Strings,
+                  keys: npt.NDArray[np.int64], tries: int = 6) -> None:
+    """Draw again the given names of ``keys`` that sound like an elder's (in place)."""
+    elders = [p.father[keys], p.mother[keys]]
+    elders += [grand[np.maximum(e, 0)] * (e >= 0) - (e < 0)
+               for e in list(elders) for grand in (p.father, p.mother)]
+    for _ in range(tries):
+        own = names.sounds(given[keys])
+        clash = np.zeros(keys.size, dtype=bool)
+        for e in elders:
+            clash |= (e >= 0) & (names.sounds(given[np.maximum(e, 0)]) == own)
+        if not clash.any():
+            return
+        redo = keys[clash]
+        given[redo] = names.given_names(rng, p.sex[redo] == 1)

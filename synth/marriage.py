@@ -93,9 +93,10 @@ def _thin(rng: np.random.Generator, keys: Ints, own: Ints, other: Ints) -> Ints:
 
 
 def kin(la: Ints, lb: Ints) -> npt.NDArray[np.bool_]:
-    """True where two people share a parent or grandparent, or one descends from the other.
+    """True where two people share an ancestor, or one descends from the other.
 
-    Each row of ``la`` and ``lb`` is [self, 2 parents, 4 grandparents] (-1 unknown).
+    Each row of ``la`` and ``lb`` is a person's lineage: self, then the ancestors a
+    number of generations up (-1 unknown), as :func:`synth.population._lineage` gives.
     """
     hit = (la[:, :, None] == lb[:, None, :]) & (la[:, :, None] >= 0)
     return np.asarray(hit.any(axis=(1, 2)))

@@ -8,8 +8,11 @@ rare characters that some systems cannot encode and print as ``?``.
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import numpy.typing as npt
+from pypinyin import lazy_pinyin
 
 Strings = npt.NDArray[np.str_]
 
@@ -91,6 +94,25 @@ def given_names(rng: np.random.Generator, male: npt.NDArray[np.bool_]) -> String
     single = rng.random(n) < 0.22
     second[single] = ""
     return np.char.add(first, second)
+
+
+@cache
+def _syllables() -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
+    """Code points of every given-name character (sorted) and an id of its pinyin."""
+    chars = sorted(set(MALE_CHARS) | set(FEMALE_CHARS))
+    sounds = {s: i + 1 for i, s in enumerate(sorted({lazy_pinyin(c)[0] for c in chars}))}
+    return (np.array([ord(c) for c in chars], dtype=np.uint32),
+            np.array([sounds[lazy_pinyin(c)[0]] for c in chars], dtype=np.int64))
+
+
+def sounds(given: Strings) -> npt.NDArray[np.int64]:
+    """A number per given name that is equal exactly when two names sound the same
+    (toneless pinyin, so 军 and 俊 agree); 0 for an empty name."""
+    points, ids = _syllables()
+    codes = np.ascontiguousarray(given.astype("<U2")).view(np.uint32).reshape(-1, 2)
+    pos = np.clip(np.searchsorted(points, codes), 0, points.size - 1)
+    sound = np.where(codes == 0, 0, ids[pos])
+    return np.asarray(sound[:, 0] * 1000 + sound[:, 1])
 
 
 def full_names(surname: Strings, given: Strings) -> Strings:

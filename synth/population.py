@@ -251,16 +251,17 @@ def _villages(rng: np.random.Generator, county: Ints, li_like: Bools, first: int
     return village + first, alpha_v[village], beta_v[village]
 
 
-def _lineage(people: People, keys: Ints) -> Ints:
-    """Per person: self, both parents, four grandparents (-1 unknown)."""
-    f, m = people.father[keys], people.mother[keys]
-    out = np.full((keys.size, 7), -1, dtype=np.int64)
-    out[:, 0], out[:, 1], out[:, 2] = keys, f, m
-    for col, parent in ((3, f), (5, m)):
-        has = parent >= 0
-        out[has, col] = people.father[parent[has]]
-        out[has, col + 1] = people.mother[parent[has]]
-    return out
+def _lineage(people: People, keys: Ints, generations: int) -> Ints:
+    """Per person: self and the ancestors ``generations`` up (-1 unknown), one per column."""
+    out = [keys[:, None]]
+    level = keys
+    for g in range(1, generations + 1):
+        has = level >= 0
+        up = np.full((level.size, 2), -1, dtype=np.int64)
+        up[has, 0], up[has, 1] = people.father[level[has]], people.mother[level[has]]
+        out.append(up.reshape(keys.size, 2**g))  # each person's ancestors stay together
+        level = up.ravel()
+    return np.concatenate(out, axis=1)
 
 
 def _candidates(p: People, pool: Ints, rng: np.random.Generator, profile: Profile) -> Ints:
@@ -312,7 +313,8 @@ def _cascade(pop: Population, rng: np.random.Generator, cand: Ints, tier: Ints,
         here = np.union1d(left, cand[tier == level])
         m, w = marriage.match(rng, here[p.sex[here] == 1], here[p.sex[here] == 2], p.birth,
                               market, rules)
-        ok = ~marriage.kin(_lineage(p, m), _lineage(p, w))
+        ok = ~marriage.kin(_lineage(p, m, rules.kin_generations),
+                           _lineage(p, w, rules.kin_generations))
         men.append(m[ok])
         women.append(w[ok])
         left = np.setdiff1d(here, np.concatenate([m[ok], w[ok]]))
@@ -325,7 +327,8 @@ def _register(pop: Population, rng: np.random.Generator, profile: Profile, men: 
     p = pop.people
     ok = (start < np.minimum(p.death[men], p.death[women])) & (start <= day(profile.as_of))
     if kind != 2:
-        ok &= ~marriage.kin(_lineage(p, men), _lineage(p, women))
+        depth = profile.marriage.kin_generations
+        ok &= ~marriage.kin(_lineage(p, men, depth), _lineage(p, women, depth))
     men, women, start = men[ok], women[ok], start[ok]
     end, reason = marriage.endings(rng, start, p.death[men], p.death[women], profile)
     county0 = county_at(pop, men, start)

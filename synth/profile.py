@@ -90,6 +90,11 @@ class Marriage:
     village_share: float = 0.8  # look for a spouse first within the village
     cross_county_share: float = 0.1  # first across the province (the rest: the county)
     village_founders: int = 10  # founders of one group in one county per village
+    #: Couples share no ancestor this many generations up.  The Civil Code forbids
+    #: shared parents and grandparents (2); custom also avoids shared
+    #: great-grandparents (second cousins), which local marriage would otherwise
+    #: make common.
+    kin_generations: int = 3
     age_gap_mean_years: float = 2.5
     age_gap_sd_years: float = 2.5
     new_law_from: date = date(1981, 1, 1)

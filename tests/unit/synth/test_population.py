@@ -67,3 +67,23 @@ def test_marriages_look_first_within_the_village(pop: population.Population) -> 
     first = u.kind == 0
     same = p.village[u.husband[first]] == p.village[u.wife[first]]
     assert same.mean() > 0.2
+
+
+def _ancestors(p: population.People, key: int, generations: int) -> set[int]:
+    """Self and every known ancestor up to ``generations`` back, walked one by one."""
+    found, level = {key}, [key]
+    for _ in range(generations):
+        level = [int(x) for k in level for x in (p.father[k], p.mother[k]) if x >= 0]
+        found |= set(level)
+    return found
+
+
+def test_no_couple_shares_an_ancestor_up_to_great_grandparents(
+        pop: population.Population) -> None:
+    # The Civil Code (art. 1048) bars shared parents and grandparents; the profile
+    # also avoids shared great-grandparents (second cousins).  复婚 is the same couple.
+    p, u = pop.people, pop.unions
+    couples = np.flatnonzero(u.kind != 2)[::5]
+    assert couples.size > 500
+    for i in couples:
+        assert not (_ancestors(p, int(u.husband[i]), 3) & _ancestors(p, int(u.wife[i]), 3))

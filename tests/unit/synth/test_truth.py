@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+from pypinyin import lazy_pinyin
 
 from kingraph import ids
 from synth.generator import Result
@@ -89,3 +90,18 @@ def test_carrier_rates_differ_by_ethnicity(drop: tuple[Path, Result]) -> None:
         (pl.col("alpha_genotype") != "αα/αα").alias("alpha_carrier"))
     rates = dict(p.group_by("ethnicity").agg(pl.col("alpha_carrier").mean()).iter_rows())
     assert rates["19"] > 2 * rates["01"] > 0.06  # Li far above Han (founders: 43 % vs 8.5 %)
+
+
+def test_no_one_is_named_after_a_parent_or_grandparent(drop: tuple[Path, Result]) -> None:
+    # 避讳: a child's given name never sounds like an elder's (toneless pinyin, so a
+    # homophone such as 军/俊 counts too).  Surnames here are one character.
+    p = _persons(drop)
+    sound = {k: lazy_pinyin(n[1:]) for k, n in zip(p["person_key"], p["name"], strict=True)}
+    parents = {k: [x for x in (f, m) if x is not None] for k, f, m in
+               p.select("person_key", "father_key", "mother_key").iter_rows()}
+    checked = 0
+    for k, ps in parents.items():
+        elders = ps + [g for x in ps for g in parents[x]]
+        checked += bool(elders)
+        assert all(sound[e] != sound[k] for e in elders)
+    assert checked > 2000
