@@ -149,10 +149,10 @@ class Carriers:
     Founder frequencies sit above the targets because of dilution (a child of a Li
     and a Han parent is registered Li nine times in ten).  Fitted on seeds 11-18 at
     100 k persons, among everyone alive and aged 15-49 on some day since 2011: Li
-    alpha-only 42.9 %, beta-only 1.7 %, both 6.8 %, any 51.3 %; Han 8.0 %, 1.8 %,
-    0.3 %, 10.1 %.  Villages drift, so single drops spread around these (standard
-    deviation between seeds up to 1.6 points for Li alpha-only, 0.5 for Li both), and
-    more in small drops, whose thin marriage markets also mix villages more.
+    alpha-only 43.2 %, beta-only 1.6 %, both 6.4 %, any 51.2 %; Han 7.9 %, 1.8 %,
+    0.3 %, 10.0 %.  Villages drift, so single drops spread around these (standard
+    deviation between seeds 1.4-1.7 points for Li alpha-only and any, 0.6 for both),
+    and more in small drops, whose thin marriage markets also mix villages more.
     """
 
     villages: dict[str, tuple[VillageType, ...]] = field(default_factory=lambda: {
