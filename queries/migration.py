@@ -21,7 +21,7 @@ import polars as pl
 from graphdb.connection import read
 from kingraph import divisions
 from kingraph.errors import InvalidArgument, PersonNotFound
-from queries.residence import Episode, Move, moves, timeline
+from queries.residence import Episode, Move, lived, moves, timeline
 
 __all__ = ["Episode", "FamilyMove", "Flows", "Move", "family_moves", "flows", "trajectory"]
 
@@ -81,6 +81,11 @@ class Trajectory:
     def registered(self) -> tuple[Episode, ...]:
         """The household-registration episodes."""
         return tuple(e for e in self.episodes if e.kind == "registration")
+
+    @property
+    def lived(self) -> tuple[Episode, ...]:
+        """Where the person actually lived: recorded residences, registration elsewhere."""
+        return lived(self.episodes)
 
 
 def trajectory(driver: neo4j.Driver, database: str, pid: str) -> Trajectory:

@@ -4,7 +4,9 @@ Pure functions over the rows :mod:`queries.migration` reads (``place, start, end
 division_code, record`` dicts).  Rules: rows of one place whose periods touch or
 overlap are one episode (their records joined); where an episode runs past the start
 of the next one in another place, it ends there (the later registration wins); an
-open end (None) means "still current".
+open end (None) means "still current".  :func:`lived` merges the two kinds into one
+timeline of where the person actually lived: a recorded residence wins over the
+registration for the time it covers.
 """
 
 from __future__ import annotations
@@ -100,6 +102,34 @@ def timeline(registered: list[dict[str, Any]], lived: list[dict[str, Any]]) -> t
     flagged = [replace(e, separated=any(_overlap(e, o) and _apart(e, o) for o in others))
                for group, others in ((regs, homes), (homes, regs)) for e in group]
     return tuple(sorted(flagged, key=lambda e: (e.start or EARLY, e.kind, e.place)))
+
+
+def lived(episodes: tuple[Episode, ...] | list[Episode]) -> tuple[Episode, ...]:
+    """Where the person actually lived: residence episodes, registration in between.
+
+    A registration episode is cut wherever a recorded residence covers part of it;
+    what remains of it says where the person lived when no residence was recorded.
+    """
+    homes = [e for e in episodes if e.kind == "residence"]
+    out = list(homes)
+    for reg in (e for e in episodes if e.kind == "registration"):
+        pieces = [reg]
+        for home in homes:
+            pieces = [p for piece in pieces for p in _outside(piece, home)]
+        out += pieces
+    return tuple(sorted(out, key=lambda e: (e.start or EARLY, e.end or FAR)))
+
+
+def _outside(e: Episode, cut: Episode) -> list[Episode]:
+    """The parts of ``e`` outside the period of ``cut``."""
+    if not _overlap(e, cut):
+        return [e]
+    parts = []
+    if (e.start or EARLY) < (cut.start or EARLY):
+        parts.append(replace(e, end=cut.start))
+    if cut.end is not None and cut.end < (e.end or FAR):
+        parts.append(replace(e, start=cut.end))
+    return parts
 
 
 def moves(registered: tuple[Episode, ...] | list[Episode]) -> tuple[Move, ...]:

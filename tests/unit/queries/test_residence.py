@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from queries.residence import moves, resolve, timeline
+from queries.residence import lived, moves, resolve, timeline
 
 
 def row(place: str, start: str | None, end: str | None, code: str | None,
@@ -86,3 +86,25 @@ def test_moves_are_changes_of_county_between_registrations() -> None:
     found = moves(regs)  # H2 -> H3 is 龙华区 -> 龙华区 (retired code): no move
     assert [(m.day, m.origin, m.destination, m.records) for m in found] == [
         (date(2010, 6, 15), "469027", "460106", ("a", "b"))]
+
+
+def test_lived_is_the_residence_where_recorded_and_the_registration_around_it() -> None:
+    eps = lived(timeline([row("H1", "2000-01-01", None, "469027", "a")],
+                         [row("D1", "2012-01-01", "2015-06-30", "460106", "b")]))
+    assert [(e.kind, e.start, e.end, e.current_code) for e in eps] == [
+        ("registration", date(2000, 1, 1), date(2012, 1, 1), "469027"),
+        ("residence", date(2012, 1, 1), date(2015, 6, 30), "460106"),
+        ("registration", date(2015, 6, 30), None, "469027")]
+
+
+def test_lived_with_a_residence_covering_the_whole_registration_keeps_the_residence() -> None:
+    eps = lived(timeline([row("H1", "2003-04-16", None, "460108")],
+                         [row("W1", "2003-04-16", None, "460107")]))
+    assert [(e.kind, e.start, e.end, e.current_code) for e in eps] == [
+        ("residence", date(2003, 4, 16), None, "460107")]
+
+
+def test_lived_without_residences_is_the_registration() -> None:
+    eps = timeline([row("H1", "1990-01-01", "2010-06-15", "469027"),
+                    row("H2", "2010-06-15", None, "460106")], [])
+    assert lived(eps) == eps
