@@ -1,7 +1,8 @@
 """Residence timelines: episodes made non-overlapping, mapped to today's divisions, moves.
 
 Pure functions over the rows :mod:`queries.migration` reads (``place, start, end,
-division_code, record`` dicts).  Rules: rows of one place whose periods touch or
+division_code, record, codes`` dicts; ``codes`` are every division the place's rows
+name, used by :func:`refined`).  Rules: rows of one place whose periods touch or
 overlap are one episode (their records joined); where an episode runs past the start
 of the next one in another place, it ends there (the later registration wins); an
 open end (None) means "still current".  :func:`lived` merges the two kinds into one
@@ -11,6 +12,7 @@ registration for the time it covers.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -49,11 +51,24 @@ class Move:
 
 def _episode(kind: str, row: dict[str, Any]) -> Episode:
     code = row.get("division_code")
-    current = divisions.current(str(code)) if code else None
+    current = refined(str(code), row.get("codes") or ()) if code else None
     return Episode(kind, str(row["place"]), day(row["start"]), day(row["end"]),
                    str(code) if code else None, current,
                    divisions.name(current) if current else None,
                    (str(row["record"]),) if row.get("record") else ())
+
+
+def refined(code: str, place_codes: Iterable[str]) -> str:
+    """Today's unit of a recorded code, made as specific as the place's other rows allow.
+
+    A household registered under a city-wide code (海口市 460100, the code of every Haikou
+    record before its districts of 2002) lies in the one district its later rows name,
+    when they name exactly one; otherwise the coarse unit stays.
+    """
+    unit = divisions.current(code)
+    finer = {divisions.current(c) for c in place_codes if c} - {unit}
+    inside = {c for c in finer if divisions.prefecture(c) == unit}
+    return inside.pop() if len(inside) == 1 else unit
 
 
 def _touches(a: Episode, b: Episode) -> bool:
@@ -133,9 +148,14 @@ def _outside(e: Episode, cut: Episode) -> list[Episode]:
 
 
 def moves(registered: tuple[Episode, ...] | list[Episode]) -> tuple[Move, ...]:
-    """Changes of registration between divisions, in date order."""
+    """Changes of registration between divisions, in date order.
+
+    A change between nested units is no move: 海口市 (460100, the code of every Haikou
+    record before its districts) to 美兰区 is the same place recoded, not a move.
+    """
     out = []
     for a, b in zip(registered, registered[1:], strict=False):
-        if a.current_code and b.current_code and b.start and a.current_code != b.current_code:
+        if a.current_code and b.current_code and b.start \
+                and not divisions.same_place(a.current_code, b.current_code):
             out.append(Move(b.start, a.current_code, b.current_code, a.records + b.records))
     return tuple(out)

@@ -8,7 +8,6 @@ import neo4j
 import polars as pl
 import pytest
 
-from ingest.pipeline import mention_table
 from kingraph.errors import InvalidArgument, PersonNotFound
 from queries import migration
 from synth.profile import HAINAN
@@ -20,7 +19,7 @@ from tests.integration.queries.residence_truth import (
     trajectory_matches,
     truth_episodes,
 )
-from tests.integration.synthetic import LoadedDrop
+from tests.integration.synthetic import LoadedDrop, main_pids
 
 SAMPLE = 300
 # Measured on the 4,000-person fixture (seed 20261125), comparing ``Trajectory.lived``
@@ -33,7 +32,6 @@ SAMPLE = 300
 # against every true stay, pre-register stays and dormitories included).
 AGREEMENT_FLOOR = 0.99
 EPISODE_FLOOR = 0.99  # measured 456/456 episodes
-KEY = ["feed", "source", "record_id", "role"]
 
 
 @pytest.fixture(scope="module")
@@ -44,17 +42,13 @@ def seen(synthetic: LoadedDrop) -> Observation:
 
 @pytest.fixture(scope="module")
 def sample(synthetic: LoadedDrop, seen: Observation) -> pl.DataFrame:
-    """Up to SAMPLE truth persons with a stay in the observation window, each by the pid
-    holding most of their mentions: ``pid, person_key``."""
-    links = pl.read_parquet(synthetic.truth / "record_links.parquet").select(*KEY, "person_key")
-    mentions = mention_table(synthetic.store).drop_nulls("pid").join(links, on=KEY)
-    main = (mentions.group_by("person_key", "pid").len()
-            .sort(["len", "pid"], descending=[True, False])
-            .group_by("person_key", maintain_order=True).first())
+    """Up to SAMPLE truth persons with a stay in the observation window, each by their
+    main pid: ``pid, person_key``."""
     residences = pl.read_parquet(synthetic.truth / "residences.parquet")
     window = [r["person_key"] for r in residences.iter_rows(named=True)
               if seen.seen(r) is not Seen.NOTHING]
-    return (main.filter(pl.col("person_key").is_in(pl.Series(window).unique().implode()))
+    return (main_pids(synthetic)
+            .filter(pl.col("person_key").is_in(pl.Series(window).unique().implode()))
             .select("pid", "person_key").sort("pid").head(SAMPLE))
 
 
