@@ -6,12 +6,12 @@ all among them), in batches: one read of the couples, then per batch of couples 
 read of their permits (:data:`PERMITS_OF`), :data:`queries.couple_graph.SPOUSE_FACTS`
 for their spouses, and the writes; every read and write starts from an index seek per
 couple or event, so a run grows linearly with the number of couples (stage times in
-:attr:`IssueReport.seconds`).  A permit is ``(:Permit {permit_no, kind, child_order, issued_on, revoked_on, rule_id,
-policy_version, decision})-[:FOR]->(:Person)`` for both spouses; its number is
-derived from the couple, the child order and how many permits that couple had for
-it, so a second run issues nothing.  A permit whose basis changed is closed (the
-child it covered was born), revoked (the couple is no longer eligible for that
-child) or flagged (the decision now needs review).  Every issuance, revocation,
+:attr:`IssueReport.seconds`).  A permit is ``(:Permit {permit_no, kind, child_order,
+issued_on, revoked_on, rule_id, policy_version, decision})-[:FOR]->(:Person)`` for both
+spouses; its number is derived from the couple, the child order and how many permits
+that couple had for it, so a second run issues nothing.  A permit whose basis changed
+is closed (the child it covered was born), revoked (the couple is no longer eligible
+for that child) or flagged (the decision now needs review).  Every issuance, revocation,
 flag and glory finding is a ``(:PermitEvent {event_id, kind, permit_no, on,
 decision, run})`` node, merged on its unique id (idempotent); ``run`` names the call
 that recorded it.
