@@ -46,22 +46,24 @@ ANY_CONFLICT = "conflict"
 _REVIEW_MAP = """r {.review_id, .kind, .reason, .status, .weight, .levels, .left_mention,
           .right_mention, .left_pid, .right_pid, .decision, .decided_by, .records,
           .sides, .dismissed, pids: [(r)-[:ABOUT]->(p:Person) | p.pid]}"""
-_RECORDS = """[key IN coalesce(r.records, []) |
-          head([(x:Record {key: key}) | x {.key, .feed, .source, .record_id, .file, .line,
-                                              .data}])]"""
+_RECORDS = """CALL (r) {
+  UNWIND coalesce(r.records, []) AS key
+  MATCH (x:Record {key: key})
+  RETURN collect(x {.key, .feed, .source, .record_id, .file, .line, .data}) AS records
+}"""
 _KIND = ("($kind IS NULL OR r.kind = $kind "
          "OR ($kind = 'conflict' AND r.kind STARTS WITH 'conflict_'))")
 LIST_REVIEWS = f"""
 MATCH (r:Review {{status: $status}}) WHERE {_KIND}
 WITH r ORDER BY r.weight IS NULL, r.weight DESC, r.review_id SKIP $offset LIMIT $limit
-RETURN {_REVIEW_MAP} AS review,
-       {_RECORDS} AS records
+{_RECORDS}
+RETURN {_REVIEW_MAP} AS review, records
 """
 COUNT_REVIEWS = f"MATCH (r:Review {{status: $status}}) WHERE {_KIND} RETURN count(r) AS n"
 GET_REVIEW = f"""
 MATCH (r:Review {{review_id: $review_id}})
-RETURN {_REVIEW_MAP} AS review,
-       {_RECORDS} AS records
+{_RECORDS}
+RETURN {_REVIEW_MAP} AS review, records
 """
 DECIDE_REVIEW = """
 MATCH (r:Review {review_id: $review_id})
