@@ -40,8 +40,6 @@ Outcome = Literal["link", "no_link", "accept", "dismiss"]
 FUSION_OUTCOMES = {"link": "must_link", "no_link": "cannot_link"}
 CONFLICT_OUTCOMES = ("accept", "dismiss", "link")
 LINKABLE = (TWO_FATHERS, TWO_MOTHERS)
-#: A kind filter that selects every conflict kind.
-ANY_CONFLICT = "conflict"
 
 _REVIEW_MAP = """r {.review_id, .kind, .reason, .status, .weight, .levels, .left_mention,
           .right_mention, .left_pid, .right_pid, .decision, .decided_by, .records,
@@ -52,7 +50,8 @@ _RECORDS = """CALL (r) {
   RETURN collect(x {.key, .feed, .source, .record_id, .file, .line, .data}) AS records
 }"""
 _KIND = ("($kind IS NULL OR r.kind = $kind "
-         "OR ($kind = 'conflict' AND r.kind STARTS WITH 'conflict_'))")
+         "OR ($kind = 'conflict' AND r.kind STARTS WITH 'conflict_') "
+         "OR ($kind = 'fusion' AND NOT r.kind STARTS WITH 'conflict_'))")
 LIST_REVIEWS = f"""
 MATCH (r:Review {{status: $status}}) WHERE {_KIND}
 WITH r ORDER BY r.weight IS NULL, r.weight DESC, r.review_id SKIP $offset LIMIT $limit
@@ -140,7 +139,8 @@ def list_reviews(driver: neo4j.Driver, database: str, status: str = "open",
                  ) -> tuple[int, list[ReviewItem]]:
     """The total and one page of review items, strongest candidates first, conflicts after.
 
-    ``kind`` filters on one kind, or on every conflict kind with ``"conflict"``.
+    ``kind`` filters on one kind, on every conflict kind with ``"conflict"``, or on
+    every fusion kind with ``"fusion"``.
     """
     total = read(driver, database, "count_reviews", COUNT_REVIEWS, status=status,
                  kind=kind)[0]["n"]

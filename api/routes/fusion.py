@@ -178,7 +178,8 @@ def _review(item: review.ReviewItem, role: Role) -> ReviewOut:
     return out
 
 
-ReviewKind = Literal["possible_match", "ambiguous_newborn", "ambiguous_relative", "conflict",
+ReviewKind = Literal["fusion", "possible_match", "ambiguous_newborn", "ambiguous_relative",
+                     "conflict",
                      "conflict_two_mothers", "conflict_two_fathers",
                      "conflict_underage_marriage", "conflict_ancestry_cycle",
                      "conflict_parent_age"]
@@ -189,7 +190,8 @@ async def list_reviews(
     access: Annotated[Access, Depends(personal_data(Role.ADMIN, Role.OFFICER))],
     status: Annotated[Literal["open", "decided", "closed"], Query()] = "open",
     kind: Annotated[ReviewKind | None, Query(
-        description="One kind, or `conflict` for every conflict kind.")] = None,
+        description="One kind; `fusion` or `conflict` for every kind of the family."
+    )] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> ReviewPage:
