@@ -5,9 +5,13 @@ date; a self-collected birth row names the father the same way.  Alone, such a n
 could be anyone's.  But the row's *other* person is usually resolved (anchored on an
 ID number), and a parent, child or spouse has almost always shared a household with
 them.  So the candidates for a name-only mention are the members of the households
-its row-partner belonged to; a candidate must match the name (same pinyin or very
-similar characters), the sex where known, and the birth date where both are known.
-One candidate: a link.  Several equally good ones: a possible match for review.
+its row-partner belonged to, and, when the row names the mention as a parent of its
+partner, the parents other rows state for that partner (a father named without a
+number on a bloodline row is the father the birth row names, if the names agree: an
+adult child seldom still lives with the parent).  A candidate must match the name
+(same pinyin or very similar characters), the sex where known, and the birth date
+where both are known.  One candidate: a link.  Several equally good ones: a possible
+match for review.
 """
 
 from __future__ import annotations
@@ -19,6 +23,10 @@ from rapidfuzz.distance import JaroWinkler
 CONTEXT_LINK_WEIGHT = 25.0
 NAME_SIMILAR = 0.85
 RECORD = ["rec"]  # the resolver numbers source rows
+# Bloodline codes (what the relative is to the person): the relative is a parent (the
+# code names the side), or a child.
+PARENT_CODES = {"51": "father", "52": "mother", "57": "father", "58": "mother"}
+CHILD_CODES = tuple(f"{c}" for c in (*range(20, 28), *range(30, 38)))
 
 
 def _households(mentions: pl.DataFrame, entity_of: pl.DataFrame) -> pl.DataFrame:
@@ -39,6 +47,40 @@ def _loose_with_partners(mentions: pl.DataFrame, entity_of: pl.DataFrame,
             .select("entity", "partner").unique())
 
 
+def stated_parents(mentions: pl.DataFrame, entity_of: pl.DataFrame) -> pl.DataFrame:
+    """``rec, child, parent, side`` (entities; side mother, father or null) for every
+    parent-child link a row states: a birth row's child and its mother and father, a
+    bloodline row's parent or child code."""
+    m = mentions.select("mention_id", *RECORD, "role", "relation", "relative_mention").join(
+        entity_of, on="mention_id")
+    births = m.filter(pl.col("role") == "child").select(*RECORD, pl.col("entity").alias("child"))
+    parents = m.filter(pl.col("role").is_in(["mother", "father"])).select(
+        *RECORD, pl.col("entity").alias("parent"), pl.col("role").alias("side"))
+    ref = entity_of.rename({"mention_id": "relative_mention", "entity": "relative"})
+    blood = m.filter(pl.col("relative_mention").is_not_null()).join(ref, on="relative_mention")
+    return pl.concat([
+        births.join(parents, on=RECORD),
+        blood.filter(pl.col("relation").is_in(list(PARENT_CODES))).select(
+            *RECORD, pl.col("entity").alias("child"), pl.col("relative").alias("parent"),
+            pl.col("relation").replace_strict(PARENT_CODES).alias("side")),
+        blood.filter(pl.col("relation").is_in(CHILD_CODES)).select(
+            *RECORD, pl.col("relative").alias("child"), pl.col("entity").alias("parent"),
+            pl.lit(None, pl.String).alias("side")),
+    ]).unique()
+
+
+def _other_parents(loose: pl.DataFrame, stated: pl.DataFrame) -> pl.DataFrame:
+    """(loose parent entity, a parent of the same side other rows state for its child)."""
+    named = stated.join(loose.select(pl.col("entity").alias("parent")), on="parent", how="semi")
+    others = stated.select("child", pl.col("parent").alias("candidate"),
+                           pl.col("side").alias("side_c"))
+    return (named.join(others, on="child")
+            .filter((pl.col("candidate") != pl.col("parent"))
+                    & (pl.col("side").is_null() | pl.col("side_c").is_null()
+                       | (pl.col("side") == pl.col("side_c"))))
+            .select(pl.col("parent").alias("entity"), "candidate").unique())
+
+
 def context_links(mentions: pl.DataFrame, entity_of: pl.DataFrame,
                   entities: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Links (and ambiguous candidates) of name-only mentions via their row-partners.
@@ -48,11 +90,14 @@ def context_links(mentions: pl.DataFrame, entity_of: pl.DataFrame,
     homes = _households(mentions, entity_of)
     pairs = _loose_with_partners(mentions, entity_of, entities)
     members = homes.rename({"entity": "candidate"})
-    found = (pairs.join(homes.rename({"entity": "partner"}), on="partner")
-             .join(members, on="household_id")
-             .filter((pl.col("candidate") != pl.col("partner"))
-                     & (pl.col("candidate") != pl.col("entity")))
-             .select("entity", "candidate").unique())
+    housemates = (pairs.join(homes.rename({"entity": "partner"}), on="partner")
+                  .join(members, on="household_id")
+                  .filter((pl.col("candidate") != pl.col("partner"))
+                          & (pl.col("candidate") != pl.col("entity")))
+                  .select("entity", "candidate"))
+    parents = _other_parents(pairs.select("entity").unique(),
+                             stated_parents(mentions, entity_of))
+    found = pl.concat([housemates, parents]).unique()
     attrs = entities.select("entity", "name", "name_key", "sex", "birth_date")
     found = found.join(attrs, on="entity").join(attrs, left_on="candidate",
                                                 right_on="entity", suffix="_c")
