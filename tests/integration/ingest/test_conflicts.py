@@ -54,9 +54,14 @@ P = {
     # P, born 2000, is stated as the mother of Q, born 1995.
     "p": _someone("林静", "2", date(2000, 1, 1), 30),
     "q": _someone("王红", "2", date(1995, 6, 1), 32),
-    # A second child of the mother, whose father a bloodline row names without a number.
+    # A second child of the mother, whose father a bloodline row names without a number:
+    # fusion links him to the father the birth row names (same child, side and name).
     "child2": _someone("吴磊", "1", date(2012, 8, 8), 21),
     "father2": _someone("吴海", "1", date(1982, 2, 2), 23),
+    # A third, whose father the bloodline row names without a number and by another
+    # name: two fathers, for an officer to link.
+    "child3": _someone("符磊", "1", date(2014, 1, 1), 25),
+    "father3": _someone("符明", "1", date(1984, 4, 4), 27),
 }
 BIRTH, BLOOD, CIVIL, SELF = "birth|birth_platform", "bloodline|self_collected", \
     "marriage|civil_affairs", "marriage|self_collected"
@@ -84,12 +89,14 @@ def _birth(record_id: str, child: str, mother: str, father: str | None) -> dict[
 
 
 def _bloodline(record_id: str, person: str, relative: str, relation: str,
-               relative_has_number: bool = True) -> dict[str, str]:
+               relative_has_number: bool = True, relative_name: str | None = None
+               ) -> dict[str, str]:
     who, rel = P[person], P[relative]
     return {"record_id": record_id, "source": "self_collected",
             "person_id_number": who.id_number, "person_name": who.name,
             "relative_id_number": rel.id_number if relative_has_number else "",
-            "relative_name": rel.name, "relation": relation, "collected_on": "2020-01-01"}
+            "relative_name": relative_name or rel.name, "relation": relation,
+            "collected_on": "2020-01-01"}
 
 
 def _marriage(record_id: str, source: str, on: date, husband: str,
@@ -107,12 +114,15 @@ def write_family(folder: Path) -> Path:
     write_feed(folder, "household", [_household(label, n) for n, label in enumerate(P, 1)])
     write_feed(folder, "birth", [_birth("b1", "child", "mother", None),
                                  _birth("b2", "b", "b_mother", "a"),
-                                 _birth("b3", "child2", "mother", "father2")])
+                                 _birth("b3", "child2", "mother", "father2"),
+                                 _birth("b4", "child3", "bride", "father3")])
     write_feed(folder, "bloodline", [
         _bloodline("l1", "child", "other_woman", "52"),  # a second mother
         _bloodline("l2", "a", "b", "51"),  # B is A's father: a cycle
         _bloodline("l3", "q", "p", "52"),  # a mother five years younger
         _bloodline("l4", "child2", "father2", "51", relative_has_number=False),
+        _bloodline("l5", "child3", "father3", "51", relative_has_number=False,
+                   relative_name="符小明"),
     ])
     write_feed(folder, "marriage", [
         _marriage("m1", "civil_affairs", date(2015, 6, 1), "groom", "bride"),
@@ -162,7 +172,7 @@ def family(scratch: Scratch) -> tuple[Path, Store, LoadReport]:
 def test_each_conflict_reaches_the_queue_with_the_records_on_both_sides(
         scratch: Scratch, family: tuple[Path, Store, LoadReport]) -> None:
     _, _, report = family
-    pid = {label: _pid(scratch, label) for label in P if label != "father2"}
+    pid = {label: _pid(scratch, label) for label in P}
     found = _conflicts(scratch)
     assert {k: len(v) for k, v in found.items()} == {
         TWO_MOTHERS: 1, TWO_FATHERS: 1, UNDERAGE_MARRIAGE: 1, ANCESTRY_CYCLE: 1,
@@ -194,7 +204,9 @@ def test_each_conflict_reaches_the_queue_with_the_records_on_both_sides(
     assert _disputed(scratch) == {
         (pid["child"], pid["mother"]), (pid["child"], pid["other_woman"]),
         (pid["groom"], pid["bride"]), (pid["a"], pid["b"]), (pid["b"], pid["a"]),
-        (pid["q"], pid["p"]), *[(pid["child2"], f) for f in _fathers(scratch, pid["child2"])]}
+        (pid["q"], pid["p"]), *[(pid["child3"], f) for f in _fathers(scratch, pid["child3"])]}
+    # The father named without a number but by his name is the father of the birth row.
+    assert _fathers(scratch, pid["child2"]) == [pid["father2"]]
 
 
 def _fathers(scratch: Scratch, child: str) -> list[str]:
@@ -294,12 +306,12 @@ def _parents(scratch: Scratch, child: str) -> set[str]:
 def test_linking_two_fathers_that_fusion_kept_apart(
         scratch: Scratch, family: tuple[Path, Store, LoadReport]) -> None:
     _, store, _ = family
-    child = _pid(scratch, "child2")
+    child = _pid(scratch, "child3")
     (fathers,) = _conflicts(scratch)[TWO_FATHERS]
-    assert {s["records"][0] for s in fathers.sides()} == {f"{BIRTH}|b3", f"{BLOOD}|l4"}
+    assert {s["records"][0] for s in fathers.sides()} == {f"{BIRTH}|b4", f"{BLOOD}|l5"}
     assert len(_fathers(scratch, child)) == 2
     review.decide(scratch.driver, scratch.database, fathers.review["review_id"], "link",
                   "officer-1")
     refuse(scratch.driver, scratch.database, store)
-    assert _fathers(scratch, child) == [_pid(scratch, "father2")]
+    assert _fathers(scratch, child) == [_pid(scratch, "father3")]
     assert TWO_FATHERS not in _conflicts(scratch)
