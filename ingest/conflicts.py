@@ -48,6 +48,7 @@ from typing import Any
 import networkx as nx
 import polars as pl
 
+from ingest.context import MIN_PARENT_AGE_YEARS
 from kingraph import marriage_age
 
 PREFIX = "conflict_"
@@ -72,7 +73,7 @@ EDGE_KEYS: dict[str, dict[str, Any]] = {
 class Plausibility:
     """Bounds below which a stated fact is implausible (operators may change them)."""
 
-    min_parent_age_years: int = 12
+    min_parent_age_years: int = MIN_PARENT_AGE_YEARS
     # Records shown as evidence of one person's birth date (the first, by key).
     evidence_records: int = 12
 
@@ -232,15 +233,15 @@ def ancestry_cycles(child_of: pl.DataFrame, statements: pl.DataFrame
     if edges.height == 0:
         return [], set()
     graph = nx.DiGraph(list(edges.iter_rows()))
+    groups = sorted(sorted(g) for g in nx.strongly_connected_components(graph) if len(g) > 1)
+    keys_of = [sorted(child_of.filter(pl.col("child").is_in(g) & pl.col("parent").is_in(g))
+                      .select("child", "parent", "kind").iter_rows()) for g in groups]
+    sides = _edge_sides(statements, [k for keys in keys_of for k in keys])
     out, in_cycle = [], set()
-    for group in sorted(sorted(g) for g in nx.strongly_connected_components(graph)
-                        if len(g) > 1):
-        inside = child_of.filter(pl.col("child").is_in(group) & pl.col("parent").is_in(group))
-        keys = sorted(inside.select("child", "parent", "kind").iter_rows())
-        sides = tuple(_edge_side(statements, c, p, k) for c, p, k in keys)
+    for group, keys in zip(groups, keys_of, strict=True):
         in_cycle |= {(c, p) for c, p, _ in keys}
-        out.append(Conflict(ANCESTRY_CYCLE, "own_ancestor", tuple(group), tuple(group), sides,
-                            child_of=tuple(keys)))
+        out.append(Conflict(ANCESTRY_CYCLE, "own_ancestor", tuple(group), tuple(group),
+                            tuple(sides[k] for k in keys), child_of=tuple(keys)))
     return out, in_cycle
 
 
@@ -252,15 +253,15 @@ def parent_ages(child_of: pl.DataFrame, statements: pl.DataFrame, people: pl.Dat
          .join(births.rename({"pid": "child", "birth_date": "child_born"}), on="child")
          .join(births.rename({"pid": "parent", "birth_date": "parent_born"}), on="parent"))
     grown = pl.col("parent_born").dt.offset_by(f"{plausibility.min_parent_age_years}y")
-    e = e.filter(grown > pl.col("child_born")).sort("child", "parent")
+    flagged = [row for row in e.filter(grown > pl.col("child_born")).sort("child", "parent")
+               .select("child", "parent", "kind", "child_born", "parent_born").iter_rows()
+               if (row[0], row[1]) not in in_cycle]
+    edge_sides = _edge_sides(statements, [(c, p, k) for c, p, k, _, _ in flagged])
     out = []
-    for child, parent, kind, child_born, parent_born in e.select(
-            "child", "parent", "kind", "child_born", "parent_born").iter_rows():
-        if (child, parent) in in_cycle:
-            continue
+    for child, parent, kind, child_born, parent_born in flagged:
         reason = ("parent_born_after_child" if parent_born >= child_born
                   else "parent_too_young")
-        sides = (_edge_side(statements, child, parent, kind),
+        sides = (edge_sides[(child, parent, kind)],
                  _side("birth_date", child=parent, parent=None, records=[], statements=[],
                        value=parent_born),
                  _side("birth_date", child=child, parent=None, records=[], statements=[],
@@ -278,13 +279,18 @@ def _side(claim: str, *, child: str | None, parent: str | None, records: Iterabl
             "records": sorted(set(records)), "statements": sorted(set(statements))}
 
 
-def _edge_side(statements: pl.DataFrame, child: str, parent: str, kind: str
-               ) -> dict[str, Any]:
-    rows = statements.filter((pl.col("child") == child) & (pl.col("parent") == parent)
-                             & (pl.col("kind") == kind))
-    return _side("child_of", child=child, parent=parent,
-                 records=rows["records"].explode().drop_nulls().to_list(),
-                 statements=rows["statement"].to_list(), kind=kind)
+def _edge_sides(statements: pl.DataFrame, keys: list[tuple[str, str, str]]
+                ) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """A ``child_of`` side per edge (child, parent, kind): its records and statements."""
+    wanted = pl.DataFrame(keys, schema=EDGE_KEYS["child_of"], orient="row").unique()
+    found = statements.join(wanted, on=["child", "parent", "kind"]).group_by(
+        "child", "parent", "kind").agg(pl.col("records").explode().drop_nulls(),
+                                       pl.col("statement"))
+    by_key = {(c, p, k): (r, st) for c, p, k, r, st in found.iter_rows()}
+    return {(c, p, k): _side("child_of", child=c, parent=p, kind=k,
+                             records=by_key.get((c, p, k), ([], []))[0],
+                             statements=by_key.get((c, p, k), ([], []))[1])
+            for c, p, k in keys}
 
 
 def _add_birth_evidence(found: list[Conflict], mentions: pl.DataFrame, pids: pl.DataFrame,
@@ -294,8 +300,10 @@ def _add_birth_evidence(found: list[Conflict], mentions: pl.DataFrame, pids: pl.
     if not wanted:
         return
     golden = pl.col("golden")
-    rows = (pids.filter(pl.col("pid").is_in(list(wanted)))
-            .join(mentions.select("mention_id", "birth_date", "id_birth_date"), on="mention_id")
+    theirs = pids.filter(pl.col("pid").is_in(list(wanted)))
+    stated = mentions.filter(pl.col("mention_id").is_in(theirs["mention_id"].implode())).select(
+        "mention_id", "birth_date", "id_birth_date")
+    rows = (theirs.join(stated, on="mention_id")
             .join(people.select("pid", pl.col("birth_date").alias("golden")), on="pid")
             .filter((pl.col("birth_date") == golden) | (pl.col("id_birth_date") == golden))
             .select("pid", pl.col("mention_id").str.extract(r"^(.*)\|[^|]+$").alias("record"))

@@ -10,8 +10,10 @@ partner, the parents other rows state for that partner (a father named without a
 number on a bloodline row is the father the birth row names, if the names agree: an
 adult child seldom still lives with the parent).  A candidate must match the name
 (same pinyin or very similar characters), the sex where known, and the birth date
-where both are known.  One candidate: a link.  Several equally good ones: a possible
-match for review.
+where both are known; and ages must fit the rows: someone a row names as a parent is
+at least ``MIN_PARENT_AGE_YEARS`` older than the child it names (a father named only
+by his name is not his same-named son).  One candidate: a link.  Several equally
+good ones: a possible match for review.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from rapidfuzz.distance import JaroWinkler
 
 CONTEXT_LINK_WEIGHT = 25.0
 NAME_SIMILAR = 0.85
+MIN_PARENT_AGE_YEARS = 12  # also the plausibility bound of ingest.conflicts
 RECORD = ["rec"]  # the resolver numbers source rows
 # Bloodline codes (what the relative is to the person): the relative is a parent (the
 # code names the side), or a child.
@@ -81,6 +84,27 @@ def _other_parents(loose: pl.DataFrame, stated: pl.DataFrame) -> pl.DataFrame:
             .select(pl.col("parent").alias("entity"), "candidate").unique())
 
 
+def _ages_fit(found: pl.DataFrame, stated: pl.DataFrame, entities: pl.DataFrame
+              ) -> pl.DataFrame:
+    """Candidates whose birth date fits the parent-child links the loose mention's rows
+    state: a parent at least ``MIN_PARENT_AGE_YEARS`` older than its child."""
+    born = entities.select("entity", "birth_date")
+    gap = f"{MIN_PARENT_AGE_YEARS}y"
+    # The latest a loose parent may be born, and the earliest a loose child may be born.
+    latest = (stated.join(born.rename({"entity": "child"}), on="child")
+              .group_by(pl.col("parent").alias("entity"))
+              .agg(pl.col("birth_date").min().dt.offset_by(f"-{gap}").alias("latest")))
+    earliest = (stated.join(born.rename({"entity": "parent"}), on="parent")
+                .group_by(pl.col("child").alias("entity"))
+                .agg(pl.col("birth_date").max().dt.offset_by(gap).alias("earliest")))
+    c = pl.col("birth_date")
+    return (found.join(latest, on="entity", how="left").join(earliest, on="entity", how="left")
+            .join(born.rename({"entity": "candidate"}), on="candidate", how="left")
+            .filter((c.is_null() | pl.col("latest").is_null() | (c <= pl.col("latest")))
+                    & (c.is_null() | pl.col("earliest").is_null() | (c >= pl.col("earliest"))))
+            .select("entity", "candidate"))
+
+
 def context_links(mentions: pl.DataFrame, entity_of: pl.DataFrame,
                   entities: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Links (and ambiguous candidates) of name-only mentions via their row-partners.
@@ -95,9 +119,9 @@ def context_links(mentions: pl.DataFrame, entity_of: pl.DataFrame,
                   .filter((pl.col("candidate") != pl.col("partner"))
                           & (pl.col("candidate") != pl.col("entity")))
                   .select("entity", "candidate"))
-    parents = _other_parents(pairs.select("entity").unique(),
-                             stated_parents(mentions, entity_of))
-    found = pl.concat([housemates, parents]).unique()
+    stated = stated_parents(mentions, entity_of)
+    parents = _other_parents(pairs.select("entity").unique(), stated)
+    found = _ages_fit(pl.concat([housemates, parents]).unique(), stated, entities)
     attrs = entities.select("entity", "name", "name_key", "sex", "birth_date")
     found = found.join(attrs, on="entity").join(attrs, left_on="candidate",
                                                 right_on="entity", suffix="_c")
