@@ -108,6 +108,7 @@ class IssueReport:
     couples: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
     events: Counter[str] = field(default_factory=Counter)
+    decided: list[tuple[str, str]] = field(default_factory=list)  # (husband, wife) pids
 
 
 def decision_json(decision: Decision | glory.GloryDecision) -> str:
@@ -190,7 +191,7 @@ def issue(driver: neo4j.Driver, database: str, as_of: date,
     couples = [(r["husband"], r["wife"])
                for r in read(driver, database, "couples_on", COUPLES_ON, as_of=as_of)]
     held = _permits(driver, database)
-    report = IssueReport(couples=len(couples))
+    report = IssueReport(couples=len(couples), decided=couples)
     for start in range(0, len(couples), batch):
         part = couples[start:start + batch]
         events = _decide_batch(driver, database, part, held, as_of, report)

@@ -183,7 +183,12 @@ async def recent(access: Annotated[Access, Depends(personal_data(Role.ADMIN, Rol
 @router.post("/v1/permits/run", response_model=RunOut, responses=PROBLEMS)
 async def run(body: RunIn, access: Annotated[Access, Depends(personal_data(Role.ADMIN))]
               ) -> RunOut:
-    """Run automatic issuance for every married couple (admin)."""
+    """Run automatic issuance for every married couple (admin).
+
+    The run reads every couple it decides: its audit entry names both spouses of each
+    (``/v1/audit/{id}/persons`` lists them all).
+    """
     report = await access.runtime.call(permits.issue, body.as_of)
+    access.audit.add(*(pid for couple in report.decided for pid in couple))
     return RunOut(couples=report.couples, outcomes=dict(report.outcomes),
                   events=dict(report.events))
