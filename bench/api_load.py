@@ -69,6 +69,7 @@ class Result:
     logged_errors: dict[str, int] = field(default_factory=dict)  # non-request log events
     cpu_ms: dict[str, float] = field(default_factory=dict)  # CPU ms per request, by process
     load: float = 0.0  # 1-minute load average at the end
+    worker_cpu_s: list[float] = field(default_factory=list)  # CPU s of each API process
 
 
 def proc_cpu(pid: int) -> float:
@@ -113,10 +114,14 @@ class CpuMeter:
     def sample(self) -> dict[str, float]:
         """Cumulative CPU seconds by part."""
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
-        return {"api": sum(proc_cpu(p) for p in tree(self.api_root)),
+        return {"api": sum(self.api_processes().values()),
                 "neo4j": proc_cpu(self.neo4j_pid) if self.neo4j_pid else 0.0,
                 "wrk": children.ru_utime + children.ru_stime,
                 "machine": machine_busy()}
+
+    def api_processes(self) -> dict[int, float]:
+        """Cumulative CPU seconds of each API process (the supervisor and its workers)."""
+        return {pid: proc_cpu(pid) for pid in tree(self.api_root)}
 
 
 def per_request(before: dict[str, float], after: dict[str, float],
@@ -234,10 +239,13 @@ def run_wrk(wrk: str, url: str, script: Path, route: str, duration: int,
     cmd = [wrk, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency",
            "--timeout", "10s", "-s", str(script), url]
     time.sleep(1.0)  # let the warm-up's log lines land before the mark
-    mark, before = log.stat().st_size, meter.sample()
+    mark, before, split = log.stat().st_size, meter.sample(), meter.api_processes()
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     time.sleep(1.0)  # requests in flight at wrk's end are logged just after
     after = meter.sample()
+    # how evenly the workers shared the load (the kernel hands connections to them)
+    result_split = {pid: cpu - split.get(pid, 0.0)
+                    for pid, cpu in meter.api_processes().items()}
     try:
         result = parse(route, out)
     except (AttributeError, KeyError):
@@ -246,6 +254,7 @@ def run_wrk(wrk: str, url: str, script: Path, route: str, duration: int,
     result.statuses, result.logged_errors = server_log(log, mark)
     result.cpu_ms = per_request(before, after, result.requests)
     result.load = os.getloadavg()[0]
+    result.worker_cpu_s = sorted((round(v, 1) for v in result_split.values()), reverse=True)
     return result
 
 
@@ -323,7 +332,8 @@ def _runs(wrk: str, url: str, work: Path, raw: dict[Role, str],
                   f"{result.logged_errors}")
             print("  CPU ms per request: " + ", ".join(
                 f"{k} {v:.2f}" for k, v in result.cpu_ms.items())
-                + f"; load average {result.load:.1f}")
+                + f"; load average {result.load:.1f}; CPU s per API process "
+                f"{result.worker_cpu_s}")
             results.append(result)
     return results
 
