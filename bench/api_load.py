@@ -349,8 +349,8 @@ def report(results: list[Result], size: int, couples: int, persons: int,
              f"Graph: {size:,} persons; cycling {couples:,} couples / {persons:,} persons; "
              f"{os.cpu_count()} CPUs.\n",
              "| route | requests | req/s | p50 ms | p90 ms | p99 ms | errors | server statuses "
-             "| CPU ms/req api / neo4j / wrk / other | load |",
-             "|---|---:|---:|---:|---:|---:|---:|---|---|---:|"]
+             "| CPU ms/req api / neo4j / wrk / other | load | CPU s per API process |",
+             "|---|---:|---:|---:|---:|---:|---:|---|---|---:|---|"]
     for r in results:
         cpu = " / ".join(f"{r.cpu_ms.get(k, 0):.2f}" for k in ("api", "neo4j", "wrk", "other"))
         statuses = " ".join(f"{k}: {v:,}" for k, v in r.statuses.items())
@@ -358,7 +358,7 @@ def report(results: list[Result], size: int, couples: int, persons: int,
             statuses += "; " + " ".join(f"{k} x{v}" for k, v in r.logged_errors.items())
         lines.append(f"| {r.route} | {r.requests:,} | {r.rps:.0f} | {r.p50_ms:.1f} | "
                      f"{r.p90_ms:.1f} | {r.p99_ms:.1f} | {r.errors} | {statuses} | {cpu} | "
-                     f"{r.load:.1f} |")
+                     f"{r.load:.1f} | {' / '.join(f'{c:.1f}' for c in r.worker_cpu_s)} |")
     with args.out.open("a") as out:
         out.write("\n".join(lines) + "\n")
 
