@@ -120,6 +120,7 @@ class IssueReport:
     couples: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
     events: Counter[str] = field(default_factory=Counter)
+    decided: list[tuple[str, str]] = field(default_factory=list)  # (husband, wife) pids
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage
 
     @contextmanager
@@ -217,7 +218,7 @@ def issue(driver: neo4j.Driver, database: str, as_of: date,
     with report.stage("couples"):
         couples = [(r["husband"], r["wife"])
                    for r in read(driver, database, "couples_on", COUPLES_ON, as_of=as_of)]
-    report.couples = len(couples)
+    report.couples, report.decided = len(couples), couples
     for start in range(0, len(couples), batch):
         part = couples[start:start + batch]
         held, rows = _read_batch(driver, database, part, as_of, report)
