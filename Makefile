@@ -11,6 +11,8 @@ DEMO_PERSONS ?= 100000
 DEMO_SEED ?= 1
 DEMO_DROP := var/drops/demo-$(DEMO_PERSONS)-$(DEMO_SEED)
 DEMO_PORT ?= 8000
+# API worker processes (2 for a 2-core machine: see bench/results/api_load.md).
+DEMO_WORKERS ?= 2
 
 # The test server is a separate instance on its own ports, so tests never touch
 # the demo graph.
@@ -36,7 +38,7 @@ demo: demo-data
 	@echo
 	@echo "Officers' page: http://127.0.0.1:$(DEMO_PORT)/   API docs: http://127.0.0.1:$(DEMO_PORT)/docs"
 	@echo "Sign in with the officer key in var/demo-officer.key (admin: var/demo-admin.key)."
-	$(KG) serve --port $(DEMO_PORT)
+	$(KG) serve --port $(DEMO_PORT) --workers $(DEMO_WORKERS)
 
 demo-data: $(STAMP)
 	$(KG) neo4j start

@@ -4,6 +4,11 @@ An entry holds ids only (the key id and person pids), never names or ID numbers.
 Entries are written before the response leaves, by one writer that commits
 whatever has queued up in a single durable transaction (group commit), so many
 concurrent requests share one fsync.
+
+The persons of an entry are rows of ``audit_person`` (pid, entry), indexed both
+ways, so an entry naming tens of thousands of persons (an issuance run) is no
+wider than any other: a search shows each entry's count and its first
+:data:`PIDS_SHOWN` pids, and :func:`persons` pages through all of them.
 """
 
 from __future__ import annotations
@@ -29,10 +34,15 @@ class AuditEntry:
     issued: dict[str, str] = field(default_factory=dict)  # pseudonym -> pid, registered
     at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="microseconds"))
     entry_id: int | None = None
+    pid_count: int = 0  # a search's count of the entry's persons (``pids`` may be fewer)
+    _seen: set[str] = field(default_factory=set, repr=False, compare=False)
 
     def add(self, *pids: str) -> None:
         """Name persons this call touched (duplicates are kept once)."""
-        self.pids.extend(p for p in pids if p not in self.pids)
+        for pid in pids:
+            if pid not in self._seen:
+                self._seen.add(pid)
+                self.pids.append(pid)
 
 
 @dataclass(frozen=True)
@@ -50,7 +60,12 @@ INSERT_ENTRY = ("INSERT INTO audit (at, key_id, method, route, purpose, status) 
                 "VALUES (?,?,?,?,?,?)")
 INSERT_PERSON = "INSERT OR IGNORE INTO audit_person (pid, audit_id) VALUES (?,?)"
 INSERT_PSEUDONYM = "INSERT OR IGNORE INTO pseudonym (pseudonym, pid) VALUES (?,?)"
-PIDS_OF = "SELECT audit_id, pid FROM audit_person WHERE audit_id IN ({marks}) ORDER BY pid"
+PIDS_SHOWN = 100  # pids listed per entry in a search; the rest through persons()
+FIRST_PIDS = "SELECT pid FROM audit_person WHERE audit_id = ? ORDER BY pid LIMIT ?"
+COUNT_PIDS = "SELECT count(*) FROM audit_person WHERE audit_id = ?"
+ENTRY_EXISTS = "SELECT 1 FROM audit WHERE id = ?"
+PIDS_AFTER = ("SELECT pid FROM audit_person WHERE audit_id = ? AND pid > ? "
+              "ORDER BY pid LIMIT ?")
 
 # One fixed predicate per filter field: values only ever go in as parameters.
 _CONDITIONS = (
@@ -96,7 +111,8 @@ def _where(flt: AuditFilter) -> tuple[str, list[object]]:
 
 def search(conn: sqlite3.Connection, flt: AuditFilter, limit: int,
            offset: int) -> tuple[int, list[AuditEntry]]:
-    """Entries matching a filter, newest first.
+    """Entries matching a filter, newest first, each with its count of persons and
+    the first :data:`PIDS_SHOWN` of their pids (in pid order).
 
     Returns:
         The total number of matches and one page of them.
@@ -107,13 +123,26 @@ def search(conn: sqlite3.Connection, flt: AuditFilter, limit: int,
         f"SELECT a.id, a.at, a.key_id, a.method, a.route, a.purpose, a.status FROM audit a "
         f"WHERE {where} ORDER BY a.at DESC, a.id DESC LIMIT ? OFFSET ?",
         [*params, limit, offset]).fetchall()
-    entries = {r[0]: AuditEntry(r[2], r[3], r[4], r[5], status=r[6], at=r[1], entry_id=r[0])
-               for r in rows}
-    if entries:
-        marks = ",".join("?" * len(entries))
-        for audit_id, pid in conn.execute(PIDS_OF.format(marks=marks), list(entries)):
-            entries[audit_id].pids.append(pid)
-    return total, list(entries.values())
+    entries = [AuditEntry(r[2], r[3], r[4], r[5], status=r[6], at=r[1], entry_id=r[0])
+               for r in rows]
+    for e in entries:  # one index seek each (a page holds at most a few hundred)
+        e.pids = [pid for (pid,) in conn.execute(FIRST_PIDS, (e.entry_id, PIDS_SHOWN))]
+        e.pid_count = (len(e.pids) if len(e.pids) < PIDS_SHOWN else
+                       conn.execute(COUNT_PIDS, (e.entry_id,)).fetchone()[0])
+    return total, entries
+
+
+def persons(conn: sqlite3.Connection, entry_id: int, after: str,
+            limit: int) -> tuple[int, list[str]] | None:
+    """One page of an entry's pids in pid order, those greater than ``after``.
+
+    Returns:
+        The entry's count of persons and the page, or None when there is no such entry.
+    """
+    if conn.execute(ENTRY_EXISTS, (entry_id,)).fetchone() is None:
+        return None
+    total = conn.execute(COUNT_PIDS, (entry_id,)).fetchone()[0]
+    return total, [pid for (pid,) in conn.execute(PIDS_AFTER, (entry_id, after, limit))]
 
 
 class AuditWriter:

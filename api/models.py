@@ -127,7 +127,20 @@ class AuditRecord(BaseModel):
     route: str
     purpose: str
     status: int
-    pids: list[str]
+    pids: list[str] = Field(description="The first persons the call touched, in pid order "
+                            "(at most 100; all of them: /v1/audit/{id}/persons).")
+    pid_count: int = Field(description="How many persons the call touched.")
+
+
+class AuditPersons(BaseModel):
+    """One page of the persons an audited call touched, in pid order."""
+
+    entry_id: int
+    total: int
+    limit: int
+    items: list[str]
+    next_after: str | None = Field(description="Pass as `after` for the next page; "
+                                   "None on the last page.")
 
 
 class AuditPage(BaseModel):

@@ -42,6 +42,10 @@ class PurposeMissing(KingraphError):
     """A personal-data route was called without an X-Purpose header."""
 
 
+class AuditEntryNotFound(KingraphError):
+    """No audit entry has the id asked for."""
+
+
 class RateLimited(KingraphError):
     """The caller's key has used up its request budget for now."""
 
@@ -66,6 +70,7 @@ PROBLEM_TYPES: Mapping[str, ProblemType] = {p.code: p for p in (
     ProblemType("forbidden", 403, "This role may not use this route"),
     ProblemType("not_found", 404, "No such route"),
     ProblemType("person_not_found", 404, "No person matches the identifier"),
+    ProblemType("audit_entry_not_found", 404, "No audit entry has this id"),
     ProblemType("method_not_allowed", 405, "Method not allowed on this route"),
     ProblemType("invalid_input", 422, "Invalid input"),
     ProblemType("rate_limited", 429, "Too many requests for this key"),
@@ -81,6 +86,7 @@ EXCEPTION_CODES: Sequence[tuple[type[KingraphError], str]] = (
     (PurposeMissing, "purpose_required"),
     (RateLimited, "rate_limited"),
     (PersonNotFound, "person_not_found"),
+    (AuditEntryNotFound, "audit_entry_not_found"),
     (InvalidIdNumber, "invalid_input"),
     (InvalidArgument, "invalid_input"),
     (ServerNotRunning, "graph_unavailable"),

@@ -20,7 +20,7 @@ import anyio.to_thread
 import neo4j
 
 from api import state
-from api.audit import AuditEntry, AuditFilter, AuditWriter, search
+from api.audit import AuditEntry, AuditFilter, AuditWriter, persons, search
 from api.pseudonyms import Pseudonymizer, load_secret
 from api.ratelimit import RateLimiter, budgets
 from graphdb.connection import open_async_driver, open_sync_driver
@@ -64,6 +64,14 @@ class Runtime:
         def run() -> tuple[int, list[AuditEntry]]:
             with self._archive_lock:
                 return search(self.archive, flt, limit, offset)
+        return await anyio.to_thread.run_sync(run)
+
+    async def audit_persons(self, entry_id: int, after: str,
+                            limit: int) -> tuple[int, list[str]] | None:
+        """One page of an audit entry's pids, in a worker thread (None: no such entry)."""
+        def run() -> tuple[int, list[str]] | None:
+            with self._archive_lock:
+                return persons(self.archive, entry_id, after, limit)
         return await anyio.to_thread.run_sync(run)
 
 

@@ -24,6 +24,7 @@ CREATE INDEX IF NOT EXISTS audit_route_at ON audit (route, at);
 CREATE TABLE IF NOT EXISTS audit_person (
     pid TEXT NOT NULL, audit_id INTEGER NOT NULL REFERENCES audit (id),
     PRIMARY KEY (pid, audit_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS audit_person_entry ON audit_person (audit_id, pid);
 CREATE TABLE IF NOT EXISTS pseudonym (
     pseudonym TEXT PRIMARY KEY, pid TEXT NOT NULL) WITHOUT ROWID;
 """

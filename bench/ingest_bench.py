@@ -69,7 +69,8 @@ def load(drop: Path, settings: Settings) -> dict[str, object]:
     nodes, rels = counts(driver, database)
     driver.close()
     return {"rows": rows, "mentions": report.fusion.get("mentions", 0),
-            "persons": report.fusion.get("persons", 0), "wall_s": wall,
+            "persons": report.fusion.get("persons", 0), "conflicts": report.conflicts,
+            "wall_s": wall,
             "stages_s": report.seconds, "stages_peak_gib": report.peak_gib,
             "nodes": nodes, "relationships": rels,
             "peak_gib": peak_gib(),
@@ -165,6 +166,9 @@ def record(args: argparse.Namespace, ours: dict[str, object],
                                       ours["stages_s"].items()),  # type: ignore[attr-defined]
              "- peak memory after each stage (GiB): " + ", ".join(
                  f"{k} {v}" for k, v in ours["stages_peak_gib"].items()),  # type: ignore[attr-defined]
+             "- conflicts for review: " + (", ".join(
+                 f"{k.removeprefix('conflict_')} {v}" for k, v in sorted(
+                     ours["conflicts"].items())) or "none"),  # type: ignore[attr-defined]
              "", "| | precision | recall | F1 |", "|---|---|---|---|"]
     for name, (p, r, f) in ours["scores"].items():  # type: ignore[attr-defined]
         lines.append(f"| Kingraph {name} | {p:.4f} | {r:.4f} | {f:.4f} |")

@@ -13,7 +13,7 @@ import neo4j
 import polars as pl
 
 from graphdb.batches import DEFAULT_BATCH, run_batches
-from graphdb.connection import write
+from graphdb.connection import read, write
 from graphdb.schema import quote
 
 Advance = Callable[[int], None] | None
@@ -72,7 +72,8 @@ UNWIND $rows AS row
 MATCH (c:Person {pid: row.child})
 MATCH (p:Person {pid: row.parent})
 MERGE (c)-[e:CHILD_OF {kind: row.kind}]->(p)
-SET e.inferred = row.inferred, e.confidence = row.confidence, e.records = row.records
+SET e.inferred = row.inferred, e.confidence = row.confidence, e.records = row.records,
+    e.disputed = row.disputed
 """
 
 DELETE_CHILD_OF = """
@@ -87,7 +88,7 @@ MATCH (h:Person {pid: row.husband})
 MATCH (w:Person {pid: row.wife})
 MERGE (h)-[e:MARRIED {seq: row.seq}]->(w)
 SET e.married_on = row.married_on, e.ended_on = row.ended_on, e.end_reason = row.end_reason,
-    e.records = row.records
+    e.records = row.records, e.disputed = row.disputed
 """
 
 DELETE_MARRIED = """
@@ -120,6 +121,36 @@ DELETE_EPISODE = """
 UNWIND $rows AS row
 MATCH (:Person {{pid: row.previous_pid}})-[e:{rel} {{record: row.record}}]->()
 DELETE e
+"""
+
+# A review item found again is refreshed while open (a closed one reopens); an officer's
+# decided item is never touched.  ``row.pids`` are the persons it is ABOUT.
+MERGE_REVIEWS = """
+UNWIND $rows AS row
+MERGE (r:Review {review_id: row.review_id})
+ON CREATE SET r.status = 'open', r.created_load = row.load_id
+WITH r, row WHERE r.status IN ['open', 'closed']
+SET r.status = 'open', r.closed_load = null, r.kind = row.kind, r.reason = row.reason,
+    r.weight = row.weight, r.levels = row.levels, r.left_mention = row.left_mention,
+    r.right_mention = row.right_mention, r.left_pid = row.left_pid, r.right_pid = row.right_pid,
+    r.records = row.records, r.sides = row.sides
+WITH r, row
+OPTIONAL MATCH (r)-[old:ABOUT]->()
+DELETE old
+WITH DISTINCT r, row
+UNWIND row.pids AS pid
+MATCH (p:Person {pid: pid})
+MERGE (r)-[:ABOUT]->(p)
+"""
+
+OPEN_REVIEWS = "MATCH (r:Review {status: 'open'}) RETURN r.review_id AS review_id"
+
+# Open items a load no longer finds (the conflict was corrected, the pair was linked):
+# closed, kept with their ABOUT edges as history.
+CLOSE_REVIEWS = """
+UNWIND $ids AS id
+MATCH (r:Review {review_id: id}) WHERE r.status = 'open'
+SET r.status = 'closed', r.closed_load = $load_id
 """
 
 MERGE_DIVISIONS = """
@@ -204,3 +235,21 @@ def sync_episodes(driver: neo4j.Driver, database: str, rel: str, frame: pl.DataF
 def merge_divisions(driver: neo4j.Driver, database: str, frame: pl.DataFrame) -> int:
     """Upsert the division table with successor edges."""
     return run_batches(driver, database, "merge_divisions", MERGE_DIVISIONS, frame)
+
+
+def sync_reviews(driver: neo4j.Driver, database: str, frame: pl.DataFrame,
+                 batch_size: int = DEFAULT_BATCH) -> tuple[int, int]:
+    """Upsert the review items a load found and close the open ones it no longer finds.
+
+    ``frame`` has the columns of ``ingest.derive.REVIEW_COLUMNS``; returns (items
+    written, items closed).
+    """
+    found = set(frame["review_id"].to_list())
+    stale = sorted(r["review_id"] for r in read(driver, database, "open_reviews", OPEN_REVIEWS)
+                   if r["review_id"] not in found)
+    load_id = frame["load_id"][0] if frame.height else None
+    for start in range(0, len(stale), batch_size):
+        write(driver, database, "close_reviews", CLOSE_REVIEWS,
+              ids=stale[start:start + batch_size], load_id=load_id)
+    written = run_batches(driver, database, "merge_reviews", MERGE_REVIEWS, frame, batch_size)
+    return written, len(stale)

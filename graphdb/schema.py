@@ -23,6 +23,7 @@ CONSTRAINTS: tuple[tuple[str, str, str], ...] = (
     ("employer_code", "Employer", "code"),
     ("review_id", "Review", "review_id"),
     ("permit_no", "Permit", "permit_no"),
+    ("permit_event_id", "PermitEvent", "event_id"),
 )
 
 INDEXES: tuple[tuple[str, str, tuple[str, ...]], ...] = (

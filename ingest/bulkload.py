@@ -35,7 +35,7 @@ def node_sets(graph: GraphState) -> list[NodeSet]:
             pl.col("target").alias(key), "target_props")
         sets.append(NodeSet((label,), _unnest(targets, "target_props", {key}), key, label))
     sets.append(NodeSet(("Division",), _divisions(graph), "code", "Division"))
-    reviews = graph.reviews.with_columns(pl.lit("open").alias("status")).rename(
+    reviews = graph.reviews.drop("pids").with_columns(pl.lit("open").alias("status")).rename(
         {"load_id": "created_load"})
     sets.append(NodeSet(("Review",), reviews, "review_id", "Review"))
     return sets
@@ -75,8 +75,7 @@ def relationship_sets(graph: GraphState) -> list[RelSet]:
     successors = division_rows().filter(pl.col("successor").is_not_null()).select(
         pl.col("code").alias("start"), pl.col("successor").alias("end"))
     sets.append(RelSet("SUCCEEDED_BY", successors, "Division", "Division"))
-    about = pl.concat([
-        graph.reviews.select(pl.col("review_id").alias("start"), pl.col(side).alias("end"))
-        for side in ("left_pid", "right_pid")]).drop_nulls().unique()
+    about = (graph.reviews.select(pl.col("review_id").alias("start"), pl.col("pids").alias("end"))
+             .explode("end").drop_nulls().unique())
     sets.append(RelSet("ABOUT", about, "Review", "Person"))
     return sets

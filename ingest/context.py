@@ -5,9 +5,15 @@ date; a self-collected birth row names the father the same way.  Alone, such a n
 could be anyone's.  But the row's *other* person is usually resolved (anchored on an
 ID number), and a parent, child or spouse has almost always shared a household with
 them.  So the candidates for a name-only mention are the members of the households
-its row-partner belonged to; a candidate must match the name (same pinyin or very
-similar characters), the sex where known, and the birth date where both are known.
-One candidate: a link.  Several equally good ones: a possible match for review.
+its row-partner belonged to, and, when the row names the mention as a parent of its
+partner, the parents other rows state for that partner (a father named without a
+number on a bloodline row is the father the birth row names, if the names agree: an
+adult child seldom still lives with the parent).  A candidate must match the name
+(same pinyin or very similar characters), the sex where known, and the birth date
+where both are known; and ages must fit the rows: someone a row names as a parent is
+at least ``MIN_PARENT_AGE_YEARS`` older than the child it names (a father named only
+by his name is not his same-named son).  One candidate: a link.  Several equally
+good ones: a possible match for review.
 """
 
 from __future__ import annotations
@@ -18,7 +24,12 @@ from rapidfuzz.distance import JaroWinkler
 
 CONTEXT_LINK_WEIGHT = 25.0
 NAME_SIMILAR = 0.85
+MIN_PARENT_AGE_YEARS = 12  # also the plausibility bound of ingest.conflicts
 RECORD = ["rec"]  # the resolver numbers source rows
+# Bloodline codes (what the relative is to the person): the relative is a parent (the
+# code names the side), or a child.
+PARENT_CODES = {"51": "father", "52": "mother", "57": "father", "58": "mother"}
+CHILD_CODES = tuple(f"{c}" for c in (*range(20, 28), *range(30, 38)))
 
 
 def _households(mentions: pl.DataFrame, entity_of: pl.DataFrame) -> pl.DataFrame:
@@ -39,6 +50,61 @@ def _loose_with_partners(mentions: pl.DataFrame, entity_of: pl.DataFrame,
             .select("entity", "partner").unique())
 
 
+def stated_parents(mentions: pl.DataFrame, entity_of: pl.DataFrame) -> pl.DataFrame:
+    """``rec, child, parent, side`` (entities; side mother, father or null) for every
+    parent-child link a row states: a birth row's child and its mother and father, a
+    bloodline row's parent or child code."""
+    m = mentions.select("mention_id", *RECORD, "role", "relation", "relative_mention").join(
+        entity_of, on="mention_id")
+    births = m.filter(pl.col("role") == "child").select(*RECORD, pl.col("entity").alias("child"))
+    parents = m.filter(pl.col("role").is_in(["mother", "father"])).select(
+        *RECORD, pl.col("entity").alias("parent"), pl.col("role").alias("side"))
+    ref = entity_of.rename({"mention_id": "relative_mention", "entity": "relative"})
+    blood = m.filter(pl.col("relative_mention").is_not_null()).join(ref, on="relative_mention")
+    return pl.concat([
+        births.join(parents, on=RECORD),
+        blood.filter(pl.col("relation").is_in(list(PARENT_CODES))).select(
+            *RECORD, pl.col("entity").alias("child"), pl.col("relative").alias("parent"),
+            pl.col("relation").replace_strict(PARENT_CODES).alias("side")),
+        blood.filter(pl.col("relation").is_in(CHILD_CODES)).select(
+            *RECORD, pl.col("relative").alias("child"), pl.col("entity").alias("parent"),
+            pl.lit(None, pl.String).alias("side")),
+    ]).unique()
+
+
+def _other_parents(loose: pl.DataFrame, stated: pl.DataFrame) -> pl.DataFrame:
+    """(loose parent entity, a parent of the same side other rows state for its child)."""
+    named = stated.join(loose.select(pl.col("entity").alias("parent")), on="parent", how="semi")
+    others = stated.select("child", pl.col("parent").alias("candidate"),
+                           pl.col("side").alias("side_c"))
+    return (named.join(others, on="child")
+            .filter((pl.col("candidate") != pl.col("parent"))
+                    & (pl.col("side").is_null() | pl.col("side_c").is_null()
+                       | (pl.col("side") == pl.col("side_c"))))
+            .select(pl.col("parent").alias("entity"), "candidate").unique())
+
+
+def _ages_fit(found: pl.DataFrame, stated: pl.DataFrame, entities: pl.DataFrame
+              ) -> pl.DataFrame:
+    """Candidates whose birth date fits the parent-child links the loose mention's rows
+    state: a parent at least ``MIN_PARENT_AGE_YEARS`` older than its child."""
+    born = entities.select("entity", "birth_date")
+    gap = f"{MIN_PARENT_AGE_YEARS}y"
+    # The latest a loose parent may be born, and the earliest a loose child may be born.
+    latest = (stated.join(born.rename({"entity": "child"}), on="child")
+              .group_by(pl.col("parent").alias("entity"))
+              .agg(pl.col("birth_date").min().dt.offset_by(f"-{gap}").alias("latest")))
+    earliest = (stated.join(born.rename({"entity": "parent"}), on="parent")
+                .group_by(pl.col("child").alias("entity"))
+                .agg(pl.col("birth_date").max().dt.offset_by(gap).alias("earliest")))
+    c = pl.col("birth_date")
+    return (found.join(latest, on="entity", how="left").join(earliest, on="entity", how="left")
+            .join(born.rename({"entity": "candidate"}), on="candidate", how="left")
+            .filter((c.is_null() | pl.col("latest").is_null() | (c <= pl.col("latest")))
+                    & (c.is_null() | pl.col("earliest").is_null() | (c >= pl.col("earliest"))))
+            .select("entity", "candidate"))
+
+
 def context_links(mentions: pl.DataFrame, entity_of: pl.DataFrame,
                   entities: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Links (and ambiguous candidates) of name-only mentions via their row-partners.
@@ -48,11 +114,14 @@ def context_links(mentions: pl.DataFrame, entity_of: pl.DataFrame,
     homes = _households(mentions, entity_of)
     pairs = _loose_with_partners(mentions, entity_of, entities)
     members = homes.rename({"entity": "candidate"})
-    found = (pairs.join(homes.rename({"entity": "partner"}), on="partner")
-             .join(members, on="household_id")
-             .filter((pl.col("candidate") != pl.col("partner"))
-                     & (pl.col("candidate") != pl.col("entity")))
-             .select("entity", "candidate").unique())
+    housemates = (pairs.join(homes.rename({"entity": "partner"}), on="partner")
+                  .join(members, on="household_id")
+                  .filter((pl.col("candidate") != pl.col("partner"))
+                          & (pl.col("candidate") != pl.col("entity")))
+                  .select("entity", "candidate"))
+    stated = stated_parents(mentions, entity_of)
+    parents = _other_parents(pairs.select("entity").unique(), stated)
+    found = _ages_fit(pl.concat([housemates, parents]).unique(), stated, entities)
     attrs = entities.select("entity", "name", "name_key", "sex", "birth_date")
     found = found.join(attrs, on="entity").join(attrs, left_on="candidate",
                                                 right_on="entity", suffix="_c")

@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import neo4j
 import polars as pl
 
 from graphdb import model
-from graphdb.connection import write
-from ingest import relations, survivorship
+from ingest import conflicts, relations, survivorship
+from ingest.conflicts import NO_RULINGS, Rulings
 from ingest.feeds import FEEDS
 from ingest.resolution import Resolution
 from ingest.store import Store
@@ -29,22 +30,10 @@ Stage = Callable[[str, int | None], Callable[[int], None]]
 EPISODE_FEEDS = {"household": "MEMBER_OF", "cohabitation": "LIVED_AT",
                  "employment": "EMPLOYED_BY"}
 
-MERGE_REVIEWS = """
-UNWIND $rows AS row
-MERGE (r:Review {review_id: row.review_id})
-ON CREATE SET r.status = 'open', r.created_load = row.load_id
-WITH r, row WHERE r.status = 'open'
-SET r.kind = row.kind, r.weight = row.weight, r.levels = row.levels,
-    r.left_mention = row.left_mention, r.right_mention = row.right_mention,
-    r.left_pid = row.left_pid, r.right_pid = row.right_pid, r.records = row.records
-WITH r, row
-OPTIONAL MATCH (r)-[old:ABOUT]->()
-DELETE old
-WITH DISTINCT r, row
-UNWIND [row.left_pid, row.right_pid] AS pid
-MATCH (p:Person {pid: pid})
-MERGE (r)-[:ABOUT]->(p)
-"""
+MARRIED_SCHEMA: dict[str, Any] = {
+    "husband": pl.String, "wife": pl.String, "seq": pl.Int64, "married_on": pl.Date,
+    "ended_on": pl.Date, "end_reason": pl.String, "records": pl.List(pl.String),
+    "statements": pl.List(pl.String)}
 
 
 @dataclass
@@ -57,7 +46,8 @@ class GraphState:
     child_of: pl.DataFrame
     married: pl.DataFrame
     episodes: dict[str, pl.DataFrame]
-    reviews: pl.DataFrame
+    reviews: pl.DataFrame  # possible matches and conflicts (``REVIEW_COLUMNS``)
+    conflicts: dict[str, int]  # conflicts found, by kind
 
 
 def _identity_columns(feed: str) -> set[str]:
@@ -81,15 +71,22 @@ def record_frame(feed: str, rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def graph_state(rows: dict[str, pl.DataFrame], mentions: pl.DataFrame,
-                resolution: Resolution, load_id: str) -> GraphState:
-    """Everything the graph should hold after this load."""
+                resolution: Resolution, load_id: str, rulings: Rulings = NO_RULINGS
+                ) -> GraphState:
+    """Everything the graph should hold after this load.
+
+    ``rulings`` are the officers' rulings on conflicts: dismissed statements are not
+    used as evidence, decided conflicts are not disputed (:mod:`ingest.conflicts`).
+    """
     pids = resolution.assignments.select("mention_id", "pid")
     households = rows.get("household")
     persons = survivorship.golden(mentions, resolution.assignments, households)
     deaths = _deaths(persons)
-    child_of = relations.child_of(rows, pids)
-    married = (relations.marriages(rows["marriage"], pids, deaths) if "marriage" in rows
-               else pl.DataFrame())
+    statements = relations.child_of_statements(rows, pids, rulings.dismissed)
+    child_of = relations.child_of(statements)
+    married = (relations.marriages(rows["marriage"], pids, deaths, rulings.dismissed)
+               if "marriage" in rows else pl.DataFrame(schema=MARRIED_SCHEMA))
+    found = conflicts.detect(statements, child_of, married, persons, mentions, pids, rulings)
     episodes = {rel: relations.episodes(rows[feed], pids, feed)
                 for feed, rel in EPISODE_FEEDS.items() if feed in rows}
     links = mentions.select("mention_id", pl.concat_str("feed", "source", "record_id",
@@ -98,10 +95,14 @@ def graph_state(rows: dict[str, pl.DataFrame], mentions: pl.DataFrame,
     link_rows = links.select("record", "role", "pid", "previous_pid",
                              pl.when(pl.col("anchored")).then(pl.lit("id_number"))
                              .otherwise(pl.lit("probabilistic")).alias("link"))
+    reviews = pl.concat([_reviews(resolution, pids), found.reviews],
+                        how="diagonal_relaxed").with_columns(pl.lit(load_id).alias("load_id"))
     return GraphState(
         records={feed: record_frame(feed, frame) for feed, frame in rows.items()},
-        persons=persons, mentions=link_rows, child_of=child_of, married=married,
-        episodes=episodes, reviews=_reviews(resolution, pids, load_id),
+        persons=persons, mentions=link_rows,
+        child_of=conflicts.mark(child_of, found.disputed["child_of"]),
+        married=conflicts.mark(married.drop("statements"), found.disputed["married"]),
+        episodes=episodes, reviews=reviews.select(REVIEW_COLUMNS), conflicts=found.counts,
     )
 
 
@@ -110,7 +111,14 @@ def _deaths(persons: pl.DataFrame) -> dict[str, date]:
     return dict(died.iter_rows())
 
 
-def _reviews(resolution: Resolution, pids: pl.DataFrame, load_id: str) -> pl.DataFrame:
+# The columns of a review row, possible matches and conflicts alike.
+REVIEW_COLUMNS = ("review_id", "kind", "reason", "weight", "levels", "left_mention",
+                  "right_mention", "left_pid", "right_pid", "records", "pids", "sides",
+                  "load_id")
+
+
+def _reviews(resolution: Resolution, pids: pl.DataFrame) -> pl.DataFrame:
+    """Possible matches with the pids and records of both sides."""
     r = resolution.reviews
     lookup = pids.rename({"mention_id": "left_mention", "pid": "left_pid"})
     r = r.join(lookup, on="left_mention", how="left").join(
@@ -119,7 +127,10 @@ def _reviews(resolution: Resolution, pids: pl.DataFrame, load_id: str) -> pl.Dat
     record = pl.col("left_mention").str.extract(r"^(.*)\|[^|]+$")
     other = pl.col("right_mention").str.extract(r"^(.*)\|[^|]+$")
     return r.with_columns(pl.concat_list(record, other).alias("records"),
-                          pl.lit(load_id).alias("load_id"))
+                          pl.concat_list("left_pid", "right_pid").list.drop_nulls()
+                          .alias("pids"),
+                          pl.lit(None, pl.String).alias("reason"),
+                          pl.lit(None, pl.String).alias("sides"))
 
 
 def _changed(new: pl.DataFrame, old: pl.DataFrame | None) -> pl.DataFrame:
@@ -160,7 +171,8 @@ def apply(driver: neo4j.Driver, database: str, store: Store, graph: GraphState,
                                ["husband", "wife", "seq"], model.sync_married, batch_size,
                                stage)
     written["episodes"] = _apply_episodes(driver, database, store, graph, batch_size, stage)
-    written["reviews"] = _apply_reviews(driver, database, graph.reviews, batch_size)
+    written["reviews"], written["reviews_closed"] = model.sync_reviews(
+        driver, database, graph.reviews, batch_size)
     save(store, graph)
     return written
 
@@ -214,14 +226,6 @@ def _apply_episodes(driver: neo4j.Driver, database: str, store: Store, graph: Gr
         total += model.sync_episodes(driver, database, rel, rows, batch_size,
                                      stage(f"write {rel}", rows.height))
     return total
-
-
-def _apply_reviews(driver: neo4j.Driver, database: str, reviews: pl.DataFrame,
-                   batch_size: int) -> int:
-    for start in range(0, reviews.height, batch_size):
-        part = reviews.slice(start, batch_size)
-        write(driver, database, "merge_reviews", MERGE_REVIEWS, rows=part.to_dicts())
-    return reviews.height
 
 
 def save(store: Store, graph: GraphState) -> None:

@@ -22,7 +22,8 @@ ORDER BY l.load_id DESC SKIP $offset LIMIT $limit
 
 @dataclass(frozen=True)
 class LoadStatus:
-    """One load: when, what, per-file counts, fusion figures, quarantine by reason."""
+    """One load: when, what, per-file counts, fusion figures, conflicts found by kind,
+    quarantine by reason."""
 
     load_id: str
     status: str
@@ -31,6 +32,7 @@ class LoadStatus:
     drop: str | None
     files: list[dict[str, Any]]
     fusion: dict[str, int]
+    conflicts: dict[str, int]
     quarantine: dict[str, int]
 
 
@@ -51,5 +53,6 @@ def loads(driver: neo4j.Driver, database: str, store: Store, limit: int = 20,
         summary = json.loads(r["summary"]) if r["summary"] else {}
         out.append(LoadStatus(r["load_id"], r["status"], r["started"], r["finished"],
                               r["drop"], summary.get("files", []), summary.get("fusion", {}),
+                              summary.get("conflicts", {}),
                               quarantine_counts(store, r["load_id"])))
     return out

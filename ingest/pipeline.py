@@ -73,6 +73,7 @@ class LoadReport:
     files: list[FileReport] = field(default_factory=list)
     stray_files: list[str] = field(default_factory=list)
     fusion: dict[str, int] = field(default_factory=dict)
+    conflicts: dict[str, int] = field(default_factory=dict)  # conflicts found, by kind
     written: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     # Peak resident memory of the process (GiB) at the end of each stage.
@@ -186,7 +187,9 @@ def fuse_and_apply(driver: neo4j.Driver, database: str, store: Store, report: Lo
     clock = report.lap("resolve", clock)
     rows = {feed: frame for feed in store.feeds() if (frame := store.rows(feed)) is not None}
     mentions = pl.read_parquet(work / "mentions.parquet")
-    graph = derive.graph_state(rows, mentions, resolution, report.load_id)
+    graph = derive.graph_state(rows, mentions, resolution, report.load_id,
+                               review.rulings(driver, database))
+    report.conflicts = graph.conflicts
     del rows, mentions, resolution
     clock = report.lap("derive", clock)
     if bulk is not None:

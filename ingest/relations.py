@@ -4,6 +4,13 @@ Stated parent–child links (birth rows, bloodline rows) are strong; links infer
 from household relation codes (a head's 子/女 is the head's child) are marked
 ``inferred`` and weaker.  Every derived fact lists the record keys behind it.
 
+Parent–child links are first derived as *statements*: one row per thing a row says
+(``statement`` names it: the mention of the parent, ``birth|birth_platform|B1|mother``,
+or for an inference the member's row and ``inferred_head``/``inferred_spouse``), with
+the parent's ``side`` where the row states it (mother or father).  An officer can
+dismiss a statement as evidence (:mod:`ingest.conflicts`); the edges are the
+remaining statements grouped by (child, parent, kind).
+
 Inputs are the cleaned feed frames (``ingest.clean.CleanFeed.accepted``, all loads
 together) and ``pids`` (``mention_id, pid``).
 """
@@ -25,8 +32,13 @@ HEAD_PARENT = ("51", "52")
 STATED_CONFIDENCE, HEAD_CONFIDENCE, SPOUSE_CONFIDENCE = 1.0, 0.7, 0.6
 SAME_EVENT_DAYS = 90
 
-CHILD_OF_SCHEMA: dict[str, Any] = {"child": pl.String, "parent": pl.String, "kind": pl.String,
-                   "inferred": pl.Boolean, "confidence": pl.Float64, "record": pl.String}
+STATEMENT_SCHEMA: dict[str, Any] = {
+    "child": pl.String, "parent": pl.String, "kind": pl.String, "inferred": pl.Boolean,
+    "confidence": pl.Float64, "records": pl.List(pl.String), "side": pl.String,
+    "statement": pl.String}
+# Bloodline parent codes that name the side: 51 father, 52 mother, 57/58 step or adoptive.
+PARENT_SIDES = {"51": "father", "52": "mother", "57": "father", "58": "mother"}
+MARRIAGE_EVENTS = ("marriage", "remarriage")
 
 
 def record_key(feed: str = "feed") -> pl.Expr:
@@ -41,12 +53,14 @@ def with_pid(frame: pl.DataFrame, pids: pl.DataFrame, role: str, alias: str) -> 
         pids.rename({"mention_id": "_m", "pid": alias}), on="_m", how="left").drop("_m")
 
 
-def _edges(frame: pl.DataFrame, child: str, parent: str, kind: pl.Expr, inferred: bool,
-           confidence: float) -> pl.DataFrame:
+def _edges(frame: pl.DataFrame, child: str, parent: str, kind: pl.Expr, side: pl.Expr,
+           parent_role: str) -> pl.DataFrame:
+    """Stated edges: one statement per row, named by the mention of the parent."""
     return frame.filter(pl.col(child).is_not_null() & pl.col(parent).is_not_null()).select(
         pl.col(child).alias("child"), pl.col(parent).alias("parent"), kind.alias("kind"),
-        pl.lit(inferred).alias("inferred"), pl.lit(confidence).alias("confidence"),
-        record_key().alias("record"))
+        pl.lit(False).alias("inferred"), pl.lit(STATED_CONFIDENCE).alias("confidence"),
+        pl.concat_list(record_key()).alias("records"), side.cast(pl.String).alias("side"),
+        pl.concat_str(record_key(), pl.lit(parent_role), separator="|").alias("statement"))
 
 
 def child_of_from_births(births: pl.DataFrame, pids: pl.DataFrame) -> pl.DataFrame:
@@ -54,20 +68,24 @@ def child_of_from_births(births: pl.DataFrame, pids: pl.DataFrame) -> pl.DataFra
     b = with_pid(with_pid(with_pid(births, pids, "child", "c"), pids, "mother", "m"),
                  pids, "father", "f")
     bio = pl.lit("biological")
-    return pl.concat([_edges(b, "c", "m", bio, False, STATED_CONFIDENCE),
-                      _edges(b, "c", "f", bio, False, STATED_CONFIDENCE)])
+    return pl.concat([_edges(b, "c", "m", bio, pl.lit("mother"), "mother"),
+                      _edges(b, "c", "f", bio, pl.lit("father"), "father")])
 
 
 def child_of_from_bloodline(rows: pl.DataFrame, pids: pl.DataFrame) -> pl.DataFrame:
-    """Parent and child codes of bloodline rows, oriented child -> parent."""
+    """Parent and child codes of bloodline rows, oriented child -> parent.
+
+    A parent code names the side (51 father, 52 mother); a child code does not (the
+    code gives the child's sex), so those statements have no side.
+    """
     b = with_pid(with_pid(rows, pids, "person", "p"), pids, "relative", "r")
     up = b.filter(pl.col("relation").is_in(list(PARENT_CODES)))
     down = b.filter(pl.col("relation").is_in(list(CHILD_CODES)))
     return pl.concat([
-        _edges(up, "p", "r", pl.col("relation").replace_strict(PARENT_CODES), False,
-               STATED_CONFIDENCE),
-        _edges(down, "r", "p", pl.col("relation").replace_strict(CHILD_CODES), False,
-               STATED_CONFIDENCE),
+        _edges(up, "p", "r", pl.col("relation").replace_strict(PARENT_CODES),
+               pl.col("relation").replace_strict(PARENT_SIDES), "relative"),
+        _edges(down, "r", "p", pl.col("relation").replace_strict(CHILD_CODES),
+               pl.lit(None, pl.String), "person"),
     ])
 
 
@@ -84,56 +102,74 @@ def child_of_from_households(rows: pl.DataFrame, pids: pl.DataFrame) -> pl.DataF
     bio = pl.lit("biological")
 
     def inferred(frame: pl.DataFrame, child: str, parent: str, recs: list[str],
-                 confidence: float) -> pl.DataFrame:
+                 confidence: float, by: str) -> pl.DataFrame:
         return frame.select(
             pl.col(child).alias("child"), pl.col(parent).alias("parent"), bio.alias("kind"),
             pl.lit(True).alias("inferred"), pl.lit(confidence).alias("confidence"),
-            pl.concat_list(recs).alias("records"))
+            pl.concat_list(recs).alias("records"), pl.lit(None, pl.String).alias("side"),
+            pl.concat_str(recs[0], pl.lit(by), separator="|").alias("statement"))
 
     return pl.concat([
         inferred(kids.join(heads, on="household_id"), "pid", "head", ["rec", "head_rec"],
-                 HEAD_CONFIDENCE),
+                 HEAD_CONFIDENCE, "inferred_head"),
         inferred(kids.join(spouses, on="household_id"), "pid", "spouse",
-                 ["rec", "spouse_rec"], SPOUSE_CONFIDENCE),
+                 ["rec", "spouse_rec"], SPOUSE_CONFIDENCE, "inferred_spouse"),
         inferred(parents.join(heads, on="household_id"), "head", "pid", ["rec", "head_rec"],
-                 HEAD_CONFIDENCE),
+                 HEAD_CONFIDENCE, "inferred_head"),
     ]).filter(pl.col("child") != pl.col("parent"))
 
 
-def child_of(feeds: dict[str, pl.DataFrame], pids: pl.DataFrame) -> pl.DataFrame:
-    """All parent-child edges, one per (child, parent, kind), with their records."""
-    stated = []
+def child_of_statements(feeds: dict[str, pl.DataFrame], pids: pl.DataFrame,
+                        dismissed: frozenset[str] = frozenset()) -> pl.DataFrame:
+    """Every parent-child statement of the rows (``STATEMENT_SCHEMA``), less those an
+    officer dismissed as evidence."""
+    parts = []
     if "birth" in feeds:
-        stated.append(child_of_from_births(feeds["birth"], pids))
+        parts.append(child_of_from_births(feeds["birth"], pids))
     if "bloodline" in feeds:
-        stated.append(child_of_from_bloodline(feeds["bloodline"], pids))
-    parts = [s.with_columns(pl.concat_list("record").alias("records")).drop("record")
-             for s in stated]
+        parts.append(child_of_from_bloodline(feeds["bloodline"], pids))
     if "household" in feeds:
         parts.append(child_of_from_households(feeds["household"], pids))
     if not parts:
-        return pl.DataFrame(schema={**{k: v for k, v in CHILD_OF_SCHEMA.items()
-                                       if k != "record"}, "records": pl.List(pl.String)})
-    edges = pl.concat(parts).filter(pl.col("child") != pl.col("parent"))
-    return edges.group_by("child", "parent", "kind").agg(
+        return pl.DataFrame(schema=STATEMENT_SCHEMA)
+    found = pl.concat(parts).filter(pl.col("child") != pl.col("parent"))
+    if dismissed:
+        found = found.filter(~pl.col("statement").is_in(list(dismissed)))
+    return found
+
+
+def child_of(statements: pl.DataFrame) -> pl.DataFrame:
+    """All parent-child edges, one per (child, parent, kind), with their records."""
+    return statements.group_by("child", "parent", "kind").agg(
         pl.col("inferred").all(), pl.col("confidence").max(),
         pl.col("records").explode().unique().sort(),
     ).sort("child", "parent", "kind")
 
 
-def marriages(rows: pl.DataFrame, pids: pl.DataFrame,
-              deaths: dict[str, date]) -> pl.DataFrame:
+def marriage_statement() -> pl.Expr:
+    """The statement a marriage row makes: ``feed|source|record_id|event``."""
+    return pl.concat_str(record_key(), pl.lit("event"), separator="|")
+
+
+def marriages(rows: pl.DataFrame, pids: pl.DataFrame, deaths: dict[str, date],
+              dismissed: frozenset[str] = frozenset()) -> pl.DataFrame:
     """One row per marriage episode: ``husband, wife, seq, married_on, ended_on,
-    end_reason, records``.  A 复婚 (``remarriage``) opens a new episode."""
+    end_reason, records, statements``.  A 复婚 (``remarriage``) opens a new episode.
+
+    ``statements`` names the rows that state the wedding (``record|event``); a row
+    whose statement an officer dismissed is not used at all.
+    """
     m = with_pid(with_pid(rows, pids, "husband", "husband"), pids, "wife", "wife")
     m = m.filter(pl.col("husband").is_not_null() & pl.col("wife").is_not_null())
+    if dismissed:
+        m = m.filter(~marriage_statement().is_in(list(dismissed)))
     m = m.with_columns(record_key().alias("record")).sort("husband", "wife", "event_date")
     episodes: list[dict[str, Any]] = []
     for (husband, wife), events in m.group_by(["husband", "wife"], maintain_order=True):
         episodes.extend(_episodes(str(husband), str(wife), events, deaths))
     schema: dict[str, Any] = {"husband": pl.String, "wife": pl.String, "seq": pl.Int64,
               "married_on": pl.Date, "ended_on": pl.Date, "end_reason": pl.String,
-              "records": pl.List(pl.String)}
+              "records": pl.List(pl.String), "statements": pl.List(pl.String)}
     return pl.DataFrame(episodes, schema=schema)
 
 
@@ -142,14 +178,15 @@ def _episodes(husband: str, wife: str, events: pl.DataFrame,
     out: list[dict[str, Any]] = []
     current: dict[str, Any] | None = None
     for event, day, record in events.select("event", "event_date", "record").iter_rows():
-        if event in ("marriage", "remarriage"):
+        if event in MARRIAGE_EVENTS:
             start = current["married_on"] if current else None
             if current and isinstance(start, date) and abs((day - start).days) <= SAME_EVENT_DAYS:
                 current["records"].append(record)
+                current["statements"].append(f"{record}|event")
                 continue
             current = {"husband": husband, "wife": wife, "seq": len(out) + 1,
                        "married_on": day, "ended_on": None, "end_reason": None,
-                       "records": [record]}
+                       "records": [record], "statements": [f"{record}|event"]}
             out.append(current)
         elif event == "divorce":
             if not out or out[-1]["ended_on"] is not None:
@@ -157,7 +194,7 @@ def _episodes(husband: str, wife: str, events: pl.DataFrame,
                 # its start is unknown.
                 out.append({"husband": husband, "wife": wife, "seq": len(out) + 1,
                             "married_on": None, "ended_on": None, "end_reason": None,
-                            "records": []})
+                            "records": [], "statements": []})
             last = out[-1]
             last["ended_on"], last["end_reason"] = day, "divorce"
             last["records"].append(record)

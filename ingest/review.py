@@ -1,40 +1,68 @@
-"""The fusion review queue: officers decide possible matches, and split wrong fusions.
+"""The review queue: officers decide possible matches and conflicts, and split wrong fusions.
 
-A decision is stored as ``(:Decision {kind: must_link|cannot_link, left_mention,
-right_mention, decided_by, decided_at, reason, review_id})`` nodes, one per pair of
-mentions.  The resolver reads them at every run and never overrides them, so a
-later automatic load cannot undo an officer's decision.  Deciding or unmerging
-re-runs fusion over the stored rows at once (:func:`ingest.pipeline.refuse`): only
-what changed is written, and the persons and edges that depended on the decision are
-re-derived from their rows.
+Two families of items share one queue (``:Review`` nodes, ``status`` open, decided
+or closed):
+
+* fusion items (``possible_match``, ``ambiguous_newborn``, ``ambiguous_relative``):
+  decided ``link`` or ``no_link``, stored as ``(:Decision {kind: must_link|cannot_link,
+  left_mention, right_mention, decided_by, decided_at, reason, review_id})`` nodes,
+  one per pair of mentions.  The resolver reads them at every run and never overrides
+  them.
+* conflicts (``conflict_*``, :mod:`ingest.conflicts`): decided ``accept`` (the facts
+  stand as recorded and are no longer disputed), ``dismiss`` with some of the records
+  on its sides (each statement those records make in the conflict becomes a
+  ``(:Decision {kind: dismiss, statement, record, review_id, ...})`` and is no longer
+  used as evidence by any later derive, :func:`rulings`), or, for two mothers or two
+  fathers, ``link``: the parents are one person that fusion kept apart (``must_link``
+  decisions between a parent mention of each side).
+
+Deciding or unmerging re-runs fusion over the stored rows at once
+(:func:`ingest.pipeline.refuse`): only what changed is written, and the persons and
+edges that depended on the decision are re-derived from their rows.  A later
+automatic load never changes a decided item.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import neo4j
 
 from graphdb.connection import read, write
+from ingest.conflicts import PREFIX as CONFLICT
+from ingest.conflicts import TWO_FATHERS, TWO_MOTHERS, Rulings
 from kingraph.errors import InvalidArgument, PersonNotFound
 
-Outcome = Literal["link", "no_link"]
+Outcome = Literal["link", "no_link", "accept", "dismiss"]
+FUSION_OUTCOMES = {"link": "must_link", "no_link": "cannot_link"}
+CONFLICT_OUTCOMES = ("accept", "dismiss", "link")
+LINKABLE = (TWO_FATHERS, TWO_MOTHERS)
 
-LIST_REVIEWS = """
-MATCH (r:Review {status: $status})
-WITH r ORDER BY r.weight DESC, r.review_id SKIP $offset LIMIT $limit
-OPTIONAL MATCH (left:Record {key: r.records[0]})
-OPTIONAL MATCH (right:Record {key: r.records[1]})
-RETURN r {.review_id, .kind, .status, .weight, .levels, .left_mention, .right_mention,
-          .left_pid, .right_pid, .decision, .decided_by} AS review,
-       left {.key, .feed, .source, .record_id, .file, .line, .data} AS left_record,
-       right {.key, .feed, .source, .record_id, .file, .line, .data} AS right_record
+_REVIEW_MAP = """r {.review_id, .kind, .reason, .status, .weight, .levels, .left_mention,
+          .right_mention, .left_pid, .right_pid, .decision, .decided_by, .records,
+          .sides, .dismissed, pids: [(r)-[:ABOUT]->(p:Person) | p.pid]}"""
+_RECORDS = """CALL (r) {
+  UNWIND coalesce(r.records, []) AS key
+  MATCH (x:Record {key: key})
+  RETURN collect(x {.key, .feed, .source, .record_id, .file, .line, .data}) AS records
+}"""
+_KIND = ("($kind IS NULL OR r.kind = $kind "
+         "OR ($kind = 'conflict' AND r.kind STARTS WITH 'conflict_') "
+         "OR ($kind = 'fusion' AND NOT r.kind STARTS WITH 'conflict_'))")
+LIST_REVIEWS = f"""
+MATCH (r:Review {{status: $status}}) WHERE {_KIND}
+WITH r ORDER BY r.weight IS NULL, r.weight DESC, r.review_id SKIP $offset LIMIT $limit
+{_RECORDS}
+RETURN {_REVIEW_MAP} AS review, records
 """
-COUNT_REVIEWS = "MATCH (r:Review {status: $status}) RETURN count(r) AS n"
-GET_REVIEW = """
-MATCH (r:Review {review_id: $review_id})
-RETURN r.status AS status, r.left_mention AS left, r.right_mention AS right
+COUNT_REVIEWS = f"MATCH (r:Review {{status: $status}}) WHERE {_KIND} RETURN count(r) AS n"
+GET_REVIEW = f"""
+MATCH (r:Review {{review_id: $review_id}})
+{_RECORDS}
+RETURN {_REVIEW_MAP} AS review, records
 """
 DECIDE_REVIEW = """
 MATCH (r:Review {review_id: $review_id})
@@ -43,6 +71,16 @@ SET r.status = 'decided', r.decision = $decision, r.decided_by = $by,
 CREATE (:Decision {kind: $kind, left_mention: r.left_mention,
                    right_mention: r.right_mention, decided_by: $by,
                    decided_at: datetime(), reason: 'review', review_id: r.review_id})
+"""
+DECIDE_CONFLICT = """
+MATCH (r:Review {review_id: $review_id}) WHERE r.status = 'open'
+SET r.status = 'decided', r.decision = $decision, r.decided_by = $by,
+    r.decided_at = datetime(), r.dismissed = $records
+WITH r
+UNWIND $statements AS s
+CREATE (:Decision {kind: 'dismiss', statement: s.statement, record: s.record,
+                   decided_by: $by, decided_at: datetime(), reason: 'review',
+                   review_id: r.review_id})
 """
 PERSON_MENTIONS = """
 MATCH (p:Person {pid: $pid})<-[m:MENTIONS]-(r:Record)
@@ -54,42 +92,134 @@ CREATE (:Decision {kind: row.kind, left_mention: row.left, right_mention: row.ri
                    decided_by: $by, decided_at: datetime(), reason: $reason})
 """
 DECISIONS = """
-MATCH (d:Decision)
+MATCH (d:Decision) WHERE d.kind IN ['must_link', 'cannot_link']
 RETURN d.kind AS kind, d.left_mention AS left, d.right_mention AS right
 ORDER BY d.decided_at
 """
+DECIDED_CONFLICTS = """
+MATCH (r:Review {status: 'decided'}) WHERE r.kind STARTS WITH 'conflict_'
+RETURN r.review_id AS review_id, r.decision AS decision
+"""
+DISMISSED = "MATCH (d:Decision {kind: 'dismiss'}) RETURN DISTINCT d.statement AS statement"
 
 
 @dataclass(frozen=True)
 class ReviewItem:
-    """A possible match with the two records behind it."""
+    """A review item with the records behind it, by key.
+
+    ``review`` holds the node's fields, ``pids`` (the persons it is about) and, for a
+    conflict, ``sides`` (JSON, see :class:`ingest.conflicts.Conflict`).
+    """
 
     review: dict[str, Any]
-    left_record: dict[str, Any] | None
-    right_record: dict[str, Any] | None
+    records: dict[str, dict[str, Any]]
+
+    @property
+    def is_conflict(self) -> bool:
+        """True for a conflict, False for a fusion item."""
+        return str(self.review.get("kind") or "").startswith(CONFLICT)
+
+    def side_record(self, index: int) -> dict[str, Any] | None:
+        """The record of a possible match's left (0) or right (1) mention."""
+        keys = self.review.get("records") or []
+        return self.records.get(keys[index]) if index < len(keys) else None
+
+    def sides(self) -> list[dict[str, Any]]:
+        """A conflict's sides (empty for a fusion item)."""
+        raw = self.review.get("sides")
+        return list(json.loads(raw)) if raw else []
+
+
+def _item(row: Mapping[str, Any]) -> ReviewItem:
+    return ReviewItem(row["review"], {r["key"]: r for r in row["records"] if r})
 
 
 def list_reviews(driver: neo4j.Driver, database: str, status: str = "open",
-                 limit: int = 50, offset: int = 0) -> tuple[int, list[ReviewItem]]:
-    """The total and one page of review items, strongest candidates first."""
-    total = read(driver, database, "count_reviews", COUNT_REVIEWS, status=status)[0]["n"]
-    rows = read(driver, database, "list_reviews", LIST_REVIEWS, status=status,
+                 limit: int = 50, offset: int = 0, kind: str | None = None
+                 ) -> tuple[int, list[ReviewItem]]:
+    """The total and one page of review items, strongest candidates first, conflicts after.
+
+    ``kind`` filters on one kind, on every conflict kind with ``"conflict"``, or on
+    every fusion kind with ``"fusion"``.
+    """
+    total = read(driver, database, "count_reviews", COUNT_REVIEWS, status=status,
+                 kind=kind)[0]["n"]
+    rows = read(driver, database, "list_reviews", LIST_REVIEWS, status=status, kind=kind,
                 limit=limit, offset=offset)
-    return int(total), [ReviewItem(r["review"], r["left_record"], r["right_record"])
-                        for r in rows]
+    return int(total), [_item(r) for r in rows]
+
+
+def get_review(driver: neo4j.Driver, database: str, review_id: str) -> ReviewItem:
+    """One review item with every record on its sides.
+
+    Raises:
+        PersonNotFound: no review item has this id.
+    """
+    rows = read(driver, database, "get_review", GET_REVIEW, review_id=review_id)
+    if not rows:
+        raise PersonNotFound("no review item with this id")
+    return _item(rows[0])
 
 
 def decide(driver: neo4j.Driver, database: str, review_id: str, outcome: Outcome,
-           by: str) -> None:
-    """Record an officer's decision on a review item (link or keep apart)."""
-    found = read(driver, database, "get_review", GET_REVIEW, review_id=review_id)
-    if not found:
-        raise PersonNotFound("no review item with this id")
-    if found[0]["status"] != "open":
-        raise InvalidArgument("this review item is already decided")
-    kind = "must_link" if outcome == "link" else "cannot_link"
+           by: str, records: list[str] | None = None) -> None:
+    """Record an officer's decision on a review item.
+
+    A fusion item is decided ``link`` or ``no_link``; a conflict ``accept`` or
+    ``dismiss`` with the records (keys) that should no longer count as evidence.
+
+    Raises:
+        PersonNotFound: no review item has this id.
+        InvalidArgument: the item is not open, or the outcome or records do not fit it.
+    """
+    item = get_review(driver, database, review_id)
+    status = item.review.get("status")
+    if status != "open":
+        raise InvalidArgument(f"this review item is {status}, not open")
+    if item.is_conflict:
+        _decide_conflict(driver, database, item, outcome, by, records or [])
+        return
+    if outcome not in FUSION_OUTCOMES or records:
+        raise InvalidArgument("a possible match is decided link or no_link, without records")
     write(driver, database, "decide_review", DECIDE_REVIEW, review_id=review_id,
-          decision=outcome, kind=kind, by=by)
+          decision=outcome, kind=FUSION_OUTCOMES[outcome], by=by)
+
+
+def _decide_conflict(driver: neo4j.Driver, database: str, item: ReviewItem, outcome: str,
+                     by: str, records: list[str]) -> None:
+    kind = item.review["kind"]
+    if outcome not in CONFLICT_OUTCOMES or (outcome == "link" and kind not in LINKABLE):
+        raise InvalidArgument("a conflict is decided accept or dismiss (or link, for two "
+                              "mothers or two fathers)")
+    if outcome != "dismiss" and records:
+        raise InvalidArgument(f"{outcome} takes no records")
+    sides = item.sides()
+    statements = []
+    if outcome == "dismiss":
+        stated = {s: s.rsplit("|", 1)[0] for side in sides for s in side["statements"]}
+        unknown = set(records) - set(stated.values())
+        if not records or unknown:
+            raise InvalidArgument("dismiss names records that state a fact of this conflict")
+        statements = [{"statement": s, "record": r} for s, r in sorted(stated.items())
+                      if r in records]
+    write(driver, database, "decide_conflict", DECIDE_CONFLICT,
+          review_id=item.review["review_id"], decision=outcome, by=by,
+          records=sorted(set(records)), statements=statements)
+    if outcome == "link":
+        # A stated parent's statement is the parent's mention: link one of each side.
+        first = [side["statements"][0] for side in sides]
+        rows = [{"kind": "must_link", "left": first[0], "right": other} for other in first[1:]]
+        write(driver, database, "create_decisions", CREATE_DECISIONS, rows=rows, by=by,
+              reason=f"review {item.review['review_id']}")
+
+
+def rulings(driver: neo4j.Driver, database: str) -> Rulings:
+    """Officers' rulings on conflicts: decided items and dismissed statements."""
+    decided = {r["review_id"]: r["decision"]
+               for r in read(driver, database, "decided_conflicts", DECIDED_CONFLICTS)}
+    dismissed = frozenset(r["statement"]
+                          for r in read(driver, database, "dismissed", DISMISSED))
+    return Rulings(dismissed=dismissed, decided=decided)
 
 
 def unmerge_pairs(kept: list[str], split: list[str]) -> list[dict[str, str]]:
@@ -120,6 +250,6 @@ def unmerge(driver: neo4j.Driver, database: str, pid: str, split: list[str],
 
 
 def decisions(driver: neo4j.Driver, database: str) -> list[tuple[str, str, str]]:
-    """Every recorded decision as (kind, left mention, right mention), oldest first."""
+    """Every fusion decision as (kind, left mention, right mention), oldest first."""
     return [(r["kind"], r["left"], r["right"])
             for r in read(driver, database, "decisions", DECISIONS)]

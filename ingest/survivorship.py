@@ -26,10 +26,15 @@ GOLDEN_INPUTS = ("mention_id", "source", "id_number", "name", "name_key", "name_
 
 
 def _mode(frame: pl.DataFrame, value: str, weight: pl.Expr | None = None) -> pl.DataFrame:
-    w = weight if weight is not None else pl.lit(1)
+    """The most supported value per pid (ties: the smallest); ``weight`` per mention, else 1.
+
+    (``pl.lit(1).sum()`` in an aggregation is 1, not a count: the unweighted support
+    must be ``pl.len()``.)
+    """
+    support = weight.sum() if weight is not None else pl.len()
     return (
         frame.filter(pl.col(value).is_not_null())
-        .group_by("pid", value).agg(w.sum().alias("_n"))
+        .group_by("pid", value).agg(support.alias("_n"))
         .sort(["_n", value], descending=[True, False])
         .group_by("pid", maintain_order=True).first().drop("_n")
     )

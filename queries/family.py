@@ -26,13 +26,15 @@ BIOLOGICAL, ADOPTIVE = "biological", "adoptive"
 
 @dataclass(frozen=True)
 class ParentEdge:
-    """One ``CHILD_OF`` edge: child -> parent, its kind, whether inferred, its records."""
+    """One ``CHILD_OF`` edge: child -> parent, its kind, whether inferred, its records,
+    and whether an open conflict disputes it (two mothers, a cycle: ``ingest.conflicts``)."""
 
     child: str
     parent: str
     kind: str
     inferred: bool = False
     records: tuple[str, ...] = ()
+    disputed: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class Marriage:
     ended_on: date | None = None
     end_reason: str | None = None
     records: tuple[str, ...] = ()
+    disputed: bool = False  # an open conflict disputes it (a spouse under age)
 
     @property
     def current(self) -> bool:
@@ -62,10 +65,15 @@ class Family:
     attrs: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
 
     def parents_of(self, pid: str, kind: str) -> tuple[str | None, str | None]:
-        """(father, mother) of ``kind`` among the persons, by the parents' sex."""
-        found = [e.parent for e in self.edges
-                 if e.child == pid and e.kind == kind and e.parent in self.persons]
-        return _by_sex(found, self.persons)
+        """(father, mother) of ``kind`` among the persons, by the parents' sex.
+
+        Where the rows state more than one of a sex (an open conflict), the undisputed,
+        stated, best-supported edge wins, then the smaller pid: the same answer every time.
+        """
+        found = sorted((e for e in self.edges
+                        if e.child == pid and e.kind == kind and e.parent in self.persons),
+                       key=lambda e: (e.disputed, e.inferred, -len(e.records), e.parent))
+        return _by_sex([e.parent for e in found], self.persons)
 
     def spouses_of(self, pid: str) -> tuple[str, ...]:
         """Everyone the person married (any episode), among the persons."""
@@ -122,16 +130,18 @@ def person(row: Mapping[str, Any]) -> PersonRecord:
 
 
 def parent_edge(row: Mapping[str, Any]) -> ParentEdge:
-    """A parent edge from a map with child, parent, kind, inferred, records."""
+    """A parent edge from a map with child, parent, kind, inferred, records, disputed."""
     return ParentEdge(str(row["child"]), str(row["parent"]), str(row.get("kind") or BIOLOGICAL),
-                      bool(row.get("inferred")), tuple(row.get("records") or ()))
+                      bool(row.get("inferred")), tuple(row.get("records") or ()),
+                      bool(row.get("disputed")))
 
 
 def marriage(row: Mapping[str, Any]) -> Marriage:
-    """A marriage from a map with husband, wife, married_on, ended_on, end_reason, records."""
+    """A marriage from a map with husband, wife, married_on, ended_on, end_reason, records,
+    disputed."""
     return Marriage(str(row["husband"]), str(row["wife"]), day(row.get("married_on")),
                     day(row.get("ended_on")), _text(row.get("end_reason")),
-                    tuple(row.get("records") or ()))
+                    tuple(row.get("records") or ()), bool(row.get("disputed")))
 
 
 def from_rows(persons: Iterable[Mapping[str, Any]], edges: Iterable[Mapping[str, Any]] = (),

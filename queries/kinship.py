@@ -2,7 +2,7 @@
 
 One Cypher round trip extracts the local family from an indexed start: the
 ancestors up to a bound, their descendants within the remaining depth, every
-``CHILD_OF`` edge among them (kind, inferred, records) and their ``MARRIED``
+``CHILD_OF`` edge among them (kind, inferred, records, disputed) and their ``MARRIED``
 episodes. The mathematics (φ, r, degree, Wright's paths, terms, the marriage
 check) then runs in Python on the extracted pedigree (:mod:`queries.relations`).
 
@@ -58,13 +58,14 @@ CALL (family) {
   UNWIND family AS x
   MATCH (x)-[e:CHILD_OF]->(y:Person) WHERE y IN family
   RETURN collect({child: x.pid, parent: y.pid, kind: e.kind, inferred: e.inferred,
-                  records: e.records}) AS edges
+                  records: e.records, disputed: e.disputed}) AS edges
 }
 CALL (family) {
   UNWIND family AS x
   MATCH (x)-[m:MARRIED]-(y:Person) WHERE $outside_spouses OR y IN family
   WITH collect({husband: startNode(m).pid, wife: endNode(m).pid, married_on: m.married_on,
-                ended_on: m.ended_on, end_reason: m.end_reason, records: m.records})
+                ended_on: m.ended_on, end_reason: m.end_reason, records: m.records,
+                disputed: m.disputed})
        AS marriages, collect(DISTINCT y) AS spouses
   RETURN marriages, [z IN spouses WHERE NOT z IN family] AS outside
 }
@@ -113,7 +114,7 @@ RELATIVE_SCHEMA: dict[str, Any] = {
     "pid": pl.String, "kind": pl.String, "degree": pl.Int64, "r": pl.Float64,
     "phi": pl.Float64, "path": pl.String, "walk": pl.String, "term": pl.String,
     "term_en": pl.String, "inverse_term": pl.String, "half": pl.Boolean,
-    "inferred": pl.Boolean, "records": pl.List(pl.String),
+    "inferred": pl.Boolean, "disputed": pl.Boolean, "records": pl.List(pl.String),
 }
 
 
@@ -122,7 +123,7 @@ def _relation_row(rel: Relation) -> dict[str, object]:
             "phi": float(rel.phi), "path": ",".join(rel.path), "walk": ",".join(rel.walk),
             "term": rel.term.zh, "term_en": rel.term.en,
             "inverse_term": rel.inverse.zh if rel.inverse else None, "half": rel.half,
-            "inferred": rel.inferred, "records": list(rel.records)}
+            "inferred": rel.inferred, "disputed": rel.disputed, "records": list(rel.records)}
 
 
 @dataclass(frozen=True)

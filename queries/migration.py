@@ -3,7 +3,8 @@
 Registration (户籍) comes from ``MEMBER_OF`` household episodes, actual residence from
 ``LIVED_AT`` dwelling episodes.  Each timeline is made non-overlapping (an episode
 ends where the next begins), retired division codes are mapped to today's units
-(:func:`kingraph.divisions.current`), and every episode keeps the record keys
+(:func:`kingraph.divisions.current`, made specific by the household's other rows:
+:func:`queries.residence.refined`), and every episode keeps the record keys
 behind it.  An episode is flagged 人户分离 where actual residence and registration
 overlap in time but lie in different places.  The timeline rules are
 :mod:`queries.residence`; charts are :mod:`queries.migration_chart`.
@@ -21,16 +22,18 @@ import polars as pl
 from graphdb.connection import read
 from kingraph import divisions
 from kingraph.errors import InvalidArgument, PersonNotFound
-from queries.residence import Episode, Move, moves, timeline
+from queries.residence import Episode, Move, lived, moves, refined, timeline
 
 __all__ = ["Episode", "FamilyMove", "Flows", "Move", "family_moves", "flows", "trajectory"]
 
 EPISODES = """
 MATCH (p:Person {pid: $pid})
 RETURN [(p)-[m:MEMBER_OF]->(h) | {place: h.household_id, start: m.from_date, end: m.to_date,
-         division_code: m.division_code, record: m.record}] AS registered,
+         division_code: m.division_code, record: m.record,
+         codes: [(h)-[:IN]->(v) | v.code]}] AS registered,
        [(p)-[l:LIVED_AT]->(d) | {place: d.dwelling_id, start: l.from_date, end: l.to_date,
-         division_code: coalesce(l.division_code, d.division_code), record: l.record}] AS lived
+         division_code: coalesce(l.division_code, d.division_code), record: l.record,
+         codes: [(d)-[:IN]->(v) | v.code]}] AS lived
 """
 
 # Kin (parents, children, spouses), household co-members, cohabitants (a shared
@@ -55,18 +58,21 @@ CALL (p) {
 WITH k, collect(DISTINCT tie) AS ties
 RETURN k.pid AS pid, ties,
   [(k)-[m:MEMBER_OF]->(h) | {place: h.household_id, start: m.from_date, end: m.to_date,
-    division_code: m.division_code, record: m.record}] AS registered
+    division_code: m.division_code, record: m.record,
+    codes: [(h)-[:IN]->(v) | v.code]}] AS registered
 """
 
 MOVES_BETWEEN = """
-MATCH (p:Person)-[m:MEMBER_OF]->()
+MATCH (p:Person)-[m:MEMBER_OF]->(mh)
 WHERE m.from_date >= $start AND m.from_date <= $end
 CALL (p, m) {
-  MATCH (p)-[o:MEMBER_OF]->()
+  MATCH (p)-[o:MEMBER_OF]->(oh)
   WHERE o.from_date < m.from_date
-  RETURN o ORDER BY o.from_date DESC LIMIT 1
+  RETURN o, oh ORDER BY o.from_date DESC LIMIT 1
 }
-RETURN o.division_code AS origin, m.division_code AS destination, m.from_date AS day
+RETURN o.division_code AS origin, [(oh)-[:IN]->(v) | v.code] AS origin_codes,
+       m.division_code AS destination, [(mh)-[:IN]->(v) | v.code] AS destination_codes,
+       m.from_date AS day
 """
 
 
@@ -81,6 +87,11 @@ class Trajectory:
     def registered(self) -> tuple[Episode, ...]:
         """The household-registration episodes."""
         return tuple(e for e in self.episodes if e.kind == "registration")
+
+    @property
+    def lived(self) -> tuple[Episode, ...]:
+        """Where the person actually lived: recorded residences, registration elsewhere."""
+        return lived(self.episodes)
 
 
 def trajectory(driver: neo4j.Driver, database: str, pid: str) -> Trajectory:
@@ -119,7 +130,8 @@ def family_moves(driver: neo4j.Driver, database: str, pid: str,
     """Kin, cohabitants and colleagues who moved with the person.
 
     A companion moved with the person when one of their registration moves has the
-    same origin and destination (today's county units) within ``window_days``.
+    same origin and destination (today's units; a unit and one nested in it, such as
+    海口市 and 美兰区, are the same place) within ``window_days``.
 
     Args:
         driver: A Neo4j driver.
@@ -140,11 +152,15 @@ def family_moves(driver: neo4j.Driver, database: str, pid: str,
         theirs = moves(timeline(row["registered"], []))
         for move in mine:
             for other in theirs:
-                if (other.origin, other.destination) == (move.origin, move.destination) \
-                        and abs(other.day - move.day) <= window:
+                if _same_move(move, other) and abs(other.day - move.day) <= window:
                     found.append(FamilyMove(str(row["pid"]), tuple(sorted(row["ties"])), move,
                                             other.day))
     return tuple(sorted(found, key=lambda f: (f.move.day, f.pid)))
+
+
+def _same_move(a: Move, b: Move) -> bool:
+    return divisions.same_place(a.origin, b.origin) and divisions.same_place(a.destination,
+                                                                             b.destination)
 
 
 @dataclass(frozen=True)
@@ -160,10 +176,10 @@ class Flows:
 LEVELS = ("county", "prefecture")
 
 
-def _unit(code: Any, level: str) -> str | None:
+def _unit(code: Any, place_codes: list[str], level: str) -> str | None:
     if not code:
         return None
-    county = divisions.current(str(code))
+    county = refined(str(code), place_codes)
     return divisions.prefecture(county) if level == "prefecture" else county
 
 
@@ -188,7 +204,8 @@ def flows(driver: neo4j.Driver, database: str, start: date, end: date,
     if level not in LEVELS or end < start:
         raise InvalidArgument("level must be county or prefecture and end not before start")
     rows = read(driver, database, "moves_between", MOVES_BETWEEN, start=start, end=end)
-    pairs = [(_unit(r["origin"], level), _unit(r["destination"], level)) for r in rows]
+    pairs = [(_unit(r["origin"], r["origin_codes"], level),
+              _unit(r["destination"], r["destination_codes"], level)) for r in rows]
     # A move between nested units (海口市 to its 美兰区: a retired city-wide code recoded)
     # is no move between divisions at this level.
     frame = pl.DataFrame([p for p in pairs if p[0] and p[1]

@@ -242,11 +242,40 @@ def _parent_edges(
 
 
 def _birth_order(graph: nx.DiGraph) -> dict[str, int]:
-    """A topological index: every ancestor gets a smaller number than its descendants."""
+    """A topological index: every ancestor gets a smaller number than its descendants.
+
+    A step link that closes a cycle is dropped from ``graph`` first (see
+    :func:`_drop_step_cycles`); a cycle of birth or adoption links is an error.
+    """
+    try:
+        return {pid: i for i, pid in enumerate(nx.topological_sort(graph))}
+    except nx.NetworkXUnfeasible:
+        _drop_step_cycles(graph)
     try:
         return {pid: i for i, pid in enumerate(nx.topological_sort(graph))}
     except nx.NetworkXUnfeasible:
         raise InvalidArgument("pedigree: a person is their own ancestor (cycle)") from None
+
+
+def _drop_step_cycles(graph: nx.DiGraph) -> None:
+    """Remove the step links that make a person their own ancestor.
+
+    A step link (a parent's spouse) is derived from a marriage, not recorded as descent,
+    so where contradictory records close a cycle through one (a child recorded as older
+    than its parent, that parent married to the child's own parent), the step link is
+    what gives way: the larger (parent, child) pair of the cycle's step links, so the
+    result does not depend on the order members were given in.
+    """
+    while True:
+        try:
+            cycle = nx.find_cycle(graph)
+        except nx.NetworkXNoCycle:
+            return
+        steps = [(str(u), str(v)) for u, v, *_ in cycle
+                 if graph.edges[u, v]["kind"] == EdgeKind.STEP.value]
+        if not steps:
+            return  # a cycle of birth or adoption links: the caller raises
+        graph.remove_edge(*max(steps))
 
 
 def _rational_sqrt(value: Fraction) -> Fraction | None:

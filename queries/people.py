@@ -63,21 +63,36 @@ def resolve_many(driver: neo4j.Driver, database: str, refs: list[str]) -> list[s
         PersonNotFound: One of the references names nobody.
         InvalidArgument: One of the ID numbers belongs to more than one person.
     """
-    params = []
+    found = {r["i"]: r for r in read(driver, database, "resolve_many", RESOLVE_MANY,
+                                     refs=ref_params(refs))}
+    out = []
+    for i in range(len(refs)):
+        row = found.get(i)
+        out.append(chosen(row["by_pid"] if row else [], row["by_number"] if row else []))
+    return out
+
+
+def ref_params(refs: list[str]) -> list[dict[str, object]]:
+    """References as query parameters: their position, the text (a pid, perhaps) and the
+    normalised ID number when the text is a usable one (see :data:`RESOLVE_MANY`)."""
+    params: list[dict[str, object]] = []
     for i, ref in enumerate(refs):
         parsed = ids.parse(ref)
         params.append({"i": i, "text": ref,
                        "number": parsed.number if parsed.usable else None})
-    found = {r["i"]: r for r in read(driver, database, "resolve_many", RESOLVE_MANY,
-                                     refs=params)}
-    out = []
-    for i in range(len(refs)):
-        row = found.get(i)
-        by_number = row["by_number"] if row else []
-        by_pid = row["by_pid"] if row else []
-        if len(by_number) > 1:
-            raise InvalidArgument("this ID number is carried by more than one person")
-        if not by_number and not by_pid:
-            raise PersonNotFound("no person with this identifier")
-        out.append(str((by_number or by_pid)[0]))
-    return out
+    return params
+
+
+def chosen(by_pid: list[str], by_number: list[str]) -> str:
+    """The pid a reference names, given the persons with that pid and (up to two of)
+    those with that ID number: the number wins, a pid is the fallback.
+
+    Raises:
+        PersonNotFound: Nobody has that pid or number.
+        InvalidArgument: The ID number belongs to more than one person.
+    """
+    if len(by_number) > 1:
+        raise InvalidArgument("this ID number is carried by more than one person")
+    if not by_number and not by_pid:
+        raise PersonNotFound("no person with this identifier")
+    return str((by_number or by_pid)[0])

@@ -2,23 +2,30 @@
 
 :func:`issue` decides, as of a day, for every couple married on that day (new
 marriages, new pregnancies and couples without a permit for their next child are
-all among them), in batches: one read of the couples, one read of their permits,
-:data:`queries.couple_graph.SPOUSE_FACTS` per batch of spouses, one write per batch.
-A permit is ``(:Permit {permit_no, kind, child_order, issued_on, revoked_on, rule_id,
-policy_version, decision})-[:FOR]->(:Person)`` for both spouses; its number is
-derived from the couple, the child order and how many permits that couple had for
-it, so a second run issues nothing.  A permit whose basis changed is closed (the
-child it covered was born), revoked (the couple is no longer eligible for that
-child) or flagged (the decision now needs review).  Every issuance, revocation,
+all among them), in batches: one read of the couples, then per batch of couples one
+read of their permits (:data:`PERMITS_OF`), :data:`queries.couple_graph.SPOUSE_FACTS`
+for their spouses, and the writes; every read and write starts from an index seek per
+couple or event, so a run grows linearly with the number of couples (stage times in
+:attr:`IssueReport.seconds`).  A permit is ``(:Permit {permit_no, kind, child_order,
+issued_on, revoked_on, rule_id, policy_version, decision})-[:FOR]->(:Person)`` for both
+spouses; its number is derived from the couple, the child order and how many permits
+that couple had for it, so a second run issues nothing.  A permit whose basis changed
+is closed (the child it covered was born), revoked (the couple is no longer eligible
+for that child) or flagged (the decision now needs review).  Every issuance, revocation,
 flag and glory finding is a ``(:PermitEvent {event_id, kind, permit_no, on,
-decision})`` node, merged by id (idempotent).
+decision, run})`` node, merged on its unique id (idempotent); ``run`` names the call
+that recorded it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import time
+import uuid
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -29,6 +36,7 @@ from graphdb.connection import read, write
 from queries import glory
 from queries.couple_graph import couple_facts, spouse_rows
 from queries.eligibility import Decision, Outcome, decide
+from queries.spouse_rows import Row
 
 BATCH = 1000  # couples per read/write batch
 
@@ -38,11 +46,13 @@ WHERE m.married_on <= $as_of AND (m.ended_on IS NULL OR m.ended_on > $as_of)
 RETURN DISTINCT h.pid AS husband, w.pid AS wife ORDER BY husband, wife
 """
 
-ACTIVE_PERMITS = """
-MATCH (h:Person)<-[:FOR]-(p:Permit)-[:FOR]->(w:Person)
-WHERE h.sex = '1' AND w.sex = '2'
-RETURN h.pid AS husband, w.pid AS wife, p.permit_no AS permit_no, p.child_order AS child_order,
-       p.revoked_on IS NOT NULL AS revoked, p.flag AS flag
+# Every permit each couple holds (revoked ones included: they count the attempts).
+PERMITS_OF = """
+UNWIND $couples AS c
+MATCH (:Person {pid: c.husband})<-[:FOR {role: 'husband'}]-(p:Permit)
+      -[:FOR {role: 'wife'}]->(:Person {pid: c.wife})
+RETURN c.husband AS husband, c.wife AS wife, p.permit_no AS permit_no,
+       p.child_order AS child_order, p.revoked_on IS NOT NULL AS revoked, p.flag AS flag
 """
 
 WRITE_PERMITS = """
@@ -65,13 +75,15 @@ SET p.revoked_on = CASE WHEN row.kind IN ['revoked', 'closed'] THEN row.on ELSE 
     p.flag = CASE WHEN row.kind = 'flagged' THEN 'needs_review' ELSE p.flag END
 """
 
+# MERGE on the unique event_id (graphdb.schema); only the events this call created carry
+# its run id, so those are the new ones.
 WRITE_EVENTS = """
 UNWIND $rows AS row
-OPTIONAL MATCH (old:PermitEvent {event_id: row.event_id})
-WITH row, old WHERE old IS NULL
-CREATE (e:PermitEvent {event_id: row.event_id, kind: row.kind, permit_no: row.permit_no,
-  on: row.on, husband: row.husband, wife: row.wife, child_order: row.child_order,
-  decision: row.decision, recorded: datetime()})
+MERGE (e:PermitEvent {event_id: row.event_id})
+ON CREATE SET e.kind = row.kind, e.permit_no = row.permit_no, e.on = row.on,
+  e.husband = row.husband, e.wife = row.wife, e.child_order = row.child_order,
+  e.decision = row.decision, e.recorded = datetime(), e.run = $run
+WITH e WHERE e.run = $run
 RETURN e.kind AS kind
 """
 
@@ -108,6 +120,17 @@ class IssueReport:
     couples: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
     events: Counter[str] = field(default_factory=Counter)
+    decided: list[tuple[str, str]] = field(default_factory=list)  # (husband, wife) pids
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Add the wall time of the block to stage ``name``."""
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
 
 
 def decision_json(decision: Decision | glory.GloryDecision) -> str:
@@ -124,9 +147,13 @@ def permit_no(husband: str, wife: str, child_order: int, attempt: int) -> str:
 Active = dict[tuple[str, str], list[dict[str, Any]]]
 
 
-def _permits(driver: neo4j.Driver, database: str) -> Active:
+def held_permits(driver: neo4j.Driver, database: str,
+                 couples: list[tuple[str, str]]) -> Active:
+    """Every permit each couple holds (one read), by (husband, wife)."""
     out: Active = {}
-    for r in read(driver, database, "active_permits", ACTIVE_PERMITS):
+    rows = read(driver, database, "permits_of", PERMITS_OF,
+                couples=[{"husband": h, "wife": w} for h, w in couples])
+    for r in rows:
         out.setdefault((r["husband"], r["wife"]), []).append(r.data())
     return out
 
@@ -187,47 +214,62 @@ def issue(driver: neo4j.Driver, database: str, as_of: date,
     Returns:
         Counts of couples, outcomes and events written.
     """
-    couples = [(r["husband"], r["wife"])
-               for r in read(driver, database, "couples_on", COUPLES_ON, as_of=as_of)]
-    held = _permits(driver, database)
-    report = IssueReport(couples=len(couples))
+    report = IssueReport()
+    with report.stage("couples"):
+        couples = [(r["husband"], r["wife"])
+                   for r in read(driver, database, "couples_on", COUPLES_ON, as_of=as_of)]
+    report.couples, report.decided = len(couples), couples
     for start in range(0, len(couples), batch):
         part = couples[start:start + batch]
-        events = _decide_batch(driver, database, part, held, as_of, report)
-        report.events.update(record(driver, database, events))
+        held, rows = _read_batch(driver, database, part, as_of, report)
+        events = _decide_batch(part, held, rows, as_of, report)
+        with report.stage("write"):
+            report.events.update(record(driver, database, events))
     return report
 
 
-def _decide_batch(driver: neo4j.Driver, database: str, couples: list[tuple[str, str]],
-                  held: Active, as_of: date, report: IssueReport) -> list[Event]:
-    rows = spouse_rows(driver, database, (p for c in couples for p in c), as_of)
+def _read_batch(driver: neo4j.Driver, database: str, couples: list[tuple[str, str]],
+                as_of: date, report: IssueReport) -> tuple[Active, dict[str, Row]]:
+    with report.stage("permits_held"):
+        held = held_permits(driver, database, couples)
+    with report.stage("spouse_facts"):
+        rows = spouse_rows(driver, database, (p for c in couples for p in c), as_of)
+    return held, rows
+
+
+def _decide_batch(couples: list[tuple[str, str]], held: Active, rows: dict[str, Row],
+                  as_of: date, report: IssueReport) -> list[Event]:
     events: list[Event] = []
-    for h, w in couples:
-        facts = couple_facts(rows.get(h), rows.get(w), as_of)
-        decision = decide(facts, as_of)
-        report.outcomes[decision.outcome.value] += 1
-        events += plan(h, w, decision, held.get((h, w), []), as_of)
-        if facts.pledged_one_child:
-            events += _glory(h, w, glory.decide(facts, as_of), as_of)
+    with report.stage("decide"):
+        for h, w in couples:
+            facts = couple_facts(rows.get(h), rows.get(w), as_of)
+            decision = decide(facts, as_of)
+            report.outcomes[decision.outcome.value] += 1
+            events += plan(h, w, decision, held.get((h, w), []), as_of)
+            if facts.pledged_one_child:
+                events += _glory(h, w, glory.decide(facts, as_of), as_of)
     return events
 
 
 def record(driver: neo4j.Driver, database: str, events: list[Event]) -> list[str]:
     """Write permits, their changes and the events (idempotent); the kinds of new events."""
-    issued = [{**e.row(), "kind": _permit_kind(e), "rule_id": json.loads(e.decision)["rule_id"],
-               "policy_version": json.loads(e.decision)["policy_version"]}
-              for e in events if e.kind == "issued"]
+    if not events:
+        return []
+    issued = [_permit_row(e) for e in events if e.kind == "issued"]
     changes = [e.row() for e in events if e.kind in ("revoked", "closed", "flagged")]
-    write(driver, database, "write_permits", WRITE_PERMITS, rows=issued)
-    write(driver, database, "write_permit_changes", WRITE_CHANGES, rows=changes)
+    if issued:
+        write(driver, database, "write_permits", WRITE_PERMITS, rows=issued)
+    if changes:
+        write(driver, database, "write_permit_changes", WRITE_CHANGES, rows=changes)
     new = write(driver, database, "write_permit_events", WRITE_EVENTS,
-                rows=[e.row() for e in events])
+                rows=[e.row() for e in events], run=uuid.uuid4().hex)
     return [str(r["kind"]) for r in new]
 
 
-def _permit_kind(event: Event) -> str:
-    kind = json.loads(event.decision).get("permit_kind")
-    return str(kind or "birth_service")
+def _permit_row(event: Event) -> dict[str, Any]:
+    decision = json.loads(event.decision)
+    return {**event.row(), "kind": str(decision.get("permit_kind") or "birth_service"),
+            "rule_id": decision["rule_id"], "policy_version": decision["policy_version"]}
 
 
 def issue_couple(driver: neo4j.Driver, database: str, husband: str, wife: str,
@@ -239,7 +281,7 @@ def issue_couple(driver: neo4j.Driver, database: str, husband: str, wife: str,
     """
     rows = spouse_rows(driver, database, (husband, wife), as_of)
     decision = decide(couple_facts(rows.get(husband), rows.get(wife), as_of), as_of)
-    held = _permits(driver, database).get((husband, wife), [])
+    held = held_permits(driver, database, [(husband, wife)]).get((husband, wife), [])
     events = plan(husband, wife, decision, held, as_of)
     record(driver, database, events)
     return decision, events

@@ -54,6 +54,7 @@ class Relation:
     half: bool
     records: tuple[str, ...]  # record keys of the edges walked
     inferred: bool  # an edge walked was inferred from household relation codes
+    disputed: bool = False  # an edge walked is disputed by an open conflict
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -155,16 +156,17 @@ class Relating:
         half = _half(pedigree, a, b, path)
         persons = path.up + path.down[1:]
         edge_kind = BIOLOGICAL if kind is Kind.BLOOD else None
-        records, inferred = self._walk_records(persons, len(path.up) - 1, edge_kind)
+        records, inferred, disputed = self._walk_records(persons, len(path.up) - 1,
+                                                         edge_kind)
         return self._relation(b, kind, path.steps, persons, degree, r, phi, half,
-                              records, inferred)
+                              records, inferred, disputed)
 
     def _relation(self, pid: str, kind: Kind, walk: tuple[str, ...], persons: tuple[str, ...],
                   degree: int | None, r: Fraction | float, phi: Fraction, half: bool,
-                  records: tuple[str, ...], inferred: bool) -> Relation:
+                  records: tuple[str, ...], inferred: bool, disputed: bool) -> Relation:
         term, inverse = self.terms(walk, persons, half)
         return Relation(pid, kind, walk, persons, degree, r, phi, term, inverse, half,
-                        records, inferred)
+                        records, inferred, disputed)
 
     def terms(self, walk: Sequence[str], persons: Sequence[str],
               half: bool = False) -> tuple[KinTerm, KinTerm | None]:
@@ -181,17 +183,19 @@ class Relating:
         return term, inverse
 
     def _walk_records(self, persons: Sequence[str], ups: int,
-                      kind: str | None) -> tuple[tuple[str, ...], bool]:
-        """Record keys of the parent edges along a walk (ups steps up, then down)."""
+                      kind: str | None) -> tuple[tuple[str, ...], bool, bool]:
+        """Record keys of the parent edges along a walk (ups steps up, then down), and
+        whether any of them is inferred, and whether any is disputed."""
         keys: list[str] = []
-        inferred = False
+        inferred = disputed = False
         for i, (x, y) in enumerate(zip(persons, persons[1:], strict=False)):
             child, parent = (x, y) if i < ups else (y, x)
             for edge in self.family.edge_records(child, parent):
                 if kind is None or edge.kind == kind:
                     keys += edge.records
                     inferred = inferred or edge.inferred
-        return tuple(dict.fromkeys(keys)), inferred
+                    disputed = disputed or edge.disputed
+        return tuple(dict.fromkeys(keys)), inferred, disputed
 
     def _by_marriage(self, a: str, b: str) -> Relation | None:
         return self._spouse_of(a, b) if b in self.family.spouses_of(a) else None
@@ -201,25 +205,30 @@ class Relating:
         at = a if via is None else via.pid
         walk = (via.walk if via else ()) + (self._spouse_step(b),)
         persons = (via.persons if via else (a,)) + (b,)
-        return self._in_law(a, b, walk, persons, self._marriage_keys(at, b), via)
+        return self._in_law(a, b, walk, persons, self._marriage_keys(at, b), via,
+                            self._marriage_disputed(at, b))
 
     def _spouse_relative(self, a: str, via: Relation) -> Relation:
         """The relative at the end of ``via`` (seen from a's spouse) as a sees them."""
         spouse = via.persons[0]
         walk = (self._spouse_step(spouse),) + via.walk
         return self._in_law(a, via.pid, walk, (a,) + via.persons,
-                            self._marriage_keys(a, spouse), via)
+                            self._marriage_keys(a, spouse), via,
+                            self._marriage_disputed(a, spouse))
 
     def _in_law(self, a: str, b: str, walk: tuple[str, ...], persons: tuple[str, ...],
-                keys: tuple[str, ...], via: Relation | None) -> Relation:
+                keys: tuple[str, ...], via: Relation | None, disputed: bool) -> Relation:
         term, inverse = self.terms(walk, persons)
         records = tuple(dict.fromkeys(keys + (via.records if via else ())))
         return Relation(b, Kind.IN_LAW, walk, persons, None, self.blood.relatedness(a, b),
                         self.blood.kinship(a, b), term, inverse, False, records,
-                        bool(via and via.inferred))
+                        bool(via and via.inferred), disputed or bool(via and via.disputed))
 
     def _marriage_keys(self, a: str, b: str) -> tuple[str, ...]:
         return tuple(k for m in self.family.marriage_records(a, b) for k in m.records)
+
+    def _marriage_disputed(self, a: str, b: str) -> bool:
+        return any(m.disputed for m in self.family.marriage_records(a, b))
 
     def _spouse_step(self, pid: str) -> str:
         return "h" if self.family.persons[pid].sex == MALE else "w"
@@ -253,7 +262,7 @@ class Relating:
 
     def _share(self, path: AncestralPath) -> PathShare:
         persons = path.up + path.down[1:]
-        records, _ = self._walk_records(persons, len(path.up) - 1, BIOLOGICAL)
+        records, _, _ = self._walk_records(persons, len(path.up) - 1, BIOLOGICAL)
         return PathShare(path.ancestor, path.steps, persons, path.contribution, records)
 
 

@@ -1,14 +1,18 @@
 """Residence timelines: episodes made non-overlapping, mapped to today's divisions, moves.
 
 Pure functions over the rows :mod:`queries.migration` reads (``place, start, end,
-division_code, record`` dicts).  Rules: rows of one place whose periods touch or
+division_code, record, codes`` dicts; ``codes`` are every division the place's rows
+name, used by :func:`refined`).  Rules: rows of one place whose periods touch or
 overlap are one episode (their records joined); where an episode runs past the start
 of the next one in another place, it ends there (the later registration wins); an
-open end (None) means "still current".
+open end (None) means "still current".  :func:`lived` merges the two kinds into one
+timeline of where the person actually lived: a recorded residence wins over the
+registration for the time it covers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -47,11 +51,24 @@ class Move:
 
 def _episode(kind: str, row: dict[str, Any]) -> Episode:
     code = row.get("division_code")
-    current = divisions.current(str(code)) if code else None
+    current = refined(str(code), row.get("codes") or ()) if code else None
     return Episode(kind, str(row["place"]), day(row["start"]), day(row["end"]),
                    str(code) if code else None, current,
                    divisions.name(current) if current else None,
                    (str(row["record"]),) if row.get("record") else ())
+
+
+def refined(code: str, place_codes: Iterable[str]) -> str:
+    """Today's unit of a recorded code, made as specific as the place's other rows allow.
+
+    A household registered under a city-wide code (海口市 460100, the code of every Haikou
+    record before its districts of 2002) lies in the one district its later rows name,
+    when they name exactly one; otherwise the coarse unit stays.
+    """
+    unit = divisions.current(code)
+    finer = {divisions.current(c) for c in place_codes if c} - {unit}
+    inside = {c for c in finer if divisions.prefecture(c) == unit}
+    return inside.pop() if len(inside) == 1 else unit
 
 
 def _touches(a: Episode, b: Episode) -> bool:
@@ -102,10 +119,43 @@ def timeline(registered: list[dict[str, Any]], lived: list[dict[str, Any]]) -> t
     return tuple(sorted(flagged, key=lambda e: (e.start or EARLY, e.kind, e.place)))
 
 
+def lived(episodes: tuple[Episode, ...] | list[Episode]) -> tuple[Episode, ...]:
+    """Where the person actually lived: residence episodes, registration in between.
+
+    A registration episode is cut wherever a recorded residence covers part of it;
+    what remains of it says where the person lived when no residence was recorded.
+    """
+    homes = [e for e in episodes if e.kind == "residence"]
+    out = list(homes)
+    for reg in (e for e in episodes if e.kind == "registration"):
+        pieces = [reg]
+        for home in homes:
+            pieces = [p for piece in pieces for p in _outside(piece, home)]
+        out += pieces
+    return tuple(sorted(out, key=lambda e: (e.start or EARLY, e.end or FAR)))
+
+
+def _outside(e: Episode, cut: Episode) -> list[Episode]:
+    """The parts of ``e`` outside the period of ``cut``."""
+    if not _overlap(e, cut):
+        return [e]
+    parts = []
+    if (e.start or EARLY) < (cut.start or EARLY):
+        parts.append(replace(e, end=cut.start))
+    if cut.end is not None and cut.end < (e.end or FAR):
+        parts.append(replace(e, start=cut.end))
+    return parts
+
+
 def moves(registered: tuple[Episode, ...] | list[Episode]) -> tuple[Move, ...]:
-    """Changes of registration between divisions, in date order."""
+    """Changes of registration between divisions, in date order.
+
+    A change between nested units is no move: 海口市 (460100, the code of every Haikou
+    record before its districts) to 美兰区 is the same place recoded, not a move.
+    """
     out = []
     for a, b in zip(registered, registered[1:], strict=False):
-        if a.current_code and b.current_code and b.start and a.current_code != b.current_code:
+        if a.current_code and b.current_code and b.start \
+                and not divisions.same_place(a.current_code, b.current_code):
             out.append(Move(b.start, a.current_code, b.current_code, a.records + b.records))
     return tuple(out)

@@ -180,6 +180,9 @@ class Coverage:
     such as platform births take less than the platform's real coverage.
     """
 
+    # The digital household register begins here: the export holds every membership that
+    # was current on this day or began later (with its true registered_on), and none that
+    # had ended before it.  Trajectories are compared with truth from here on.
     household_from: date = date(1990, 1, 1)
     id_numbers_from: date = date(1985, 1, 1)
     civil_marriage_from: date = date(2009, 1, 1)

@@ -195,7 +195,9 @@ def _residences(rng: np.random.Generator, pop: Population, ep: pl.DataFrame,
     age = (ep["from_day"].to_numpy() - birth) / YEAR
     sep = (age >= 18) & (age < 45) & (rng.random(ep.height) < profile.residence.separated_share)
     where = places.destinations(rng, ep.height, profile)
-    dorm = rng.integers(0, max(ep.height // 40, 1), ep.height)
+    # A dormitory is one building in one county: its number says which county.
+    per_county = max(ep.height // 40 // len(places.county_codes()), 1)
+    dorm = where * per_county + rng.integers(0, per_county, ep.height)
     county = np.where(sep, where, ep["county"].to_numpy())
     dwelling = pl.when(pl.Series(sep)).then(pl.format("W{}", pl.Series(dorm))).otherwise(
         pl.format("H{}", "household"))  # polars text: numpy's <U arrays take 88 B a row

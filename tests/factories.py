@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -45,3 +47,18 @@ def mention(feed: str, record_id: str, role: str = "person", *, source: str = "p
 def mentions_frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
     """A mentions frame with the documented schema."""
     return pl.DataFrame(rows, schema=MENTION_SCHEMA)
+
+
+def write_feed(folder: Path, feed: str, rows: list[dict[str, str]],
+               name: str | None = None) -> Path:
+    """A CSV file of one feed with the spec's header (``ingest.feeds``); absent cells empty."""
+    from ingest.feeds import FEEDS
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name or feed}.csv"
+    columns = [c.name for c in FEEDS[feed].columns]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, restval="")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path

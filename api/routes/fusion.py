@@ -1,4 +1,9 @@
-"""``/v1/reviews``, ``/v1/persons/{pid}/unmerge``, ``/v1/loads``: the fusion steward's routes."""
+"""``/v1/reviews``, ``/v1/persons/{pid}/unmerge``, ``/v1/loads``: the fusion steward's routes.
+
+The review queue holds possible matches (decided ``link`` or ``no_link``) and
+conflicting facts (``conflict_*``: decided ``accept`` or ``dismiss`` with records),
+each with the department rows on its sides.
+"""
 
 from __future__ import annotations
 
@@ -40,21 +45,40 @@ class SourceRecord(BaseModel):
     data: dict[str, Any] = Field(default_factory=dict)
 
 
+class ConflictSide(BaseModel):
+    """One side of a conflict: what is claimed, about whom, and the rows that say it."""
+
+    claim: str  # mother | father | child_of | marriage | birth_date
+    pid: str | None = None
+    parent_pid: str | None = None
+    kind: str | None = None  # a parent-child edge's kind
+    role: str | None = None  # husband | wife, for an age
+    value: str | None = None  # a date (ISO)
+    minimum_age: int | None = None
+    law: str | None = None
+    dismissable: bool  # its records can be dismissed as evidence
+    records: list[SourceRecord]
+
+
 class ReviewOut(BaseModel):
-    """A possible match: both sides' mentions, persons and records."""
+    """A review item: a possible match (both mentions and records) or a conflict (sides)."""
 
     review_id: str
     kind: str
+    reason: str | None = None
     status: str
     weight: float | None = None
     levels: dict[str, Any] | None = None
-    left_mention: str
-    right_mention: str
+    left_mention: str | None = None
+    right_mention: str | None = None
     left_pid: str | None = None
     right_pid: str | None = None
+    pids: list[str] = Field(default_factory=list)
     decision: str | None = None
+    dismissed: list[str] | None = None
     left_record: SourceRecord | None = None
     right_record: SourceRecord | None = None
+    sides: list[ConflictSide] | None = None
 
 
 class ReviewPage(BaseModel):
@@ -68,10 +92,13 @@ class ReviewPage(BaseModel):
 
 
 class DecisionIn(BaseModel):
-    """An officer's decision on a possible match."""
+    """An officer's decision: ``link``/``no_link`` on a possible match; ``accept``, or
+    ``dismiss`` with the keys of the records that should no longer count, on a conflict."""
 
     model_config = ConfigDict(extra="forbid")
-    decision: Literal["link", "no_link"]
+    decision: Literal["link", "no_link", "accept", "dismiss"]
+    records: list[Annotated[str, Field(min_length=5, max_length=200)]] = Field(
+        default_factory=list, max_length=200)
 
 
 class DecisionOut(BaseModel):
@@ -109,6 +136,7 @@ class LoadOut(BaseModel):
     drop: str | None
     files: list[dict[str, Any]]
     fusion: dict[str, int]
+    conflicts: dict[str, int]  # conflicts found, by kind
     quarantine: dict[str, int]
 
 
@@ -134,27 +162,60 @@ def _record(raw: dict[str, Any] | None, role: Role) -> SourceRecord | None:
     return SourceRecord(**{**raw, "data": data})
 
 
+def _review(item: review.ReviewItem, role: Role) -> ReviewOut:
+    levels = item.review.get("levels")
+    fields = {k: v for k, v in item.review.items() if k not in ("levels", "sides", "records")}
+    out = ReviewOut(**fields, levels=json.loads(levels) if levels else None)
+    if not item.is_conflict:
+        out.left_record = _record(item.side_record(0), role)
+        out.right_record = _record(item.side_record(1), role)
+        return out
+    out.sides = [ConflictSide(
+        **{k: v for k, v in side.items() if k not in ("records", "statements")},
+        dismissable=bool(side["statements"]),
+        records=[r for r in (_record(item.records.get(key), role) for key in side["records"])
+                 if r is not None]) for side in item.sides()]
+    return out
+
+
+ReviewKind = Literal["fusion", "possible_match", "ambiguous_newborn", "ambiguous_relative",
+                     "conflict",
+                     "conflict_two_mothers", "conflict_two_fathers",
+                     "conflict_underage_marriage", "conflict_ancestry_cycle",
+                     "conflict_parent_age"]
+
+
 @router.get("/v1/reviews", response_model=ReviewPage, responses=PROBLEMS)
 async def list_reviews(
     access: Annotated[Access, Depends(personal_data(Role.ADMIN, Role.OFFICER))],
-    status: Annotated[Literal["open", "decided"], Query()] = "open",
+    status: Annotated[Literal["open", "decided", "closed"], Query()] = "open",
+    kind: Annotated[ReviewKind | None, Query(
+        description="One kind; `fusion` or `conflict` for every kind of the family."
+    )] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> ReviewPage:
-    """List possible matches waiting for an officer, strongest first, with their records.
+    """List review items (possible matches, then conflicts) with the records on their sides.
 
     Closed to researchers (and services): the queue shows the source rows themselves.
     """
-    total, items = await access.runtime.call(review.list_reviews, status, limit, offset)
-    out = []
-    for item in items:
-        levels = item.review.get("levels")
-        out.append(ReviewOut(**{**item.review, "levels": json.loads(levels) if levels else None},
-                             left_record=_record(item.left_record, access.key.role),
-                             right_record=_record(item.right_record, access.key.role)))
-        access.audit.add(*(p for p in (item.review.get("left_pid"),
-                                       item.review.get("right_pid")) if p))
+    total, items = await access.runtime.call(review.list_reviews, status, limit, offset, kind)
+    out = [_review(item, access.key.role) for item in items]
+    for item in out:
+        access.audit.add(*item.pids)
     return ReviewPage(count=len(out), total=total, limit=limit, offset=offset, items=out)
+
+
+@router.get("/v1/reviews/{review_id}", response_model=ReviewOut, responses=PROBLEMS)
+async def get_review(
+    review_id: ReviewId,
+    access: Annotated[Access, Depends(personal_data(Role.ADMIN, Role.OFFICER))],
+) -> ReviewOut:
+    """One review item with every record on its sides."""
+    item = await access.runtime.call(review.get_review, review_id)
+    out = _review(item, access.key.role)
+    access.audit.add(*out.pids)
+    return out
 
 
 @router.post("/v1/reviews/{review_id}/decision", response_model=DecisionOut,
@@ -163,9 +224,9 @@ async def decide_review(
     review_id: ReviewId, body: DecisionIn,
     access: Annotated[Access, Depends(personal_data(Role.ADMIN, Role.OFFICER))],
 ) -> DecisionOut:
-    """Link or keep apart a possible match; fusion is re-run and the graph updated."""
+    """Decide a review item; fusion and the derived graph are re-run and updated."""
     rt = access.runtime
-    await rt.call(review.decide, review_id, body.decision, access.key.key_id)
+    await rt.call(review.decide, review_id, body.decision, access.key.key_id, body.records)
     with _FUSING:
         report = await rt.call(refuse, _store(rt))
     return DecisionOut(review_id=review_id, decision=body.decision,

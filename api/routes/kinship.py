@@ -52,6 +52,7 @@ class RelativeOut(BaseModel):
     inverse_term: str | None
     half: bool
     inferred: bool
+    disputed: bool = False  # a fact on the path is disputed by an open conflict (review queue)
     records: list[str] | None = None
 
 
@@ -173,7 +174,8 @@ def _relative(access: Access, rel: Relation, family: Family) -> RelativeOut:
         r=float(rel.r), r_exact=_exact(rel.r) or f"{float(rel.r):.6f}", phi=str(rel.phi),
         path=list(rel.path), walk=list(rel.walk), term=rel.term.zh, term_en=rel.term.en,
         inverse_term=rel.inverse.zh if rel.inverse else None, half=rel.half,
-        inferred=rel.inferred, records=None if private else list(rel.records))
+        inferred=rel.inferred, disputed=rel.disputed,
+        records=None if private else list(rel.records))
 
 
 @router.get("/v1/persons/{ref}/relatives", response_model=RelativesOut, responses=PROBLEMS)

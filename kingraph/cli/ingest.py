@@ -91,6 +91,9 @@ def _print_report(report: LoadReport) -> None:
     for name in report.stray_files:
         console.print(f"[yellow]not a feed file, ignored:[/] {name}")
     console.print("fusion: " + ", ".join(f"{k} {v}" for k, v in report.fusion.items()))
+    console.print("conflicts for review: " + (", ".join(
+        f"{k.removeprefix('conflict_')} {v}" for k, v in sorted(report.conflicts.items()))
+        or "none"))
     console.print("written: " + ", ".join(f"{k} {v}" for k, v in report.written.items()))
     console.print("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in report.seconds.items()))
 

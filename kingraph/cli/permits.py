@@ -59,10 +59,12 @@ def issue(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Decide for every married couple; issue, close, revoke or flag permits (idempotent)."""
+    from graphdb.schema import apply
     from queries import permits
 
     config = settings()
     with driver(config) as drv:
+        apply(drv, config.neo4j_database)  # a graph loaded before PermitEvent's constraint
         report = permits.issue(drv, config.neo4j_database, date.fromisoformat(as_of))
     if as_json:
         console.print_json(json.dumps({"couples": report.couples,

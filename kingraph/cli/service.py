@@ -26,23 +26,19 @@ def register(app: typer.Typer) -> None:
 def serve(
     host: str | None = typer.Option(None, help="Address to listen on (default from settings)."),
     port: int | None = typer.Option(None, help="Port to listen on (default from settings)."),
-    workers: int = typer.Option(1, min=1, max=16, help="Worker processes (each has its own "
-                                "rate-limit buckets, so a key's budget is per worker)."),
+    workers: int = typer.Option(1, min=1, max=16, help="Worker processes, each listening on "
+                                "the port (SO_REUSEPORT) with its own rate-limit buckets, so a "
+                                "key's budget is per worker. 2 on a 2-core machine."),
 ) -> None:
     """Run the REST API with uvicorn (JSON request logs on stderr, no access log)."""
-    import uvicorn
-
-    from api.app import create_app
+    from api import serving
 
     config = settings()
     logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(message)s")
     # uvicorn's access log prints raw paths and query strings (ID numbers): off.
-    host, port = host or config.api_host, port or config.api_port
-    if workers == 1:
-        uvicorn.run(create_app(config), host=host, port=port, access_log=False, log_config=None)
-    else:  # each worker process builds its app from the same environment
-        uvicorn.run("api.app:from_environment", factory=True, workers=workers, host=host,
-                    port=port, access_log=False, log_config=None)
+    status = serving.run(config, host or config.api_host, port or config.api_port, workers)
+    if status:
+        raise typer.Exit(status)
 
 
 @contextmanager

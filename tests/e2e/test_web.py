@@ -284,6 +284,24 @@ def test_review_item_decided(web: Page) -> None:
     web.shot("review")
 
 
+def test_conflicts_show_the_records_on_each_side(web: Page) -> None:
+    web.sign_in(Role.OFFICER)
+    conflicts = _api(web, "/v1/reviews", status="open", kind="conflict", limit=1)
+    assert conflicts["total"] >= 1, "the synthetic load queues conflicting facts"
+    web.page.click("[data-nav=review]")
+    web.page.wait_for_selector("#conflict-list article.review-item.conflict", timeout=60_000)
+    first = web.page.locator("#conflict-list article.review-item.conflict").first
+    item = conflicts["items"][0]
+    assert first.get_attribute("data-review") == item["review_id"]
+    assert first.locator(".side .card").count() == len(item["sides"]) >= 2
+    # A checkbox for every record an officer may dismiss, none for birth-date evidence.
+    stated = sum(len(s["records"]) for s in item["sides"] if s["dismissable"])
+    assert first.locator("input.dismiss").count() == stated >= 1
+    assert first.locator("[data-decision=accept]").count() == 1
+    assert web.page.locator("#review-list article.review-item.conflict").count() == 0
+    web.shot("conflicts")
+
+
 def test_expired_key_asks_to_sign_in_again(web: Page) -> None:
     with closing(state.connect(web.server.state_dir / "service.db")) as conn:
         key, raw = keys.create(conn, Role.OFFICER, "short-lived officer")

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import neo4j
+import polars as pl
 
 from graphdb.admin import wipe
 from graphdb.schema import apply
-from ingest.pipeline import LoadReport, run
+from ingest.pipeline import LoadReport, mention_table, run
 from ingest.store import Store
 from kingraph.settings import Settings
 from synth.generator import generate
@@ -50,3 +51,14 @@ def load_synthetic(driver: neo4j.Driver, settings: Settings, workdir: Path,
     store = Store(store.root)
     report = run(drop, driver, database, store)
     return LoadedDrop(drop, drop / "truth", store, report)
+
+
+def main_pids(loaded: LoadedDrop) -> pl.DataFrame:
+    """Each truth person's main pid, the one holding most of their mentions: ``person_key,
+    pid`` (a person fusion split keeps the other pids out of this table)."""
+    key = ["feed", "source", "record_id", "role"]
+    links = pl.read_parquet(loaded.truth / "record_links.parquet").select(*key, "person_key")
+    mentions = mention_table(loaded.store).drop_nulls("pid").join(links, on=key)
+    return (mentions.group_by("person_key", "pid").len()
+            .sort(["len", "pid"], descending=[True, False])
+            .group_by("person_key", maintain_order=True).first().select("person_key", "pid"))

@@ -1,8 +1,9 @@
 """The app's routes as data for the route-walking tests: who each admits, what it touches.
 
 Roles and the personal-data flag are read from each route's dependency tree (the
-``require`` and ``personal_data`` closures in :mod:`api.auth`), so a route added
-or reopened later is seen by the tests without editing them.
+``require`` and ``personal_data`` closures in :mod:`api.auth`, whose ``allowed`` are
+the roles), so a route added or reopened later is seen by the tests without editing
+them.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def info(route: APIRoute) -> list[RouteInfo]:
     for call in _calls(route.dependant):
         name = getattr(call, "__qualname__", "")
         personal = personal or name.startswith("personal_data.")
-        if name.startswith("require."):
+        if name.startswith(("require.", "personal_data.")):
             roles = frozenset(inspect.getclosurevars(call).nonlocals["allowed"])
     return [RouteInfo(m, route.path, roles, personal) for m in sorted(route.methods)]
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import httpx
+import neo4j
 import pytest
 
 from api.keys import Role
+from graphdb.connection import read
 from kingraph.settings import Settings
 from tests.integration.api.conftest import Keys, People, api_settings, make_keys, serving
 
@@ -109,3 +112,47 @@ def test_the_audit_log_survives_a_restart(settings: Settings, people: People,
         page = _audit(second, keys, person=people.li.pid)
     assert [e["purpose"] for e in page["items"]
             if e["key_id"] == keys.ids[Role.OFFICER]] == ["casework:before-restart"]
+
+
+# The spouses of every marriage in force on a day: the couples an issuance run decides.
+SPOUSES_ON = """
+MATCH (h:Person)-[m:MARRIED]->(w:Person)
+WHERE m.married_on <= $day AND (m.ended_on IS NULL OR m.ended_on > $day)
+UNWIND [h.pid, w.pid] AS pid RETURN collect(DISTINCT pid) AS pids
+"""
+CLEAR_PERMITS = "MATCH (n) WHERE n:Permit OR n:PermitEvent DETACH DELETE n"
+
+
+def test_an_issuance_run_audits_every_spouse_it_decided(
+        client: httpx.Client, role_keys: Keys, driver: neo4j.Driver, database: str) -> None:
+    day = date(2020, 6, 1)
+    expected = sorted(read(driver, database, "spouses_on", SPOUSES_ON, day=day)[0]["pids"])
+    assert len(expected) > 250  # more than a search shows and than one page of persons
+    admin = role_keys.headers(Role.ADMIN, "issuance")
+    try:
+        run = client.post("/v1/permits/run", json={"as_of": day.isoformat()}, headers=admin)
+    finally:  # the run writes permits; later tests expect none
+        driver.execute_query(CLEAR_PERMITS, database_=database)
+    assert run.status_code == 200, run.text
+    entry = _audit(client, role_keys, key_id=role_keys.ids[Role.ADMIN],
+                   route="/v1/permits/run", limit=1)["items"][0]
+    assert (entry["status"], entry["pid_count"]) == (200, len(expected))
+    assert entry["pids"] == expected[:100]  # a search shows the first 100, in pid order
+    listed: list[str] = []
+    after = None
+    while True:  # all of them, page by page
+        params: dict[str, Any] = {"limit": 200} | ({"after": after} if after else {})
+        page = client.get(f"/v1/audit/{entry['id']}/persons", params=params, headers=admin)
+        assert page.status_code == 200, page.text
+        assert page.json()["total"] == len(expected)
+        listed += page.json()["items"]
+        after = page.json()["next_after"]
+        if after is None:
+            break
+    assert listed == expected
+    # and the run is found by any one of the persons it decided on
+    someone = expected[len(expected) // 2]
+    found = _audit(client, role_keys, person=someone, route="/v1/permits/run")
+    assert entry["id"] in [e["id"] for e in found["items"]]
+    missing = client.get("/v1/audit/999999999/persons", headers=admin)
+    assert (missing.status_code, missing.json()["code"]) == (404, "audit_entry_not_found")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
+import neo4j
 
 from api.keys import Role
 from tests.integration.api.conftest import Keys
@@ -12,8 +15,12 @@ from tests.integration.synthetic import LoadedDrop
 def test_review_queue_lists_possible_matches_with_masked_records(
         client: httpx.Client, role_keys: Keys, synthetic: LoadedDrop) -> None:
     body = client.get("/v1/reviews?limit=5", headers=role_keys.headers(Role.OFFICER)).json()
-    assert body["total"] == synthetic.report.fusion["reviews"] > 0
-    item = body["items"][0]
+    conflicts = sum(synthetic.report.conflicts.values())
+    assert body["total"] == synthetic.report.fusion["reviews"] + conflicts
+    matches = client.get("/v1/reviews?limit=5&kind=possible_match",
+                         headers=role_keys.headers(Role.OFFICER)).json()
+    assert 0 < matches["total"] <= synthetic.report.fusion["reviews"]
+    item = body["items"][0]  # possible matches first, strongest first
     assert item["status"] == "open" and item["left_mention"] != item["right_mention"]
     for side in ("left_record", "right_record"):
         data = (item[side] or {}).get("data", {})
@@ -32,7 +39,8 @@ def test_researcher_may_not_see_the_review_queue(client: httpx.Client, role_keys
 def test_deciding_a_review_closes_it_and_survives_reloading(
         client: httpx.Client, role_keys: Keys, synthetic: LoadedDrop) -> None:
     headers = role_keys.headers(Role.OFFICER)
-    item = client.get("/v1/reviews?limit=1", headers=headers).json()["items"][0]
+    item = client.get("/v1/reviews?limit=1&kind=possible_match",
+                      headers=headers).json()["items"][0]
     decided = client.post(f"/v1/reviews/{item['review_id']}/decision",
                           json={"decision": "no_link"}, headers=headers)
     assert decided.status_code == 200, decided.text
@@ -61,3 +69,52 @@ def test_load_status_has_counts_and_no_personal_data(
     files = {f["file"]: f for f in latest["files"]}
     assert files and all(f["read"] == f["applied"] + f["quarantined"] for f in files.values())
     assert latest["fusion"]["persons"] > 0
+
+
+def _masked(record: dict[str, Any]) -> bool:
+    return all("*" in v for k, v in record["data"].items() if k.endswith("id_number") and v)
+
+
+def test_conflicts_are_listed_by_kind_with_the_records_on_each_side(
+        client: httpx.Client, role_keys: Keys, synthetic: LoadedDrop) -> None:
+    headers = role_keys.headers(Role.OFFICER)
+    body = client.get("/v1/reviews?kind=conflict&limit=200", headers=headers).json()
+    assert body["total"] == sum(synthetic.report.conflicts.values()) > 0
+    for item in body["items"]:
+        assert item["kind"].startswith("conflict_") and item["reason"]
+        assert len(item["sides"]) >= 2 and item["pids"]
+        stated = [s for s in item["sides"] if s["dismissable"]]
+        assert stated and all(s["records"] for s in stated)
+        assert all(_masked(r) for s in item["sides"] for r in s["records"])
+    kind = body["items"][0]["kind"]
+    one_kind = client.get(f"/v1/reviews?kind={kind}", headers=headers).json()
+    assert one_kind["total"] == synthetic.report.conflicts[kind]
+    assert {i["kind"] for i in one_kind["items"]} == {kind}
+    detail = client.get(f"/v1/reviews/{body['items'][0]['review_id']}", headers=headers)
+    assert detail.status_code == 200 and detail.json() == body["items"][0]
+    assert client.get("/v1/reviews/R0123456789abcdef", headers=headers).status_code == 404
+    assert client.get("/v1/reviews?kind=nonsense", headers=headers).status_code == 422
+
+
+def test_an_officer_accepts_a_conflict_and_its_edges_are_no_longer_disputed(
+        client: httpx.Client, role_keys: Keys, driver: neo4j.Driver, database: str) -> None:
+    headers = role_keys.headers(Role.OFFICER)
+    item = client.get("/v1/reviews?kind=conflict_two_fathers&limit=1",
+                      headers=headers).json()["items"][0]
+    url = f"/v1/reviews/{item['review_id']}/decision"
+    assert client.post(url, json={"decision": "no_link"}, headers=headers).status_code == 422
+    stranger = {"decision": "dismiss", "records": ["household|public_security|none"]}
+    assert client.post(url, json=stranger, headers=headers).status_code == 422
+    edges = [(s["pid"], s["parent_pid"]) for s in item["sides"] if s["parent_pid"]]
+    disputed = ("MATCH (c:Person {pid: $c})-[e:CHILD_OF]->(p:Person {pid: $p}) "
+                "RETURN e.disputed AS d")
+    assert all(driver.execute_query(disputed, c=c, p=p, database_=database).records[0]["d"]
+               for c, p in edges)
+    decided = client.post(url, json={"decision": "accept"}, headers=headers)
+    assert decided.status_code == 200, decided.text
+    after = client.get(f"/v1/reviews/{item['review_id']}", headers=headers).json()
+    assert (after["status"], after["decision"]) == ("decided", "accept")
+    for c, p in edges:
+        rows = driver.execute_query(disputed, c=c, p=p, database_=database).records
+        assert not rows or rows[0]["d"] is False
+    assert client.post(url, json={"decision": "accept"}, headers=headers).status_code == 422

@@ -191,7 +191,11 @@ def audited_calls(s: Sample) -> dict[tuple[str, str], tuple[Role, Call]]:
                                                 {"params": {"id_number": s.number}})),
         ("GET", "/v1/audit"): (Role.ADMIN, ("GET", "/v1/audit",
                                             {"params": {"person": s.husband, "limit": 1}})),
+        ("GET", "/v1/audit/{entry_id}/persons"): (Role.ADMIN, (
+            "GET", "/v1/audit/1/persons", {"params": {"limit": 20}})),
         ("GET", "/v1/reviews"): (Role.OFFICER, ("GET", "/v1/reviews?limit=5", {})),
+        ("GET", "/v1/reviews/{review_id}"): (Role.OFFICER, (
+            "GET", "/v1/reviews/R0000000000000000", {})),
         ("POST", "/v1/reviews/{review_id}/decision"): (Role.OFFICER, (
             "POST", "/v1/reviews/R0000000000000000/decision", {"json": {"decision": "link"}})),
         ("POST", "/v1/persons/{pid}/unmerge"): (Role.OFFICER, (

@@ -133,3 +133,34 @@ def test_errors(driver: neo4j.Driver, database: str, synthetic: LoadedDrop,
     orphans = sorted(p for p in truth.key_of if p not in with_parents)
     found = kinship.relatives(driver, database, orphans[0], 1)
     assert all(r.path[0] in ("s", "d", "c") for r in found.relatives if r.kind is Kind.BLOOD)
+
+
+CYCLE = """
+UNWIND $pids AS pid CREATE (:Person {pid: pid, sex: '1', kg_cycle: $marker})
+WITH count(*) AS made
+UNWIND $edges AS e
+MATCH (c:Person {pid: e[0]}) MATCH (p:Person {pid: e[1]})
+CREATE (c)-[:CHILD_OF {kind: 'biological', inferred: false, disputed: true,
+                       records: ['bloodline|test|' + e[0]]}]->(p)
+"""
+
+
+def test_queries_that_walk_child_of_end_on_a_cycle_of_ancestry(
+        driver: neo4j.Driver, database: str, synthetic: LoadedDrop) -> None:
+    # A person who is their own great-grandparent (bad data the review queue holds as a
+    # conflict_ancestry_cycle): the traversals are bounded and the pedigree drops one edge.
+    marker = "kgtest-cycle"
+    pids = [f"{marker}-{i}" for i in range(3)]
+    edges = [[pids[0], pids[1]], [pids[1], pids[2]], [pids[2], pids[0]]]
+    driver.execute_query(CYCLE, pids=pids, edges=edges, marker=marker, database_=database)
+    try:
+        found = kinship.relatives(driver, database, pids[0], 6)
+        assert {r.pid for r in found.relatives} == set(pids[1:])
+        assert all(r.disputed for r in found.relatives)
+        view = kinship.pedigree(driver, database, pids[0], up=6, down=6, screening=False)
+        assert len(view.pedigree) == 3 and len(view.family.edges) == 2
+        rel = kinship.relationship(driver, database, pids[0], pids[2])
+        assert rel.degree == 2  # with one edge dropped: a grandparent or a grandchild
+    finally:
+        driver.execute_query("MATCH (p:Person {kg_cycle: $m}) DETACH DELETE p", m=marker,
+                             database_=database)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import neo4j
 import pytest
 
 from graphdb.connection import read
-from kingraph.errors import PersonNotFound
-from queries import people
+from kingraph import ids
+from kingraph.errors import InvalidArgument, PersonNotFound
+from queries import couple_graph, people
 from tests.integration.synthetic import LoadedDrop
 
 TWO_WITH_NUMBERS = """
@@ -33,3 +36,32 @@ def test_an_unknown_reference_among_many_is_not_found(synthetic: LoadedDrop,
     (pid,) = [r["pid"] for r in read(driver, database, "one", TWO_WITH_NUMBERS)][:1]
     with pytest.raises(PersonNotFound):
         people.resolve_many(driver, database, [pid, "P0000000000000000"])
+
+
+SHARED_NUMBER = """UNWIND $pids AS pid CREATE (p:Person {pid: pid, id_number: $number, sex: '1'})"""
+DROP_SHARED = "UNWIND $pids AS pid MATCH (p:Person {pid: pid}) DETACH DELETE p"
+
+
+def test_a_couple_decided_by_reference_resolves_as_resolve_many(
+        synthetic: LoadedDrop, driver: neo4j.Driver, database: str) -> None:
+    # couple_graph.decide_refs resolves both references inside its one read, by the same
+    # rules: an ID number (any letter case) or a pid; unknown -> not found; a number
+    # carried by two persons -> invalid.
+    (a, a_number), (b, b_number) = [(r["pid"], r["number"]) for r in
+                                    read(driver, database, "two", TWO_WITH_NUMBERS)]
+    day = date(2020, 6, 1)
+    h, w, by_pid = couple_graph.decide_refs(driver, database, a, b, day)
+    assert (h, w) == (a, b)
+    assert couple_graph.decide_refs(driver, database, a_number.lower(), b_number, day) == (
+        a, b, by_pid)
+    assert by_pid == couple_graph.decide_couple(driver, database, a, b, day)
+    with pytest.raises(PersonNotFound):
+        couple_graph.decide_refs(driver, database, a, "P0000000000000000", day)
+    twins = ["kgtest-shared-1", "kgtest-shared-2"]
+    number = ids.make("460105", date(1980, 2, 3), 901)
+    driver.execute_query(SHARED_NUMBER, pids=twins, number=number, database_=database)
+    try:
+        with pytest.raises(InvalidArgument):
+            couple_graph.decide_refs(driver, database, number, b, day)
+    finally:
+        driver.execute_query(DROP_SHARED, pids=twins, database_=database)

@@ -223,6 +223,27 @@ def test_cycle_and_duplicates_rejected() -> None:
         Pedigree([Member("x"), Member("x")])
 
 
+def test_a_step_link_closing_a_cycle_gives_way() -> None:
+    # Contradictory records seen in a loaded province: "old" is recorded as the child of
+    # "young", and old is married to young's mother, so old is young's step-parent. The
+    # step link old -> young would make young their own ancestor; it is dropped and the
+    # recorded descent stays (the pedigree answers instead of failing the whole family).
+    ped = Pedigree([
+        Member("dad", M, spouses=("old",)),
+        Member("old", F, mother="young", spouses=("dad",)),
+        Member("young", M, father="dad"),
+    ])
+    kinds = {(u, v): k for u, v, k in ped.graph.edges(data="kind")}
+    assert kinds == {("dad", "young"): "biological", ("young", "old"): "biological"}
+    assert ped.ancestors("old") == {"old": 0, "young": 1, "dad": 2}
+    # old is young's child and dad's grandchild: phi(young, old) = 1/4
+    assert ped.kinship("young", "old") == Fr(1, 4)
+    # a cycle of recorded descent alone is still refused
+    with pytest.raises(InvalidArgument):
+        Pedigree([Member("a", M, father="b", spouses=("c",)), Member("b", M, father="a"),
+                  Member("c", F)])
+
+
 def test_graph_edge_kinds_and_table() -> None:
     ped = Pedigree(
         [

@@ -158,3 +158,28 @@ def test_a_cycle_in_the_data_loses_one_edge_not_the_query() -> None:
     family = from_rows(persons, edges)
     assert {(e.child, e.parent) for e in family.edges} == {("a", "b"), ("b", "c")}
     assert [r.pid for r in Relating(family).relatives("a", 2)] == ["b", "c"]
+
+
+def test_of_two_stated_mothers_one_is_taken_and_walks_through_her_are_flagged() -> None:
+    # The rows state two mothers of "kid" and an open conflict disputes both edges: the
+    # pedigree takes one mother, the same every time (undisputed first, then the better
+    # supported), and a relative reached over a disputed edge says so.
+    persons = [{"pid": p, "sex": s} for p, s in
+               (("kid", M), ("m1", F), ("m2", F), ("dad", M), ("sib", F))]
+    edges: list[dict[str, object]] = [
+        {"child": "kid", "parent": "m2", "records": ["bloodline|x|1"], "disputed": True},
+        {"child": "kid", "parent": "m1", "records": ["birth|x|1", "bloodline|x|2"],
+         "disputed": True},
+        {"child": "kid", "parent": "dad", "records": ["birth|x|1"]},
+        {"child": "sib", "parent": "dad", "records": ["birth|x|2"]},
+        {"child": "sib", "parent": "m1", "records": ["birth|x|2"]},
+    ]
+    family = from_rows(persons, edges)
+    assert family.parents_of("kid", "biological") == ("dad", "m1")
+    rels = {r.pid: r for r in Relating(family).relatives("kid", 1)}
+    # A full sibling (r = 1/2) through the better-supported mother; the walk shown goes
+    # through the father and is not disputed, the mother herself is.
+    assert rels["sib"].r == Fraction(1, 2) and rels["sib"].walk == ("f", "d")
+    assert not rels["sib"].disputed and not rels["dad"].disputed and rels["m1"].disputed
+    undisputed = from_rows(persons, [{**e, "disputed": e["parent"] == "m1"} for e in edges])
+    assert undisputed.parents_of("kid", "biological") == ("dad", "m2")

@@ -2,7 +2,8 @@
 
 Known answers: 振东区 (460102) was retired on 2002-10-15 with 龙华区 (460106) as its
 successor (divisions.csv); 乐东 (469027) and 龙华区 are different counties, 美兰区
-(460108) is nested in 海口市 (460100).
+(460108) is nested in 海口市 (460100); Guangdong-era 海口市 (441000) was succeeded by
+海口市 460100 in 1988, whose districts date from 2002.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from queries.residence import moves, resolve, timeline
+from queries.residence import lived, moves, refined, resolve, timeline
 
 
 def row(place: str, start: str | None, end: str | None, code: str | None,
@@ -86,3 +87,51 @@ def test_moves_are_changes_of_county_between_registrations() -> None:
     found = moves(regs)  # H2 -> H3 is 龙华区 -> 龙华区 (retired code): no move
     assert [(m.day, m.origin, m.destination, m.records) for m in found] == [
         (date(2010, 6, 15), "469027", "460106", ("a", "b"))]
+
+
+def test_lived_is_the_residence_where_recorded_and_the_registration_around_it() -> None:
+    eps = lived(timeline([row("H1", "2000-01-01", None, "469027", "a")],
+                         [row("D1", "2012-01-01", "2015-06-30", "460106", "b")]))
+    assert [(e.kind, e.start, e.end, e.current_code) for e in eps] == [
+        ("registration", date(2000, 1, 1), date(2012, 1, 1), "469027"),
+        ("residence", date(2012, 1, 1), date(2015, 6, 30), "460106"),
+        ("registration", date(2015, 6, 30), None, "469027")]
+
+
+def test_lived_with_a_residence_covering_the_whole_registration_keeps_the_residence() -> None:
+    eps = lived(timeline([row("H1", "2003-04-16", None, "460108")],
+                         [row("W1", "2003-04-16", None, "460107")]))
+    assert [(e.kind, e.start, e.end, e.current_code) for e in eps] == [
+        ("residence", date(2003, 4, 16), None, "460107")]
+
+
+def test_lived_without_residences_is_the_registration() -> None:
+    eps = timeline([row("H1", "1990-01-01", "2010-06-15", "469027"),
+                    row("H2", "2010-06-15", None, "460106")], [])
+    assert lived(eps) == eps
+
+
+def test_moving_between_a_city_and_one_of_its_districts_is_no_move() -> None:
+    regs = resolve("registration", [row("H1", "1995-01-01", None, "460100"),  # 海口市
+                                    row("H2", "2009-06-28", None, "460108")])  # 美兰区
+    assert moves(regs) == ()
+
+
+def test_a_city_wide_code_takes_the_one_district_the_household_names_later() -> None:
+    assert refined("441000", ["441000", "460108"]) == "460108"
+    assert refined("460100", ["460100"]) == "460100"
+
+
+def test_a_city_wide_code_stays_coarse_when_the_household_names_two_districts() -> None:
+    assert refined("460100", ["460100", "460108", "460106"]) == "460100"
+
+
+def test_a_county_code_is_never_refined_into_another_county() -> None:
+    assert refined("469027", ["469027", "460108"]) == "469027"
+
+
+def test_a_refined_origin_makes_a_move_between_districts_visible() -> None:
+    regs = resolve("registration", [
+        {**row("H1", "1995-01-01", None, "460100", "a"), "codes": ["460100", "460108"]},
+        row("H2", "2009-06-28", None, "460106", "b")])
+    assert [(m.origin, m.destination) for m in moves(regs)] == [("460108", "460106")]

@@ -1,4 +1,6 @@
-// The fusion review queue: two possible matches side by side; link, keep apart, or unmerge.
+// The review queue: two possible matches side by side (link or keep apart), conflicting
+// facts with the records on each side (accept, dismiss checked records, or link two
+// parents), and unmerge.
 import { call, listOf } from "../api.js";
 import { t } from "../i18n.js";
 import { h, card, load, loading, pick, personLink, busyButton, failure } from "../ui.js";
@@ -15,16 +17,20 @@ function side(title, pid, record) {
     data.map(([k, v]) => [h("dt", null, fieldLabel(k)), h("dd", null, typeof v === "object" ? JSON.stringify(v) : String(v))])));
 }
 
-function item(review, done) {
-  const id = pick(review, "review_id", "id");
-  const status = h("div", { class: "review-status" });
-  const decide = (decision) => busyButton(t(`decision_${decision}`), async () => {
+function decisionButton(id, decision, body, status, done) {
+  return busyButton(t(`decision_${decision}`), async () => {
     status.replaceChildren(loading(t("refusing")));
     try {
-      await call(`/v1/reviews/${encodeURIComponent(id)}/decision`, { method: "POST", body: { decision } });
+      await call(`/v1/reviews/${encodeURIComponent(id)}/decision`, { method: "POST", body: body() });
       done(id, decision);
     } catch (err) { status.replaceChildren(failure(err, { missingRoute: true })); }
   }, { class: decision === "link" ? "primary" : null, "data-decision": decision });
+}
+
+function matchItem(review, done) {
+  const id = pick(review, "review_id", "id");
+  const status = h("div", { class: "review-status" });
+  const decide = (decision) => decisionButton(id, decision, () => ({ decision }), status, done);
   return h("article", { class: "card review-item", "data-review": id },
     h("div", { class: "row" }, h("b", null, t("review_n", { id })), h("span", { class: "muted" },
       `${t("score")}: ${pick(review, "weight") ?? "—"} · ${t(`review_kind_${pick(review, "kind") ?? ""}`)}`)),
@@ -33,11 +39,48 @@ function item(review, done) {
     h("div", { class: "row" }, decide("link"), decide("no_link")), status);
 }
 
-// The queue: a decided item leaves the list and is named in the status line above it.
-function queue() {
-  const list = h("div", { id: "review-list" });
-  const decided = h("div", { id: "review-decided", role: "status" });
-  const total = h("span", { id: "review-total", class: "muted" });
+// One side of a conflict: the claim, whom it is about, and the rows that state it (those
+// an officer may dismiss carry a checkbox).
+function conflictSide(s) {
+  const facts = h("dl", { class: "facts" },
+    h("dt", null, t(s.parent_pid ? "party_child" : "pid")), h("dd", null, s.pid ? personLink({ pid: s.pid }) : "—"),
+    s.parent_pid ? [h("dt", null, t(`claim_${s.claim}`)), h("dd", null, personLink({ pid: s.parent_pid }))] : null,
+    s.value ? [h("dt", null, t("claim_value")), h("dd", null, s.value)] : null,
+    s.minimum_age ? [h("dt", null, t("minimum_age")), h("dd", null, `${s.minimum_age} · ${s.law ?? ""}`)] : null);
+  const rows = (s.records || []).map((r) => h("li", null,
+    s.dismissable ? h("input", { type: "checkbox", class: "dismiss", value: r.key, "aria-label": t("decision_dismiss") }) : null,
+    ` ${r.feed} · ${r.source} · ${r.record_id} (${r.file ?? ""}:${r.line ?? ""})`));
+  return card(t(`claim_${s.claim}`), facts, h("ul", { class: "records" }, rows));
+}
+
+function conflictItem(review, done) {
+  const id = pick(review, "review_id", "id");
+  const kind = pick(review, "kind") ?? "";
+  const status = h("div", { class: "review-status" });
+  const box = h("div", { class: "side" }, (pick(review, "sides") || []).map(conflictSide));
+  const checked = () => [...box.querySelectorAll("input.dismiss:checked")].map((c) => c.value);
+  const buttons = [decisionButton(id, "accept", () => ({ decision: "accept" }), status, done),
+    decisionButton(id, "dismiss", () => ({ decision: "dismiss", records: checked() }), status, done)];
+  if (kind === "conflict_two_mothers" || kind === "conflict_two_fathers") {
+    buttons.push(decisionButton(id, "link", () => ({ decision: "link" }), status, done));
+  }
+  return h("article", { class: "card review-item conflict", "data-review": id, "data-kind": kind },
+    h("div", { class: "row" }, h("b", null, t("review_n", { id })), h("span", { class: "muted" },
+      `${t(`review_kind_${kind}`)} · ${t(`conflict_reason_${pick(review, "reason") ?? ""}`)}`)),
+    h("p", { class: "muted" }, t("conflict_hint")), box, h("div", { class: "row" }, buttons), status);
+}
+
+function item(review, done) {
+  return String(pick(review, "kind") || "").startsWith("conflict_")
+    ? conflictItem(review, done) : matchItem(review, done);
+}
+
+// A queue: a decided item leaves the list and is named in the status line above it.
+// `ids` names the elements (possible matches keep the historical review-* ids).
+function queue(kind, ids) {
+  const list = h("div", { id: ids.list });
+  const decided = h("div", { id: ids.decided, role: "status" });
+  const total = h("span", { id: ids.total, class: "muted" });
   const done = (id, decision) => {
     list.querySelector(`article[data-review="${id}"]`)?.remove();
     total.dataset.n = String(Number(total.dataset.n || 0) - 1);
@@ -45,7 +88,7 @@ function queue() {
     decided.replaceChildren(h("div", { class: "verdict good", "data-review": id },
       t("decided_as", { id, decision: t(`decision_${decision}`) })));
   };
-  load(list, () => call("/v1/reviews", { query: { status: "open", limit: 20 } }), (b) => {
+  load(list, () => call("/v1/reviews", { query: { status: "open", kind, limit: 20 } }), (b) => {
     total.dataset.n = String(b.total ?? listOf(b, "reviews").length);
     total.textContent = t("reviews_open_n", { n: total.dataset.n });
     return h("div", null, listOf(b, "reviews").map((r) => item(r, done)));
@@ -93,5 +136,8 @@ function unmergeCard(prefill) {
 
 export function reviewView(main, pid) {
   main.append(h("h1", null, t("review_title")), h("p", { class: "muted" }, t("review_hint")),
-    ...queue(), unmergeCard(pid));
+    ...queue("fusion", { list: "review-list", decided: "review-decided", total: "review-total" }),
+    h("h2", null, t("conflicts_title")), h("p", { class: "muted" }, t("conflicts_hint")),
+    ...queue("conflict", { list: "conflict-list", decided: "conflict-decided", total: "conflict-total" }),
+    unmergeCard(pid));
 }

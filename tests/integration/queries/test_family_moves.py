@@ -1,0 +1,134 @@
+"""family_moves against the synthetic province's truth (move_truth.py).
+
+For a sample of persons who truly moved between counties, the companions
+:func:`queries.migration.family_moves` finds are compared with the tied persons (kin,
+cohabitants, colleagues) who truly made the same move within the same window.  A
+move next to a dormitory stay (人户分离) is left unjudged: truth holds where the
+person lived then, not where they were registered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import neo4j
+import polars as pl
+import pytest
+
+from ingest.evaluation import pid_to_truth
+from ingest.pipeline import mention_table
+from queries import migration
+from synth.profile import HAINAN
+from tests.integration.queries.move_truth import MoveTruth, move_truth
+from tests.integration.synthetic import LoadedDrop, main_pids
+
+WINDOW_DAYS = 90
+SAMPLE = 300
+DAY = timedelta(days=1)
+# Measured on the 4,000-person fixture (seed 20261125), 300 sampled movers: precision
+# 1.0 (301 of 301 judged companions truly moved with the person), recall 0.95 (301 of
+# 317 true companions); over all 461 movers 456/456 and 456/474.  Every companion missed
+# made one of two household moves inside Haikou dated before or without any row of the
+# origin household after its districts (2002): those rows say 海口市 (460100), so no feed
+# tells the move from a change of household within one district (queries.residence.
+# refined recovers the district where a later row of the same household names it).
+# Colleagues who moved along: 13 of 18 found as colleagues (both colleagues-only pairs
+# among them); 3 missed are in those Haikou moves, 2 are one colleague tie whose
+# employment row the feed omits (5 % of episodes are not delivered).  Before this
+# test's fixes: precision 314/336 = 0.93 (a household recoded 海口市 -> 美兰区 counted
+# as a move), recall 314/317.
+PRECISION_FLOOR = 0.98
+RECALL_FLOOR = 0.93
+COLLEAGUE_FLOOR = 0.7
+
+
+@dataclass(frozen=True)
+class Found:
+    """One companion family_moves found, in truth keys (None: a pid of no truth person)."""
+
+    companion: int | None
+    day: date  # the person's move
+    ties: tuple[str, ...]
+
+
+Results = dict[int, list[Found]]  # sampled person -> companions found
+
+
+@pytest.fixture(scope="module")
+def truth(synthetic: LoadedDrop) -> MoveTruth:
+    """True moves and ties of the drop."""
+    return move_truth(synthetic.truth, HAINAN.coverage.household_from)
+
+
+@pytest.fixture(scope="module")
+def found(synthetic: LoadedDrop, truth: MoveTruth, driver: neo4j.Driver,
+          database: str) -> Results:
+    """family_moves of up to SAMPLE true movers (by their main pids), in truth keys."""
+    links = pl.read_parquet(synthetic.truth / "record_links.parquet")
+    key_of = dict(pid_to_truth(mention_table(synthetic.store).drop_nulls("pid"), links)
+                  .iter_rows())
+    movers = (main_pids(synthetic).filter(pl.col("person_key").is_in(list(truth.moves)))
+              .sort("pid").head(SAMPLE))
+    assert movers.height >= 200
+    return {key: [Found(key_of.get(f.pid), f.move.day, f.ties)
+                  for f in migration.family_moves(driver, database, pid, WINDOW_DAYS)]
+            for key, pid in movers.iter_rows()}
+
+
+def test_companions_found_truly_moved_with_the_person(found: Results, truth: MoveTruth) -> None:
+    window = timedelta(days=WINDOW_DAYS)
+    shown = right = 0
+    for person, companions in found.items():
+        want = truth.moved_with(person, window)
+        for f in companions:
+            if truth.judged(person, f.day, DAY) and (
+                    f.companion is None or truth.judged(f.companion, f.day, window)):
+                shown += 1
+                right += any(f.companion == c and abs(f.day - d) <= DAY for c, d in want)
+    print({"found": shown, "true": right})  # noqa: T201
+    assert shown >= 100
+    assert right / shown >= PRECISION_FLOOR
+
+
+def test_those_who_truly_moved_with_the_person_are_found(found: Results,
+                                                         truth: MoveTruth) -> None:
+    window = timedelta(days=WINDOW_DAYS)
+    want = hit = 0
+    for person, companions in found.items():
+        for companion, day in truth.moved_with(person, window):
+            want += 1
+            hit += any(f.companion == companion and abs(f.day - day) <= DAY
+                       for f in companions)
+    print({"true companions": want, "found": hit})  # noqa: T201
+    assert want >= 100
+    assert hit / want >= RECALL_FLOOR
+
+
+def test_family_members_who_stayed_are_not_found(found: Results, truth: MoveTruth) -> None:
+    """Kin and cohabitants with no move of their own around the person's move: never found."""
+    window = timedelta(days=WINDOW_DAYS)
+    stayed = {(p, c, m.day) for p in found for m in truth.moves[p]
+              for c, ties in truth.ties[p].items() if ties & {"kin", "cohabitant"}
+              and not any(abs(t.day - m.day) <= window for t in truth.moves[c])
+              and truth.judged(c, m.day, window)}
+    print({"family who stayed": len(stayed)})  # noqa: T201
+    assert len(stayed) >= 50  # children who married out, parents who stayed, ...
+    assert [(p, c, d) for p, c, d in stayed
+            if any(f.companion == c and abs(f.day - d) <= DAY for f in found[p])] == []
+
+
+def test_colleagues_who_moved_along_are_found_as_colleagues(found: Results,
+                                                            truth: MoveTruth) -> None:
+    window = timedelta(days=WINDOW_DAYS)
+    want = [(p, c, d) for p in found for (c, d), ties in truth.moved_with(p, window).items()
+            if "colleague" in ties]
+    hit = [(p, c) for p, c, d in want
+           if any(f.companion == c and abs(f.day - d) <= DAY and "colleague" in f.ties
+                  for f in found[p])]
+    print({"colleagues who moved along": len(want), "found as colleagues": len(hit)})  # noqa: T201
+    pure = [(p, c) for p, c, _ in want if truth.ties[p][c] == {"colleague"}]
+    print({"colleagues only": len(pure), "found": len(set(pure) & set(hit))})  # noqa: T201
+    assert set(pure) <= set(hit)
+    assert len(want) >= 10
+    assert len(hit) / len(want) >= COLLEAGUE_FLOOR
