@@ -25,6 +25,7 @@ from queries import kinship, thalassemia
 from queries.carrier import carrier_probabilities
 from queries.family import Family, from_rows
 from queries.genotypes import Gene
+from queries.kinship import DEFAULT_BOUND
 from queries.relations import Relating
 
 PIDS = "MATCH (p:Person) RETURN p.pid AS pid"
@@ -66,20 +67,30 @@ class Memory:
         for e in edges:
             self.graph.add_edge(e["child"], e["parent"], row=e)
 
-    def family(self, starts: list[str], up: int, reach: int, own: int) -> Family:
-        """Ancestors up to ``up``; descendants of each within reach - depth (own for starts)."""
+    def family(self, starts: list[str], up: int, reach: int, own: int,
+               elders: int = DEFAULT_BOUND) -> Family:
+        """Ancestors up to ``up``; descendants of each within reach - depth (own for starts);
+        the lineage up to ``elders`` and the lines from members' outside parents to it."""
         depth: dict[str, int] = {}
         for start in starts:
-            for node, d in nx.single_source_shortest_path_length(self.graph, start, up).items():
+            for node, d in self._up(start, max(up, elders)).items():
                 depth[node] = min(d, depth.get(node, d))
-        members: set[str] = set()
+        members: set[str] = set(depth)
         reverse = self.graph.reverse(copy=False)
         for node, d in depth.items():
-            limit = own if d == 0 else reach - d
+            limit = own if d == 0 else reach - d if d <= up else 0
             members |= set(nx.single_source_shortest_path_length(reverse, node, max(limit, 0)))
+        outside = {p for c in members for p in self.graph.successors(c) if p not in members}
+        for q in outside if elders else ():
+            for y, d in self._up(q, elders - 1).items():
+                if not self._up(y, elders - 1 - d).keys().isdisjoint(depth):
+                    members.add(y)
         rows = [self.graph.edges[c, p]["row"] for c in members
                 for p in self.graph.successors(c) if p in members]
         return from_rows([self.persons[m] for m in members], rows)
+
+    def _up(self, pid: str, generations: int) -> dict[str, int]:
+        return nx.single_source_shortest_path_length(self.graph, pid, generations)
 
 
 def main(samples: int = 1000, seed: int = 1) -> None:
@@ -140,7 +151,7 @@ def _cascade(memory: Memory, pid: str) -> None:
 
 def _pair(memory: Memory, a: str, b: str) -> None:
     if a != b:
-        Relating(memory.family([a, b], 6, 0, 0)).relationship(a, b)
+        Relating(memory.family([a, b], 6, 0, 0, elders=0)).relationship(a, b)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
 """Kinship on the graph: relatives, the relationship of two persons, a pedigree.
 
 One Cypher round trip extracts the local family from an indexed start: the
-ancestors up to a bound, their descendants within the remaining depth, every
-``CHILD_OF`` edge among them (kind, inferred, records, disputed) and their ``MARRIED``
-episodes. The mathematics (φ, r, degree, Wright's paths, terms, the marriage
+ancestors up to a bound, their descendants within the remaining depth (for
+``relatives`` also the lines that join a member's other parent to the start's lineage,
+so that r counts every common ancestor), every ``CHILD_OF`` edge among them (kind,
+inferred, records, disputed) and their ``MARRIED`` episodes. The mathematics (φ, r, degree, Wright's paths, terms, the marriage
 check) then runs in Python on the extracted pedigree (:mod:`queries.relations`).
 
 Variable-length bounds cannot be parameters: each bound gets its own query text,
@@ -38,9 +39,12 @@ PERSON_FIELDS = ("pid", "id_number", "name", "sex", "birth_date", "death_date", 
 _PERSON_MAP = "{" + ", ".join(f".{f}" for f in PERSON_FIELDS) + "}"
 
 
-# Ancestors of the starts up to {up}; each ancestor's descendants within
-# $reach + $slope * depth generations (the starts' own within $own); the edges and
-# marriages among them.
+# Ancestors of the starts up to {up} ($up of them reach down; with $elders the rest are
+# the starts' lineage); each such ancestor's descendants within $reach + $slope * depth
+# generations (the starts' own within $own); with $elders, every person on a line from a
+# member's parent outside the members up to the lineage ({above} generations above that
+# parent), so that each member's φ with the starts counts every common ancestor; the
+# edges and marriages among them all.
 FAMILY_TEMPLATE = """
 MATCH (p:Person) WHERE p.pid IN $starts
 CALL (p) {
@@ -52,8 +56,17 @@ MATCH up = (start)-[:CHILD_OF*0..{up}]->(a:Person)
 WITH a, min(length(up)) AS depth
 MATCH down = (a)<-[:CHILD_OF*0..{down}]-(x:Person)
 WHERE length(down) = 0
-   OR length(down) <= CASE depth WHEN 0 THEN $own ELSE $reach + $slope * depth END
-WITH collect(DISTINCT x) AS family
+   OR depth <= $up
+      AND length(down) <= CASE depth WHEN 0 THEN $own ELSE $reach + $slope * depth END
+WITH collect(DISTINCT x) AS members, collect(DISTINCT a) AS lineage
+CALL (members, lineage) {
+  UNWIND members AS x
+  MATCH (x)-[:CHILD_OF]->(q:Person) WHERE $elders AND NOT q IN members
+  MATCH line = (q)-[:CHILD_OF*0..{above}]->(a:Person) WHERE a IN lineage
+  UNWIND nodes(line) AS y
+  RETURN collect(DISTINCT y) AS elders
+}
+WITH members + [y IN elders WHERE NOT y IN members] AS family
 CALL (family) {
   UNWIND family AS x
   MATCH (x)-[e:CHILD_OF]->(y:Person) WHERE y IN family
@@ -86,6 +99,7 @@ class Bounds:
     slope: int = -1  # -1: a walk of at most ``reach`` steps; +1: down to a fixed generation
     with_spouses: bool = False  # start from the starts' spouses too
     outside_spouses: bool = False  # add spouses of members who are not members
+    elders: int = 0  # add every member's ancestors up to this many generations (0: none)
 
     @property
     def down(self) -> int:
@@ -152,19 +166,23 @@ class PedigreeView:
 
 
 @cache
-def family_cypher(up: int, down: int) -> str:
+def family_cypher(up: int, down: int, elders: int = 0) -> str:
     """The extraction query for literal bounds (checked integers only)."""
-    if not (0 <= up <= MAX_UP + 1 and 0 <= down <= 2 * MAX_DOWN + 1):
+    if not (0 <= up <= MAX_UP + 1 and 0 <= down <= 2 * MAX_DOWN + 1
+            and 0 <= elders <= MAX_UP):
         raise InvalidArgument("family extraction: bound out of range")
-    return FAMILY_TEMPLATE.replace("{up}", str(up)).replace("{down}", str(down))
+    return (FAMILY_TEMPLATE.replace("{up}", str(max(up, elders)))
+            .replace("{down}", str(down)).replace("{above}", str(max(elders - 1, 0))))
 
 
 def extract(driver: neo4j.Driver, database: str, starts: list[str], bounds: Bounds) -> Family:
     """The family around the starts within the bounds (one round trip)."""
-    rows = read(driver, database, f"kinship_family_{bounds.up}_{bounds.down}",
-                family_cypher(bounds.up, bounds.down), starts=starts, reach=bounds.reach,
-                own=bounds.own, slope=bounds.slope, with_spouses=bounds.with_spouses,
-                outside_spouses=bounds.outside_spouses)
+    rows = read(driver, database,
+                f"kinship_family_{bounds.up}_{bounds.down}_{bounds.elders}",
+                family_cypher(bounds.up, bounds.down, bounds.elders), starts=starts,
+                up=bounds.up, reach=bounds.reach, own=bounds.own, slope=bounds.slope,
+                with_spouses=bounds.with_spouses, outside_spouses=bounds.outside_spouses,
+                elders=bounds.elders > 0)
     if not rows:
         return Family({})
     row = rows[0]
@@ -180,9 +198,16 @@ def degree_bounds(max_degree: int, in_laws: bool = False) -> Bounds:
     (double first cousins: four paths of 4 steps, r = ¼, degree 2) need one step
     more, so the walk bound is d + 2; relatives whose r reaches the degree only
     through paths longer than that (quadruply related kin) are not extracted.
+
+    r and φ of a relative who *is* extracted count every common ancestor within
+    ``DEFAULT_BOUND`` generations, as :func:`relationship` does: the lineage above the
+    walk and the lines from the relatives' other parents up to it are extracted too
+    (a first cousin who is also a first cousin once removed through the other parent
+    has r = ⅛ + 1/16 = 3/16, degree 2, at every degree bound).
     """
     d = check_degree(max_degree)
-    return Bounds(up=d, reach=d + 2, own=d, with_spouses=in_laws, outside_spouses=in_laws)
+    return Bounds(up=d, reach=d + 2, own=d, with_spouses=in_laws, outside_spouses=in_laws,
+                  elders=DEFAULT_BOUND)
 
 
 def _found(family: Family, pid: str) -> None:

@@ -10,14 +10,13 @@ import pytest
 
 from kingraph.errors import InvalidArgument, PersonNotFound
 from queries import kinship, people
-from queries.carrier import relationship_to
 from queries.marriage_law import Verdict
-from queries.relations import Kind, genetic_degree
+from queries.relations import Kind
 from tests.integration.queries import kin_truth
 from tests.integration.queries.kin_truth import KinTruth
 from tests.integration.synthetic import LoadedDrop
 
-SAMPLE = 220
+SAMPLE = 220  # families compared at each degree (issue 5: at least 200 persons)
 
 
 @pytest.fixture(scope="module")
@@ -25,12 +24,10 @@ def truth(synthetic: LoadedDrop, driver: neo4j.Driver, database: str) -> KinTrut
     return kin_truth.load(synthetic, driver, database)
 
 
-def _clean_family(truth: KinTruth, driver: neo4j.Driver, database: str, pid: str,
-                  degree: int) -> bool:
-    """Every biological edge of the extracted family is a true edge between mapped persons."""
-    family = kinship.extract(driver, database, [pid], kinship.degree_bounds(degree))
-    return all(truth.true_edge(e.child, e.parent) for e in family.edges
-               if e.kind == "biological")
+def _degree(r: Fraction) -> int:
+    """The genetic degree k >= 1 of r > 0: the power 2^-k nearest to r on a log scale,
+    2^-(k + ½) < r <= 2^-(k - ½), i.e. the least k with r² > 2^-(2k + 1)."""
+    return next(k for k in range(1, 64) if r * r * 2 ** (2 * k + 1) > 1)
 
 
 def _sample(truth: KinTruth, n: int, seed: int) -> list[str]:
@@ -41,24 +38,29 @@ def _sample(truth: KinTruth, n: int, seed: int) -> list[str]:
 @pytest.mark.parametrize("degree", [2, 3])
 def test_relatives_match_the_true_pedigree(truth: KinTruth, driver: neo4j.Driver,
                                            database: str, degree: int) -> None:
+    # Compared: families where the engine's pedigree is the truth's; a family holding a
+    # wrong or unfused parent (fusion's error, scored by fusion's own tests) may rightly
+    # differ. There every true relative within the degree is found with the true φ, r
+    # and degree, and every mapped relative found is a true one.
     checked = skipped = 0
-    for pid in _sample(truth, 3 * SAMPLE, degree):
+    for pid in _sample(truth, 2 * SAMPLE, degree):
         if checked == SAMPLE:
             break
-        if not _clean_family(truth, driver, database, pid, degree):
+        if not truth.agrees(kinship.extract(driver, database, [pid],
+                                            kinship.degree_bounds(degree))):
             skipped += 1
             continue
         found = {r.pid: r for r in kinship.relatives(driver, database, pid, degree).relatives
-                 if r.kind is Kind.BLOOD}
-        expected = {other: r for other, r in relationship_to(
-            truth.present, pid).items() if other != pid and r > 0
-            and (genetic_degree(r) or 99) <= degree}
+                 if r.kind is Kind.BLOOD and r.pid in truth.key_of}
+        expected = {o: f for o, f in truth.phi_with(pid).items()
+                    if o != pid and f > 0 and _degree(2 * f) <= degree}
         assert set(expected) <= set(found), "a true relative is missing"
-        assert all(found[o].r == r for o, r in expected.items()), "r differs from the truth"
+        assert set(found) <= set(expected), "a relative the truth does not know"
+        assert all((found[o].phi, found[o].r, found[o].degree) == (f, 2 * f, _degree(2 * f))
+                   for o, f in expected.items()), "φ, r or degree differs from the truth"
         checked += 1
-    # Families holding an edge not confirmed by the truth (a false or unmapped
-    # person) are skipped: their r may rightly differ. Most families are clean.
-    assert checked == SAMPLE and skipped < checked
+    # Most families are compared (at 4,000 persons about one in six holds a fusion error).
+    assert checked == SAMPLE and skipped < checked / 3
 
 
 def _pairs(truth: KinTruth, kind: str, n: int) -> list[tuple[str, str]]:
@@ -68,7 +70,7 @@ def _pairs(truth: KinTruth, kind: str, n: int) -> list[tuple[str, str]]:
     if kind == "unrelated":
         return [(rng.choice(pids), rng.choice(pids)) for _ in range(n)]
     by_parent: dict[str, list[str]] = {}
-    for child, parents in truth.present.items():
+    for child, parents in sorted(truth.present.items()):
         for p in parents:
             if p:
                 by_parent.setdefault(p, []).append(child)
@@ -89,19 +91,20 @@ def test_relationship_phi_and_marriage_check(truth: KinTruth, driver: neo4j.Driv
     assert len(pairs) >= 20
     checked = 0
     for a, b in pairs:
-        rel = kinship.relationship(driver, database, a, b)
-        want = truth.r(a, b)
-        # Where the graph lacks an edge of the family (no department stated it), the
-        # engine cannot know the tie: only families whose edges are all present count.
-        if not _clean_family(truth, driver, database, a, 6):
+        # The ancestors relationship() reads; compared where they are the truth's.
+        family = kinship.extract(driver, database, [a, b],
+                                 kinship.Bounds(up=kinship.DEFAULT_BOUND, reach=0, own=0))
+        if not truth.agrees(family):
             continue
         checked += 1
-        assert rel.phi == want / 2
+        rel = kinship.relationship(driver, database, a, b)
+        want = truth.phi(a, b)
+        assert rel.phi == want
         if verdict is not None:
             assert rel.marriage.verdict is verdict
-        elif want == 0 and rel.phi == 0 and rel.relation is None:
+        elif want == 0 and rel.relation is None:
             assert rel.marriage.verdict is Verdict.ALLOWED
-    assert checked >= 10
+    assert checked >= len(pairs) // 2
 
 
 def test_sibling_terms_and_inverse(truth: KinTruth, driver: neo4j.Driver, database: str) -> None:
