@@ -167,3 +167,41 @@ def test_queries_that_walk_child_of_end_on_a_cycle_of_ancestry(
     finally:
         driver.execute_query("MATCH (p:Person {kg_cycle: $m}) DETACH DELETE p", m=marker,
                              database_=database)
+
+
+FAMILY = """
+UNWIND $persons AS p CREATE (:Person {pid: p[0], sex: p[1], kg_case: $marker})
+WITH count(*) AS made
+UNWIND $edges AS e
+MATCH (c:Person {pid: e[0]}) MATCH (p:Person {pid: e[1]})
+CREATE (c)-[:CHILD_OF {kind: 'biological', inferred: false, disputed: false,
+                       records: ['bloodline|test|' + e[0] + '|' + e[1]]}]->(p)
+"""
+
+
+def test_a_relative_related_twice_has_the_same_r_at_every_degree(
+        driver: neo4j.Driver, database: str, synthetic: LoadedDrop) -> None:
+    # x is the speaker's mother's brother's daughter (first cousin, r = 1/8) and her mother
+    # is the speaker's father's aunt (first cousin once removed, r = 1/16): r = 3/16,
+    # nearer ¼ than ⅛ on a log scale, so genetic degree 2, whatever the degree asked.
+    marker = "kgtest-twice"
+    sexes = {"g": "1", "gw": "2", "pgf": "1", "pgm": "2", "a": "2", "dad": "1",
+             "mgf": "1", "mgm": "2", "mum": "2", "u": "1", "me": "1", "x": "2"}
+    pid = {k: f"{marker}-{k}" for k in sexes}
+    parents = {"pgf": ("g", "gw"), "a": ("g", "gw"), "dad": ("pgf", "pgm"),
+               "mum": ("mgf", "mgm"), "u": ("mgf", "mgm"), "me": ("dad", "mum"),
+               "x": ("u", "a")}
+    edges = [[pid[c], pid[p]] for c, pair in parents.items() for p in pair]
+    driver.execute_query(FAMILY, persons=[[pid[k], s] for k, s in sexes.items()], edges=edges,
+                         marker=marker, database_=database)
+    try:
+        for degree in (2, 3, 4):
+            found = {r.pid: r for r in kinship.relatives(driver, database, pid["me"],
+                                                         degree).relatives}
+            x = found[pid["x"]]
+            assert (x.r, x.phi, x.degree) == (Fraction(3, 16), Fraction(3, 32), 2)
+        rel = kinship.relationship(driver, database, pid["me"], pid["x"])
+        assert rel.phi == Fraction(3, 32) and len(rel.paths) == 4
+    finally:
+        driver.execute_query("MATCH (p:Person {kg_case: $m}) DETACH DELETE p", m=marker,
+                             database_=database)
