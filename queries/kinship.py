@@ -4,8 +4,9 @@ One Cypher round trip extracts the local family from an indexed start: the
 ancestors up to a bound, their descendants within the remaining depth (for
 ``relatives`` also the lines that join a member's other parent to the start's lineage,
 so that r counts every common ancestor), every ``CHILD_OF`` edge among them (kind,
-inferred, records, disputed) and their ``MARRIED`` episodes. The mathematics (φ, r, degree, Wright's paths, terms, the marriage
-check) then runs in Python on the extracted pedigree (:mod:`queries.relations`).
+inferred, records, disputed) and their ``MARRIED`` episodes. The mathematics (φ, r,
+degree, Wright's paths, terms, the marriage check) then runs in Python on the
+extracted pedigree (:mod:`queries.relations`).
 
 Variable-length bounds cannot be parameters: each bound gets its own query text,
 built from a template with checked integers only and named after the bound.
