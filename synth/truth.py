@@ -10,12 +10,14 @@ child for birth, pregnancy and permit rows; the husband for a marriage).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 
 from synth import genetics, places
+from synth.calendar import day
 from synth.employment import Jobs
 from synth.marriage import NEVER
 from synth.population import Population
@@ -140,15 +142,21 @@ def persons_frame(t: Truth) -> pl.DataFrame:
     return pl.DataFrame({
         "person_key": k, "id_number": t.id_number[k].astype(str),
         "name": t.name[k], "sex": p.sex[k].astype(str), "birth_date": as_date(p.birth[k]),
-        "death_date": as_date(p.death[k]), "ethnicity": p.ethnicity[k],
+        "death_date": as_date(_by(p.death[k], t.profile.as_of)), "ethnicity": p.ethnicity[k],
         "hukou_type": np.where(p.agri[k], "agricultural", "non_agricultural"),
-        "disabled": p.disabled_on[k] <= (t.profile.as_of.toordinal() - 719163),
+        "disabled": p.disabled_on[k] <= day(t.profile.as_of),
         "father_key": _nullable(p.father[k]), "mother_key": _nullable(p.mother[k]),
         "adoptive_father_key": _nullable(np.where(has_adopt, u.husband[adopt], -1)),
         "adoptive_mother_key": _nullable(np.where(has_adopt, u.wife[adopt], -1)),
         "alpha_genotype": genetics.genotype_text(p.alpha[k], genetics.ALPHA),
         "beta_genotype": genetics.genotype_text(p.beta[k], genetics.BETA),
     })
+
+
+def _by(days: Ints, as_of: date) -> Ints:
+    """Days on or before the drop's date; NEVER for later ones (a death drawn at birth
+    that has not happened by then: the person is alive)."""
+    return np.where(days <= day(as_of), days, NEVER)
 
 
 def _nullable(keys: Ints) -> pl.Series:

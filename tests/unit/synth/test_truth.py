@@ -12,6 +12,7 @@ from pypinyin import lazy_pinyin
 from kingraph import ids
 from synth.generator import Result
 from synth.identity import check_chars
+from synth.profile import HAINAN
 
 
 def _persons(drop: tuple[Path, Result]) -> pl.DataFrame:
@@ -105,3 +106,35 @@ def test_no_one_is_named_after_a_parent_or_grandparent(drop: tuple[Path, Result]
         checked += bool(elders)
         assert all(sound[e] != sound[k] for e in elders)
     assert checked > 2000
+
+
+def test_truth_says_what_is_true_on_the_drop_date(drop: tuple[Path, Result]) -> None:
+    # No truth file states a date after the drop's date (a death drawn at birth that
+    # has not happened by then is no death: the person is alive).
+    for path in sorted((drop[0] / "truth").glob("*.parquet")):
+        frame = pl.read_parquet(path)
+        for column in (c for c, kind in frame.schema.items() if kind == pl.Date):
+            assert frame.filter(pl.col(column) > HAINAN.as_of).is_empty(), (path.name, column)
+    p = _persons(drop)
+    dead = p.filter(pl.col("death_date").is_not_null())
+    assert 0 < dead.height < p.height / 2
+    assert dead.filter(pl.col("death_date") < pl.col("birth_date")).is_empty()
+
+
+def test_a_death_ends_marriages_and_residences(drop: tuple[Path, Result]) -> None:
+    death = _persons(drop).select("person_key", "death_date")
+    m = pl.read_parquet(drop[0] / "truth" / "marriages.parquet")
+    m = m.join(death.rename({"person_key": "husband_key", "death_date": "hd"}),
+               on="husband_key").join(
+        death.rename({"person_key": "wife_key", "death_date": "wd"}), on="wife_key")
+    widowed = m.filter(pl.col("end_reason") == "death")
+    assert widowed.height > 100
+    assert widowed.filter((pl.col("ended_on") == pl.col("hd")).fill_null(False)
+                          | (pl.col("ended_on") == pl.col("wd")).fill_null(False)).height \
+        == widowed.height  # on the day one of them died
+    running = m.filter(pl.col("ended_on").is_null())
+    assert running.height > 100
+    assert running.filter(pl.col("hd").is_not_null() | pl.col("wd").is_not_null()).is_empty()
+    r = pl.read_parquet(drop[0] / "truth" / "residences.parquet").join(death, on="person_key")
+    assert r.filter(pl.col("death_date").is_not_null() & (
+        pl.col("to_date").is_null() | (pl.col("from_date") > pl.col("death_date")))).is_empty()
