@@ -407,7 +407,9 @@ def _children(pop: Population, rng: np.random.Generator, profile: Profile, union
     when = b.when[order]
     n = when.size
     eth = np.where(p.ethnicity[m] != "01", p.ethnicity[m], p.ethnicity[f])
-    han_pick = (p.ethnicity[m] != p.ethnicity[f]) & (rng.random(n) < 0.1)
+    mixed = (p.ethnicity[m] != p.ethnicity[f]) & ((p.ethnicity[m] == "01")
+                                                  | (p.ethnicity[f] == "01"))
+    han_pick = mixed & (rng.random(n) < 1 - profile.ethnicity.mixed_child_minority)
     eth = np.where(han_pick, "01", eth)
     alpha = genetics.inherit(rng, p.alpha[m], p.alpha[f])
     beta = genetics.inherit(rng, p.beta[m], p.beta[f])

@@ -9,11 +9,12 @@ on some day since 2011 (the years of the 19+1 screening and of the surveys).
 Tolerance: a rate measured on ``n`` people has a binomial standard error
 ``sqrt(p (1 - p) / n)``.  Relatives and villagers share alleles, and villages
 drift, so rates vary more than that between seeds: over seeds 11-18 at 100 k
-persons the standard deviation of a class was 1.4-4.0 times its binomial standard
-error (Li any carrier the most).  A rate passes when it lies within the range
-widened by three standard errors inflated by 4.5.  For Li double carriers (``n``
-about 14,000) that is about 2.8 points, so the 2 % that independent loci give (the
-generator before village structure) fails.
+persons the standard deviation of a class was 1.3-2.8 times its binomial standard
+error (Li any carrier the most; 1.4-4.0 before half the children of mixed couples
+were registered Han).  A rate passes when it lies within the range widened by
+three standard errors inflated by 4.5.  For Li double carriers (``n`` about 9,000)
+that is about 3.4 points, so the 2 % that independent loci give (the generator
+before village structure) fails.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from pypinyin import lazy_pinyin
 from kingraph import ids
 from synth.generator import Result
 from synth.identity import check_chars
-from synth.profile import HAINAN
+from synth.profile import HAINAN, LI_COUNTIES
 
 
 def _persons(drop: tuple[Path, Result]) -> pl.DataFrame:
@@ -138,3 +138,23 @@ def test_a_death_ends_marriages_and_residences(drop: tuple[Path, Result]) -> Non
     r = pl.read_parquet(drop[0] / "truth" / "residences.parquet").join(death, on="person_key")
     assert r.filter(pl.col("death_date").is_not_null() & (
         pl.col("to_date").is_null() | (pl.col("from_date") > pl.col("death_date")))).is_empty()
+
+
+def test_li_are_about_a_sixth_and_live_mostly_in_the_li_counties(
+        province: tuple[Path, Result]) -> None:
+    # domain.md: Li about 15 %, concentrated in the Li autonomous counties. The share
+    # holds over time: no decade's births since 1980 runs away from it.
+    truth = province[0] / "truth"
+    p = pl.read_parquet(truth / "persons.parquet")
+    li = (pl.col("ethnicity") == "19").mean()
+    living = p.filter(pl.col("death_date").is_null())
+    assert 0.13 <= living.select(li).item() <= 0.19
+    decades = (p.filter(pl.col("birth_date") >= date(1980, 1, 1))
+               .group_by(pl.col("birth_date").dt.year() // 10).agg(li)["ethnicity"])
+    assert decades.len() == 5 and decades.min() >= 0.13 and decades.max() <= 0.22  # type: ignore[operator]
+    here = pl.read_parquet(truth / "residences.parquet").filter(pl.col("to_date").is_null())
+    home = living.join(here.unique("person_key"), on="person_key").with_columns(
+        pl.col("division_code").is_in(list(LI_COUNTIES)).alias("li_county"))
+    share = dict(home.group_by("li_county").agg(li).iter_rows())
+    in_li_counties = home.filter(pl.col("ethnicity") == "19")["li_county"].mean()
+    assert share[True] > 4 * share[False] and in_li_counties > 0.5  # type: ignore[operator]
