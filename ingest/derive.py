@@ -118,7 +118,8 @@ REVIEW_COLUMNS = ("review_id", "kind", "reason", "weight", "levels", "left_menti
 
 
 def _reviews(resolution: Resolution, pids: pl.DataFrame) -> pl.DataFrame:
-    """Possible matches with the pids and records of both sides."""
+    """Possible matches with the pids and records of both sides (``reason``: why fusion
+    refused to link them, for a link refused as impossible)."""
     r = resolution.reviews
     lookup = pids.rename({"mention_id": "left_mention", "pid": "left_pid"})
     r = r.join(lookup, on="left_mention", how="left").join(
@@ -129,7 +130,6 @@ def _reviews(resolution: Resolution, pids: pl.DataFrame) -> pl.DataFrame:
     return r.with_columns(pl.concat_list(record, other).alias("records"),
                           pl.concat_list("left_pid", "right_pid").list.drop_nulls()
                           .alias("pids"),
-                          pl.lit(None, pl.String).alias("reason"),
                           pl.lit(None, pl.String).alias("sides"))
 
 
