@@ -146,8 +146,10 @@ def parent_refusal(child: int, parent: int, mother: bool, bounds: LifeBounds) ->
 class Lives:
     """The :class:`Life` of every cluster root that has one, merged as clusters merge."""
 
-    def __init__(self, lives: dict[int, Life], bounds: LifeBounds) -> None:
+    def __init__(self, lives: dict[int, Life], settled: dict[int, int],
+                 bounds: LifeBounds) -> None:
         self.of = lives
+        self.settled = settled  # the date of an entity no link touches (it never merges)
         self.bounds = bounds
 
     def refusal(self, ra: int, rb: int, find: Callable[[int], int]) -> str | None:
@@ -180,7 +182,7 @@ class Lives:
                 root = find(entity)
                 if root in merged:
                     return OWN_PARENT
-                other = self.of[root].birth if root in self.of else NONE
+                other = self.of[root].birth if root in self.of else self.settled.get(root, NONE)
                 pair = (birth, other) if side_is_child else (other, birth)
                 before = (side.birth, other) if side_is_child else (other, side.birth)
                 now = parent_refusal(*pair, mother, self.bounds)
@@ -230,15 +232,16 @@ def _facts(m: pl.DataFrame, bounds: LifeBounds) -> pl.DataFrame:
 
 def parenthood(m: pl.DataFrame) -> pl.DataFrame:
     """``child, parent, mother`` (entities) for every biological parent-child link the rows
-    state: birth rows, bloodline codes, a household head and its members' codes."""
-    rec = m.select("rec", "role", "entity")
+    state: birth rows, bloodline codes, a household head and its members' codes.
+
+    ``m`` carries ``entity`` and, on a bloodline row's person, ``relative`` (the
+    relative's entity)."""
+    rec = m.filter(pl.col("feed") == "birth").select("rec", "role", "entity")
     births = rec.filter(pl.col("role") == "child").join(
         rec.filter(pl.col("role").is_in(["mother", "father"])), on="rec", suffix="_p")
     births = births.select(pl.col("entity").alias("child"), pl.col("entity_p").alias("parent"),
                            (pl.col("role_p") == "mother").alias("mother"))
-    ref = m.select(pl.col("mention_id").alias("relative_mention"),
-                   pl.col("entity").alias("relative"))
-    blood = m.filter(pl.col("relative_mention").is_not_null()).join(ref, on="relative_mention")
+    blood = m.filter(pl.col("relative").is_not_null())
     up = blood.filter(pl.col("relation").is_in(list(BLOOD_PARENTS))).select(
         pl.col("entity").alias("child"), pl.col("relative").alias("parent"),
         pl.col("relation").replace_strict(BLOOD_PARENTS, return_dtype=pl.Boolean)
@@ -270,32 +273,50 @@ def _households(m: pl.DataFrame) -> pl.DataFrame:
     ])
 
 
+# What the veto reads of a mention.
+LIFE_COLUMNS = ("mention_id", "feed", "rec", "role", "anchor", "birth_date", "id_birth_date",
+                "event_date", "relation", "relative_mention", "household_id",
+                "relation_to_head", "deregistered_on", "deregistered_reason")
+
+
 def lives(m: pl.DataFrame, entity_of: pl.DataFrame, involved: pl.Series,
           bounds: LifeBounds = BOUNDS) -> Lives:
     """The :class:`Life` of every ``involved`` entity (those a link may merge) and of every
     entity the rows state as their parent or child.
 
-    ``m`` holds the resolver's mentions (with ``anchor``), ``entity_of`` maps each
-    mention to its entity.
+    ``m`` holds the resolver's mentions (numbered 0..n-1, with ``anchor``);
+    ``entity_of`` maps each mention to its entity.
     """
-    m = m.join(entity_of, on="mention_id")
+    entity = pl.zeros(m.height, pl.UInt32, eager=True).scatter(entity_of["mention_id"],
+                                                               entity_of["entity"])
+    m = m.select(LIFE_COLUMNS).with_columns(entity.gather(m["mention_id"]).alias("entity"),
+                                            entity.gather(m["relative_mention"])
+                                            .alias("relative"))
     edges = parenthood(m)
-    edges = edges.filter(pl.col("child").is_in(involved.implode())
-                         | pl.col("parent").is_in(involved.implode()))
+    near = pl.col("child").is_in(involved.implode()) | pl.col("parent").is_in(involved.implode())
+    edges = edges.filter(near)
     wanted = pl.concat([involved, edges["child"], edges["parent"]]).unique()
     facts = _facts(m.filter(pl.col("entity").is_in(wanted.implode())), bounds)
     born = (facts.filter(pl.col("born").is_not_null()).group_by("entity", "born").len()
-            .group_by("entity").agg("born", "len"))
-    rest = facts.group_by("entity").agg(pl.col("wed").min(), pl.col("alive").max(),
-                                        pl.col("died").min())
+            .sort(["entity", "len", "born"], descending=[False, True, False]))
+    # An entity no link touches never merges: its relatives need only its date.
+    settled = born.group_by("entity", maintain_order=True).first().join(
+        involved.to_frame("entity"), on="entity", how="anti")
     out: dict[int, Life] = {}
-    for entity, wed, alive, died in rest.iter_rows():
-        out[entity] = Life(wed=wed or LATEST, alive=alive or NONE, died=died or LATEST)
-    for entity, days, counts in born.iter_rows():
-        life = out[entity]
+    mine = pl.col("entity").is_in(involved.implode())
+    rest = facts.filter(mine).group_by("entity").agg(
+        pl.col("wed").min(), pl.col("alive").max(), pl.col("died").min())
+    for entity_id, wed, alive, died in rest.iter_rows():
+        out[entity_id] = Life(wed=wed or LATEST, alive=alive or NONE, died=died or LATEST)
+    for entity_id, days, counts in born.filter(mine).group_by(
+            "entity", maintain_order=True).agg("born", "len").iter_rows():
+        life = out[entity_id]
         life.born = dict(zip(days, counts, strict=True))
-        life.birth = min(life.born, key=lambda d: (-life.born[d], d))
+        life.birth = days[0]  # sorted: most stated, then earliest
+    merging = set(involved.to_list())
     for child, parent, mother in edges.iter_rows():
-        out[child].parents.append((parent, mother))
-        out[parent].children.append((child, mother))
-    return Lives(out, bounds)
+        if child in merging:
+            out[child].parents.append((parent, mother))
+        if parent in merging:
+            out[parent].children.append((child, mother))
+    return Lives(out, dict(settled.select("entity", "born").iter_rows()), bounds)
