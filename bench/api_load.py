@@ -193,7 +193,7 @@ def _runs(wrk: str, url: str, work: Path, raw: dict[Role, str],
             "GET", [f"/v1/persons/{p}/relatives?max_degree=3" for p in persons], None,
             headers(Role.OFFICER)),
     }
-    results = []
+    results: list[Result] = []
     for route, text in scripts.items():
         script = work / f"{len(results)}.lua"
         script.write_text(text)
@@ -224,4 +224,4 @@ def report(results: list[Result], size: int, couples: int, persons: int,
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
