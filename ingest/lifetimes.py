@@ -66,13 +66,15 @@ LATEST = 99_999_999
 class LifeBounds:
     """Bounds no one person breaks: a merge that would break one is refused.
 
-    They are wider than any law: the legal marriage age (18 to 22,
-    ``kingraph/data/marriage_ages.csv``) makes an under-age marriage a *conflict* for
-    an officer (:mod:`ingest.conflicts`); a spouse below ``min_spouse_age_years`` has
-    no place in any civil register, so two such mentions are two people.  Fourteen
-    stays below every age at which a marriage was ever registered here (the 1950 law's
-    18 for women, and the customary marriages of older self-collected rows, at 15 or
-    16), and above the age of a child in the register.
+    They mark the impossible, not the unlawful.  The legal marriage age
+    (``kingraph/data/marriage_ages.csv``: 20 and 18 from 1950, 22 and 20 from 1981)
+    makes a wedding below it a *conflict* for an officer (:mod:`ingest.conflicts`): it
+    happened, or a date is wrong, but it is one person.  The table has no minimum
+    before 1950-05-01, when weddings at 15 or 16 were not rare, and self-collected
+    rows reach back that far.  Below 14, a wedding is not a fact about this person:
+    the row is someone else's, so the floor is 14.  A parent is at least 12 at the birth (the
+    bound the conflict detector uses too); a mother at most 60 (births after 55 are
+    all but unknown); a father may die up to ten months before the birth.
     """
 
     min_parent_age_years: int = MIN_PARENT_AGE_YEARS
@@ -110,14 +112,20 @@ class Life:
 
     def own(self, bounds: LifeBounds) -> set[str]:
         """The impossibilities of this cluster on its own rows (no other person)."""
-        out = set()
-        if self.birth and self.birth + bounds.min_spouse_age_years * 10_000 > self.wed:
-            out.add(SPOUSE_TOO_YOUNG)
-        if self.alive > self.died:
-            out.add(EVENT_AFTER_DEATH)
-        if self.birth > self.died:
-            out.add(BORN_AFTER_DEATH)
-        return out
+        return impossible(self.birth, self.wed, self.alive, self.died, bounds)
+
+
+def impossible(birth: int, wed: int, alive: int, died: int, bounds: LifeBounds) -> set[str]:
+    """What cannot be true of one person born on ``birth``, first married on ``wed``,
+    alive on ``alive`` and dead on ``died`` (``yyyymmdd``; unknown: ``NONE`` or ``LATEST``)."""
+    out = set()
+    if birth and birth + bounds.min_spouse_age_years * 10_000 > wed:
+        out.add(SPOUSE_TOO_YOUNG)
+    if alive > died:
+        out.add(EVENT_AFTER_DEATH)
+    if birth > died:
+        out.add(BORN_AFTER_DEATH)
+    return out
 
 
 def _merged_birth(big: Life, small: Life) -> int:
@@ -158,9 +166,10 @@ class Lives:
         if a is None or b is None:
             return None
         birth = _merged_birth(a, b) if len(a.born) >= len(b.born) else _merged_birth(b, a)
-        joined = Life(birth=birth, wed=min(a.wed, b.wed), alive=max(a.alive, b.alive),
-                      died=min(a.died, b.died))
-        new = joined.own(self.bounds) - a.own(self.bounds) - b.own(self.bounds)
+        new = impossible(birth, min(a.wed, b.wed), max(a.alive, b.alive), min(a.died, b.died),
+                         self.bounds)
+        if new:
+            new -= a.own(self.bounds) | b.own(self.bounds)
         if new:
             return min(new)
         # A side whose date stays has no new age problem with its relatives; one side
@@ -250,7 +259,8 @@ def parenthood(m: pl.DataFrame) -> pl.DataFrame:
         pl.col("relative").alias("child"), pl.col("entity").alias("parent"),
         pl.lit(False).alias("mother"))
     return (pl.concat([births, up, down, _households(m)])
-            .filter(pl.col("child") != pl.col("parent")).unique())
+            .filter(pl.col("child") != pl.col("parent")).unique()
+            .sort("child", "parent", "mother"))
 
 
 def _households(m: pl.DataFrame) -> pl.DataFrame:
