@@ -72,9 +72,9 @@ class LifeBounds:
     happened, or a date is wrong, but it is one person.  The table has no minimum
     before 1950-05-01, when weddings at 15 or 16 were not rare, and self-collected
     rows reach back that far.  Below 14, a wedding is not a fact about this person:
-    the row is someone else's, so the floor is 14.  A parent is at least 12 at the birth (the
-    bound the conflict detector uses too); a mother at most 60 (births after 55 are
-    all but unknown); a father may die up to ten months before the birth.
+    the row is someone else's, so the floor is 14.  A parent is at least 12 at the
+    birth (the bound the conflict detector uses too); a mother at most 60 (births after
+    55 are all but unknown); a father may die up to ten months before the birth.
     """
 
     min_parent_age_years: int = MIN_PARENT_AGE_YEARS
