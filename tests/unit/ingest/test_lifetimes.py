@@ -20,6 +20,7 @@ from ingest.lifetimes import (
     LifeBounds,
     Lives,
     parent_refusal,
+    parenthood,
 )
 from ingest.resolution import Decisions, Thresholds, resolve
 from tests.factories import assigned_pids, background, mention, mentions_frame, person_id
@@ -170,3 +171,28 @@ def test_a_father_born_after_his_child_is_not_fused() -> None:
     assert a != b
     reasons = result.reviews.filter(pl.col("reason").is_not_null())["reason"].to_list()
     assert reasons == [PARENT_BORN_AFTER_CHILD]
+
+
+def test_parenthood_reads_births_bloodline_codes_and_household_heads() -> None:
+    rows = [
+        # A birth row (rec 1): child 10, mother 11, father 12.
+        ("birth", 1, "child", 10, None, None, None, None),
+        ("birth", 1, "mother", 11, None, None, None, None),
+        ("birth", 1, "father", 12, None, None, None, None),
+        # Bloodline rows: 20's father (51) is 21, 22's son (20) is 23, 24's adopted son
+        # (27) is 25: not biological, no age bound.
+        ("bloodline", 2, "person", 20, 21, "51", None, None),
+        ("bloodline", 3, "person", 22, 23, "20", None, None),
+        ("bloodline", 4, "person", 24, 25, "27", None, None),
+        # A household: head 30, the head's daughter (30) 31, the head's mother (52) 32.
+        ("household", 5, "person", 30, None, None, "H1", "02"),
+        ("household", 6, "person", 31, None, None, "H1", "30"),
+        ("household", 7, "person", 32, None, None, "H1", "52"),
+    ]
+    m = pl.DataFrame(rows, schema={"feed": pl.String, "rec": pl.UInt32, "role": pl.String,
+                                   "entity": pl.UInt32, "relative": pl.UInt32,
+                                   "relation": pl.String, "household_id": pl.String,
+                                   "relation_to_head": pl.String}, orient="row")
+    edges = set(parenthood(m).iter_rows())
+    assert edges == {(10, 11, True), (10, 12, False), (20, 21, False), (23, 22, False),
+                     (31, 30, False), (30, 32, True)}
