@@ -315,7 +315,7 @@ def _runs(wrk: str, url: str, work: Path, raw: dict[Role, str],
             "GET", [f"/v1/persons/{p}/relatives?max_degree=3" for p in persons], None,
             headers(Role.OFFICER))),
     }
-    results = []
+    results: list[Result] = []
     for name in args.routes.split(","):
         route, text = scripts[name.strip()]
         script = work / f"{name.strip()}.lua"

@@ -35,7 +35,7 @@ from typing import Any
 
 import polars as pl
 
-from bench.ingest_bench import load
+from bench.ingest_bench import Figures, load, review_queue
 from graphdb.connection import open_driver, read
 from ingest.store import Store
 from kingraph.settings import Settings
@@ -135,7 +135,7 @@ def classify(settings: Settings, truth_dir: Path) -> Counter[tuple[str, str]]:
     return Counter((r["kind"], explain(truth, json.loads(r["sides"]))) for r in rows)
 
 
-def record(args: argparse.Namespace, ours: dict[str, object],
+def record(args: argparse.Namespace, ours: Figures,
            found: Counter[tuple[str, str]]) -> str:
     """The markdown section for this run."""
     noise = json.loads((Path(args.drop) / "truth" / "noise_report.json").read_text())
@@ -143,7 +143,9 @@ def record(args: argparse.Namespace, ours: dict[str, object],
              f"noise `{args.noise}`, seed {args.seed}",
              "Machine: 2 cores, 24 GiB (shared with other work).", "",
              f"- persons {ours['persons']:,}, rows {ours['rows']:,}; wall time "
-             f"{ours['wall_s']:.1f} s (derive {ours['stages_s']['derive']:.1f} s)",  # type: ignore[index]
+             f"{ours['wall_s']:.1f} s (derive {ours['stages_s']['derive']:.1f} s)",
+             "- persons P {:.4f} R {:.4f} F1 {:.4f}; ".format(*ours["scores"]["persons"])
+             + review_queue(ours).removeprefix("- "),
              "- injected wrong-person numbers: " + ", ".join(
                  f"{k} {noise['counts'].get(k, 0)}"
                  for k in ("id_other_relative", "id_swapped", "id_mother_in_child")),

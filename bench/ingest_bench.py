@@ -23,6 +23,7 @@ import resource
 import shutil
 import time
 from pathlib import Path
+from typing import TypedDict
 
 import polars as pl
 
@@ -46,7 +47,24 @@ def peak_gib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
 
 
-def load(drop: Path, settings: Settings) -> dict[str, object]:
+class Figures(TypedDict):
+    """What one load measured (counts, seconds, GiB, scores; never personal data)."""
+
+    rows: int
+    mentions: int
+    persons: int
+    fusion: dict[str, int]
+    conflicts: dict[str, int]
+    wall_s: float
+    stages_s: dict[str, float]
+    stages_peak_gib: dict[str, float]
+    nodes: int
+    relationships: int
+    peak_gib: float
+    scores: dict[str, tuple[float, float, float]]
+
+
+def load(drop: Path, settings: Settings) -> Figures:
     """Wipe, load, score; returns the figures."""
     driver = open_driver(settings)
     database = settings.neo4j_database
@@ -69,8 +87,8 @@ def load(drop: Path, settings: Settings) -> dict[str, object]:
     nodes, rels = counts(driver, database)
     driver.close()
     return {"rows": rows, "mentions": report.fusion.get("mentions", 0),
-            "persons": report.fusion.get("persons", 0), "conflicts": report.conflicts,
-            "wall_s": wall,
+            "persons": report.fusion.get("persons", 0), "fusion": report.fusion,
+            "conflicts": report.conflicts, "wall_s": wall,
             "stages_s": report.seconds, "stages_peak_gib": report.peak_gib,
             "nodes": nodes, "relationships": rels,
             "peak_gib": peak_gib(),
@@ -149,7 +167,17 @@ def splink_run(drop: Path, settings: Settings) -> dict[str, object]:
             "scores": {"persons": (score.precision, score.recall, score.f1)}}
 
 
-def record(args: argparse.Namespace, ours: dict[str, object],
+def review_queue(ours: Figures) -> str:
+    """The review queue a load leaves: fusion items (those refused as impossible among
+    them) and conflicts."""
+    fusion = ours["fusion"]
+    return (f"- review queue: {fusion.get('reviews', 0):,} fusion items "
+            f"({fusion.get('impossible_reviews', 0):,} refused as impossible, from "
+            f"{fusion.get('vetoed_impossible', 0):,} links), "
+            f"{sum(ours['conflicts'].values()):,} conflicts")
+
+
+def record(args: argparse.Namespace, ours: Figures,
            splink: dict[str, object] | None) -> str:
     """The markdown section for this run."""
     lines = [f"## {time.strftime('%Y-%m-%d %H:%M')} — {args.persons:,} persons, "
@@ -162,15 +190,15 @@ def record(args: argparse.Namespace, ours: dict[str, object],
              f"- wall time {ours['wall_s']:.1f} s end to end "
              f"({ours['rows'] / ours['wall_s']:,.0f} rows/s), peak memory "
              f"{ours['peak_gib']:.1f} GiB",
-             "- stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in
-                                      ours["stages_s"].items()),  # type: ignore[attr-defined]
+             "- stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in ours["stages_s"].items()),
              "- peak memory after each stage (GiB): " + ", ".join(
-                 f"{k} {v}" for k, v in ours["stages_peak_gib"].items()),  # type: ignore[attr-defined]
+                 f"{k} {v}" for k, v in ours["stages_peak_gib"].items()),
              "- conflicts for review: " + (", ".join(
                  f"{k.removeprefix('conflict_')} {v}" for k, v in sorted(
-                     ours["conflicts"].items())) or "none"),  # type: ignore[attr-defined]
+                     ours["conflicts"].items())) or "none"),
+             review_queue(ours),
              "", "| | precision | recall | F1 |", "|---|---|---|---|"]
-    for name, (p, r, f) in ours["scores"].items():  # type: ignore[attr-defined]
+    for name, (p, r, f) in ours["scores"].items():
         lines.append(f"| Kingraph {name} | {p:.4f} | {r:.4f} | {f:.4f} |")
     if splink is not None:
         p, r, f = splink["scores"]["persons"]  # type: ignore[index]

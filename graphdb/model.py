@@ -8,6 +8,7 @@ twice with the same frame leaves the graph as after the first run.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import neo4j
 import polars as pl
@@ -17,6 +18,15 @@ from graphdb.connection import read, write
 from graphdb.schema import quote
 
 Advance = Callable[[int], None] | None
+
+
+@dataclass(frozen=True)
+class Gone:
+    """What of one kind of episode no current row states any more."""
+
+    episodes: pl.DataFrame  # record, previous_pid
+    places: pl.DataFrame  # target, division_code
+    targets: pl.DataFrame  # target
 
 # Feeds whose rows *are* facts: the record node carries the fact's label and fields.
 FACT_LABELS = {"screening": "Screening", "pregnancy": "Pregnancy",
@@ -123,6 +133,21 @@ MATCH (:Person {{pid: row.previous_pid}})-[e:{rel} {{record: row.record}}]->()
 DELETE e
 """
 
+# A place no current row of the target states any more (a corrected division).
+DELETE_PLACE = """
+UNWIND $rows AS row
+MATCH (:{label} {{{key}: row.target}})-[i:IN]->(:Division {{code: row.division_code}})
+DELETE i
+"""
+
+# A household, dwelling or employer no row names any more, with its places.
+DELETE_TARGET = """
+UNWIND $rows AS row
+MATCH (t:{label} {{{key}: row.target}})
+WHERE NOT EXISTS {{ ()-[:{rel}]->(t) }}
+DETACH DELETE t
+"""
+
 # A review item found again is refreshed while open (a closed one reopens); an officer's
 # decided item is never touched.  ``row.pids`` are the persons it is ABOUT.
 MERGE_REVIEWS = """
@@ -220,16 +245,32 @@ def sync_married(driver: neo4j.Driver, database: str, upsert: pl.DataFrame,
 
 
 def sync_episodes(driver: neo4j.Driver, database: str, rel: str, frame: pl.DataFrame,
-                  batch_size: int = DEFAULT_BATCH, advance: Advance = None) -> int:
-    """Upsert one episode edge per record (``record, pid, previous_pid, target, ...``)."""
+                  batch_size: int = DEFAULT_BATCH, advance: Advance = None,
+                  gone: Gone | None = None) -> int:
+    """Upsert one episode edge per record (``record, pid, previous_pid, target, ...``).
+
+    A changed row's edge is replaced (its person, target or place may have changed);
+    ``gone`` names what no current row states any more: episodes (``record,
+    previous_pid``), places of targets (``target, division_code``) and targets.
+    """
     label, key = EPISODES[rel]
-    moved = frame.filter(pl.col("previous_pid").is_not_null()
-                         & (pl.col("previous_pid") != pl.col("pid")))
+    replaced = frame.filter(pl.col("previous_pid").is_not_null()).select("record",
+                                                                         "previous_pid")
+    if gone is not None:
+        replaced = pl.concat([replaced, gone.episodes.select("record", "previous_pid")])
     delete = DELETE_EPISODE.format(rel=quote(rel))
-    run_batches(driver, database, f"delete_{rel.lower()}", delete, moved, batch_size)
+    run_batches(driver, database, f"delete_{rel.lower()}", delete, replaced, batch_size)
     merge = MERGE_EPISODE.format(label=quote(label), key=quote(key), rel=quote(rel))
-    return run_batches(driver, database, f"merge_{rel.lower()}", merge, frame, batch_size,
-                       advance)
+    written = run_batches(driver, database, f"merge_{rel.lower()}", merge, frame, batch_size,
+                          advance)
+    if gone is not None:
+        places = DELETE_PLACE.format(label=quote(label), key=quote(key))
+        run_batches(driver, database, f"delete_places_{rel.lower()}", places, gone.places,
+                    batch_size)
+        targets = DELETE_TARGET.format(label=quote(label), key=quote(key), rel=quote(rel))
+        run_batches(driver, database, f"delete_targets_{rel.lower()}", targets, gone.targets,
+                    batch_size)
+    return written
 
 
 def merge_divisions(driver: neo4j.Driver, database: str, frame: pl.DataFrame) -> int:

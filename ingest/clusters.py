@@ -2,9 +2,12 @@
 
 Links are applied strongest first; a merge is refused (a veto) when it would put two
 mentions of one row into one person (a child cannot be its own mother), when it
-would join two different valid ID numbers that are not one typo apart, or when an
-officer decided the two apart.  Officers' "link" decisions are applied before
-anything else.  The result is deterministic for a given input.
+would join two different valid ID numbers that are not one typo apart, when an
+officer decided the two apart, or when the merged person could not have lived
+(:mod:`ingest.lifetimes`: a mother aged 9, a person born after their own child, a
+bride of 8, a marriage after death).  Those last refusals are returned with their
+reason, for the review queue.  Officers' "link" decisions are applied before
+anything else and never refused.  The result is deterministic for a given input.
 
 Stable ids: a person keeps the pid that most of its mentions had before; a person
 made of mentions never seen before gets ``P`` + the first 16 hex digits of the SHA-1
@@ -20,6 +23,11 @@ from dataclasses import dataclass, field
 import polars as pl
 from rapidfuzz.distance import DamerauLevenshtein
 
+from ingest.lifetimes import Lives
+
+# Why a merge was refused, besides an impossible life (``ingest.lifetimes`` reasons).
+DECIDED_APART, SAME_RECORD, OTHER_NUMBER = "decided_apart", "same_record", "other_number"
+
 
 @dataclass
 class _Cluster:
@@ -31,7 +39,8 @@ class _Cluster:
 class ConstrainedUnion:
     """Union-find over entities whose unions can be vetoed."""
 
-    def __init__(self, n: int, anchors: dict[int, str], records: dict[int, set[int]]) -> None:
+    def __init__(self, n: int, anchors: dict[int, str], records: dict[int, set[int]],
+                 lives: Lives | None = None) -> None:
         self.parent = list(range(n))
         self.size = [1] * n
         self.info: dict[int, _Cluster] = {}
@@ -39,7 +48,7 @@ class ConstrainedUnion:
             self._info(entity).anchors.add(anchor)
         for entity, keys in records.items():
             self._info(entity).records |= keys
-        self.vetoed = 0
+        self.lives = lives
 
     def _info(self, root: int) -> _Cluster:
         if root not in self.info:
@@ -60,25 +69,26 @@ class ConstrainedUnion:
         self._info(ra).apart.add(rb)
         self._info(rb).apart.add(ra)
 
-    def allowed(self, ra: int, rb: int) -> bool:
-        """False when merging the two roots would break a constraint."""
+    def refusal(self, ra: int, rb: int) -> str | None:
+        """Why merging the two roots would break a constraint, or None."""
         ia, ib = self.info.get(ra), self.info.get(rb)
-        if ia is None or ib is None:
-            return True
-        if rb in ia.apart or {self.find(x) for x in ia.apart} & {rb}:
-            return False
-        if ia.records & ib.records:
-            return False
-        return _anchors_compatible(ia.anchors, ib.anchors)
+        if ia is not None and ib is not None:
+            if rb in ia.apart or {self.find(x) for x in ia.apart} & {rb}:
+                return DECIDED_APART
+            if ia.records & ib.records:
+                return SAME_RECORD
+            if not _anchors_compatible(ia.anchors, ib.anchors):
+                return OTHER_NUMBER
+        return self.lives.refusal(ra, rb, self.find) if self.lives is not None else None
 
-    def union(self, a: int, b: int, force: bool = False) -> bool:
-        """Merge a's and b's clusters unless vetoed; True when merged (or already one)."""
+    def union(self, a: int, b: int, force: bool = False) -> str | None:
+        """Merge a's and b's clusters unless vetoed; None when merged (or already one),
+        else the reason of the veto."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
-            return True
-        if not force and not self.allowed(ra, rb):
-            self.vetoed += 1
-            return False
+            return None
+        if not force and (reason := self.refusal(ra, rb)) is not None:
+            return reason
         if self.size[ra] < self.size[rb]:
             ra, rb = rb, ra
         self.parent[rb] = ra
@@ -89,7 +99,9 @@ class ConstrainedUnion:
             target.anchors |= moved.anchors
             target.records |= moved.records
             target.apart |= moved.apart
-        return True
+        if self.lives is not None:
+            self.lives.merge(ra, rb)
+        return None
 
     def roots(self) -> list[int]:
         """The root of every entity, in entity order."""
@@ -102,19 +114,40 @@ def _anchors_compatible(a: set[str], b: set[str]) -> bool:
     return all(DamerauLevenshtein.distance(x, y) <= 1 for x in a for y in b)
 
 
+@dataclass(frozen=True)
+class Clustering:
+    """The root of every entity, vetoes by reason, and the links refused as impossible
+    (``left, right, weight, reason``)."""
+
+    roots: list[int]
+    vetoed: dict[str, int]
+    refused: pl.DataFrame
+
+
 def cluster(n: int, links: pl.DataFrame, anchors: dict[int, str],
             records: dict[int, set[int]], must_link: Iterable[tuple[int, int]] = (),
-            cannot_link: Iterable[tuple[int, int]] = ()) -> tuple[list[int], int]:
-    """Cluster root per entity from ``links`` (left, right, weight), and the veto count."""
-    uf = ConstrainedUnion(n, anchors, records)
+            cannot_link: Iterable[tuple[int, int]] = (), lives: Lives | None = None
+            ) -> Clustering:
+    """Cluster ``links`` (left, right, weight) strongest first under the vetoes."""
+    uf = ConstrainedUnion(n, anchors, records, lives)
     for a, b in cannot_link:
         uf.keep_apart(a, b)
     for a, b in must_link:
         uf.union(a, b, force=True)
     ordered = links.sort(["weight", "left", "right"], descending=[True, False, False])
-    for a, b in zip(ordered["left"].to_list(), ordered["right"].to_list(), strict=True):
-        uf.union(a, b)
-    return uf.roots(), uf.vetoed
+    vetoed: dict[str, int] = {}
+    refused = []
+    for a, b, weight in ordered.select("left", "right", "weight").iter_rows():
+        reason = uf.union(a, b)
+        if reason is None:
+            continue
+        vetoed[reason] = vetoed.get(reason, 0) + 1
+        if reason not in (DECIDED_APART, SAME_RECORD, OTHER_NUMBER):
+            refused.append((a, b, weight, reason))
+    frame = pl.DataFrame(refused, schema={"left": pl.UInt32, "right": pl.UInt32,
+                                          "weight": pl.Float64, "reason": pl.String},
+                         orient="row")
+    return Clustering(uf.roots(), vetoed, frame)
 
 
 def new_pid(first_mention_id: str) -> str:

@@ -48,7 +48,7 @@ from typing import Any
 import networkx as nx
 import polars as pl
 
-from ingest.context import MIN_PARENT_AGE_YEARS
+from ingest.lifetimes import MIN_PARENT_AGE_YEARS
 from kingraph import marriage_age
 
 PREFIX = "conflict_"

@@ -22,9 +22,10 @@ import polars as pl
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
+from ingest.lifetimes import MIN_PARENT_AGE_YEARS
+
 CONTEXT_LINK_WEIGHT = 25.0
 NAME_SIMILAR = 0.85
-MIN_PARENT_AGE_YEARS = 12  # also the plausibility bound of ingest.conflicts
 RECORD = ["rec"]  # the resolver numbers source rows
 # Bloodline codes (what the relative is to the person): the relative is a parent (the
 # code names the side), or a child.

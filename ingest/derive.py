@@ -118,7 +118,8 @@ REVIEW_COLUMNS = ("review_id", "kind", "reason", "weight", "levels", "left_menti
 
 
 def _reviews(resolution: Resolution, pids: pl.DataFrame) -> pl.DataFrame:
-    """Possible matches with the pids and records of both sides."""
+    """Possible matches with the pids and records of both sides (``reason``: why fusion
+    refused to link them, for a link refused as impossible)."""
     r = resolution.reviews
     lookup = pids.rename({"mention_id": "left_mention", "pid": "left_pid"})
     r = r.join(lookup, on="left_mention", how="left").join(
@@ -129,7 +130,6 @@ def _reviews(resolution: Resolution, pids: pl.DataFrame) -> pl.DataFrame:
     return r.with_columns(pl.concat_list(record, other).alias("records"),
                           pl.concat_list("left_pid", "right_pid").list.drop_nulls()
                           .alias("pids"),
-                          pl.lit(None, pl.String).alias("reason"),
                           pl.lit(None, pl.String).alias("sides"))
 
 
@@ -224,8 +224,23 @@ def _apply_episodes(driver: neo4j.Driver, database: str, store: Store, graph: Gr
                     pl.DataFrame(schema={"record": pl.String, "previous_pid": pl.String}))
         rows = rows.join(previous, on="record", how="left")
         total += model.sync_episodes(driver, database, rel, rows, batch_size,
-                                     stage(f"write {rel}", rows.height))
+                                     stage(f"write {rel}", rows.height),
+                                     _gone(frame, old) if old is not None else None)
     return total
+
+
+def _gone(new: pl.DataFrame, old: pl.DataFrame) -> model.Gone:
+    """Episodes, places of targets and targets that the old state had and the new lacks:
+    a corrected row may name another household, dwelling or division."""
+    def places(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.select("target", "division_code").drop_nulls().unique()
+
+    return model.Gone(
+        episodes=old.join(new, on="record", how="anti").select(
+            "record", pl.col("pid").alias("previous_pid")),
+        places=places(old).join(places(new), on=["target", "division_code"], how="anti"),
+        targets=old.select("target").unique().join(new.select("target"), on="target",
+                                                   how="anti"))
 
 
 def save(store: Store, graph: GraphState) -> None:

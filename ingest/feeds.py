@@ -32,7 +32,9 @@ HOUSEHOLD = Feed(
     ),
     (Role("person", "id_number", "name", "sex", "birth_date",
           extra=(("household_id", "household_id"),
-                 ("relation_to_head", "relation_to_head"))),),
+                 ("relation_to_head", "relation_to_head"),
+                 ("deregistered_on", "deregistered_on"),
+                 ("deregistered_reason", "deregistered_reason"))),),
     event_date="registered_on",
 )
 MARRIAGE = Feed(

@@ -17,7 +17,9 @@ Columns (``MENTION_SCHEMA``, in order):
   relative is to the person, GB/T 4761; the relative's mention carries neither),
   ``birth_order`` and ``plurality`` (child);
 - grouping context: ``household_id`` and ``relation_to_head`` (household rows),
-  ``dwelling_id`` (cohabitation), ``employer_code`` (employment).
+  ``dwelling_id`` (cohabitation), ``employer_code`` (employment);
+- ``deregistered_on`` and ``deregistered_reason`` (household rows: a deregistration
+  for ``death`` dates the person's death).
 
 A role that may be absent (a birth row's father, a pregnancy's husband, a
 certificate's spouses) yields no mention when the row gives it neither an ID number
@@ -46,6 +48,7 @@ MENTION_SCHEMA: dict[str, pl.DataType] = {
     "spouse_mention": pl.String(), "relative_mention": pl.String(), "relation": pl.String(),
     "birth_order": pl.Int32(), "plurality": pl.Int32(), "household_id": pl.String(),
     "relation_to_head": pl.String(), "dwelling_id": pl.String(), "employer_code": pl.String(),
+    "deregistered_on": pl.Date(), "deregistered_reason": pl.String(),
 }
 
 _ROW_COLUMNS = ("feed", "source", "record_id", "file", "line", "content_hash")

@@ -8,16 +8,20 @@ One engine runs the declarations of :mod:`ingest.comparisons` and
 3. score the candidate pairs the blocking rules produce, never all pairs;
 4. add family-context links for newborns (:mod:`ingest.family`);
 5. cluster links strongest first under vetoes and officers' decisions
-   (:mod:`ingest.clusters`) and give every person a stable pid.
+   (:mod:`ingest.clusters`), refusing any merge that would make a person who could
+   not have lived (:mod:`ingest.lifetimes`, bounds in :class:`LifeBounds`), and give
+   every person a stable pid.
 
 Three outcomes per scored pair: ``link`` (weight >= ``Thresholds.link``), possible
-match for review (between the thresholds) and no link.
+match for review (between the thresholds) and no link.  A link refused as impossible
+becomes a possible match too, with the reason (``Review.reason``), so an officer can
+still link the two.
 
 The input ``mentions`` frame has the columns documented in :mod:`ingest.mentions`;
 the resolver uses ``mention_id, feed, source, record_id, role, id_number, id_raw,
 id_birth_date, id_sex, name, name_key, name_initials, name_placeholder, sex,
-birth_date, division_code, mother_mention, relative_mention, relation,
-birth_order, household_id, relation_to_head``.
+birth_date, division_code, event_date, mother_mention, relative_mention, relation,
+birth_order, household_id, relation_to_head, deregistered_on, deregistered_reason``.
 """
 
 from __future__ import annotations
@@ -30,11 +34,12 @@ from typing import Any
 import polars as pl
 
 from ingest.blocking import BLOCKING_RULES, BlockStats, candidate_pairs
-from ingest.clusters import assign_pids, cluster
+from ingest.clusters import Clustering, assign_pids, cluster
 from ingest.comparisons import COMPARISONS
 from ingest.context import context_links
 from ingest.entities import anchor_mentions, build_entities, with_places
 from ingest.family import mother_edges, mother_of, newborn_links
+from ingest.lifetimes import BOUNDS, LifeBounds, lives
 from ingest.weights import LevelWeights, compute_levels, estimate, name_frequencies, score
 
 Progress = Callable[[str], None]
@@ -61,7 +66,7 @@ class Resolution:
     """What the resolver decided."""
 
     assignments: pl.DataFrame  # mention_id, pid, previous_pid, entity, anchored
-    reviews: pl.DataFrame  # review_id, kind, left_mention, right_mention, weight, levels
+    reviews: pl.DataFrame  # review_id, kind, reason, left_mention, right_mention, weight, levels
     weights: dict[str, LevelWeights]
     blocks: list[BlockStats]
     stats: dict[str, int] = field(default_factory=dict)
@@ -69,7 +74,8 @@ class Resolution:
 
 def resolve(mentions: pl.DataFrame, previous: pl.DataFrame | None = None,
             decisions: Decisions = Decisions(), thresholds: Thresholds = Thresholds(),
-            progress: Progress | None = None) -> Resolution:
+            progress: Progress | None = None, bounds: LifeBounds = BOUNDS
+            ) -> Resolution:
     """Fuse mentions into persons; ``previous`` (mention_id, pid) keeps ids stable."""
     say = progress or (lambda _: None)
     say("anchoring on ID numbers")
@@ -91,20 +97,25 @@ def resolve(mentions: pl.DataFrame, previous: pl.DataFrame | None = None,
         family, context,
     ])
     say("clustering")
-    roots, vetoed = cluster(entities.height, links, *_constraints(m, entity_of, links),
-                            must_link=_entity_pairs(decisions.must_link, entity_of),
-                            cannot_link=_entity_pairs(decisions.cannot_link, entity_of))
+    must_link = _entity_pairs(decisions.must_link, entity_of)
+    involved = pl.concat([links["left"], links["right"],
+                          pl.Series([x for pair in must_link for x in pair], dtype=pl.UInt32)])
+    done = cluster(entities.height, links, *_constraints(m, entity_of, links),
+                   must_link=must_link,
+                   cannot_link=_entity_pairs(decisions.cannot_link, entity_of),
+                   lives=lives(m, entity_of, involved.unique(), bounds))
     entity_of = entity_of.join(names, on="mention_id").select(
         pl.col("name").alias("mention_id"), "entity")
-    assignments = _assign(entity_of, roots, previous, entities)
-    reviews = _reviews(scored, ambiguous, unclear, thresholds, roots, entity_of)
+    assignments = _assign(entity_of, done.roots, previous, entities)
+    reviews = _reviews(scored, ambiguous, unclear, thresholds, done, entity_of)
     stats = {
         "mentions": m.height, "entities": entities.height,
         "anchored_mentions": int(m["anchor"].is_not_null().sum()),
         "candidate_pairs": pairs.height, "links": links.height,
         "family_links": family.height, "context_links": context.height,
-        "vetoed": vetoed, "reviews": reviews.height,
-        "persons": assignments["pid"].n_unique(),
+        "vetoed": sum(done.vetoed.values()), "vetoed_impossible": done.refused.height,
+        "impossible_reviews": int((reviews["reason"].is_not_null()).sum()),
+        "reviews": reviews.height, "persons": assignments["pid"].n_unique(),
     }
     return Resolution(assignments, reviews, weights, blocks, stats)
 
@@ -113,8 +124,9 @@ def resolve(mentions: pl.DataFrame, previous: pl.DataFrame | None = None,
 RESOLVER_COLUMNS = (
     "mention_id", "feed", "source", "record_id", "role", "id_number", "id_raw",
     "id_birth_date", "id_sex", "name", "name_key", "name_initials", "name_placeholder",
-    "sex", "birth_date", "division_code", "mother_mention", "relative_mention", "relation",
-    "birth_order", "household_id", "relation_to_head",
+    "sex", "birth_date", "division_code", "event_date", "mother_mention", "relative_mention",
+    "relation", "birth_order", "household_id", "relation_to_head", "deregistered_on",
+    "deregistered_reason",
 )
 
 
@@ -224,21 +236,21 @@ def review_id(left_mention: str, right_mention: str) -> str:
 
 
 def _reviews(scored: pl.DataFrame, ambiguous: pl.DataFrame, unclear: pl.DataFrame,
-             thresholds: Thresholds, roots: list[int],
-             entity_of: pl.DataFrame) -> pl.DataFrame:
-    root = pl.Series("root", roots, dtype=pl.UInt32)
+             thresholds: Thresholds, done: Clustering, entity_of: pl.DataFrame) -> pl.DataFrame:
+    root = pl.Series("root", done.roots, dtype=pl.UInt32)
     level_cols = [c.name for c in COMPARISONS]
+    levels = pl.struct(level_cols).struct.json_encode().alias("levels")
     possible = scored.filter(pl.col("weight").is_between(thresholds.review, thresholds.link,
                                                          closed="left"))
-    possible = possible.with_columns(
-        pl.lit("possible_match").alias("kind"),
-        pl.struct(level_cols).struct.json_encode().alias("levels"))
+    possible = possible.select("left", "right", "weight", pl.lit("possible_match").alias("kind"),
+                               pl.lit(None, pl.String).alias("reason"), levels)
     family = ambiguous.with_columns(pl.lit("ambiguous_newborn").alias("kind"),
+                                    pl.lit(None, pl.String).alias("reason"),
                                     pl.lit(None, pl.String).alias("levels"))
     context = unclear.with_columns(pl.lit("ambiguous_relative").alias("kind"),
+                                   pl.lit(None, pl.String).alias("reason"),
                                    pl.lit(None, pl.String).alias("levels"))
-    frame = pl.concat([possible.select("left", "right", "weight", "kind", "levels"), family,
-                       context])
+    frame = pl.concat([possible, family, context, _refused(done, scored, root, levels)])
     frame = frame.filter(root.gather(frame["left"]) != root.gather(frame["right"]))
     first = entity_of.group_by("entity").agg(pl.col("mention_id").min())
     frame = (
@@ -250,4 +262,20 @@ def _reviews(scored: pl.DataFrame, ambiguous: pl.DataFrame, unclear: pl.DataFram
     return (frame.with_columns(pl.Series("review_id", ids, dtype=pl.String))
             .sort(["weight", "review_id"], descending=[True, False])
             .unique("review_id", keep="first", maintain_order=True)
-            .select("review_id", "kind", "left_mention", "right_mention", "weight", "levels"))
+            .select("review_id", "kind", "reason", "left_mention", "right_mention", "weight",
+                    "levels"))
+
+
+def _refused(done: Clustering, scored: pl.DataFrame, root: pl.Series,
+             levels: pl.Expr) -> pl.DataFrame:
+    """Links refused as impossible, as possible matches with the reason: one per pair of
+    persons (the strongest link between them), with the levels where it was scored."""
+    r = done.refused.with_columns(root.gather(done.refused["left"]).alias("_a"),
+                                  root.gather(done.refused["right"]).alias("_b"))
+    r = (r.with_columns(pl.min_horizontal("_a", "_b").alias("_a"),
+                        pl.max_horizontal("_a", "_b").alias("_b"))
+         .sort(["weight", "left", "right"], descending=[True, False, False])
+         .unique(["_a", "_b"], keep="first", maintain_order=True))
+    r = r.join(scored.select("left", "right", levels), on=["left", "right"], how="left")
+    return r.select("left", "right", "weight", pl.lit("possible_match").alias("kind"),
+                    "reason", "levels")

@@ -40,6 +40,16 @@ def _mode(frame: pl.DataFrame, value: str, weight: pl.Expr | None = None) -> pl.
     )
 
 
+def birth_evidence(anchored: pl.Expr) -> pl.Expr:
+    """What a mention says of its person's birth date, as the golden date counts it: the
+    date in its number when the mention is anchored, else the row's own date when the
+    row gives the person no other number (a number that failed anchoring may be
+    someone else's, and so may the date beside it).  Fusion's age veto
+    (:mod:`ingest.lifetimes`) reads the same evidence."""
+    return (pl.when(anchored).then(pl.coalesce("id_birth_date", "birth_date"))
+            .when(pl.col("id_birth_date").is_null()).then(pl.col("birth_date")))
+
+
 def golden(mentions: pl.DataFrame, assignments: pl.DataFrame,
            households: pl.DataFrame | None) -> pl.DataFrame:
     """One row per pid: ``pid`` and ``props`` (a struct of the golden attributes)."""
@@ -52,8 +62,7 @@ def golden(mentions: pl.DataFrame, assignments: pl.DataFrame,
     named = m.filter(~pl.col("name_placeholder").fill_null(True))
     weight = pl.col("source").replace_strict(SOURCE_NAME_WEIGHT, default=1)
     names = _mode(named.with_columns(pl.struct("name", "name_key").alias("nm")), "nm", weight)
-    births = _mode(m.with_columns(pl.coalesce("id_birth_date", "birth_date").alias("b"))
-                   .filter(pl.col("anchored") | pl.col("id_birth_date").is_null()), "b")
+    births = _mode(m.with_columns(birth_evidence(pl.col("anchored")).alias("b")), "b")
     sexes = _mode(m.with_columns(pl.coalesce("id_sex", "sex").alias("s"))
                   .filter(pl.col("s").is_in(["1", "2"])), "s")
     counts = m.group_by("pid").agg(pl.len().alias("mentions"))

@@ -49,6 +49,27 @@ def mentions_frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=MENTION_SCHEMA)
 
 
+def background(n: int = 300) -> list[dict[str, Any]]:
+    """Mentions of unrelated people (two rows each), so that fusion's u-probabilities are
+    estimated on something real."""
+    names = ["林芳", "张静", "吴磊", "符海", "陈燕", "王强", "张强", "林磊", "吴芳", "符燕"]
+    rows = []
+    for i in range(n):
+        born = date(1950 + i % 50, 1 + i % 12, 1 + i % 28)
+        number = person_id(born, 100 + 2 * (i % 400) + (i % 2))
+        name = names[i % len(names)]
+        for k in range(2):
+            rows.append(mention("household", f"bg{i}-{k}", id_number=number, name=name,
+                                birth_date=born, sex="1" if i % 2 else "2"))
+    return rows
+
+
+def assigned_pids(assignments: pl.DataFrame, *mention_ids: str) -> list[str]:
+    """The pid fusion gave each of ``mention_ids`` (``assignments``: mention_id, pid)."""
+    lookup = dict(assignments.select("mention_id", "pid").iter_rows())
+    return [lookup[m] for m in mention_ids]
+
+
 def write_feed(folder: Path, feed: str, rows: list[dict[str, str]],
                name: str | None = None) -> Path:
     """A CSV file of one feed with the spec's header (``ingest.feeds``); absent cells empty."""

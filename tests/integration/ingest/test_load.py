@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import shutil
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -16,6 +17,7 @@ from graphdb.connection import read
 from ingest import review
 from ingest.pipeline import mention_table, refuse, run
 from ingest.quarantine import Reason
+from tests.factories import person_id, write_feed
 from tests.integration.ingest.conftest import Scratch
 
 FINGERPRINT = """
@@ -191,3 +193,55 @@ def test_unmerge_restores_two_persons_with_their_own_edges(scratch: Scratch) -> 
         == sorted(a_parents)
     assert sorted(read(scratch.driver, scratch.database, "p", parents, pid=b2)[0]["ps"]) \
         == sorted(b_parents)
+
+
+EPISODE_PLACES = """
+MATCH (p:Person)-[e:MEMBER_OF|LIVED_AT]->(t)
+WHERE e.record IN $records
+OPTIONAL MATCH (t)-[:IN]->(d:Division)
+RETURN e.record AS record, coalesce(t.household_id, t.dwelling_id) AS target,
+       collect(d.code) AS divisions
+"""
+TARGET_PLACES = """
+MATCH (t) WHERE t.household_id IN $targets OR t.dwelling_id IN $targets
+OPTIONAL MATCH (t)-[:IN]->(d:Division)
+RETURN coalesce(t.household_id, t.dwelling_id) AS target, collect(d.code) AS divisions
+"""
+
+
+def _places(scratch: Scratch, query: str, **params: object) -> list[tuple[str, ...]]:
+    rows = read(scratch.driver, scratch.database, "places", query, **params)
+    return sorted((*(str(v) for k, v in r.items() if k != "divisions"),
+                   *sorted(r["divisions"])) for r in rows)
+
+
+def test_a_corrected_episode_leaves_no_old_edge_or_place_behind(scratch: Scratch) -> None:
+    scratch.reset()
+    store = scratch.store()
+    born, number = date(1980, 5, 5), person_id(date(1980, 5, 5), 13)
+    house = {"record_id": "h1", "source": "public_security", "household_id": "HH001",
+             "id_number": number, "name": "王伟", "sex": "1", "birth_date": born.isoformat(),
+             "relation_to_head": "02", "division_code": "460106",
+             "registered_on": "2000-01-01"}
+    lived = {"record_id": "c1", "source": "public_security", "id_number": number,
+             "name": "王伟", "dwelling_id": "D001", "division_code": "460106",
+             "address": "一号楼", "from_date": "2000-01-01"}
+    first = scratch.root / "episodes"
+    write_feed(first, "household", [house])
+    write_feed(first, "cohabitation", [lived])
+    run(first, scratch.driver, scratch.database, store)
+    records = ["household|public_security|h1", "cohabitation|public_security|c1"]
+    assert _places(scratch, EPISODE_PLACES, records=records) == [
+        ("cohabitation|public_security|c1", "D001", "460106"),
+        ("household|public_security|h1", "HH001", "460106")]
+    # The register meant 琼山区 (460107); the residence was another dwelling.
+    fix = scratch.root / "episodes-fix"
+    write_feed(fix, "household", [house | {"division_code": "460107"}])
+    write_feed(fix, "cohabitation", [lived | {"dwelling_id": "D002", "division_code": "460107"}])
+    run(fix, scratch.driver, scratch.database, store)
+    assert _places(scratch, EPISODE_PLACES, records=records) == [
+        ("cohabitation|public_security|c1", "D002", "460107"),
+        ("household|public_security|h1", "HH001", "460107")]
+    # No row names the first dwelling any more: it is gone with its place.
+    assert _places(scratch, TARGET_PLACES, targets=["HH001", "D001", "D002"]) == [
+        ("D002", "460107"), ("HH001", "460107")]

@@ -27,13 +27,16 @@ function decisionButton(id, decision, body, status, done) {
   }, { class: decision === "link" ? "primary" : null, "data-decision": decision });
 }
 
+// A possible match fusion refused to link (the person could not have lived) says why.
 function matchItem(review, done) {
   const id = pick(review, "review_id", "id");
   const status = h("div", { class: "review-status" });
   const decide = (decision) => decisionButton(id, decision, () => ({ decision }), status, done);
+  const reason = pick(review, "reason");
   return h("article", { class: "card review-item", "data-review": id },
     h("div", { class: "row" }, h("b", null, t("review_n", { id })), h("span", { class: "muted" },
-      `${t("score")}: ${pick(review, "weight") ?? "—"} · ${t(`review_kind_${pick(review, "kind") ?? ""}`)}`)),
+      `${t("score")}: ${pick(review, "weight") ?? "—"} · ${t(`review_kind_${pick(review, "kind") ?? ""}`)}`),
+      reason ? h("span", { class: "refused", "data-reason": reason }, t(`refused_reason_${reason}`)) : null),
     h("div", { class: "side" }, side(t("left"), pick(review, "left_pid"), pick(review, "left_record")),
       side(t("right"), pick(review, "right_pid"), pick(review, "right_record"))),
     h("div", { class: "row" }, decide("link"), decide("no_link")), status);
