@@ -99,6 +99,8 @@ def test_conflicts_are_listed_by_kind_with_the_records_on_each_side(
 DISPUTED = """UNWIND $edges AS e
 MATCH (:Person {pid: e[0]})-[x:CHILD_OF]->(:Person {pid: e[1]})
 RETURN e[0] AS child, e[1] AS parent, x.disputed AS disputed"""
+ALL_DISPUTED = """MATCH (c:Person)-[:CHILD_OF {disputed: true}]->(p:Person)
+RETURN DISTINCT c.pid AS child, p.pid AS parent"""
 
 
 def _open_conflict_edges(client: httpx.Client, headers: dict[str, str]) -> dict[
@@ -120,6 +122,11 @@ def _disputed(driver: neo4j.Driver, database: str,
     return {(r["child"], r["parent"]): r["disputed"] for r in rows}
 
 
+def _all_disputed(driver: neo4j.Driver, database: str) -> set[tuple[str, str]]:
+    rows = driver.execute_query(ALL_DISPUTED, database_=database).records
+    return {(r["child"], r["parent"]) for r in rows}
+
+
 def test_an_officer_accepts_a_conflict_and_its_edges_are_no_longer_disputed(
         client: httpx.Client, role_keys: Keys, driver: neo4j.Driver, database: str) -> None:
     headers = role_keys.headers(Role.OFFICER)
@@ -136,12 +143,14 @@ def test_an_officer_accepts_a_conflict_and_its_edges_are_no_longer_disputed(
     assert client.post(url, json=stranger, headers=headers).status_code == 422
     edges = before[item["review_id"]]
     assert len(edges) >= 2 and all(_disputed(driver, database, edges).values())
+    marked = _all_disputed(driver, database)
+    assert marked == set().union(*before.values())
     decided = client.post(url, json={"decision": "accept"}, headers=headers)
     assert decided.status_code == 200, decided.text
     after = client.get(f"/v1/reviews/{item['review_id']}", headers=headers).json()
     assert (after["status"], after["decision"]) == ("decided", "accept")
     assert not any(_disputed(driver, database, edges).values())
-    # Every edge still on an open conflict is still disputed.
-    still = set().union(*_open_conflict_edges(client, headers).values())
-    assert still and all(_disputed(driver, database, still).values())
+    # The graph's disputed parent edges are exactly those on the open conflicts' sides.
+    assert _all_disputed(driver, database) == set().union(
+        *_open_conflict_edges(client, headers).values()) == marked - edges
     assert client.post(url, json={"decision": "accept"}, headers=headers).status_code == 422
