@@ -40,9 +40,9 @@ PERSON_FIELDS = ("pid", "id_number", "name", "sex", "birth_date", "death_date", 
 _PERSON_MAP = "{" + ", ".join(f".{f}" for f in PERSON_FIELDS) + "}"
 
 
-# Ancestors of the starts up to {up} ($up of them reach down; with $elders the rest are
-# the starts' lineage); each such ancestor's descendants within $reach + $slope * depth
-# generations (the starts' own within $own); with $elders, every person on a line from a
+# Ancestors of the starts up to {up}; each ancestor's descendants within
+# $reach + $slope * depth generations (the starts' own within $own); with $elders, the
+# starts' lineage (their ancestors up to {lineage}) and every person on a line from a
 # member's parent outside the members up to the lineage ({above} generations above that
 # parent), so that each member's φ with the starts counts every common ancestor; the
 # edges and marriages among them all.
@@ -53,13 +53,19 @@ CALL (p) {
   RETURN collect(DISTINCT s) AS spouses
 }
 UNWIND [p] + spouses AS start
+WITH collect(DISTINCT start) AS starts
+CALL (starts) {
+  UNWIND starts AS start
+  MATCH (start)-[:CHILD_OF*0..{lineage}]->(l:Person) WHERE $elders
+  RETURN collect(DISTINCT l) AS lineage
+}
+UNWIND starts AS start
 MATCH up = (start)-[:CHILD_OF*0..{up}]->(a:Person)
-WITH a, min(length(up)) AS depth
+WITH lineage, a, min(length(up)) AS depth
 MATCH down = (a)<-[:CHILD_OF*0..{down}]-(x:Person)
 WHERE length(down) = 0
-   OR depth <= $up
-      AND length(down) <= CASE depth WHEN 0 THEN $own ELSE $reach + $slope * depth END
-WITH collect(DISTINCT x) AS members, collect(DISTINCT a) AS lineage
+   OR length(down) <= CASE depth WHEN 0 THEN $own ELSE $reach + $slope * depth END
+WITH lineage, collect(DISTINCT x) AS members
 CALL (members, lineage) {
   UNWIND members AS x
   MATCH (x)-[:CHILD_OF]->(q:Person) WHERE $elders AND NOT q IN members
@@ -67,7 +73,10 @@ CALL (members, lineage) {
   UNWIND nodes(line) AS y
   RETURN collect(DISTINCT y) AS elders
 }
-WITH members + [y IN elders WHERE NOT y IN members] AS family
+CALL (members, lineage, elders) {
+  UNWIND members + lineage + elders AS y
+  RETURN collect(DISTINCT y) AS family
+}
 CALL (family) {
   UNWIND family AS x
   MATCH (x)-[e:CHILD_OF]->(y:Person) WHERE y IN family
@@ -172,8 +181,8 @@ def family_cypher(up: int, down: int, elders: int = 0) -> str:
     if not (0 <= up <= MAX_UP + 1 and 0 <= down <= 2 * MAX_DOWN + 1
             and 0 <= elders <= MAX_UP):
         raise InvalidArgument("family extraction: bound out of range")
-    return (FAMILY_TEMPLATE.replace("{up}", str(max(up, elders)))
-            .replace("{down}", str(down)).replace("{above}", str(max(elders - 1, 0))))
+    return (FAMILY_TEMPLATE.replace("{up}", str(up)).replace("{down}", str(down))
+            .replace("{lineage}", str(elders)).replace("{above}", str(max(elders - 1, 0))))
 
 
 def extract(driver: neo4j.Driver, database: str, starts: list[str], bounds: Bounds) -> Family:
@@ -181,7 +190,7 @@ def extract(driver: neo4j.Driver, database: str, starts: list[str], bounds: Boun
     rows = read(driver, database,
                 f"kinship_family_{bounds.up}_{bounds.down}_{bounds.elders}",
                 family_cypher(bounds.up, bounds.down, bounds.elders), starts=starts,
-                up=bounds.up, reach=bounds.reach, own=bounds.own, slope=bounds.slope,
+                reach=bounds.reach, own=bounds.own, slope=bounds.slope,
                 with_spouses=bounds.with_spouses, outside_spouses=bounds.outside_spouses,
                 elders=bounds.elders > 0)
     if not rows:
