@@ -18,7 +18,7 @@ from typing import Any
 
 import neo4j
 
-from graphdb.connection import read
+from graphdb.connection import read, read_async
 from graphdb.values import day
 from queries import glory, people
 from queries.couple_facts import ChildFacts, CoupleFacts, HukouType, MarriageFacts, SpouseFacts
@@ -188,11 +188,27 @@ def decide_refs(driver: neo4j.Driver, database: str, husband: str, wife: str,
         PersonNotFound: A reference names nobody.
         InvalidArgument: An ID number belongs to more than one person.
     """
+    rows = read(driver, database, "couple_by_refs", COUPLE_BY_REFS,
+                **_refs_params(husband, wife, as_of))
+    return _decided(rows, as_of)
+
+
+async def decide_refs_async(driver: neo4j.AsyncDriver, database: str, husband: str,
+                            wife: str, as_of: date) -> tuple[str, str, Decision]:
+    """:func:`decide_refs` on the async driver (the API's eligibility route)."""
+    rows = await read_async(driver, database, "couple_by_refs", COUPLE_BY_REFS,
+                            **_refs_params(husband, wife, as_of))
+    return _decided(rows, as_of)
+
+
+def _refs_params(husband: str, wife: str, as_of: date) -> dict[str, Any]:
+    return {"refs": people.ref_params([husband, wife]), "as_of": as_of}
+
+
+def _decided(records: list[neo4j.Record], as_of: date) -> tuple[str, str, Decision]:
     # dict(record), not record.data(): the columns are plain values, lists and maps, and
     # data()'s recursive walk was a tenth of the eligibility route's CPU.
-    rows = {int(r["i"]): dict(r) for r in read(
-        driver, database, "couple_by_refs", COUPLE_BY_REFS,
-        refs=people.ref_params([husband, wife]), as_of=as_of)}
+    rows = {int(r["i"]): dict(r) for r in records}
     h_row, w_row = rows[0], rows[1]  # the UNWIND yields a row per reference
     h = people.chosen(h_row["by_pid"], h_row["by_number"])
     w = people.chosen(w_row["by_pid"], w_row["by_number"])
@@ -206,4 +222,4 @@ def decide_glory(driver: neo4j.Driver, database: str, husband: str, wife: str,
 
 
 __all__ = ["ChildFacts", "MarriageFacts", "couple_facts", "decide_couple", "decide_glory",
-           "decide_refs", "gather", "spouse_rows"]
+           "decide_refs", "decide_refs_async", "gather", "spouse_rows"]

@@ -117,8 +117,9 @@ def _out(h: str, w: str, d: Decision) -> DecisionOut:
 
 
 async def _decide(access: Access, item: CoupleIn) -> DecisionOut:
-    h, w, decision = await access.runtime.call(couple_graph.decide_refs, item.husband,
-                                               item.wife, item.as_of)
+    rt = access.runtime
+    h, w, decision = await couple_graph.decide_refs_async(rt.driver, rt.database, item.husband,
+                                                          item.wife, item.as_of)
     access.audit.add(h, w)
     return _out(h, w, decision)
 

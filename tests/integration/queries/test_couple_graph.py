@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
 import neo4j
 import pytest
 
+from graphdb.connection import open_async_driver
 from kingraph.errors import PersonNotFound
-from queries.couple_graph import decide_couple, decide_refs
+from kingraph.settings import Settings
+from queries.couple_graph import decide_couple, decide_refs, decide_refs_async
 from tests.integration.queries import case_graph
 from tests.unit.queries.eligibility_cases import CASES
 
@@ -46,6 +49,27 @@ def test_case_decided_from_graph(name: str, loaded: dict[str, case_graph.LoadedC
         assert got.rule_id == want.rule_id
     if want.permit_kind is not None:
         assert got.permit_kind == want.permit_kind
+
+
+def test_async_path_decides_every_case_as_the_sync_one(
+        loaded: dict[str, case_graph.LoadedCase], driver: neo4j.Driver, database: str,
+        settings: Settings) -> None:
+    # the API's eligibility route reads on the async driver: same query, same decision
+    found = [c for c in loaded.values()
+             if c.case.facts.husband is not None and c.case.facts.wife is not None]
+
+    async def decide_all() -> list[object]:
+        adriver = open_async_driver(settings)
+        try:
+            return [await decide_refs_async(adriver, database, c.husband, c.wife, c.case.as_of)
+                    for c in found]
+        finally:
+            await adriver.close()
+
+    got = asyncio.run(decide_all())
+    assert len(found) >= LOADED_MIN - 5
+    assert got == [decide_refs(driver, database, c.husband, c.wife, c.case.as_of)
+                   for c in found]
 
 
 def test_evidence_names_the_marriage_and_children(
