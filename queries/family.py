@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 import networkx as nx
@@ -70,8 +71,8 @@ class Family:
         Where the rows state more than one of a sex (an open conflict), the undisputed,
         stated, best-supported edge wins, then the smaller pid: the same answer every time.
         """
-        found = sorted((e for e in self.edges
-                        if e.child == pid and e.kind == kind and e.parent in self.persons),
+        found = sorted((e for e in self._edges_by_child.get(pid, ())
+                        if e.kind == kind and e.parent in self.persons),
                        key=lambda e: (e.disputed, e.inferred, -len(e.records), e.parent))
         return _by_sex([e.parent for e in found], self.persons)
 
@@ -83,7 +84,15 @@ class Family:
 
     def edge_records(self, child: str, parent: str) -> tuple[ParentEdge, ...]:
         """The edges from child to parent (one per kind)."""
-        return tuple(e for e in self.edges if e.child == child and e.parent == parent)
+        return tuple(e for e in self._edges_by_child.get(child, ()) if e.parent == parent)
+
+    @cached_property
+    def _edges_by_child(self) -> dict[str, list[ParentEdge]]:
+        """The edges grouped by child (lookups per member stay linear in the family)."""
+        grouped: dict[str, list[ParentEdge]] = {}
+        for edge in self.edges:
+            grouped.setdefault(edge.child, []).append(edge)
+        return grouped
 
     def marriage_records(self, a: str, b: str) -> tuple[Marriage, ...]:
         """The marriage episodes of a and b, in either direction."""

@@ -86,6 +86,8 @@ class Pedigree:
         self.graph: nx.DiGraph = _build_graph(self.members)
         self._order = _birth_order(self.graph)
         self._phi: dict[tuple[str, str], Fraction] = {}
+        self._parents = {pid: (_known(self.members, m.father), _known(self.members, m.mother))
+                         for pid, m in self.members.items()}
 
     def __contains__(self, pid: object) -> bool:
         return pid in self.members
@@ -106,8 +108,10 @@ class Pedigree:
 
     def parents(self, pid: str) -> tuple[str | None, str | None]:
         """The biological (father, mother) present in the pedigree, None where unknown."""
-        member = self.member(pid)
-        return _known(self.members, member.father), _known(self.members, member.mother)
+        try:
+            return self._parents[pid]
+        except KeyError:
+            raise PersonNotFound("person not in pedigree") from None
 
     def table(self) -> pl.DataFrame:
         """The members as a polars frame: the person fields, F, then the ``attrs`` keys.

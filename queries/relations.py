@@ -141,16 +141,21 @@ class Relating:
 
     def _within(self, a: str, b: str, max_degree: int) -> Relation | None:
         for pedigree, kind in ((self.blood, Kind.BLOOD), (self.legal, Kind.ADOPTIVE)):
-            rel = self._by_descent(a, b, pedigree, kind) if pedigree else None
-            if rel is not None and rel.degree is not None and rel.degree <= max_degree:
+            rel = self._by_descent(a, b, pedigree, kind, max_degree) if pedigree else None
+            if rel is not None:
                 return rel
         return None
 
-    def _by_descent(self, a: str, b: str, pedigree: Pedigree | None,
-                    kind: Kind) -> Relation | None:
+    def _by_descent(self, a: str, b: str, pedigree: Pedigree | None, kind: Kind,
+                    max_degree: int | None = None) -> Relation | None:
+        """How a sees b through this pedigree; None when unrelated in it or, given
+        ``max_degree``, related more remotely (decided before the path and terms,
+        which are most of the cost and of no use then)."""
         if pedigree is None or a == b or pedigree.kinship(a, b) == 0:
             return None
         degree = genetic_degree(pedigree.relatedness(a, b))
+        if max_degree is not None and (degree is None or degree > max_degree):
+            return None
         phi, r = self.blood.kinship(a, b), self.blood.relatedness(a, b)  # genes: blood only
         path = pedigree.paths(a, b, limit=1)[0]
         half = _half(pedigree, a, b, path)
