@@ -1,5 +1,7 @@
 """Running the app under uvicorn: one process, or several workers on one port.
 
+uvicorn runs on uvloop and httptools (both dependencies; its ``auto`` choices).
+
 With several workers each process opens its own listening socket on the address
 with ``SO_REUSEPORT``, so the kernel spreads new connections evenly over them.
 uvicorn's own supervisor shares one socket instead, and a worker's event loop
