@@ -24,7 +24,7 @@ import polars as pl
 from synth import employment, identity, population, residence, truth
 from synth.calendar import day
 from synth.feeds import health, registration, social
-from synth.profile import NOISE_LEVELS, PROFILES
+from synth.profile import NOISE_LEVELS, PROFILES, TARGET_DAY
 from synth.report import Count, counts
 from synth.writer import DropWriter
 
@@ -78,8 +78,11 @@ def generate(n_persons: int, seed: int, out: Path, *, profile: str = "hainan",
     ids = identity.id_numbers(rng["identity"], pop, prof)
     names = identity.person_names(rng["identity"], pop)
     registry = residence.register(rng["residence"], pop, prof)
+    # The 2015 target is a stock: households with a member at the end of 2015 (the feed
+    # itself holds every household since 1990, about twice as many).
+    on = day(TARGET_DAY)
     households = registry.episodes.filter(
-        pl.col("to_day") >= day(prof.coverage.household_from))["household"].n_unique()
+        (pl.col("from_day") <= on) & (pl.col("to_day") > on))["household"].n_unique()
     jobs = employment.employ(rng["employment"], pop, prof)
     t = truth.Truth.compact(prof, pop, ids, names, registry, jobs)
     del registry

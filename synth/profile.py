@@ -293,6 +293,8 @@ TARGETS_2015: dict[str, float] = {
     "pregnancy": 1.04e6, "certificate": 0.36e6,
 }
 TARGET_POPULATION = 9_000_000
+#: The day the 2015 stocks are counted on (households: those with a member that day).
+TARGET_DAY = date(2015, 12, 31)
 
 
 @dataclass(frozen=True)

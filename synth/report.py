@@ -32,7 +32,7 @@ def counts(n_persons: int, rendered: Counter[tuple[str, str]],
     Args:
         n_persons: Persons in the truth (the scale: targets are per 9 million).
         rendered: Rows rendered per (feed, source), before noise adds duplicates.
-        households: Distinct households in the household feed.
+        households: Households with a member on ``TARGET_DAY`` (the 2015 stock).
     """
     scale = n_persons / TARGET_POPULATION
     got: dict[str, int] = Counter()
