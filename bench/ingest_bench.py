@@ -10,8 +10,9 @@ KINGRAPH_NEO4J_HTTP_PORT=17742``), loads the drop with the same code as
 fusion against ``truth/``.  With ``--splink`` it then runs Splink 4/5 (DuckDB backend)
 on the same person mentions with a reasonable configuration (name, pinyin, birth
 date, sex, division, ID number; u by random sampling, m by EM) and scores its
-clusters the same way.  Results (figures only, never personal data) are appended to
-``bench/results/ingest.md``.
+clusters the same way (Splink comes with the ``bench`` extra:
+``.venv/bin/pip install -e '.[bench]'``).  Results (figures only, never personal
+data) are appended to ``bench/results/ingest.md``.
 """
 
 from __future__ import annotations
@@ -97,8 +98,11 @@ def load(drop: Path, settings: Settings) -> Figures:
 
 def splink_run(drop: Path, settings: Settings) -> dict[str, object]:
     """Splink on the mentions Kingraph loaded, scored the same way."""
-    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
-    from splink import comparison_library as cl
+    try:
+        from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+        from splink import comparison_library as cl
+    except ImportError as exc:
+        raise SystemExit("--splink needs Splink: .venv/bin/pip install -e '.[bench]'") from exc
 
     from ingest.clean import CleanFeed
     from ingest.feeds import FEEDS
