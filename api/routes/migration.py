@@ -38,10 +38,17 @@ class EpisodeOut(BaseModel):
     records: list[str] | None = None
 
 
+View = Literal["all", "registered", "lived"]
+
+
 class TrajectoryOut(BaseModel):
     """A person's episodes, oldest first."""
 
     pid: str = Field(description="The pid (researchers: the pseudonym).")
+    view: View = Field(description="all: registration and residence episodes as recorded; "
+                                   "registered: household registration (户籍) only; lived: "
+                                   "one timeline of where the person actually lived, "
+                                   "residence records first, registration in the gaps.")
     count: int
     items: list[EpisodeOut]
 
@@ -121,15 +128,21 @@ def _episode(e: Episode, private: bool) -> EpisodeOut:
 @router.get("/v1/persons/{ref}/trajectory", response_model=TrajectoryOut, responses=PROBLEMS)
 async def trajectory(ref: Ref,
                      access: Annotated[Access, Depends(personal_data(*PERSON_ROLES,
-                                                                     Role.RESEARCHER))]
-                     ) -> TrajectoryOut:
-    """A person's registration and residence episodes with 人户分离 flags."""
+                                                                     Role.RESEARCHER))],
+                     view: View = "all") -> TrajectoryOut:
+    """A person's registration and residence episodes with 人户分离 flags.
+
+    ``view=lived`` resolves the overlaps: one timeline of where the person actually
+    lived (recorded residences, the registered address where none is recorded).
+    """
     pid = await _pid(access, ref)
     found = await access.runtime.call(migration.trajectory, pid)
     access.audit.add(pid)
     private = access.key.role is Role.RESEARCHER
-    items = [_episode(e, private) for e in found.episodes]
-    return TrajectoryOut(pid=ident(access, pid), count=len(items), items=items)
+    chosen = {"all": found.episodes, "registered": found.registered,
+              "lived": found.lived}[view]
+    items = [_episode(e, private) for e in chosen]
+    return TrajectoryOut(pid=ident(access, pid), view=view, count=len(items), items=items)
 
 
 @router.get("/v1/persons/{ref}/moves", response_model=MovesOut, responses=PROBLEMS)

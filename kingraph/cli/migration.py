@@ -20,21 +20,27 @@ def register(app: typer.Typer) -> None:
 
 def trajectory(
     person: str = typer.Argument(..., help="ID number or pid."),
+    view: str = typer.Option("all", help="all | registered | lived (one timeline of where "
+                                         "the person actually lived)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """A person's registration (户籍) and residence (居住) episodes, 人户分离 flagged."""
+    if view not in ("all", "registered", "lived"):
+        raise typer.BadParameter("expected all, registered or lived", param_hint="--view")
     from queries import migration, people
 
     config = settings()
     with driver(config) as drv:
         pid = people.resolve(drv, config.neo4j_database, person)
         found = migration.trajectory(drv, config.neo4j_database, pid)
+    episodes = {"all": found.episodes, "registered": found.registered,
+                "lived": found.lived}[view]
     if as_json:
-        console.print_json(json.dumps([asdict(e) for e in found.episodes], default=str))
+        console.print_json(json.dumps([asdict(e) for e in episodes], default=str))
         return
     table = Table("类型 kind", "起 from", "止 to", "区划 division", "名称 name", "人户分离",
                   "来源记录 records")
-    for e in found.episodes:
+    for e in episodes:
         kind = "户籍" if e.kind == "registration" else "居住"
         table.add_row(kind, str(e.start or "?"), str(e.end or "至今"),
                       e.current_code or "?", e.division_name or "", "是" if e.separated else "",
