@@ -28,6 +28,11 @@ from kingraph.settings import Settings
 
 T = TypeVar("T")
 
+# Pure maths over at most this many persons runs on the event loop (a few ms; a
+# thread hand-off would cost about as much CPU); larger work goes to a worker thread
+# so that one big family does not hold up every other request of the process.
+INLINE_PERSONS = 64
+
 
 @dataclass
 class Runtime:
@@ -57,6 +62,13 @@ class Runtime:
         """Run a sync query function ``fn(sync_driver, database, *args)`` in a worker thread."""
         return await anyio.to_thread.run_sync(
             functools.partial(fn, self.sync_driver, self.database, *args, **kwargs))
+
+    async def compute(self, fn: Callable[..., T], *args: Any, persons: int) -> T:
+        """Run pure (no I/O) maths ``fn(*args)`` over ``persons`` persons: inline when
+        small (:data:`INLINE_PERSONS`), else in a worker thread."""
+        if persons <= INLINE_PERSONS:
+            return fn(*args)
+        return await anyio.to_thread.run_sync(functools.partial(fn, *args))
 
     async def search_audit(self, flt: AuditFilter, limit: int,
                            offset: int) -> tuple[int, list[AuditEntry]]:

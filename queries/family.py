@@ -10,6 +10,7 @@ provenance (record keys) of every edge a walk uses.
 
 from __future__ import annotations
 
+import graphlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -171,6 +172,8 @@ def acyclic(edges: Iterable[ParentEdge]) -> tuple[ParentEdge, ...]:
     any, else the last in pid order.
     """
     found = list(edges)
+    if _is_dag(found):  # nearly every family: a tenth of the cost of find_cycle
+        return tuple(found)
     inferred = {(e.child, e.parent): e.inferred for e in found}
     graph = nx.DiGraph(list(inferred))
     dropped: set[tuple[str, str]] = set()
@@ -184,3 +187,14 @@ def acyclic(edges: Iterable[ParentEdge]) -> tuple[ParentEdge, ...]:
         graph.remove_edge(*worst)
         dropped.add(worst)
     return tuple(e for e in found if (e.child, e.parent) not in dropped)
+
+
+def _is_dag(edges: list[ParentEdge]) -> bool:
+    parents: dict[str, set[str]] = {}
+    for e in edges:
+        parents.setdefault(e.child, set()).add(e.parent)
+    try:
+        graphlib.TopologicalSorter(parents).prepare()
+    except graphlib.CycleError:
+        return False
+    return True

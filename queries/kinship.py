@@ -21,7 +21,7 @@ from typing import Any
 import neo4j
 import polars as pl
 
-from graphdb.connection import read
+from graphdb.connection import read, read_async
 from kingraph.errors import InvalidArgument, PersonNotFound
 from queries import family as fam
 from queries.family import Family
@@ -185,18 +185,33 @@ def family_cypher(up: int, down: int, elders: int = 0) -> str:
             .replace("{lineage}", str(elders)).replace("{above}", str(max(elders - 1, 0))))
 
 
-def extract(driver: neo4j.Driver, database: str, starts: list[str], bounds: Bounds) -> Family:
-    """The family around the starts within the bounds (one round trip)."""
-    rows = read(driver, database,
-                f"kinship_family_{bounds.up}_{bounds.down}_{bounds.elders}",
-                family_cypher(bounds.up, bounds.down, bounds.elders), starts=starts,
-                reach=bounds.reach, own=bounds.own, slope=bounds.slope,
-                with_spouses=bounds.with_spouses, outside_spouses=bounds.outside_spouses,
-                elders=bounds.elders > 0)
+def _extraction(starts: list[str], bounds: Bounds) -> tuple[str, str, dict[str, Any]]:
+    """The name, Cypher and parameters of one family extraction."""
+    return (f"kinship_family_{bounds.up}_{bounds.down}_{bounds.elders}",
+            family_cypher(bounds.up, bounds.down, bounds.elders),
+            {"starts": starts, "reach": bounds.reach, "own": bounds.own, "slope": bounds.slope,
+             "with_spouses": bounds.with_spouses, "outside_spouses": bounds.outside_spouses,
+             "elders": bounds.elders > 0})
+
+
+def _family(rows: list[neo4j.Record]) -> Family:
     if not rows:
         return Family({})
     row = rows[0]
     return fam.from_rows(row["persons"], row["edges"], row["marriages"])
+
+
+def extract(driver: neo4j.Driver, database: str, starts: list[str], bounds: Bounds) -> Family:
+    """The family around the starts within the bounds (one round trip)."""
+    name, cypher, params = _extraction(starts, bounds)
+    return _family(read(driver, database, name, cypher, **params))
+
+
+async def extract_async(driver: neo4j.AsyncDriver, database: str, starts: list[str],
+                        bounds: Bounds) -> Family:
+    """:func:`extract` on the async driver (API routes: no worker thread for the read)."""
+    name, cypher, params = _extraction(starts, bounds)
+    return _family(await read_async(driver, database, name, cypher, **params))
 
 
 def degree_bounds(max_degree: int, in_laws: bool = False) -> Bounds:
@@ -240,8 +255,18 @@ def relatives(driver: neo4j.Driver, database: str, pid: str, max_degree: int = 3
         InvalidArgument: the degree is outside 1..6.
         PersonNotFound: no person has this pid.
     """
-    bounds = degree_bounds(max_degree, include_in_laws)
-    family = extract(driver, database, [pid], bounds)
+    family = extract(driver, database, [pid], degree_bounds(max_degree, include_in_laws))
+    return relatives_in(family, pid, max_degree, include_in_laws)
+
+
+def relatives_in(family: Family, pid: str, max_degree: int = 3,
+                 include_in_laws: bool = False) -> Relatives:
+    """The maths of :func:`relatives` on a family already extracted with
+    ``degree_bounds(max_degree, include_in_laws)`` (no database access).
+
+    Raises:
+        PersonNotFound: The person is not in the family (no person has this pid).
+    """
     _found(family, pid)
     found = Relating(family).relatives(pid, max_degree, include_in_laws)
     return Relatives(family.persons[pid], max_degree, include_in_laws, tuple(found),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import neo4j
 
-from graphdb.connection import read
+from graphdb.connection import read, read_async
 from kingraph import ids
 from kingraph.errors import InvalidArgument, PersonNotFound
 
@@ -70,6 +70,19 @@ def resolve_many(driver: neo4j.Driver, database: str, refs: list[str]) -> list[s
         row = found.get(i)
         out.append(chosen(row["by_pid"] if row else [], row["by_number"] if row else []))
     return out
+
+
+async def resolve_async(driver: neo4j.AsyncDriver, database: str, ref: str) -> str:
+    """:func:`resolve` on the async driver, in one round trip (for API routes).
+
+    Raises:
+        PersonNotFound: No person has this pid or ID number.
+        InvalidArgument: The ID number belongs to more than one person.
+    """
+    rows = await read_async(driver, database, "resolve_many", RESOLVE_MANY,
+                            refs=ref_params([ref]))
+    row = rows[0] if rows else None
+    return chosen(row["by_pid"] if row else [], row["by_number"] if row else [])
 
 
 def ref_params(refs: list[str]) -> list[dict[str, object]]:

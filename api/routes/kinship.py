@@ -1,7 +1,9 @@
 """``/v1/persons/{ref}/relatives``, ``/v1/relationship``, ``/v1/persons/{ref}/pedigree``.
 
-Thin over :mod:`queries.kinship` (sync, run in the thread pool). Every person in
-a response is audited; researchers see pseudonyms, years and no record keys.
+Thin over :mod:`queries.kinship`. References are resolved and the relatives' family
+read on the async driver, their maths run by ``Runtime.compute``; relationship and
+pedigree run the sync query functions in the thread pool. Every person in a response
+is audited; researchers see pseudonyms, years and no record keys.
 """
 
 from __future__ import annotations
@@ -160,7 +162,7 @@ async def resolve(access: Access, ref: str) -> str:
         raise PersonNotFound("no person with this identifier")
     if access.key.role is Role.RESEARCHER:
         return pid
-    return await access.runtime.call(people.resolve, pid)
+    return await people.resolve_async(access.runtime.driver, access.runtime.database, pid)
 
 
 def _exact(value: Fraction | float) -> str | None:
@@ -186,8 +188,12 @@ async def relatives(
     include_in_laws: bool = False,
 ) -> RelativesOut:
     """List a person's relatives within a genetic degree, with paths, r and kinship terms."""
+    rt = access.runtime
     pid = await resolve(access, ref)
-    found = await access.runtime.call(kinship.relatives, pid, max_degree, include_in_laws)
+    family = await kinship.extract_async(rt.driver, rt.database, [pid],
+                                         kinship.degree_bounds(max_degree, include_in_laws))
+    found = await rt.compute(kinship.relatives_in, family, pid, max_degree, include_in_laws,
+                             persons=len(family.persons))
     access.audit.add(pid, *(r.pid for r in found.relatives))
     family = Family(found.persons)
     items = [_relative(access, r, family) for r in found.relatives]

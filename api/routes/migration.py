@@ -109,7 +109,7 @@ PERSON_ROLES = (Role.ADMIN, Role.OFFICER, Role.SERVICE)
 async def _pid(access: Access, ref: str) -> str:
     """The pid behind a ref: pid or ID number, or for researchers a pseudonym only."""
     if access.key.role is not Role.RESEARCHER:
-        return await access.runtime.call(people.resolve, ref)
+        return await people.resolve_async(access.runtime.driver, access.runtime.database, ref)
     pid = access.pid_for(ref)
     if pid is None:
         raise PersonNotFound("no person with this identifier")
@@ -154,7 +154,7 @@ async def moves(ref: Ref, access: Annotated[Access, Depends(personal_data(*PERSO
     trajectories give researchers the aggregate and per-person views instead.
     """
     rt = access.runtime
-    pid = await rt.call(people.resolve, ref)
+    pid = await people.resolve_async(rt.driver, rt.database, ref)
     found = await rt.call(migration.family_moves, pid, window_days)
     access.audit.add(pid, *(f.pid for f in found))
     items = [MoveOut(pid=f.pid, ties=list(f.ties), day=f.move.day, their_day=f.their_day,

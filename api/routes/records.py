@@ -116,7 +116,7 @@ async def person_records(ref: Ref,
                          ) -> RecordsOut:
     """The department rows behind a person: role, feed, file, line, data masked per role."""
     rt = access.runtime
-    pid = await rt.call(people.resolve, ref)
+    pid = await people.resolve_async(rt.driver, rt.database, ref)
     found = await rt.call(records.of_person, pid)
     access.audit.add(pid, *(p for r in found for p in r.persons))
     items = [_out(r, access.key.role) for r in found]

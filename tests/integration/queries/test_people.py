@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 import neo4j
 import pytest
 
-from graphdb.connection import read
+from graphdb.connection import open_async_driver, read
 from kingraph import ids
 from kingraph.errors import InvalidArgument, PersonNotFound
+from kingraph.settings import Settings
 from queries import couple_graph, people
 from tests.integration.synthetic import LoadedDrop
 
@@ -63,5 +67,43 @@ def test_a_couple_decided_by_reference_resolves_as_resolve_many(
     try:
         with pytest.raises(InvalidArgument):
             couple_graph.decide_refs(driver, database, number, b, day)
+    finally:
+        driver.execute_query(DROP_SHARED, pids=twins, database_=database)
+
+
+def test_async_resolve_answers_as_resolve(synthetic: LoadedDrop, driver: neo4j.Driver,
+                                          database: str, settings: Settings) -> None:
+    # The API resolves on the async driver: a pid, an ID number in either letter case,
+    # nobody, and a number two persons carry must come out as resolve() says.
+    (a, a_number), (b, _) = [(r["pid"], r["number"]) for r in
+                             read(driver, database, "two", TWO_WITH_NUMBERS)]
+    twins = ["kgtest-shared-3", "kgtest-shared-4"]
+    shared = ids.make("460105", date(1981, 3, 4), 903)
+    refs = [a, a_number, a_number.lower(), b, "P0000000000000000", shared, "not-an-id"]
+
+    def outcome(call: Callable[[], str]) -> object:
+        try:
+            return call()
+        except (PersonNotFound, InvalidArgument) as exc:
+            return type(exc)
+
+    async def all_async() -> list[object]:
+        adriver = open_async_driver(settings)
+        try:
+            out: list[object] = []
+            for ref in refs:
+                try:
+                    out.append(await people.resolve_async(adriver, database, ref))
+                except (PersonNotFound, InvalidArgument) as exc:
+                    out.append(type(exc))
+            return out
+        finally:
+            await adriver.close()
+
+    driver.execute_query(SHARED_NUMBER, pids=twins, number=shared, database_=database)
+    try:
+        want = [a, a, a, b, PersonNotFound, InvalidArgument, PersonNotFound]
+        assert [outcome(partial(people.resolve, driver, database, r)) for r in refs] == want
+        assert asyncio.run(all_async()) == want
     finally:
         driver.execute_query(DROP_SHARED, pids=twins, database_=database)
