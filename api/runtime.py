@@ -63,13 +63,6 @@ class Runtime:
         return await anyio.to_thread.run_sync(
             functools.partial(fn, self.sync_driver, self.database, *args, **kwargs))
 
-    async def compute(self, fn: Callable[..., T], *args: Any, persons: int) -> T:
-        """Run pure (no I/O) maths ``fn(*args)`` over ``persons`` persons: inline when
-        small (:data:`INLINE_PERSONS`), else in a worker thread."""
-        if persons <= INLINE_PERSONS:
-            return fn(*args)
-        return await anyio.to_thread.run_sync(functools.partial(fn, *args))
-
     async def search_audit(self, flt: AuditFilter, limit: int,
                            offset: int) -> tuple[int, list[AuditEntry]]:
         """Search the audit log in a worker thread."""
@@ -85,6 +78,14 @@ class Runtime:
             with self._archive_lock:
                 return persons(self.archive, entry_id, after, limit)
         return await anyio.to_thread.run_sync(run)
+
+
+async def compute(fn: Callable[..., T], *args: Any, persons: int) -> T:
+    """Run pure (no I/O) maths ``fn(*args)`` over ``persons`` persons: on the event loop
+    when small (:data:`INLINE_PERSONS`), else in a worker thread."""
+    if persons <= INLINE_PERSONS:
+        return fn(*args)
+    return await anyio.to_thread.run_sync(functools.partial(fn, *args))
 
 
 @asynccontextmanager

@@ -1,7 +1,7 @@
 """``/v1/persons/{ref}/relatives``, ``/v1/relationship``, ``/v1/persons/{ref}/pedigree``.
 
 Thin over :mod:`queries.kinship`. References are resolved and the relatives' family
-read on the async driver, their maths run by ``Runtime.compute``; relationship and
+read on the async driver, their maths run by ``api.runtime.compute``; relationship and
 pedigree run the sync query functions in the thread pool. Every person in a response
 is audited; researchers see pseudonyms, years and no record keys.
 """
@@ -20,6 +20,7 @@ from api import problems
 from api.auth import Access, personal_data
 from api.keys import Role
 from api.models import PersonView
+from api.runtime import compute
 from kingraph.errors import PersonNotFound
 from queries import kinship, people
 from queries.family import Family
@@ -192,8 +193,8 @@ async def relatives(
     pid = await resolve(access, ref)
     family = await kinship.extract_async(rt.driver, rt.database, [pid],
                                          kinship.degree_bounds(max_degree, include_in_laws))
-    found = await rt.compute(kinship.relatives_in, family, pid, max_degree, include_in_laws,
-                             persons=len(family.persons))
+    found = await compute(kinship.relatives_in, family, pid, max_degree, include_in_laws,
+                          persons=len(family.persons))
     access.audit.add(pid, *(r.pid for r in found.relatives))
     family = Family(found.persons)
     items = [_relative(access, r, family) for r in found.relatives]
