@@ -62,6 +62,7 @@ class Figures(TypedDict):
     nodes: int
     relationships: int
     peak_gib: float
+    child_peak_gib: float
     scores: dict[str, tuple[float, float, float]]
 
 
@@ -93,6 +94,7 @@ def load(drop: Path, settings: Settings) -> Figures:
             "stages_s": report.seconds, "stages_peak_gib": report.peak_gib,
             "nodes": nodes, "relationships": rels,
             "peak_gib": peak_gib(),
+            "child_peak_gib": max(report.child_peak_gib.values(), default=0.0),
             "scores": {s.name: (s.precision, s.recall, s.f1) for s in scores}}
 
 
@@ -197,6 +199,8 @@ def record(args: argparse.Namespace, ours: Figures,
              "- stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in ours["stages_s"].items()),
              "- peak memory after each stage (GiB): " + ", ".join(
                  f"{k} {v}" for k, v in ours["stages_peak_gib"].items()),
+             f"- fusion worker process peak {ours['child_peak_gib']:.1f} GiB (it runs "
+             "while this process holds its read + clean frames)",
              "- conflicts for review: " + (", ".join(
                  f"{k.removeprefix('conflict_')} {v}" for k, v in sorted(
                      ours["conflicts"].items())) or "none"),

@@ -11,6 +11,7 @@ mentions) fits on a 24 GiB machine this way.
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 from dataclasses import asdict
@@ -68,6 +69,12 @@ def run(folder: Path) -> Resolution:
     """Resolve the inputs in ``folder`` in a child process and return its resolution."""
     done = subprocess.run([sys.executable, "-m", "ingest.fusion_job", str(folder)],
                           capture_output=True, text=True, check=False)
+    if done.returncode == -signal.SIGKILL:
+        raise KingraphError(
+            "fusion's worker process was killed (SIGKILL), most likely by the kernel's "
+            "out-of-memory killer: it needs about as much memory again as the load "
+            "itself (see the ingest figures in the README); free memory (a local "
+            "Neo4j's page cache counts) and run the load again")
     if done.returncode != 0:
         tail = "\n".join(done.stderr.strip().splitlines()[-8:])
         raise KingraphError(f"fusion failed in its worker process (exit {done.returncode}):"

@@ -76,15 +76,20 @@ class LoadReport:
     conflicts: dict[str, int] = field(default_factory=dict)  # conflicts found, by kind
     written: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
-    # Peak resident memory of the process (GiB) at the end of each stage.
+    # Peak resident memory (GiB) at the end of each stage: of this process, and of the
+    # largest child it has waited for (the fusion worker), which runs while this
+    # process holds its own memory, so a machine needs about the sum of the two.
     peak_gib: dict[str, float] = field(default_factory=dict)
+    child_peak_gib: dict[str, float] = field(default_factory=dict)
 
     def lap(self, stage: str, started: float) -> float:
-        """Record a stage's seconds and the memory peak so far; returns the clock."""
+        """Record a stage's seconds and the memory peaks so far; returns the clock."""
         now = time.perf_counter()
         self.seconds[stage] = now - started
         self.peak_gib[stage] = round(
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2, 2)
+        self.child_peak_gib[stage] = round(
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2, 2)
         return now
 
     @property

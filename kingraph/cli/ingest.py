@@ -96,6 +96,9 @@ def _print_report(report: LoadReport) -> None:
         or "none"))
     console.print("written: " + ", ".join(f"{k} {v}" for k, v in report.written.items()))
     console.print("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in report.seconds.items()))
+    if report.peak_gib:
+        console.print(f"peak memory (GiB): this process {max(report.peak_gib.values())}, "
+                      f"fusion worker {max(report.child_peak_gib.values(), default=0)}")
 
 
 def _print_scores(store: Store, truth: Path) -> None:
