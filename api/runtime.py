@@ -21,10 +21,13 @@ import neo4j
 
 from api import state
 from api.audit import AuditEntry, AuditFilter, AuditWriter, persons, search
+from api.batching import Coalescer
 from api.pseudonyms import Pseudonymizer, load_secret
 from api.ratelimit import RateLimiter, budgets
 from graphdb.connection import open_async_driver, open_sync_driver
 from kingraph.settings import Settings
+from queries.couple_graph import Couple, decide_many_async
+from queries.eligibility import Decision
 
 T = TypeVar("T")
 
@@ -52,6 +55,9 @@ class Runtime:
 
     def __post_init__(self) -> None:
         self._archive_lock = threading.Lock()
+        # Concurrent eligibility decisions of this worker share one read (api.batching).
+        self.couples: Coalescer[Couple, tuple[str, str, Decision]] = Coalescer(
+            functools.partial(decide_many_async, self.driver, self.database))
 
     @property
     def database(self) -> str:

@@ -12,7 +12,7 @@ the case to review rather than guessing.  Evidence refs are record keys.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -20,6 +20,7 @@ import neo4j
 
 from graphdb.connection import read, read_async
 from graphdb.values import day
+from kingraph.errors import InvalidArgument, KingraphError, PersonNotFound
 from queries import glory, people
 from queries.couple_facts import ChildFacts, CoupleFacts, HukouType, MarriageFacts, SpouseFacts
 from queries.eligibility import Decision, decide
@@ -201,6 +202,36 @@ async def decide_refs_async(driver: neo4j.AsyncDriver, database: str, husband: s
     return _decided(rows, as_of)
 
 
+# Many couples in one round trip (the API coalesces concurrent requests): each reference
+# carries its own couple's application date, the day its households are read on.
+COUPLES_BY_REFS = COUPLE_BY_REFS.replace("$as_of", "ref.as_of")
+Couple = tuple[str, str, date]  # husband reference, wife reference, application date
+
+
+async def decide_many_async(driver: neo4j.AsyncDriver, database: str,
+                            couples: Sequence[Couple]
+                            ) -> list[tuple[str, str, Decision] | KingraphError]:
+    """Decide several couples in one read, each as :func:`decide_refs` would.
+
+    Returns:
+        Per couple, in order: the pids and the decision, or the error that couple alone
+        raises (PersonNotFound, InvalidArgument); one couple's error does not fail the rest.
+    """
+    refs: list[dict[str, object]] = []
+    for n, (husband, wife, as_of) in enumerate(couples):
+        for j, ref in enumerate(people.ref_params([husband, wife])):
+            refs.append(ref | {"i": 2 * n + j, "as_of": as_of})
+    rows = {int(r["i"]): dict(r) for r in await read_async(
+        driver, database, "couples_by_refs", COUPLES_BY_REFS, refs=refs)}
+    out: list[tuple[str, str, Decision] | KingraphError] = []
+    for n, (_, _, as_of) in enumerate(couples):
+        try:
+            out.append(_pair(rows[2 * n], rows[2 * n + 1], as_of))
+        except (PersonNotFound, InvalidArgument) as exc:
+            out.append(exc)
+    return out
+
+
 def _refs_params(husband: str, wife: str, as_of: date) -> dict[str, Any]:
     return {"refs": people.ref_params([husband, wife]), "as_of": as_of}
 
@@ -209,7 +240,10 @@ def _decided(records: list[neo4j.Record], as_of: date) -> tuple[str, str, Decisi
     # dict(record), not record.data(): the columns are plain values, lists and maps, and
     # data()'s recursive walk was a tenth of the eligibility route's CPU.
     rows = {int(r["i"]): dict(r) for r in records}
-    h_row, w_row = rows[0], rows[1]  # the UNWIND yields a row per reference
+    return _pair(rows[0], rows[1], as_of)  # the UNWIND yields a row per reference
+
+
+def _pair(h_row: Row, w_row: Row, as_of: date) -> tuple[str, str, Decision]:
     h = people.chosen(h_row["by_pid"], h_row["by_number"])
     w = people.chosen(w_row["by_pid"], w_row["by_number"])
     return h, w, decide(couple_facts(h_row, w_row, as_of), as_of)
@@ -222,4 +256,4 @@ def decide_glory(driver: neo4j.Driver, database: str, husband: str, wife: str,
 
 
 __all__ = ["ChildFacts", "MarriageFacts", "couple_facts", "decide_couple", "decide_glory",
-           "decide_refs", "decide_refs_async", "gather", "spouse_rows"]
+           "decide_many_async", "decide_refs", "decide_refs_async", "gather", "spouse_rows"]

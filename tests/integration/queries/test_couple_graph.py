@@ -11,7 +11,12 @@ import pytest
 from graphdb.connection import open_async_driver
 from kingraph.errors import PersonNotFound
 from kingraph.settings import Settings
-from queries.couple_graph import decide_couple, decide_refs, decide_refs_async
+from queries.couple_graph import (
+    decide_couple,
+    decide_many_async,
+    decide_refs,
+    decide_refs_async,
+)
 from tests.integration.queries import case_graph
 from tests.unit.queries.eligibility_cases import CASES
 
@@ -68,6 +73,32 @@ def test_async_path_decides_every_case_as_the_sync_one(
 
     got = asyncio.run(decide_all())
     assert len(found) >= LOADED_MIN - 5
+    assert got == [decide_refs(driver, database, c.husband, c.wife, c.case.as_of)
+                   for c in found]
+
+
+def test_many_couples_in_one_read_are_decided_each_as_alone(
+        loaded: dict[str, case_graph.LoadedCase], driver: neo4j.Driver, database: str,
+        settings: Settings) -> None:
+    # The API coalesces concurrent requests into one read: every case (each with its own
+    # application date) in one batch, with a couple naming nobody in the middle, must
+    # come out as each decided on its own; the bad couple fails alone.
+    found = [c for c in loaded.values()
+             if c.case.facts.husband is not None and c.case.facts.wife is not None]
+    assert len({c.case.as_of for c in found}) > 5  # the dates differ across the batch
+    couples = [(c.husband, c.wife, c.case.as_of) for c in found]
+    middle = len(couples) // 2
+    couples.insert(middle, (found[0].husband, "P0000000000000000", found[0].case.as_of))
+
+    async def decide_batch() -> list[object]:
+        adriver = open_async_driver(settings)
+        try:
+            return list(await decide_many_async(adriver, database, couples))
+        finally:
+            await adriver.close()
+
+    got = asyncio.run(decide_batch())
+    assert isinstance(got.pop(middle), PersonNotFound)
     assert got == [decide_refs(driver, database, c.husband, c.wife, c.case.as_of)
                    for c in found]
 
