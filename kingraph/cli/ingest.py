@@ -21,6 +21,8 @@ from rich.table import Table
 from kingraph.cli.common import console, driver, settings
 
 if TYPE_CHECKING:
+    import neo4j
+
     from ingest.pipeline import BulkImport, LoadReport
     from ingest.store import Store
     from kingraph.settings import Settings
@@ -62,11 +64,24 @@ def ingest(
     config = settings()
     store = Store.for_graph(config.var_dir, config.bolt_uri, config.neo4j_database)
     with driver(config) as drv, _stages() as stage:
+        _warn_if_store_outlived_graph(drv, config.neo4j_database, store)
         report = run(drop, drv, config.neo4j_database, store, encoding=encoding,
                      batch_size=batch_size, stage=stage, bulk=_bulk(config, bulk))
     _print_report(report)
     if evaluate:
         _print_scores(store, drop / "truth")
+
+
+def _warn_if_store_outlived_graph(drv: neo4j.Driver, database: str, store: Store) -> None:
+    """An empty graph with earlier loads in its store: the load re-applies them too."""
+    from graphdb.connection import read
+
+    loads = store.root / "loads"
+    earlier = sum(1 for _ in loads.iterdir()) if loads.is_dir() else 0
+    if earlier and not read(drv, database, "any_person", "MATCH (p:Person) RETURN p LIMIT 1"):
+        console.print(f"[yellow]warning: the graph is empty but its ingest store holds "
+                      f"{earlier} earlier load(s), which this load applies again with the "
+                      f"drop; to start from nothing, run `kingraph db reset --yes` first.[/]")
 
 
 def _bulk(config: Settings, wanted: bool) -> BulkImport | None:

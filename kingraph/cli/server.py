@@ -102,3 +102,32 @@ def init() -> None:
     with driver(config) as drv:
         report = apply(drv, config.neo4j_database)
     console.print(f"schema: {len(report.created)} created, {len(report.present)} already present")
+
+
+@db_app.command()
+def reset(
+    yes: bool = typer.Option(False, "--yes", help="Confirm: every person, record, edge and "
+                                                  "review decision of the graph goes."),
+) -> None:
+    """Empty the graph and its ingest store (loads, rows, fusion state) together, keeping
+    the schema, so the next ingest starts from nothing.
+
+    Emptying only the graph leaves the store's earlier loads, which the next ingest
+    would apply again with the new drop. The API's keys and audit log are kept.
+    """
+    import shutil
+
+    from graphdb.admin import wipe
+    from graphdb.schema import apply
+    from ingest.store import Store
+
+    if not yes:
+        raise typer.BadParameter("this deletes the whole graph and its load history; "
+                                 "add --yes to go ahead", param_hint="--yes")
+    config = settings()
+    store = Store.for_graph(config.var_dir, config.bolt_uri, config.neo4j_database)
+    with driver(config) as drv:
+        wipe(drv, config.neo4j_database)
+        apply(drv, config.neo4j_database)
+    shutil.rmtree(store.root, ignore_errors=True)
+    console.print(f"graph emptied (schema kept); ingest store {store.root} removed")

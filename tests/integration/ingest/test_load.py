@@ -11,12 +11,16 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from typer.testing import CliRunner
 
 from graphdb.admin import counts
 from graphdb.connection import read
 from ingest import review
 from ingest.pipeline import mention_table, refuse, run
 from ingest.quarantine import Reason
+from ingest.store import Store
+from kingraph.cli import app
+from kingraph.settings import Settings
 from tests.factories import person_id, write_feed
 from tests.integration.ingest.conftest import Scratch
 
@@ -245,3 +249,32 @@ def test_a_corrected_episode_leaves_no_old_edge_or_place_behind(scratch: Scratch
     # No row names the first dwelling any more: it is gone with its place.
     assert _places(scratch, TARGET_PLACES, targets=["HH001", "D001", "D002"]) == [
         ("D002", "460107"), ("HH001", "460107")]
+
+
+PERSONS_AND_RECORDS = """
+MATCH (n) WHERE n:Person OR n:Record RETURN count(n) AS n"""
+
+
+def test_db_reset_empties_the_graph_and_its_ingest_store_together(
+        scratch: Scratch, settings: Settings) -> None:
+    # Emptying only the graph leaves the store's loads to be applied again by the next
+    # ingest; `kingraph db reset --yes` clears both and keeps the schema.
+    scratch.reset()
+    store = Store.for_graph(settings.var_dir, settings.bolt_uri, scratch.database)
+    shutil.rmtree(store.root, ignore_errors=True)
+    run(scratch.drop, scratch.driver, scratch.database, Store(store.root))
+    assert read(scratch.driver, scratch.database, "n", PERSONS_AND_RECORDS)[0]["n"] > 0
+    assert any((store.root / "loads").iterdir())
+    scratch.reset()  # the graph alone emptied: the next ingest says what it will do
+    again = CliRunner().invoke(app, ["ingest", str(scratch.drop)])
+    assert again.exit_code == 0, again.output
+    assert "earlier load(s), which this load applies again" in " ".join(again.output.split())
+    refused = CliRunner().invoke(app, ["db", "reset"])
+    assert refused.exit_code != 0 and store.root.exists()  # nothing goes without --yes
+    done = CliRunner().invoke(app, ["db", "reset", "--yes"])
+    assert done.exit_code == 0, done.output
+    assert read(scratch.driver, scratch.database, "n", PERSONS_AND_RECORDS)[0]["n"] == 0
+    assert not store.root.exists()
+    constraints = read(scratch.driver, scratch.database, "c", "SHOW CONSTRAINTS YIELD name "
+                                                           "RETURN count(*) AS n")
+    assert constraints[0]["n"] > 0
