@@ -186,9 +186,12 @@ class Pedigree:
         Exact (a Fraction) when the square root is rational, which includes every
         non-inbred pair (r = 2φ); a float otherwise.
         """
-        scale = (1 + self.inbreeding(a)) * (1 + self.inbreeding(b))
-        root = _rational_sqrt(scale)
+        fa, fb = self.inbreeding(a), self.inbreeding(b)
         phi2 = 2 * self.kinship(a, b)
+        if not fa and not fb:  # nearly every pair: the scale is 1
+            return phi2
+        scale = (1 + fa) * (1 + fb)
+        root = _rational_sqrt(scale)
         return phi2 / root if root is not None else float(phi2) / math.sqrt(scale)
 
     def sex_of(self, pid: str) -> str | None:
