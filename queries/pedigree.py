@@ -15,12 +15,14 @@ ancestral paths meeting only at their common ancestor) lives in
 
 from __future__ import annotations
 
+import graphlib
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from fractions import Fraction
+from functools import cached_property
 
 import networkx as nx
 import polars as pl
@@ -83,11 +85,21 @@ class Pedigree:
             if member.pid in self.members:
                 raise InvalidArgument("pedigree: duplicate member id")
             self.members[member.pid] = member
-        self.graph: nx.DiGraph = _build_graph(self.members)
-        self._order = _birth_order(self.graph)
+        order = _fast_order(self.members)
+        if order is None:  # a cycle: the networkx path drops step links that close it
+            graph = _build_graph(self.members)
+            order = _birth_order(graph)
+            self.__dict__["graph"] = graph  # the cached_property's value, cycles dropped
+        self._order = order
         self._phi: dict[tuple[str, str], Fraction] = {}
         self._parents = {pid: (_known(self.members, m.father), _known(self.members, m.mother))
                          for pid, m in self.members.items()}
+
+    @cached_property
+    def graph(self) -> nx.DiGraph:
+        """The parent -> child graph, edges with their ``kind`` (biological, adoptive,
+        step); built when first asked for (kinship maths do not need it)."""
+        return _build_graph(self.members)
 
     def __contains__(self, pid: object) -> bool:
         return pid in self.members
@@ -246,6 +258,18 @@ def _parent_edges(
     step = [s for p in bio + adoptive for s in members[p].spouses
             if _known(members, s) and s not in bio + adoptive and s != child.pid]
     return [(EdgeKind.BIOLOGICAL, bio), (EdgeKind.ADOPTIVE, adoptive), (EdgeKind.STEP, step)]
+
+
+def _fast_order(members: Mapping[str, Member]) -> dict[str, int] | None:
+    """:func:`_birth_order` without networkx, or None when a cycle needs its handling."""
+    parents: dict[str, set[str]] = {pid: set() for pid in members}
+    for m in members.values():
+        for _, found in _parent_edges(members, m):
+            parents[m.pid].update(found)
+    try:
+        return {pid: i for i, pid in enumerate(graphlib.TopologicalSorter(parents).static_order())}
+    except graphlib.CycleError:
+        return None
 
 
 def _birth_order(graph: nx.DiGraph) -> dict[str, int]:
