@@ -10,7 +10,6 @@ provenance (record keys) of every edge a walk uses.
 
 from __future__ import annotations
 
-import graphlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,7 +19,7 @@ from typing import Any
 import networkx as nx
 
 from graphdb.values import day
-from queries.pedigree import FEMALE, MALE, Member, Pedigree
+from queries.pedigree import FEMALE, MALE, Member, Pedigree, ancestors_first
 from queries.persons import PersonRecord
 
 BIOLOGICAL, ADOPTIVE = "biological", "adoptive"
@@ -193,8 +192,4 @@ def _is_dag(edges: list[ParentEdge]) -> bool:
     parents: dict[str, set[str]] = {}
     for e in edges:
         parents.setdefault(e.child, set()).add(e.parent)
-    try:
-        graphlib.TopologicalSorter(parents).prepare()
-    except graphlib.CycleError:
-        return False
-    return True
+    return ancestors_first(parents) is not None

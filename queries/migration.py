@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Literal, get_args
 
 import neo4j
 import polars as pl
@@ -76,6 +76,10 @@ RETURN o.division_code AS origin, [(oh)-[:IN]->(v) | v.code] AS origin_codes,
 """
 
 
+View = Literal["all", "registered", "lived"]
+VIEWS: tuple[View, ...] = get_args(View)
+
+
 @dataclass(frozen=True)
 class Trajectory:
     """A person's registration and actual-residence episodes, oldest first."""
@@ -92,6 +96,12 @@ class Trajectory:
     def lived(self) -> tuple[Episode, ...]:
         """Where the person actually lived: recorded residences, registration elsewhere."""
         return lived(self.episodes)
+
+    def view(self, name: View) -> tuple[Episode, ...]:
+        """The episodes of one view: ``all``, ``registered`` or ``lived`` (see above)."""
+        if name == "registered":
+            return self.registered
+        return self.lived if name == "lived" else self.episodes
 
 
 def trajectory(driver: neo4j.Driver, database: str, pid: str) -> Trajectory:

@@ -260,16 +260,23 @@ def _parent_edges(
     return [(EdgeKind.BIOLOGICAL, bio), (EdgeKind.ADOPTIVE, adoptive), (EdgeKind.STEP, step)]
 
 
+def ancestors_first(parents: Mapping[str, Iterable[str]]) -> list[str] | None:
+    """Every person (keys and the parents they name) with each ancestor before its
+    descendants, or None when someone is their own ancestor (graphlib, no networkx)."""
+    try:
+        return list(graphlib.TopologicalSorter(parents).static_order())
+    except graphlib.CycleError:
+        return None
+
+
 def _fast_order(members: Mapping[str, Member]) -> dict[str, int] | None:
     """:func:`_birth_order` without networkx, or None when a cycle needs its handling."""
     parents: dict[str, set[str]] = {pid: set() for pid in members}
     for m in members.values():
         for _, found in _parent_edges(members, m):
             parents[m.pid].update(found)
-    try:
-        return {pid: i for i, pid in enumerate(graphlib.TopologicalSorter(parents).static_order())}
-    except graphlib.CycleError:
-        return None
+    order = ancestors_first(parents)
+    return None if order is None else {pid: i for i, pid in enumerate(order)}
 
 
 def _birth_order(graph: nx.DiGraph) -> dict[str, int]:

@@ -15,6 +15,7 @@ from api.routes.kinship import ident
 from api.runtime import Runtime
 from kingraph.errors import PersonNotFound
 from queries import migration, people
+from queries.migration import View
 from queries.residence import Episode
 
 router = APIRouter(tags=["migration"])
@@ -36,9 +37,6 @@ class EpisodeOut(BaseModel):
     division_name: str | None
     separated: bool
     records: list[str] | None = None
-
-
-View = Literal["all", "registered", "lived"]
 
 
 class TrajectoryOut(BaseModel):
@@ -139,9 +137,7 @@ async def trajectory(ref: Ref,
     found = await access.runtime.call(migration.trajectory, pid)
     access.audit.add(pid)
     private = access.key.role is Role.RESEARCHER
-    chosen = {"all": found.episodes, "registered": found.registered,
-              "lived": found.lived}[view]
-    items = [_episode(e, private) for e in chosen]
+    items = [_episode(e, private) for e in found.view(view)]
     return TrajectoryOut(pid=ident(access, pid), view=view, count=len(items), items=items)
 
 

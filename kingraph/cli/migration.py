@@ -25,16 +25,16 @@ def trajectory(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """A person's registration (户籍) and residence (居住) episodes, 人户分离 flagged."""
-    if view not in ("all", "registered", "lived"):
-        raise typer.BadParameter("expected all, registered or lived", param_hint="--view")
     from queries import migration, people
+
+    if view not in migration.VIEWS:
+        raise typer.BadParameter("expected all, registered or lived", param_hint="--view")
 
     config = settings()
     with driver(config) as drv:
         pid = people.resolve(drv, config.neo4j_database, person)
         found = migration.trajectory(drv, config.neo4j_database, pid)
-    episodes = {"all": found.episodes, "registered": found.registered,
-                "lived": found.lived}[view]
+    episodes = found.view(view)
     if as_json:
         console.print_json(json.dumps([asdict(e) for e in episodes], default=str))
         return
