@@ -18,8 +18,11 @@ DEMO_WORKERS ?= 2
 # the demo graph.
 TEST_BOLT_PORT ?= 17687
 TEST_HTTP_PORT ?= 17474
+TEST_HEAP ?= 2g
+TEST_PAGECACHE ?= 2g
 TEST_ENV := KINGRAPH_NEO4J_INSTANCE=test KINGRAPH_NEO4J_BOLT_PORT=$(TEST_BOLT_PORT) \
-	KINGRAPH_NEO4J_HTTP_PORT=$(TEST_HTTP_PORT) KINGRAPH_NEO4J_HEAP=2g KINGRAPH_NEO4J_PAGECACHE=2g
+	KINGRAPH_NEO4J_HTTP_PORT=$(TEST_HTTP_PORT) KINGRAPH_NEO4J_HEAP=$(TEST_HEAP) \
+	KINGRAPH_NEO4J_PAGECACHE=$(TEST_PAGECACHE)
 
 .PHONY: install demo demo-data test test-unit lint bench neo4j-start neo4j-stop clean
 
@@ -51,9 +54,11 @@ demo-data: $(STAMP)
 		$(KG) keys create --role $$role --name demo-$$role | tail -n1 > var/demo-$$role.key; \
 	done
 
-# Unit, integration, notebook and browser tests against a real Neo4j that this
-# target starts and always stops.
+# Lint (ruff), types (mypy strict), then unit, integration, notebook and browser
+# tests against a real Neo4j that this target starts and always stops.
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	bash .ci/browser.sh
 	$(TEST_ENV) $(KG) neo4j start
 	@status=0; \
