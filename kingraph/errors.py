@@ -45,3 +45,7 @@ class PersonNotFound(KingraphError):
 
 class InvalidArgument(KingraphError):
     """A caller passed a value outside the accepted range."""
+
+
+class StoreBusy(KingraphError):
+    """Another writer holds the graph's store lock and the caller would not wait."""
