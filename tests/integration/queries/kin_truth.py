@@ -18,7 +18,7 @@ import polars as pl
 
 from ingest.evaluation import pid_to_truth
 from ingest.pipeline import mention_table
-from queries.family import Family
+from queries.kinship.family import Family
 from tests.integration.synthetic import LoadedDrop, main_pids
 
 BIO_EDGES = """MATCH (c:Person)-[e:CHILD_OF {kind: 'biological'}]->(p:Person)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from kingraph.errors import InvalidArgument
-from queries.genotypes import (
+from queries.thalassemia.genotypes import (
     AlleleClass,
     ClassPair,
     Gene,

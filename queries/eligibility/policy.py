@@ -6,7 +6,7 @@ and which child orders need only a registration (生育登记).  A version may
 inherit an earlier one's rules, drop some, mark the inherited ones as review-only
 and add its own; a rule keeps the id of the instrument that made it.
 
-This module only reads and types the table; :mod:`queries.eligibility` is the one
+This module only reads and types the table; :mod:`queries.eligibility.evaluator` is the one
 evaluator.
 """
 
@@ -285,7 +285,7 @@ def parse(raw: Mapping[str, Any]) -> Policy:
 
 @cache
 def _packaged() -> Policy:
-    text = (resources.files("queries") / "data" / TABLE).read_text("utf-8")
+    text = (resources.files("queries.eligibility") / "data" / TABLE).read_text("utf-8")
     return parse(json.loads(text))
 
 

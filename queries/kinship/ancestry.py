@@ -3,7 +3,7 @@
 Wright's rule: φ(a, b) = Σ (½)^(n1 + n2 + 1) (1 + F_A) over every pair of
 ancestral chains a -> ... -> A and b -> ... -> A that share no individual but
 the common ancestor A (n1, n2 parent steps).  The sum equals the recursive φ of
-:class:`queries.pedigree.Pedigree`, which is how the tests check both.
+:class:`queries.kinship.coefficients.Pedigree`, which is how the tests check both.
 
 The functions work on anything that answers :class:`Lineage`, so this module
 does not depend on the pedigree class.

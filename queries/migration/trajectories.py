@@ -4,10 +4,10 @@ Registration (户籍) comes from ``MEMBER_OF`` household episodes, actual reside
 ``LIVED_AT`` dwelling episodes.  Each timeline is made non-overlapping (an episode
 ends where the next begins), retired division codes are mapped to today's units
 (:func:`kingraph.divisions.current`, made specific by the household's other rows:
-:func:`queries.residence.refined`), and every episode keeps the record keys
+:func:`queries.migration.residence.refined`), and every episode keeps the record keys
 behind it.  An episode is flagged 人户分离 where actual residence and registration
 overlap in time but lie in different places.  The timeline rules are
-:mod:`queries.residence`; charts are :mod:`queries.migration_chart`.
+:mod:`queries.migration.residence`; charts are :mod:`queries.migration.chart`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import polars as pl
 from graphdb.connection import read
 from kingraph import divisions
 from kingraph.errors import InvalidArgument, PersonNotFound
-from queries.residence import Episode, Move, lived, moves, refined, timeline
+from queries.migration.residence import Episode, Move, lived, moves, refined, timeline
 
 __all__ = ["Episode", "FamilyMove", "Flows", "Move", "family_moves", "flows", "trajectory"]
 

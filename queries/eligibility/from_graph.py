@@ -4,9 +4,9 @@ One read (:data:`SPOUSE_FACTS`) returns, per spouse: the person, every marriage
 episode (``MARRIED``, either direction), every child (``CHILD_OF``) with the
 child's other parents, current households, disability certificates and death,
 the spouse's own parents and their other children (only-child status), current
-households (custody) and one-child glory certificates.  :mod:`queries.couple_facts`
+households (custody) and one-child glory certificates.  :mod:`queries.eligibility.couple_facts`
 is built from those rows in Python; whatever is missing or conflicting is passed
-as unknown (None) or flagged, so that :func:`queries.eligibility.decide` refers
+as unknown (None) or flagged, so that :func:`queries.eligibility.evaluator.decide` refers
 the case to review rather than guessing.  Evidence refs are record keys.
 """
 
@@ -21,16 +21,23 @@ import neo4j
 from graphdb.connection import read, read_async
 from graphdb.values import day
 from kingraph.errors import InvalidArgument, KingraphError, PersonNotFound
-from queries import glory, people
-from queries.couple_facts import ChildFacts, CoupleFacts, HukouType, MarriageFacts, SpouseFacts
-from queries.eligibility import Decision, decide
-from queries.spouse_rows import (
+from queries.eligibility import glory
+from queries.eligibility.couple_facts import (
+    ChildFacts,
+    CoupleFacts,
+    HukouType,
+    MarriageFacts,
+    SpouseFacts,
+)
+from queries.eligibility.evaluator import Decision, decide
+from queries.eligibility.spouse_rows import (
     Row,
     children,
     marriage_facts,
     only_child,
     pledge,
 )
+from queries.persons import references as people
 
 # The facts of one person ``p``, as the columns of a RETURN (shared by the two reads below).
 _FACTS = """
@@ -66,8 +73,8 @@ UNWIND $pids AS pid
 MATCH (p:Person {pid: pid})
 RETURN""" + _FACTS
 
-# Both spouses named by reference (pid or ID number, see queries.people) and their facts,
-# in one round trip: per reference, the persons with that pid and (up to two of) those
+# Both spouses named by reference (pid or ID number, see queries.persons.references) and
+# their facts, in one round trip: per reference, the persons with that pid and (up to two of) those
 # with that number; ``p`` is the one the reference names, or null.
 COUPLE_BY_REFS = """
 UNWIND $refs AS ref

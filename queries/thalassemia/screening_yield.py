@@ -12,7 +12,7 @@ from __future__ import annotations
 import polars as pl
 
 from kingraph.errors import InvalidArgument
-from queries.couples import CoupleClass
+from queries.thalassemia.pregnancy_risk import CoupleClass
 
 CASCADE_SCHEMA: dict[str, pl.DataType] = {
     "index_pid": pl.String(),

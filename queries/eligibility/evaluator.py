@@ -1,14 +1,14 @@
 """Birth-permit eligibility: a couple's facts, judged under the policy version in force.
 
-The rules are data (:mod:`queries.policy`, ``data/birth_policy.json``); the
-condition vocabulary is :mod:`queries.conditions`; :func:`decide` is the one
+The rules are data (:mod:`queries.eligibility.policy`, ``data/birth_policy.json``); the
+condition vocabulary is :mod:`queries.eligibility.conditions`; :func:`decide` is the one
 evaluator.  It never guesses: where a fact is unknown (only-child status, custody,
 whether a child is alive, a deceased child in an era whose text does not say how
 it counts) it judges every possible value, and a decision that depends on the
 unknown is ``needs_review``, naming what is missing.  Data the rules cannot stand
 on (a spouse not found, no or conflicting marriage records) is ``needs_review`` too.
 
-The facts are :mod:`queries.couple_facts`'s (re-exported here); the Cypher that gathers
+The facts are :mod:`queries.eligibility.couple_facts`'s (re-exported here); the Cypher that gathers
 them from the graph lives elsewhere; this module is pure.
 """
 
@@ -19,9 +19,9 @@ from datetime import date
 from enum import StrEnum
 from math import prod
 
-from queries import conditions as cond
-from queries.conditions import Situation, Slot, situation
-from queries.couple_facts import (
+from queries.eligibility import conditions as cond
+from queries.eligibility.conditions import Situation, Slot, situation
+from queries.eligibility.couple_facts import (
     ChildFacts,
     CoupleFacts,
     HukouType,
@@ -31,7 +31,7 @@ from queries.couple_facts import (
     born_by,
     evidence,
 )
-from queries.policy import Bilingual, Effect, Policy, PolicyVersion, load
+from queries.eligibility.policy import Bilingual, Effect, Policy, PolicyVersion, load
 
 __all__ = [
     "ChildFacts", "CoupleFacts", "Decision", "HukouType", "MarriageFacts", "Outcome", "Parentage",

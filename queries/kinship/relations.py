@@ -2,12 +2,13 @@
 
 For a speaker and a relative: the walk between them in the kinship alphabet
 (f m up, s d down, h w across a marriage), the persons on it, the coefficient of
-relationship r and the kinship coefficient φ (exact, :class:`queries.pedigree.Pedigree`),
-the genetic degree (first-degree r = ½, second r = ¼, third r = ⅛ ...), the Chinese
-term both ways (:mod:`queries.kinterms`) and the record keys of the edges walked.
+relationship r and the kinship coefficient φ (exact,
+:class:`queries.kinship.coefficients.Pedigree`), the genetic degree (first-degree r = ½,
+second r = ¼, third r = ⅛ ...), the Chinese term both ways
+(:mod:`queries.kinship.kinterms`) and the record keys of the edges walked.
 
 Blood relatives come first; *adoptive* relatives are related only once adoption
-counts as descent (art. 1111, the legal pedigree of :mod:`queries.family`); *in-law*
+counts as descent (art. 1111, the legal pedigree of :mod:`queries.kinship.family`); *in-law*
 relatives are the spouses of blood relatives and the blood relatives of a spouse.
 """
 
@@ -20,12 +21,12 @@ from enum import StrEnum
 from fractions import Fraction
 
 from kingraph.errors import InvalidArgument
-from queries import kinterms, marriage_law
-from queries.ancestry import AncestralPath, CommonAncestor
-from queries.family import ADOPTIVE, BIOLOGICAL, Family
-from queries.kinterms import KinTerm
-from queries.marriage_law import MarriageVerdict
-from queries.pedigree import MALE, Pedigree
+from queries.kinship import kinterms, marriage_law
+from queries.kinship.ancestry import AncestralPath, CommonAncestor
+from queries.kinship.coefficients import MALE, Pedigree
+from queries.kinship.family import ADOPTIVE, BIOLOGICAL, Family
+from queries.kinship.kinterms import KinTerm
+from queries.kinship.marriage_law import MarriageVerdict
 
 MIN_DEGREE, MAX_DEGREE = 1, 6
 

@@ -22,7 +22,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from kingraph.errors import InvalidArgument
-from queries.migration import Flows
+from queries.migration.trajectories import Flows
 
 FORMATS = ("png", "svg")
 CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC",
@@ -97,7 +97,7 @@ def chart(flows: Flows, fmt: str = "png", options: ChartOptions | None = None) -
     """The flows as an image.
 
     Args:
-        flows: From :func:`queries.migration.flows`.
+        flows: From :func:`queries.migration.trajectories.flows`.
         fmt: ``png`` or ``svg``.
         options: Sizes and counts; defaults draw the top 10 corridors.
 

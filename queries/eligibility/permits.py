@@ -3,7 +3,7 @@
 :func:`issue` decides, as of a day, for every couple married on that day (new
 marriages, new pregnancies and couples without a permit for their next child are
 all among them), in batches: one read of the couples, then per batch of couples one
-read of their permits (:data:`PERMITS_OF`), :data:`queries.couple_graph.SPOUSE_FACTS`
+read of their permits (:data:`PERMITS_OF`), :data:`queries.eligibility.from_graph.SPOUSE_FACTS`
 for their spouses, and the writes; every read and write starts from an index seek per
 couple or event, so a run grows linearly with the number of couples (stage times in
 :attr:`IssueReport.seconds`).  A permit is ``(:Permit {permit_no, kind, child_order,
@@ -33,10 +33,10 @@ from typing import Any
 import neo4j
 
 from graphdb.connection import read, write
-from queries import glory
-from queries.couple_graph import couple_facts, spouse_rows
-from queries.eligibility import Decision, Outcome, decide
-from queries.spouse_rows import Row
+from queries.eligibility import glory
+from queries.eligibility.evaluator import Decision, Outcome, decide
+from queries.eligibility.from_graph import couple_facts, spouse_rows
+from queries.eligibility.spouse_rows import Row
 
 BATCH = 1000  # couples per read/write batch
 

@@ -21,8 +21,21 @@ from itertools import product
 from typing import Any
 
 from kingraph.errors import ConfigError
-from queries.couple_facts import ChildFacts, CoupleFacts, Parentage, SpouseFacts, born_by
-from queries.policy import Condition, Deceased, MultipleBirth, Policy, PolicyVersion, Rule
+from queries.eligibility.couple_facts import (
+    ChildFacts,
+    CoupleFacts,
+    Parentage,
+    SpouseFacts,
+    born_by,
+)
+from queries.eligibility.policy import (
+    Condition,
+    Deceased,
+    MultipleBirth,
+    Policy,
+    PolicyVersion,
+    Rule,
+)
 
 
 class Verdict(StrEnum):

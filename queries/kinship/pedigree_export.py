@@ -40,7 +40,7 @@ from itertools import count
 import networkx as nx
 
 from kingraph.errors import InvalidArgument
-from queries.pedigree import EdgeKind, Pedigree
+from queries.kinship.coefficients import EdgeKind, Pedigree
 
 UNKNOWN, NO, YES = 0, 1, 2  # PLINK / LINKAGE affection coding
 

@@ -22,7 +22,7 @@ from enum import StrEnum
 import networkx as nx
 
 from kingraph.errors import InvalidArgument
-from queries.pedigree import EdgeKind, Pedigree
+from queries.kinship.coefficients import EdgeKind, Pedigree
 
 ART_1048 = "民法典第一千零四十八条 (Civil Code art. 1048)"
 ART_1072 = "民法典第一千零七十二条 (Civil Code art. 1072)"

@@ -6,7 +6,7 @@ ancestors up to a bound, their descendants within the remaining depth (for
 so that r counts every common ancestor), every ``CHILD_OF`` edge among them (kind,
 inferred, records, disputed) and their ``MARRIED`` episodes. The mathematics (φ, r,
 degree, Wright's paths, terms, the marriage check) then runs in Python on the
-extracted pedigree (:mod:`queries.relations`).
+extracted pedigree (:mod:`queries.kinship.relations`).
 
 Variable-length bounds cannot be parameters: each bound gets its own query text,
 built from a template with checked integers only and named after the bound.
@@ -14,7 +14,7 @@ built from a template with checked integers only and named after the bound.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -23,18 +23,18 @@ import polars as pl
 
 from graphdb.connection import read, read_async
 from kingraph.errors import InvalidArgument, PersonNotFound
-from queries import family as fam
-from queries.family import Family
-from queries.pedexport import ExportOptions, to_fam, to_linkage
-from queries.pedigree import Pedigree
-from queries.persons import PersonRecord
-from queries.relations import (
+from queries.kinship import family as fam
+from queries.kinship.coefficients import Pedigree
+from queries.kinship.family import Family
+from queries.kinship.pedigree_export import ExportOptions, to_fam, to_linkage
+from queries.kinship.relations import (
     MAX_DEGREE,
     Relating,
     Relation,
     Relationship,
     check_degree,
 )
+from queries.persons.lookup import PersonRecord
 
 PERSON_FIELDS = ("pid", "id_number", "name", "sex", "birth_date", "death_date", "ethnicity")
 _PERSON_MAP = "{" + ", ".join(f".{f}" for f in PERSON_FIELDS) + "}"
@@ -299,8 +299,11 @@ def relationship(driver: neo4j.Driver, database: str, a: str, b: str,
 
 
 def pedigree(driver: neo4j.Driver, database: str, pid: str, up: int = 3,
-             down: int = 3, screening: bool = True) -> PedigreeView:
+             down: int = 3) -> PedigreeView:
     """The family around a person: ancestors up, everyone down to ``down`` below them.
+
+    :func:`queries.thalassemia.screened_pedigree` adds each member's screening status
+    (the PED/.fam phenotype).
 
     Args:
         driver: the Neo4j driver.
@@ -308,8 +311,17 @@ def pedigree(driver: neo4j.Driver, database: str, pid: str, up: int = 3,
         pid: the proband.
         up: generations of ancestors (0..6).
         down: generations below the proband (0..6), collaterals included.
-        screening: read each member's latest screening status into the ``thalassemia``
-            attribute (the PED/.fam phenotype); a second round trip.
+
+    Raises:
+        InvalidArgument: a bound out of range.
+        PersonNotFound: no person has this pid.
+    """
+    return pedigree_view(pedigree_family(driver, database, pid, up, down), pid)
+
+
+def pedigree_family(driver: neo4j.Driver, database: str, pid: str, up: int = 3,
+                    down: int = 3) -> Family:
+    """The family :func:`pedigree` draws (one round trip), before it becomes a pedigree.
 
     Raises:
         InvalidArgument: a bound out of range.
@@ -320,14 +332,13 @@ def pedigree(driver: neo4j.Driver, database: str, pid: str, up: int = 3,
     bounds = Bounds(up=up, reach=down, own=down, slope=1, outside_spouses=True)
     family = extract(driver, database, [pid], bounds)
     _found(family, pid)
-    if screening:
-        from queries.thalassemia import facts  # thalassemia builds on this module
+    return family
 
-        status = {p: f.status for p, f in facts(driver, database, family.persons).items()}
-        family = replace(family, attrs={p: {"thalassemia": s.value} for p, s in status.items()
-                                        if s is not None})
+
+def pedigree_view(family: Family, proband: str) -> PedigreeView:
+    """The pedigree of an extracted family, with generations relative to the proband."""
     ped = family.pedigree()
-    return PedigreeView(pid, ped, family, generations(ped, pid))
+    return PedigreeView(proband, ped, family, generations(ped, proband))
 
 
 def generations(ped: Pedigree, proband: str) -> dict[str, int]:
@@ -354,4 +365,5 @@ def generations(ped: Pedigree, proband: str) -> dict[str, int]:
 
 
 __all__ = ["MAX_DEGREE", "Bounds", "PedigreeView", "Relatives", "degree_bounds", "extract",
-           "generations", "pedigree", "relationship", "relatives"]
+           "generations", "pedigree", "pedigree_family", "pedigree_view", "relationship",
+           "relatives"]

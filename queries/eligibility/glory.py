@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from queries.couple_facts import ChildFacts, CoupleFacts, Parentage, born_by, evidence
-from queries.policy import Bilingual as Reason
-from queries.policy import GloryRules, Policy, load
+from queries.eligibility.couple_facts import ChildFacts, CoupleFacts, Parentage, born_by, evidence
+from queries.eligibility.policy import Bilingual as Reason
+from queries.eligibility.policy import GloryRules, Policy, load
 
 
 class GloryOutcome(StrEnum):

@@ -10,7 +10,7 @@ step edges are kept in the graph for the legal questions but never enter φ.
 A parent named by a member but absent from the members is treated as unknown:
 the member is then a founder on that side.  Wright's path rule (every pair of
 ancestral paths meeting only at their common ancestor) lives in
-:mod:`queries.ancestry`.
+:mod:`queries.kinship.ancestry`.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ import networkx as nx
 import polars as pl
 
 from kingraph.errors import InvalidArgument, PersonNotFound
-from queries import ancestry
-from queries.ancestry import AncestralPath, CommonAncestor
+from queries.kinship import ancestry
+from queries.kinship.ancestry import AncestralPath, CommonAncestor
 
 HALF = Fraction(1, 2)
 MALE, FEMALE = "1", "2"  # GB/T 2261.1

@@ -19,8 +19,8 @@ from typing import Any
 import networkx as nx
 
 from graphdb.values import day
-from queries.pedigree import FEMALE, MALE, Member, Pedigree, ancestors_first
-from queries.persons import PersonRecord
+from queries.kinship.coefficients import FEMALE, MALE, Member, Pedigree, ancestors_first
+from queries.persons.lookup import PersonRecord
 
 BIOLOGICAL, ADOPTIVE = "biological", "adoptive"
 

@@ -20,9 +20,9 @@ from enum import StrEnum
 from fractions import Fraction
 
 from kingraph.errors import InvalidArgument
-from queries.genotypes import Gene, thalassemia_table
-from queries.screening import Screening
-from queries.segregation import (
+from queries.thalassemia.genotypes import Gene, thalassemia_table
+from queries.thalassemia.screening import Screening
+from queries.thalassemia.segregation import (
     DEFAULT_LIMITS,
     InconsistentEvidence,
     Limits,

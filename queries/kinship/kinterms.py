@@ -1,7 +1,7 @@
 """The Chinese kinship term a speaker uses for a relative, from a walk of steps.
 
 A walk through the graph is spelled in the kinship alphabet (see
-:mod:`queries.appellations`): up via f/m, across via h/w, down via s/d, and
+:mod:`queries.kinship.appellations`): up via f/m, across via h/w, down via s/d, and
 sideways via ob/yb/os/ys, or xb/xs when the relative age is unknown (lb/ls are
 read as yb/ys).  :func:`canonical` folds "parent, then a child of that parent"
 into a sibling step (f,s -> xb), the age of every sibling is settled from birth
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from kingraph.errors import InvalidArgument
-from queries.appellations import TERMS, Path, cousin
+from queries.kinship.appellations import TERMS, Path, cousin
 
 MALE, FEMALE = "1", "2"
 UP, DOWN, SPOUSE = ("f", "m"), ("s", "d", "c"), ("h", "w")

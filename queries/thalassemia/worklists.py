@@ -1,19 +1,20 @@
 """Thalassemia intervention on the graph: cascade worklists, at-risk couples, yields.
 
-``cascade`` extracts the index case's family (:mod:`queries.kinship`, one round
-trip), reads every member's latest ``:Screening`` result and current residence
-(a second round trip) and ranks the living blood relatives by their carrier
-probability (:func:`queries.carrier.carrier_probabilities`: exact Bayesian over
-the pedigree with observed results as evidence, else the prior model).
+``cascade`` extracts the index case's family (:mod:`queries.kinship.traversal`, one
+round trip), reads every member's latest ``:Screening`` result and current residence
+(:func:`queries.thalassemia.person_facts.facts`, a second round trip) and ranks the
+living blood relatives by their carrier probability
+(:func:`queries.thalassemia.carrier.carrier_probabilities`: exact Bayesian over the
+pedigree with observed results as evidence, else the prior model).
 
 ``at_risk_couples`` classifies current marriages and registered pregnancies with
-:func:`queries.couples.couple_risk`; ``division_summaries`` counts per division
-(:func:`queries.screening_yield.division_summary`).
+:func:`queries.thalassemia.pregnancy_risk.couple_risk`; ``division_summaries`` counts per
+division (:func:`queries.thalassemia.screening_yield.division_summary`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -26,30 +27,15 @@ from graphdb.connection import read
 from graphdb.values import day
 from kingraph import divisions
 from kingraph.errors import InvalidArgument, PersonNotFound
-from queries import kinship
-from queries.carrier import Method, carrier_probabilities
-from queries.couples import CoupleClass, CoupleRisk, couple_risk
-from queries.genotypes import Gene
-from queries.persons import PersonRecord
-from queries.relations import Kind, Relating, Relation
-from queries.screening import Screening, Status, from_feed
-from queries.screening_yield import division_summary
-
-FACTS = """
-UNWIND $pids AS pid
-MATCH (x:Person {pid: pid})
-CALL (x) {
-  OPTIONAL MATCH (s:Screening)-[:MENTIONS {role: 'person'}]->(x)
-  WITH s ORDER BY coalesce(s.test_date, date('0001-01-01')) DESC LIMIT 1
-  RETURN s {.key, .test_date, .alpha_genotype, .beta_genotype, .conclusion} AS screening
-}
-CALL (x) {
-  OPTIONAL MATCH (x)-[e:MEMBER_OF|LIVED_AT]->()
-  WITH e ORDER BY e.to_date IS NULL DESC, coalesce(e.to_date, e.from_date) DESC LIMIT 1
-  RETURN e.division_code AS division
-}
-RETURN x.pid AS pid, screening, division
-"""
+from queries.kinship import traversal as kinship
+from queries.kinship.relations import Kind, Relating, Relation
+from queries.persons.lookup import PersonRecord
+from queries.thalassemia.carrier import Method, carrier_probabilities
+from queries.thalassemia.genotypes import Gene
+from queries.thalassemia.person_facts import NO_FACTS, Facts, facts
+from queries.thalassemia.pregnancy_risk import CoupleClass, CoupleRisk, couple_risk
+from queries.thalassemia.screening import Screening, Status
+from queries.thalassemia.screening_yield import division_summary
 
 CURRENT_MARRIAGES = """
 MATCH (h:Person)-[m:MARRIED]->(w:Person)
@@ -95,29 +81,6 @@ POSITIVE = tuple(s.value for s in Status if s not in (Status.NORMAL, Status.SUSP
 
 
 @dataclass(frozen=True)
-class Facts:
-    """A person's latest screening result (if any) and current residence division."""
-
-    result: Screening | None
-    tested_on: date | None
-    record: str | None
-    division: str | None  # today's code
-
-    @property
-    def division_name(self) -> str | None:
-        """The division's name."""
-        return divisions.name(self.division) if self.division else None
-
-    @property
-    def status(self) -> Status | None:
-        """The result's status, None when never screened."""
-        return self.result.status if self.result else None
-
-
-NO_FACTS = Facts(None, None, None, None)
-
-
-@dataclass(frozen=True)
 class CascadeEntry:
     """One living relative on the cascade-screening worklist."""
 
@@ -158,29 +121,6 @@ def _entry_row(e: CascadeEntry) -> dict[str, object]:
             "tested_on": e.facts.tested_on, "division": e.facts.division,
             "division_name": e.facts.division_name, "probability": e.probability,
             "method": e.method.value}
-
-
-def _result(row: Mapping[str, Any] | None) -> Screening | None:
-    if not row:
-        return None
-    try:
-        return from_feed(row.get("alpha_genotype"), row.get("beta_genotype"),
-                         row.get("conclusion"))
-    except InvalidArgument:
-        return None  # an unreadable stored result counts as not screened
-
-
-def facts(driver: neo4j.Driver, database: str, pids: Iterable[str]) -> dict[str, Facts]:
-    """Latest screening result and current residence of each person (one round trip)."""
-    rows = read(driver, database, "thalassemia_facts", FACTS, pids=list(dict.fromkeys(pids)))
-    out: dict[str, Facts] = {}
-    for row in rows:
-        shot = row["screening"]
-        code = row["division"]
-        out[str(row["pid"])] = Facts(
-            _result(shot), day(shot["test_date"]) if shot else None,
-            str(shot["key"]) if shot else None, divisions.current(code) if code else None)
-    return out
 
 
 def index_genes(result: Screening | None, gene: Gene | None = None) -> tuple[Gene, ...]:

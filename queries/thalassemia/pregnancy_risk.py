@@ -16,8 +16,8 @@ from enum import StrEnum
 from fractions import Fraction
 from itertools import product
 
-from queries.genotypes import ClassPair, Gene, Genotype, Outcome, genotype_of
-from queries.screening import Screening
+from queries.thalassemia.genotypes import ClassPair, Gene, Genotype, Outcome, genotype_of
+from queries.thalassemia.screening import Screening
 
 QUARTER = Fraction(1, 4)
 

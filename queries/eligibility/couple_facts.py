@@ -3,9 +3,9 @@
 These frozen dataclasses are what the graph queries gather (marriage records, each
 spouse's children from this and earlier marriages, adoption, deaths, disability
 certificates, only-child status, ethnicity, hukou type) and what
-:mod:`queries.eligibility` and :mod:`queries.glory` judge.  ``evidence`` fields
-hold refs of source records (``feed:record_id``), never personal data.  None means
-unknown.
+:mod:`queries.eligibility.evaluator` and :mod:`queries.eligibility.glory` judge.
+``evidence`` fields hold refs of source records (``feed:record_id``), never personal
+data.  None means unknown.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Residence timelines: episodes made non-overlapping, mapped to today's divisions, moves.
 
-Pure functions over the rows :mod:`queries.migration` reads (``place, start, end,
+Pure functions over the rows :mod:`queries.migration.trajectories` reads (``place, start, end,
 division_code, record, codes`` dicts; ``codes`` are every division the place's rows
 name, used by :func:`refined`).  Rules: rows of one place whose periods touch or
 overlap are one episode (their records joined); where an episode runs past the start

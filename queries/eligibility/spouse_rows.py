@@ -1,6 +1,6 @@
 """Pure rules turning the graph's rows about two spouses into a couple's facts.
 
-A *row* is what :data:`queries.couple_graph.SPOUSE_FACTS` returns for one spouse
+A *row* is what :data:`queries.eligibility.from_graph.SPOUSE_FACTS` returns for one spouse
 (plain dicts and lists).  Nothing here guesses: a fact the rows do not settle is
 None, a contradiction is flagged on the marriage.
 """
@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from graphdb.values import day
-from queries.couple_facts import ChildFacts, MarriageFacts, Parentage
+from queries.eligibility.couple_facts import ChildFacts, MarriageFacts, Parentage
 
 Row = dict[str, Any]
 UNKNOWN_DAY = date.min  # a child without a birth date counts as born before any application
