@@ -28,7 +28,7 @@ BIOLOGICAL, ADOPTIVE = "biological", "adoptive"
 @dataclass(frozen=True)
 class ParentEdge:
     """One ``CHILD_OF`` edge: child -> parent, its kind, whether inferred, its records,
-    and whether an open conflict disputes it (two mothers, a cycle: ``ingest.conflicts``)."""
+    and whether an open conflict disputes it (two mothers, a cycle: ``ingest.derive.conflicts``)."""
 
     child: str
     parent: str

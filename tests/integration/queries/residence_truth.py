@@ -21,7 +21,7 @@ from typing import Any
 
 import polars as pl
 
-from ingest.read import discover, read_feed
+from ingest.feeds.read import discover, read_feed
 from kingraph import divisions
 from queries.migration.residence import Episode
 

@@ -16,7 +16,7 @@ import neo4j
 import polars as pl
 import pytest
 
-from ingest.evaluation import pid_to_truth
+from ingest.fusion.evaluation import pid_to_truth
 from ingest.pipeline import mention_table
 from queries.migration import trajectories as migration
 from synth.profile import HAINAN

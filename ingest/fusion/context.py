@@ -22,7 +22,7 @@ import polars as pl
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
-from ingest.lifetimes import MIN_PARENT_AGE_YEARS
+from ingest.fusion.lifetimes import MIN_PARENT_AGE_YEARS
 
 CONTEXT_LINK_WEIGHT = 25.0
 NAME_SIMILAR = 0.85

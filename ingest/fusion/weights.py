@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from ingest.comparisons import COMPARISONS, Comparison
+from ingest.fusion.comparisons import COMPARISONS, Comparison
 
 U_FLOOR = 1e-7
 M_FLOOR = 1e-4

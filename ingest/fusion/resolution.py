@@ -1,15 +1,15 @@
 """The resolver: person mentions in, persons with stable ids out (the master person index).
 
-One engine runs the declarations of :mod:`ingest.comparisons` and
-:mod:`ingest.blocking`:
+One engine runs the declarations of :mod:`ingest.fusion.comparisons` and
+:mod:`ingest.fusion.blocking`:
 
-1. anchor mentions on verified ID numbers (:mod:`ingest.entities`);
-2. estimate m and u from the data (:mod:`ingest.weights`);
+1. anchor mentions on verified ID numbers (:mod:`ingest.fusion.entities`);
+2. estimate m and u from the data (:mod:`ingest.fusion.weights`);
 3. score the candidate pairs the blocking rules produce, never all pairs;
-4. add family-context links for newborns (:mod:`ingest.family`);
+4. add family-context links for newborns (:mod:`ingest.fusion.family_evidence`);
 5. cluster links strongest first under vetoes and officers' decisions
-   (:mod:`ingest.clusters`), refusing any merge that would make a person who could
-   not have lived (:mod:`ingest.lifetimes`, bounds in :class:`LifeBounds`), and give
+   (:mod:`ingest.fusion.clusters`), refusing any merge that would make a person who could
+   not have lived (:mod:`ingest.fusion.lifetimes`, bounds in :class:`LifeBounds`), and give
    every person a stable pid.
 
 Three outcomes per scored pair: ``link`` (weight >= ``Thresholds.link``), possible
@@ -17,7 +17,7 @@ match for review (between the thresholds) and no link.  A link refused as imposs
 becomes a possible match too, with the reason (``Review.reason``), so an officer can
 still link the two.
 
-The input ``mentions`` frame has the columns documented in :mod:`ingest.mentions`;
+The input ``mentions`` frame has the columns documented in :mod:`ingest.feeds.mentions`;
 the resolver uses ``mention_id, feed, source, record_id, role, id_number, id_raw,
 id_birth_date, id_sex, name, name_key, name_initials, name_placeholder, sex,
 birth_date, division_code, event_date, mother_mention, relative_mention, relation,
@@ -33,14 +33,14 @@ from typing import Any
 
 import polars as pl
 
-from ingest.blocking import BLOCKING_RULES, BlockStats, candidate_pairs
-from ingest.clusters import Clustering, assign_pids, cluster
-from ingest.comparisons import COMPARISONS
-from ingest.context import context_links
-from ingest.entities import anchor_mentions, build_entities, with_places
-from ingest.family import mother_edges, mother_of, newborn_links
-from ingest.lifetimes import BOUNDS, LifeBounds, lives
-from ingest.weights import LevelWeights, compute_levels, estimate, name_frequencies, score
+from ingest.fusion.blocking import BLOCKING_RULES, BlockStats, candidate_pairs
+from ingest.fusion.clusters import Clustering, assign_pids, cluster
+from ingest.fusion.comparisons import COMPARISONS
+from ingest.fusion.context import context_links
+from ingest.fusion.entities import anchor_mentions, build_entities, with_places
+from ingest.fusion.family_evidence import mother_edges, mother_of, newborn_links
+from ingest.fusion.lifetimes import BOUNDS, LifeBounds, lives
+from ingest.fusion.weights import LevelWeights, compute_levels, estimate, name_frequencies, score
 
 Progress = Callable[[str], None]
 

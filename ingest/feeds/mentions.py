@@ -31,9 +31,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from ingest.clean import CleanFeed
-from ingest.definitions import Feed, Role
-from ingest.problems import identifiable
+from ingest.feeds.clean import CleanFeed
+from ingest.feeds.definitions import Feed, Role
+from ingest.feeds.row_checks import identifiable
 
 MENTION_SCHEMA: dict[str, pl.DataType] = {
     "mention_id": pl.String(), "feed": pl.String(), "source": pl.String(),
@@ -52,6 +52,22 @@ MENTION_SCHEMA: dict[str, pl.DataType] = {
 }
 
 _ROW_COLUMNS = ("feed", "source", "record_id", "file", "line", "content_hash")
+
+
+def record_key(feed: str = "feed") -> pl.Expr:
+    """``feed|source|record_id``, the key of a Record node."""
+    return pl.concat_str(pl.col(feed), pl.col("source"), pl.col("record_id"), separator="|")
+
+
+def birth_evidence(anchored: pl.Expr) -> pl.Expr:
+    """What a mention says of its person's birth date, as the golden date counts it: the
+    date in its number when the mention is anchored, else the row's own date when the
+    row gives the person no other number (a number that failed anchoring may be
+    someone else's, and so may the date beside it).  Survivorship's golden
+    date (:mod:`ingest.derive.survivorship`) and fusion's age veto
+    (:mod:`ingest.fusion.lifetimes`) read the same evidence."""
+    return (pl.when(anchored).then(pl.coalesce("id_birth_date", "birth_date"))
+            .when(pl.col("id_birth_date").is_null()).then(pl.col("birth_date")))
 
 
 def mention_id(role: str) -> pl.Expr:
@@ -106,7 +122,7 @@ def to_mentions(clean: CleanFeed) -> pl.DataFrame:
     """Explode a cleaned feed into one row per person mention.
 
     Args:
-        clean: a feed cleaned by :func:`ingest.clean.clean_feed`.
+        clean: a feed cleaned by :func:`ingest.feeds.clean.clean_feed`.
 
     Returns:
         A frame with ``MENTION_SCHEMA``, ordered by line then role order.

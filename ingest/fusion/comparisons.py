@@ -8,7 +8,7 @@ Fellegi–Sunter match weight.  Only the level functions know about the data; th
 resolver knows only levels.
 
 Each level function receives two aligned polars frames (left and right side of the
-candidate pairs, with the entity columns documented in :mod:`ingest.resolution`)
+candidate pairs, with the entity columns documented in :mod:`ingest.fusion.resolution`)
 and returns an Int8 series with a level per pair or null.
 """
 

@@ -8,10 +8,10 @@ Parent–child links are first derived as *statements*: one row per thing a row 
 (``statement`` names it: the mention of the parent, ``birth|birth_platform|B1|mother``,
 or for an inference the member's row and ``inferred_head``/``inferred_spouse``), with
 the parent's ``side`` where the row states it (mother or father).  An officer can
-dismiss a statement as evidence (:mod:`ingest.conflicts`); the edges are the
+dismiss a statement as evidence (:mod:`ingest.derive.conflicts`); the edges are the
 remaining statements grouped by (child, parent, kind).
 
-Inputs are the cleaned feed frames (``ingest.clean.CleanFeed.accepted``, all loads
+Inputs are the cleaned feed frames (``ingest.feeds.clean.CleanFeed.accepted``, all loads
 together) and ``pids`` (``mention_id, pid``).
 """
 
@@ -21,6 +21,8 @@ from datetime import date
 from typing import Any
 
 import polars as pl
+
+from ingest.feeds.mentions import record_key
 
 # GB/T 4761 codes, read as "what the relative is to the person".
 PARENT_CODES = {"51": "biological", "52": "biological", "57": "adoptive", "58": "adoptive"}
@@ -39,11 +41,6 @@ STATEMENT_SCHEMA: dict[str, Any] = {
 # Bloodline parent codes that name the side: 51 father, 52 mother, 57/58 step or adoptive.
 PARENT_SIDES = {"51": "father", "52": "mother", "57": "father", "58": "mother"}
 MARRIAGE_EVENTS = ("marriage", "remarriage")
-
-
-def record_key(feed: str = "feed") -> pl.Expr:
-    """``feed|source|record_id``, the key of a Record node."""
-    return pl.concat_str(pl.col(feed), pl.col("source"), pl.col("record_id"), separator="|")
 
 
 def with_pid(frame: pl.DataFrame, pids: pl.DataFrame, role: str, alias: str) -> pl.DataFrame:

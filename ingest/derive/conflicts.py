@@ -48,7 +48,7 @@ from typing import Any
 import networkx as nx
 import polars as pl
 
-from ingest.lifetimes import MIN_PARENT_AGE_YEARS
+from ingest.fusion.lifetimes import MIN_PARENT_AGE_YEARS
 from kingraph import marriage_age
 
 PREFIX = "conflict_"
@@ -134,7 +134,7 @@ def detect(statements: pl.DataFrame, child_of: pl.DataFrame, married: pl.DataFra
     """Every conflict of the derived graph, settled against the officers' rulings.
 
     Args:
-        statements: parent-child statements (:func:`ingest.relations.child_of_statements`).
+        statements: parent-child statements (:func:`ingest.derive.relations.child_of_statements`).
         child_of: the parent-child edges grouped from them.
         married: marriage episodes with ``statements`` (the rows that state the wedding).
         persons: golden persons (``pid``, ``props`` with ``sex`` and ``birth_date``).

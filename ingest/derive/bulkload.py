@@ -10,7 +10,7 @@ import polars as pl
 
 from graphdb.bulk import NodeSet, RelSet
 from graphdb.model import EPISODES, FACT_LABELS
-from ingest.derive import GraphState, division_rows
+from ingest.derive.state import GraphState, division_rows
 
 
 def _unnest(frame: pl.DataFrame, column: str, prefix_clash: set[str]) -> pl.DataFrame:

@@ -6,14 +6,14 @@ A :class:`RawFeed` holds
   spec column as ``String`` (in the spec's order, whatever the file's order) plus
   ``line`` (``Int64``, the physical line where the row starts; header = line 1.
   Parquet rows are numbered as if written as CSV: first row = line 2);
-- ``rejects``: a quarantine frame (:mod:`ingest.quarantine`) for rows that could
+- ``rejects``: a quarantine frame (:mod:`ingest.feeds.quarantine`) for rows that could
   not be split into fields.
 
 What is a file error and what is a row error:
 
 - :class:`~kingraph.errors.FeedError` (the file is not loaded; other files are
   unaffected): undecodable bytes or wrongly declared encoding (see
-  :mod:`ingest.encodings`), binary content (NUL or other control bytes), an empty
+  :mod:`ingest.feeds.encodings`), binary content (NUL or other control bytes), an empty
   file, a header with missing or unknown columns (order may differ), a quote left
   open that swallows the rest of the file, an unreadable Parquet file.
 - Row quarantine: a row with too many or too few fields (``field_count``), a row
@@ -31,10 +31,10 @@ from typing import Literal
 
 import polars as pl
 
-from ingest import quarantine, table
-from ingest.definitions import Feed
-from ingest.encodings import Encoding, decode
-from ingest.feeds import FEEDS
+from ingest.feeds import quarantine, table
+from ingest.feeds.catalogue import FEEDS
+from ingest.feeds.definitions import Feed
+from ingest.feeds.encodings import Encoding, decode
 from kingraph.errors import FeedError
 
 _NAME = re.compile(r"(?P<feed>[a-z]+)(_[^/]*)?\.(?P<fmt>csv|parquet)")

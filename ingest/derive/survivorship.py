@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from ingest.entities import SOURCE_NAME_WEIGHT
-from ingest.relations import record_key, with_pid
+from ingest.derive.relations import with_pid
+from ingest.feeds.mentions import birth_evidence, record_key
+from ingest.fusion.entities import SOURCE_NAME_WEIGHT
 
 # What survivorship reads of a mention (joining only these keeps the peak memory low).
 GOLDEN_INPUTS = ("mention_id", "source", "id_number", "name", "name_key", "name_placeholder",
@@ -38,16 +39,6 @@ def _mode(frame: pl.DataFrame, value: str, weight: pl.Expr | None = None) -> pl.
         .sort(["_n", value], descending=[True, False])
         .group_by("pid", maintain_order=True).first().drop("_n")
     )
-
-
-def birth_evidence(anchored: pl.Expr) -> pl.Expr:
-    """What a mention says of its person's birth date, as the golden date counts it: the
-    date in its number when the mention is anchored, else the row's own date when the
-    row gives the person no other number (a number that failed anchoring may be
-    someone else's, and so may the date beside it).  Fusion's age veto
-    (:mod:`ingest.lifetimes`) reads the same evidence."""
-    return (pl.when(anchored).then(pl.coalesce("id_birth_date", "birth_date"))
-            .when(pl.col("id_birth_date").is_null()).then(pl.col("birth_date")))
 
 
 def golden(mentions: pl.DataFrame, assignments: pl.DataFrame,

@@ -2,8 +2,8 @@
 
 ``CleanFeed.accepted`` has one row per accepted source row:
 
-- ``feed``, ``file``, ``line``, ``content_hash`` (:mod:`ingest.content`), ``flags``
-  (``list[str]`` of soft ``reason:column`` items, see :mod:`ingest.problems`);
+- ``feed``, ``file``, ``line``, ``content_hash`` (:mod:`ingest.feeds.content_hash`), ``flags``
+  (``list[str]`` of soft ``reason:column`` items, see :mod:`ingest.feeds.row_checks`);
 - every spec column, stripped, empty -> null; dates as ``pl.Date``, counts as
   ``Int32``, measures as ``Float64``, codes as strings (``1`` padded to ``01`` in
   two-digit lists); a value failing a soft check is null;
@@ -11,12 +11,12 @@
   ``c_raw`` (cleaned text when present but unusable), ``c_status``
   (:class:`kingraph.ids.IdStatus`), ``c_birth_date`` and ``c_sex`` (encoded in ``c``);
 - for each name column ``c``: ``c`` (normalised), ``c_key``, ``c_initials``,
-  ``c_placeholder``, ``c_partial`` (:mod:`ingest.names`);
+  ``c_placeholder``, ``c_partial`` (:mod:`ingest.feeds.names`);
 - for each role ``r``: ``r_sex`` (``1``/``2`` from the record's sex column, else the
   sex the role implies, else null), ``r_id_birth_mismatch`` and ``r_id_sex_mismatch``
   (true only when both sides are known and disagree).
 
-``CleanFeed.quarantine`` is a quarantine frame (:mod:`ingest.quarantine`) holding
+``CleanFeed.quarantine`` is a quarantine frame (:mod:`ingest.feeds.quarantine`) holding
 the rows the reader could not split and the rows failing a fatal check.  Within a
 file, a record_id repeated with identical content keeps its first row (the others
 are ``duplicate_record``); repeated with different content, every copy is
@@ -29,10 +29,12 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from ingest import content, dates, identity, problems, quarantine
-from ingest.definitions import Feed, Kind
-from ingest.quarantine import Reason
-from ingest.read import FeedFile, RawFeed
+from ingest.feeds import content_hash as content
+from ingest.feeds import dates, identity, quarantine
+from ingest.feeds import row_checks as problems
+from ingest.feeds.definitions import Feed, Kind
+from ingest.feeds.quarantine import Reason
+from ingest.feeds.read import FeedFile, RawFeed
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,7 @@ def clean_feed(raw: RawFeed) -> CleanFeed:
     """Clean one raw feed file.
 
     Args:
-        raw: a file read by :func:`ingest.read.read_feed`.
+        raw: a file read by :func:`ingest.feeds.read.read_feed`.
 
     Returns:
         The accepted rows, the quarantined rows (with the reader's rejects), and counts.

@@ -4,7 +4,7 @@ Links are applied strongest first; a merge is refused (a veto) when it would put
 mentions of one row into one person (a child cannot be its own mother), when it
 would join two different valid ID numbers that are not one typo apart, when an
 officer decided the two apart, or when the merged person could not have lived
-(:mod:`ingest.lifetimes`: a mother aged 9, a person born after their own child, a
+(:mod:`ingest.fusion.lifetimes`: a mother aged 9, a person born after their own child, a
 bride of 8, a marriage after death).  Those last refusals are returned with their
 reason, for the review queue.  Officers' "link" decisions are applied before
 anything else and never refused.  The result is deterministic for a given input.
@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 import polars as pl
 from rapidfuzz.distance import DamerauLevenshtein
 
-from ingest.lifetimes import Lives
+from ingest.fusion.lifetimes import Lives
 
-# Why a merge was refused, besides an impossible life (``ingest.lifetimes`` reasons).
+# Why a merge was refused, besides an impossible life (``ingest.fusion.lifetimes`` reasons).
 DECIDED_APART, SAME_RECORD, OTHER_NUMBER = "decided_apart", "same_record", "other_number"
 
 

@@ -3,8 +3,8 @@
 A :class:`Feed` lists its columns in order (with their kind, code list and whether
 a row is unusable without them), the sources allowed to send it, and the person
 *roles* each row mentions with the columns describing each role.  One executor
-(:mod:`ingest.clean`, :mod:`ingest.mentions`) runs these definitions; the feeds
-themselves are listed in :mod:`ingest.feeds`.
+(:mod:`ingest.feeds.clean`, :mod:`ingest.feeds.mentions`) runs these definitions; the feeds
+themselves are listed in :mod:`ingest.feeds.catalogue`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from ingest.codes import CodeList
+from ingest.feeds.codes import CodeList
 
 
 class Kind(StrEnum):

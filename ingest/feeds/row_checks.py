@@ -3,10 +3,10 @@
 Each check yields ``"reason:column"`` where it fails and null elsewhere.  A check
 on a required column (and the record_id, source, identity and duplicate checks)
 is *fatal*: the row goes to the quarantine.  Date checks read the helper columns
-of :func:`ingest.dates.with_parsed`.  A check on an optional column is
+of :func:`ingest.feeds.dates.with_parsed`.  A check on an optional column is
 *soft*: the value is set to null and the item is kept in the row's ``flags``.
 
-Checks, in the order of :class:`~ingest.quarantine.Reason` (most serious first):
+Checks, in the order of :class:`~ingest.feeds.quarantine.Reason` (most serious first):
 record_id present; source allowed for the feed; required columns present; dates
 readable; codes in their list (two-digit code lists accept ``1`` for ``01``),
 divisions known to the division table; counts positive integers; measures
@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from ingest import dates
-from ingest.definitions import Column, Feed, Kind, Role
-from ingest.quarantine import Reason
+from ingest.feeds import dates
+from ingest.feeds.definitions import Column, Feed, Kind, Role
+from ingest.feeds.quarantine import Reason
 from kingraph import divisions
 
 

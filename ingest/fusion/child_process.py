@@ -2,7 +2,7 @@
 the rest of a load.
 
 The parent writes the mentions, the previous assignments and the officers' decisions
-to a work folder, frees its own frames and runs ``python -m ingest.fusion_job
+to a work folder, frees its own frames and runs ``python -m ingest.fusion.child_process
 FOLDER``; the child resolves and writes the resolution back, and all the memory it
 used is returned to the system when it exits.  A million-person province (9.5 M
 mentions) fits on a 24 GiB machine this way.
@@ -19,9 +19,9 @@ from pathlib import Path
 
 import polars as pl
 
-from ingest.blocking import BlockStats
-from ingest.resolution import Decisions, Resolution, resolve
-from ingest.weights import LevelWeights
+from ingest.fusion.blocking import BlockStats
+from ingest.fusion.resolution import Decisions, Resolution, resolve
+from ingest.fusion.weights import LevelWeights
 from kingraph.errors import KingraphError
 
 
@@ -67,7 +67,7 @@ def read_outputs(folder: Path) -> Resolution:
 
 def run(folder: Path) -> Resolution:
     """Resolve the inputs in ``folder`` in a child process and return its resolution."""
-    done = subprocess.run([sys.executable, "-m", "ingest.fusion_job", str(folder)],
+    done = subprocess.run([sys.executable, "-m", "ingest.fusion.child_process", str(folder)],
                           capture_output=True, text=True, check=False)
     if done.returncode == -signal.SIGKILL:
         raise KingraphError(

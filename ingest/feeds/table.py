@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from ingest.quarantine import Reason
+from ingest.feeds.quarantine import Reason
 from kingraph.errors import FeedError
 
 REJECT_SCHEMA = {"line": pl.Int64, "record_id": pl.String, "reason": pl.String,

@@ -19,10 +19,11 @@ import neo4j
 import polars as pl
 
 from graphdb import model
-from ingest import conflicts, relations, survivorship
-from ingest.conflicts import NO_RULINGS, Rulings
-from ingest.feeds import FEEDS
-from ingest.resolution import Resolution
+from ingest.derive import conflicts, relations, survivorship
+from ingest.derive.conflicts import NO_RULINGS, Rulings
+from ingest.feeds.catalogue import FEEDS
+from ingest.feeds.mentions import record_key
+from ingest.fusion.resolution import Resolution
 from ingest.store import Store
 from kingraph import divisions
 
@@ -63,7 +64,7 @@ def record_frame(feed: str, rows: pl.DataFrame) -> pl.DataFrame:
     facts = [c for c in spec if c not in _identity_columns(feed)
              and c not in ("record_id", "source")]
     return rows.select(
-        relations.record_key().alias("key"), "feed", "source", "record_id", "file", "line",
+        record_key().alias("key"), "feed", "source", "record_id", "file", "line",
         "load_id", "content_hash",
         pl.struct([pl.col(c).cast(pl.String) for c in spec]).struct.json_encode().alias("data"),
         pl.struct(facts).alias("props"),
@@ -76,7 +77,7 @@ def graph_state(rows: dict[str, pl.DataFrame], mentions: pl.DataFrame,
     """Everything the graph should hold after this load.
 
     ``rulings`` are the officers' rulings on conflicts: dismissed statements are not
-    used as evidence, decided conflicts are not disputed (:mod:`ingest.conflicts`).
+    used as evidence, decided conflicts are not disputed (:mod:`ingest.derive.conflicts`).
     """
     pids = resolution.assignments.select("mention_id", "pid")
     households = rows.get("household")

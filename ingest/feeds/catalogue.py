@@ -1,12 +1,12 @@
 """The ten department feeds of ``shared/spec/feeds.md``, declared as data.
 
-Each is a :class:`~ingest.definitions.Feed`; ``FEEDS`` maps feed name to definition.
+Each is a :class:`~ingest.feeds.definitions.Feed`; ``FEEDS`` maps feed name to definition.
 """
 
 from __future__ import annotations
 
-from ingest import codes
-from ingest.definitions import (
+from ingest.feeds import codes
+from ingest.feeds.definitions import (
     DIVISION,
     SPOUSES,
     Column,

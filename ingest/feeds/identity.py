@@ -1,9 +1,9 @@
 """Identifying the people of a row: ID number and name columns, sex, cross-checks.
 
 For each ID number column ``c`` the frame gains ``c`` (normalised, usable only),
-``c_raw``, ``c_status``, ``c_birth_date``, ``c_sex`` (:mod:`ingest.id_numbers`); for
+``c_raw``, ``c_status``, ``c_birth_date``, ``c_sex`` (:mod:`ingest.feeds.id_numbers`); for
 each name column ``c``: ``c`` (normalised), ``c_key``, ``c_initials``,
-``c_placeholder``, ``c_partial`` (:mod:`ingest.names`).  For each role ``r``:
+``c_placeholder``, ``c_partial`` (:mod:`ingest.feeds.names`).  For each role ``r``:
 ``r_sex`` and the cross-checks ``r_id_birth_mismatch``, ``r_id_sex_mismatch``.
 Each distinct ID number and name of a file is worked out once and joined back.
 """
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from ingest import id_numbers, names
-from ingest.definitions import Feed, Kind, Role
+from ingest.feeds import id_numbers, names
+from ingest.feeds.definitions import Feed, Kind, Role
 
 
 def _joined(frame: pl.DataFrame, table: pl.DataFrame, column: str, key: str) -> pl.DataFrame:

@@ -10,7 +10,7 @@ A quarantine frame has one row per quarantined source row, with the columns of
   Details name columns and reasons only, never values (they may be personal data).
 
 The same reasons also appear as soft *flags* on accepted rows when the problem is
-in a column the row can do without (see :mod:`ingest.clean`).
+in a column the row can do without (see :mod:`ingest.feeds.clean`).
 """
 
 from __future__ import annotations

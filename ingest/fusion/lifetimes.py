@@ -5,7 +5,7 @@ born after his own child, a bride of 8, a man who married after his death.  The 
 tell, for each mention, what its person did and when:
 
 - the person's birth date, as survivorship counts it
-  (:func:`ingest.survivorship.birth_evidence`);
+  (:func:`ingest.feeds.mentions.birth_evidence`);
 - a wedding: a marriage row's husband and wife married (or divorced) on its date;
 - being alive: a birth row's mother gave birth on its date, its father was alive at
   most ``father_death_before_birth_days`` earlier, a spouse on the marriage row's date;
@@ -16,7 +16,7 @@ tell, for each mention, what its person did and when:
   adoptive relations (27, 37, 57, 58) are not biological and bound no age.
 
 :class:`LifeBounds` declares the bounds; :func:`lives` turns the mentions into one
-:class:`Life` per entity, and the clustering (:mod:`ingest.clusters`) merges them and
+:class:`Life` per entity, and the clustering (:mod:`ingest.fusion.clusters`) merges them and
 refuses a merge whose person would break a bound (:meth:`Life.refusal`).
 
 **A cluster's birth date** is its survivorship birth date: the date most of its
@@ -41,9 +41,9 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from ingest.survivorship import birth_evidence
+from ingest.feeds.mentions import birth_evidence
 
-MIN_PARENT_AGE_YEARS = 12  # also the plausibility bound of ingest.conflicts and context
+MIN_PARENT_AGE_YEARS = 12  # also the plausibility bound of ingest.derive.conflicts and context
 
 PARENT_TOO_YOUNG = "parent_too_young"
 PARENT_BORN_AFTER_CHILD = "parent_born_after_child"
@@ -68,7 +68,7 @@ class LifeBounds:
 
     They mark the impossible, not the unlawful.  The legal marriage age
     (``kingraph/data/marriage_ages.csv``: 20 and 18 from 1950, 22 and 20 from 1981)
-    makes a wedding below it a *conflict* for an officer (:mod:`ingest.conflicts`): it
+    makes a wedding below it a *conflict* for an officer (:mod:`ingest.derive.conflicts`): it
     happened, or a date is wrong, but it is one person.  The table has no minimum
     before 1950-05-01, when weddings at 15 or 16 were not rare, and self-collected
     rows reach back that far.  Below 14, a wedding is not a fact about this person:

@@ -15,8 +15,8 @@ import hashlib
 
 import polars as pl
 
-from ingest import dates
-from ingest.definitions import Feed, Kind
+from ingest.feeds import dates
+from ingest.feeds.definitions import Feed, Kind
 
 VERSION = "kingraph-row-v1"
 SEPARATOR = "\x1f"
@@ -26,7 +26,8 @@ def canonical(definition: Feed) -> pl.Expr:
     """The canonical content string of each row of a feed frame.
 
     The frame holds the spec columns as strings and, for each date column, the
-    helper column :func:`ingest.dates.iso_column` (see :func:`ingest.dates.with_parsed`).
+    helper column :func:`ingest.feeds.dates.iso_column` (see
+    :func:`ingest.feeds.dates.with_parsed`).
     """
     parts = []
     for column in definition.columns:
