@@ -35,7 +35,7 @@ from ingest.feeds.catalogue import FEEDS
 from ingest.feeds.clean import CleanFeed, clean_feed
 from ingest.feeds.mentions import to_mentions
 from ingest.feeds.read import FeedFile, discover, read_feed, stray_files
-from ingest.fusion import child_process as fusion_job
+from ingest.fusion import child_process
 from ingest.fusion.resolution import RESOLVER_COLUMNS, Decisions
 from ingest.store import Store
 from kingraph.errors import FeedError
@@ -189,9 +189,9 @@ def fuse_and_apply(driver: neo4j.Driver, database: str, store: Store, report: Lo
     if not store.feeds():
         raise FeedError("nothing to fuse: no rows have been loaded")
     previous = store.state("assignments")
-    fusion_job.write_inputs(work, _mentions(store), previous.select("mention_id", "pid")
-                            if previous is not None else None, _decisions(driver, database))
-    resolution = fusion_job.run(work)  # in a child process: its memory goes when it ends
+    child_process.write_inputs(work, _mentions(store), previous.select("mention_id", "pid")
+                               if previous is not None else None, _decisions(driver, database))
+    resolution = child_process.run(work)  # in a child process: its memory goes when it ends
     report.fusion = resolution.stats
     clock = report.lap("resolve", clock)
     rows = {feed: frame for feed in store.feeds() if (frame := store.rows(feed)) is not None}

@@ -1,4 +1,4 @@
-"""The ten department feeds of ``shared/spec/feeds.md``, declared as data.
+"""The department feeds of ``docs/feeds.md`` (the input contract) that are loaded, as data.
 
 Each is a :class:`~ingest.feeds.definitions.Feed`; ``FEEDS`` maps feed name to definition.
 """

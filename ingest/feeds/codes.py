@@ -3,7 +3,7 @@
 Each list is data: an operator who meets a legitimate code we lack adds it here.
 Sources: GB/T 2261.1 (sex), GB/T 2261.2 (marital status), GB/T 3304 (ethnic
 groups, two digits), GB/T 4761-2008 (family relations) and the enumerations fixed
-by ``shared/spec/feeds.md``.
+by ``docs/feeds.md``.
 """
 
 from __future__ import annotations

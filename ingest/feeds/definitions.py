@@ -76,7 +76,7 @@ class Feed:
 
     @property
     def column_names(self) -> tuple[str, ...]:
-        """Column names in the order of the spec."""
+        """Column names in the order of the contract (``docs/feeds.md``)."""
         return tuple(c.name for c in self.columns)
 
     def of_kind(self, kind: Kind) -> tuple[Column, ...]:

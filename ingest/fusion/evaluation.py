@@ -1,6 +1,6 @@
 """Scoring fusion against the ground truth of a synthetic drop.
 
-Person quality is pairwise over person mentions, as the feed spec defines it: a pair
+Person quality is pairwise over person mentions, as ``docs/feeds.md`` defines it: a pair
 of (record, role) mentions is *predicted* when fusion put both into one person and
 *true* when the truth says they are one person.  Precision = true predicted pairs /
 predicted pairs; recall = true predicted pairs / true pairs.  Pair counts come from

@@ -4,7 +4,7 @@ Columns: family id, individual id, father, mother (``0`` when unknown), sex
 (``1`` male, ``2`` female, ``0`` unknown) and the thalassemia phenotype.  Only
 biological parents are written: adoptive and step edges carry no genes.
 
-Thalassemia phenotype, from the screening conclusion (feeds.md) held in
+Thalassemia phenotype, from the screening conclusion (``docs/feeds.md``) held in
 ``Member.attrs[phenotype_key]``; see :data:`CONCLUSIONS`:
 
 ==================  =========  =======
