@@ -26,8 +26,7 @@ from api.pseudonyms import Pseudonymizer, load_secret
 from api.ratelimit import RateLimiter, budgets
 from graphdb.connection import open_async_driver, open_sync_driver
 from kingraph.settings import Settings
-from queries.couple_graph import Couple, decide_many_async
-from queries.eligibility import Decision
+from queries.eligibility import Couple, Decision, decide_many_async
 
 T = TypeVar("T")
 

@@ -1,4 +1,4 @@
-"""Time exact carrier posteriors (queries.carrier) on generated pedigrees.
+"""Time exact carrier posteriors (queries.thalassemia.carrier) on generated pedigrees.
 
 Run: .venv/bin/python bench/carrier_bayes.py  (prints sizes and latencies only).
 """
@@ -9,9 +9,9 @@ import random
 import statistics
 import time
 
-from queries.carrier import ParentMap, carrier_probabilities
-from queries.genotypes import Gene
-from queries.screening import Screening, Status
+from queries.thalassemia.carrier import ParentMap, carrier_probabilities
+from queries.thalassemia.genotypes import Gene
+from queries.thalassemia.screening import Screening, Status
 
 
 def pedigree(generations: int, max_children: int, seed: int) -> tuple[ParentMap, list[str]]:

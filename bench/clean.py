@@ -1,4 +1,4 @@
-"""Throughput of reading + cleaning + mentions (ingest.read, ingest.clean, ingest.mentions).
+"""Throughput of reading + cleaning + mentions (ingest.feeds: read, clean, mentions).
 
 Run: .venv/bin/python bench/clean.py [DROP_DIR] [--synthetic] [--rows N]
 
@@ -22,9 +22,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from ingest.clean import clean_feed
-from ingest.mentions import to_mentions
-from ingest.read import discover, read_feed
+from ingest.feeds import clean_feed, discover, read_feed, to_mentions
 
 WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
 SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高符邢云蔡吉")

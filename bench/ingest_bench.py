@@ -33,7 +33,7 @@ from graphdb.bulk import import_full
 from graphdb.connection import open_driver
 from graphdb.schema import apply
 from graphdb.server import LocalServer
-from ingest.evaluation import evaluate, person_score
+from ingest.fusion import evaluate, person_score
 from ingest.pipeline import mention_table, run
 from ingest.store import Store
 from kingraph.settings import Settings
@@ -106,11 +106,8 @@ def splink_run(drop: Path, settings: Settings) -> dict[str, object]:
     except ImportError as exc:
         raise SystemExit("--splink needs Splink: .venv/bin/pip install -e '.[bench]'") from exc
 
-    from ingest.clean import CleanFeed
-    from ingest.feeds import FEEDS
-    from ingest.mentions import to_mentions
-    from ingest.quarantine import empty
-    from ingest.read import FeedFile
+    from ingest.feeds import FEEDS, CleanFeed, FeedFile, to_mentions
+    from ingest.feeds.quarantine import empty
     from kingraph import divisions
 
     store = Store.for_graph(settings.var_dir, settings.bolt_uri, settings.neo4j_database)

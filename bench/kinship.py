@@ -22,11 +22,9 @@ from graphdb.connection import open_driver, read
 from kingraph.errors import InvalidArgument
 from kingraph.settings import Settings
 from queries import kinship, thalassemia
-from queries.carrier import carrier_probabilities
-from queries.family import Family, from_rows
-from queries.genotypes import Gene
-from queries.kinship import DEFAULT_BOUND
-from queries.relations import Relating
+from queries.kinship import DEFAULT_BOUND, Family, Relating, from_rows
+from queries.thalassemia import Gene, carrier_probabilities
+from queries.thalassemia.worklists import INDEX_CASES, POSITIVE
 
 PIDS = "MATCH (p:Person) RETURN p.pid AS pid"
 PERSONS = """MATCH (p:Person) RETURN p.pid AS pid, p.sex AS sex, p.birth_date AS birth_date,
@@ -101,8 +99,8 @@ def main(samples: int = 1000, seed: int = 1) -> None:
     rng = random.Random(seed)
     pids = sorted(str(r["pid"]) for r in read(driver, db, "bench_pids", PIDS))
     index = sorted(str(r["pid"]) for r in read(driver, db, "bench_index",
-                                                thalassemia.INDEX_CASES,
-                                                positive=list(thalassemia.POSITIVE)))
+                                                INDEX_CASES,
+                                                positive=list(POSITIVE)))
     people = rng.sample(pids, samples)
     pairs = [(rng.choice(pids), rng.choice(pids)) for _ in range(samples)]
     cases = rng.sample(index, min(samples, len(index)))

@@ -13,7 +13,7 @@ from datetime import date
 from graphdb.connection import open_driver, read
 from graphdb.schema import apply
 from kingraph.settings import Settings
-from queries import couple_graph, migration, permits
+from queries import eligibility, migration
 
 AS_OF = date(2017, 6, 1)
 CLEAR = """MATCH (n) WHERE n:Permit OR n:PermitEvent
@@ -35,11 +35,11 @@ def main() -> None:
     pick_c = [rng.choice(couples) for _ in range(1000)]
     pick_p = [rng.choice(persons) for _ in range(1000)]
     for h, w in pick_c[:20]:  # warm up plans
-        couple_graph.decide_couple(drv, db, h, w, AS_OF)
+        eligibility.decide_couple(drv, db, h, w, AS_OF)
     t_dec, t_tra = [], []
     for h, w in pick_c:
         t0 = time.perf_counter()
-        couple_graph.decide_couple(drv, db, h, w, AS_OF)
+        eligibility.decide_couple(drv, db, h, w, AS_OF)
         t_dec.append(time.perf_counter() - t0)
     for p in pick_p:
         t0 = time.perf_counter()
@@ -49,10 +49,10 @@ def main() -> None:
     with drv.session(database=db) as session:  # IN TRANSACTIONS needs an implicit one
         session.run(CLEAR).consume()
     t0 = time.perf_counter()
-    report = permits.issue(drv, db, AS_OF)
+    report = eligibility.issue(drv, db, AS_OF)
     wall = time.perf_counter() - t0
     t0 = time.perf_counter()
-    again = permits.issue(drv, db, AS_OF)
+    again = eligibility.issue(drv, db, AS_OF)
     wall_again = time.perf_counter() - t0
     out = sys.stdout
     out.write(f"persons {len(persons)}, couples {len(couples)}\n\n| measure | p50 ms | p99 ms |\n")
@@ -66,7 +66,7 @@ def main() -> None:
               f"{_stages(again)}\n")
 
 
-def _stages(report: permits.IssueReport) -> str:
+def _stages(report: eligibility.IssueReport) -> str:
     return ", ".join(f"{k} {v:.1f}" for k, v in report.seconds.items())
 
 

@@ -13,9 +13,7 @@ import time
 from collections.abc import Callable
 from functools import partial
 
-from queries import marriage_law
-from queries.kinterms import term
-from queries.pedigree import Member, Pedigree
+from queries.kinship import Member, Pedigree, from_pedigree, term
 
 
 def generate(couples: int, generations: int, seed: int) -> list[Member]:
@@ -88,7 +86,7 @@ def measure(ped: Pedigree, rng: random.Random) -> str:
     warm = timed([partial(ped.kinship, a, b) for a, b in pairs])
     kin = cousins(ped, [a for a, _ in pairs[:300]], rng)[:200]
     wright = timed([partial(ped.paths, a, b) for a, b in kin])
-    law = timed([partial(marriage_law.from_pedigree, ped, a, b) for a, b in kin])
+    law = timed([partial(from_pedigree, ped, a, b) for a, b in kin])
     return (f"phi cold p50={phi[0]:.2f} p99={phi[1]:.2f} ms, memoised p50={warm[0]:.3f} ms | "
             f"{len(kin)} related pairs: wright p50={wright[0]:.2f} p99={wright[1]:.2f} ms, "
             f"marriage check p50={law[0]:.2f} p99={law[1]:.2f} ms")

@@ -19,19 +19,9 @@ from neo4j.exceptions import (
     TransientError,
 )
 
+from graphdb.credentials import credentials
 from kingraph.errors import ConfigError, GraphError, ServerNotRunning
 from kingraph.settings import Settings
-
-
-def credentials(settings: Settings) -> tuple[str, str]:
-    """User and password for the configured server."""
-    if settings.uses_local_server:
-        from graphdb.server import LocalServer
-
-        return settings.neo4j_user, LocalServer(settings).password()
-    if settings.neo4j_password is None:
-        raise ConfigError("KINGRAPH_NEO4J_URI is set but KINGRAPH_NEO4J_PASSWORD is not")
-    return settings.neo4j_user, settings.neo4j_password.get_secret_value()
 
 
 def open_driver(settings: Settings) -> neo4j.Driver:

@@ -282,7 +282,7 @@ def sync_reviews(driver: neo4j.Driver, database: str, frame: pl.DataFrame,
                  batch_size: int = DEFAULT_BATCH) -> tuple[int, int]:
     """Upsert the review items a load found and close the open ones it no longer finds.
 
-    ``frame`` has the columns of ``ingest.derive.REVIEW_COLUMNS``; returns (items
+    ``frame`` has the columns of ``ingest.derive.state.REVIEW_COLUMNS``; returns (items
     written, items closed).
     """
     found = set(frame["review_id"].to_list())

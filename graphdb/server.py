@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import shutil
 import socket
 import subprocess
@@ -24,6 +23,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from graphdb.connection import bolt_answers
+from graphdb.credentials import instance_home, local_password, password_file
 from kingraph.errors import ServerStartError, SetupError
 from kingraph.settings import Settings
 
@@ -90,9 +91,9 @@ class LocalServer:
         self.version = pinned_version()
         root = settings.var_dir.resolve() / "neo4j"
         self.dist = root / f"dist-{self.version}"
-        self.home = root / settings.neo4j_instance
+        self.home = instance_home(settings)
         self.conf_dir = self.home / "conf"
-        self.password_file = self.home / "password"
+        self.password_file = password_file(settings)
         self.log_file = self.home / "logs" / "neo4j.log"
         self.pid_file = self.home / "run" / "neo4j.pid"
 
@@ -130,13 +131,7 @@ class LocalServer:
 
     def password(self) -> str:
         """The password from settings, else the generated one kept in var/."""
-        if self.settings.neo4j_password is not None:
-            return self.settings.neo4j_password.get_secret_value()
-        if not self.password_file.exists():
-            self.home.mkdir(parents=True, exist_ok=True)
-            self.password_file.write_text(secrets.token_urlsafe(24))
-            self.password_file.chmod(0o600)
-        return self.password_file.read_text().strip()
+        return local_password(self.settings)
 
     def write_conf(self) -> None:
         """Write this instance's neo4j.conf (and an empty apoc.conf)."""
@@ -288,8 +283,6 @@ class LocalServer:
             )
 
     def _wait_for_bolt(self) -> None:
-        from graphdb.connection import bolt_answers
-
         deadline = time.monotonic() + self.settings.neo4j_start_timeout
         while time.monotonic() < deadline:
             if bolt_answers(self.settings.bolt_uri, "neo4j", self.password()):

@@ -26,13 +26,17 @@ from graphdb.admin import counts
 from graphdb.batches import DEFAULT_BATCH
 from graphdb.bulk import NodeSet, RelSet
 from graphdb.connection import forget_bookmarks, read, write
-from ingest import bulkload, derive, fusion_job, quarantine, review
-from ingest.clean import CleanFeed, clean_feed
-from ingest.derive import Stage
-from ingest.feeds import FEEDS
-from ingest.mentions import to_mentions
-from ingest.read import FeedFile, discover, read_feed, stray_files
-from ingest.resolution import RESOLVER_COLUMNS, Decisions
+from ingest import review
+from ingest.derive import bulkload
+from ingest.derive import state as derive
+from ingest.derive.state import Stage
+from ingest.feeds import quarantine
+from ingest.feeds.catalogue import FEEDS
+from ingest.feeds.clean import CleanFeed, clean_feed
+from ingest.feeds.mentions import to_mentions
+from ingest.feeds.read import FeedFile, discover, read_feed, stray_files
+from ingest.fusion import child_process
+from ingest.fusion.resolution import RESOLVER_COLUMNS, Decisions
 from ingest.store import Store
 from kingraph.errors import FeedError
 
@@ -166,8 +170,8 @@ def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
     return report
 
 
-def refuse(driver: neo4j.Driver, database: str, store: Store, *,
-           batch_size: int = DEFAULT_BATCH, stage: Stage = _no_stage) -> LoadReport:
+def fuse_again(driver: neo4j.Driver, database: str, store: Store, *,
+               batch_size: int = DEFAULT_BATCH, stage: Stage = _no_stage) -> LoadReport:
     """Re-run fusion over the stored rows (after an officer's decision) and apply it."""
     report = LoadReport(new_load_id(), "(re-fusion)")
     _check_store(driver, database, store)
@@ -185,9 +189,9 @@ def fuse_and_apply(driver: neo4j.Driver, database: str, store: Store, report: Lo
     if not store.feeds():
         raise FeedError("nothing to fuse: no rows have been loaded")
     previous = store.state("assignments")
-    fusion_job.write_inputs(work, _mentions(store), previous.select("mention_id", "pid")
-                            if previous is not None else None, _decisions(driver, database))
-    resolution = fusion_job.run(work)  # in a child process: its memory goes when it ends
+    child_process.write_inputs(work, _mentions(store), previous.select("mention_id", "pid")
+                               if previous is not None else None, _decisions(driver, database))
+    resolution = child_process.run(work)  # in a child process: its memory goes when it ends
     report.fusion = resolution.stats
     clock = report.lap("resolve", clock)
     rows = {feed: frame for feed in store.feeds() if (frame := store.rows(feed)) is not None}

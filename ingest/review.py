@@ -8,7 +8,7 @@ or closed):
   left_mention, right_mention, decided_by, decided_at, reason, review_id})`` nodes,
   one per pair of mentions.  The resolver reads them at every run and never overrides
   them.
-* conflicts (``conflict_*``, :mod:`ingest.conflicts`): decided ``accept`` (the facts
+* conflicts (``conflict_*``, :mod:`ingest.derive.conflicts`): decided ``accept`` (the facts
   stand as recorded and are no longer disputed), ``dismiss`` with some of the records
   on its sides (each statement those records make in the conflict becomes a
   ``(:Decision {kind: dismiss, statement, record, review_id, ...})`` and is no longer
@@ -17,7 +17,7 @@ or closed):
   decisions between a parent mention of each side).
 
 Deciding or unmerging re-runs fusion over the stored rows at once
-(:func:`ingest.pipeline.refuse`): only what changed is written, and the persons and
+(:func:`ingest.pipeline.fuse_again`): only what changed is written, and the persons and
 edges that depended on the decision are re-derived from their rows.  A later
 automatic load never changes a decided item.
 """
@@ -32,8 +32,8 @@ from typing import Any, Literal
 import neo4j
 
 from graphdb.connection import read, write
-from ingest.conflicts import PREFIX as CONFLICT
-from ingest.conflicts import TWO_FATHERS, TWO_MOTHERS, Rulings
+from ingest.derive.conflicts import PREFIX as CONFLICT
+from ingest.derive.conflicts import TWO_FATHERS, TWO_MOTHERS, Rulings
 from kingraph.errors import InvalidArgument, PersonNotFound
 
 Outcome = Literal["link", "no_link", "accept", "dismiss"]
@@ -108,7 +108,7 @@ class ReviewItem:
     """A review item with the records behind it, by key.
 
     ``review`` holds the node's fields, ``pids`` (the persons it is about) and, for a
-    conflict, ``sides`` (JSON, see :class:`ingest.conflicts.Conflict`).
+    conflict, ``sides`` (JSON, see :class:`ingest.derive.conflicts.Conflict`).
     """
 
     review: dict[str, Any]

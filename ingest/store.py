@@ -20,7 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
-from ingest.relations import record_key
+from ingest.feeds.mentions import record_key
 
 
 class Store:

@@ -9,7 +9,7 @@ from typing import Any
 
 import polars as pl
 
-from ingest.mentions import MENTION_SCHEMA
+from ingest.feeds.mentions import MENTION_SCHEMA
 from kingraph import ids
 
 PINYIN = {"王": "wang", "伟": "wei", "玮": "wei", "丽": "li", "陈": "chen", "明": "ming",
@@ -72,8 +72,9 @@ def assigned_pids(assignments: pl.DataFrame, *mention_ids: str) -> list[str]:
 
 def write_feed(folder: Path, feed: str, rows: list[dict[str, str]],
                name: str | None = None) -> Path:
-    """A CSV file of one feed with the spec's header (``ingest.feeds``); absent cells empty."""
-    from ingest.feeds import FEEDS
+    """A CSV file of one feed with the spec's header (``ingest.feeds.FEEDS``), absent cells
+    empty."""
+    from ingest.feeds.catalogue import FEEDS
 
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name or feed}.csv"

@@ -12,7 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from api import problems
 from api.auth import Access, personal_data
 from api.keys import Role
-from queries import people, permits
+from queries import eligibility as birth_permits
+from queries import persons
 from queries.eligibility import Decision
 
 router = APIRouter(tags=["eligibility"])
@@ -159,9 +160,9 @@ async def issue_permit(item: CoupleIn,
     Officers and admins only: issuance is an administrative act, never research.
     """
     rt = access.runtime
-    h, w = await rt.call(people.resolve_many, [item.husband, item.wife])
+    h, w = await rt.call(persons.resolve_many, [item.husband, item.wife])
     access.audit.add(h, w)
-    decision, events = await rt.call(permits.issue_couple, h, w, item.as_of)
+    decision, events = await rt.call(birth_permits.issue_couple, h, w, item.as_of)
     issued = next((e.permit_no for e in events if e.kind == "issued"), None)
     return PermitOut(decision=_out(h, w, decision), permit_no=issued)
 
@@ -175,7 +176,7 @@ async def recent(access: Annotated[Access, Depends(personal_data(Role.ADMIN, Rol
 
     Closed to researchers: events carry permit numbers and exact days of identified couples.
     """
-    rows = await access.runtime.call(permits.recent, since, limit, offset)
+    rows = await access.runtime.call(birth_permits.recent, since, limit, offset)
     access.audit.add(*{p for r in rows for p in (r["husband"], r["wife"])})
     items = [EventOut(**{**r, "on": r["on"].to_native() if hasattr(r["on"], "to_native")
                          else r["on"]}) for r in rows]
@@ -190,7 +191,7 @@ async def run(body: RunIn, access: Annotated[Access, Depends(personal_data(Role.
     The run reads every couple it decides: its audit entry names both spouses of each
     (``/v1/audit/{id}/persons`` lists them all).
     """
-    report = await access.runtime.call(permits.issue, body.as_of)
+    report = await access.runtime.call(birth_permits.issue, body.as_of)
     access.audit.add(*(pid for couple in report.decided for pid in couple))
     return RunOut(couples=report.couples, outcomes=dict(report.outcomes),
                   events=dict(report.events))

@@ -20,7 +20,7 @@ from api.keys import ApiKey, Role
 from api.runtime import Runtime
 from ingest import loads as load_status
 from ingest import review
-from ingest.pipeline import refuse
+from ingest.pipeline import fuse_again
 from ingest.store import Store
 from kingraph import ids
 
@@ -228,7 +228,7 @@ async def decide_review(
     rt = access.runtime
     await rt.call(review.decide, review_id, body.decision, access.key.key_id, body.records)
     with _FUSING:
-        report = await rt.call(refuse, _store(rt))
+        report = await rt.call(fuse_again, _store(rt))
     return DecisionOut(review_id=review_id, decision=body.decision,
                        persons=report.fusion.get("persons", 0), written=report.written)
 
@@ -242,7 +242,7 @@ async def unmerge(
     rt = access.runtime
     decided = await rt.call(review.unmerge, pid, body.mentions, access.key.key_id)
     with _FUSING:
-        await rt.call(refuse, _store(rt))
+        await rt.call(fuse_again, _store(rt))
     table = _store(rt).state("assignments")
     split = set(body.mentions)
     kept = {d["right"] for d in decided if d["kind"] == "cannot_link"}

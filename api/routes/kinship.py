@@ -22,10 +22,8 @@ from api.keys import Role
 from api.models import PersonView
 from api.runtime import compute
 from kingraph.errors import PersonNotFound
-from queries import kinship, people
-from queries.family import Family
-from queries.pedexport import ExportOptions
-from queries.relations import Relation
+from queries import kinship, persons, thalassemia
+from queries.kinship import ExportOptions, Family, Relation
 
 router = APIRouter(tags=["kinship"])
 PROBLEMS = problems.responses(400, 401, 403, 404, 422, 429)
@@ -163,7 +161,7 @@ async def resolve(access: Access, ref: str) -> str:
         raise PersonNotFound("no person with this identifier")
     if access.key.role is Role.RESEARCHER:
         return pid
-    return await people.resolve_async(access.runtime.driver, access.runtime.database, pid)
+    return await persons.resolve_async(access.runtime.driver, access.runtime.database, pid)
 
 
 def _exact(value: Fraction | float) -> str | None:
@@ -242,7 +240,7 @@ async def pedigree(
 ) -> PedigreeOut | PlainTextResponse:
     """The pedigree around a person as JSON, LINKAGE PED or PLINK .fam (thalassemia phenotype)."""
     pid = await resolve(access, ref)
-    view = await access.runtime.call(kinship.pedigree, pid, up, down)
+    view = await access.runtime.call(thalassemia.screened_pedigree, pid, up, down)
     access.audit.add(*view.family.persons)
     if format != "json":
         options = ExportOptions(pseudonym=lambda p: ident(access, p))

@@ -14,9 +14,8 @@ from api.keys import ApiKey, Role
 from api.routes.kinship import ident
 from api.runtime import Runtime
 from kingraph.errors import PersonNotFound
-from queries import migration, people
-from queries.migration import View
-from queries.residence import Episode
+from queries import migration, persons
+from queries.migration import Episode, View
 
 router = APIRouter(tags=["migration"])
 PROBLEMS = problems.responses(400, 401, 403, 404, 422, 429)
@@ -107,7 +106,7 @@ PERSON_ROLES = (Role.ADMIN, Role.OFFICER, Role.SERVICE)
 async def _pid(access: Access, ref: str) -> str:
     """The pid behind a ref: pid or ID number, or for researchers a pseudonym only."""
     if access.key.role is not Role.RESEARCHER:
-        return await people.resolve_async(access.runtime.driver, access.runtime.database, ref)
+        return await persons.resolve_async(access.runtime.driver, access.runtime.database, ref)
     pid = access.pid_for(ref)
     if pid is None:
         raise PersonNotFound("no person with this identifier")
@@ -150,7 +149,7 @@ async def moves(ref: Ref, access: Annotated[Access, Depends(personal_data(*PERSO
     trajectories give researchers the aggregate and per-person views instead.
     """
     rt = access.runtime
-    pid = await people.resolve_async(rt.driver, rt.database, ref)
+    pid = await persons.resolve_async(rt.driver, rt.database, ref)
     found = await rt.call(migration.family_moves, pid, window_days)
     access.audit.add(pid, *(f.pid for f in found))
     items = [MoveOut(pid=f.pid, ties=list(f.ties), day=f.move.day, their_day=f.their_day,

@@ -21,7 +21,7 @@ from api import problems
 from api.auth import Access, personal_data
 from api.keys import Role
 from kingraph import ids
-from queries import people, records
+from queries import persons
 
 router = APIRouter(tags=["records"])
 PROBLEMS = problems.responses(400, 401, 403, 404, 422, 429)
@@ -103,7 +103,7 @@ class RecordsOut(BaseModel):
     items: list[RecordOut]
 
 
-def _out(rec: records.SourceRecord, role: Role) -> RecordOut:
+def _out(rec: persons.SourceRecord, role: Role) -> RecordOut:
     data, masked = mask_row(rec.data, role)
     return RecordOut(mention=rec.mention, key=rec.key, role=rec.role, feed=rec.feed,
                      source=rec.source, record_id=rec.record_id, kind=rec.kind, file=rec.file,
@@ -116,8 +116,8 @@ async def person_records(ref: Ref,
                          ) -> RecordsOut:
     """The department rows behind a person: role, feed, file, line, data masked per role."""
     rt = access.runtime
-    pid = await people.resolve_async(rt.driver, rt.database, ref)
-    found = await rt.call(records.of_person, pid)
+    pid = await persons.resolve_async(rt.driver, rt.database, ref)
+    found = await rt.call(persons.of_person, pid)
     access.audit.add(pid, *(p for r in found for p in r.persons))
     items = [_out(r, access.key.role) for r in found]
     return RecordsOut(pid=pid, count=len(items), items=items)

@@ -19,9 +19,8 @@ from api.models import Limit, Offset, PersonView
 from api.routes.kinship import READERS, Degree, Ref, resolve
 from kingraph import divisions
 from queries import kinship, thalassemia
-from queries.couples import CoupleClass
-from queries.family import Family
-from queries.thalassemia import Couple, Facts
+from queries.kinship import Family
+from queries.thalassemia import Couple, CoupleClass, Facts
 
 router = APIRouter(tags=["thalassemia"])
 PROBLEMS = problems.responses(400, 401, 403, 404, 422, 429)

@@ -117,7 +117,7 @@ def _print_report(report: LoadReport) -> None:
 
 
 def _print_scores(store: Store, truth: Path) -> None:
-    from ingest.evaluation import evaluate
+    from ingest.fusion import evaluate
     from ingest.pipeline import mention_table
 
     mentions = mention_table(store).filter(pl.col("pid").is_not_null())

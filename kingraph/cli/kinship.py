@@ -38,11 +38,11 @@ def kin(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """List a person's relatives (亲属) within a genetic degree."""
-    from queries import kinship, people
+    from queries import kinship, persons
 
     config = settings()
     with driver(config) as drv:
-        pid = people.resolve(drv, config.neo4j_database, person)
+        pid = persons.resolve(drv, config.neo4j_database, person)
         found = kinship.relatives(drv, config.neo4j_database, pid, degree, in_laws)
     if as_json:
         _dump(found.table().to_dicts())
@@ -64,13 +64,13 @@ def relate(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """How two persons are related: φ, r, paths, terms, and the marriage check (民法典1048)."""
-    from queries import kinship, people
+    from queries import kinship, persons
 
     config = settings()
     db = config.neo4j_database
     with driver(config) as drv:
-        rel = kinship.relationship(drv, db, people.resolve(drv, db, a),
-                                   people.resolve(drv, db, b), bound)
+        rel = kinship.relationship(drv, db, persons.resolve(drv, db, a),
+                                   persons.resolve(drv, db, b), bound)
     payload = {
         "phi": str(rel.phi), "r": _frac(rel.r), "degree": rel.degree,
         "term_ab": rel.term_ab.zh if rel.term_ab else None,
@@ -100,14 +100,14 @@ def pedigree_cmd(
     fmt: str = typer.Option("table", "--format", help="table | json | ped | fam"),
 ) -> None:
     """Print a person's pedigree (家系) as a table, JSON, LINKAGE PED or PLINK .fam."""
-    from queries import kinship, people
+    from queries import persons, thalassemia
 
     if fmt not in ("table", "json", "ped", "fam"):
         raise typer.BadParameter("format must be table, json, ped or fam")
     config = settings()
     with driver(config) as drv:
-        pid = people.resolve(drv, config.neo4j_database, person)
-        view = kinship.pedigree(drv, config.neo4j_database, pid, up, down)
+        pid = persons.resolve(drv, config.neo4j_database, person)
+        view = thalassemia.screened_pedigree(drv, config.neo4j_database, pid, up, down)
     if fmt in ("ped", "fam"):
         typer.echo(view.ped() if fmt == "ped" else view.fam(), nl=False)
         return
@@ -130,11 +130,11 @@ def cascade_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """The cascade-screening worklist (级联筛查) around an index case."""
-    from queries import people, thalassemia
+    from queries import persons, thalassemia
 
     config = settings()
     with driver(config) as drv:
-        pid = people.resolve(drv, config.neo4j_database, person)
+        pid = persons.resolve(drv, config.neo4j_database, person)
         found = thalassemia.cascade(drv, config.neo4j_database, pid, degree)
     if as_json:
         _dump(found.table().to_dicts())

@@ -25,14 +25,14 @@ def trajectory(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """A person's registration (户籍) and residence (居住) episodes, 人户分离 flagged."""
-    from queries import migration, people
+    from queries import migration, persons
 
     if view not in migration.VIEWS:
         raise typer.BadParameter("expected all, registered or lived", param_hint="--view")
 
     config = settings()
     with driver(config) as drv:
-        pid = people.resolve(drv, config.neo4j_database, person)
+        pid = persons.resolve(drv, config.neo4j_database, person)
         found = migration.trajectory(drv, config.neo4j_database, pid)
     episodes = found.view(view)
     if as_json:

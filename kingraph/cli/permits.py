@@ -30,13 +30,13 @@ def eligibility(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Decide whether a couple may have their next child (生育审批), with reasons and evidence."""
-    from queries import couple_graph, people
+    from queries import eligibility, persons
 
     config = settings()
     db = config.neo4j_database
     with driver(config) as drv:
-        found = couple_graph.decide_couple(drv, db, people.resolve(drv, db, husband),
-                                           people.resolve(drv, db, wife),
+        found = eligibility.decide_couple(drv, db, persons.resolve(drv, db, husband),
+                                           persons.resolve(drv, db, wife),
                                            date.fromisoformat(as_of))
     if as_json:
         console.print_json(json.dumps(asdict(found), ensure_ascii=False, default=str))
@@ -60,12 +60,12 @@ def issue(
 ) -> None:
     """Decide for every married couple; issue, close, revoke or flag permits (idempotent)."""
     from graphdb.schema import apply
-    from queries import permits
+    from queries import eligibility
 
     config = settings()
     with driver(config) as drv:
         apply(drv, config.neo4j_database)  # a graph loaded before PermitEvent's constraint
-        report = permits.issue(drv, config.neo4j_database, date.fromisoformat(as_of))
+        report = eligibility.issue(drv, config.neo4j_database, date.fromisoformat(as_of))
     if as_json:
         console.print_json(json.dumps({"couples": report.couples,
                                        "outcomes": dict(report.outcomes),

@@ -22,7 +22,7 @@ import pytest
 from api.keys import Role
 from kingraph.errors import InvalidArgument
 from kingraph.settings import Settings
-from queries import thalassemia
+from queries.thalassemia import worklists as thalassemia
 from tests.integration.api.conftest import Keys, api_settings, make_keys, serving
 from tests.integration.synthetic import LoadedDrop
 

@@ -6,7 +6,7 @@ import httpx
 import neo4j
 
 from api.keys import Role
-from queries import thalassemia
+from queries.thalassemia import worklists as thalassemia
 from tests.integration.api.conftest import Keys
 from tests.integration.synthetic import LoadedDrop
 

@@ -13,8 +13,14 @@ import pytest
 
 from graphdb.connection import read
 from ingest import review
-from ingest.conflicts import ANCESTRY_CYCLE, PARENT_AGE, TWO_FATHERS, TWO_MOTHERS, UNDERAGE_MARRIAGE
-from ingest.pipeline import LoadReport, refuse, run
+from ingest.derive.conflicts import (
+    ANCESTRY_CYCLE,
+    PARENT_AGE,
+    TWO_FATHERS,
+    TWO_MOTHERS,
+    UNDERAGE_MARRIAGE,
+)
+from ingest.pipeline import LoadReport, fuse_again, run
 from ingest.review import ReviewItem
 from ingest.store import Store
 from kingraph.errors import InvalidArgument
@@ -283,7 +289,7 @@ def test_officers_decisions_survive_a_reload(
                   "officer-1", [f"{BLOOD}|l2"])
     review.decide(scratch.driver, scratch.database, age_gap.review["review_id"], "accept",
                   "officer-1")
-    refuse(scratch.driver, scratch.database, store)
+    fuse_again(scratch.driver, scratch.database, store)
     for _ in range(2):  # after the re-derive, and again after reloading the drop
         a, b, q, p = (_pid(scratch, x) for x in ("a", "b", "q", "p"))
         assert _parents(scratch, a) == set() and a in _parents(scratch, b)
@@ -312,6 +318,6 @@ def test_linking_two_fathers_that_fusion_kept_apart(
     assert len(_fathers(scratch, child)) == 2
     review.decide(scratch.driver, scratch.database, fathers.review["review_id"], "link",
                   "officer-1")
-    refuse(scratch.driver, scratch.database, store)
+    fuse_again(scratch.driver, scratch.database, store)
     assert _fathers(scratch, child) == [_pid(scratch, "father3")]
     assert TWO_FATHERS not in _conflicts(scratch)

@@ -17,8 +17,8 @@ import pytest
 
 from graphdb.connection import read
 from ingest import review
-from ingest.lifetimes import EVENT_AFTER_DEATH
-from ingest.pipeline import refuse, run
+from ingest.fusion.lifetimes import EVENT_AFTER_DEATH
+from ingest.pipeline import fuse_again, run
 from ingest.store import Store
 from tests.factories import person_id, write_feed
 from tests.integration.ingest.conftest import Scratch
@@ -113,5 +113,5 @@ def test_an_officer_may_still_link_them(scratch: Scratch, loaded: Store) -> None
     (item,) = [i for i in items if i.review["reason"] == EVENT_AFTER_DEATH]
     review.decide(scratch.driver, scratch.database, item.review["review_id"], "link",
                   "officer-1")
-    refuse(scratch.driver, scratch.database, loaded)
+    fuse_again(scratch.driver, scratch.database, loaded)
     assert _person(scratch, REGISTER)["pid"] == _person(scratch, MARRIAGE)["pid"]

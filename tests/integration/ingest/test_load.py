@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 from graphdb.admin import counts
 from graphdb.connection import read
 from ingest import review
-from ingest.pipeline import mention_table, refuse, run
-from ingest.quarantine import Reason
+from ingest.feeds.quarantine import Reason
+from ingest.pipeline import fuse_again, mention_table, run
 from ingest.store import Store
 from kingraph.cli import app
 from kingraph.settings import Settings
@@ -181,14 +181,14 @@ def test_unmerge_restores_two_persons_with_their_own_edges(scratch: Scratch) -> 
         "CREATE (:Decision {kind: 'must_link', left_mention: $l, right_mention: $r, "
         "decided_by: 'test', decided_at: datetime(), reason: 'test'})",
         l=a_mentions[0], r=b_mentions[0], database_=scratch.database)
-    refuse(scratch.driver, scratch.database, store)
+    fuse_again(scratch.driver, scratch.database, store)
     merged = _pids_of(scratch, mention_table(store), a_mentions + b_mentions)
     assert len(merged) == 1
 
     # Unmerge b's mentions: two persons again, each with its own parents.
     (pid,) = merged
     review.unmerge(scratch.driver, scratch.database, pid, b_mentions, by="test")
-    refuse(scratch.driver, scratch.database, store)
+    fuse_again(scratch.driver, scratch.database, store)
     table = mention_table(store)
     a_now, b_now = _pids_of(scratch, table, a_mentions), _pids_of(scratch, table, b_mentions)
     assert len(a_now) == 1 and len(b_now) == 1 and a_now != b_now

@@ -19,7 +19,7 @@ from typing import Any
 import neo4j
 
 from graphdb.connection import write
-from queries.couple_facts import ChildFacts, CoupleFacts, Parentage, SpouseFacts
+from queries.eligibility.couple_facts import ChildFacts, CoupleFacts, Parentage, SpouseFacts
 from tests.unit.queries.eligibility_cases import Case
 
 PREFIX = "case-"

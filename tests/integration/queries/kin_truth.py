@@ -16,9 +16,9 @@ import neo4j
 import networkx as nx
 import polars as pl
 
-from ingest.evaluation import pid_to_truth
+from ingest.fusion.evaluation import pid_to_truth
 from ingest.pipeline import mention_table
-from queries.family import Family
+from queries.kinship.family import Family
 from tests.integration.synthetic import LoadedDrop, main_pids
 
 BIO_EDGES = """MATCH (c:Person)-[e:CHILD_OF {kind: 'biological'}]->(p:Person)

@@ -21,9 +21,9 @@ from typing import Any
 
 import polars as pl
 
-from ingest.read import discover, read_feed
+from ingest.feeds.read import discover, read_feed
 from kingraph import divisions
-from queries.residence import Episode
+from queries.migration.residence import Episode
 
 DAY_SLACK = 1
 

@@ -11,7 +11,7 @@ import pytest
 from graphdb.connection import open_async_driver
 from kingraph.errors import PersonNotFound
 from kingraph.settings import Settings
-from queries.couple_graph import (
+from queries.eligibility.from_graph import (
     decide_couple,
     decide_many_async,
     decide_refs,

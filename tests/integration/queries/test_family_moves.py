@@ -1,7 +1,7 @@
 """family_moves against the synthetic province's truth (move_truth.py).
 
 For a sample of persons who truly moved between counties, the companions
-:func:`queries.migration.family_moves` finds are compared with the tied persons (kin,
+:func:`queries.migration.trajectories.family_moves` finds are compared with the tied persons (kin,
 cohabitants, colleagues) who truly made the same move within the same window.  A
 move next to a dormitory stay (人户分离) is left unjudged: truth holds where the
 person lived then, not where they were registered.
@@ -16,9 +16,9 @@ import neo4j
 import polars as pl
 import pytest
 
-from ingest.evaluation import pid_to_truth
+from ingest.fusion.evaluation import pid_to_truth
 from ingest.pipeline import mention_table
-from queries import migration
+from queries.migration import trajectories as migration
 from synth.profile import HAINAN
 from tests.integration.queries.move_truth import MoveTruth, move_truth
 from tests.integration.synthetic import LoadedDrop, main_pids
@@ -32,7 +32,7 @@ DAY = timedelta(days=1)
 # companion missed made one of two household moves inside Haikou dated before or
 # without any row of the origin household after its districts (2002): those rows say
 # 海口市 (460100), so no feed tells the move from a change of household within one
-# district (queries.residence.refined recovers the district where a later row of the
+# district (queries.migration.residence.refined recovers the district where a later row of the
 # same household names it); a colleague is also missed when the feed omits their
 # employment row (5 % of episodes are not delivered). Before this test's fixes:
 # precision 314/336 = 0.93 (a household recoded 海口市 -> 美兰区 counted as a move).

@@ -9,9 +9,11 @@ import neo4j
 import pytest
 
 from kingraph.errors import InvalidArgument, PersonNotFound
-from queries import kinship, people
-from queries.marriage_law import Verdict
-from queries.relations import Kind
+from queries.kinship import traversal as kinship
+from queries.kinship.marriage_law import Verdict
+from queries.kinship.relations import Kind
+from queries.persons import references as people
+from queries.thalassemia import screened_pedigree
 from tests.integration.queries import kin_truth
 from tests.integration.queries.kin_truth import KinTruth
 from tests.integration.synthetic import LoadedDrop
@@ -117,7 +119,7 @@ def test_sibling_terms_and_inverse(truth: KinTruth, driver: neo4j.Driver, databa
 def test_pedigree_exports_every_member(truth: KinTruth, driver: neo4j.Driver,
                                        database: str) -> None:
     pid = _sample(truth, 1, 7)[0]
-    view = kinship.pedigree(driver, database, pid, 2, 1)
+    view = screened_pedigree(driver, database, pid, 2, 1)
     lines = view.fam().splitlines()
     assert len(lines) == len(view.pedigree) and view.generation[pid] == 0
     father, mother = view.pedigree.parents(pid)
@@ -160,7 +162,7 @@ def test_queries_that_walk_child_of_end_on_a_cycle_of_ancestry(
         found = kinship.relatives(driver, database, pids[0], 6)
         assert {r.pid for r in found.relatives} == set(pids[1:])
         assert all(r.disputed for r in found.relatives)
-        view = kinship.pedigree(driver, database, pids[0], up=6, down=6, screening=False)
+        view = kinship.pedigree(driver, database, pids[0], up=6, down=6)
         assert len(view.pedigree) == 3 and len(view.family.edges) == 2
         rel = kinship.relationship(driver, database, pids[0], pids[2])
         assert rel.degree == 2  # with one edge dropped: a grandparent or a grandchild

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from kingraph.errors import InvalidArgument, PersonNotFound
-from queries import migration
+from queries.migration import trajectories as migration
 from synth.profile import HAINAN
 from tests.integration.queries.residence_truth import (
     Observation,

@@ -14,7 +14,8 @@ from graphdb.connection import open_async_driver, read
 from kingraph import ids
 from kingraph.errors import InvalidArgument, PersonNotFound
 from kingraph.settings import Settings
-from queries import couple_graph, people
+from queries.eligibility import from_graph as couple_graph
+from queries.persons import references as people
 from tests.integration.synthetic import LoadedDrop
 
 TWO_WITH_NUMBERS = """

@@ -10,7 +10,7 @@ import neo4j
 import pytest
 
 from graphdb.connection import read, write
-from queries import permits
+from queries.eligibility import permits
 from tests.integration.queries import case_graph
 from tests.unit.queries.eligibility_cases import CASES
 

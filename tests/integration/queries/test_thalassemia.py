@@ -15,11 +15,11 @@ import pytest
 
 from kingraph.errors import InvalidArgument
 from kingraph.settings import Settings
-from queries import thalassemia
-from queries.carrier import Method
-from queries.couples import CoupleClass, couple_risk
-from queries.genotypes import Gene
-from queries.screening import Screening, from_feed
+from queries.thalassemia import worklists as thalassemia
+from queries.thalassemia.carrier import Method
+from queries.thalassemia.genotypes import Gene
+from queries.thalassemia.pregnancy_risk import CoupleClass, couple_risk
+from queries.thalassemia.screening import Screening, from_feed
 from tests.integration.queries import kin_truth
 from tests.integration.queries.kin_truth import KinTruth
 from tests.integration.synthetic import LoadedDrop, load_synthetic

@@ -10,7 +10,7 @@ from api.disclosure import SHAPERS, shape
 from api.keys import Role
 from api.models import PersonPseudonymous, PersonPublic
 from api.pseudonyms import Pseudonymizer
-from queries.persons import PersonRecord
+from queries.persons.lookup import PersonRecord
 
 # The GB 11643 standard's own example number (Beijing, born 1949-12-31, female).
 NUMBER = "11010519491231002X"

@@ -1,8 +1,8 @@
-"""Name ranking for person search (queries.persons; the API's find route uses it)."""
+"""Name ranking for person search (queries.persons.lookup; the API's find route uses it)."""
 
 from __future__ import annotations
 
-from queries.persons import PersonRecord, name_form, rank_by_name, similarity
+from queries.persons.lookup import PersonRecord, name_form, rank_by_name, similarity
 
 
 def _p(pid: str, name: str | None) -> PersonRecord:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.clean import CleanFeed, clean_feed
-from ingest.read import FeedFile, discover, read_feed
+from ingest.feeds.clean import CleanFeed, clean_feed
+from ingest.feeds.read import FeedFile, discover, read_feed
 
 FEEDS_DIR = Path(__file__).resolve().parents[2] / "data" / "feeds"
 DROP = FEEDS_DIR / "drop"

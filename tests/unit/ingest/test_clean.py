@@ -8,8 +8,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from ingest.clean import CleanFeed, clean_feed
-from ingest.read import discover, read_feed
+from ingest.feeds.clean import CleanFeed, clean_feed
+from ingest.feeds.read import discover, read_feed
 
 from .conftest import BROKEN, feed_file
 

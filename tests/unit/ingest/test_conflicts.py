@@ -8,8 +8,8 @@ from typing import Any
 
 import polars as pl
 
-from ingest import conflicts, relations
-from ingest.conflicts import NO_RULINGS, Found, Rulings
+from ingest.derive import conflicts, relations
+from ingest.derive.conflicts import NO_RULINGS, Found, Rulings
 
 BIRTH = "birth|birth_platform|b1"
 BLOOD = "bloodline|self_collected|l1"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import polars as pl
 
-from ingest.clean import clean_feed
-from ingest.read import discover, read_feed
+from ingest.feeds.clean import clean_feed
+from ingest.feeds.read import discover, read_feed
 
 HEAD = ("record_id,source,id_number,name,employer_code,employer_name,division_code,"
         "from_date,to_date\n")

@@ -6,7 +6,7 @@ from datetime import date
 
 import polars as pl
 
-from ingest import dates
+from ingest.feeds import dates
 
 
 def _parse(values: list[str | None]) -> list[date | None]:

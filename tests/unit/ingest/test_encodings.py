@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.encodings import decode
+from ingest.feeds.encodings import decode
 from kingraph.errors import FeedError
 
 TEXT = "a,b\n1,陈伟\n2,林小红\n"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.definitions import Feed, Kind
-from ingest.feeds import FEEDS
+from ingest.feeds.catalogue import FEEDS
+from ingest.feeds.definitions import Feed, Kind
 
 ROLES = {
     "household": ["person"], "marriage": ["husband", "wife"],

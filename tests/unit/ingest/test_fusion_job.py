@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ingest import fusion_job
+from ingest.fusion import child_process as fusion_job
 from kingraph.errors import KingraphError
 
 

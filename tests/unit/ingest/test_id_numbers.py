@@ -7,7 +7,7 @@ from datetime import date
 
 import polars as pl
 
-from ingest.id_numbers import lookup
+from ingest.feeds.id_numbers import lookup
 from kingraph import ids
 
 

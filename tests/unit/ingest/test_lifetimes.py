@@ -8,7 +8,7 @@ from datetime import date
 
 import polars as pl
 
-from ingest.lifetimes import (
+from ingest.fusion.lifetimes import (
     BORN_AFTER_DEATH,
     EVENT_AFTER_DEATH,
     MOTHER_TOO_OLD,
@@ -22,7 +22,7 @@ from ingest.lifetimes import (
     parent_refusal,
     parenthood,
 )
-from ingest.resolution import Decisions, Thresholds, resolve
+from ingest.fusion.resolution import Decisions, Thresholds, resolve
 from tests.factories import assigned_pids, background, mention, mentions_frame, person_id
 
 BOUNDS = LifeBounds()

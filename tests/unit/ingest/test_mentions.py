@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from ingest.clean import CleanFeed
-from ingest.mentions import MENTION_SCHEMA, to_mentions
+from ingest.feeds.clean import CleanFeed
+from ingest.feeds.mentions import MENTION_SCHEMA, to_mentions
 
 
 def _mentions(cleaned: dict[str, CleanFeed], name: str) -> dict[str, dict[str, object]]:

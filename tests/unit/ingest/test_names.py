@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from ingest.names import lookup, normalise
+from ingest.feeds.names import lookup, normalise
 
 
 def test_traditional_to_simplified() -> None:

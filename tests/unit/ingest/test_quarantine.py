@@ -6,8 +6,8 @@ from pathlib import Path
 
 import polars as pl
 
-from ingest.clean import CleanFeed
-from ingest.quarantine import QUARANTINE_SCHEMA, Reason, write_quarantine
+from ingest.feeds.clean import CleanFeed
+from ingest.feeds.quarantine import QUARANTINE_SCHEMA, Reason, write_quarantine
 
 
 def test_every_reason_has_a_one_line_description() -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from ingest.quarantine import Reason
-from ingest.read import discover, read_feed, stray_files
+from ingest.feeds.quarantine import Reason
+from ingest.feeds.read import discover, read_feed, stray_files
 from kingraph.errors import FeedError
 
 from .conftest import BROKEN, DROP, feed_file

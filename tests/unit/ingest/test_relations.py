@@ -6,7 +6,7 @@ from datetime import date
 
 import polars as pl
 
-from ingest.relations import _episodes
+from ingest.derive.relations import _episodes
 
 
 def _events(*rows: tuple[str, date]) -> pl.DataFrame:

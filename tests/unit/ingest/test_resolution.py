@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ingest.resolution import Decisions, resolve
+from ingest.fusion.resolution import Decisions, resolve
 from tests.factories import assigned_pids, background, mention, mentions_frame, person_id
 
 BORN = date(1985, 3, 14)

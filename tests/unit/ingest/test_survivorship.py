@@ -6,7 +6,7 @@ from datetime import date
 
 import polars as pl
 
-from ingest.survivorship import golden
+from ingest.derive.survivorship import golden
 from tests.factories import mention, mentions_frame
 
 

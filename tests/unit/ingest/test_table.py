@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from ingest.table import header, split_rows
+from ingest.feeds.table import header, split_rows
 
 TEXT = (
     'record_id,name,address\n'

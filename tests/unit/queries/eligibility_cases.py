@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from queries.eligibility import (
+from queries.eligibility.evaluator import (
     ChildFacts,
     CoupleFacts,
     HukouType,

@@ -6,9 +6,9 @@ from fractions import Fraction
 
 import pytest
 
-from queries.couples import CoupleClass, CoupleRisk, children, couple_risk
-from queries.genotypes import Gene, Outcome, parse_genotype
-from queries.screening import Screening, from_feed
+from queries.thalassemia.genotypes import Gene, Outcome, parse_genotype
+from queries.thalassemia.pregnancy_risk import CoupleClass, CoupleRisk, children, couple_risk
+from queries.thalassemia.screening import Screening, from_feed
 
 Q = Fraction(1, 4)
 

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from queries import policy as policy_mod
-from queries.eligibility import Outcome, PermitKind, decide
+from queries.eligibility import policy as policy_mod
+from queries.eligibility.evaluator import Outcome, PermitKind, decide
 from tests.unit.queries.eligibility_cases import (
     CASES,
     GIRL,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kingraph.errors import InvalidArgument
-from queries.genotypes import AlleleClass, Gene, Outcome, parse_genotype
+from queries.thalassemia.genotypes import AlleleClass, Gene, Outcome, parse_genotype
 
 A0, AP, N = AlleleClass.ALPHA0, AlleleClass.ALPHA_PLUS, AlleleClass.NORMAL
 B0, BP, BE = AlleleClass.BETA0, AlleleClass.BETA_PLUS, AlleleClass.BETA_E

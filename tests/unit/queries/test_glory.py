@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from queries.glory import GloryOutcome, decide
+from queries.eligibility.glory import GloryOutcome, decide
 from tests.unit.queries.eligibility_cases import child, couple, twins
 
 BEFORE_2016, AFTER_2016 = date(2010, 6, 1), date(2018, 6, 1)

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from kingraph.errors import InvalidArgument
-from queries.kinterms import canonical, inverse, term
+from queries.kinship.kinterms import canonical, inverse, term
 
 MAN, WOMAN = "1", "2"
 BOTH = (MAN, WOMAN)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kingraph.errors import InvalidArgument
-from queries.marriage_law import (
+from queries.kinship.coefficients import Member, Pedigree
+from queries.kinship.marriage_law import (
     ART_1048,
     ART_1072,
     ART_1111,
@@ -15,7 +16,6 @@ from queries.marriage_law import (
     check,
     from_pedigree,
 )
-from queries.pedigree import Member, Pedigree
 
 M, F = "1", "2"
 

@@ -1,4 +1,4 @@
-"""queries.migration_chart: flows drawn as a valid PNG or SVG."""
+"""queries.migration.chart: flows drawn as a valid PNG or SVG."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import polars as pl
 import pytest
 
 from kingraph.errors import InvalidArgument
-from queries.migration import Flows
-from queries.migration_chart import ChartOptions, chart, empty_flows
+from queries.migration.chart import ChartOptions, chart, empty_flows
+from queries.migration.trajectories import Flows
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

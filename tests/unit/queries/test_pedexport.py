@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kingraph.errors import InvalidArgument
-from queries.pedexport import ExportOptions, Trait, to_fam, to_linkage, to_pheno
-from queries.pedigree import Member, Pedigree
+from queries.kinship.coefficients import Member, Pedigree
+from queries.kinship.pedigree_export import ExportOptions, Trait, to_fam, to_linkage, to_pheno
 
 KEY = "thalassemia"
 PED = Pedigree([

@@ -9,7 +9,7 @@ from fractions import Fraction as Fr
 import pytest
 
 from kingraph.errors import InvalidArgument, PersonNotFound
-from queries.pedigree import Member, Pedigree
+from queries.kinship.coefficients import Member, Pedigree
 
 M, F = "1", "2"
 

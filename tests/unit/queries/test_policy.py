@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from kingraph.errors import ConfigError
-from queries import policy
-from queries.conditions import VOCABULARY
+from queries.eligibility import policy
+from queries.eligibility.conditions import VOCABULARY
 
 BOUNDARIES = {
     "HN2003": date(2003, 10, 22), "HN2014": date(2014, 5, 30), "CN2016": date(2016, 1, 1),
@@ -113,7 +113,8 @@ def test_types_are_frozen() -> None:
 
 
 def test_an_operator_table_with_a_bad_inheritance_is_rejected(tmp_path: Path) -> None:
-    text = (resources.files("queries") / "data" / "birth_policy.json").read_text("utf-8")
+    text = (resources.files("queries.eligibility") / "data" / "birth_policy.json").read_text(
+        "utf-8")
     raw = json.loads(text)
     raw["versions"][2]["drop"] = ["NO-SUCH-RULE"]
     path = tmp_path / "table.json"
@@ -123,7 +124,8 @@ def test_an_operator_table_with_a_bad_inheritance_is_rejected(tmp_path: Path) ->
 
 
 def test_an_operator_table_out_of_date_order_is_rejected(tmp_path: Path) -> None:
-    text = (resources.files("queries") / "data" / "birth_policy.json").read_text("utf-8")
+    text = (resources.files("queries.eligibility") / "data" / "birth_policy.json").read_text(
+        "utf-8")
     raw = json.loads(text)
     raw["versions"][5]["effective_from"] = "2010-01-01"
     path = tmp_path / "table.json"

@@ -12,9 +12,9 @@ from fractions import Fraction
 import pytest
 
 from kingraph.errors import InvalidArgument
-from queries.family import Family, from_rows
-from queries.marriage_law import Verdict
-from queries.relations import Kind, Relating, Relation, check_degree, genetic_degree
+from queries.kinship.family import Family, from_rows
+from queries.kinship.marriage_law import Verdict
+from queries.kinship.relations import Kind, Relating, Relation, check_degree, genetic_degree
 
 M, F = "1", "2"
 # pid: (sex, birth year)

@@ -1,4 +1,4 @@
-"""queries.residence: timelines from household and dwelling rows, by the module's rules.
+"""queries.migration.residence: timelines from household and dwelling rows, by the module's rules.
 
 Known answers: 振东区 (460102) was retired on 2002-10-15 with 龙华区 (460106) as its
 successor (divisions.csv); 乐东 (469027) and 龙华区 are different counties, 美兰区
@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from queries.residence import lived, moves, refined, resolve, timeline
+from queries.migration.residence import lived, moves, refined, resolve, timeline
 
 
 def row(place: str, start: str | None, end: str | None, code: str | None,

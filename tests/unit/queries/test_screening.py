@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kingraph.errors import InvalidArgument
-from queries.genotypes import Gene
-from queries.screening import Screening, Status, from_feed
+from queries.thalassemia.genotypes import Gene
+from queries.thalassemia.screening import Screening, Status, from_feed
 
 
 @pytest.mark.parametrize(

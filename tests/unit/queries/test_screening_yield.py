@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from kingraph.errors import InvalidArgument
-from queries.screening_yield import division_summary
+from queries.thalassemia.screening_yield import division_summary
 
 CASCADE = pl.DataFrame(
     {

@@ -1,4 +1,4 @@
-"""queries.spouse_rows: a couple's facts from the graph's rows, written from the rules.
+"""queries.eligibility.spouse_rows: a couple's facts from the graph's rows, written from the rules.
 
 Custody: a child of one spouse only lives with the couple (a shared current
 household: not with the former spouse), with the former spouse (a household of the
@@ -13,8 +13,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from queries.couple_facts import Parentage
-from queries.spouse_rows import children, day, marriage_facts, only_child, pledge
+from queries.eligibility.couple_facts import Parentage
+from queries.eligibility.spouse_rows import children, day, marriage_facts, only_child, pledge
 
 AS_OF = date(2020, 6, 1)
 

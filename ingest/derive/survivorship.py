@@ -1,0 +1,87 @@
+"""Golden person attributes, chosen from a person's mentions by stated rules.
+
+Because they are recomputed from the mentions, a merge or an unmerge simply
+recomputes them.  The rules:
+
+* ``id_number``: the number most of the person's *anchored* mentions carry
+  (``id_numbers`` lists every anchored number, typo variants included);
+* ``name``: the most supported normalised, non-placeholder spelling, household
+  registration counting triple and civil affairs and the birth platform double;
+* ``birth_date`` and ``sex``: those encoded in the ID number, else the most frequent;
+* ``death_date``: a household deregistration for death;
+* ``ethnicity``: the most frequent on household rows; ``hukou_type``: the latest
+  household row's.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ingest.derive.relations import with_pid
+from ingest.feeds.mentions import birth_evidence, record_key
+from ingest.fusion.entities import SOURCE_NAME_WEIGHT
+
+# What survivorship reads of a mention (joining only these keeps the peak memory low).
+GOLDEN_INPUTS = ("mention_id", "source", "id_number", "name", "name_key", "name_placeholder",
+                 "id_birth_date", "birth_date", "id_sex", "sex")
+
+
+def _mode(frame: pl.DataFrame, value: str, weight: pl.Expr | None = None) -> pl.DataFrame:
+    """The most supported value per pid (ties: the smallest); ``weight`` per mention, else 1.
+
+    (``pl.lit(1).sum()`` in an aggregation is 1, not a count: the unweighted support
+    must be ``pl.len()``.)
+    """
+    support = weight.sum() if weight is not None else pl.len()
+    return (
+        frame.filter(pl.col(value).is_not_null())
+        .group_by("pid", value).agg(support.alias("_n"))
+        .sort(["_n", value], descending=[True, False])
+        .group_by("pid", maintain_order=True).first().drop("_n")
+    )
+
+
+def golden(mentions: pl.DataFrame, assignments: pl.DataFrame,
+           households: pl.DataFrame | None) -> pl.DataFrame:
+    """One row per pid: ``pid`` and ``props`` (a struct of the golden attributes)."""
+    m = mentions.select(GOLDEN_INPUTS).join(
+        assignments.select("mention_id", "pid", "anchored"), on="mention_id")
+    anchored = m.filter(pl.col("anchored"))
+    ids = _mode(anchored, "id_number")
+    all_ids = anchored.group_by("pid").agg(pl.col("id_number").unique().sort()
+                                           .alias("id_numbers"))
+    named = m.filter(~pl.col("name_placeholder").fill_null(True))
+    weight = pl.col("source").replace_strict(SOURCE_NAME_WEIGHT, default=1)
+    names = _mode(named.with_columns(pl.struct("name", "name_key").alias("nm")), "nm", weight)
+    births = _mode(m.with_columns(birth_evidence(pl.col("anchored")).alias("b")), "b")
+    sexes = _mode(m.with_columns(pl.coalesce("id_sex", "sex").alias("s"))
+                  .filter(pl.col("s").is_in(["1", "2"])), "s")
+    counts = m.group_by("pid").agg(pl.len().alias("mentions"))
+    people = (counts.join(ids, on="pid", how="left").join(all_ids, on="pid", how="left")
+              .join(names, on="pid", how="left").join(births, on="pid", how="left")
+              .join(sexes, on="pid", how="left"))
+    people = people.with_columns(pl.col("nm").struct.field("name"),
+                                 pl.col("nm").struct.field("name_key")).drop("nm")
+    people = people.join(_household_facts(households, assignments), on="pid", how="left")
+    props = [c for c in people.columns if c != "pid"]
+    return people.rename({"b": "birth_date", "s": "sex"}).select(
+        "pid", pl.struct([("birth_date" if c == "b" else "sex" if c == "s" else c)
+                          for c in props]).alias("props")).sort("pid")
+
+
+def _household_facts(households: pl.DataFrame | None,
+                     assignments: pl.DataFrame) -> pl.DataFrame:
+    schema = {"pid": pl.String, "death_date": pl.Date, "ethnicity": pl.String,
+              "hukou_type": pl.String}
+    if households is None or households.height == 0:
+        return pl.DataFrame(schema=schema)
+    pids = assignments.select("mention_id", "pid")
+    h = with_pid(households, pids, "person", "pid").filter(pl.col("pid").is_not_null())
+    deaths = (h.filter(pl.col("deregistered_reason") == "death")
+              .group_by("pid").agg(pl.col("deregistered_on").min().alias("death_date")))
+    ethnicity = _mode(h, "ethnicity")
+    hukou = (h.filter(pl.col("hukou_type").is_not_null())
+             .sort("registered_on", record_key(), nulls_last=False)
+             .group_by("pid", maintain_order=True).last().select("pid", "hukou_type"))
+    return (deaths.join(ethnicity, on="pid", how="full", coalesce=True)
+            .join(hukou, on="pid", how="full", coalesce=True).select(list(schema)))

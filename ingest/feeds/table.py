@@ -1,0 +1,181 @@
+"""Splitting decoded CSV text (RFC 4180) into fields, keeping physical line numbers.
+
+Two paths give the same result.  When every line holds an even number of quotes
+(no quoted newline, no quote left open), each physical line is one record: field
+counts and quote placement are checked with polars string expressions and the
+good lines are parsed by polars' CSV reader.  Otherwise the text goes through the
+C ``csv`` module in strict mode, which tracks the lines a quoted field spans.
+
+``split_rows`` returns the rows with the header's number of fields (every column a
+string, empty cells null, plus ``line``) and the rejects (``line``, ``record_id``
+when the first fields allow it, ``reason``, ``detail``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+import polars as pl
+
+from ingest.feeds.quarantine import Reason
+from kingraph.errors import FeedError
+
+REJECT_SCHEMA = {"line": pl.Int64, "record_id": pl.String, "reason": pl.String,
+                 "detail": pl.String}
+
+
+@dataclass(frozen=True)
+class Split:
+    """Rows split into fields, and rows that could not be."""
+
+    rows: pl.DataFrame
+    rejects: pl.DataFrame
+
+
+def header(text: str) -> list[str]:
+    """The column names on the first line, stripped of spaces."""
+    first = text.split("\n", 1)[0].rstrip("\r")
+    return [name.strip() for name in next(csv.reader([first]))]
+
+
+_QUOTED = r'"(?:[^"]|"")*"'
+_MISPLACED_QUOTE = r'[^,]"|"[^,]'  # once quoted segments are collapsed to one quote
+
+
+def _data_lines(text: str) -> tuple[pl.DataFrame, int]:
+    """Non-blank physical lines after the header, and the number of an unterminated last line."""
+    lines = pl.DataFrame({"text": text.split("\n")}).with_row_index("line", offset=1)
+    last = -1 if text.endswith("\n") else lines.height
+    rows = lines.slice(1).with_columns(pl.col("text").str.strip_suffix("\r"),
+                                       pl.col("line").cast(pl.Int64))
+    return rows.filter(pl.col("text") != ""), last
+
+
+def _parsed(good: pl.DataFrame, names: list[str]) -> pl.DataFrame | None:
+    """Parse lines known to hold one record each with the right field count."""
+    if good.height == 0:
+        return pl.DataFrame(schema=dict.fromkeys(names, pl.String) | {"line": pl.Int64})
+    body = "\n".join(good["text"].to_list()).encode("utf-8")
+    frame = pl.read_csv(body, has_header=False, new_columns=names, infer_schema=False,
+                        quote_char='"')
+    if frame.height != good.height:
+        return None
+    return frame.with_columns(pl.col(n).replace("", None) for n in names).with_columns(
+        good["line"])
+
+
+def _rejects(bad: pl.DataFrame, names: list[str], last: int) -> pl.DataFrame:
+    short = (pl.col("line") == last) & (pl.col("fields") < len(names))
+    reason = (pl.when(pl.col("misquoted")).then(pl.lit(Reason.BAD_QUOTING.value))
+              .when(short).then(pl.lit(Reason.TRUNCATED.value))
+              .otherwise(pl.lit(Reason.FIELD_COUNT.value)))
+    detail = (pl.when(pl.col("misquoted")).then(pl.lit("quote inside an unquoted field"))
+              .otherwise(pl.format("{} fields, expected {}", pl.col("fields"),
+                                   pl.lit(len(names)))))
+    out = bad.with_columns(record_id=_first_field(names), reason=reason, detail=detail)
+    return out.select(pl.col(n).cast(t) for n, t in REJECT_SCHEMA.items())
+
+
+def _vectorised(text: str, names: list[str]) -> Split | None:
+    """Every line one record (no quoted newline): checked and split without a Python loop.
+
+    Returns None when some line has an odd number of quotes (a quoted newline or a
+    quote left open), which only the record-by-record reader can place.
+    """
+    rows, last = _data_lines(text)
+    if (rows["text"].str.count_matches('"', literal=True) % 2 == 1).any():
+        return None
+    collapsed = pl.col("text").str.replace_all(_QUOTED, '"')
+    rows = rows.with_columns(fields=collapsed.str.count_matches(",", literal=True) + 1,
+                             misquoted=collapsed.str.contains(_MISPLACED_QUOTE))
+    fits = (pl.col("fields") == len(names)) & ~pl.col("misquoted")
+    parsed = _parsed(rows.filter(fits), names)
+    if parsed is None:
+        return None
+    return Split(parsed, _rejects(rows.filter(~fits), names, last))
+
+
+def _first_field(names: list[str]) -> pl.Expr:
+    index = names.index("record_id")
+    field = pl.col("text").str.split(",").list.get(index, null_on_oob=True)
+    return field.str.strip_chars().str.strip_chars('"').replace("", None)
+
+
+@dataclass
+class _Collector:
+    names: list[str]
+    last_line: int
+    records: list[list[str]]
+    lines: list[int]
+    rejects: list[tuple[int, str | None, str, str]]
+
+    def record_id(self, fields: list[str]) -> str | None:
+        index = self.names.index("record_id")
+        return fields[index].strip() or None if index < len(fields) else None
+
+    def add(self, fields: list[str], start: int, end: int) -> None:
+        if fields == []:
+            return
+        if len(fields) == len(self.names):
+            self.records.append(fields)
+            self.lines.append(start)
+            return
+        cut = end == self.last_line and len(fields) < len(self.names)
+        reason = Reason.TRUNCATED if cut else Reason.FIELD_COUNT
+        detail = f"{len(fields)} fields, expected {len(self.names)}"
+        self.rejects.append((start, self.record_id(fields), reason.value, detail))
+
+
+def _quoted(text: str, names: list[str], file: str) -> Split:
+    last = text.rstrip("\r\n").count("\n") + 1
+    out = _Collector(names, last if not text.endswith("\n") else -1, [], [], [])
+    reader = csv.reader(io.StringIO(text), strict=True)
+    next(reader)
+    start = reader.line_num + 1
+    while True:
+        try:
+            out.add(next(reader), start, reader.line_num)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            _quote_error(out, exc, start, last, file)
+        start = reader.line_num + 1
+    return _collected(out)
+
+
+def _quote_error(out: _Collector, exc: csv.Error, start: int, last: int, file: str) -> None:
+    if "unexpected end of data" not in str(exc):
+        out.rejects.append((start, None, Reason.BAD_QUOTING.value, "quote not closed by a comma"))
+    elif start == last:
+        out.rejects.append((start, None, Reason.TRUNCATED.value, "file ends inside a quote"))
+    else:
+        raise FeedError(f"{file} line {start}: a quote opened here is never closed") from None
+
+
+def _collected(out: _Collector) -> Split:
+    columns = list(zip(*out.records, strict=True)) if out.records else [()] * len(out.names)
+    rows = pl.DataFrame(
+        {n: pl.Series(n, c, pl.String) for n, c in zip(out.names, columns, strict=True)}
+    ).with_columns(pl.Series("line", out.lines, pl.Int64))
+    rows = rows.with_columns(pl.col(n).replace("", None) for n in out.names)
+    rejects = pl.DataFrame(out.rejects, schema=REJECT_SCHEMA, orient="row")
+    return Split(rows, rejects)
+
+
+def split_rows(text: str, names: list[str], file: str) -> Split:
+    """Split the data rows of a CSV text (header on the first line).
+
+    Args:
+        text: the decoded file.
+        names: the header's column names, in the file's order.
+        file: the file name, for errors.
+
+    Returns:
+        The split rows and the rejected ones.
+
+    Raises:
+        FeedError: a quote opened before the last line is never closed.
+    """
+    return _vectorised(text, names) or _quoted(text, names, file)

@@ -1,0 +1,93 @@
+"""Fusion in a child process, so that resolving a province never shares memory with
+the rest of a load.
+
+The parent writes the mentions, the previous assignments and the officers' decisions
+to a work folder, frees its own frames and runs ``python -m ingest.fusion.child_process
+FOLDER``; the child resolves and writes the resolution back, and all the memory it
+used is returned to the system when it exits.  A million-person province (9.5 M
+mentions) fits on a 24 GiB machine this way.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import polars as pl
+
+from ingest.fusion.blocking import BlockStats
+from ingest.fusion.resolution import Decisions, Resolution, resolve
+from ingest.fusion.weights import LevelWeights
+from kingraph.errors import KingraphError
+
+
+def write_inputs(folder: Path, mentions: pl.DataFrame, previous: pl.DataFrame | None,
+                 decisions: Decisions) -> None:
+    """Everything the child needs, as files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    mentions.write_parquet(folder / "mentions.parquet")
+    (folder / "previous.parquet").unlink(missing_ok=True)
+    if previous is not None:
+        previous.write_parquet(folder / "previous.parquet")
+    (folder / "decisions.json").write_text(json.dumps(asdict(decisions)))
+
+
+def _read_inputs(folder: Path) -> tuple[pl.DataFrame, pl.DataFrame | None, Decisions]:
+    previous_path = folder / "previous.parquet"
+    previous = pl.read_parquet(previous_path) if previous_path.exists() else None
+    raw = json.loads((folder / "decisions.json").read_text())
+    decisions = Decisions(tuple(map(tuple, raw["must_link"])),
+                          tuple(map(tuple, raw["cannot_link"])))
+    return pl.read_parquet(folder / "mentions.parquet"), previous, decisions
+
+
+def _write_outputs(folder: Path, result: Resolution) -> None:
+    result.assignments.write_parquet(folder / "assignments.parquet")
+    result.reviews.write_parquet(folder / "reviews.parquet")
+    (folder / "resolution.json").write_text(json.dumps({
+        "weights": {k: asdict(v) for k, v in result.weights.items()},
+        "blocks": [asdict(b) for b in result.blocks],
+        "stats": result.stats,
+    }))
+
+
+def read_outputs(folder: Path) -> Resolution:
+    """The child's resolution."""
+    meta = json.loads((folder / "resolution.json").read_text())
+    weights = {k: LevelWeights(v["comparison"], tuple(v["levels"]), tuple(v["m"]),
+                               tuple(v["u"])) for k, v in meta["weights"].items()}
+    return Resolution(pl.read_parquet(folder / "assignments.parquet"),
+                      pl.read_parquet(folder / "reviews.parquet"), weights,
+                      [BlockStats(**b) for b in meta["blocks"]], meta["stats"])
+
+
+def run(folder: Path) -> Resolution:
+    """Resolve the inputs in ``folder`` in a child process and return its resolution."""
+    done = subprocess.run([sys.executable, "-m", "ingest.fusion.child_process", str(folder)],
+                          capture_output=True, text=True, check=False)
+    if done.returncode == -signal.SIGKILL:
+        raise KingraphError(
+            "fusion's worker process was killed (SIGKILL), most likely by the kernel's "
+            "out-of-memory killer: it needs about as much memory again as the load "
+            "itself (see the ingest figures in the README); free memory (a local "
+            "Neo4j's page cache counts) and run the load again")
+    if done.returncode != 0:
+        tail = "\n".join(done.stderr.strip().splitlines()[-8:])
+        raise KingraphError(f"fusion failed in its worker process (exit {done.returncode}):"
+                            f"\n{tail}")
+    return read_outputs(folder)
+
+
+def main(argv: list[str]) -> None:
+    """The child: read the inputs, resolve, write the resolution."""
+    folder = Path(argv[0])
+    mentions, previous, decisions = _read_inputs(folder)
+    _write_outputs(folder, resolve(mentions, previous=previous, decisions=decisions))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
