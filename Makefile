@@ -71,7 +71,7 @@ demo-data: $(STAMP) $(WEB_STAMP)
 	$(KG) db init
 	@test -f $(DEMO_DROP)/truth/persons.parquet || \
 		$(KG) synth --persons $(DEMO_PERSONS) --seed $(DEMO_SEED) --out $(DEMO_DROP)
-	$(KG) ingest $(DEMO_DROP)
+	$(KG) ingest $(DEMO_DROP) --skip-unchanged
 	@umask 077; for role in officer admin; do \
 		test -s var/demo-$$role.key || \
 		$(KG) keys create --role $$role --name demo-$$role | tail -n1 > var/demo-$$role.key; \
