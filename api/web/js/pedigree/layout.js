@@ -12,6 +12,7 @@ const PERSON_H = 92;          // symbol and three lines of text
 const UNION_H = 56;           // the band where sibship lines run
 const GAP_X = 14;
 export const MARGIN = 40;
+const LEFT = 100;             // room for the generation labels on the left
 
 function generationLayer(fam, minGen, pid) {
   return 2 * ((fam.gen.get(pid) ?? 0) - minGen);
@@ -78,20 +79,20 @@ export function layout(fam, shown) {
   const blockList = blockNodes.map((node) => {
     const left = node.x - (node.data.members.length * CELL) / 2;
     const y = node.y - PERSON_H / 2 + R + 4 + MARGIN;
-    node.data.members.forEach((pid, i) => persons.set(pid, { x: MARGIN + left + (i + 0.5) * CELL, y }));
+    node.data.members.forEach((pid, i) => persons.set(pid, { x: LEFT + left + (i + 0.5) * CELL, y }));
     return { members: node.data.members, y };
   });
   // A long edge (a child more than one generation below) bends through these points.
   const unions = unionNodes.map((node) => {
     const route = new Map();
     for (const link of node.childLinks()) {
-      const points = link.points.slice(1, -1).map(([x, y]) => [x + MARGIN, y + MARGIN]);
+      const points = link.points.slice(1, -1).map(([x, y]) => [x + LEFT, y + MARGIN]);
       link.target.data.members.forEach((pid) => route.set(pid, points));
     }
-    return { ...node.data.union, x: node.x + MARGIN, y: node.y + MARGIN, route };
+    return { ...node.data.union, x: node.x + LEFT, y: node.y + MARGIN, route };
   });
   const rows = new Map();
   for (const b of blockList) rows.set(fam.gen.get(b.members[0]) ?? 0, b.y);
-  return { persons, blocks: blockList, unions, rows, width: width + 2 * MARGIN,
+  return { persons, blocks: blockList, unions, rows, width: width + LEFT + MARGIN,
     height: height + 2 * MARGIN, bandHeight: UNION_H };
 }

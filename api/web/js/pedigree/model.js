@@ -29,7 +29,7 @@ function member(raw) {
   const status = pick(raw, "status") ?? null;
   return {
     pid: refOf(pick(raw, "id", "pid", "ref") ?? pick(p, "pid", "ref")),
-    name: String(pick(p, "name", "ref", "pid") ?? "?"),
+    name: pick(p, "name") ?? null, // null: no row names them yet (a newborn)
     sex: String(pick(p, "sex") ?? "0"),
     dead: raw.deceased === true || Boolean(died),
     birth: born, born: born.slice(0, 4), died: died.slice(0, 4),
