@@ -115,21 +115,26 @@ function partnerLines(fam, lay) {
 }
 
 // Where a sibship's line leaves its parents: from the middle of the partner line of two
-// neighbours, else from a short stub beside each parent (clear of the name below).
-function drops(lay, blockOf, u) {
+// neighbours, else from a short stub beside each parent (clear of the name below). A
+// drop never lines up with another sibship's line to a child (the x of a person in
+// the rows below), which would read as one line from the wrong parent.
+function drops(lay, blockOf, u, childXs) {
+  const clear = (x) => !childXs.some((c) => Math.abs(c - x) < 10);
+  const choose = (xs) => xs.find(clear) ?? xs[0];
   const ps = u.parents.map((p) => ({ pid: p, ...lay.persons.get(p) }));
   if (ps.length === 2) {
     const [a, b] = ps.sort((m, n) => m.x - n.x);
     const ba = blockOf.get(a.pid); const bb = blockOf.get(b.pid);
     if (ba === bb && Math.abs(ba.members.indexOf(a.pid) - ba.members.indexOf(b.pid)) === 1) {
-      return [{ x: (a.x + b.x) / 2, y: a.y, stub: null }];
+      const mid = (a.x + b.x) / 2;
+      return [{ x: choose([mid, mid - 14, mid + 14]), y: a.y, stub: null }];
     }
   }
   return ps.map((p) => {
     const block = blockOf.get(p.pid);
     const i = block.members.indexOf(p.pid);
     const side = i === 0 && block.members.length > 1 ? -1 : 1; // away from a partner on the right
-    const x = p.x + side * (CELL / 2);
+    const x = choose([0.5, 0.36, 0.64].map((f) => p.x + side * f * CELL));
     return { x, y: p.y, stub: `M${p.x + side * R} ${p.y}H${x}` };
   });
 }
@@ -147,7 +152,7 @@ function lanes(items) {
     group.sort((a, b) => a.left - b.left);
     const ends = [];
     for (const it of group) {
-      let lane = ends.findIndex((end) => end < it.left - 10);
+      let lane = ends.findIndex((end) => end < it.left - 30);
       if (lane < 0) { lane = ends.length; ends.push(0); }
       ends[lane] = it.right;
       it.lane = lane;
@@ -161,8 +166,9 @@ function sibships(fam, lay, view, hidden, onToggle) {
   const blockOf = new Map();
   lay.blocks.forEach((b) => b.members.forEach((p) => blockOf.set(p, b)));
   const items = [];
+  const below = (y) => [...lay.persons.values()].filter((p) => p.y > y + 1).map((p) => p.x);
   for (const u of lay.unions) {
-    const ds = drops(lay, blockOf, u);
+    const ds = drops(lay, blockOf, u, below(lay.persons.get(u.parents[0]).y));
     const kids = u.shownChildren.map((c) => ({ pid: c, ...lay.persons.get(c), route: u.route.get(c) || [] }));
     const xs = [...ds.map((d) => d.x), ...kids.map((k) => (k.route.length ? k.route[0][0] : k.x))];
     items.push({ u, ds, kids, band: u.y, left: Math.min(...xs), right: Math.max(...xs), folded: false });
@@ -171,9 +177,10 @@ function sibships(fam, lay, view, hidden, onToggle) {
     const u = fam.unions.get(id);
     const parents = u.parents.filter((p) => lay.persons.has(p));
     if (!parents.length || n <= 0) continue;
-    const ds = drops(lay, blockOf, { ...u, parents });
+    const ds = drops(lay, blockOf, { ...u, parents }, below(lay.persons.get(parents[0]).y));
     const y = Math.max(...ds.map((d) => d.y)) + 84;
-    items.push({ u: { ...u, parents }, ds, kids: [], band: y, left: ds[0].x, right: ds[0].x, folded: true, hiddenCount: n });
+    const half = 8 + String(n).length * 4 + 4;
+    items.push({ u: { ...u, parents }, ds, kids: [], band: y, left: ds[0].x - half, right: ds[0].x + half, folded: true, hiddenCount: n });
   }
   lanes(items);
   const out = [];
@@ -260,7 +267,10 @@ function attach(viewport, stage, lay, fam, rows, zoom, focus) {
   const centreOn = (p, scale) => {
     pz.zoom(scale, { animate: false, force: true });
     const cx = gutter + (vw() - gutter) / 2;
-    setTimeout(() => pz.pan((cx - o.x) / scale + o.x - p.x, (vh() / 2 - o.y) / scale + o.y - p.y,
+    // A chart no taller than the viewport is shown whole in height; a taller one is
+    // centred on the person.
+    const py = lay.height * scale <= vh() ? o.y : p.y;
+    setTimeout(() => pz.pan((cx - o.x) / scale + o.x - p.x, (vh() / 2 - o.y) / scale + o.y - py,
       { animate: false, force: true }));
   };
   const place = () => {
