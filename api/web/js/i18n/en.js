@@ -45,7 +45,7 @@ export const en = {
   ped_hint_list: "Each generation folds; children are grouped by their parents; click a name to open the record.",
   ped_index: "This person", ped_spouse: "Spouse", ped_ex_spouse: "Former spouse", ped_partner: "Partner",
   ped_children_of: "Children of {names}", ped_adopted_children_of: "Adopted children of {names}",
-  nav_main: "Main", division_unknown: "no residence on record", technical_details: "Technical details (for the administrator)",
+  legal_reference_en_only: "(English only in the policy table)", nav_main: "Main", division_unknown: "no residence on record", technical_details: "Technical details (for the administrator)",
   why_index_no_allele: "This person's screening found no thalassemia allele: not an index case.",
   why_index_not_screened: "This person has no usable thalassemia screening result: not an index case.",
   why_index_not_alpha: "This person is not an α-thalassemia carrier or patient.", why_index_not_beta: "This person is not a β-thalassemia carrier or patient.",

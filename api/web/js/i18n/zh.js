@@ -45,7 +45,7 @@ export const zh = {
   ped_hint_list: "每一代可折叠；子女按父母分组列出；点击姓名打开其档案。",
   ped_index: "当前人员", ped_spouse: "配偶", ped_ex_spouse: "前配偶", ped_partner: "伴侣",
   ped_children_of: "{names} 的子女", ped_adopted_children_of: "{names} 收养的子女",
-  nav_main: "主导航", division_unknown: "未登记现居地", technical_details: "技术细节（供系统管理员）",
+  legal_reference_en_only: "（政策表暂无中文条文，以下为英文原文）", nav_main: "主导航", division_unknown: "未登记现居地", technical_details: "技术细节（供系统管理员）",
   why_index_no_allele: "此人的筛查结果未检出地贫基因，不能作为先证者。",
   why_index_not_screened: "此人没有可用的地贫筛查结果，不能作为先证者。",
   why_index_not_alpha: "此人不是 α 地贫携带者或患者。", why_index_not_beta: "此人不是 β 地贫携带者或患者。",

@@ -212,7 +212,9 @@ function sibships(fam, lay, view, hidden, onToggle) {
     const activate = () => onToggle(it.u.id);
     toggle.addEventListener("click", activate);
     toggle.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); activate(); } });
-    out.push(s("g", { class: it.u.adoptive ? "sibship adoptive" : "sibship", "data-union": it.u.id },
+    out.push(s("g", { class: it.u.adoptive ? "sibship adoptive" : "sibship", "data-union": it.u.id,
+      "data-children": it.kids.map((k) => k.pid).join(" "),
+      "data-bar": it.folded ? null : `${Math.round(it.left)} ${Math.round(it.right)} ${Math.round(it.barY)}` },
       s("path", { d: d.join(""), fill: "none", stroke: INK, "stroke-width": 1.4, "stroke-dasharray": dash }), toggle));
   }
   return out;
