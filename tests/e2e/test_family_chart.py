@@ -41,7 +41,7 @@ def large_family(driver: neo4j.Driver, database: str, synthetic: LoadedDrop) -> 
                    for r in rows)
     large = [(n, pid) for n, pid in sizes if n >= LARGE]
     assert large, f"no pedigree of {LARGE} in the synthetic province (largest {sizes[-1][0]})"
-    return large[0][1]
+    return str(large[0][1])
 
 
 def _open(web: Page, pid: str, viewport: dict[str, int]) -> dict[str, Any]:
