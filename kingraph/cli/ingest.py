@@ -18,7 +18,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from kingraph.cli.common import console, driver, settings
+from kingraph.cli.common import console, driver, settings, writing
 
 if TYPE_CHECKING:
     import neo4j
@@ -54,8 +54,15 @@ def ingest(
     evaluate: bool = typer.Option(False, help="Score fusion against the drop's truth/."),
     bulk: bool = typer.Option(True, help="Use neo4j-admin import for a large first load "
                                          "into an empty local database."),
+    wait: bool = typer.Option(True, help="Wait while another writer (a load, a reset, a "
+                                         "permit run, an officer's re-fusion) holds the "
+                                         "graph's store; --no-wait gives up at once "
+                                         "(exit 75)."),
 ) -> None:
-    """Read, clean, fuse and load a drop; print per-file counts and a summary."""
+    """Read, clean, fuse and load a drop; print per-file counts and a summary.
+
+    One writer at a time: the load holds the graph's store lock from start to end.
+    """
     from ingest.pipeline import run
     from ingest.store import Store
 
@@ -63,7 +70,7 @@ def ingest(
         raise typer.BadParameter("encoding must be auto, utf-8 or gb18030")
     config = settings()
     store = Store.for_graph(config.var_dir, config.bolt_uri, config.neo4j_database)
-    with driver(config) as drv, _stages() as stage:
+    with writing(store.root, "ingest", wait), driver(config) as drv, _stages() as stage:
         _warn_if_store_outlived_graph(drv, config.neo4j_database, store)
         report = run(drop, drv, config.neo4j_database, store, encoding=encoding,
                      batch_size=batch_size, stage=stage, bulk=_bulk(config, bulk))
@@ -76,8 +83,7 @@ def _warn_if_store_outlived_graph(drv: neo4j.Driver, database: str, store: Store
     """An empty graph with earlier loads in its store: the load re-applies them too."""
     from graphdb.connection import read
 
-    loads = store.root / "loads"
-    earlier = sum(1 for _ in loads.iterdir()) if loads.is_dir() else 0
+    earlier = len(store.load_ids())
     if earlier and not read(drv, database, "any_person", "MATCH (p:Person) RETURN p LIMIT 1"):
         console.print(f"[yellow]warning: the graph is empty but its ingest store holds "
                       f"{earlier} earlier load(s), which this load applies again with the "
