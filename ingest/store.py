@@ -80,6 +80,7 @@ class Store:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._pending: Path | None = None  # the state being saved by this load
+        self._saved: set[str] = set()  # the pieces saved there
 
     @staticmethod
     def for_graph(var_dir: Path, uri: str, database: str) -> Store:
@@ -145,14 +146,16 @@ class Store:
             self._read_json(path)
 
     def tidy(self) -> None:
-        """Remove what killed writers left: temporary files and unapplied state folders.
+        """Remove what killed or failed writers left: temporary files and unapplied state
+        folders (this instance's own included).
 
         Only while holding the store's lock, before a load writes anything.
         """
         atomic.sweep(self.root)
+        self._pending, self._saved = None, set()
         current = self._current()
         for folder in self.root.glob(GENERATION):
-            if folder != current and folder != self._pending:
+            if folder != current:
                 shutil.rmtree(folder, ignore_errors=True)
 
     # -- rows -----------------------------------------------------------------------
@@ -217,6 +220,7 @@ class Store:
             self._pending = self.root / f"state-{secrets.token_hex(6)}"
             atomic.make_dirs(self._pending)
         atomic.write_parquet(frame, self._pending / f"{name}.parquet")
+        self._saved.add(f"{name}.parquet")
 
     def mark_applied(self, load_id: str) -> None:
         """Record that the state now matches the graph after ``load_id``: the pieces
@@ -224,6 +228,10 @@ class Store:
         one atomic step."""
         current = self._current()
         pending = self._pending or self.root / f"state-{secrets.token_hex(6)}"
+        if any(not (pending / name).exists() for name in self._saved):
+            raise StoreDamaged(f"the state being saved in {pending} was removed while this "
+                               "load ran: another writer worked on the store without its "
+                               "lock; nothing was marked applied, run the load again")
         atomic.make_dirs(pending)
         if current is not None and current.is_dir():
             for piece in current.glob("*.parquet"):
@@ -231,7 +239,7 @@ class Store:
                     os.link(piece, pending / piece.name)
         atomic.fsync(pending)
         atomic.write_json(self.root / APPLIED, {"load_id": load_id, "state": pending.name})
-        self._pending = None
+        self._pending, self._saved = None, set()
         self._drop_generations(keep=pending)
 
     def forget_state(self) -> None:
@@ -240,7 +248,7 @@ class Store:
         (self.root / LEGACY_STATE / "meta.json").unlink(missing_ok=True)
         if self.root.is_dir():
             atomic.fsync(self.root)
-        self._pending = None
+        self._pending, self._saved = None, set()
         self._drop_generations(keep=None)
 
     def _drop_generations(self, keep: Path | None) -> None:

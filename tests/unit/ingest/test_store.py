@@ -154,3 +154,15 @@ def test_clearing_keeps_only_the_lock_file(loaded: Store) -> None:
     loaded.clear()
     assert [p.name for p in loaded.root.iterdir()] == [LOCK_FILE]
     assert loaded.last_load() is None and loaded.feeds() == []
+
+
+def test_a_state_removed_under_a_load_is_never_marked_applied(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.save_state("persons", pl.DataFrame({"pid": ["P1"]}))
+    store.mark_applied("L1")
+    store.save_state("persons", pl.DataFrame({"pid": ["P2"]}))
+    Store(tmp_path).tidy()  # a writer without the lock tidies the store meanwhile
+    with pytest.raises(StoreDamaged, match="removed while this load ran"):
+        store.mark_applied("L2")
+    assert store.last_load() == "L1"
+    assert store.state("persons")["pid"].to_list() == ["P1"]  # type: ignore[index]
