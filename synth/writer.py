@@ -55,7 +55,7 @@ def hard_cases(feed: str, frame: pl.DataFrame) -> pl.DataFrame:
     long = long.filter(pl.col("kind") != "").with_columns(pl.col("kind").str.split(";"))
     return long.explode("kind").filter(pl.col("kind") != "").select(
         pl.lit(feed).alias("feed"), "source", "record_id", pl.col("role").str.slice(1),
-        "kind").cast(dict(HARD_CASES))
+        "kind").cast(HARD_CASES)
 
 
 HARD_CASES = pl.Schema({"feed": pl.String, "source": pl.String, "record_id": pl.String,

@@ -46,26 +46,29 @@ def _pairs(t: Truth) -> pl.DataFrame:
     steps = t.bonds.steps
     kid, step = steps["child"].to_numpy(), steps["step_parent"].to_numpy()
     raised = steps["raised_day"].to_numpy() <= day(t.profile.as_of)
-    for flag, meaning in ((True, STEP_RAISED), (False, STEP)):
+    for flag, kind in ((True, STEP_RAISED), (False, STEP)):
         sel = raised == flag
         mine, theirs = sel & t.owns(kid), sel & t.owns(step)
-        parts += [(kid[mine], step[mine], np.where(p.sex[step[mine]] == 1, "57", "58"), meaning),
+        parts += [(kid[mine], step[mine], np.where(p.sex[step[mine]] == 1, "57", "58"), kind),
                   (step[theirs], kid[theirs], np.where(p.sex[kid[theirs]] == 1, "27", "37"),
-                   meaning)]
+                   kind)]
     younger = me[t.elder[me] >= 0]
     parts.append((younger, t.elder[younger],
                   np.where(p.sex[t.elder[younger]] == 1, "71", "75"), ""))
     later = np.flatnonzero(t.elder >= 0)
     later = later[t.owns(t.elder[later])]
     parts.append((t.elder[later], later, np.where(p.sex[later] == 1, "73", "77"), ""))
-    kept = [(a[ok], b[ok], np.broadcast_to(np.asarray(c), a.shape)[ok], np.full(int(ok.sum()), m))
-            for a, b, c, m in parts for ok in [b >= 0]]
-    meaning = np.concatenate([k[3] for k in kept])
+    kept = []
+    for a, b, rel, m in parts:
+        ok = b >= 0
+        kept.append((a[ok], b[ok], np.broadcast_to(np.asarray(rel), a.shape)[ok],
+                     np.full(int(ok.sum()), m)))
+    said = np.concatenate([k[3] for k in kept])
     return pl.DataFrame({"person": np.concatenate([a for a, _, _, _ in kept]),
                          "relative": np.concatenate([b for _, b, _, _ in kept]),
                          "relation": np.concatenate([c for _, _, c, _ in kept]),
-                         "meaning": meaning,
-                         "weight": np.where(meaning == STEP, STEP_STATED, 1.0)})
+                         "meaning": said,
+                         "weight": np.where(said == STEP, STEP_STATED, 1.0)})
 
 
 def bloodline(t: Truth, rng: np.random.Generator) -> list[pl.DataFrame]:
