@@ -25,7 +25,7 @@ from synth import employment, identity, population, records, residence, truth
 from synth.calendar import day
 from synth.feeds import diagnosis, health, registration, social
 from synth.profile import NOISE_LEVELS, PROFILES, TARGET_DAY
-from synth.report import Count, counts
+from synth.report import Count, classes, counts
 from synth.writer import DropWriter
 
 STAGES = ("founders", "marriage", "births", "adoption", "immigration", "disability",
@@ -50,10 +50,12 @@ Progress = Callable[[str, float], None]
 
 @dataclass(frozen=True)
 class Result:
-    """What a run produced: the counts beside the targets and the noise report."""
+    """What a run produced: the counts beside the targets, the hard classes, and the noise
+    report."""
 
     counts: tuple[Count, ...]
     noise: dict[str, object]
+    classes: tuple[Count, ...] = ()
 
 
 def generate(n_persons: int, seed: int, out: Path, *, profile: str = "hainan",
@@ -102,7 +104,8 @@ def generate(n_persons: int, seed: int, out: Path, *, profile: str = "hainan",
             tick("feeds", (i + 1) / len(starts))
         report = drop.report()
     tick("write", 1.0)
-    return Result(counts(n_persons, drop.rendered, households), report)
+    return Result(counts(n_persons, drop.rendered, households), report,
+                  classes(t, drop.kinds, drop.facts))
 
 
 def _child(seq: np.random.SeedSequence, i: int) -> np.random.SeedSequence:

@@ -6,13 +6,16 @@ Three noise kinds of their own (rates in :class:`synth.profile.NoiseRates`, coun
 it came about, so that fusion can be scored per class:
 
 - ``no_usable_id`` (class 1): a cohabitation, employment or bloodline mention of a
-  person whose number is empty, a placeholder, or mistyped so the check fails; these
-  feeds carry no birth date either, so only the name and the context (dwelling,
-  employer, household, family) can place the person.  Made by
-  ``relative_id_unusable`` (a relative's number on a bloodline row: the respondent
-  rarely knows it), ``cohabitant_id_unusable`` (self-collected residence rows; a
-  tenth of the rate where public security registers, which asks for the card) and
-  ``employment_id_unusable`` (re-entered enrolments), and by the generic ID noise.
+  person whose number is empty, a placeholder, or mistyped so the check fails, while
+  the person has a number that other rows carry; these feeds carry no birth date
+  either, so only the name and the context (dwelling, employer, household, family) can
+  place the person.  Made by ``relative_id_unusable`` (a relative's number on a
+  bloodline row: the respondent rarely knows it), ``cohabitant_id_unusable``
+  (self-collected residence rows at home, where the household register lists the
+  person at the same address) and ``employment_id_unusable`` (the second enrolment of
+  a person with one employer, re-entered by hand), and by the generic ID noise.
+  ``never_numbered``: the same for a person who never had a number (a relative who
+  died before numbers were issued in 1985): only family context can place them.
 - ``homophone_valid_id`` (class 2): the name spelled with a homophone (same toneless
   pinyin) on a row whose number is the person's own valid number, and whose birth
   date, where the feed has one, is the true one (the sex column is never noised).
@@ -42,13 +45,12 @@ Bools = npt.NDArray[np.bool_]
 #: typo (one digit changed: the check always fails, GB 11643's weights are all non-zero
 #: modulo 11).  *Assumed* shares.
 EMPTY, PLACEHOLDER = 0.6, 0.25
-PLACEHOLDERS = ("000000000000000000", "111111111111111111", "无", "不详", "000000")
-#: The roles whose number fails in class 1, per feed, with the rate's field and the
-#: sources where that rate is cut to a tenth.
-CONTEXT_ROLES: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "bloodline": ("relative", "relative_id_unusable", ()),
-    "cohabitation": ("person", "cohabitant_id_unusable", ("public_security",)),
-    "employment": ("person", "employment_id_unusable", ()),
+PLACEHOLDERS = ("111111111111111111", "无", "不详", "000000", "0")  # 18 zeros: id_zero_placeholder
+#: The role whose number fails in class 1, per feed, with the rate's field.
+CONTEXT_ROLES: dict[str, tuple[str, str]] = {
+    "bloodline": ("relative", "relative_id_unusable"),
+    "cohabitation": ("person", "cohabitant_id_unusable"),
+    "employment": ("person", "employment_id_unusable"),
 }
 #: Bloodline codes whose relative's number the respondent holds (the spouse, in the same
 #: household booklet): class 1 does not strike them.
@@ -102,19 +104,32 @@ def unusable(column: pl.Series) -> Bools:
     return np.asarray(~ok)
 
 
+def _eligible(feed: str, frame: pl.DataFrame) -> Bools:
+    """Mentions class 1 may strike: the relatives on bloodline rows (not spouses, whose
+    numbers stand in the same household booklet); self-collected residence rows at the
+    person's home (the household register lists them at that address; public security,
+    which registers the rest, asks for the card); and the second of two enrolments of a
+    person with one employer (re-entered by hand; the first keeps the number)."""
+    if feed == "bloodline":
+        return np.asarray(~frame["relation"].is_in(list(KNOWN_RELATIVES)).to_numpy())
+    if feed == "cohabitation":
+        return np.asarray(((frame["source"] == "self_collected")
+                           & frame["dwelling_id"].str.starts_with("H")).to_numpy())
+    later = frame.select(pl.col("from_date").rank("ordinal").over("@person", "employer_code")
+                         > 1).to_series()
+    return np.asarray(later.to_numpy())
+
+
 def without_numbers(feed: str, frame: pl.DataFrame, rng: np.random.Generator, r: NoiseRates,
                     counts: Counter[str]) -> pl.DataFrame:
     """Class 1: numbers of context-only mentions made unusable."""
     spec = CONTEXT_ROLES.get(feed)
     if spec is None or frame.height == 0:
         return frame
-    role, field, cut = spec
+    role, field = spec
     id_col = next(i for i, _, ro in IDENTITIES[feed] if ro == role)
-    rate = np.where(frame["source"].is_in(list(cut)).to_numpy(), 0.1, 1.0) * getattr(r, field)
-    has = (frame[id_col].str.len_chars() == 18).to_numpy()
-    if feed == "bloodline":
-        has &= ~frame["relation"].is_in(list(KNOWN_RELATIVES)).to_numpy()
-    hit = np.flatnonzero(has & (rng.random(frame.height) < rate))
+    has = (frame[id_col].str.len_chars() == 18).to_numpy() & _eligible(feed, frame)
+    hit = np.flatnonzero(has & (rng.random(frame.height) < getattr(r, field)))
     old = frame[id_col].gather(hit).to_list()
     new = []
     for value, u in zip(old, rng.random(hit.size), strict=True):
@@ -198,7 +213,11 @@ def tag(feed: str, frame: pl.DataFrame, before: dict[str, pl.Series],
             np.ones(frame.height, dtype=bool))
         kinds: dict[str, Bools] = {}
         if feed in CONTEXT_ROLES:
-            kinds["no_usable_id"] = known & unusable(frame[id_col])
+            numbered = (frame[f"_{role}_numbered"].to_numpy() if f"_{role}_numbered"
+                        in frame.columns else np.ones(frame.height, dtype=bool))
+            bad = known & unusable(frame[id_col])
+            kinds["no_usable_id"] = bad & numbered
+            kinds["never_numbered"] = bad & ~numbered
         rows = np.flatnonzero(known & homophone[role] & ~dated.get(
             role, np.zeros(frame.height, dtype=bool)))
         now = frame[id_col].gather(rows)

@@ -224,10 +224,11 @@ def birth_dates(feed: str, frame: pl.DataFrame, rng: np.random.Generator, r: Noi
 
     ``moved`` is updated: per role, the rows whose birth date now differs."""
     for col in BIRTH_DATES.get(feed, ()):
-        present = (frame[col].str.len_chars() == 10).to_numpy()
-        hit = _pick(rng, present, r.birth_date_conflict)
         role = BIRTH_DATE_ROLE.get(col, "child" if feed == "birth" else "person")
-        moved[role] = moved.get(role, np.zeros(frame.height, dtype=bool)) | hit
+        already = moved.get(role, np.zeros(frame.height, dtype=bool))
+        present = (frame[col].str.len_chars() == 10).to_numpy() & ~already
+        hit = _pick(rng, present, r.birth_date_conflict)
+        moved[role] = already | hit
         shift = rng.integers(1, 8, frame.height) * rng.choice([-1, 1], frame.height)
         want_swap = rng.random(frame.height) < SWAP_SHARE
         counts["birth_date_conflict"] += int(hit.sum())

@@ -326,6 +326,8 @@ class Condition:
         alleles: Variant alleles and their shares among variant chromosomes.
         freq: Per ethnic group (``han``, ``li``), the chance that a founder chromosome
             carries a variant.
+        published: Per ethnic group, the published variant frequency among the living
+            (what ``freq`` is fitted to; the report compares the two).
         mutation: New variants per transmitted chromosome per generation.
         screened_from: Newborn screening tests it from this date (None: never).
         source: Where the frequencies come from.
@@ -337,6 +339,7 @@ class Condition:
     mode: str
     alleles: dict[str, float]
     freq: dict[str, float]
+    published: dict[str, float]
     mutation: float = 0.0
     screened_from: date | None = None
     source: str = ""
@@ -350,11 +353,14 @@ CONDITIONS: tuple[Condition, ...] = (
     # c.1388G>A 26 %, c.1024C>T 8 %, c.95A>G 6 %, c.392G>T 6 %, c.871G>A 4 %, unidentified
     # 15 % (Basic & Clinical Medicine 2016;36(9):1222-6).  A man's deficiency rate is the
     # allele frequency; so Han 0.065 and, for the Li, *assumed* 0.10 (the published rate
-    # is "significantly higher"; 7.45 % overall with a Li-heavy sample).
+    # is "significantly higher"; 7.45 % overall with a Li-heavy sample).  Founders get
+    # 0.062 and 0.112: mixed marriages move the living towards each other (100 k, seed 1:
+    # living men 6.6 % Han, 10.0 % Li).
     Condition("g6pd_deficiency", "g6pd_genotype", "D55.0", "x_linked_recessive",
               {"c.1376G>T": 0.39, "c.1388G>A": 0.31, "c.1024C>T": 0.10, "c.95A>G": 0.07,
                "c.392G>T": 0.07, "c.871G>A": 0.06},
-              {"han": 0.065, "li": 0.10}, screened_from=date(2010, 1, 1),
+              {"han": 0.062, "li": 0.112}, {"han": 0.065, "li": 0.10},
+              screened_from=date(2010, 1, 1),
               source="Zeng 2022 (Front Public Health 10:1010172); Chengmai 2016"),
     # Phenylketonuria: about 1 in 11,000 births in China, far rarer in the south (north
     # Guangdong 2009-2012: 1 in 78,707); *assumed* 1 in 50,000 for Hainan, so q = 1/224.
@@ -362,12 +368,14 @@ CONDITIONS: tuple[Condition, ...] = (
     Condition("pku", "pku_genotype", "E70.0", "autosomal_recessive",
               {"R243Q": 0.3, "EX6-96A>G": 0.15, "V399V": 0.1, "R241C": 0.1, "Y356X": 0.1,
                "R111X": 0.1, "other": 0.15},
-              {"han": 1 / 224, "li": 1 / 224}, screened_from=date(2010, 1, 1),
+              {"han": 1 / 224, "li": 1 / 224}, {"han": 1 / 224, "li": 1 / 224},
+              screened_from=date(2010, 1, 1),
               source="national newborn screening; north Guangdong 2014"),
     # Haemophilia A: about 1 in 5,000 male births in every population (World Federation
     # of Hemophilia); a third of cases are new mutations, so (Haldane) mu = incidence / 3.
     Condition("hemophilia_a", "hemophilia_a_genotype", "D66", "x_linked_recessive",
               {"F8-inv22": 0.45, "F8-other": 0.55}, {"han": 2e-4, "li": 2e-4},
+              {"han": 2e-4, "li": 2e-4},
               mutation=6.7e-5, source="WFH; Haldane's rule"),
 )
 

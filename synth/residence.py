@@ -461,9 +461,9 @@ def _residences(rng: np.random.Generator, pop: Population, ep: pl.DataFrame,
     flat = sep & ~dorm & ~lodge
     n_c = len(places.county_codes())
     # A dormitory is one building in one county: its number says which county.
-    per_county = max(int(dorm.sum()) // 40 // n_c, 1)
+    per_county = max(int(dorm.sum()) // 60 // n_c, 1)
     dorm_no = where * per_county + rng.integers(0, per_county, ep.height)
-    flats = max(int(flat.sum() / (2 * work.flatmates_mean) / n_c), 1)
+    flats = max(int(flat.sum() / work.flatmates_mean / n_c), 1)
     flat_no = where * flats + rng.integers(0, flats, ep.height)
     host = _host(ep, where, lodge)
     lodge &= host >= 0

@@ -108,6 +108,9 @@ class DropWriter:
         self.encodings = {f"{f}.csv": "gb18030" if f in gb else "utf-8" for f in names}
         self.noise: Counter[str] = Counter({"gb18030_files": len(gb)})
         self.rendered: Counter[tuple[str, str]] = Counter()
+        #: Mentions per hard-case kind, and rows per (row-truth file, kind or meaning).
+        self.kinds: Counter[str] = Counter()
+        self.facts: Counter[tuple[str, str]] = Counter()
         self.ids = RecordIds()
         self._csv: dict[str, BinaryIO] = {}
         self._parquet: dict[str, _Parquet] = {}
@@ -137,6 +140,9 @@ class DropWriter:
         frame = pl.concat(numbered, how="vertical_relaxed")
         for stem, rows in row_truth(feed, frame):
             self.truth(stem, rows)
+            label = "meaning" if stem == "relation_codes" else "kind"
+            self.facts.update({(stem, str(k)): int(n) for k, n in
+                               rows.group_by(label).len().iter_rows()})
         frame = noise.apply(feed, frame, rng, self.rates, self.noise, self.ids)
         first = feed not in self._csv
         if first:
@@ -144,7 +150,9 @@ class DropWriter:
         text = frame.select(COLUMNS[feed]).write_csv(include_header=first)
         self._csv[feed].write(text.encode(self.encodings[f"{feed}.csv"]))
         self.truth("record_links", links(feed, frame))
-        self.truth("hard_cases", hard_cases(feed, frame))
+        hard = hard_cases(feed, frame)
+        self.kinds.update({str(k): int(n) for k, n in hard.group_by("kind").len().iter_rows()})
+        self.truth("hard_cases", hard)
 
     def truth(self, stem: str, frame: pl.DataFrame) -> None:
         """Append one part's rows to ``truth/<stem>.parquet``."""

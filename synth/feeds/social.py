@@ -88,9 +88,11 @@ def bloodline(t: Truth, rng: np.random.Generator) -> list[pl.DataFrame]:
     frame = pl.DataFrame({"_other_parent": t.ids(other),**who(t, person, "person_", "person"),
                           **who(t, rel, "relative_", "relative"),
                           "relation": df["relation"], "collected_on": df["collected_on"],
-                          "^meaning": df["meaning"]})
+                          "^meaning": df["meaning"],
+                          "_relative_numbered": t.id_number[rel] != b""})
     cols = ["person_id_number", "person_name", "relative_id_number", "relative_name",
-            "relation", "collected_on", "@person", "@relative", "_other_parent", "^meaning"]
+            "relation", "collected_on", "@person", "@relative", "_other_parent", "^meaning",
+            "_relative_numbered"]
     return [with_ids(frame.select(cols), "bloodline", "self_collected")]
 
 
