@@ -237,12 +237,12 @@ def _follow(pop: Population, roles: _Roles, leave: Ints, adult: Ints, first: _Fo
         vi = np.maximum(v, 0)
         col = np.where(u.husband[vi] == f.parent, 0, 1)
         parent_end = roles.end[vi, col]
-        other = np.where(col == 0, u.wife[vi], u.husband[vi])
-        own = (roles.head[vi] == col) | (other == p.father[f.child]) | (
-            other == p.mother[f.child])
+        head = np.where(roles.head[vi] == 0, u.husband[vi], u.wife[vi])
+        own = (head == p.father[f.child]) | (head == p.mother[f.child])
         boy = p.sex[f.child] == 1
-        rel = np.where(own, np.where(boy, SON, DAUGHTER), np.where(boy, STEP_SON,
-                                                                       STEP_DAUGHTER))
+        # The head's own child (20/30), else adopted by or a step-child of the head (27/37).
+        rel = np.where(own, np.where(boy, SON, DAUGHTER),
+                       np.where(boy, STEP_SON, STEP_DAUGHTER))
         m = into_union
         end_u = np.minimum(leave[f.child], parent_end)
         spells.append(pl.DataFrame({"person": f.child[m], "household": v[m],

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from synth import genetics, places
+from synth import fertility, genetics, places
 from synth.calendar import day
 from synth.employment import Jobs
 from synth.marriage import NEVER
@@ -188,6 +188,8 @@ def persons_frame(t: Truth) -> pl.DataFrame:
            for c, cond in enumerate(t.profile.conditions)},
         "hukou_registered_on": as_date(np.where(p.mother[k] >= 0, _by(
             t.records.registered_on[k], t.profile.as_of), NEVER)),
+        "birth_policy_rule": pl.select(pl.when(pl.Series(p.birth_rule[k] >= 0)).then(
+            pl.Series(np.array(fertility.RULES)[np.maximum(p.birth_rule[k], 0)]))).to_series(),
     })
 
 

@@ -206,7 +206,9 @@ def _frame(t: Truth, rng: np.random.Generator, rows: _Rows, *, baby: bool) -> pl
     result = np.concatenate(rows.result) if rows.result else np.zeros(0, "<U1")
     icd = {c.code: c.icd10 for c in t.profile.conditions}
     if baby:
-        numbered = (t.records.registered_on[person] <= when) & (rng.random(n) < 0.3)
+        # The family registers the baby and the number reaches the hospital weeks later.
+        known = t.records.registered_on[person] + rng.integers(14, 61, n)
+        numbered = (known <= when) & (rng.random(n) < 0.5)
         named = rng.random(n) < np.where(when - p.birth[person] > 7, 0.5, d.newborn_named)
         mother = np.where(rng.random(n) < d.newborn_mother_given, mother, -1)
         institution = np.full(n, SCREEN_CENTRE)

@@ -73,7 +73,9 @@ def _meaning(t: Truth, keys: npt.NDArray[np.int64], household: npt.NDArray[np.in
     ambiguous = np.isin(relation, ("27", "37")) & (union < len(u))
     v = np.minimum(union, len(u) - 1)
     head = np.where(t.bonds.wife_head[v], u.wife[v], u.husband[v])
-    adopted = ambiguous & (p.adoptive[keys] == union)
+    home = np.maximum(p.adoptive[keys], 0)
+    adopted = ambiguous & (p.adoptive[keys] >= 0) & (
+        (head == u.husband[home]) | (head == u.wife[home]))
     raised = pl.DataFrame({"child": keys, "step_parent": head}).join(
         t.bonds.steps.select("child", "step_parent", "raised_day"),
         on=["child", "step_parent"], how="left", maintain_order="left")["raised_day"]
