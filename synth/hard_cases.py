@@ -208,14 +208,16 @@ def tag(feed: str, frame: pl.DataFrame, before: dict[str, pl.Series],
         dated: Per role, rows whose birth date was moved.
     """
     tags: dict[str, dict[str, Bools]] = {}
-    for id_col, _, role in IDENTITIES[feed]:
+    for id_col, name_col, role in IDENTITIES[feed]:
         known = (frame[f"@{role}"].to_numpy() >= 0) if f"@{role}" in frame.columns else (
             np.ones(frame.height, dtype=bool))
+        # A newborn placeholder (王某某之子) spelled differently is no one's name.
+        known &= ~frame[name_col].str.contains("某某|之子|之女").to_numpy()
         kinds: dict[str, Bools] = {}
         if feed in CONTEXT_ROLES:
             numbered = (frame[f"_{role}_numbered"].to_numpy() if f"_{role}_numbered"
                         in frame.columns else np.ones(frame.height, dtype=bool))
-            bad = known & unusable(frame[id_col])
+            bad = (frame[f"@{role}"].to_numpy() >= 0) & unusable(frame[id_col])
             kinds["no_usable_id"] = bad & numbered
             kinds["never_numbered"] = bad & ~numbered
         rows = np.flatnonzero(known & homophone[role] & ~dated.get(

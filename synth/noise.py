@@ -80,9 +80,10 @@ def _mutate_id(value: str, kind: str, rng: np.random.Generator) -> str:
 
 def ids(column: pl.Series, rng: np.random.Generator, r: NoiseRates, counts: Counter[str]
         ) -> pl.Series:
-    """Apply the ID-number kinds to one column of (mostly valid) numbers."""
+    """Apply the ID-number kinds to the valid numbers of one column (a number already
+    struck by the hard cases keeps its one fault)."""
     n = column.len()
-    full = (column.str.len_chars() == 18).to_numpy()
+    full = (column.str.len_chars() == 18).to_numpy() & ~hard_cases.unusable(column)
     legacy_ok = full & (column.str.slice(6, 2) == "19").to_numpy()
     u = rng.random(n)
     edges = np.cumsum([r.id_legacy15, r.id_check_typo, r.id_transposed, r.id_zero_placeholder])
