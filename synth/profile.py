@@ -454,8 +454,8 @@ NOISE_LEVELS: dict[str, NoiseRates] = {
         id_zero_placeholder=0.003, id_lowercase_x=0.3, id_mother_in_child=0.003,
         id_other_relative=0.003, id_swapped=0.003, date_compact=0.02, date_slash=0.02,
         duplicate_within=0.005, duplicate_across=0.05, birth_date_conflict=0.01,
-        father_missing=0.05, relative_id_unusable=0.06, cohabitant_id_unusable=0.05,
-        employment_id_unusable=0.01, newborn_date_off=0.03, newborn_renamed=0.05,
+        father_missing=0.05, relative_id_unusable=0.15, cohabitant_id_unusable=0.15,
+        employment_id_unusable=0.05, newborn_date_off=0.03, newborn_renamed=0.05,
         newborn_mother_id_unusable=0.03, gb18030_files=3,
     ),
     "harsh": NoiseRates(
@@ -464,8 +464,8 @@ NOISE_LEVELS: dict[str, NoiseRates] = {
         id_zero_placeholder=0.01, id_lowercase_x=0.6, id_mother_in_child=0.01,
         id_other_relative=0.01, id_swapped=0.01, date_compact=0.08, date_slash=0.08,
         duplicate_within=0.02, duplicate_across=0.15, birth_date_conflict=0.04,
-        father_missing=0.15, relative_id_unusable=0.15, cohabitant_id_unusable=0.12,
-        employment_id_unusable=0.03, newborn_date_off=0.08, newborn_renamed=0.12,
+        father_missing=0.15, relative_id_unusable=0.3, cohabitant_id_unusable=0.3,
+        employment_id_unusable=0.1, newborn_date_off=0.08, newborn_renamed=0.12,
         newborn_mother_id_unusable=0.08, gb18030_files=6,
     ),
 }
