@@ -91,8 +91,8 @@ def row_truth(feed: str, frame: pl.DataFrame) -> Iterator[tuple[str, pl.DataFram
         yield "permits", frame.filter(pl.col("type") == "birth_service").select(
             "source", "record_id", "certificate_no", pl.col("@husband").alias("husband_key"),
             pl.col("@wife").alias("wife_key"), pl.col("child_order").cast(pl.Int64),
-            pl.col("^order_all").cast(pl.Int64).alias("child_order_all"),
-            pl.col("^child").cast(pl.Int64).alias("child_key"),
+            *[pl.when(pl.col(f"^{c}") >= 0).then(pl.col(f"^{c}")).cast(pl.Int64).alias(name)
+              for c, name in (("order_all", "child_order_all"), ("child", "child_key"))],
             pl.col("^kind").alias("kind"), pl.col("^rule").alias("rule"),
             *[pl.col(c).replace("", None).str.to_date("%Y-%m-%d").alias(c)
               for c in ("issued_on", "revoked_on")])
