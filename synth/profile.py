@@ -131,6 +131,11 @@ class Families:
     #: *assumed* a few percent in southern China); the rest in the husband's, the wife
     #: coded 12 or 10.
     wife_head: float = 0.04
+    #: First marriages across counties in which the wife keeps her registration in her
+    #: parents' household (出嫁女户口不迁: rural women keep their village's land rights);
+    #: she lives with her husband, and their children are registered with him.  *Assumed*;
+    #: the marriage then shows in no household.
+    wife_apart: float = 0.2
 
 
 @dataclass(frozen=True)

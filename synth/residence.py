@@ -57,12 +57,15 @@ class Bonds:
         shown: Per union: husband and wife were registered in one household together on
             or after the day the digital register begins.
         wife_head: Per union: registered in the wife's household (husband coded 11).
+        wife_apart: Per union: the wife kept her registration in her parents' household
+            (出嫁女户口不迁) and lives with her husband unregistered there.
     """
 
     custody: pl.DataFrame
     steps: pl.DataFrame
     shown: npt.NDArray[np.bool_]
     wife_head: npt.NDArray[np.bool_]
+    wife_apart: npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class _Roles:
 
     end: Ints  # (unions, 2)
     head: Ints  # 0 husband, 1 wife
+    apart: npt.NDArray[np.bool_]  # the wife stays registered in her parents' household
 
     def household_end(self) -> Ints:
         """When the last of the two leaves."""
@@ -103,7 +107,11 @@ def _roles(rng: np.random.Generator, pop: Population, profile: Profile) -> _Role
     w_end = np.minimum(p.death[u.wife], role_next["w"])
     end = np.stack([np.where(head == 1, np.minimum(h_end, divorced), h_end),
                     np.where(head == 0, np.minimum(w_end, divorced), w_end)], axis=1)
-    return _Roles(end, head)
+    first = _first_marriage(pop)
+    away = (p.natal[u.wife] >= 0) & (county_at(pop, u.wife, u.start) != u.county0)
+    apart = ((u.kind == 0) & (head == 0) & (first[u.wife] == u.start) & away
+             & (rng.random(len(u)) < profile.families.wife_apart))
+    return _Roles(end, head, apart)
 
 
 def _union_spells(pop: Population, roles: _Roles) -> pl.DataFrame:
@@ -112,13 +120,15 @@ def _union_spells(pop: Population, roles: _Roles) -> pl.DataFrame:
     idx = np.arange(len(u), dtype=np.int64)
     rel_w = np.where(roles.head == 1, "02", np.where(idx % 3 == 0, "12", "10"))
     rel_h = np.where(roles.head == 1, "11", "02")
-    return pl.DataFrame({
+    spells = pl.DataFrame({
         "person": np.concatenate([u.husband, u.wife]),
         "household": np.concatenate([idx, idx]),
         "from_day": np.concatenate([u.start, u.start]),
         "to_day": np.concatenate([roles.end[:, 0], roles.end[:, 1]]),
         "relation": np.concatenate([rel_h, rel_w]),
     })
+    # A wife who keeps her registration at home lives here without a row.
+    return spells.filter(~pl.Series(np.concatenate([np.zeros(len(u), bool), roles.apart])))
 
 
 def _first_marriage(pop: Population) -> Ints:
@@ -395,9 +405,12 @@ def register(rng: np.random.Generator, pop: Population, profile: Profile
     Returns:
         The registry of episodes and residences, and the family facts it carries.
     """
-    p = pop.people
+    p, u = pop.people, pop.unions
     roles = _roles(rng, pop, profile)
     leave = np.minimum(_first_marriage(pop), p.death)
+    # A wife registered apart stays in her parents' household while her marriage lasts.
+    apart = np.flatnonzero(roles.apart)
+    leave[u.wife[apart]] = np.minimum(roles.end[apart, 1], p.death[u.wife[apart]])
     adult = p.birth + int(profile.families.adult_age * YEAR)
     unions = _union_spells(pop, roles)
     home, follow, custody = _home_spells(rng, pop, roles, leave, adult, profile)
@@ -412,13 +425,43 @@ def register(rng: np.random.Generator, pop: Population, profile: Profile
         pl.col("to_day") > pl.col("from_day")).sort(["person", "from_day"])
     solo = _gaps(pop, spells, len(pop.unions) + single.height)
     spells = pl.concat([spells, solo.select(spells.columns)])
-    episodes = _split(spells, _households(rng, pop, single, solo, profile))
-    episodes = _close(rng, pop, episodes, profile)
+    households = _households(rng, pop, single, solo, profile)
+    episodes = _close(rng, pop, _split(spells, households), profile)
     together = np.minimum(roles.end[:, 0], roles.end[:, 1])
-    shown = (together > np.maximum(pop.unions.start, day(profile.coverage.household_from))) & (
-        pop.unions.start <= day(profile.as_of))
-    bonds = Bonds(custody, steps, shown, roles.head == 1)
-    return Registry(episodes, _residences(rng, pop, episodes, profile)), bonds
+    shown = (together > np.maximum(u.start, day(profile.coverage.household_from))) & (
+        u.start <= day(profile.as_of)) & ~roles.apart
+    bonds = Bonds(custody, steps, shown, roles.head == 1, roles.apart)
+    lived = _split(pl.DataFrame({"person": u.wife[apart], "household": apart,
+                                 "from_day": u.start[apart], "to_day": roles.end[apart, 1],
+                                 "relation": np.full(apart.size, "12")}), households)
+    residences = _lived_apart(_residences(rng, pop, episodes, profile), lived, profile)
+    return Registry(episodes, residences), bonds
+
+
+def _lived_apart(res: pl.DataFrame, lived: pl.DataFrame, profile: Profile) -> pl.DataFrame:
+    """Residences of wives registered apart: their husband's home while the marriage lasts,
+    whatever the register says (the stays the register gives are cut around it)."""
+    as_of = day(profile.as_of)
+    lived = lived.filter(pl.col("from_day") <= as_of).with_columns(
+        pl.when(pl.col("to_day") > as_of).then(NEVER).otherwise("to_day").alias("to_day"))
+    span = lived.group_by("person").agg(pl.col("from_day").min().alias("a"),
+                                        pl.col("to_day").max().alias("b"))
+    hit = res.join(span, on="person", how="left")
+    outside = pl.col("a").is_null() | (pl.col("to_day") <= pl.col("a")) | (
+        pl.col("from_day") >= pl.col("b"))
+    keep = hit.filter(outside)
+    cut = hit.filter(~outside)
+    before = cut.filter(pl.col("from_day") < pl.col("a")).with_columns(
+        pl.col("a").alias("to_day"))
+    after = cut.filter(pl.col("to_day") > pl.col("b")).with_columns(pl.col("b").alias("from_day"))
+    # Living where she is not registered is 人户分离: public security may record it.
+    home = lived.select("person", "from_day", "to_day", "county",
+                        pl.format("H{}", "household").alias("dwelling_id"),
+                        pl.lit(True).alias("separated"))
+    cols = res.columns
+    out = pl.concat([keep.select(cols), before.select(cols), after.select(cols),
+                     home.select(cols)], how="vertical_relaxed")
+    return out.sort("person", "from_day", maintain_order=True)
 
 
 def _close(rng: np.random.Generator, pop: Population, ep: pl.DataFrame,

@@ -208,9 +208,11 @@ def marriages_frame(t: Truth) -> pl.DataFrame:
 
     Besides the marriage itself: ``recorded`` (a marriage-feed row names the couple's
     marriage or 复婚), ``in_household`` (husband and wife were registered together in one
-    household on or after the day the digital register begins) and ``head`` (whose
-    household it is: ``husband`` or ``wife``).  ``in_household & ~recorded`` are the
-    marriages known only from household registration.
+    household on or after the day the digital register begins), ``head`` (whose
+    household it is: ``husband`` or ``wife``) and ``wife_registered_apart`` (she kept her
+    registration in her parents' household: the marriage shows in no household).
+    ``in_household & ~recorded`` are the marriages known only from household
+    registration.
     """
     u, b = t.pop.unions, t.bonds
     i = np.flatnonzero(t.owns(u.husband))
@@ -220,6 +222,7 @@ def marriages_frame(t: Truth) -> pl.DataFrame:
         "end_reason": pl.Series(END_REASONS[u.reason[i]], dtype=pl.String).replace("", None),
         "recorded": t.records.marriage_row[i], "in_household": b.shown[i],
         "head": np.where(b.wife_head[i], "wife", "husband"),
+        "wife_registered_apart": b.wife_apart[i],
     })
 
 

@@ -189,3 +189,39 @@ def test_a_child_after_divorce_is_registered_with_the_parent_who_has_custody(
     assert seen.height > 100
     assert shares("custodian_key") / seen.height > 0.95, (shares("custodian_key"), seen.height)
     assert shares("other_key") == 0
+
+
+def test_a_wife_registered_apart_lives_with_her_husband_and_their_child_is_his(
+        province: tuple[Path, Result]) -> None:
+    # 出嫁女户口不迁: the register shows no marriage; residence truth shows her at his home;
+    # the children are registered in his household, without her.
+    out = province[0]
+    apart = truth(out, "marriages").filter(pl.col("wife_registered_apart"))
+    assert apart.height > 50 and not apart["in_household"].any()
+    members = _memberships(out)
+    together = _together(members, "husband_key", "wife_key").join(
+        apart, on=["husband_key", "wife_key"], how="semi")
+    assert together.join(apart, on=["husband_key", "wife_key"]).filter(
+        (pl.col("to") > pl.col("married_on"))
+        & (pl.col("ended_on").is_null() | (pl.col("from") < pl.col("ended_on")))).is_empty()
+    res = truth(out, "residences")
+    day = apart.filter(pl.col("ended_on").is_null() & (pl.col("married_on") < date(2020, 1, 1)))
+    on = date(2020, 6, 30)
+    here = res.filter((pl.col("from_date") <= on)
+                      & (pl.col("to_date").is_null() | (pl.col("to_date") > on)))
+    homes = day.join(here.rename({"person_key": "husband_key", "dwelling_id": "his"}),
+                     on="husband_key").join(
+        here.rename({"person_key": "wife_key", "dwelling_id": "hers"}), on="wife_key")
+    assert homes.height > 20
+    assert (homes["his"] == homes["hers"]).mean() > 0.8  # type: ignore[operator]
+    kids = truth(out, "persons").join(apart, left_on=["father_key", "mother_key"],
+                                      right_on=["husband_key", "wife_key"], how="semi")
+    with_father = _together(members, "child_key", "father_key").join(
+        kids.select(pl.col("person_key").alias("child_key"), "father_key"),
+        on=["child_key", "father_key"], how="semi")
+    with_mother = _together(members, "child_key", "mother_key").join(
+        kids.select(pl.col("person_key").alias("child_key"), "mother_key"),
+        on=["child_key", "mother_key"], how="semi").filter(
+        pl.col("rel_child_key").is_in(["20", "30"]))
+    assert with_father.select("child_key").unique().height > 0.8 * kids.height
+    assert with_mother.select("child_key").unique().height < 0.2 * kids.height
