@@ -195,7 +195,7 @@ def certificate(t: Truth, rng: np.random.Generator) -> list[pl.DataFrame]:
     the truth file also states it among all children of either spouse.
     """
     born = _born_permits(t, rng)
-    unused = _unused_permits(t, rng, int(round(t.profile.coverage.permit_unused * born.height)))
+    unused = _unused_permits(t, rng, _expected_unused(t))
     permits = pl.concat([born, unused])
     permits = pl.concat([permits, _duplicates(t, rng, permits)])
     glory = _glory(t, rng)
@@ -231,6 +231,17 @@ def _born_permits(t: Truth, rng: np.random.Generator) -> pl.DataFrame:
         "kind": np.full(k.size, "birth"),
         "rule": np.array(fertility.RULES)[rule[pick]], "issued_on": issued,
         "revoked_on": np.full(k.size, NEVER)})
+
+
+def _expected_unused(t: Truth) -> int:
+    """Unused permits of the couples whose husband is in the part: a share of the permits
+    for their born children (counted by husband, as unused permits are)."""
+    p, cov = t.pop.people, t.profile.coverage
+    kids = np.flatnonzero((p.father >= 0) & (p.birth >= day(cov.permit_from)))
+    kids = kids[t.owns(p.father[kids])]
+    rule = p.birth_rule[kids]
+    lawful = int(((rule > 0) & (rule < len(fertility.RULES) - 1)).sum())
+    return int(round(lawful * cov.permit * cov.permit_unused))
 
 
 def _unused_permits(t: Truth, rng: np.random.Generator, n: int) -> pl.DataFrame:
