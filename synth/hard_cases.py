@@ -121,11 +121,15 @@ def _eligible(feed: str, frame: pl.DataFrame) -> Bools:
 
 
 def without_numbers(feed: str, frame: pl.DataFrame, rng: np.random.Generator, r: NoiseRates,
-                    counts: Counter[str]) -> pl.DataFrame:
-    """Class 1: numbers of context-only mentions made unusable."""
+                    counts: Counter[str]) -> tuple[pl.DataFrame, dict[str, Bools]]:
+    """Class 1: numbers of context-only mentions made unusable.
+
+    Returns:
+        The rows, and per role the rows whose number was struck.
+    """
     spec = CONTEXT_ROLES.get(feed)
     if spec is None or frame.height == 0:
-        return frame
+        return frame, {}
     role, field = spec
     id_col = next(i for i, _, ro in IDENTITIES[feed] if ro == role)
     has = (frame[id_col].str.len_chars() == 18).to_numpy() & _eligible(feed, frame)
@@ -140,7 +144,10 @@ def without_numbers(feed: str, frame: pl.DataFrame, rng: np.random.Generator, r:
         else:
             new.append(_typo(str(value), rng))
     counts[field] += hit.size
-    return frame.with_columns(frame[id_col].scatter(hit, pl.Series(new, dtype=pl.String)))
+    struck = np.zeros(frame.height, dtype=bool)
+    struck[hit] = True
+    return (frame.with_columns(frame[id_col].scatter(hit, pl.Series(new, dtype=pl.String))),
+            {role: struck})
 
 
 def newborns(frame: pl.DataFrame, rng: np.random.Generator, r: NoiseRates,

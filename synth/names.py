@@ -147,8 +147,12 @@ def variant(name: str, rng: np.random.Generator) -> str | None:
     spots = [i for i, ch in enumerate(name) if ch in table]
     if not spots:
         return None
-    weights = np.array([SURNAME_HOMOPHONE_WEIGHT if i == 0 else 1.0 for i in spots])
-    i = spots[int(rng.choice(len(spots), p=weights / weights.sum()))]
+    weights = [SURNAME_HOMOPHONE_WEIGHT if i == 0 else 1.0 for i in spots]
+    u, k = rng.random() * sum(weights), 0
+    while k < len(spots) - 1 and u >= weights[k]:
+        u -= weights[k]
+        k += 1
+    i = spots[k]
     options = table[name[i]]
     return name[:i] + options[int(rng.integers(len(options)))] + name[i + 1:]
 

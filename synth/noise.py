@@ -78,12 +78,14 @@ def _mutate_id(value: str, kind: str, rng: np.random.Generator) -> str:
     return value[:17] + "x"
 
 
-def ids(column: pl.Series, rng: np.random.Generator, r: NoiseRates, counts: Counter[str]
-        ) -> pl.Series:
-    """Apply the ID-number kinds to the valid numbers of one column (a number already
-    struck by the hard cases keeps its one fault)."""
+def ids(column: pl.Series, rng: np.random.Generator, r: NoiseRates, counts: Counter[str],
+        struck: np.ndarray | None = None) -> pl.Series:
+    """Apply the ID-number kinds to the numbers of one column (a number already ``struck``
+    by the hard cases keeps its one fault)."""
     n = column.len()
-    full = (column.str.len_chars() == 18).to_numpy() & ~hard_cases.unusable(column)
+    full = (column.str.len_chars() == 18).to_numpy()
+    if struck is not None:
+        full &= ~struck
     legacy_ok = full & (column.str.slice(6, 2) == "19").to_numpy()
     u = rng.random(n)
     edges = np.cumsum([r.id_legacy15, r.id_check_typo, r.id_transposed, r.id_zero_placeholder])
@@ -272,13 +274,16 @@ def apply(feed: str, frame: pl.DataFrame, rng: np.random.Generator, r: NoiseRate
         frame, moved["child"] = hard_cases.newborns(frame, rng, r, counts)
     if feed == "diagnosis":
         frame = screened_babies(frame, rng, r, counts)
-    frame = hard_cases.without_numbers(feed, frame, rng, r, counts)
+    frame, struck = hard_cases.without_numbers(feed, frame, rng, r, counts)
+    if feed == "birth":
+        struck["mother"] = frame["%mother"].str.contains("mother_id_unusable").to_numpy()
     before = {role: frame[id_col] for id_col, _, role in IDENTITIES[feed]}
     frame = wrong_people(feed, frame, rng, r, counts)
     homophone: dict[str, np.ndarray] = {}
     for id_col, name_col, role in IDENTITIES[feed]:
         named, homophone[role] = person_names(frame[name_col], rng, r, counts)
-        frame = frame.with_columns(ids(frame[id_col], rng, r, counts), named)
+        frame = frame.with_columns(ids(frame[id_col], rng, r, counts, struck.get(role)),
+                                   named)
     frame = dates(birth_dates(feed, frame, rng, r, counts, moved), rng, r, counts)
     frame = hard_cases.tag(feed, frame, before, homophone, moved)
     return duplicates.within(frame, rng, r.duplicate_within, counts)
