@@ -72,8 +72,14 @@ def main(sizes: list[int], tmp: str | None) -> None:
         print("| class | generated | target |")
         print("|---|---:|---:|")
         for name, got, target in classes:
-            shown = f"{target:.4g}" if target == target else "—"  # NaN: no target
-            print(f"| {name} | {got:,.4g} | {shown} |")
+            print(f"| {name} | {_number(got)} | {_number(target)} |")
+
+
+def _number(value: float) -> str:
+    """A count with thousands separators, a share with four decimals, NaN (no target) a dash."""
+    if value != value:
+        return "—"
+    return f"{value:,.0f}" if abs(value) >= 1 else f"{value:.4f}"
 
 
 if __name__ == "__main__":
