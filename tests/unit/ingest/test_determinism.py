@@ -4,7 +4,6 @@ other pids from identical inputs)."""
 
 from __future__ import annotations
 
-
 import polars as pl
 import pytest
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
-import polars as pl
 import pytest
 
 from ingest.fusion.resolution import Decisions
