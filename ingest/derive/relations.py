@@ -160,7 +160,9 @@ def marriages(rows: pl.DataFrame, pids: pl.DataFrame, deaths: dict[str, date],
     m = m.filter(pl.col("husband").is_not_null() & pl.col("wife").is_not_null())
     if dismissed:
         m = m.filter(~marriage_statement().is_in(list(dismissed)))
-    m = m.with_columns(record_key().alias("record")).sort("husband", "wife", "event_date")
+    # Ties on the date are broken on the record key: never on the order rows were stored.
+    m = m.with_columns(record_key().alias("record")).sort("husband", "wife", "event_date",
+                                                          "record", nulls_last=False)
     episodes: list[dict[str, Any]] = []
     for (husband, wife), events in m.group_by(["husband", "wife"], maintain_order=True):
         episodes.extend(_episodes(str(husband), str(wife), events, deaths))
@@ -205,7 +207,19 @@ def _episodes(husband: str, wife: str, events: pl.DataFrame,
 
 
 def episodes(rows: pl.DataFrame, pids: pl.DataFrame, feed: str) -> pl.DataFrame:
-    """Per-record episode edges: ``record, pid, target, target_props, division_code, props``."""
+    """Per-record episode edges: ``record, pid, target, target_props, division_code, props``.
+
+    Rows of one target may describe it differently (two addresses of one dwelling): every
+    row carries the target's properties from its latest row (by ``from_date``, then record
+    key), so the node shows the same whatever order rows were loaded in.
+    """
+    frame = _episode_rows(rows, pids, feed)
+    latest = pl.col("target_props").sort_by(
+        pl.col("props").struct.field("from_date"), "record", nulls_last=False).last()
+    return frame.with_columns(latest.over("target"))
+
+
+def _episode_rows(rows: pl.DataFrame, pids: pl.DataFrame, feed: str) -> pl.DataFrame:
     r = with_pid(rows, pids, "person", "pid").filter(pl.col("pid").is_not_null())
     common: list[Any] = [record_key().alias("record"), "pid", "division_code"]
     span = [pl.col("from_date"), pl.col("to_date")]
