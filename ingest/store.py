@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import polars as pl
@@ -74,8 +75,12 @@ class Store:
         return pl.read_parquet(path) if path.exists() else None
 
     def save_state(self, name: str, frame: pl.DataFrame) -> None:
-        """Replace a piece of the applied state."""
-        frame.write_parquet(self.root / "state" / f"{name}.parquet")
+        """Replace a piece of the applied state (atomically: a reader, or a snapshot's
+        hard link, sees the old file or the new one, never a part)."""
+        path = self.root / "state" / f"{name}.parquet"
+        partial = path.with_suffix(".partial")
+        frame.write_parquet(partial)
+        _durable_rename(partial, path)
 
     def forget_state(self) -> None:
         """Drop the applied state (the graph no longer holds it)."""
@@ -91,5 +96,18 @@ class Store:
         return str(json.loads(path.read_text())["load_id"])
 
     def mark_applied(self, load_id: str) -> None:
-        """Record that the state now matches the graph after ``load_id``."""
-        (self.root / "state" / "meta.json").write_text(json.dumps({"load_id": load_id}))
+        """Record that the state now matches the graph after ``load_id`` (atomically)."""
+        path = self.root / "state" / "meta.json"
+        partial = path.with_suffix(".partial")
+        partial.write_text(json.dumps({"load_id": load_id}))
+        _durable_rename(partial, path)
+
+
+def _durable_rename(partial: Path, path: Path) -> None:
+    """Flush ``partial`` to disk and move it over ``path`` in one step."""
+    fd = os.open(partial, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(partial, path)

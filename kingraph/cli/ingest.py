@@ -61,9 +61,11 @@ def ingest(
 
     if encoding not in ("auto", "utf-8", "gb18030"):
         raise typer.BadParameter("encoding must be auto, utf-8 or gb18030")
+    from kingraph.cli.writers import writing
+
     config = settings()
     store = Store.for_graph(config.var_dir, config.bolt_uri, config.neo4j_database)
-    with driver(config) as drv, _stages() as stage:
+    with writing(config, "ingest"), driver(config) as drv, _stages() as stage:
         _warn_if_store_outlived_graph(drv, config.neo4j_database, store)
         report = run(drop, drv, config.neo4j_database, store, encoding=encoding,
                      batch_size=batch_size, stage=stage, bulk=_bulk(config, bulk))

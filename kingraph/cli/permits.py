@@ -60,10 +60,11 @@ def issue(
 ) -> None:
     """Decide for every married couple; issue, close, revoke or flag permits (idempotent)."""
     from graphdb.schema import apply
+    from kingraph.cli.writers import writing
     from queries import eligibility
 
     config = settings()
-    with driver(config) as drv:
+    with writing(config, "permits"), driver(config) as drv:
         apply(drv, config.neo4j_database)  # a graph loaded before PermitEvent's constraint
         report = eligibility.issue(drv, config.neo4j_database, date.fromisoformat(as_of))
     if as_json:

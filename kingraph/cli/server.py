@@ -119,15 +119,19 @@ def reset(
 
     from graphdb.admin import wipe
     from graphdb.schema import apply
+    from ingest.lock import LOCK_FILE
     from ingest.store import Store
+    from kingraph.cli.writers import writing
 
     if not yes:
         raise typer.BadParameter("this deletes the whole graph and its load history; "
                                  "add --yes to go ahead", param_hint="--yes")
     config = settings()
     store = Store.for_graph(config.var_dir, config.bolt_uri, config.neo4j_database)
-    with driver(config) as drv:
+    with writing(config, "reset"), driver(config) as drv:
         wipe(drv, config.neo4j_database)
         apply(drv, config.neo4j_database)
-    shutil.rmtree(store.root, ignore_errors=True)
+        for path in store.root.iterdir():  # all but the lock file, held while this runs
+            if path.name != LOCK_FILE:
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
     console.print(f"graph emptied (schema kept); ingest store {store.root} removed")
