@@ -81,7 +81,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(RequestLog)
     for router in ROUTERS:
         app.include_router(router)
-    documented(app, settings.api_purposes)
+    documented(app, ROUTERS, settings.api_purposes)
     return app
 
 

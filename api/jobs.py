@@ -211,10 +211,11 @@ class JobRunner:
             log.error(json.dumps({"event": "job_error", "type": type(exc).__name__,
                                   "kind": new.kind}))
             code = "internal"
+        # Audited first: a job that reads as ended has its audit entry.
+        self._audit(new, job_id, pids, 200 if code is None else status_of(code))
         now = _now()
         status, stage = ("succeeded", "done") if code is None else ("failed", "failed")
         self.execute(FINISH_JOB, (status, stage, now, now, result, code, detail, job_id))
-        self._audit(new, job_id, pids, 200 if code is None else status_of(code))
 
     def _audit(self, new: NewJob, job_id: str, pids: list[str], status: int) -> None:
         entry = AuditEntry(new.key_id, "JOB", new.route, new.purpose, status=status,

@@ -11,10 +11,10 @@ marked required, with the codes as a pattern.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
@@ -27,8 +27,9 @@ def purpose_pattern(codes: Iterable[str]) -> str:
     return f"^({listed})(:{CASE_REFERENCE.pattern})?$"
 
 
-def _complete(schema: dict[str, Any], app: FastAPI, codes: list[str]) -> dict[str, Any]:
-    for route in app.routes:
+def _complete(schema: dict[str, Any], routers: Sequence[APIRouter],
+              codes: list[str]) -> dict[str, Any]:
+    for route in (r for router in routers for r in router.routes):
         if not isinstance(route, APIRoute) or not route.include_in_schema:
             continue
         guard = guard_of(route)
@@ -50,13 +51,14 @@ def _complete(schema: dict[str, Any], app: FastAPI, codes: list[str]) -> dict[st
     return schema
 
 
-def documented(app: FastAPI, codes: list[str]) -> None:
-    """Make the app serve the completed document (built once, on first request)."""
+def documented(app: FastAPI, routers: Sequence[APIRouter], codes: list[str]) -> None:
+    """Make the app serve the completed document (built once, on first request) for the
+    routers it includes."""
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = get_openapi(title=app.title, version=app.version,
                                  description=app.description, routes=app.routes)
-            app.openapi_schema = _complete(schema, app, codes)
+            app.openapi_schema = _complete(schema, routers, codes)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -49,16 +49,6 @@ _RECORDS = """CALL (r) {
   MATCH (x:Record {key: key})
   RETURN collect(x {.key, .feed, .source, .record_id, .file, .line, .data}) AS records
 }"""
-_KIND = ("($kind IS NULL OR r.kind = $kind "
-         "OR ($kind = 'conflict' AND r.kind STARTS WITH 'conflict_') "
-         "OR ($kind = 'fusion' AND NOT r.kind STARTS WITH 'conflict_'))")
-LIST_REVIEWS = f"""
-MATCH (r:Review {{status: $status}}) WHERE {_KIND}
-WITH r ORDER BY r.weight IS NULL, r.weight DESC, r.review_id SKIP $offset LIMIT $limit
-{_RECORDS}
-RETURN {_REVIEW_MAP} AS review, records
-"""
-COUNT_REVIEWS = f"MATCH (r:Review {{status: $status}}) WHERE {_KIND} RETURN count(r) AS n"
 GET_REVIEW = f"""
 MATCH (r:Review {{review_id: $review_id}})
 {_RECORDS}
@@ -132,21 +122,6 @@ class ReviewItem:
 
 def _item(row: Mapping[str, Any]) -> ReviewItem:
     return ReviewItem(row["review"], {r["key"]: r for r in row["records"] if r})
-
-
-def list_reviews(driver: neo4j.Driver, database: str, status: str = "open",
-                 limit: int = 50, offset: int = 0, kind: str | None = None
-                 ) -> tuple[int, list[ReviewItem]]:
-    """The total and one page of review items, strongest candidates first, conflicts after.
-
-    ``kind`` filters on one kind, on every conflict kind with ``"conflict"``, or on
-    every fusion kind with ``"fusion"``.
-    """
-    total = read(driver, database, "count_reviews", COUNT_REVIEWS, status=status,
-                 kind=kind)[0]["n"]
-    rows = read(driver, database, "list_reviews", LIST_REVIEWS, status=status, kind=kind,
-                limit=limit, offset=offset)
-    return int(total), [_item(r) for r in rows]
 
 
 def get_review(driver: neo4j.Driver, database: str, review_id: str) -> ReviewItem:
