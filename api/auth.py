@@ -86,27 +86,27 @@ def _claimed_key_id(raw: str) -> str:
 
 
 def authenticate(request: Request, credentials: HTTPAuthorizationCredentials | None,
-                 header_key: str | None, allowed: frozenset[Role]) -> ApiKey:
+                 header_key: str | None, allowed: frozenset[Role], why: str = "-") -> ApiKey:
     """The active key the request carries, of an allowed role; spends one token of its
     rate budget (401 without a valid key, 429 over budget, 403 for another role); a
-    refusal is audited."""
+    refusal is audited (with ``why``, the purpose code declared, if any)."""
     raw = credentials.credentials if credentials else header_key
     if not raw:
-        refused(request, "-")
+        refused(request, "-", why)
         raise NotAuthenticated("send Authorization: Bearer <key> or X-API-Key: <key>")
     rt = runtime(request)
     key = keys.verify(rt.state, raw)
     if key is None:
-        refused(request, _claimed_key_id(raw))
+        refused(request, _claimed_key_id(raw), why)
         raise NotAuthenticated("unknown or revoked API key")
     request.state.key_id = key.key_id
     try:
         rt.limiter.take(key.key_id, key.role.value)
     except RateLimited:
-        refused(request, key.key_id)
+        refused(request, key.key_id, why)
         raise
     if key.role not in allowed:
-        refused(request, key.key_id)
+        refused(request, key.key_id, why)
         raise NotPermitted(f"role {key.role.value} may not use this route")
     return key
 
@@ -186,8 +186,9 @@ def personal_data(*roles: Role) -> Callable[..., Awaitable[Access]]:
 
     async def admitted(request: Request, credentials: Bearer, header_key: HeaderKey,
                        x_purpose: PurposeHeader = None) -> Access:
-        key = authenticate(request, credentials, header_key, allowed)
         codes = runtime(request).settings.api_purposes
+        key = authenticate(request, credentials, header_key, allowed,
+                           purpose_code(x_purpose, codes))
         try:
             why = purpose(x_purpose, codes)
         except (PurposeMissing, CaseReferenceRefused):

@@ -21,6 +21,18 @@ from fastapi.routing import APIRoute
 from api.auth import CASE_REFERENCE, guard_of
 
 
+def link(path: str, method: str, **parameters: str) -> dict[str, Any]:
+    """An OpenAPI link to another operation, its parameters taken from this response
+    (``$response.body#/...``): how a client (and a stateful fuzzer) goes on from here."""
+    pointer = path.replace("~", "~0").replace("/", "~1")
+    return {"operationRef": f"#/paths/{pointer}/{method}", "parameters": parameters}
+
+
+def linked(**links: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
+    """The ``responses`` entry that documents a 200's links."""
+    return {200: {"links": links}}
+
+
 def purpose_pattern(codes: Iterable[str]) -> str:
     """The X-Purpose pattern for a list of codes."""
     listed = "|".join(re.escape(c) for c in sorted(codes))

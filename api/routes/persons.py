@@ -17,6 +17,7 @@ from api.auth import Access, personal_data
 from api.keys import Role
 from api.models import Candidate, CandidateList, FindQuery, PersonPseudonymous, PersonPublic
 from api.models import PersonView as PersonViewModel
+from api.openapi import link, linked
 from api.problems import NotPermitted
 from api.references import resolve
 from kingraph.errors import PersonNotFound
@@ -24,13 +25,19 @@ from queries import persons
 
 router = APIRouter(prefix="/v1/persons", tags=["persons"])
 PROBLEMS = problems.responses(400, 401, 403, 404, 422, 429)
+FOUND = "$response.body#/items/0/person/pid"
+SEARCH_LINKS = linked(**{name: link(path, "get", ref=FOUND) for name, path in (
+    ("profile", "/v1/persons/{ref}"), ("relatives", "/v1/persons/{ref}/relatives"),
+    ("pedigree", "/v1/persons/{ref}/pedigree"), ("records", "/v1/persons/{ref}/records"),
+    ("trajectory", "/v1/persons/{ref}/trajectory"), ("moves", "/v1/persons/{ref}/moves"),
+    ("cascade", "/v1/persons/{ref}/cascade"))})
 
 Ref = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$",
                           description="The pid (researchers: the pseudonym); never an ID "
                           "number (400 `id_number_in_url`).")]
 
 
-@router.post("/search", response_model=CandidateList, responses=PROBLEMS)
+@router.post("/search", response_model=CandidateList, responses=PROBLEMS | SEARCH_LINKS)
 async def search(
     query: FindQuery,
     access: Annotated[Access, Depends(personal_data(Role.ADMIN, Role.OFFICER, Role.SERVICE))],

@@ -21,6 +21,7 @@ from api import problems
 from api.auth import Access, personal_data, require, runtime
 from api.keys import ApiKey, Role
 from api.models import PersonPublic
+from api.openapi import link, linked
 from api.routes.records import mask_row
 from api.runtime import Runtime
 from ingest import stewardship
@@ -205,7 +206,10 @@ def _json(text: str) -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
-@router.get("/v1/reviews", response_model=ReviewPage, responses=PROBLEMS)
+@router.get("/v1/reviews", response_model=ReviewPage, responses=PROBLEMS | linked(
+    item=link("/v1/reviews/{review_id}", "get", review_id="$response.body#/items/0/review_id"),
+    preview=link("/v1/reviews/{review_id}/preview", "post",
+                 review_id="$response.body#/items/0/review_id")))
 async def list_reviews(
     access: Annotated[Access, Depends(personal_data(*STEWARDS))],
     status: Annotated[Literal["open", "decided", "closed"], Query()] = "open",
