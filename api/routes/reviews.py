@@ -10,7 +10,6 @@ Decisions are in :mod:`api.routes.decisions`.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -100,7 +99,10 @@ class ReviewOut(BaseModel):
     divisions: list[str] = Field(default_factory=list,
                                  description="Counties where its persons are registered.")
     weight: float | None = None
-    levels: dict[str, Any] | None = None
+    levels: dict[str, str | None] | None = Field(None, description=(
+        "A possible match's comparison levels by attribute (id_number, name, birth_date, "
+        "sex, division, mother): exact, typo_of_valid, one_edit, pinyin, similar, near, "
+        "same_year, different..., null where not comparable."))
     left_mention: str | None = None
     right_mention: str | None = None
     left_pid: str | None = None
@@ -173,11 +175,10 @@ def review_out(access: Access, item: stewardship.QueueItem) -> ReviewOut:
     """An item shaped for the caller; every person it shows is audited."""
     role = access.key.role
     raw = item.review
-    levels = raw.get("levels")
     out = ReviewOut(
         review_id=item.review_id, kind=raw["kind"], reason=raw.get("reason"),
         status=raw["status"], created=item.created, divisions=list(raw.get("divisions") or []),
-        weight=raw.get("weight"), levels=_json(levels) if levels else None,
+        weight=raw.get("weight"), levels=item.levels,
         left_mention=raw.get("left_mention"), right_mention=raw.get("right_mention"),
         left_pid=raw.get("left_pid"), right_pid=raw.get("right_pid"),
         pids=list(raw.get("pids") or []), decision=raw.get("decision"),
@@ -199,11 +200,6 @@ def review_out(access: Access, item: stewardship.QueueItem) -> ReviewOut:
             for pid, rows in item.compared.items()]
     access.audit.add(*item.shown_pids())
     return out
-
-
-def _json(text: str) -> dict[str, Any]:
-    found = json.loads(text)
-    return found if isinstance(found, dict) else {}
 
 
 @router.get("/v1/reviews", response_model=ReviewPage, responses=PROBLEMS | linked(

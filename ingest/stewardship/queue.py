@@ -21,6 +21,7 @@ import neo4j
 
 from graphdb.connection import read
 from ingest.derive.conflicts import PREFIX as CONFLICT
+from ingest.fusion import COMPARISONS
 from kingraph import divisions
 from kingraph.errors import InvalidArgument, PersonNotFound
 
@@ -196,6 +197,19 @@ class QueueItem:
             return datetime.strptime(str(load)[:15], LOAD_STAMP).replace(tzinfo=UTC)
         except ValueError:
             return None
+
+    @property
+    def levels(self) -> dict[str, str | None] | None:
+        """A possible match's comparison levels by name (``exact``, ``typo_of_valid``,
+        ``near``...; None where the two rows could not be compared), or None."""
+        raw = self.review.get("levels")
+        if not raw:
+            return None
+        found = json.loads(raw)
+        labels = {c.name: c.levels for c in COMPARISONS}
+        return {name: (labels[name][level] if name in labels and level is not None
+                       and 0 <= level < len(labels[name]) else None)
+                for name, level in found.items()}
 
     def side_record(self, index: int) -> SourceRow | None:
         """The row of a possible match's left (0) or right (1) mention."""

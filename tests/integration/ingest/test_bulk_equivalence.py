@@ -51,8 +51,8 @@ def instance(settings: Settings) -> Iterator[tuple[LocalServer, Settings]]:
         "neo4j_instance": "bulkcheck", "neo4j_bolt_port": _free_port(),
         "neo4j_http_port": _free_port(), "neo4j_heap": "512m", "neo4j_pagecache": "256m"})
     server = LocalServer(own)
-    server.start()
     try:
+        server.start()
         yield server, own
     finally:
         server.stop()

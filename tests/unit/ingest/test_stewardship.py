@@ -124,3 +124,23 @@ def test_nothing_moved_is_an_empty_outcome(tmp_path: Path) -> None:
     found = outcome(before, store, {}, "L2")
     assert (found.merged, found.split, found.mentions_moved, found.edges, found.pids) == (
         [], [], 0, {}, [])
+
+
+def test_every_row_of_a_place_carries_its_latest_rows_properties() -> None:
+    # Two rows name one dwelling with different addresses (a move of the address, or a
+    # typo): both carry the latest row's, whichever order they come in, so the node is
+    # the same whether the bulk importer (first row per node) or transactions (every
+    # row in turn) write it.
+    from ingest.derive.relations import settled_targets
+
+    frame = pl.DataFrame({
+        "record": ["a", "b", "c"], "pid": ["1", "2", "3"], "target": ["D1", "D1", "D2"],
+        "target_props": [{"address": "old"}, {"address": "new"}, {"address": "x"}],
+        "division_code": ["460105", "460106", None],
+        "props": [{"from_date": date(2000, 1, 1)}, {"from_date": date(2010, 1, 1)},
+                  {"from_date": None}]})
+    for order in (frame, frame.reverse()):
+        settled = settled_targets(order)
+        assert settled.columns == frame.columns
+        by_record = {r["record"]: r["target_props"]["address"] for r in settled.to_dicts()}
+        assert by_record == {"a": "new", "b": "new", "c": "x"}
