@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from api.keys import Role
-from tests.e2e.conftest import Page
+from tests.e2e.conftest import ARTIFACTS, Page
 
 SIZES = {"1280": {"width": 1280, "height": 900}, "390": {"width": 390, "height": 844}}
 SEX = {"1": "男", "2": "女"}
@@ -36,6 +36,12 @@ def _open(web: Page, size: str) -> None:
     web.sign_in(Role.OFFICER)
     web.open("#/review")
     web.page.wait_for_selector("#review-list article.review-item", timeout=60_000)
+
+
+def _shot(web: Page, element: Any, label: str) -> None:
+    """A screenshot of one element (an item, a panel) beside the page's full ones."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    element.screenshot(path=str(ARTIFACTS / f"{web.name}-{label}.png"))
 
 
 def _ids(web: Page) -> list[str]:
@@ -129,7 +135,7 @@ def test_two_persons_records_side_by_side(web: Page, size: str) -> None:
     labels = compare.locator(".cmp-rows .cmp-label").all_inner_texts()
     assert labels and all(re.search(r"[\u4e00-\u9fff]", label) for label in labels)
     assert web.fits_width()
-    web.shot(f"compare-{size}")
+    _shot(web, article, f"compare-{size}")
 
 
 def test_a_merge_is_previewed_confirmed_and_followed_to_its_result(web: Page) -> None:
@@ -155,7 +161,7 @@ def test_a_merge_is_previewed_confirmed_and_followed_to_its_result(web: Page) ->
     assert expected["survivor"] in text
     names = [c["person"]["name"] for c in expected["persons"] if c["person"]["name"]]
     assert names and all(n in text for n in names)
-    web.shot("merge-preview")
+    _shot(web, article, "merge-preview")
     preview.locator("button.confirm").click()
     # The job's progress is shown while the re-fusion runs ...
     job = article.locator(".job")
@@ -163,7 +169,7 @@ def test_a_merge_is_previewed_confirmed_and_followed_to_its_result(web: Page) ->
     assert job.get_attribute("data-status") in ("queued", "running", "succeeded")
     if job.get_attribute("data-status") != "succeeded":
         assert "正在处理" in job.inner_text()
-        web.shot("merge-pending")
+        _shot(web, article, "merge-pending")
     # ... then what it changed.
     web.page.wait_for_selector(f"article[data-review='{item['review_id']}'] "
                                ".job[data-status=succeeded]", timeout=300_000)
@@ -172,7 +178,7 @@ def test_a_merge_is_previewed_confirmed_and_followed_to_its_result(web: Page) ->
     assert article.get_attribute("data-decided") == "link"
     decided = _api(web, "/v1/reviews", status="decided", limit=200)["items"]
     assert any(r["review_id"] == item["review_id"] and r["decision"] == "link" for r in decided)
-    web.shot("merge-done")
+    _shot(web, article, "merge-done")
 
 
 def test_keeping_two_persons_apart(web: Page) -> None:
@@ -204,7 +210,7 @@ def test_conflicts_show_the_persons_and_records_on_each_side(web: Page) -> None:
             if pid and cards.get(pid, {}).get("name"):
                 assert cards[pid]["name"] in text
     assert first.locator("[data-decision=accept]").count() == 1
-    web.shot("conflicts")
+    _shot(web, first, "conflicts")
 
 
 def test_an_unmerge_is_previewed_and_confirmed(web: Page, loner: dict[str, Any]) -> None:
@@ -225,7 +231,7 @@ def test_an_unmerge_is_previewed_and_confirmed(web: Page, loner: dict[str, Any])
     preview = web.page.locator("#unmerge-result .preview[data-action=split]")
     preview.wait_for()
     assert "将从此人拆出 1 条记录" in preview.inner_text()
-    web.shot("unmerge-preview")
+    _shot(web, web.page.locator("#unmerge-result"), "unmerge-preview")
     preview.locator("button.confirm").click()
     web.page.wait_for_selector("#unmerge-result .job[data-status=succeeded]", timeout=300_000)
     result = web.page.inner_text("#unmerge-result .job-result")
@@ -234,4 +240,4 @@ def test_an_unmerge_is_previewed_and_confirmed(web: Page, loner: dict[str, Any])
                    .all_inner_texts() if p != loner["pid"])
     moved = _api(web, f"/v1/persons/{new_pid}/records")
     assert [i["mention"] for i in moved["items"]] == [split]
-    web.shot("unmerge")
+    _shot(web, web.page.locator("#unmerge-result"), "unmerge")

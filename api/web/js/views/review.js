@@ -6,7 +6,7 @@
 // previewed and confirmed the same way.
 import { call } from "../api.js";
 import { t } from "../i18n.js";
-import { h, card, load, loading } from "../ui.js";
+import { h, card, load } from "../ui.js";
 import { forgetRecords, personRecords, recordsTable } from "../records.js";
 import { pidOf } from "../refs.js";
 import { reviewItem } from "./review/items.js";
@@ -134,5 +134,4 @@ export function reviewView(main, pid) {
   const state = { kind: "", division: "", age: "", offset: 0 };
   main.append(h("h1", null, t("review_title")), h("p", { class: "muted" }, t("review_hint")),
     ...queue(state), unmergeCard(pid));
-  if (!main.querySelector("#review-list")) main.append(loading());
 }

@@ -89,10 +89,11 @@ export function matchItem(item, done) {
     settle(article, actions, done, "no_link")(job);
   } }, t("decision_no_link"));
   actions.append(toggle, link, apart);
-  article.append(header(item),
+  // Through h(): it leaves out what is null (the native append writes "null").
+  article.append(...h("div", null, header(item),
     h("div", { class: "pair" }, side(t("side_a"), persons[item.left_pid], item.left_record, item.left_mention),
       side(t("side_b"), persons[item.right_pid], item.right_record, item.right_mention)),
-    levels(item.levels), actions, status, compared);
+    levels(item.levels), actions, status, compared).childNodes);
   return article;
 }
 
@@ -142,8 +143,8 @@ export function conflictItem(item, done) {
       settle(article, actions, done, "link")(job);
     } }, t("decision_link")));
   }
-  article.append(header(item), h("p", { class: "muted" }, t(`conflict_reason_${item.reason ?? ""}`), " · ",
-    t("conflict_hint")), box, actions, status);
+  article.append(...h("div", null, header(item), h("p", { class: "muted" },
+    t(`conflict_reason_${item.reason ?? ""}`), " · ", t("conflict_hint")), box, actions, status).childNodes);
   return article;
 }
 
