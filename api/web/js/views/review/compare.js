@@ -20,11 +20,14 @@ function cell(text, verbatim, side) {
 }
 
 function facts(a, b) {
+  // A side that does not know a fact is not compared on it.
+  const unknown = new Set(["—", t("unknown"), t("unnamed"), t("division_unknown")]);
   const rows = FACTS.map(([name, value, verbatim]) => {
     const [x, y] = [a ? value(a) : "—", b ? value(b) : "—"];
-    const same = a && b && x === y;
+    const same = x === y;
+    const compared = name !== "mentions" && a && b && !unknown.has(x) && !unknown.has(y);
     return [h("div", { class: "cmp-label" }, t(name),
-      name !== "mentions" && a && b ? h("span", { class: `badge ${same ? "good" : "bad"}` },
+      compared ? h("span", { class: `badge ${same ? "good" : "bad"}` },
         t(same ? "agrees" : "differs")) : null),
     cell(x, verbatim, t("side_a")), cell(y, verbatim, t("side_b"))];
   });
