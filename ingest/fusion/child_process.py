@@ -22,18 +22,23 @@ import polars as pl
 from ingest.fusion.blocking import BlockStats
 from ingest.fusion.resolution import Decisions, Resolution, resolve
 from ingest.fusion.weights import LevelWeights
+from kingraph import atomic
 from kingraph.errors import KingraphError
+
+# What the child writes; the parent removes them before it starts one.
+OUTPUTS = ("assignments.parquet", "reviews.parquet", "resolution.json")
 
 
 def write_inputs(folder: Path, mentions: pl.DataFrame, previous: pl.DataFrame | None,
                  decisions: Decisions) -> None:
     """Everything the child needs, as files."""
-    folder.mkdir(parents=True, exist_ok=True)
-    mentions.write_parquet(folder / "mentions.parquet")
+    for output in OUTPUTS:  # a killed earlier run's resolution is never read as this one's
+        (folder / output).unlink(missing_ok=True)
+    atomic.write_parquet(mentions, folder / "mentions.parquet")
     (folder / "previous.parquet").unlink(missing_ok=True)
     if previous is not None:
-        previous.write_parquet(folder / "previous.parquet")
-    (folder / "decisions.json").write_text(json.dumps(asdict(decisions)))
+        atomic.write_parquet(previous, folder / "previous.parquet")
+    atomic.write_json(folder / "decisions.json", asdict(decisions))
 
 
 def _read_inputs(folder: Path) -> tuple[pl.DataFrame, pl.DataFrame | None, Decisions]:
@@ -46,13 +51,14 @@ def _read_inputs(folder: Path) -> tuple[pl.DataFrame, pl.DataFrame | None, Decis
 
 
 def _write_outputs(folder: Path, result: Resolution) -> None:
-    result.assignments.write_parquet(folder / "assignments.parquet")
-    result.reviews.write_parquet(folder / "reviews.parquet")
-    (folder / "resolution.json").write_text(json.dumps({
+    atomic.write_parquet(result.assignments, folder / "assignments.parquet")
+    atomic.write_parquet(result.reviews, folder / "reviews.parquet")
+    # Written last: its presence says the resolution is complete.
+    atomic.write_json(folder / "resolution.json", {
         "weights": {k: asdict(v) for k, v in result.weights.items()},
         "blocks": [asdict(b) for b in result.blocks],
         "stats": result.stats,
-    }))
+    })
 
 
 def read_outputs(folder: Path) -> Resolution:

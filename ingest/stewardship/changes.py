@@ -245,13 +245,13 @@ def dismiss_preview(driver: neo4j.Driver, database: str, records: list[str],
 # --- after: the applied states compared ------------------------------------------------
 
 def snapshot(store: Store, folder: Path) -> Path:
-    """Keep the applied state as it is now (hard links: the store replaces its files
-    atomically, so a link keeps the old content); returns the folder."""
+    """Keep the applied state as it is now (hard links: the store never rewrites a file,
+    it applies a new generation, so a link keeps the old content); returns the folder."""
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     for name in SNAPSHOT_STATES:
-        path = store.root / "state" / f"{name}.parquet"
-        if path.exists():
+        path = store.state_file(name)
+        if path is not None:
             os.link(path, folder / path.name)
     return folder
 
@@ -264,14 +264,13 @@ def _frame(folder: Path, name: str) -> pl.DataFrame | None:
 def outcome(before: Path, store: Store, written: dict[str, int], load_id: str,
             about: Iterable[str] = ()) -> Outcome:
     """Compare a snapshot of the applied state with the state now."""
-    after = store.root / "state"
     old = _frame(before, "assignments")
-    new = _frame(after, "assignments")
+    new = store.state("assignments")
     moves = _moves(old, new)
     merged, split = _regroupings(moves, old, new)
     edges, ends = {}, set()
     for rel, (state, key) in EDGE_STATES.items():
-        changes, touched = _edge_changes(_frame(before, state), _frame(after, state), list(key),
+        changes, touched = _edge_changes(_frame(before, state), store.state(state), list(key),
                                          ENDPOINTS.get(rel, ("pid",)))
         if changes != EdgeChanges():
             edges[rel] = changes

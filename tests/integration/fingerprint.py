@@ -1,65 +1,77 @@
-"""A fingerprint of the graph: every node and relationship with its properties, per label
-and type, so that two graphs (a bulk load and a transactional load of one drop; the
-graph after concurrent decisions and after one more serial re-fusion) can be compared
-without printing a single value (they are personal data).
+"""A fingerprint of a whole graph that does not depend on pids or load ids.
 
-Properties that name a load or a moment (load ids, timestamps, a load's summary) are
-left out: they differ between two runs that write the same graph.
+Two loads of the same rows must leave the same graph, whatever happened on the way
+(a kill, a wait for the lock, another order).  Pids are not compared: a person is
+named by the sorted keys of its mentions (``record key|role``), an edge by its type,
+its properties and its two ends so named, any other node by its labels and
+properties.  What names a load, a time or a pid (``load_id``, ``review_id``, ...) is
+left out; :Load nodes are left out.
+
+The result is one digest per kind (``Person``, ``Record``, ``CHILD_OF``, ...) with its
+count, so a difference says where it is without printing a row (rows are personal data).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections import defaultdict
 from typing import Any
 
 import neo4j
 
-# The key of a node, whatever its label (each label has one of these).
-NODE_KEY = ("coalesce(n.pid, n.key, n.household_id, n.dwelling_id, n.code, n.review_id, "
-            "n.permit_no, n.event_id, n.load_id)")
-NODES = f"""
+from graphdb.connection import read
+
+# Properties that name a load, a time or a pid: they differ between equal graphs.
+VOLATILE = frozenset({
+    "pid", "load_id", "created_load", "closed_load", "review_id", "left_pid", "right_pid",
+    "sides", "started", "finished", "summary", "decided_at",
+})
+
+NODES = """
 MATCH (n) WHERE NOT n:Load
-RETURN labels(n) AS labels, {NODE_KEY} AS key, properties(n) AS props
+RETURN elementId(n) AS id, labels(n) AS labels, properties(n) AS props
 """
-RELATIONSHIPS = f"""
-MATCH (n)-[r]->(m) WHERE NOT n:Load AND NOT m:Load
-WITH r, {NODE_KEY} AS start, m
-WITH r, start, {NODE_KEY.replace("n.", "m.")} AS end
-RETURN type(r) AS type, start, end, properties(r) AS props
+PERSON_MENTIONS = """
+MATCH (p:Person)<-[m:MENTIONS]-(r:Record)
+RETURN elementId(p) AS id, collect(r.key + '|' + m.role) AS mentions
 """
-VOLATILE = frozenset({"load_id", "created_load", "closed_load", "decided_at", "started",
-                      "finished", "summary", "recorded", "run"})
+RELATIONSHIPS = """
+MATCH (a)-[r]->(b) WHERE NOT a:Load AND NOT b:Load
+RETURN elementId(a) AS a, type(r) AS type, properties(r) AS props, elementId(b) AS b
+"""
 
 
-def _clean(props: dict[str, Any]) -> str:
-    kept = {k: _plain(v) for k, v in props.items() if k not in VOLATILE and v is not None}
-    return json.dumps(kept, sort_keys=True, ensure_ascii=False, default=str)
+def _text(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, list):
-        return sorted(_plain(v) for v in value) if all(isinstance(v, str) for v in value) \
-            else [_plain(v) for v in value]
-    if hasattr(value, "iso_format"):
-        return value.iso_format()
-    return value
+def _stable(props: dict[str, Any]) -> str:
+    return _text({k: v for k, v in props.items() if k not in VOLATILE})
 
 
 def fingerprint(driver: neo4j.Driver, database: str) -> dict[str, tuple[int, str]]:
-    """Per node label set and relationship type: how many, and a digest of them all."""
-    groups: dict[str, list[str]] = {}
-    for row in driver.execute_query(NODES, database_=database).records:
-        name = ":".join(sorted(row["labels"]))
-        groups.setdefault(name, []).append(f"{row['key']}\t{_clean(row['props'])}")
-    for row in driver.execute_query(RELATIONSHIPS, database_=database).records:
-        groups.setdefault(f"-[{row['type']}]->", []).append(
-            f"{row['start']}\t{row['end']}\t{_clean(row['props'])}")
-    return {name: (len(lines), hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest())
-            for name, lines in sorted(groups.items())}
+    """Per kind of node (first label) and relationship (type): (count, digest)."""
+    mentions = {r["id"]: sorted(r["mentions"])
+                for r in read(driver, database, "fp_person_mentions", PERSON_MENTIONS)}
+    names: dict[str, str] = {}
+    kinds: dict[str, list[str]] = defaultdict(list)
+    for r in read(driver, database, "fp_nodes", NODES):
+        labels = sorted(r["labels"])
+        if "Person" in labels:
+            name = "Person" + _text(mentions.get(r["id"], [])) + _stable(r["props"])
+        else:
+            name = _text(labels) + _stable(r["props"])
+        names[r["id"]] = name
+        kinds[labels[0] if len(labels) == 1 else "+".join(labels)].append(name)
+    for r in read(driver, database, "fp_relationships", RELATIONSHIPS):
+        kinds[r["type"]].append(f"{names[r['a']]}-{_stable(r['props'])}->{names[r['b']]}")
+    return {kind: (len(items), hashlib.sha1("\n".join(sorted(items)).encode()).hexdigest())
+            for kind, items in sorted(kinds.items())}
 
 
-def differences(a: dict[str, tuple[int, str]], b: dict[str, tuple[int, str]]) -> list[str]:
-    """The labels and types on which two fingerprints differ (names and counts only)."""
-    return [f"{name}: {a.get(name, (0, ''))[0]} vs {b.get(name, (0, ''))[0]}"
-            for name in sorted(set(a) | set(b)) if a.get(name) != b.get(name)]
+def differences(left: dict[str, tuple[int, str]],
+                right: dict[str, tuple[int, str]]) -> dict[str, tuple[Any, Any]]:
+    """The kinds whose count or digest differ, with both sides' (count, digest)."""
+    return {k: (left.get(k), right.get(k)) for k in sorted(left.keys() | right.keys())
+            if left.get(k) != right.get(k)}

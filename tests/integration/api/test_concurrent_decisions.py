@@ -206,7 +206,7 @@ def test_four_decisions_and_a_load_at_once(service: Service, synthetic: LoadedDr
     again = stewardship.fuse_again(driver, database, store)
     changed = {k: v for k, v in again.written.items() if v and k not in ("reviews",)}
     assert changed == {}
-    assert differences(before, fingerprint(driver, database)) == []
+    assert differences(before, fingerprint(driver, database)) == {}
     # ... and it is what each decision says.
     for item, decision in zip(items, decisions, strict=True):
         left = _mention_pid(driver, database, item["left_mention"])

@@ -92,4 +92,4 @@ def test_the_bulk_path_and_the_transactional_path_write_the_same_graph(
         imported = fingerprint(driver, database)
     assert by_bulk.fusion == by_transactions.fusion
     assert written["Person"][0] > PERSONS * 0.9
-    assert differences(written, imported) == []
+    assert differences(written, imported) == {}
