@@ -245,6 +245,13 @@ class Store:
         current = self._current()
         return None if current is None else self._read(current / f"{name}.parquet")
 
+    def state_file(self, name: str) -> Path | None:
+        """The file of a piece of the applied state, or None: for a reader that keeps it
+        beyond the next load (a hard link to it outlives the generation it belongs to)."""
+        current = self._current()
+        path = None if current is None else current / f"{name}.parquet"
+        return path if path is not None and path.exists() else None
+
     def save_state(self, name: str, frame: pl.DataFrame) -> None:
         """Save a piece of the state being applied; it counts from :meth:`mark_applied`."""
         if self._pending is None:

@@ -209,14 +209,24 @@ def _episodes(husband: str, wife: str, events: pl.DataFrame,
 def episodes(rows: pl.DataFrame, pids: pl.DataFrame, feed: str) -> pl.DataFrame:
     """Per-record episode edges: ``record, pid, target, target_props, division_code, props``.
 
-    Rows of one target may describe it differently (two addresses of one dwelling): every
-    row carries the target's properties from its latest row (by ``from_date``, then record
-    key), so the node shows the same whatever order rows were loaded in.
+    Every row of one target (a dwelling, an employer) carries the same ``target_props``:
+    those of its latest row (see :func:`settled_targets`).
     """
-    frame = _episode_rows(rows, pids, feed)
-    latest = pl.col("target_props").sort_by(
-        pl.col("props").struct.field("from_date"), "record", nulls_last=False).last()
-    return frame.with_columns(latest.over("target"))
+    return settled_targets(_episode_rows(rows, pids, feed))
+
+
+def settled_targets(frame: pl.DataFrame) -> pl.DataFrame:
+    """Give every row of a target the target properties of its latest row (latest start,
+    then the greatest record key), so that what a dwelling's or an employer's node holds
+    is a function of all its rows, not of the order they are written in (the bulk
+    importer keeps one row per target, transactions apply every row in turn)."""
+    if frame.height == 0:
+        return frame
+    order = frame.with_columns(pl.col("props").struct.field("from_date").alias("_start"))
+    chosen = (order.sort(["target", "_start", "record"], nulls_last=False)
+              .group_by("target", maintain_order=True).last().select("target", "target_props"))
+    return frame.drop("target_props").join(chosen, on="target", how="left",
+                                           maintain_order="left").select(frame.columns)
 
 
 def _episode_rows(rows: pl.DataFrame, pids: pl.DataFrame, feed: str) -> pl.DataFrame:

@@ -99,6 +99,7 @@ def graph_state(rows: dict[str, pl.DataFrame], mentions: pl.DataFrame,
                              .otherwise(pl.lit("probabilistic")).alias("link"))
     reviews = pl.concat([_reviews(resolution, pids), found.reviews],
                         how="diagonal_relaxed").with_columns(pl.lit(load_id).alias("load_id"))
+    reviews = review_divisions(reviews, episodes.get("MEMBER_OF"))
     return GraphState(
         records={feed: record_frame(feed, frame) for feed, frame in rows.items()},
         persons=persons, mentions=link_rows,
@@ -117,7 +118,7 @@ def _deaths(persons: pl.DataFrame) -> dict[str, date]:
 # The columns of a review row, possible matches and conflicts alike.
 REVIEW_COLUMNS = ("review_id", "kind", "reason", "weight", "levels", "left_mention",
                   "right_mention", "left_pid", "right_pid", "records", "pids", "sides",
-                  "load_id")
+                  "divisions", "load_id")
 
 
 def _reviews(resolution: Resolution, pids: pl.DataFrame) -> pl.DataFrame:
@@ -134,6 +135,28 @@ def _reviews(resolution: Resolution, pids: pl.DataFrame) -> pl.DataFrame:
                           pl.concat_list("left_pid", "right_pid").list.drop_nulls()
                           .alias("pids"),
                           pl.lit(None, pl.String).alias("sides"))
+
+
+def review_divisions(reviews: pl.DataFrame, households: pl.DataFrame | None) -> pl.DataFrame:
+    """Each review item's ``divisions``: today's county code of every person it is about,
+    from their current household registration (the open episode, else the latest), so
+    the review queue can be filtered by division; null when none is registered."""
+    none = pl.lit(None, pl.List(pl.String)).alias("divisions")
+    if households is None or households.height == 0 or reviews.height == 0:
+        return reviews.with_columns(none)
+    span = pl.col("props").struct
+    latest = (households.select("pid", "division_code", span.field("from_date"),
+                                span.field("to_date").is_null().alias("open"))
+              .drop_nulls("division_code")
+              .sort(["pid", "open", "from_date"], nulls_last=False)
+              .group_by("pid", maintain_order=True).last())
+    today = {c: divisions.current(c) for c in latest["division_code"].unique().to_list()}
+    latest = latest.select(pl.col("pid").alias("about"),
+                           pl.col("division_code").replace_strict(today).alias("county"))
+    found = (reviews.select("review_id", pl.col("pids").alias("about")).explode("about")
+             .join(latest, on="about").group_by("review_id")
+             .agg(pl.col("county").unique().sort().alias("divisions")))
+    return reviews.join(found, on="review_id", how="left")
 
 
 def _changed(new: pl.DataFrame, old: pl.DataFrame | None) -> pl.DataFrame:
