@@ -68,7 +68,10 @@ def test_a_review_is_in_the_counties_where_its_persons_are_registered_today() ->
 
 
 def _state(root: Path, name: str, frame: pl.DataFrame) -> None:
-    Store(root).save_state(name, frame)
+    """Apply one piece of state, as a load does (saved, then marked applied)."""
+    store = Store(root)
+    store.save_state(name, frame)
+    store.mark_applied("L1")
 
 
 def _assignments(pairs: list[tuple[str, str]]) -> pl.DataFrame:
