@@ -14,6 +14,8 @@ from api import problems
 from api.requestlog import RequestLog
 from api.routes import (
     audit,
+    conditions,
+    contacts,
     eligibility,
     fusion,
     health,
@@ -31,7 +33,7 @@ from kingraph.settings import Settings
 
 ROUTERS = (health.router, persons.router, audit.router, me.router, fusion.router,
            web.router, migration.router, eligibility.router, kinship.router, thalassemia.router,
-           records.router)
+           records.router, contacts.router, conditions.router)
 
 DESCRIPTION = """Kingraph's REST API. Every route but `/healthz` needs an API key
 (`Authorization: Bearer <key>` or `X-API-Key: <key>`); routes that touch persons
