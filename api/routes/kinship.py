@@ -281,6 +281,7 @@ def _pedigree_json(access: Access, view: kinship.PedigreeView, up: int,
 
 
 @router.get("/v1/persons/{ref}/fhir", responses=PROBLEMS | {200: {"content": {
+    "application/json": {"schema": {"type": "object", "description": "A FHIR R4 Bundle"}},
     "application/fhir+json": {}}}})
 async def family_fhir(
     ref: Ref,
