@@ -49,7 +49,8 @@ CALL (x) {
   RETURN startNode(m).pid AS husband, endNode(m).pid AS wife, m.married_on AS married_on,
          null AS pregnancy, null AS status, null AS registered_on, null AS division
   UNION
-  MATCH (g:Pregnancy)-[:MENTIONS {role: 'woman'}|{role: 'husband'}]->(x)
+  MATCH (g:Pregnancy)-[r:MENTIONS]->(x)
+  WHERE r.role IN ['woman', 'husband']
   MATCH (g)-[:MENTIONS {role: 'woman'}]->(w:Person)
   MATCH (g)-[:MENTIONS {role: 'husband'}]->(h:Person)
   RETURN h.pid AS husband, w.pid AS wife, null AS married_on, g.key AS pregnancy,
