@@ -1,7 +1,9 @@
 """Cascade testing and at-risk couples on the graph, for any condition of the table.
 
 ``cascade`` extracts the index case's family (:mod:`queries.kinship.traversal`, one
-round trip), reads every member's results for the condition and current residence
+round trip), adds the other parent of a relative's child where the extraction left them
+out (a relative's spouse: their results are evidence for the children), reads every
+member's results for the condition and current residence
 (:func:`queries.conditions.person_facts.facts`, a second round trip) and ranks the living
 blood relatives by their chance of carrying the allele
 (:func:`queries.conditions.carrier.carrier_probabilities`: by the mode's Mendelian rules,
@@ -32,9 +34,12 @@ from kingraph.errors import PersonNotFound
 from queries.conditions.carrier import Method, carrier_probabilities
 from queries.conditions.couple_risk import ConditionRisk, CoupleClass, couple_risk
 from queries.conditions.person_facts import NO_FACTS, Facts, facts
+from queries.conditions.results import MALE
 from queries.kinship import traversal as kinship
 from queries.kinship.relations import Kind, Relating, Relation
 from queries.persons.lookup import PersonRecord
+
+FEMALE = "2"
 
 # Couples with a partner who has a result for the condition: current marriages of living
 # partners and registered pregnancies (woman and husband).
@@ -57,6 +62,14 @@ CALL (x) {
          g.status AS status, g.registered_on AS registered_on, g.division_code AS division
 }
 RETURN DISTINCT husband, wife, married_on, pregnancy, status, registered_on, division
+"""
+
+# The biological parents of family members: the extraction leaves out a relative's
+# spouse (no blood relative), whose results are evidence for the children they share.
+PARENTS_OF = """
+UNWIND $pids AS pid
+MATCH (c:Person {pid: pid})-[:CHILD_OF {kind: 'biological'}]->(p:Person)
+RETURN c.pid AS child, p.pid AS parent, p.sex AS sex, p.ethnicity AS ethnicity
 """
 
 
@@ -127,12 +140,13 @@ def cascade(driver: neo4j.Driver, database: str, index_pid: str, condition: str,
     if index_pid not in family.persons:
         raise PersonNotFound("no person with this identifier")
     relating = Relating(family)
-    known = facts(driver, database, found_condition, family.persons)
     relatives = [r for r in relating.relatives(index_pid, max_degree)
                  if r.kind is Kind.BLOOD and family.persons[r.pid].death_date is None]
     parents = {pid: relating.blood.parents(pid) for pid in family.persons}
     sexes = {pid: p.sex for pid, p in family.persons.items()}
     ethnicity = {pid: p.ethnicity for pid, p in family.persons.items()}
+    _add_co_parents(driver, database, parents, sexes, ethnicity)
+    known = facts(driver, database, found_condition, sexes)
     allowed = {pid: f.genotypes for pid, f in known.items() if f.genotypes is not None}
     estimate = carrier_probabilities(found_condition, parents, sexes, ethnicity, allowed,
                                      index_pid)
@@ -146,6 +160,29 @@ def cascade(driver: neo4j.Driver, database: str, index_pid: str, condition: str,
     return Cascade(found_condition, family.persons[index_pid],
                    known.get(index_pid, NO_FACTS), max_degree, tuple(entries),
                    estimate.fallback)
+
+
+def _add_co_parents(driver: neo4j.Driver, database: str,
+                    parents: dict[str, tuple[str | None, str | None]],
+                    sexes: dict[str, str | None], ethnicity: dict[str, str | None]) -> None:
+    """Fill the missing parent of members with one parent known (the other parent of a
+    relative's child) from the graph, with their sex and ethnicity."""
+    half = [pid for pid, pair in parents.items() if (pair[0] is None) != (pair[1] is None)]
+    if not half:
+        return
+    for row in read(driver, database, "condition_co_parents", PARENTS_OF, pids=half):
+        child, parent, sex = str(row["child"]), str(row["parent"]), row["sex"]
+        father, mother = parents[child]
+        if parent in (father, mother):
+            continue
+        if father is None and sex == MALE:
+            parents[child] = (parent, mother)
+        elif mother is None and sex == FEMALE:
+            parents[child] = (father, parent)
+        else:
+            continue
+        sexes.setdefault(parent, sex)
+        ethnicity.setdefault(parent, row["ethnicity"])
 
 
 @dataclass(frozen=True)

@@ -254,6 +254,23 @@ def test_a_relatives_result_updates_the_pedigree(driver: neo4j.Driver, database:
     assert by["son"].carrier == pytest.approx(Q_LI, abs=1e-9)
 
 
+def test_a_spouses_result_counts_for_the_children(driver: neo4j.Driver, database: str,
+                                                  family: None) -> None:
+    # the wife is no blood relative (not on the list) but her genotyped carrier result
+    # is evidence for her children: her one copy passes with 1/2
+    add_results(driver, database, [("wife", G6PD, "carrier", PCR, date(2021, 1, 1))])
+    by = _by_name(conditions.cascade(driver, database, _pid("index"), G6PD))
+    assert "wife" not in by
+    assert by["son"].carrier == pytest.approx(0.5, abs=1e-9)  # his X is hers
+    assert by["daughter"].carrier == pytest.approx(1.0)
+    assert by["daughter"].affected == pytest.approx(0.5, abs=1e-9)  # his X and hers
+    # the brother's wife is in no family record here: the sister's husband's result
+    # (normal by genotyping) leaves the sister's own chances as they were
+    add_results(driver, database, [("sister_husband", G6PD, "normal", PCR, date(2021, 1, 1))])
+    again = _by_name(conditions.cascade(driver, database, _pid("index"), G6PD))
+    assert again["sister"].carrier == pytest.approx(1 - (1 - Q_HAN) ** 2 / 2, abs=1e-9)
+
+
 def test_degree_bound_and_refusals(driver: neo4j.Driver, database: str,
                                    family: None) -> None:
     near = _by_name(conditions.cascade(driver, database, _pid("index"), G6PD, max_degree=1))
