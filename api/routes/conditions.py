@@ -59,6 +59,7 @@ class CascadeItem(BaseModel):
 
     person: PersonView
     term: str
+    term_en: str
     degree: int | None
     r: float
     result: ResultOut
@@ -142,8 +143,9 @@ async def cascade(
     found = await access.runtime.call(conditions.cascade, pid, code, max_degree)
     access.audit.add(pid, *(e.person.pid for e in found.entries))
     items = [CascadeItem(person=access.view(e.person), term=e.relation.term.zh,
-                         degree=e.relation.degree, r=e.r, result=_result(access, e.facts),
-                         carrier=e.carrier, affected=e.affected, method=e.method.value)
+                         term_en=e.relation.term.en, degree=e.relation.degree, r=e.r,
+                         result=_result(access, e.facts), carrier=e.carrier,
+                         affected=e.affected, method=e.method.value)
              for e in found.entries]
     return CascadeOut(condition=found.condition.code, mode=found.condition.mode.value,
                       index=access.view(found.index),

@@ -5,7 +5,7 @@ import { h, card, load, table, pick, personOf, personLink, personName, pct, term
 import { exportRows } from "../export.js";
 import { placeName } from "../trajectory.js";
 
-function exportBar(base, columns, rows) {
+export function exportBar(base, columns, rows) {
   const ex = exportRows(base, columns, rows);
   return h("div", { class: "row" }, h("span", { class: "muted" }, t("rows_n", { n: rows.length })),
     h("span", { class: "spacer" }),
