@@ -10,8 +10,9 @@ ingest writes them (``:Record:Diagnosis`` with typed fields, a ``person`` mentio
 consistent with Mendel's rules for an X-linked allele: each index case is a random
 living man with a living mother, deficient by a spot test; a third of the mothers are
 genotyped carriers (she must carry: she gave him his X); a fifth of the living wives
-are genotyped (a tenth carriers, the rest normal).  The rows are removed at the end
-(``--keep`` leaves them).  Figures only, appended to ``bench/results/g6pd_cascade.md``.
+are genotyped (a tenth carriers, the rest normal, but never an index case's mother).
+The rows are removed at the end (``--keep`` leaves them).  Figures only, appended to
+``bench/results/g6pd_cascade.md``.
 """
 
 from __future__ import annotations
@@ -70,12 +71,14 @@ def results(chosen: list[dict[str, Any]], rng: random.Random) -> list[dict[str, 
         rows.append({"pid": pid, "key": f"{PREFIX}{len(rows)}", "record_id": str(len(rows)),
                      "result": result, "method": method, "on": date(2024, 1, 1)})
 
+    mothers = {case["mother"] for case in chosen}
     for case in chosen:
         add(case["index"], "affected", "荧光斑点法")
         if rng.random() < 1 / 3:
             add(case["mother"], "carrier", "PCR")
         if case["wife"] and rng.random() < 0.2:
-            add(case["wife"], "carrier" if rng.random() < 0.1 else "normal", "PCR")
+            carrier = rng.random() < 0.1 or case["wife"] in mothers  # an index's mother carries
+            add(case["wife"], "carrier" if carrier else "normal", "PCR")
     return rows
 
 
