@@ -36,6 +36,7 @@ from tests.integration.synthetic import LoadedDrop
 WINDOW = ("2025-05-01", "2025-05-30")
 G6PD_ICD10 = "D55.0"
 PREFIX = "diagnosis|hospital|e2e-"
+READY = ":is(tbody tr, .state.empty, .state.error)"  # a result, or the page says why not
 
 G6PD_FAMILY = """
 MATCH (i:Person {sex: '1'})-[mar:MARRIED]->(w:Person {sex: '2'})
@@ -127,7 +128,7 @@ def test_contacts_view_lists_ranks_and_exports(web: Page, size: str,
     kinds = {k for item in api["items"] for k in item["kinds"]}
     assert {"cohabitation", "colleague"} <= kinds and api["count"] >= 2
     web.open(f"#/contacts/{contacts_index}/{WINDOW[0]}/{WINDOW[1]}/1")
-    web.page.wait_for_selector("#contacts-result :is(tbody tr, .state.empty, .state.error)", timeout=60_000)
+    web.page.wait_for_selector(f"#contacts-result {READY}", timeout=60_000)
     rows = web.page.locator("#contacts-result tbody tr")
     assert rows.count() == api["count"]
     names = rows.locator("td:nth-child(2)").all_inner_texts()
@@ -181,8 +182,7 @@ def test_g6pd_cascade_and_couples_by_the_x_linked_rules(web: Page, size: str,
                max_degree=4).json()
     assert api["fallback"] is None, "the exact model ran (else 50 % is not the answer)"
     web.open(f"#/conditions/cascade/g6pd_deficiency/{g6pd['index']}")
-    web.page.wait_for_selector("#condition-cascade-result :is(tbody tr, .state.empty, .state.error)",
-                               timeout=60_000)
+    web.page.wait_for_selector(f"#condition-cascade-result {READY}", timeout=60_000)
     rows = web.page.locator("#condition-cascade-result tbody tr")
     assert rows.count() == api["count"]
     shown = {}
@@ -205,8 +205,7 @@ def test_g6pd_cascade_and_couples_by_the_x_linked_rules(web: Page, size: str,
     web.shot(f"g6pd-cascade-{size}")
 
     web.page.click("[data-tab=couples]")
-    web.page.wait_for_selector("#condition-couples-result :is(tbody tr, .state.empty, .state.error)",
-                               timeout=60_000)
+    web.page.wait_for_selector(f"#condition-couples-result {READY}", timeout=60_000)
     couples = _api(web, "/v1/conditions/g6pd_deficiency/couples", limit=200).json()
     pair = next(c for c in couples["items"] if c["husband"]["pid"] == g6pd["index"])
     assert pair["probability_exact"] == "1/2"  # (g_w/2)(1 + g_h)/2 with g_w = g_h = 1
