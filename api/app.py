@@ -15,6 +15,8 @@ from api.openapi import documented
 from api.requestlog import RequestLog
 from api.routes import (
     audit,
+    conditions,
+    contacts,
     decisions,
     docs,
     eligibility,
@@ -35,7 +37,8 @@ from kingraph.settings import Settings
 
 ROUTERS = (health.router, persons.router, audit.router, me.router, reviews.router,
            decisions.router, jobs.router, web.router, migration.router, eligibility.router,
-           kinship.router, thalassemia.router, records.router, docs.router)
+           kinship.router, thalassemia.router, records.router, docs.router,
+           contacts.router, conditions.router)
 
 DESCRIPTION = """Kingraph's REST API. Every route but `/healthz` needs an API key
 (`Authorization: Bearer <key>` or `X-API-Key: <key>`); each operation states the roles

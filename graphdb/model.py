@@ -30,7 +30,8 @@ class Gone:
 
 # Feeds whose rows *are* facts: the record node carries the fact's label and fields.
 FACT_LABELS = {"screening": "Screening", "pregnancy": "Pregnancy",
-               "certificate": "Certificate", "disability": "Disability"}
+               "certificate": "Certificate", "disability": "Disability",
+               "diagnosis": "Diagnosis"}
 
 MERGE_RECORDS = """
 UNWIND $rows AS row

@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api import problems
@@ -22,7 +22,7 @@ from api.keys import Role
 from api.models import PersonView
 from api.references import resolve
 from api.runtime import compute
-from queries import kinship, persons, thalassemia
+from queries import exports, kinship, persons, thalassemia
 from queries.kinship import ExportOptions, Family, Relation
 
 router = APIRouter(tags=["kinship"])
@@ -253,10 +253,18 @@ async def pedigree(
     access: Annotated[Access, Depends(personal_data(*READERS))],
     up: Generations = 3,
     down: Generations = 3,
-    format: Literal["json", "ped", "fam"] = "json",  # noqa: A002 - the agreed query name
+    format: Literal["json", "ped", "fam", "gedcom"] = "json",  # noqa: A002 - the agreed name
 ) -> PedigreeOut | PlainTextResponse:
-    """The pedigree around a person as JSON, LINKAGE PED or PLINK .fam (thalassemia phenotype)."""
+    """The pedigree around a person as JSON, LINKAGE PED, PLINK .fam or GEDCOM 7."""
     pid = await resolve(access, ref)
+    if format == "gedcom":
+        private = access.key.role is Role.RESEARCHER
+        ged = exports.GedcomOptions(ident=lambda p: ident(access, p), names=not private,
+                                    years_only=private,
+                                    id_type="pseudonym" if private else "kingraph pid")
+        text, named = await access.runtime.call(exports.gedcom, pid, up, down, ged)
+        access.audit.add(*named)
+        return PlainTextResponse(text, media_type="text/vnd.familysearch.gedcom")
     view = await access.runtime.call(thalassemia.screened_pedigree, pid, up, down)
     access.audit.add(*view.family.persons)
     if format != "json":
@@ -287,3 +295,21 @@ def _pedigree_json(access: Access, view: kinship.PedigreeView, up: int,
         for m in view.family.marriages]
     return PedigreeOut(proband=ident(access, view.proband), up=up, down=down, members=members,
                        marriages=marriages)
+
+
+@router.get("/v1/persons/{ref}/fhir", responses=PROBLEMS | {200: {"content": {
+    "application/json": {"schema": {"type": "object", "description": "A FHIR R4 Bundle"}},
+    "application/fhir+json": {}}}})
+async def family_fhir(
+    ref: Ref,
+    access: Annotated[Access, Depends(personal_data(*READERS))],
+    max_degree: Degree = 3,
+) -> JSONResponse:
+    """The person's family as a FHIR R4 Bundle of RelatedPerson and FamilyMemberHistory."""
+    pid = await resolve(access, ref)
+    private = access.key.role is Role.RESEARCHER
+    options = exports.FhirOptions(ident=lambda p: ident(access, p), names=not private,
+                                  years_only=private)
+    bundle, named = await access.runtime.call(exports.fhir, pid, max_degree, options)
+    access.audit.add(*named)
+    return JSONResponse(bundle, media_type="application/fhir+json")

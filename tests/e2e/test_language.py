@@ -26,7 +26,7 @@ LATIN = re.compile(r"(?<![\w.])[A-Za-z]{3,}(?![\w.])")
 RULE_ID = re.compile(r"\b[A-Z0-9]+(?:-[A-Z0-9]+)+\b")
 # Words a Chinese page may show: the product, the language switch, units and standards.
 ALLOWED = {"Kingraph", "English", "API", "CSV", "Excel", "MCV", "HbA", "HbH", "Bart", "Ctrl",
-           "HTTP", "ICD"}
+           "HTTP", "ICD", "GEDCOM", "FHIR"}
 
 SHOWN = """() => {
   const out = [];

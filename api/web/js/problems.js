@@ -20,6 +20,11 @@ const REASONS = [
   [/level must be county or prefecture/, "why_flows_range"],
   [/screening_unknown_conclusion|screening_empty_result|genotype_not_two_alleles/, "why_screening_data"],
   [/degree must be between|up and down must be between|bound out of range/, "why_out_of_range"],
+  [/contacts: the window/, "why_contacts_window"],
+  [/contacts: unknown kind|contacts: no kind/, "why_contacts_kind"],
+  [/cascade: index_not_a_carrier/, "why_index_not_a_carrier"],
+  [/couples: recessive_conditions_only/, "why_recessive_only"],
+  [/condition: not_in_conditions_table/, "why_unknown_condition"],
   [/rate limited/, "err_429"],
 ];
 

@@ -204,7 +204,8 @@ def _valid(s: Sample) -> dict[str, str]:
             "wife": s.wife, "pid": "P0000000000000000", "review_id": "R0000000000000000",
             "start": "1990-01-01", "end": "2020-12-31", "as_of": "2000-01-01",
             "id_number": s.number, "person": s.husband, "entry_id": "1",
-            "job_id": "J0000000000000000"}
+            "job_id": "J0000000000000000",
+            "from": "2010-01-01", "to": "2010-01-31", "code": "g6pd_deficiency"}
 
 
 def targets(spec: dict[str, Any], s: Sample) -> list[Target]:

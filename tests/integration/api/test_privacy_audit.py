@@ -38,7 +38,8 @@ WHERE h.id_number IS NOT NULL AND (h)<-[:CHILD_OF]-() AND (h)-[:CHILD_OF]->()
 RETURN h.pid AS h, w.pid AS w, h.id_number AS number ORDER BY h.pid LIMIT 1"""
 FLOWS_QUERY = "/v1/flows?start=1990-01-01&end=2020-12-31&level=county"
 # Values a researcher's body may hold as full dates: the flow period they asked for.
-ECHOED_DAYS = {"1990-01-01", "2020-12-31"}
+ECHOED_DAYS = {"1990-01-01", "2020-12-31", "2024-06-01", "2024-06-30"}  # and a contacts window
+CONTACTS_WINDOW = "from=2024-06-01&to=2024-06-30"
 KEY_FIELDS = {"created"}  # /v1/me: when the API key was made, not a person's date
 
 
@@ -97,7 +98,15 @@ def researcher_calls(refs: tuple[str, str]) -> dict[tuple[str, str], list[Call]]
         ("GET", "/v1/relationship"): [("GET", f"/v1/relationship?a={a}&b={b}", {})],
         ("GET", "/v1/persons/{ref}/pedigree"): [
             ("GET", f"/v1/persons/{a}/pedigree?up=3&down=3&format={f}", {})
-            for f in ("json", "ped", "fam")],
+            for f in ("json", "ped", "fam", "gedcom")],
+        ("GET", "/v1/persons/{ref}/fhir"): [("GET", f"/v1/persons/{a}/fhir", {})],
+        ("GET", "/v1/persons/{ref}/contacts"): [
+            ("GET", f"/v1/persons/{a}/contacts?{CONTACTS_WINDOW}&ring=2", {})],
+        ("GET", "/v1/conditions"): [("GET", "/v1/conditions", {})],
+        ("GET", "/v1/persons/{ref}/conditions/{code}/cascade"): [
+            ("GET", f"/v1/persons/{a}/conditions/g6pd_deficiency/cascade", {})],
+        ("GET", "/v1/conditions/{code}/couples"): [
+            ("GET", "/v1/conditions/g6pd_deficiency/couples", {})],
         ("GET", "/v1/persons/{ref}/cascade"): [("GET", f"/v1/persons/{a}/cascade", {})],
         ("GET", "/v1/persons/{ref}/trajectory"): [("GET", f"/v1/persons/{a}/trajectory", {})],
         ("GET", "/v1/thalassemia/couples"): [
@@ -226,6 +235,13 @@ def audited_calls(s: Sample) -> dict[tuple[str, str], tuple[Role, Call]]:
             "GET", "/v1/relationship", {"params": {"a": s.husband, "b": s.wife}})),
         ("GET", "/v1/persons/{ref}/pedigree"): (Role.OFFICER, ("GET", f"{p}/pedigree", {})),
         ("GET", "/v1/persons/{ref}/cascade"): (Role.OFFICER, ("GET", f"{p}/cascade", {})),
+        ("GET", "/v1/persons/{ref}/fhir"): (Role.OFFICER, ("GET", f"{p}/fhir", {})),
+        ("GET", "/v1/persons/{ref}/contacts"): (Role.OFFICER, (
+            "GET", f"{p}/contacts?{CONTACTS_WINDOW}", {})),
+        ("GET", "/v1/persons/{ref}/conditions/{code}/cascade"): (Role.OFFICER, (
+            "GET", f"{p}/conditions/pku/cascade", {})),
+        ("GET", "/v1/conditions/{code}/couples"): (Role.OFFICER, (
+            "GET", "/v1/conditions/pku/couples?limit=10", {})),
         ("GET", "/v1/thalassemia/couples"): (Role.OFFICER, (
             "GET", "/v1/thalassemia/couples?limit=10", {})),
     }

@@ -6,7 +6,7 @@ import { exportRows } from "../export.js";
 import { placeName } from "../trajectory.js";
 import { pidOf } from "../refs.js";
 
-function exportBar(base, columns, rows) {
+export function exportBar(base, columns, rows) {
   const ex = exportRows(base, columns, rows);
   return h("div", { class: "row" }, h("span", { class: "muted" }, t("rows_n", { n: rows.length })),
     h("span", { class: "spacer" }),
