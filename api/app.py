@@ -11,6 +11,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from fastapi import FastAPI
 
 from api import problems
+from api.consistency import CausalConsistency
 from api.requestlog import RequestLog
 from api.routes import (
     audit,
@@ -36,7 +37,8 @@ ROUTERS = (health.router, persons.router, audit.router, me.router, fusion.router
 DESCRIPTION = """Kingraph's REST API. Every route but `/healthz` needs an API key
 (`Authorization: Bearer <key>` or `X-API-Key: <key>`); routes that touch persons
 also need an `X-Purpose` header and are audit-logged. Errors are RFC 9457
-`application/problem+json` with a stable `code`."""
+`application/problem+json` with a stable `code`. To read your own writes on a
+cluster, send with each request the `X-Bookmarks` header of the last response."""
 
 
 def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
@@ -71,6 +73,7 @@ def create_app(settings: Settings) -> FastAPI:
                   docs_url="/docs", redoc_url=None,
                   telemetry={"tracing": False, "metrics": False, "logs": False})
     problems.install(app)
+    app.add_middleware(CausalConsistency)  # inside the request log, which contains errors
     app.add_middleware(RequestLog)
     for router in ROUTERS:
         app.include_router(router)

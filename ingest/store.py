@@ -17,10 +17,18 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import polars as pl
 
 from ingest.feeds.mentions import record_key
+
+
+def server_address(uri: str) -> str:
+    """The server a Neo4j URI names, as ``bolt://host:port``: the scheme (direct or
+    routing, plain or TLS), credentials and routing context do not change the graph."""
+    netloc = urlsplit(uri).netloc.rpartition("@")[2]
+    return f"bolt://{netloc}"
 
 
 class Store:
@@ -33,8 +41,10 @@ class Store:
 
     @staticmethod
     def for_graph(var_dir: Path, uri: str, database: str) -> Store:
-        """The store of the graph at ``uri``/``database``."""
-        tag = hashlib.sha1(f"{uri}/{database}".encode()).hexdigest()[:10]
+        """The store of the graph at ``uri``/``database``: one store per server and
+        database, whichever scheme reaches it (``bolt://`` direct or ``neo4j://``
+        routing, with or without TLS)."""
+        tag = hashlib.sha1(f"{server_address(uri)}/{database}".encode()).hexdigest()[:10]
         return Store(var_dir / "ingest" / f"{database}-{tag}")
 
     def rows(self, feed: str) -> pl.DataFrame | None:

@@ -49,3 +49,11 @@ class InvalidArgument(KingraphError):
 
 class StoreBusy(KingraphError):
     """Another writer holds the graph's store lock and the caller would not wait."""
+
+
+class BookmarkInvalid(GraphError):
+    """A causal bookmark sent with a query is not one this graph issued."""
+
+
+class GraphBehind(GraphError):
+    """The graph member serving a query did not reach a bookmark's transaction in time."""
