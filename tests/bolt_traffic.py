@@ -25,8 +25,11 @@ from pathlib import Path
 from typing import Any
 
 LOGGER = "neo4j.io"
-# The server's query types that change the graph or the schema ("r": read only).
-WRITE_TYPES = frozenset({"w", "rw", "s"})
+# The server's query types: "r" read only, "w" / "rw" change the graph, "s" schema
+# commands and DBMS procedures (CREATE INDEX, but also dbms.components(), which READ
+# transactions may run).
+WRITE_TYPES = frozenset({"w", "rw"})
+READ_TYPES = frozenset({"r"})
 
 
 @dataclass
@@ -44,8 +47,13 @@ class Transaction:
 
     @property
     def wrote(self) -> bool:
-        """True when the server typed a query of it as a write (or schema) query."""
+        """True when the server typed a query of it as a write query."""
         return bool(WRITE_TYPES.intersection(self.types))
+
+    @property
+    def only_read(self) -> bool:
+        """True when the server typed every query of it as read only."""
+        return bool(self.types) and READ_TYPES.issuperset(self.types)
 
     @property
     def name(self) -> str:
@@ -182,7 +190,7 @@ def misrouted(transactions: Iterable[Transaction],
     for tx in transactions:
         if tx.mode == "r" and (tx.wrote or tx.failure == "Neo.ClientError.Statement.AccessMode"):
             found.append(f"write sent as READ: {tx.name}")
-        elif tx.mode == "w" and tx.types and not tx.wrote and tx.name not in allowed:
+        elif tx.mode == "w" and tx.only_read and tx.name not in allowed:
             found.append(f"read sent as WRITE: {tx.name}")
     return found
 

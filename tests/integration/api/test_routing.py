@@ -97,8 +97,9 @@ def test_every_route_reads_as_read_and_writes_as_write(
     served = _served(traffic.transactions)
     assert misrouted(served) == []
     assert all(t.failure is None for t in served), {t.failure for t in served}
-    reads = [t for t in served if t.mode == "r"]
-    assert len(reads) >= 25 and any(t.mode == "w" and t.wrote for t in served)
+    # The walk's writes are asked so that they change nothing (unknown ids, a permit
+    # before the marriage): then nothing at all goes to the primary.
+    assert len(served) >= 25 and all(t.mode == "r" for t in served)
     assert {(r.method, r.path) for r in catalogue()} == walked  # every route was walked
 
 
