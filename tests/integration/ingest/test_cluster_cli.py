@@ -19,7 +19,9 @@ from graphdb.connection import read
 from graphdb.server import LocalServer
 from ingest import pipeline
 from kingraph.cli import app
+from kingraph.errors import InvalidArgument
 from kingraph.settings import Settings
+from queries.thalassemia import worklists
 from tests.bolt_traffic import BoltTraffic, misrouted, recording, unchained
 from tests.integration.cluster import environment
 from tests.integration.ingest.conftest import Scratch
@@ -31,6 +33,19 @@ ON_THE_PRIMARY = {
 }
 A_FAMILY = """MATCH (h:Person)-[:MARRIED]->(w:Person) WHERE (h)<-[:CHILD_OF]-()
 RETURN h.pid AS h, w.pid AS w ORDER BY h.pid LIMIT 1"""
+
+
+def _index_case(scratch: Scratch) -> str:
+    """A person the cascade accepts as an index case (a latest screening with an allele)."""
+    rows = read(scratch.driver, scratch.database, "index_cases", worklists.INDEX_CASES,
+                positive=list(worklists.POSITIVE))
+    for pid in sorted(str(r["pid"]) for r in rows):
+        try:
+            worklists.cascade(scratch.driver, scratch.database, pid, 1)
+        except InvalidArgument:
+            continue
+        return pid
+    raise AssertionError("the scratch drop has no index case")
 
 
 def _ok(result: Result, command: str) -> None:
@@ -68,7 +83,8 @@ def test_the_command_line_over_routing(scratch: Scratch, settings: Settings, tmp
 
     family = read(scratch.driver, scratch.database, "a_family", A_FAMILY)[0]
     h, w = str(family["h"]), str(family["w"])
-    commands = [["kin", h], ["relate", h, w], ["pedigree", h], ["cascade", h], ["couples"],
+    commands = [["kin", h], ["relate", h, w], ["pedigree", h],
+                ["cascade", _index_case(scratch)], ["couples"],
                 ["trajectory", h], ["flows", "--start", "1990-01-01", "--end", "2020-12-31"],
                 ["eligibility", h, w, "--as-of", "2016-06-01"],
                 ["permits", "issue", "--as-of", "2016-06-01"], ["db", "init"]]
