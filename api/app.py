@@ -15,6 +15,7 @@ from api.consistency import CausalConsistency
 from api.requestlog import RequestLog
 from api.routes import (
     audit,
+    docs,
     eligibility,
     fusion,
     health,
@@ -32,7 +33,7 @@ from kingraph.settings import Settings
 
 ROUTERS = (health.router, persons.router, audit.router, me.router, fusion.router,
            web.router, migration.router, eligibility.router, kinship.router, thalassemia.router,
-           records.router)
+           records.router, docs.router)
 
 DESCRIPTION = """Kingraph's REST API. Every route but `/healthz` needs an API key
 (`Authorization: Bearer <key>` or `X-API-Key: <key>`); routes that touch persons
@@ -70,7 +71,7 @@ def create_app(settings: Settings) -> FastAPI:
     # check for a configured provider costs CPU on every call.
     app = FastAPI(title="Kingraph", version=__version__, description=DESCRIPTION,
                   lifespan=_lifespan(settings), openapi_url="/openapi.json",
-                  docs_url="/docs", redoc_url=None,
+                  docs_url=None, redoc_url=None,  # /docs: api.routes.docs, served locally
                   telemetry={"tracing": False, "metrics": False, "logs": False})
     problems.install(app)
     app.add_middleware(CausalConsistency)  # inside the request log, which contains errors

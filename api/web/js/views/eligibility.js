@@ -1,15 +1,25 @@
 // Eligibility: decide for a couple, read the reasons and evidence, issue the permit.
 import { call, listOf } from "../api.js";
-import { t, bi } from "../i18n.js";
+import { t, bi, language } from "../i18n.js";
 import { h, card, load, table, pick, personLink, busyButton, failure } from "../ui.js";
 
 const TONES = { eligible: "good", ineligible: "bad", needs_review: "warn" };
+
+// The legal reference as the API gives it: bilingual when it is, else English only (the
+// policy table has no Chinese text for it yet), which the Chinese page says.
+function legalReference(d) {
+  const ref = pick(d, "legal_reference");
+  if (!ref) return "—";
+  if (typeof ref === "object" || language() === "en") return bi(ref);
+  return [t("legal_reference_en_only"), " ", h("span", { translate: "no", lang: "en" }, ref)];
+}
 
 function decision(body, couple, after) {
   const d = pick(body, "decision") || body;
   const outcome = pick(d, "outcome") ?? "";
   const reasons = (pick(d, "reasons") || []).map((r) => h("li", null, bi(r)));
-  const evidence = (pick(d, "evidence") || []).map((e) => h("li", null, typeof e === "string" ? e : bi(e) || JSON.stringify(e)));
+  // Record keys (feed|source|record id): identifiers, shown as they are.
+  const evidence = (pick(d, "evidence") || []).map((e) => h("li", { translate: "no" }, typeof e === "string" ? e : bi(e) || JSON.stringify(e)));
   const issued = h("div", { id: "permit-result" });
   const issue = outcome === "eligible" ? busyButton(t("issue_permit"), async () => {
     try {
@@ -24,8 +34,8 @@ function decision(body, couple, after) {
       pick(d, "child_order") ? ` · ${t("child_order_n", { n: pick(d, "child_order") })}` : ""),
     h("dl", { class: "facts" },
       h("dt", null, t("permit_kind")), h("dd", null, pick(d, "permit_kind") ? t(`permit_${pick(d, "permit_kind")}`) : "—"),
-      h("dt", null, t("policy_version")), h("dd", null, `${pick(d, "policy_version") ?? ""} ${pick(d, "rule_id") ?? ""}`),
-      h("dt", null, t("legal_reference")), h("dd", null, bi(pick(d, "legal_reference")) || "—")),
+      h("dt", null, t("policy_version")), h("dd", { translate: "no" }, `${pick(d, "policy_version") ?? ""} ${pick(d, "rule_id") ?? ""}`),
+      h("dt", null, t("legal_reference")), h("dd", null, legalReference(d))),
     h("h2", null, t("reasons")), h("ul", { id: "reasons" }, reasons),
     h("h2", null, t("evidence")), h("ul", { id: "evidence" }, evidence), issue, issued);
 }
