@@ -53,3 +53,9 @@ class StoreBusy(KingraphError):
 
 class StoreDamaged(KingraphError):
     """A file of a graph's ingest store is damaged (empty, truncated or unreadable)."""
+class BookmarkInvalid(GraphError):
+    """A causal bookmark sent with a query is not one this graph issued."""
+
+
+class GraphBehind(GraphError):
+    """The graph member serving a query did not reach a bookmark's transaction in time."""
