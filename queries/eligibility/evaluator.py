@@ -59,7 +59,12 @@ class PermitKind(StrEnum):
 
 @dataclass(frozen=True)
 class Decision:
-    """The outcome, for which child, on which rule, why, and on what evidence."""
+    """The outcome, for which child, on which rule, why, and on what evidence.
+
+    ``child_order`` is the order of the child applied for among all the children the era
+    counts (each spouse's earlier children included); ``child_order_couple`` its order
+    among the couple's own children, counted the same way.
+    """
 
     outcome: Outcome
     child_order: int | None
@@ -70,6 +75,7 @@ class Decision:
     reasons: tuple[Reason, ...]
     evidence: tuple[str, ...]
     table_version: str = ""  # the policy table revision the decision was made with
+    child_order_couple: int | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,7 @@ class _Judgement:
     order: int
     granted: tuple[str, ...]
     unclear: tuple[Reason, ...]
+    couple_order: int = 0
 
 
 def decide(facts: CoupleFacts, as_of: date, policy: Policy | None = None) -> Decision:
@@ -93,7 +100,11 @@ def decide(facts: CoupleFacts, as_of: date, policy: Policy | None = None) -> Dec
         An ineligible decision names the rule that sets the era's basic limit.
     """
     policy = policy or load()
-    return replace(_decide(facts, as_of, policy), table_version=policy.table_version)
+    decision = _decide(facts, as_of, policy)
+    if facts.marriage is not None and facts.marriage.inferred:
+        decision = replace(decision, reasons=(*decision.reasons[:1], _say("inferred_marriage"),
+                                              *decision.reasons[1:]))
+    return replace(decision, table_version=policy.table_version)
 
 
 def _decide(facts: CoupleFacts, as_of: date, policy: Policy) -> Decision:
@@ -121,14 +132,15 @@ def _unconfirmed(decision: Decision, before: Decision, version: PolicyVersion) -
              outcome=OUTCOME_ZH[before.outcome], n=n).zh,
         _say("previous_outcome", version=before.policy_version, outcome=before.outcome, n=n).en)
     return Decision(Outcome.NEEDS_REVIEW, decision.child_order, None, decision.rule_id,
-                    version.id, version.legal_reference, (*lines, prior), decision.evidence)
+                    version.id, version.legal_reference, (*lines, prior), decision.evidence,
+                    child_order_couple=decision.child_order_couple)
 
 
 def _evaluate(facts: CoupleFacts, as_of: date, version: PolicyVersion,
               policy: Policy) -> Decision:
     sit = situation(facts, as_of, version, policy)
     unknown = cond.slots(sit, cond.reads(version.rules))
-    if prod(len(cond.CANDIDATES[f]) for _, f in unknown) > MAX_COMPLETIONS:
+    if prod(len(cond.candidates(sit, slot)) for slot in unknown) > MAX_COMPLETIONS:
         lines = tuple(_slot_line(s, sit, "unknown_listed") for s in unknown)
         return _review(version, facts, as_of, (_say("too_many_unknowns"), *lines))
     results = {values: _judge(version, filled) for values, filled in cond.completions(sit, unknown)}
@@ -145,11 +157,12 @@ def _judge(version: PolicyVersion, sit: Situation) -> _Judgement:
             granted.append(rule.id)
         elif verdict is not cond.Verdict.NOT_MET:
             unclear.append(_rule_unclear(rule.id, rule.unclear))
+    couple = sit.number("shared") + 1
     if granted:
-        return _Judgement(Outcome.ELIGIBLE, order, tuple(granted), ())
+        return _Judgement(Outcome.ELIGIBLE, order, tuple(granted), (), couple)
     if unclear or version.otherwise == Outcome.NEEDS_REVIEW:
-        return _Judgement(Outcome.NEEDS_REVIEW, order, (), tuple(unclear))
-    return _Judgement(Outcome.INELIGIBLE, order, (), ())
+        return _Judgement(Outcome.NEEDS_REVIEW, order, (), tuple(unclear), couple)
+    return _Judgement(Outcome.INELIGIBLE, order, (), (), couple)
 
 
 def _rule_unclear(rule_id: str, text: Reason | None) -> Reason:
@@ -166,32 +179,38 @@ def _combine(version: PolicyVersion, facts: CoupleFacts, as_of: date, sit: Situa
     common = set.intersection(*({(r, j.order) for r in j.granted} for j in judged))
     orders = {j.order for j in judged}
     order = orders.pop() if len(orders) == 1 else None
-    mattered = _mattered(unknown, results)
+    couple_orders = {j.couple_order for j in judged}
+    couple = couple_orders.pop() if len(couple_orders) == 1 else None
+    mattered = _mattered(sit, unknown, results)
     quiet = tuple(_slot_line(s, sit, "unknown_irrelevant") for s in unknown if s not in mattered)
     if common:
         rule = next(r for r in version.rules if any(r.id == rid for rid, _ in common))
         rule_order = next(o for rid, o in common if rid == rule.id)
-        return _eligible(version, facts, as_of, sit, (rule.id, rule_order), unknown, quiet)
+        decided = _eligible(version, facts, as_of, sit, (rule.id, rule_order), unknown, quiet)
+        return replace(decided, child_order_couple=couple)
     if all(j.outcome is Outcome.INELIGIBLE for j in judged):
         none = (_say("no_rule", version=version.id, n=order) if order
                 else _say("no_rule_any", version=version.id))
         quiet += tuple(_slot_line(s, sit, "unknown_irrelevant") for s in mattered)
         lines = (*_count_lines(sit, unknown), none, *quiet)
-        return _decision(Outcome.INELIGIBLE, order, _limit(version), version, facts, as_of, lines)
+        decided = _decision(Outcome.INELIGIBLE, order, _limit(version), version, facts, as_of,
+                            lines)
+        return replace(decided, child_order_couple=couple)
     unclear = tuple(dict.fromkeys(u for j in judged for u in j.unclear))
     lines = unclear + tuple(_slot_line(s, sit, "unknown_matters") for s in mattered)
     if version.otherwise == Outcome.NEEDS_REVIEW and not lines:
         lines = (_say("otherwise_review", version=version.id),)
-    return _decision(Outcome.NEEDS_REVIEW, order, None, version, facts, as_of,
-                     lines or (_say("basis_depends"),))
+    decided = _decision(Outcome.NEEDS_REVIEW, order, None, version, facts, as_of,
+                        lines or (_say("basis_depends"),))
+    return replace(decided, child_order_couple=couple)
 
 
-def _mattered(unknown: tuple[Slot, ...], results: Results) -> tuple[Slot, ...]:
+def _mattered(sit: Situation, unknown: tuple[Slot, ...], results: Results) -> tuple[Slot, ...]:
     """The unknown slots whose value alone changes the outcome or the child order."""
     found = []
-    for i, (_, field) in enumerate(unknown):
+    for i, slot in enumerate(unknown):
         for values, judged in results.items():
-            others = (values[:i] + (c,) + values[i + 1:] for c in cond.CANDIDATES[field])
+            others = (values[:i] + (c,) + values[i + 1:] for c in cond.candidates(sit, slot))
             if any((results[o].outcome, results[o].order) != (judged.outcome, judged.order)
                    for o in others):
                 found.append(unknown[i])
@@ -251,6 +270,8 @@ def _marriage_problems(facts: CoupleFacts, as_of: date) -> tuple[str, ...]:
         "conflicting_marriage": m.conflicting_records,
         "married_after": m.registered_on > as_of,
         "sex_mismatch": (h.sex, w.sex) != ("1", "2"),
+        "marriage_ended": m.ended_on is not None and m.ended_on <= as_of
+        and m.registered_on <= as_of,
         "remarriage_conflict": (m.husband_remarriage and h.prior_marriages == 0)
         or (m.wife_remarriage and w.prior_marriages == 0),
         "fuhun_conflict": m.fuhun and min(h.prior_marriages, w.prior_marriages) == 0,
@@ -283,6 +304,16 @@ MESSAGES: dict[str, Reason] = {
     "conflicting_marriage": Reason("婚姻登记记录相互矛盾", "The marriage records conflict"),
     "married_after": Reason("婚姻登记日期晚于申请日期", "The marriage was registered after the "
                             "application date"),
+    "marriage_ended": Reason("申请日期时二人的婚姻已终止"
+                             "（离婚、丧偶，或户籍登记不再显示二人为夫妻）",
+                             "The couple's marriage had ended by the application date (divorce, "
+                             "death, or the household register no longer shows them as "
+                             "spouses)"),
+    "inferred_marriage": Reason("婚姻关系系根据户籍登记推定（户主与配偶同户登记），"
+                                "未见婚姻登记记录",
+                                "The marriage is inferred from household registration (head and "
+                                "spouse registered in one household); no marriage record "
+                                "states it"),
     "sex_mismatch": Reason("夫妻性别代码与丈夫、妻子身份不符",
                            "The spouses' sex codes do not fit husband and wife"),
     "remarriage_conflict": Reason("婚姻记录为再婚，但该配偶无既往婚姻记录",
@@ -340,6 +371,9 @@ _SLOT_TEXT = {
     "disabled": Reason("第{i}个子女是否经鉴定为残疾", "whether child {i} is certified disabled"),
     "with_former": Reason("第{i}个子女是否随前配偶生活", "whether child {i} lives with the former "
                           "spouse"),
+    "reading": Reason("第{i}个子女是收养子女还是继子女（关系代码27/37/57/58不区分收养与继亲）",
+                      "whether child {i} is adopted or a stepchild (relation codes 27/37/57/58 "
+                      "mean adopted OR step)"),
 }
 _SLOT_TAIL = {
     "unknown_listed": Reason("不明", " is unknown"),
@@ -367,7 +401,7 @@ def _slot_line(slot: Slot, sit: Situation, tail: str) -> Reason:
 
 
 def _count_lines(sit: Situation, unknown: tuple[Slot, ...]) -> tuple[Reason, ...]:
-    if any(field == "counted" for _, field in unknown):
+    if any(field in ("counted", "reading") for _, field in unknown):
         return ()
     lines = [_say("counts", n=sit.number(), h=sit.number("husband"), w=sit.number("wife"),
                   s=sit.number("shared"))]
