@@ -111,6 +111,26 @@ def spouse_rows(driver: neo4j.Driver, database: str, pids: Iterable[str],
     return {str(r["pid"]): dict(r) for r in rows}  # plain values: no data() walk
 
 
+# Persons each read as of their own day (``item.as_of``): a department permit's couple as of
+# the permit's date.
+SPOUSE_FACTS_ON = """
+UNWIND $items AS item
+MATCH (p:Person {pid: item.pid})
+RETURN item.i AS i,""" + _FACTS.replace("$as_of", "item.as_of")
+
+
+def spouse_rows_on(driver: neo4j.Driver, database: str,
+                   items: Sequence[tuple[str, date]]) -> dict[int, Row]:
+    """The raw facts of each (pid, day) as of that day, by position in ``items`` (one query).
+
+    Returns:
+        A row per item whose person is found; missing persons are absent.
+    """
+    rows = read(driver, database, "spouse_facts_on", SPOUSE_FACTS_ON,
+                items=[{"i": i, "pid": pid, "as_of": on} for i, (pid, on) in enumerate(items)])
+    return {int(r["i"]): dict(r) for r in rows}
+
+
 def couple_facts(husband: Row | None, wife: Row | None, as_of: date) -> CoupleFacts:
     """Build a couple's facts from the two spouses' rows (None: not found).
 
@@ -268,4 +288,5 @@ def decide_glory(driver: neo4j.Driver, database: str, husband: str, wife: str,
 
 
 __all__ = ["ChildFacts", "MarriageFacts", "couple_facts", "decide_couple", "decide_glory",
-           "decide_many_async", "decide_refs", "decide_refs_async", "gather", "spouse_rows"]
+           "decide_many_async", "decide_refs", "decide_refs_async", "gather", "spouse_rows",
+           "spouse_rows_on"]
