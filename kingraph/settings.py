@@ -51,6 +51,10 @@ class Settings(BaseSettings):
         "officer": 40, "researcher": 20, "service": 10000, "admin": 40})
     api_fuzzy_min_score: float = Field(default=60.0, ge=0, le=100)
 
+    # The birth-policy table the decisions use: this file, else the one `kingraph policy
+    # use` installed under var_dir/policy/, else the packaged table.
+    policy_file: Path | None = None
+
     @model_validator(mode="after")
     def _reject_placeholder_secrets(self) -> Settings:
         pw = self.neo4j_password.get_secret_value() if self.neo4j_password else None

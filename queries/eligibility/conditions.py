@@ -252,6 +252,20 @@ VOCABULARY: dict[str, tuple[Test, frozenset[str]]] = {
 }
 
 
+# The parameters each test takes (the policy table's file is checked against them): the
+# first set is what it accepts, the second what it needs at least one of.
+BOUNDS = frozenset({"eq", "lt", "at_least", "at_most"})
+PARAMETERS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    **dict.fromkeys(("counted", "shared", "girls", "disabled", "widowed_with_children"),
+                    (BOUNDS, BOUNDS)),
+    "priors": (BOUNDS | {"pairs", "review_pairs"}, BOUNDS | {"pairs", "review_pairs"}),
+    **dict.fromkeys(("remarried", "only_child", "minority"),
+                    (frozenset({"who"}), frozenset({"who"}))),
+    **dict.fromkeys(("rural", "custody_with_former", "infertile_then_adopted"),
+                    (frozenset[str](), frozenset[str]())),
+}
+
+
 def _entry(condition: Condition, rule_id: str) -> tuple[Test, frozenset[str]]:
     try:
         return VOCABULARY[condition.test]

@@ -76,6 +76,8 @@ class Decision:
     evidence: tuple[str, ...]
     table_version: str = ""  # the policy table revision the decision was made with
     child_order_couple: int | None = None
+    legal_reference_zh: str = ""
+    table_digest: str = ""  # SHA-256 of the table file, 12 hex digits
 
 
 @dataclass(frozen=True)
@@ -104,36 +106,43 @@ def decide(facts: CoupleFacts, as_of: date, policy: Policy | None = None) -> Dec
     if facts.marriage is not None and facts.marriage.inferred:
         decision = replace(decision, reasons=(*decision.reasons[:1], _say("inferred_marriage"),
                                               *decision.reasons[1:]))
-    return replace(decision, table_version=policy.table_version)
+    return replace(decision, table_version=policy.table_version, table_digest=policy.digest)
 
 
 def _decide(facts: CoupleFacts, as_of: date, policy: Policy) -> Decision:
     version = policy.in_force(as_of)
+    if not policy.covers(as_of):
+        return _review(version, facts, as_of, (_say(
+            "beyond_table", start=policy.covers_from, until=policy.covers_until),))
     problems = _data_problems(facts, as_of, version)
     if problems:
         return _review(version, facts, as_of, problems)
     decision = _evaluate(facts, as_of, version, policy)
-    previous = policy.previous(version)
-    if version.effective_from_confirmed or previous is None or previous.review_only:
+    doubtful = policy.unconfirmed_near(as_of)
+    if doubtful is None:
         return decision
-    return _unconfirmed(decision, _evaluate(facts, as_of, previous, policy), version)
+    other = policy.previous(doubtful) if version is doubtful else doubtful
+    if other is None or other.review_only:
+        return decision
+    return _unconfirmed(decision, _evaluate(facts, as_of, other, policy), doubtful)
 
 
-def _unconfirmed(decision: Decision, before: Decision, version: PolicyVersion) -> Decision:
-    if (before.outcome, before.child_order) == (decision.outcome, decision.child_order):
+def _unconfirmed(decision: Decision, other: Decision, doubtful: PolicyVersion) -> Decision:
+    """Refer a decision that the unconfirmed date of ``doubtful`` decides: ``other`` is the
+    decision under the version that would be in force had the date fallen otherwise."""
+    if (other.outcome, other.child_order) == (decision.outcome, decision.child_order):
         return decision
-    lines = [_say("unconfirmed_date", version=version.id, day=version.effective_from)]
-    lines += [Reason(_say("under_version", version=version.id, text=r.zh).zh,
-                     _say("under_version", version=version.id, text=r.en).en)
+    lines = [_say("unconfirmed_date", version=doubtful.id, day=doubtful.effective_from)]
+    lines += [Reason(_say("under_version", version=decision.policy_version, text=r.zh).zh,
+                     _say("under_version", version=decision.policy_version, text=r.en).en)
               for r in decision.reasons]
-    n = before.child_order or "?"
+    n = other.child_order or "?"
     prior = Reason(
-        _say("previous_outcome", version=before.policy_version,
-             outcome=OUTCOME_ZH[before.outcome], n=n).zh,
-        _say("previous_outcome", version=before.policy_version, outcome=before.outcome, n=n).en)
-    return Decision(Outcome.NEEDS_REVIEW, decision.child_order, None, decision.rule_id,
-                    version.id, version.legal_reference, (*lines, prior), decision.evidence,
-                    child_order_couple=decision.child_order_couple)
+        _say("previous_outcome", version=other.policy_version,
+             outcome=OUTCOME_ZH[other.outcome], n=n).zh,
+        _say("previous_outcome", version=other.policy_version, outcome=other.outcome, n=n).en)
+    return replace(decision, outcome=Outcome.NEEDS_REVIEW, permit_kind=None,
+                   reasons=(*lines, prior))
 
 
 def _evaluate(facts: CoupleFacts, as_of: date, version: PolicyVersion,
@@ -229,7 +238,7 @@ def _eligible(version: PolicyVersion, facts: CoupleFacts, as_of: date, sit: Situ
     kind = (PermitKind.REGISTRATION if order <= version.registration_max_order
             else PermitKind.BIRTH_SERVICE)
     return Decision(Outcome.ELIGIBLE, order, kind, rule.id, version.id, rule.legal_reference,
-                    lines, evidence(facts, as_of))
+                    lines, evidence(facts, as_of), legal_reference_zh=rule.legal_reference_zh)
 
 
 def _limit(version: PolicyVersion) -> str | None:
@@ -240,9 +249,9 @@ def _limit(version: PolicyVersion) -> str | None:
 
 def _decision(outcome: Outcome, order: int | None, rule_id: str | None, version: PolicyVersion,
               facts: CoupleFacts, as_of: date, lines: tuple[Reason, ...]) -> Decision:
-    reference = version.rule(rule_id).legal_reference if rule_id else version.legal_reference
-    return Decision(outcome, order, None, rule_id, version.id, reference, lines,
-                    evidence(facts, as_of))
+    source = version.rule(rule_id) if rule_id else version
+    return Decision(outcome, order, None, rule_id, version.id, source.legal_reference, lines,
+                    evidence(facts, as_of), legal_reference_zh=source.legal_reference_zh)
 
 
 def _review(version: PolicyVersion, facts: CoupleFacts, as_of: date,
@@ -338,10 +347,14 @@ MESSAGES: dict[str, Reason] = {
                                "Under {version} a child beyond the basic number needs review"),
     "basis_depends": Reason("适用的条款取决于未知事实，需人工审核",
                             "Which rule applies depends on unknown facts; refer for review"),
-    "unconfirmed_date": Reason("{version} 的生效日期（{day}）待确认，且按前一版本结论不同，"
-                               "需人工审核",
-                               "The effective date of {version} ({day}) is unconfirmed and the "
-                               "previous version decides differently; refer for review"),
+    "unconfirmed_date": Reason("{version} 的生效日期（{day}）待确认，申请日期在其待确认期内，"
+                               "且按另一版本结论不同，需人工审核",
+                               "The effective date of {version} ({day}) is unconfirmed, the "
+                               "application falls within its review window and the other "
+                               "version decides differently; refer for review"),
+    "beyond_table": Reason("申请日期不在政策表的适用范围（{start} 至 {until}）内，需人工审核",
+                           "The application date is outside the policy table's range ({start} "
+                           "to {until}); refer for review"),
     "glory_note": Reason("夫妻持有独生子女父母光荣证，再生育后应交回",
                          "The couple holds a one-child glory certificate, to be returned if "
                          "another child is born"),
@@ -351,8 +364,8 @@ MESSAGES: dict[str, Reason] = {
     "deceased_excluded": Reason("已死亡子女{k}个不计入：夫妻重新安排生育",
                                 "Deceased children not counted: {k}; the couple plans anew"),
     "under_version": Reason("按 {version}：{text}", "Under {version}: {text}"),
-    "previous_outcome": Reason("按前一版本 {version}：{outcome}（第{n}个子女）",
-                               "Under the previous version {version}: {outcome} (child {n})"),
+    "previous_outcome": Reason("按 {version}：{outcome}（第{n}个子女）",
+                               "Under {version}: {outcome} (child {n})"),
     "multiple_birth": Reason("多胞胎按实际子女数计算", "A multiple birth counts as the children "
                              "it brought"),
 }
