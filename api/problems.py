@@ -21,8 +21,10 @@ from kingraph.errors import (
     GraphError,
     InvalidArgument,
     InvalidIdNumber,
+    InvalidInput,
     KingraphError,
     PersonNotFound,
+    PolicyFileError,
     ServerNotRunning,
 )
 
@@ -44,6 +46,10 @@ class PurposeMissing(KingraphError):
 
 class AuditEntryNotFound(KingraphError):
     """No audit entry has the id asked for."""
+
+
+class JobNotFound(KingraphError):
+    """No job of this kind has the id asked for."""
 
 
 class RateLimited(KingraphError):
@@ -71,6 +77,7 @@ PROBLEM_TYPES: Mapping[str, ProblemType] = {p.code: p for p in (
     ProblemType("not_found", 404, "No such route"),
     ProblemType("person_not_found", 404, "No person matches the identifier"),
     ProblemType("audit_entry_not_found", 404, "No audit entry has this id"),
+    ProblemType("job_not_found", 404, "No job has this id"),
     ProblemType("method_not_allowed", 405, "Method not allowed on this route"),
     ProblemType("invalid_input", 422, "Invalid input"),
     ProblemType("rate_limited", 429, "Too many requests for this key"),
@@ -87,8 +94,10 @@ EXCEPTION_CODES: Sequence[tuple[type[KingraphError], str]] = (
     (RateLimited, "rate_limited"),
     (PersonNotFound, "person_not_found"),
     (AuditEntryNotFound, "audit_entry_not_found"),
+    (JobNotFound, "job_not_found"),
     (InvalidIdNumber, "invalid_input"),
     (InvalidArgument, "invalid_input"),
+    (PolicyFileError, "invalid_input"),
     (ServerNotRunning, "graph_unavailable"),
     (GraphError, "graph_error"),
     (KingraphError, "internal"),
@@ -157,7 +166,14 @@ async def on_engine_error(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, RateLimited):
         headers = {"Retry-After": str(exc.retry_after)}
     detail = None if PROBLEM_TYPES[code].status >= 500 else str(exc)
-    return problem(code, detail, headers=headers)
+    errors = ([FieldError(location="body", field=name, reason=reason, message=message)
+               for name, reason, message in exc.fields]
+              if isinstance(exc, InvalidInput) else None)
+    if isinstance(exc, PolicyFileError):
+        errors = [FieldError(location="body", field=f"table_text.line.{line or 0}",
+                             reason="malformed_policy", message=reason)
+                  for line, reason in exc.problems]
+    return problem(code, detail, errors, headers=headers)
 
 
 async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:

@@ -8,6 +8,7 @@ and ``archive`` (behind a lock, in worker threads) for audit searches.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import sqlite3
 import threading
@@ -54,6 +55,7 @@ class Runtime:
 
     def __post_init__(self) -> None:
         self._archive_lock = threading.Lock()
+        self._background: set[asyncio.Task[None]] = set()
         # Concurrent eligibility decisions of this worker share one read (api.batching).
         self.couples: Coalescer[Couple, tuple[str, str, Decision]] = Coalescer(
             functools.partial(decide_many_async, self.driver, self.database))
@@ -67,6 +69,13 @@ class Runtime:
         """Run a sync query function ``fn(sync_driver, database, *args)`` in a worker thread."""
         return await anyio.to_thread.run_sync(
             functools.partial(fn, self.sync_driver, self.database, *args, **kwargs))
+
+    def spawn(self, fn: Callable[[], None]) -> None:
+        """Run blocking ``fn`` in a worker thread in the background (a job's work): the
+        request that starts it returns at once."""
+        task = asyncio.get_running_loop().create_task(anyio.to_thread.run_sync(fn))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     async def search_audit(self, flt: AuditFilter, limit: int,
                            offset: int) -> tuple[int, list[AuditEntry]]:

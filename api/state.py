@@ -1,4 +1,4 @@
-"""The service's own durable state in SQLite: API keys, the audit log, pseudonyms.
+"""The service's own durable state in SQLite: API keys, the audit log, pseudonyms, jobs.
 
 This is service state, not graph data: it lives beside the graph in
 ``settings.service_db`` (WAL mode, ``synchronous=FULL``, file mode 600), and
@@ -27,6 +27,10 @@ CREATE TABLE IF NOT EXISTS audit_person (
 CREATE INDEX IF NOT EXISTS audit_person_entry ON audit_person (audit_id, pid);
 CREATE TABLE IF NOT EXISTS pseudonym (
     pseudonym TEXT PRIMARY KEY, pid TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS job (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, key_id TEXT NOT NULL, status TEXT NOT NULL,
+    done INTEGER NOT NULL DEFAULT 0, total INTEGER, created TEXT NOT NULL,
+    updated TEXT NOT NULL, finished TEXT, error TEXT, result TEXT);
 """
 
 

@@ -59,5 +59,14 @@ class InvalidArgument(KingraphError):
     """A caller passed a value outside the accepted range."""
 
 
+class InvalidInput(InvalidArgument):
+    """A request the rules cannot be asked about; ``fields`` names each field and reason."""
+
+    def __init__(self, fields: list[tuple[str, str, str]]) -> None:
+        """``fields``: (field, reason code, message), none carrying personal data."""
+        self.fields = fields
+        super().__init__("; ".join(f"{name}: {message}" for name, _, message in fields))
+
+
 class StoreBusy(KingraphError):
     """Another writer holds the graph's store lock and the caller would not wait."""
