@@ -147,7 +147,8 @@ def _valid(s: Sample) -> dict[str, str]:
     return {"ref": s.husband, "a": s.husband, "b": s.wife, "husband": s.husband,
             "wife": s.wife, "pid": "P0000000000000000", "review_id": "R0000000000000000",
             "start": "1990-01-01", "end": "2020-12-31", "as_of": "2000-01-01",
-            "id_number": s.number, "person": s.husband, "entry_id": "1"}
+            "id_number": s.number, "person": s.husband, "entry_id": "1",
+            "job_id": "J0000000000000000"}
 
 
 def targets(spec: dict[str, Any], s: Sample) -> list[Target]:
@@ -155,7 +156,9 @@ def targets(spec: dict[str, Any], s: Sample) -> list[Target]:
     valid, found = _valid(s), []
     bodies = {"CoupleIn": {"husband": s.husband, "wife": s.wife, "as_of": "1900-01-01"},
               "DecisionIn": {"decision": "link"}, "RunIn": {"as_of": "not-a-day"},
-              "UnmergeIn": {"mentions": ["birth|x|y|child"]}}
+              "UnmergeIn": {"mentions": ["birth|x|y|child"]},
+              "DraftIn": {"table_text": "{}"},
+              "WhatIfIn": {"table_text": "{}", "as_of": "2017-06-01"}}
     for template, ops in spec["paths"].items():
         for method, op in ops.items():
             params = [p for p in op.get("parameters", []) if p["in"] != "header"]

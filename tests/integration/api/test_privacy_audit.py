@@ -219,6 +219,13 @@ def audited_calls(s: Sample) -> dict[tuple[str, str], tuple[Role, Call]]:
         ("GET", "/v1/persons/{ref}/cascade"): (Role.OFFICER, ("GET", f"{p}/cascade", {})),
         ("GET", "/v1/thalassemia/couples"): (Role.OFFICER, (
             "GET", "/v1/thalassemia/couples?limit=10", {})),
+        ("POST", "/v1/eligibility/sheet"): (Role.OFFICER, ("POST", "/v1/eligibility/sheet",
+                                                           {"json": today})),
+        ("POST", "/v1/policy/whatif"): (Role.ADMIN, (
+            "POST", "/v1/policy/whatif",
+            {"json": {"table_text": "{}", "as_of": "2017-06-01"}})),
+        ("GET", "/v1/policy/whatif/{job_id}"): (Role.ADMIN, (
+            "GET", "/v1/policy/whatif/J0000000000000000", {})),
     }
 
 

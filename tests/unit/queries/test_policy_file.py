@@ -38,11 +38,11 @@ def _refused(text: str) -> list[tuple[int | None, str]]:
 
 def test_the_packaged_table_passes() -> None:
     table = policy_file.check(PACKAGED.encode("utf-8"))
-    assert table.covers_until == date(2026, 12, 31) and len(table.digest) == 12
+    assert table.covers_until == date(2027, 12, 31) and len(table.digest) == 12
 
 
 def test_broken_json_names_the_line_where_it_breaks() -> None:
-    text = _edit('"covers_until": "2026-12-31",', '"covers_until": "2026-12-31"')
+    text = _edit('"covers_until": "2027-12-31",', '"covers_until": "2027-12-31"')
     ((line, reason),) = _refused(text)
     assert line == _line_of(text, '"covers_until_reading"') and "not valid JSON" in reason
 
@@ -134,7 +134,7 @@ def test_an_unconfirmed_date_needs_its_review_window() -> None:
 
 
 def test_covers_until_before_the_last_version() -> None:
-    text = _edit('"covers_until": "2026-12-31"', '"covers_until": "2020-12-31"')
+    text = _edit('"covers_until": "2027-12-31"', '"covers_until": "2020-12-31"')
     ((line, reason),) = _refused(text)
     assert line == _line_of(text, '"covers_until": "2020-12-31"') and "HN2021" in reason
 
@@ -148,7 +148,7 @@ def test_a_code_in_two_classes() -> None:
 
 def test_every_problem_is_reported_at_once() -> None:
     text = _edit('{"test": "counted", "lt": 1}', '{"test": "countd", "lt": 1}')
-    text = _edit('"covers_until": "2026-12-31"', '"covers_until": "2020-12-31"', text)
+    text = _edit('"covers_until": "2027-12-31"', '"covers_until": "2020-12-31"', text)
     assert len(_refused(text)) == 2
 
 
@@ -213,6 +213,6 @@ def test_a_window_before_the_date_refers_earlier_applications() -> None:
 
 
 def test_an_application_beyond_the_table_is_referred() -> None:
-    decision = decide(couple(), date(2027, 1, 5))
+    decision = decide(couple(), date(2028, 1, 5))
     assert decision.outcome is Outcome.NEEDS_REVIEW
-    assert any("2026-12-31" in r.zh for r in decision.reasons)
+    assert any("2027-12-31" in r.zh for r in decision.reasons)
