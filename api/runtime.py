@@ -55,6 +55,8 @@ class Runtime:
 
     def __post_init__(self) -> None:
         self._archive_lock = threading.Lock()
+        # Results a worker keeps between requests, by name (api.couple_lists).
+        self.kept: dict[str, Any] = {}
         self._background: set[asyncio.Task[None]] = set()
         # Concurrent eligibility decisions of this worker share one read (api.batching).
         self.couples: Coalescer[Couple, tuple[str, str, Decision]] = Coalescer(
