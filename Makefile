@@ -24,7 +24,13 @@ TEST_ENV := KINGRAPH_NEO4J_INSTANCE=test KINGRAPH_NEO4J_BOLT_PORT=$(TEST_BOLT_PO
 	KINGRAPH_NEO4J_HTTP_PORT=$(TEST_HTTP_PORT) KINGRAPH_NEO4J_HEAP=$(TEST_HEAP) \
 	KINGRAPH_NEO4J_PAGECACHE=$(TEST_PAGECACHE)
 
-.PHONY: install demo demo-data test test-unit lint bench neo4j-start neo4j-stop clean
+# The officers' page's browser libraries (package.json, pinned by package-lock.json with
+# integrity hashes): npm installs them once, their dist files are copied into a served
+# folder, and the browser never fetches anything from outside.
+WEB_VENDOR := api/web/vendor
+WEB_STAMP := $(WEB_VENDOR)/.installed
+
+.PHONY: install web demo demo-data test test-unit lint bench neo4j-start neo4j-stop clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (Python 3.11+ is required)"; exit 1; }
@@ -33,7 +39,24 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) $(WEB_STAMP)
+
+# --ignore-scripts: no install script runs (swagger-ui-dist's analytics dependency
+# would phone home); the dist files need none.
+$(WEB_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm not found (Node.js 18+ with npm is required for the web page's libraries)"; exit 1; }
+	SCARF_ANALYTICS=false npm ci --ignore-scripts --no-audit --no-fund
+	rm -rf $(WEB_VENDOR) && mkdir -p $(WEB_VENDOR)/swagger-ui
+	cp node_modules/d3-dag/dist/d3-dag.esm.min.mjs $(WEB_VENDOR)/d3-dag.js
+	cp node_modules/@panzoom/panzoom/dist/panzoom.es.js $(WEB_VENDOR)/panzoom.js
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
+		$(WEB_VENDOR)/swagger-ui/
+	for pkg in d3-dag @panzoom/panzoom swagger-ui-dist; do \
+		node -p "const p = require('./node_modules/$$pkg/package.json'); [p.name, p.version, p.license].join(' ')"; \
+	done > $(WEB_VENDOR)/VERSIONS
+	touch $@
+
+web: $(WEB_STAMP)
 
 # Start Neo4j, generate and load the province (both skipped when already done),
 # make demo keys, and serve the API and the officers' page until Ctrl-C.
@@ -43,12 +66,12 @@ demo: demo-data
 	@echo "Sign in with the officer key in var/demo-officer.key (admin: var/demo-admin.key)."
 	$(KG) serve --port $(DEMO_PORT) --workers $(DEMO_WORKERS)
 
-demo-data: $(STAMP)
+demo-data: $(STAMP) $(WEB_STAMP)
 	$(KG) neo4j start
 	$(KG) db init
 	@test -f $(DEMO_DROP)/truth/persons.parquet || \
 		$(KG) synth --persons $(DEMO_PERSONS) --seed $(DEMO_SEED) --out $(DEMO_DROP)
-	$(KG) ingest $(DEMO_DROP)
+	$(KG) ingest $(DEMO_DROP) --skip-unchanged
 	@umask 077; for role in officer admin; do \
 		test -s var/demo-$$role.key || \
 		$(KG) keys create --role $$role --name demo-$$role | tail -n1 > var/demo-$$role.key; \
@@ -56,7 +79,7 @@ demo-data: $(STAMP)
 
 # Lint (ruff), types (mypy strict), then unit, integration, notebook and browser
 # tests against a real Neo4j that this target starts and always stops.
-test: $(STAMP)
+test: $(STAMP) $(WEB_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	bash .ci/browser.sh
@@ -94,4 +117,4 @@ neo4j-stop: $(STAMP)
 
 clean:
 	-$(KG) neo4j stop
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules $(WEB_VENDOR)

@@ -14,6 +14,7 @@ from api import problems
 from api.requestlog import RequestLog
 from api.routes import (
     audit,
+    docs,
     eligibility,
     fusion,
     health,
@@ -34,7 +35,7 @@ from queries.eligibility import policy_file
 
 ROUTERS = (health.router, persons.router, audit.router, me.router, fusion.router,
            web.router, migration.router, eligibility.router, kinship.router, thalassemia.router,
-           records.router, policy.router)
+           records.router, docs.router, policy.router)
 
 DESCRIPTION = """Kingraph's REST API. Every route but `/healthz` needs an API key
 (`Authorization: Bearer <key>` or `X-API-Key: <key>`); routes that touch persons
@@ -73,7 +74,7 @@ def create_app(settings: Settings) -> FastAPI:
     tables.activate(policy_file.configured(settings.policy_file, settings.var_dir))
     app = FastAPI(title="Kingraph", version=__version__, description=DESCRIPTION,
                   lifespan=_lifespan(settings), openapi_url="/openapi.json",
-                  docs_url="/docs", redoc_url=None,
+                  docs_url=None, redoc_url=None,  # /docs: api.routes.docs, served locally
                   telemetry={"tracing": False, "metrics": False, "logs": False})
     problems.install(app)
     app.add_middleware(RequestLog)

@@ -87,6 +87,9 @@ class NetRow(BaseModel):
     inflow: int
     outflow: int
     net: int
+    district_unknown: bool = Field(
+        description="a city that has districts today, standing for records that name only "
+                    "the city (made before its districts): its district is not known")
 
 
 class FlowsOut(BaseModel):

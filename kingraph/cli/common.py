@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,8 +15,20 @@ from rich.console import Console
 from kingraph.errors import KingraphError
 from kingraph.settings import Settings
 
-console = Console()
-err_console = Console(stderr=True)
+# Written to a file or a pipe, rich would cut tables at 80 columns: there a table is
+# as wide as its content needs (up to LOG_WIDTH; COLUMNS, when set, still wins).
+LOG_WIDTH = 240
+
+
+def _console(stderr: bool = False) -> Console:
+    probe = Console(stderr=stderr)
+    if probe.is_terminal or os.environ.get("COLUMNS"):
+        return probe
+    return Console(stderr=stderr, width=LOG_WIDTH)
+
+
+console = _console()
+err_console = _console(stderr=True)
 
 
 def settings() -> Settings:

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polars as pl
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 
+from kingraph.cli import drops
 from kingraph.cli.common import console, driver, settings
+from kingraph.cli.progress import stages
 
 if TYPE_CHECKING:
     import neo4j
@@ -36,17 +29,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(mentions_app, name="mentions")
 
 
-@contextmanager
-def _stages() -> Iterator[Callable[[str, int | None], Callable[[int], None]]]:
-    columns = (TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=False) as progress:
-        def stage(name: str, total: int | None) -> Callable[[int], None]:
-            task = progress.add_task(name, total=total)
-            return lambda n: progress.advance(task, n)
-        yield stage
-
-
 def ingest(
     drop: Path = typer.Argument(..., exists=True, file_okay=False, help="The drop directory."),
     encoding: str = typer.Option("auto", help="auto | utf-8 | gb18030"),
@@ -54,6 +36,9 @@ def ingest(
     evaluate: bool = typer.Option(False, help="Score fusion against the drop's truth/."),
     bulk: bool = typer.Option(True, help="Use neo4j-admin import for a large first load "
                                          "into an empty local database."),
+    skip_unchanged: bool = typer.Option(False, help="Do nothing when this drop, with the same "
+                                        "files and contents, is what the graph last loaded "
+                                        "completely (make demo's restarts)."),
 ) -> None:
     """Read, clean, fuse and load a drop; print per-file counts and a summary."""
     from ingest.pipeline import run
@@ -63,10 +48,20 @@ def ingest(
         raise typer.BadParameter("encoding must be auto, utf-8 or gb18030")
     config = settings()
     store = Store.for_graph(config.var_dir, config.bolt_uri, config.neo4j_database)
-    with driver(config) as drv, _stages() as stage:
-        _warn_if_store_outlived_graph(drv, config.neo4j_database, store)
-        report = run(drop, drv, config.neo4j_database, store, encoding=encoding,
-                     batch_size=batch_size, stage=stage, bulk=_bulk(config, bulk))
+    stamp = drops.stamp(drop)
+    with driver(config) as drv:
+        if skip_unchanged:
+            loaded = drops.loaded(drv, config.neo4j_database, store, stamp)
+            if loaded is not None:
+                when = f"{loaded.finished:%Y-%m-%d %H:%M}" if loaded.finished else "?"
+                console.print(f"drop unchanged since load {loaded.load_id} (finished "
+                              f"{when}): not loaded again", highlight=False)
+                return
+        with stages(console) as stage:
+            _warn_if_store_outlived_graph(drv, config.neo4j_database, store)
+            report = run(drop, drv, config.neo4j_database, store, encoding=encoding,
+                         batch_size=batch_size, stage=stage, bulk=_bulk(config, bulk))
+    drops.remember(store, stamp, report.load_id)
     _print_report(report)
     if evaluate:
         _print_scores(store, drop / "truth")

@@ -73,6 +73,10 @@ def flows(
     console.print(table)
     net = Table("区划 division", "迁入 in", "迁出 out", "净迁移 net")
     for r in found.net.iter_rows(named=True):
-        net.add_row(f"{r['name']} {r['division']}", str(r["inflow"]), str(r["outflow"]),
-                    str(r["net"]))
+        unknown = "（区不详）" if r["district_unknown"] else ""
+        net.add_row(f"{r['name']}{unknown} {r['division']}", str(r["inflow"]),
+                    str(r["outflow"]), str(r["net"]))
     console.print(net)
+    if found.net["district_unknown"].any():
+        console.print("区不详: records that name only the city, made before its districts "
+                      "existed; their district today is not known.")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import typer
+from rich.table import Table
 
 from kingraph.cli.common import console, driver, settings
 from kingraph.errors import ConfigError
@@ -131,3 +133,38 @@ def reset(
         apply(drv, config.neo4j_database)
     shutil.rmtree(store.root, ignore_errors=True)
     console.print(f"graph emptied (schema kept); ingest store {store.root} removed")
+
+
+@db_app.command()
+def stats(json_out: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
+    """Counts of persons, records and edges by type, open reviews by kind, the last load."""
+    import json
+
+    from graphdb.stats import stats as graph_stats
+
+    config = settings()
+    with driver(config) as drv:
+        found = graph_stats(drv, config.neo4j_database)
+    if json_out:
+        typer.echo(json.dumps(found.as_json(), ensure_ascii=False, indent=2))
+        return
+    counts = Table("what", "count", title="graph")
+    counts.add_row("persons", f"{found.persons:,}")
+    counts.add_row("records", f"{found.records:,}")
+    for kind, n in found.edges.items():
+        counts.add_row(f"edges {kind}", f"{n:,}")
+    counts.add_row("edges (all)", f"{found.edges_total:,}")
+    for kind, n in found.open_reviews.items():
+        counts.add_row(f"open reviews {kind}", f"{n:,}")
+    counts.add_row("open reviews (all)", f"{sum(found.open_reviews.values()):,}")
+    console.print(counts)
+    loads = Table("", "load", "drop", "status", "started", "finished", title="loads")
+    for label, info in (("last", found.last_load), ("last complete", found.last_complete)):
+        if info is not None:
+            loads.add_row(label, info.load_id, info.drop or "", info.status or "",
+                          _when(info.started), _when(info.finished))
+    console.print(loads if found.last_load else "no load yet")
+
+
+def _when(value: datetime | None) -> str:
+    return value.isoformat(sep=" ", timespec="seconds") if value else ""

@@ -12,6 +12,7 @@ overlap in time but lie in different places.  The timeline rules are
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal, get_args
@@ -70,7 +71,7 @@ CALL (p, m) {
   WHERE o.from_date < m.from_date
   RETURN o, oh ORDER BY o.from_date DESC LIMIT 1
 }
-RETURN o.division_code AS origin, [(oh)-[:IN]->(v) | v.code] AS origin_codes,
+RETURN p.pid AS pid, o.division_code AS origin, [(oh)-[:IN]->(v) | v.code] AS origin_codes,
        m.division_code AS destination, [(mh)-[:IN]->(v) | v.code] AS destination_codes,
        m.from_date AS day
 """
@@ -175,11 +176,18 @@ def _same_move(a: Move, b: Move) -> bool:
 
 @dataclass(frozen=True)
 class Flows:
-    """Origin-destination counts, net migration per division, the top corridors."""
+    """Origin-destination counts, net migration per division, the top corridors.
+
+    At county level a city whose districts came later (三亚市 before its districts of
+    2014, 海口市 before 2002) stands for the records that name only the city and whose
+    household names no district later: its row is flagged ``district_unknown`` (its
+    district today is not known), never a place that loses people to its own
+    districts.
+    """
 
     level: str
     od: pl.DataFrame  # origin, origin_name, destination, destination_name, moves
-    net: pl.DataFrame  # division, name, inflow, outflow, net
+    net: pl.DataFrame  # division, name, inflow, outflow, net, district_unknown
     corridors: pl.DataFrame  # the top od rows
 
 
@@ -191,6 +199,34 @@ def _unit(code: Any, place_codes: list[str], level: str) -> str | None:
         return None
     county = refined(str(code), place_codes)
     return divisions.prefecture(county) if level == "prefecture" else county
+
+
+_CITIES_WITH_DISTRICTS = frozenset(
+    divisions.prefecture(c) for c in divisions.counties() if divisions.prefecture(c) != c)
+
+
+def district_unknown(code: str, level: str) -> bool:
+    """True when a county-level unit is a city that has districts today: the records
+    behind it name only the city (made before its districts existed)."""
+    return level == "county" and code in _CITIES_WITH_DISTRICTS
+
+
+def _real_moves(rows: Sequence[Mapping[str, Any]], level: str) -> list[tuple[str, str]]:
+    """One move per person and day, between two different places at ``level``.
+
+    Two household rows of one person starting on the same day (a re-registration
+    recorded twice, two sources) are one move; a change between a unit and one
+    nested in it (a code succession, such as 三亚市 to 天涯区 in 2014) is none.
+    """
+    found: dict[tuple[str, Any], tuple[str, str]] = {}
+    for r in rows:
+        a = _unit(r["origin"], r["origin_codes"], level)
+        b = _unit(r["destination"], r["destination_codes"], level)
+        if not a or not b or divisions.same_place(a, b):
+            continue
+        key = (str(r["pid"]), r["day"])
+        found[key] = min(found.get(key, (a, b)), (a, b))
+    return list(found.values())
 
 
 def flows(driver: neo4j.Driver, database: str, start: date, end: date,
@@ -214,18 +250,15 @@ def flows(driver: neo4j.Driver, database: str, start: date, end: date,
     if level not in LEVELS or end < start:
         raise InvalidArgument("level must be county or prefecture and end not before start")
     rows = read(driver, database, "moves_between", MOVES_BETWEEN, start=start, end=end)
-    pairs = [(_unit(r["origin"], r["origin_codes"], level),
-              _unit(r["destination"], r["destination_codes"], level)) for r in rows]
-    # A move between nested units (海口市 to its 美兰区: a retired city-wide code recoded)
-    # is no move between divisions at this level.
-    frame = pl.DataFrame([p for p in pairs if p[0] and p[1]
-                          and not divisions.same_place(p[0], p[1])],
+    frame = pl.DataFrame(_real_moves(rows, level),
                          schema={"origin": pl.String, "destination": pl.String}, orient="row")
     od = frame.group_by("origin", "destination").agg(pl.len().cast(pl.Int64).alias("moves")).sort(
         ["moves", "origin", "destination"], descending=[True, False, False])
     od = od.with_columns(_names("origin"), _names("destination")).select(
         "origin", "origin_name", "destination", "destination_name", "moves")
-    return Flows(level, od, _net(od), od.head(top))
+    net = _net(od).with_columns(pl.col("division").map_elements(
+        lambda c: district_unknown(c, level), return_dtype=pl.Boolean).alias("district_unknown"))
+    return Flows(level, od, net, od.head(top))
 
 
 def _names(column: str) -> pl.Expr:

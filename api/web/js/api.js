@@ -3,11 +3,12 @@ const KEY = "kg.key";
 const PURPOSE = "kg.purpose";
 
 export class ApiError extends Error {
-  constructor(status, code, detail) {
+  constructor(status, code, detail, errors = []) {
     super(detail || code);
     this.status = status;
     this.code = code;
     this.detail = detail;
+    this.errors = errors; // invalid fields: {location, field, reason}
   }
 }
 
@@ -31,7 +32,8 @@ function url(path, query) {
 async function problem(res) {
   try {
     const body = await res.json();
-    return new ApiError(res.status, body.code || String(res.status), body.detail || body.title);
+    return new ApiError(res.status, body.code || String(res.status), body.detail || body.title,
+      Array.isArray(body.errors) ? body.errors : []);
   } catch {
     return new ApiError(res.status, String(res.status), res.statusText);
   }

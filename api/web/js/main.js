@@ -48,7 +48,9 @@ function renderNav() {
   const links = ROUTES.filter((r) => r.label && role && r.roles.has(role)).map((r) =>
     h("a", { href: `#/${r.path}`, class: r.path === current ? "active" : null,
       "data-nav": r.path }, t(r.label)));
-  document.getElementById("nav").replaceChildren(...links);
+  const nav = document.getElementById("nav");
+  nav.setAttribute("aria-label", t("nav_main"));
+  nav.replaceChildren(...links);
   document.getElementById("who").replaceChildren(...whoBox());
 }
 
@@ -60,7 +62,7 @@ function whoBox() {
     session.purpose = e.target.value; } },
   PURPOSES.map((p) => h("option", { value: p, selected: p === session.purpose }, t(`purpose_${p}`))));
   return [
-    h("span", { id: "whoami" }, t("signed_in_as"), " ", h("b", null, session.me.name), " ",
+    h("span", { id: "whoami" }, t("signed_in_as"), " ", h("b", { translate: "no" }, session.me.name), " ",
       h("span", { class: "role", "data-role": session.me.role }, t(`role_${session.me.role}`))),
     h("label", { class: "row" }, t("purpose"), purpose), lang,
     h("button", { type: "button", id: "signout", onclick: signOut }, t("sign_out")),
@@ -110,7 +112,10 @@ function signOut() {
   route();
 }
 
+// A key refused after sign-in has expired or been revoked; a key refused while signing
+// in was never valid, and the sign-in form says so itself (密钥无效).
 window.addEventListener("kg:unauthenticated", () => {
+  if (!session.me) return;
   session.clear();
   renderNav();
   signInForm(t("session_expired"));

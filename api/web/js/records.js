@@ -1,7 +1,7 @@
 // A person's source records (GET /v1/persons/{pid}/records): on demand, as a table or
 // as checkboxes for an unmerge. The route masks the row data for the signed-in role.
 import { call } from "./api.js";
-import { t } from "./i18n.js";
+import { has, t } from "./i18n.js";
 import { h, table, failure, loading } from "./ui.js";
 
 const cache = new Map();
@@ -24,28 +24,57 @@ const PARTIES = ["husband", "wife", "child", "mother", "father", "person", "rela
 export function fieldLabel(name) {
   const party = PARTIES.find((p) => name.startsWith(`${p}_`));
   const base = party ? name.slice(party.length + 1) : name;
-  const own = t(`f_${base}`);
-  const label = own === `f_${base}` ? base : own;
+  const label = t(`f_${base}`);
   return party ? `${t(`party_${party}`)}${label}` : label;
 }
 
-function feedText(feed) {
-  const text = t(`kind_${feed}`);
-  return text === `kind_${feed}` ? feed : text;
+// A feed and a source department by name ("出生登记 · 出生医学证明平台").
+export function feedText(feed) {
+  return t(`kind_${feed}`);
 }
 
-function dataList(data) {
+export function sourceText(source) {
+  return t(`src_${source}`);
+}
+
+// Columns whose values are codes, and the catalogue prefix that names them.
+const CODED = { sex: "sex", ethnicity: "eth", hukou_type: "hukou", marital_status: "marital",
+  relation_to_head: "rel", relation: "rel", deregistered_reason: "dereg", event: "mevent",
+  conclusion: "screen", status: "preg", type: "cert", category: "dis", result: "dxresult",
+  condition: "cond" };
+
+// A row's value as an officer reads it: codes named (女, 母亲, 迁出), the rest as given.
+export function valueText(field, value) {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "object") return JSON.stringify(value);
+  const party = PARTIES.find((p) => field.startsWith(`${p}_`));
+  const base = party ? field.slice(party.length + 1) : field;
+  if (base === "grade") return t("dis_grade_n", { n: value });
+  if (base === "plurality") return t("plurality_n", { n: value });
+  return CODED[base] ? t(`${CODED[base]}_${value}`) : String(value);
+}
+
+// Values that are identifiers or free text from the departments (kept as they are).
+const VERBATIM = new Set(["id_number", "name", "former_name", "address", "household_id", "dwelling_id",
+  "certificate_no", "employer_code", "employer_name", "hospital", "institution", "division_code",
+  "alpha_genotype", "beta_genotype", "icd10", "method", "cause"]);
+
+export function dataList(data) {
   const entries = Object.entries(data || {}).filter(([k, v]) => v !== null && v !== ""
     && !["record_id", "source"].includes(k));
-  return h("dl", { class: "facts small" }, entries.map(([k, v]) => [h("dt", null, fieldLabel(k)),
-    h("dd", null, typeof v === "object" ? JSON.stringify(v) : String(v))]));
+  return h("dl", { class: "facts small" }, entries.map(([k, v]) => {
+    const party = PARTIES.find((p) => k.startsWith(`${p}_`));
+    const verbatim = VERBATIM.has(party ? k.slice(party.length + 1) : k);
+    return [h("dt", null, fieldLabel(k)), h("dd", verbatim ? { translate: "no" } : null, valueText(k, v))];
+  }));
 }
 
 const columns = () => [
-  { label: t("source"), value: (r) => `${feedText(r.feed)} · ${r.source}` },
+  { label: t("source"), value: (r) => `${feedText(r.feed)} · ${sourceText(r.source)}` },
   { label: t("role"), value: (r) => t(`party_${r.role}`) },
-  { label: t("file_line"), value: (r) => `${r.file ?? "?"}:${r.line ?? "?"}` },
-  { label: t("facts"), value: (r) => h("details", null, h("summary", null, r.record_id), dataList(r.data)) },
+  { label: t("file_line"), value: (r) => h("span", { translate: "no" }, `${r.file ?? "?"}:${r.line ?? "?"}`) },
+  { label: t("facts"), value: (r) => h("details", null, h("summary", null, t("record_no"), " ",
+    h("span", { translate: "no" }, r.record_id)), dataList(r.data)) },
 ];
 
 // The records as a table; with `select`, a checkbox column named by the mention id.
@@ -61,7 +90,7 @@ export function recordsTable(body, { select = false } = {}) {
 export function recordsOf(keys, pid) {
   const list = (keys || []).map((k) => (typeof k === "string" ? k : k?.key ?? ""));
   if (!list.length) return "";
-  const ul = h("ul", null, list.map((k) => h("li", null, h("code", null, k))));
+  const ul = h("ul", null, list.map((k) => h("li", null, h("code", { translate: "no" }, k))));
   const box = h("details", { class: "records-of" },
     h("summary", null, t("records_n", { n: list.length })), ul);
   let filled = false;
@@ -78,8 +107,8 @@ export function recordsOf(keys, pid) {
 }
 
 function recordItem(key, rec) {
-  if (!rec) return h("li", null, h("code", null, key));
+  if (!rec) return h("li", null, h("code", { translate: "no" }, key));
   return h("li", null, h("details", null, h("summary", null,
-    `${feedText(rec.feed)} · ${t(`party_${rec.role}`)} · ${rec.file ?? "?"}:${rec.line ?? "?"}`),
+    `${feedText(rec.feed)} · ${t(`party_${rec.role}`)} · `, h("span", { translate: "no" }, `${rec.file ?? "?"}:${rec.line ?? "?"}`)),
   dataList(rec.data)));
 }

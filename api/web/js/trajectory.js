@@ -24,8 +24,11 @@ function periods(body) {
   }).sort((a, b) => String(a.from).localeCompare(String(b.from)));
 }
 
+// A division's name; a code no table knows stays a code (digits), and no division at all
+// (a person with no residence on record: the API's "unknown") says so.
 export function placeName(code) {
-  return divisions?.[code]?.[0] ?? COUNTIES[code]?.[0] ?? code ?? "";
+  if (!code || code === "unknown") return t("division_unknown");
+  return divisions?.[code]?.[0] ?? COUNTIES[code]?.[0] ?? code;
 }
 
 function year(date) { return date ? Number(String(date).slice(0, 4)) + Number(String(date).slice(5, 7) || 1) / 12 : null; }

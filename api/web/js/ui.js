@@ -1,5 +1,6 @@
 // Small DOM helpers: elements, SVG, tables, and the loading / empty / error states.
 import { t, bi } from "./i18n.js";
+import { problemNodes, reasonText, statusText } from "./problems.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -38,21 +39,15 @@ export function loading(text) {
 
 export function empty(text) { return h("div", { class: "state empty" }, text || t("empty")); }
 
-// The message an officer should read for an API error.
+// The message an officer should read for an API error (one line: status and reason).
 export function explain(err) {
-  const known = { 0: "err_network", 400: "err_400", 401: "err_401", 403: "err_403",
-    404: "err_404", 405: "err_404", 422: "err_422", 429: "err_429", 502: "err_5xx",
-    503: "err_503" };
-  if (err && err.code === "person_not_found") return t("err_person_not_found");
-  const key = known[err?.status] || (err?.status >= 500 ? "err_5xx" : "err_unknown");
-  return t(key);
+  return [statusText(err), reasonText(err)].filter(Boolean).join(" ");
 }
 
 export function failure(err, { missingRoute = false } = {}) {
   const notLanded = missingRoute && err?.status === 404 && err?.code === "not_found";
   return h("div", { class: "state error", role: "alert", "data-status": err?.status ?? "" },
-    notLanded ? t("err_route_missing") : explain(err),
-    err?.detail && !notLanded ? h("div", { class: "muted" }, err.detail) : null);
+    notLanded ? t("err_route_missing") : problemNodes(err));
 }
 
 // Fill `box` with a loading state, then with render(result), an empty state or the error.
@@ -115,7 +110,7 @@ export function personName(p) {
 export function personLink(p) {
   const pid = pick(p, "pid");
   const label = personName(p);
-  return pid ? h("a", { class: "link", href: `#/person/${encodeURIComponent(pid)}` }, label) : label;
+  return pid ? h("a", { class: "link", translate: "no", href: `#/person/${encodeURIComponent(pid)}` }, label) : label;
 }
 
 export function pct(value) {

@@ -87,6 +87,7 @@ def researcher_calls(refs: tuple[str, str]) -> dict[tuple[str, str], list[Call]]
     return {
         ("GET", "/healthz"): [("GET", "/healthz", {})],
         ("GET", "/"): [("GET", "/", {})],
+        ("GET", "/docs"): [("GET", "/docs", {})],
         ("GET", "/web/divisions.json"): [("GET", "/web/divisions.json", {})],
         ("GET", "/web/{name:path}"): [("GET", "/web/app.css", {})],
         ("GET", "/v1/me"): [("GET", "/v1/me", {})],

@@ -4,7 +4,7 @@ import { t } from "../i18n.js";
 import { h, card, load, table, pick, sexText, ethnicityText, personOf, personLink,
   termText, busyButton } from "../ui.js";
 import { personRecords, recordsOf, recordsTable } from "../records.js";
-import { pedigreeChart, normalisePedigree } from "../pedigree.js";
+import { pedigreeView, normalisePedigree } from "../pedigree/index.js";
 import { trajectoryCharts } from "../trajectory.js";
 
 function identity(p) {
@@ -66,7 +66,7 @@ export function personView(main, pid) {
     return identity(p);
   });
   load(ped.box, () => call(`${base}/pedigree`, { query: { up: 3, down: 3, format: "json" } }),
-    (b) => pedigreeChart(normalisePedigree(b, pid)),
+    (b) => pedigreeView(b, pid),
     { isEmpty: (b) => normalisePedigree(b, pid).members.length === 0 });
   load(rel.box, () => call(`${base}/relatives`, { query: { max_degree: 3 } }), (b) => relatives(b, pid),
     { isEmpty: (b) => listOf(b, "relatives").length === 0, emptyText: t("no_relatives") });

@@ -1,6 +1,6 @@
 // Relationship check: kinship terms both ways, the paths drawn, φ, the marriage-law verdict.
 import { call, listOf } from "../api.js";
-import { t, bi } from "../i18n.js";
+import { t, bi, language } from "../i18n.js";
 import { h, s, card, load, pick, personName } from "../ui.js";
 import { phiText } from "./person.js";
 
@@ -17,13 +17,20 @@ function termBoth(body) {
     h("dt", null, t("degree")), h("dd", null, pick(body, "degree") ?? "—"));
 }
 
+// A legal basis the API gives in both languages, "民法典第一千零四十八条 (Civil Code art. 1048)".
+function basisText(text) {
+  const both = /^(.*?)\s*\((.+)\)\s*$/.exec(String(text));
+  if (!both) return String(text);
+  return language() === "zh" ? both[1] : both[2];
+}
+
 function verdict(body) {
   const v = pick(body, "marriage", "marriage_check", "verdict") || {};
   const code = typeof v === "string" ? v : pick(v, "verdict", "outcome") ?? "";
   const reason = bi(v, "reason") || bi(pick(v, "reason") || "");
   return h("div", { id: "verdict" }, h("div", { class: `verdict ${TONES[code] || ""}` },
     t(`verdict_${code}`)), h("p", null, reason),
-  h("p", { class: "muted" }, (pick(v, "basis") || []).join(" · ")));
+  h("p", { class: "muted" }, (pick(v, "basis") || []).map(basisText).join(" · ")));
 }
 
 // One path as a chain: A — step — ... — common ancestor — ... — B.

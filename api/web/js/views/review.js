@@ -4,17 +4,17 @@
 import { call, listOf } from "../api.js";
 import { t } from "../i18n.js";
 import { h, card, load, loading, pick, personLink, busyButton, failure } from "../ui.js";
-import { fieldLabel, forgetRecords, personRecords, recordsTable } from "../records.js";
+import { dataList, feedText, forgetRecords, personRecords, recordsTable, sourceText } from "../records.js";
 
 // One side of a possible match: the person (if fused) and the source record, field by field.
 function side(title, pid, record) {
-  const data = Object.entries(pick(record || {}, "data") || {}).filter(([, v]) => v !== null && v !== "");
+  const feed = pick(record || {}, "feed"); const source = pick(record || {}, "source");
   return card(title, h("dl", { class: "facts" },
     h("dt", null, t("pid")), h("dd", null, pid ? personLink({ pid }) : "—"),
-    h("dt", null, t("source")), h("dd", null, [pick(record || {}, "feed"), pick(record || {}, "source")].filter(Boolean).join(" · ") || "—"),
-    h("dt", null, t("record_id")), h("dd", null, pick(record || {}, "record_id") ?? "—"),
-    h("dt", null, t("file_line")), h("dd", null, record ? `${pick(record, "file") ?? ""}:${pick(record, "line") ?? ""}` : "—"),
-    data.map(([k, v]) => [h("dt", null, fieldLabel(k)), h("dd", null, typeof v === "object" ? JSON.stringify(v) : String(v))])));
+    h("dt", null, t("source")), h("dd", null, [feed && feedText(feed), source && sourceText(source)].filter(Boolean).join(" · ") || "—"),
+    h("dt", null, t("record_id")), h("dd", { translate: "no" }, pick(record || {}, "record_id") ?? "—"),
+    h("dt", null, t("file_line")), h("dd", { translate: "no" }, record ? `${pick(record, "file") ?? ""}:${pick(record, "line") ?? ""}` : "—")),
+  dataList(pick(record || {}, "data")));
 }
 
 function decisionButton(id, decision, body, status, done) {
@@ -52,7 +52,7 @@ function conflictSide(s) {
     s.minimum_age ? [h("dt", null, t("minimum_age")), h("dd", null, `${s.minimum_age} · ${s.law ?? ""}`)] : null);
   const rows = (s.records || []).map((r) => h("li", null,
     s.dismissable ? h("input", { type: "checkbox", class: "dismiss", value: r.key, "aria-label": t("decision_dismiss") }) : null,
-    ` ${r.feed} · ${r.source} · ${r.record_id} (${r.file ?? ""}:${r.line ?? ""})`));
+    ` ${feedText(r.feed)} · ${sourceText(r.source)} · `, h("span", { translate: "no" }, `${r.record_id} (${r.file ?? ""}:${r.line ?? ""})`)));
   return card(t(`claim_${s.claim}`), facts, h("ul", { class: "records" }, rows));
 }
 
