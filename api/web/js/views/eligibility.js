@@ -4,9 +4,9 @@ import { call, listOf } from "../api.js";
 import { t, bi, language } from "../i18n.js";
 import { h, card, load, table, pick, personLink, busyButton, failure, loading, sexText } from "../ui.js";
 import { useStyle } from "../styles.js";
+import { labelled } from "../cards.js";
 
 const TONES = { eligible: "good", ineligible: "bad", needs_review: "warn" };
-const INPUT_FIELDS = { husband: "el-husband", wife: "el-wife", as_of: "el-as-of" };
 let table_ = null; // the policy table in force (GET /v1/policy), once per page load
 
 async function policyTable() {
@@ -14,42 +14,21 @@ async function policyTable() {
   return table_;
 }
 
-// The page's own reading of an input problem the API names (field, reason, message).
-function inputProblem(e) {
-  const day = /\d{4}-\d{2}-\d{2}/.exec(String(e.message || ""))?.[0] ?? "";
-  const [from, until] = String(e.message || "").match(/\d{4}-\d{2}-\d{2}/g) || [];
-  const text = t(`input_${e.reason}`, { date: day, from: from ?? "", until: until ?? "" });
-  return h("li", { "data-field": e.field, "data-reason": e.reason },
-    h("b", null, t(`field_${e.field}`)), "：", text);
-}
-
-function refused(err) {
-  const errors = err?.errors || [];
-  if (err?.status !== 422 || !errors.length) return failure(err, { missingRoute: true });
-  for (const e of errors) document.getElementById(INPUT_FIELDS[e.field])?.setAttribute("aria-invalid", "true");
-  return h("div", { class: "state error", role: "alert", id: "input-problems" },
-    h("div", null, t("input_refused")), h("ul", null, errors.map(inputProblem)));
-}
-
-function spouseRow(role, s) {
-  const p = s.person || {};
-  return h("tr", { "data-role": role },
-    h("th", null, t(role)), h("td", { class: "name" }, personLink(p)),
-    h("td", null, sexText(p.sex)), h("td", null, p.birth_date ?? "—"),
-    h("td", { translate: "no" }, p.id_number ?? "—"),
-    h("td", { class: "division" }, s.division_name || t("division_unknown_short")));
-}
-
 function couple(sheet) {
   const m = sheet.marriage;
   const married = m ? [h("span", null, t("married_on_date", { date: m.married_on })),
     m.inferred ? h("span", { class: "badge warn", id: "marriage-inferred" }, t("marriage_inferred")) : null]
     : "—";
+  const rows = [["husband", sheet.husband], ["wife", sheet.wife]];
   return h("div", { id: "couple" },
-    h("div", { class: "table-wrap" }, h("table", { class: "couple" },
-      h("thead", null, h("tr", null, h("th", null, ""), h("th", null, t("name")), h("th", null, t("sex")),
-        h("th", null, t("birth_date")), h("th", null, t("id_number")), h("th", null, t("registered_division")))),
-      h("tbody", null, spouseRow("husband", sheet.husband), spouseRow("wife", sheet.wife)))),
+    labelled([
+      { label: t("role"), value: ([role]) => h("b", null, t(role)) },
+      { label: t("name"), value: ([, s]) => personLink(s.person || {}), cls: "name" },
+      { label: t("sex"), value: ([, s]) => sexText(s.person?.sex) },
+      { label: t("birth_date"), value: ([, s]) => s.person?.birth_date ?? "—" },
+      { label: t("id_number"), value: ([, s]) => s.person?.id_number ?? "—", translate: "no" },
+      { label: t("registered_division"), value: ([, s]) => s.division_name || t("division_unknown_short"), cls: "division" },
+    ], rows, { cls: "couple", row: ([role]) => ({ "data-role": role }) }),
     h("p", { class: "marriage" }, h("b", null, t("marriage")), "：", married));
 }
 
@@ -67,12 +46,12 @@ function evidenceTable(rows) {
     box.classList.toggle("with-keys");
     keys.textContent = box.classList.contains("with-keys") ? t("hide_keys") : t("show_keys");
   } }, t("show_keys"));
-  const box = h("div", { id: "evidence" }, table([
+  const box = h("div", { id: "evidence" }, labelled([
     { label: t("record_type"), value: (r) => bi(r.record_type) },
     { label: t("record_date"), value: (r) => r.on ?? "—" },
     { label: t("department"), value: (r) => bi(r.department) },
     { label: t("proves"), value: (r) => h("ul", { class: "proves" }, (r.proves || []).map((p) => h("li", null, bi(p)))) },
-    { label: t("record_key"), value: (r) => h("code", { class: "key", translate: "no" }, r.key) },
+    { label: t("record_key"), value: (r) => h("code", { class: "key", translate: "no" }, r.key), cls: "key-cell" },
   ], rows));
   return h("div", null, h("div", { class: "row" }, h("span", { class: "muted" }, t("evidence_hint")),
     h("span", { class: "spacer" }), keys), box);
@@ -122,11 +101,13 @@ function permitsTable(body) {
   ], rows, { rowClass: (r) => (/revok|department/.test(String(pick(r, "kind"))) ? "hl" : null) });
 }
 
+// The application is checked by the API (sex, a marriage in force, the table's range): a
+// refusal names each field, in the page's language.
 function decide(out, request, refresh) {
   out.replaceChildren(loading());
   call("/v1/eligibility/sheet", { method: "POST", body: request })
     .then((sheet) => out.replaceChildren(sheetView(sheet, request, refresh)))
-    .catch((err) => out.replaceChildren(refused(err)));
+    .catch((err) => out.replaceChildren(failure(err, { missingRoute: true })));
 }
 
 export function eligibilityView(main, husband = "", wife = "") {
@@ -137,18 +118,11 @@ export function eligibilityView(main, husband = "", wife = "") {
     { isEmpty: (b) => listOf(b, "permits").length === 0, emptyText: t("no_permits") });
   const ih = h("input", { id: "el-husband", required: true, maxlength: 64, value: husband, placeholder: t("ref_placeholder") });
   const iw = h("input", { id: "el-wife", required: true, maxlength: 64, value: wife, placeholder: t("ref_placeholder") });
-  const asOf = h("input", { id: "el-as-of", type: "date", required: true, value: new Date().toISOString().slice(0, 10) });
-  const range = h("span", { class: "muted", id: "policy-range" });
+  const asOf = h("input", { id: "el-as-of", type: "date", value: new Date().toISOString().slice(0, 10) });
+  const range = h("p", { class: "muted", id: "policy-range" });
   const form = h("form", { class: "inline no-print", id: "eligibility-form", onsubmit: (e) => {
     e.preventDefault();
-    for (const input of [ih, iw, asOf]) input.removeAttribute("aria-invalid");
-    if (!asOf.checkValidity()) {
-      asOf.setAttribute("aria-invalid", "true");
-      out.replaceChildren(refused({ status: 422, errors: [{ field: "as_of", reason: "outside_policy_range",
-        message: `${asOf.min} ${asOf.max}` }] }));
-      return;
-    }
-    decide(out, { husband: ih.value.trim(), wife: iw.value.trim(), as_of: asOf.value }, refresh);
+    decide(out, { husband: ih.value.trim(), wife: iw.value.trim(), as_of: asOf.value || undefined }, refresh);
   } }, h("label", { class: "field" }, t("husband"), ih), h("label", { class: "field" }, t("wife"), iw),
   h("label", { class: "field" }, t("as_of"), asOf), h("button", { class: "primary", type: "submit" }, t("decide")));
   main.append(h("h1", { class: "no-print" }, t("eligibility_title")),
@@ -156,9 +130,8 @@ export function eligibilityView(main, husband = "", wife = "") {
     h("section", { class: "card sheet-card" }, out), card(t("recent_permits"), permits));
   out.replaceChildren(h("div", { class: "state empty" }, t("eligibility_empty")));
   policyTable().then((p) => {
-    asOf.min = p.covers_from;
-    if (p.covers_until) asOf.max = p.covers_until;
-    range.textContent = t("policy_range", { version: p.table_version, from: p.covers_from, until: p.covers_until ?? "—" });
+    range.replaceChildren(t("policy_range", { from: p.covers_from, until: p.covers_until ?? "—" }), " ",
+      h("span", { translate: "no" }, `${p.table_version} (${p.digest})`));
   }).catch(() => {});
   refresh();
 }
