@@ -330,17 +330,25 @@ def household_marriages(rows: pl.DataFrame, pids: pl.DataFrame, sexes: pl.DataFr
     pairs = household_spouse_pairs(rows, pids, sexes, dismissed).sort(
         "husband", "wife", pl.col("from_date"), nulls_last=False)
     spans: list[dict[str, Any]] = []
-    for (husband, wife), group in pairs.group_by(["husband", "wife"], maintain_order=True):
-        spans.extend(_spans(str(husband), str(wife), group, deaths))
+    group: list[tuple[Any, ...]] = []
+    columns = ("husband", "wife", "from_date", "to_date", "reason", "records", "statement")
+    for row in pairs.select(columns).iter_rows():  # one pass; a couple's rows are adjacent
+        if group and row[:2] != group[0][:2]:
+            spans.extend(_spans(group, deaths))
+            group = []
+        group.append(row)
+    if group:
+        spans.extend(_spans(group, deaths))
     return pl.DataFrame(spans, schema=SPAN_SCHEMA)
 
 
-def _spans(husband: str, wife: str, pairs: pl.DataFrame,
-           deaths: dict[str, date]) -> list[dict[str, Any]]:
+def _spans(pairs: list[tuple[Any, ...]], deaths: dict[str, date]) -> list[dict[str, Any]]:
+    """One couple's pairs of rows (``husband, wife, from_date, to_date, reason, records,
+    statement``, by start) as spans."""
+    husband, wife = str(pairs[0][0]), str(pairs[0][1])
     out: list[dict[str, Any]] = []
     current: dict[str, Any] | None = None
-    rows = pairs.select("from_date", "to_date", "reason", "records", "statement").iter_rows()
-    for start, end, reason, records, statement in rows:
+    for _, _, start, end, reason, records, statement in pairs:
         last_end = current["to_date"] if current else None
         joined = current is not None and (
             last_end is None or start is None or (start - last_end).days <= HOUSEHOLD_GAP_DAYS)
