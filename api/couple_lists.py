@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from api.runtime import Runtime
-from ingest.loads import graph_version
+from ingest.stewardship import graph_version
 from queries import thalassemia
 from queries.thalassemia import Couple
 

@@ -3,32 +3,32 @@
 Thin over :mod:`queries.eligibility.policy_file` and :mod:`queries.eligibility.whatif`.
 A draft arrives as the file's text, so that every problem is reported with the line of
 the operator's own file.  The what-if runs over every couple (minutes at province size):
-``POST`` starts a job and answers 202 with its id; ``GET`` reads its progress, then its
-result (changed couples paged; a sample of decisions with both spouses, shaped for the
-caller).
+``POST`` starts a job (:mod:`api.jobs`, kind ``policy_whatif``) and answers 202 with
+it; ``GET /v1/jobs/{id}`` reads its progress, then its result (changed couples paged; a
+sample of decisions with both spouses, shaped for the caller: :func:`whatif_out`).
 """
 
 from __future__ import annotations
 
-import functools
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from api import jobs, problems
+from api import problems
 from api.auth import Access, personal_data, require
+from api.jobs import NewJob, Report
 from api.keys import ApiKey, Role
-from api.models import PersonView
+from api.models import Day
 from api.routes.eligibility import ReasonOut
-from queries.eligibility import policy_file, sheet
+from api.routes.jobs import WHATIF, JobOut, job_out
+from queries.eligibility import policy_file
 from queries.eligibility import whatif as what_if
 from queries.eligibility.policy import Policy, load
 
 router = APIRouter(tags=["policy"])
 PROBLEMS = problems.responses(400, 401, 403, 404, 422, 429)
-WHATIF = "policy_whatif"
 MAX_TABLE = 2_000_000  # characters of a draft file
 
 
@@ -98,155 +98,38 @@ async def check(draft: DraftIn,
 class WhatIfIn(DraftIn):
     """A draft table, the day to decide on, how many decisions to sample."""
 
-    as_of: date
+    as_of: Day
     sample: int = Field(default=10, ge=0, le=100)
 
 
-class Transition(BaseModel):
-    """Couples whose outcome goes from ``before`` to ``after``."""
-
-    before: str
-    after: str
-    couples: int
-
-
-class DivisionChanges(BaseModel):
-    """The changed couples of one county."""
-
-    division: str
-    division_name: str | None
-    changed: int
-    changes: list[Transition]
-
-
-class ChangedCouple(BaseModel):
-    """A couple whose outcome or child order changes."""
-
-    husband: str
-    wife: str
-    division: str
-    before: str
-    before_order: int | None
-    after: str
-    after_order: int | None
-
-
-class SampleDecision(BaseModel):
-    """One decision under a table."""
-
-    outcome: str
-    child_order: int | None
-    child_order_couple: int | None
-    rule_id: str | None
-    policy_version: str
-    reasons: list[ReasonOut]
-
-
-class SampleCouple(BaseModel):
-    """A changed couple, both spouses shaped for the caller, both decisions with reasons."""
-
-    husband: PersonView | None
-    wife: PersonView | None
-    division: str
-    before: SampleDecision
-    after: SampleDecision
-
-
-class TableOut(BaseModel):
-    """Which table: its version, digest and source."""
-
-    table_version: str
-    digest: str
-    source: str
-
-
-class WhatIfOut(BaseModel):
-    """What the draft changes on the day."""
-
-    as_of: date
-    couples: int
-    changed: int
-    base: TableOut
-    draft: TableOut
-    transitions: list[Transition]
-    by_division: list[DivisionChanges]
-    changed_couples: list[ChangedCouple]
-    changed_offset: int
-    sample: list[SampleCouple]
-    seconds: dict[str, float]
-
-
-class JobOut(BaseModel):
-    """A what-if job: its progress, then its result."""
-
-    id: str
-    status: str
-    done: int
-    total: int | None
-    created: str
-    updated: str
-    finished: str | None
-    error: str | None
-    result: WhatIfOut | None = None
-
-
-def _job_out(job: jobs.Job, result: WhatIfOut | None = None) -> JobOut:
-    return JobOut(id=job.id, status=job.status, done=job.done, total=job.total,
-                  created=job.created, updated=job.updated, finished=job.finished,
-                  error=job.error, result=result)
+def _request(body: WhatIfIn, draft: Policy) -> dict[str, Any]:
+    """What a what-if job was asked (no table text, no personal data)."""
+    return {"as_of": body.as_of.isoformat(), "sample": body.sample,
+            "draft_table_version": draft.table_version, "draft_digest": draft.digest}
 
 
 @router.post("/v1/policy/whatif", status_code=202, response_model=JobOut, responses=PROBLEMS)
-async def start_whatif(body: WhatIfIn,
+async def start_whatif(body: WhatIfIn, response: Response,
                        access: Annotated[Access, Depends(personal_data(Role.ADMIN))]) -> JobOut:
-    """Run a draft table over every couple on a date (admin): a job; read it with GET."""
+    """Run a draft table over every couple on a date (admin): a job (kind
+    ``policy_whatif``); follow it with ``GET /v1/jobs/{id}``."""
     draft = policy_file.check(body.table_text.encode("utf-8"), "draft")
     rt = access.runtime
-    job_id = jobs.create(rt.state, WHATIF, access.key.key_id)
     base = load()
 
-    def work(progress: jobs.Progress) -> dict[str, Any]:
+    def work(report: Report) -> tuple[dict[str, Any], list[str]]:
+        def progress(done: int, total: int) -> None:
+            report.progress("deciding", done, total)
+
         found = what_if.whatif(rt.sync_driver, rt.database, draft, body.as_of, base,
                                progress=progress)
-        return what_if.summary(found, body.sample)
+        # The persons in a result are audited when a page of it is read.
+        return what_if.summary(found, body.sample), []
 
-    rt.spawn(functools.partial(jobs.run, rt.settings.service_db, job_id, work))
-    job = jobs.get(rt.state, WHATIF, job_id)
-    assert job is not None
-    return _job_out(job)
-
-
-JobId = Annotated[str, Path(pattern=r"^J[0-9a-f]{16}$")]
-
-
-@router.get("/v1/policy/whatif/{job_id}", response_model=JobOut, responses=PROBLEMS)
-async def read_whatif(
-    job_id: JobId, access: Annotated[Access, Depends(personal_data(Role.ADMIN))],
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-) -> JobOut:
-    """A what-if job's progress; when done, its result with a page of the changed couples."""
-    rt = access.runtime
-    job = jobs.get(rt.state, WHATIF, job_id)
-    if job is None:
-        raise problems.JobNotFound("no what-if job has this id")
-    if job.result is None:
-        return _job_out(job)
-    found = job.result
-    page = found["changed_couples"][offset:offset + limit]
-    picked = found["sample"]
-    pids = {p for c in [*page, *picked] for p in (c["husband"], c["wife"])}
-    access.audit.add(*pids)
-    people = await rt.call(sheet.cards, [p for c in picked for p in (c["husband"], c["wife"])],
-                           date.fromisoformat(found["as_of"]))
-
-    def shaped(pid: str) -> Any:
-        card = people.get(pid)
-        return access.view(card.person) if card else None
-
-    sample = [SampleCouple(husband=shaped(c["husband"]), wife=shaped(c["wife"]),
-                           division=c["division"], before=SampleDecision(**c["before"]),
-                           after=SampleDecision(**c["after"])) for c in picked]
-    result = WhatIfOut(**{**found, "changed_couples": page, "sample": sample,
-                          "changed_offset": offset})
-    return _job_out(job, result)
+    new = NewJob(kind=WHATIF, subject=None, key_id=access.key.key_id,
+                 purpose=access.audit.purpose, route="/v1/policy/whatif",
+                 request=_request(body, draft), lane="read")
+    job = await rt.jobs.submit(new, work)
+    access.audit.job_id = job.job_id
+    response.headers["Location"] = f"/v1/jobs/{job.job_id}"
+    return job_out(job)

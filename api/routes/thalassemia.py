@@ -16,8 +16,9 @@ from api import problems
 from api.auth import Access, personal_data, require, runtime
 from api.couple_lists import couple_lists
 from api.keys import ApiKey, Role
-from api.models import Limit, Offset, PersonView
-from api.routes.kinship import READERS, Degree, Ref, resolve
+from api.models import Day, Limit, Offset, PersonView
+from api.references import resolve
+from api.routes.kinship import READERS, Degree, Ref
 from kingraph import divisions
 from queries import kinship, thalassemia
 from queries.kinship import Family
@@ -155,9 +156,9 @@ async def cascade(
 async def couples(
     access: Annotated[Access, Depends(personal_data(Role.ADMIN, Role.OFFICER, Role.RESEARCHER))],
     division: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
-    since: date | None = None,
+    since: Annotated[Day | None, Query()] = None,
     list: WorklistName | None = None,  # noqa: A002
-    as_of: date | None = None,
+    as_of: Annotated[Day | None, Query()] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> CouplePage:

@@ -188,8 +188,8 @@ def audited_calls(s: Sample) -> dict[tuple[str, str], tuple[Role, Call]]:
     p = f"/v1/persons/{s.husband}"
     return {
         ("GET", "/v1/persons/{ref}"): (Role.OFFICER, ("GET", p, {})),
-        ("GET", "/v1/persons"): (Role.OFFICER, ("GET", "/v1/persons",
-                                                {"params": {"id_number": s.number}})),
+        ("POST", "/v1/persons/search"): (Role.OFFICER, ("POST", "/v1/persons/search",
+                                                        {"json": {"id_number": s.number}})),
         ("GET", "/v1/audit"): (Role.ADMIN, ("GET", "/v1/audit",
                                             {"params": {"person": s.husband, "limit": 1}})),
         ("GET", "/v1/audit/{entry_id}/persons"): (Role.ADMIN, (
@@ -197,6 +197,14 @@ def audited_calls(s: Sample) -> dict[tuple[str, str], tuple[Role, Call]]:
         ("GET", "/v1/reviews"): (Role.OFFICER, ("GET", "/v1/reviews?limit=5", {})),
         ("GET", "/v1/reviews/{review_id}"): (Role.OFFICER, (
             "GET", "/v1/reviews/R0000000000000000", {})),
+        ("POST", "/v1/reviews/{review_id}/preview"): (Role.OFFICER, (
+            "POST", "/v1/reviews/R0000000000000000/preview", {"json": {"decision": "link"}})),
+        ("POST", "/v1/persons/{pid}/unmerge/preview"): (Role.OFFICER, (
+            "POST", "/v1/persons/P0000000000000000/unmerge/preview",
+            {"json": {"mentions": ["birth|x|y|child"]}})),
+        ("GET", "/v1/jobs/{job_id}"): (Role.OFFICER, ("GET", "/v1/jobs/J0000000000000000", {})),
+        ("POST", "/v1/relationship"): (Role.OFFICER, (
+            "POST", "/v1/relationship", {"json": {"a": s.husband, "b": s.wife}})),
         ("POST", "/v1/reviews/{review_id}/decision"): (Role.OFFICER, (
             "POST", "/v1/reviews/R0000000000000000/decision", {"json": {"decision": "link"}})),
         ("POST", "/v1/persons/{pid}/unmerge"): (Role.OFFICER, (
@@ -225,8 +233,6 @@ def audited_calls(s: Sample) -> dict[tuple[str, str], tuple[Role, Call]]:
         ("POST", "/v1/policy/whatif"): (Role.ADMIN, (
             "POST", "/v1/policy/whatif",
             {"json": {"table_text": "{}", "as_of": "2017-06-01"}})),
-        ("GET", "/v1/policy/whatif/{job_id}"): (Role.ADMIN, (
-            "GET", "/v1/policy/whatif/J0000000000000000", {})),
     }
 
 

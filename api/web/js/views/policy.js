@@ -94,7 +94,7 @@ function result(job) {
 }
 
 function progress(job) {
-  const done = job.done ?? 0; const total = job.total ?? 0;
+  const done = job.progress.done ?? 0; const total = job.progress.total ?? 0;
   return h("div", { id: "whatif-progress", class: "state loading", role: "status" }, h("span", { class: "spinner" }),
     total ? t("whatif_progress", { done, total }) : t("whatif_started"),
     h("progress", { max: total || 1, value: done }));
@@ -102,8 +102,8 @@ function progress(job) {
 
 async function follow(out, id) {
   for (;;) {
-    const job = await call(`/v1/policy/whatif/${encodeURIComponent(id)}`, { query: { limit: 200 } });
-    if (job.status === "done") { out.replaceChildren(result(job)); return; }
+    const job = await call(`/v1/jobs/${encodeURIComponent(id)}`, { query: { limit: 200 } });
+    if (job.status === "succeeded") { out.replaceChildren(result(job)); return; }
     if (job.status === "failed") {
       out.replaceChildren(h("div", { class: "state error", role: "alert" }, t("whatif_failed")));
       return;
@@ -124,7 +124,7 @@ function whatifForm(out) {
     try {
       const text = await draft.text();
       const job = await call("/v1/policy/whatif", { method: "POST", body: { table_text: text, as_of: asOf.value } });
-      await follow(out, job.id);
+      await follow(out, job.job_id);
     } catch (err) {
       out.replaceChildren(draftProblems(err));
     }
