@@ -27,6 +27,7 @@ from api.routes import (
     me,
     migration,
     persons,
+    policy,
     records,
     reviews,
     thalassemia,
@@ -35,11 +36,14 @@ from api.routes import (
 from api.runtime import open_runtime
 from kingraph import __version__
 from kingraph.settings import Settings
+from queries.eligibility import policy as tables
+from queries.eligibility import policy_file
 
 ROUTERS = (health.router, persons.router, audit.router, me.router, reviews.router,
            decisions.router, jobs.router, web.router, migration.router, eligibility.router,
            kinship.router, thalassemia.router, records.router, docs.router,
-           contacts.router, conditions.router)
+           contacts.router, conditions.router,
+           policy.router)
 
 DESCRIPTION = """Kingraph's REST API. Every route but `/healthz` needs an API key
 (`Authorization: Bearer <key>` or `X-API-Key: <key>`); each operation states the roles
@@ -86,6 +90,8 @@ def create_app(settings: Settings) -> FastAPI:
     # FastAPI's own OpenTelemetry (traces, metrics, validation-error logs) is off: its
     # logs and spans are not ours to keep free of personal data, and its per-request
     # check for a configured provider costs CPU on every call.
+    # The birth-policy table the settings choose; a malformed one stops the start here.
+    tables.activate(policy_file.configured(settings.policy_file, settings.var_dir))
     app = FastAPI(title="Kingraph", version=__version__, description=DESCRIPTION,
                   lifespan=_lifespan(settings), openapi_url="/openapi.json",
                   docs_url=None, redoc_url=None,  # /docs: api.routes.docs, served locally

@@ -1,12 +1,16 @@
 """Long work as jobs: an id at once, progress and result readable by every API worker.
 
-An officer's decision re-runs fusion over every stored row (tens of seconds at 100 k
-persons, minutes at 1 M). Its route answers 202 with a job id; the work runs in this
-process's one job thread (never on the event loop, never in the request thread pool),
-and its state lives in the service's SQLite state (``job`` table), so any worker
-process answers ``GET /v1/jobs/{id}``. Jobs of one process run one after another;
-jobs of several processes serialize on the store lock they take
-(:func:`ingest.stewardship.decide`).
+The one job mechanism of the API, for two kinds of work. An officer's decision (or an
+unmerge) re-runs fusion over every stored row (tens of seconds at 100 k persons,
+minutes at 1 M); a policy what-if decides every couple twice (minutes at province size).
+Their routes answer 202 with a job id; the work runs in one of this process's job
+threads (never on the event loop, never in the request thread pool), and its state
+lives in the service's SQLite state (``job`` table), so any worker process answers
+``GET /v1/jobs/{id}``. Each process has two lanes of one thread each: ``store`` for the
+work that writes the graph's store (decisions and unmerges run one after another; jobs
+of several processes serialize on the store lock they take,
+:func:`ingest.stewardship.decide`) and ``read`` for work that only reads the graph (a
+what-if), so that a long what-if never holds a decision up.
 
 A job left ``queued`` or ``running`` by a process that died is reported ``failed``
 (``interrupted``) by whoever reads it: the store lock died with the process, and its
@@ -28,7 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import anyio.to_thread
 
@@ -60,18 +64,23 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
+Lane = Literal["store", "read"]
+
+
 @dataclass(frozen=True)
 class NewJob:
     """What a route asks to run: its kind, what it is about, who asked and why."""
 
-    kind: str  # decision | unmerge
-    subject: str  # one active job per subject (a review id, or the pid unmerged)
+    kind: str  # decision | unmerge | policy_whatif
+    subject: str | None  # one active job per subject (a review id, the pid unmerged); None:
+    # the job is its own subject (any number may run)
     key_id: str
     purpose: str
     route: str
-    request: dict[str, Any]  # the decision (codes and record keys; no personal data)
+    request: dict[str, Any]  # what was asked (codes, dates, record keys; no personal data)
     review_id: str | None = None
     pid: str | None = None
+    lane: Lane = "store"  # store: writes the graph's store; read: only reads the graph
 
 
 @dataclass(frozen=True)
@@ -147,8 +156,10 @@ class JobRunner:
 
     def __init__(self, path: Path) -> None:
         self._conn = state.connect(path)
-        self._lock = threading.Lock()  # the connection, between the job thread and readers
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kingraph-job")
+        self._lock = threading.Lock()  # the connection, between the job threads and readers
+        self._pools: dict[Lane, ThreadPoolExecutor] = {
+            lane: ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"kingraph-job-{lane}")
+            for lane in ("store", "read")}
 
     def execute(self, sql: str, params: tuple[Any, ...]) -> sqlite3.Cursor:
         """Run one statement on the runner's connection (from any thread)."""
@@ -163,23 +174,22 @@ class JobRunner:
         """
         job_id = "J" + secrets.token_hex(8)
         await anyio.to_thread.run_sync(self._insert, job_id, new)
-        self._pool.submit(self._run, job_id, new, work)
+        self._pools[new.lane].submit(self._run, job_id, new, work)
         found = await self.get(job_id)
         assert found is not None
         return found
 
     def _insert(self, job_id: str, new: NewJob) -> None:
         now = _now()
+        subject = new.subject or job_id
+        row = (job_id, new.kind, subject, new.review_id, new.pid, new.key_id, new.purpose,
+               new.route, now, now, os.getpid(), json.dumps(new.request))
         try:
-            self.execute(INSERT_JOB, (job_id, new.kind, new.subject, new.review_id, new.pid,
-                                      new.key_id, new.purpose, new.route, now, now,
-                                      os.getpid(), json.dumps(new.request)))
+            self.execute(INSERT_JOB, row)
         except sqlite3.IntegrityError:
-            self._forget_dead(new.subject)
+            self._forget_dead(subject)
             try:
-                self.execute(INSERT_JOB, (job_id, new.kind, new.subject, new.review_id,
-                                          new.pid, new.key_id, new.purpose, new.route, now,
-                                          now, os.getpid(), json.dumps(new.request)))
+                self.execute(INSERT_JOB, row)
             except sqlite3.IntegrityError:
                 raise JobPending("a decision on this item is already queued or running; "
                                  "follow its job") from None
@@ -246,6 +256,7 @@ class JobRunner:
         return found
 
     def close(self, wait: bool = True) -> None:
-        """Let the running job finish (``wait``), drop queued ones, close the connection."""
-        self._pool.shutdown(wait=wait, cancel_futures=True)
+        """Let the running jobs finish (``wait``), drop queued ones, close the connection."""
+        for pool in self._pools.values():
+            pool.shutdown(wait=wait, cancel_futures=True)
         self._conn.close()

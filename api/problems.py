@@ -23,8 +23,10 @@ from kingraph.errors import (
     GraphError,
     InvalidArgument,
     InvalidIdNumber,
+    InvalidInput,
     KingraphError,
     PersonNotFound,
+    PolicyFileError,
     ServerNotRunning,
     StoreBusy,
 )
@@ -137,6 +139,7 @@ EXCEPTION_CODES: Sequence[tuple[type[KingraphError], str]] = (
     (ConfirmationInvalid, "confirmation_invalid"),
     (InvalidIdNumber, "invalid_input"),
     (InvalidArgument, "invalid_input"),
+    (PolicyFileError, "invalid_input"),
     (ServerNotRunning, "graph_unavailable"),
     (BookmarkInvalid, "bookmark_invalid"),
     (GraphBehind, "graph_behind"),
@@ -215,7 +218,14 @@ async def on_engine_error(request: Request, exc: Exception) -> JSONResponse:
     elif isinstance(exc, GraphBehind):
         headers = {"Retry-After": str(GRAPH_BEHIND_RETRY_AFTER)}
     detail = None if PROBLEM_TYPES[code].status >= 500 else str(exc)
-    return problem(code, detail, headers=headers)
+    errors = ([FieldError(location="body", field=name, reason=reason, message=message)
+               for name, reason, message in exc.fields]
+              if isinstance(exc, InvalidInput) else None)
+    if isinstance(exc, PolicyFileError):
+        errors = [FieldError(location="body", field=f"table_text.line.{line or 0}",
+                             reason="malformed_policy", message=reason)
+                  for line, reason in exc.problems]
+    return problem(code, detail, errors, headers=headers)
 
 
 async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:

@@ -110,7 +110,7 @@ MATCH (h:Person {pid: row.husband})
 MATCH (w:Person {pid: row.wife})
 MERGE (h)-[e:MARRIED {seq: row.seq}]->(w)
 SET e.married_on = row.married_on, e.ended_on = row.ended_on, e.end_reason = row.end_reason,
-    e.records = row.records, e.disputed = row.disputed
+    e.records = row.records, e.disputed = row.disputed, e.inferred = row.inferred
 """
 
 DELETE_MARRIED = """

@@ -55,3 +55,17 @@ def loads(driver: neo4j.Driver, database: str, store: Store, limit: int = 20,
                               summary.get("conflicts", {}),
                               quarantine_counts(store, r["load_id"])))
     return out
+
+
+GRAPH_VERSION = """
+MATCH (l:Load)
+RETURN count(l) AS loads, toString(max(l.started)) AS started,
+       toString(max(l.finished)) AS finished
+"""
+
+
+def graph_version(driver: neo4j.Driver, database: str) -> str:
+    """A token that changes whenever a load or a re-fusion starts or ends (results computed
+    from the graph can be kept while it stays the same)."""
+    (row,) = read(driver, database, "graph_version", GRAPH_VERSION)
+    return f"{row['loads']}|{row['started']}|{row['finished']}"

@@ -15,6 +15,18 @@ class ConfigError(KingraphError):
     """The settings are inconsistent or unsafe."""
 
 
+class PolicyFileError(ConfigError):
+    """An operator's policy table file is malformed; the message names file, line and reason."""
+
+    def __init__(self, name: str, problems: list[tuple[int | None, str]]) -> None:
+        """Every problem found, as (line, reason); the message lists them all."""
+        self.name = name
+        self.problems = problems
+        lines = [f"{name}, line {line}: {reason}" if line else f"{name}: {reason}"
+                 for line, reason in problems]
+        super().__init__("\n".join(lines))
+
+
 class SetupError(KingraphError):
     """The machine lacks something the local Neo4j needs (Java, Maven, memory, a port)."""
 
@@ -45,6 +57,15 @@ class PersonNotFound(KingraphError):
 
 class InvalidArgument(KingraphError):
     """A caller passed a value outside the accepted range."""
+
+
+class InvalidInput(InvalidArgument):
+    """A request the rules cannot be asked about; ``fields`` names each field and reason."""
+
+    def __init__(self, fields: list[tuple[str, str, str]]) -> None:
+        """``fields``: (field, reason code, message), none carrying personal data."""
+        self.fields = fields
+        super().__init__("; ".join(f"{name}: {message}" for name, _, message in fields))
 
 
 class StoreBusy(KingraphError):

@@ -71,6 +71,10 @@ class Settings(BaseSettings):
                               "digits, '_' or '-', starting with a letter")
         return self
 
+    # The birth-policy table the decisions use: this file, else the one `kingraph policy
+    # use` installed under var_dir/policy/, else the packaged table.
+    policy_file: Path | None = None
+
     @model_validator(mode="after")
     def _reject_placeholder_secrets(self) -> Settings:
         pw = self.neo4j_password.get_secret_value() if self.neo4j_password else None

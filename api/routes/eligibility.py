@@ -1,4 +1,5 @@
-"""``/v1/eligibility``, ``/v1/eligibility/batch``, ``/v1/permits``, ``/v1/permits/run``."""
+"""``/v1/eligibility``, ``/v1/eligibility/batch``, ``/v1/eligibility/sheet``, ``/v1/permits``,
+``/v1/permits/run``."""
 
 from __future__ import annotations
 
@@ -13,11 +14,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from api import problems
 from api.auth import Access, personal_data
 from api.keys import Role
-from api.models import Day
+from api.models import Day, PersonView
 from ingest import stewardship
 from queries import eligibility as birth_permits
 from queries import persons
 from queries.eligibility import Decision
+from queries.eligibility.policy import Bilingual
 
 router = APIRouter(tags=["eligibility"])
 PROBLEMS = problems.responses(400, 401, 403, 404, 422, 429)
@@ -48,16 +50,21 @@ class ReasonOut(BaseModel):
 
 
 class DecisionOut(BaseModel):
-    """A decision: outcome, child, rule, reasons and the record keys it rests on."""
+    """A decision: outcome, child (in all and within the couple), rule, legal basis in both
+    languages, reasons, the policy table it was made with and the record keys it rests on."""
 
     husband: str
     wife: str
     outcome: str
     child_order: int | None
+    child_order_couple: int | None = None
     permit_kind: str | None
     rule_id: str | None
     policy_version: str
     legal_reference: str
+    legal_basis: ReasonOut
+    table_version: str
+    table_digest: str
     reasons: list[ReasonOut]
     evidence: list[str]
 
@@ -116,8 +123,12 @@ def _out(h: str, w: str, d: Decision) -> DecisionOut:
     # Field by field: ``dataclasses.asdict`` deep-copies and was a tenth of a request's CPU.
     return DecisionOut(
         husband=h, wife=w, outcome=d.outcome.value, child_order=d.child_order,
+        child_order_couple=d.child_order_couple,
         permit_kind=d.permit_kind.value if d.permit_kind else None, rule_id=d.rule_id,
         policy_version=d.policy_version, legal_reference=d.legal_reference,
+        legal_basis=ReasonOut(zh=d.legal_reference_zh or d.legal_reference,
+                              en=d.legal_reference),
+        table_version=d.table_version, table_digest=d.table_digest,
         reasons=[ReasonOut(zh=r.zh, en=r.en) for r in d.reasons], evidence=list(d.evidence))
 
 
@@ -141,6 +152,84 @@ async def eligibility(item: CoupleIn,
     source record keys; researchers get no per-couple eligibility.
     """
     return await _decide(access, item)
+
+
+class SpouseOut(BaseModel):
+    """A spouse on the decision sheet: the person (shaped for the caller) and the division
+    of their household registration on the date."""
+
+    person: PersonView
+    division: str | None
+    division_name: str | None
+
+
+class EvidenceOut(BaseModel):
+    """One record the decision rests on, readable; the key for who wants it."""
+
+    key: str
+    feed: str
+    source: str
+    record_type: ReasonOut
+    department: ReasonOut
+    on: date | None
+    proves: list[ReasonOut]
+
+
+class MarriageOut(BaseModel):
+    """The couple's marriage as the decision reads it."""
+
+    married_on: date
+    inferred: bool
+    ended_on: date | None
+    end_reason: str | None
+
+
+class SheetOut(BaseModel):
+    """The decision sheet: both spouses, the date, the marriage, the decision, the evidence."""
+
+    as_of: date
+    husband: SpouseOut
+    wife: SpouseOut
+    marriage: MarriageOut | None
+    decision: DecisionOut
+    evidence: list[EvidenceOut]
+
+
+def _bi(text: Bilingual) -> ReasonOut:
+    return ReasonOut(zh=text.zh, en=text.en)
+
+
+def _spouse(access: Access, card: birth_permits.sheet.SpouseCard) -> SpouseOut:
+    return SpouseOut(person=access.view(card.person), division=card.division,
+                     division_name=card.division_name)
+
+
+@router.post("/v1/eligibility/sheet", response_model=SheetOut, responses=PROBLEMS)
+async def decision_sheet(item: CoupleIn,
+                         access: Annotated[Access, Depends(personal_data(Role.ADMIN,
+                                                                         Role.OFFICER))]
+                         ) -> SheetOut:
+    """An officer's decision sheet: both spouses named, the legal basis, readable evidence.
+
+    The application is checked first (422 naming each field): the husband recorded as a
+    man and the wife as a woman, a marriage of theirs in force on the date, the date within
+    the policy table's range.
+    """
+    rt = access.runtime
+    h, w = await rt.call(persons.resolve_many, [item.husband, item.wife])
+    access.audit.add(h, w)
+    found = await rt.call(birth_permits.sheet.sheet, h, w, item.as_of)
+    m = found.marriage
+    return SheetOut(
+        as_of=found.as_of, husband=_spouse(access, found.husband),
+        wife=_spouse(access, found.wife),
+        marriage=MarriageOut(married_on=m.registered_on, inferred=m.inferred,
+                             ended_on=m.ended_on, end_reason=m.end_reason) if m else None,
+        decision=_out(h, w, found.decision),
+        evidence=[EvidenceOut(key=e.key, feed=e.feed, source=e.source,
+                              record_type=_bi(e.record_type), department=_bi(e.department),
+                              on=e.on, proves=[_bi(p) for p in e.proves])
+                  for e in found.evidence])
 
 
 @router.post("/v1/eligibility/batch", response_model=BatchOut, responses=PROBLEMS)

@@ -1,8 +1,10 @@
-"""``/v1/jobs/{job_id}``: a decision's progress and result, from any API worker.
+"""``/v1/jobs/{job_id}``: every job's progress and result, from any API worker.
 
-A job is read by the key that started it (admins: any); another key is told there is
-no such job. Its result names the persons the re-fusion touched, so reading it is a
-personal-data call, audited with them.
+The one job route, for both kinds of job of :mod:`api.jobs`: an officer's decision or
+unmerge (its result: what the re-fusion changed) and a policy what-if (its result: what
+the draft table changes, the changed couples paged by ``limit`` and ``offset``). A job
+is read by the key that started it (admins: any); another key is told there is no such
+job. Its result names persons, so reading it is a personal-data call, audited with them.
 """
 
 from __future__ import annotations
@@ -10,15 +12,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
 
 from api import problems
 from api.auth import Access, personal_data
 from api.jobs import Job
 from api.keys import Role
+from api.routes.whatif_out import WhatIfOut, whatif_out
 
 router = APIRouter(tags=["review queue"])
+WHATIF = "policy_whatif"  # the kind of a what-if job (api.routes.policy starts them)
 JobId = Annotated[str, Path(pattern=r"^J[0-9a-f]{16}$", description="The job id.")]
 
 
@@ -26,7 +30,8 @@ class ProgressOut(BaseModel):
     """Where a job is: a stage code and, within it, counts when known.
 
     Stages: ``queued``, ``waiting`` (for the store lock: a load or another decision
-    holds it), ``deciding``, ``fusing``, ``write_records``, ``write_persons``,
+    holds it), ``deciding`` (a what-if: its counts are couples decided), ``fusing``,
+    ``write_records``, ``write_persons``,
     ``write_mentions``, ``write_child_of``, ``write_married``, ``write_MEMBER_OF``...,
     ``comparing``, ``done``; ``failed`` or ``interrupted`` when it did not finish.
     """
@@ -76,16 +81,18 @@ class JobOut(BaseModel):
     """A job: what it does, where it is, and how it ended."""
 
     job_id: str
-    kind: Literal["decision", "unmerge"]
+    kind: Literal["decision", "unmerge", "policy_whatif"]
     status: Literal["queued", "running", "succeeded", "failed"]
     review_id: str | None = None
     pid: str | None = None
     decision: str | None = None
+    as_of: str | None = Field(default=None, description="A what-if's day.")
     created: datetime
     started: datetime | None = None
     finished: datetime | None = None
     progress: ProgressOut
-    result: JobResult | None = None
+    result: JobResult | WhatIfOut | None = Field(
+        default=None, description="A decision's or unmerge's JobResult; a what-if's WhatIfOut.")
     error: JobError | None = None
 
 
@@ -93,15 +100,19 @@ def _when(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
-def job_out(job: Job) -> JobOut:
-    """A stored job as the API shows it."""
+def job_out(job: Job, whatif: WhatIfOut | None = None) -> JobOut:
+    """A stored job as the API shows it (a what-if's result shaped by the caller)."""
+    result: JobResult | WhatIfOut | None = whatif
+    if job.result and job.kind != WHATIF:
+        result = JobResult(**job.result)
     return JobOut(
         job_id=job.job_id, kind=job.kind, status=job.status,  # type: ignore[arg-type]
         review_id=job.review_id, pid=job.pid, decision=job.request.get("decision"),
+        as_of=job.request.get("as_of"),
         created=datetime.fromisoformat(job.created), started=_when(job.started),
         finished=_when(job.finished),
         progress=ProgressOut(stage=job.stage, done=job.done, total=job.total),
-        result=JobResult(**job.result) if job.result else None,
+        result=result,
         error=JobError(code=job.error_code, detail=job.error) if job.error_code else None)
 
 
@@ -110,8 +121,12 @@ def job_out(job: Job) -> JobOut:
 async def get_job(
     job_id: JobId,
     access: Annotated[Access, Depends(personal_data(Role.ADMIN, Role.OFFICER))],
+    limit: Annotated[int, Query(ge=1, le=1000, description="A what-if's changed couples: "
+                                "how many.")] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000, description="A what-if's changed "
+                                 "couples: how many to skip.")] = 0,
 ) -> JobOut:
-    """A decision's job: its stage and progress while it runs, what it changed (or why it
+    """A job: its stage and progress while it runs, what it changed or found (or why it
     failed) when it ends."""
     job = await access.runtime.jobs.get(job_id)
     if job is None or (job.key_id != access.key.key_id and access.key.role is not Role.ADMIN):
@@ -120,6 +135,9 @@ async def get_job(
     access.audit.review_id = job.review_id
     if job.pid:
         access.audit.add(job.pid)
+    if job.kind == WHATIF:
+        found = job.result and await whatif_out(access, job.result, limit, offset)
+        return job_out(job, found or None)
     if job.result:
         access.audit.add(*job.result.get("persons", []))
     return job_out(job)

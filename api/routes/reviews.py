@@ -35,7 +35,7 @@ ReviewKind = Literal["fusion", "possible_match", "ambiguous_newborn", "ambiguous
                      "conflict",
                      "conflict_two_mothers", "conflict_two_fathers",
                      "conflict_underage_marriage", "conflict_ancestry_cycle",
-                     "conflict_parent_age"]
+                     "conflict_parent_age", "conflict_household_marriage"]
 
 
 class PersonCard(BaseModel):

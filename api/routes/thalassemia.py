@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from api import problems
 from api.auth import Access, personal_data, require, runtime
+from api.couple_lists import couple_lists
 from api.keys import ApiKey, Role
 from api.models import Day, Limit, Offset, PersonView
 from api.references import resolve
@@ -21,7 +22,7 @@ from api.routes.kinship import READERS, Degree, Ref
 from kingraph import divisions
 from queries import kinship, thalassemia
 from queries.kinship import Family
-from queries.thalassemia import Couple, CoupleClass, Facts
+from queries.thalassemia import Couple, Facts
 
 router = APIRouter(tags=["thalassemia"])
 PROBLEMS = problems.responses(400, 401, 403, 404, 422, 429)
@@ -72,12 +73,16 @@ class RiskOut(BaseModel):
     exact: bool
 
 
+WorklistName = Literal["prenatal_diagnosis", "partner_screening", "counselling"]
+
+
 class CoupleOut(BaseModel):
-    """A couple on an officer's list."""
+    """A couple on an officer's list; whether a pregnancy is possible (the wife's age) and
+    whether their marriage is inferred from the household register."""
 
     husband: PersonView
     wife: PersonView
-    worklist: Literal["prenatal_diagnosis", "partner_screening"]
+    worklist: WorklistName
     classification: str
     risks: list[RiskOut]
     severe_probability: float
@@ -88,6 +93,8 @@ class CoupleOut(BaseModel):
     expected_delivery: date | None = None
     division: str | None
     division_name: str | None
+    pregnancy_possible: bool | None = None
+    marriage_inferred: bool = False
 
 
 class CouplePage(BaseModel):
@@ -145,23 +152,21 @@ async def cascade(
                       items=items)
 
 
-def _list_of(couple: Couple) -> str:
-    at_risk = couple.classification in thalassemia.AT_RISK
-    return "prenatal_diagnosis" if at_risk else CoupleClass.PARTNER_SCREENING.value
-
-
 @router.get("/v1/thalassemia/couples", response_model=CouplePage, responses=PROBLEMS)
 async def couples(
     access: Annotated[Access, Depends(personal_data(Role.ADMIN, Role.OFFICER, Role.RESEARCHER))],
     division: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
     since: Annotated[Day | None, Query()] = None,
-    list: Literal["prenatal_diagnosis", "partner_screening"] | None = None,  # noqa: A002
+    list: WorklistName | None = None,  # noqa: A002
+    as_of: Annotated[Day | None, Query()] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> CouplePage:
-    """At-risk couples: prenatal diagnosis (ongoing pregnancies first), then partner screening."""
-    found = await access.runtime.call(thalassemia.at_risk_couples, division, since)
-    chosen = [c for c in found if list is None or _list_of(c) == list]
+    """At-risk couples: prenatal diagnosis (a pregnancy registered or possible: ongoing
+    pregnancies first), partner screening, then counselling (no pregnancy possible)."""
+    found = await couple_lists(access.runtime).get(access.runtime, as_of or date.today())
+    worklist = thalassemia.Worklist(list) if list else None
+    chosen = thalassemia.select(found, division, since, worklist)
     page = chosen[offset:offset + limit]
     pids = [p for c in page for p in (c.husband, c.wife)]
     people = await access.runtime.call(kinship.extract, pids, kinship.Bounds(0, 0, 0))
@@ -176,7 +181,7 @@ def _couple(access: Access, c: Couple, people: Family) -> CoupleOut:
     private = access.key.role is Role.RESEARCHER
     return CoupleOut(
         husband=access.view(people.persons[c.husband]), wife=access.view(people.persons[c.wife]),
-        worklist=_list_of(c), classification=c.classification.value,  # type: ignore[arg-type]
+        worklist=c.worklist.value, classification=c.classification.value,
         risks=[RiskOut(gene=r.gene.value, outcome=r.outcome.value,
                        probability=float(r.probability), exact=r.exact) for r in c.risk.risks],
         severe_probability=float(c.severe_probability),
@@ -184,7 +189,8 @@ def _couple(access: Access, c: Couple, people: Family) -> CoupleOut:
         pregnancy_status=c.pregnancy_status,
         registered_on=None if private else c.registered_on,
         expected_delivery=None if private else c.expected_delivery,
-        division=c.division, division_name=divisions.name(c.division) if c.division else None)
+        division=c.division, division_name=divisions.name(c.division) if c.division else None,
+        pregnancy_possible=c.pregnancy_possible, marriage_inferred=c.marriage_inferred)
 
 
 @router.get("/v1/thalassemia/divisions", response_model=list[DivisionRow],

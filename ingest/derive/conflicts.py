@@ -14,7 +14,12 @@ side:
 - ``conflict_ancestry_cycle``: a person who is their own ancestor (``own_ancestor``);
 - ``conflict_parent_age``: a stated biological parent born after the child, or less
   than :attr:`Plausibility.min_parent_age_years` before (``parent_born_after_child``,
-  ``parent_too_young``).
+  ``parent_too_young``);
+- ``conflict_household_marriage``: the household register shows a couple as head and
+  spouse (a marriage inferred from it, :mod:`ingest.derive.relations`) while a divorce
+  row of the same couple says they were divorced (``divorce_recorded``), or while a
+  marriage row says one of them was married to someone else (``married_to_another``),
+  by more than :attr:`Plausibility.household_lag_days` (a register updated late).
 
 Only *stated* parent-child links (birth and bloodline rows) count for two parents
 and parent age; a household inference is weaker evidence and not a claim to weigh
@@ -42,7 +47,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import networkx as nx
@@ -56,7 +61,9 @@ TWO_MOTHERS, TWO_FATHERS = "conflict_two_mothers", "conflict_two_fathers"
 UNDERAGE_MARRIAGE = "conflict_underage_marriage"
 ANCESTRY_CYCLE = "conflict_ancestry_cycle"
 PARENT_AGE = "conflict_parent_age"
-KINDS = (TWO_MOTHERS, TWO_FATHERS, UNDERAGE_MARRIAGE, ANCESTRY_CYCLE, PARENT_AGE)
+HOUSEHOLD_MARRIAGE = "conflict_household_marriage"
+KINDS = (TWO_MOTHERS, TWO_FATHERS, UNDERAGE_MARRIAGE, ANCESTRY_CYCLE, PARENT_AGE,
+         HOUSEHOLD_MARRIAGE)
 SIDE_OF_SEX = {"1": "father", "2": "mother"}  # GB/T 2261.1
 
 REVIEW_SCHEMA: dict[str, Any] = {
@@ -74,6 +81,8 @@ class Plausibility:
     """Bounds below which a stated fact is implausible (operators may change them)."""
 
     min_parent_age_years: int = MIN_PARENT_AGE_YEARS
+    # Days a household register may lag a divorce or a marriage before it contradicts it.
+    household_lag_days: int = 90
     # Records shown as evidence of one person's birth date (the first, by key).
     evidence_records: int = 12
 
@@ -130,7 +139,8 @@ def review_id(*parts: str) -> str:
 def detect(statements: pl.DataFrame, child_of: pl.DataFrame, married: pl.DataFrame,
            persons: pl.DataFrame, mentions: pl.DataFrame, pids: pl.DataFrame,
            rulings: Rulings = NO_RULINGS,
-           plausibility: Plausibility = Plausibility()) -> Found:
+           plausibility: Plausibility = Plausibility(),
+           spans: pl.DataFrame | None = None) -> Found:
     """Every conflict of the derived graph, settled against the officers' rulings.
 
     Args:
@@ -143,12 +153,17 @@ def detect(statements: pl.DataFrame, child_of: pl.DataFrame, married: pl.DataFra
         pids: ``mention_id, pid``, the resolver's assignments.
         rulings: officers' rulings.
         plausibility: the plausibility bounds.
+        spans: the household spans behind inferred marriages, with the episode each
+            supports (:func:`ingest.derive.relations.with_household_marriages`).
     """
     people = persons.select("pid", pl.col("props").struct.field("sex"),
                             pl.col("props").struct.field("birth_date"))
     cycles, in_cycle = ancestry_cycles(child_of, statements)
-    found = [*two_parents(statements, people), *underage_marriages(married, people),
+    stated = married.filter(~pl.col("inferred")) if "inferred" in married.columns else married
+    found = [*two_parents(statements, people), *underage_marriages(stated, people),
              *cycles, *parent_ages(child_of, statements, people, in_cycle, plausibility)]
+    if spans is not None and spans.height:
+        found += household_marriages(spans, stated, plausibility.household_lag_days)
     _add_birth_evidence(found, mentions, pids, people, plausibility.evidence_records)
     return _settle(found, rulings)
 
@@ -269,6 +284,105 @@ def parent_ages(child_of: pl.DataFrame, statements: pl.DataFrame, people: pl.Dat
         out.append(Conflict(PARENT_AGE, reason, (child, parent), (child, parent), sides,
                             child_of=((child, parent, kind),)))
     return out
+
+
+def household_marriages(spans: pl.DataFrame, stated: pl.DataFrame,
+                        lag_days: int) -> list[Conflict]:
+    """Marriages inferred from the household register that a row contradicts.
+
+    ``divorce_recorded``: the register still shows the couple as head and spouse more than
+    ``lag_days`` after a divorce row of theirs (and before any 复婚 row).
+    ``married_to_another``: an inferred marriage (one no marriage row of the couple
+    states) overlaps, by more than ``lag_days`` at either end, a marriage row of either
+    spouse to a third person.
+
+    Args:
+        spans: household spans with ``seq`` and ``merged``
+            (:func:`ingest.derive.relations.with_household_marriages`).
+        stated: the marriage episodes marriage rows state (``statements``, ``ended_by``).
+        lag_days: how late a register may be.
+    """
+    lag = timedelta(days=lag_days)
+    episodes: dict[str, list[dict[str, Any]]] = {}
+    wanted = set(spans["husband"]) | set(spans["wife"])
+    for e in stated.filter(pl.col("husband").is_in(list(wanted))
+                           | pl.col("wife").is_in(list(wanted))).iter_rows(named=True):
+        episodes.setdefault(e["husband"], []).append(e)
+        if e["wife"] != e["husband"]:
+            episodes.setdefault(e["wife"], []).append(e)
+    out: list[Conflict] = []
+    for span in spans.sort("husband", "wife", "seq").iter_rows(named=True):
+        mine = [e for e in episodes.get(span["husband"], []) if e["wife"] == span["wife"]]
+        out += _after_divorce(span, mine, lag)
+        if not span["merged"]:
+            others = [e for p in ("husband", "wife") for e in episodes.get(span[p], [])
+                      if (e["husband"], e["wife"]) != (span["husband"], span["wife"])]
+            out += _married_to_another(span, others, lag)
+    return out
+
+
+def _household_side(span: Mapping[str, Any]) -> dict[str, Any]:
+    until = span["to_date"].isoformat() if span["to_date"] else None
+    return _side("household_spouses", child=span["husband"], parent=span["wife"],
+                 records=span["records"], statements=span["statements"],
+                 value=span["from_date"], until=until)
+
+
+def _after_divorce(span: Mapping[str, Any], mine: list[dict[str, Any]],
+                   lag: timedelta) -> list[Conflict]:
+    out = []
+    start, end = span["from_date"] or date.min, span["to_date"] or date.max
+    for e in mine:
+        if e["end_reason"] != "divorce" or e["ended_on"] is None or e["ended_by"] is None:
+            continue
+        divorced = e["ended_on"]
+        later = [x["married_on"] for x in mine if x["married_on"] and x["married_on"] > divorced]
+        window_end = min(later, default=date.max)
+        if max(start, divorced + lag) >= min(end, window_end):
+            continue
+        divorce = _side("divorce", child=e["husband"], parent=e["wife"],
+                        records=[e["ended_by"]], statements=[f"{e['ended_by']}|event"],
+                        value=divorced)
+        out.append(Conflict(
+            HOUSEHOLD_MARRIAGE, "divorce_recorded",
+            (span["husband"], span["wife"], _day(span["from_date"]), divorced.isoformat()),
+            (span["husband"], span["wife"]), (_household_side(span), divorce),
+            married=((span["husband"], span["wife"], span["seq"]),)))
+    return out
+
+
+def _married_to_another(span: Mapping[str, Any], others: list[dict[str, Any]],
+                        lag: timedelta) -> list[Conflict]:
+    start, end = span["from_date"] or date.min, span["to_date"] or date.max
+    clash = [e for e in others if e["married_on"] is not None
+             and e["married_on"] < _shift(end, -lag)
+             and (e["ended_on"] is None or e["ended_on"] > _shift(start, lag))]
+    if not clash:
+        return []
+    sides = tuple(_side("marriage", child=e["husband"], parent=e["wife"],
+                        records=[s.rsplit("|", 1)[0] for s in e["statements"]],
+                        statements=e["statements"], value=e["married_on"],
+                        until=e["ended_on"].isoformat() if e["ended_on"] else None)
+                  for e in sorted(clash, key=lambda e: (e["husband"], e["wife"], e["seq"])))
+    subject = (span["husband"], span["wife"], _day(span["from_date"]),
+               *(f"{s['pid']}+{s['parent_pid']}" for s in sides))
+    pids = (span["husband"], span["wife"], *(p for s in sides for p in (s["pid"],
+                                                                         s["parent_pid"])))
+    return [Conflict(HOUSEHOLD_MARRIAGE, "married_to_another", subject, pids,
+                     (_household_side(span), *sides),
+                     married=((span["husband"], span["wife"], span["seq"]),
+                              *((e["husband"], e["wife"], e["seq"]) for e in clash)))]
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def _shift(value: date, by: timedelta) -> date:
+    """``value + by``, staying within the calendar (date.min and date.max are open ends)."""
+    if value in (date.min, date.max):
+        return value
+    return value + by
 
 
 def _side(claim: str, *, child: str | None, parent: str | None, records: Iterable[str],

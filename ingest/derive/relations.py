@@ -4,6 +4,18 @@ Stated parent–child links (birth rows, bloodline rows) are strong; links infer
 from household relation codes (a head's 子/女 is the head's child) are marked
 ``inferred`` and weaker.  Every derived fact lists the record keys behind it.
 
+GB/T 4761 codes 27/37 (adopted or step son/daughter) and 57/58 (step or adoptive
+father/mother) do not say which: such a link is of kind ``step_or_adoptive``, never
+read as adoptive (an adoption is legal kinship, art. 1111; a step relation is kinship
+by marriage unless the step-parent raised the child, art. 1072).
+
+Marriages come from marriage rows (:func:`marriages`) and from the household register
+(:func:`household_marriages`): a head (02) and a spouse (10 spouse, 11 husband, 12
+wife) registered in the same household over the same time are married at least over
+that time.  Such a marriage is ``inferred``, weaker than a marriage row: where it
+overlaps a row-stated marriage of the same couple its rows only join that marriage's
+evidence (:func:`with_household_marriages`); otherwise it is an episode of its own.
+
 Parent–child links are first derived as *statements*: one row per thing a row says
 (``statement`` names it: the mention of the parent, ``birth|birth_platform|B1|mother``,
 or for an inference the member's row and ``inferred_head``/``inferred_spouse``), with
@@ -25,11 +37,15 @@ import polars as pl
 from ingest.feeds.mentions import record_key
 
 # GB/T 4761 codes, read as "what the relative is to the person".
-PARENT_CODES = {"51": "biological", "52": "biological", "57": "adoptive", "58": "adoptive"}
+STEP_OR_ADOPTIVE = "step_or_adoptive"
+PARENT_CODES = {"51": "biological", "52": "biological", "57": STEP_OR_ADOPTIVE,
+                "58": STEP_OR_ADOPTIVE}
 CHILD_CODES = {**{f"{c}": "biological" for c in (*range(20, 27), *range(30, 37))},
-               "27": "adoptive", "37": "adoptive"}
+               "27": STEP_OR_ADOPTIVE, "37": STEP_OR_ADOPTIVE}
 HEAD, SPOUSES = "02", ("10", "11", "12")
+HUSBAND_CODE, WIFE_CODE = "11", "12"  # the spouse is the head's husband / wife
 HEAD_CHILD = tuple(f"{c}" for c in (*range(20, 27), *range(30, 37)))
+HEAD_STEP_OR_ADOPTED = ("27", "37")
 HEAD_PARENT = ("51", "52")
 STATED_CONFIDENCE, HEAD_CONFIDENCE, SPOUSE_CONFIDENCE = 1.0, 0.7, 0.6
 SAME_EVENT_DAYS = 90
@@ -41,6 +57,10 @@ STATEMENT_SCHEMA: dict[str, Any] = {
 # Bloodline parent codes that name the side: 51 father, 52 mother, 57/58 step or adoptive.
 PARENT_SIDES = {"51": "father", "52": "mother", "57": "father", "58": "mother"}
 MARRIAGE_EVENTS = ("marriage", "remarriage")
+STATED_SCHEMA: dict[str, Any] = {
+    "husband": pl.String, "wife": pl.String, "seq": pl.Int64, "married_on": pl.Date,
+    "ended_on": pl.Date, "end_reason": pl.String, "records": pl.List(pl.String),
+    "statements": pl.List(pl.String), "ended_by": pl.String}
 
 
 def with_pid(frame: pl.DataFrame, pids: pl.DataFrame, role: str, alias: str) -> pl.DataFrame:
@@ -86,8 +106,20 @@ def child_of_from_bloodline(rows: pl.DataFrame, pids: pl.DataFrame) -> pl.DataFr
     ])
 
 
+def _inferred(frame: pl.DataFrame, child: str, parent: str, recs: list[str],
+              confidence: float, by: str, kind: str = "biological") -> pl.DataFrame:
+    """Household inferences as statements, named by the member's row and ``by``."""
+    return frame.select(
+        pl.col(child).alias("child"), pl.col(parent).alias("parent"), pl.lit(kind).alias("kind"),
+        pl.lit(True).alias("inferred"), pl.lit(confidence).alias("confidence"),
+        pl.concat_list(recs).alias("records"), pl.lit(None, pl.String).alias("side"),
+        pl.concat_str(recs[0], pl.lit(by), separator="|").alias("statement"))
+
+
 def child_of_from_households(rows: pl.DataFrame, pids: pl.DataFrame) -> pl.DataFrame:
-    """Inferred: a head's children are the head's (and the head's spouse's) children."""
+    """Inferred: a head's children are the head's (and the head's spouse's) children; a
+    head's adopted-or-step child (27/37) is the head's, of kind ``step_or_adoptive`` (the
+    code does not say whether the head's spouse is a parent: no link to the spouse)."""
     h = with_pid(rows, pids, "person", "pid").filter(pl.col("pid").is_not_null())
     members = h.select("household_id", "relation_to_head", "pid", record_key().alias("rec"))
     heads = members.filter(pl.col("relation_to_head") == HEAD).select(
@@ -95,24 +127,17 @@ def child_of_from_households(rows: pl.DataFrame, pids: pl.DataFrame) -> pl.DataF
     spouses = members.filter(pl.col("relation_to_head").is_in(SPOUSES)).select(
         "household_id", pl.col("pid").alias("spouse"), pl.col("rec").alias("spouse_rec"))
     kids = members.filter(pl.col("relation_to_head").is_in(HEAD_CHILD))
+    step_or_adopted = members.filter(pl.col("relation_to_head").is_in(HEAD_STEP_OR_ADOPTED))
     parents = members.filter(pl.col("relation_to_head").is_in(HEAD_PARENT))
-    bio = pl.lit("biological")
-
-    def inferred(frame: pl.DataFrame, child: str, parent: str, recs: list[str],
-                 confidence: float, by: str) -> pl.DataFrame:
-        return frame.select(
-            pl.col(child).alias("child"), pl.col(parent).alias("parent"), bio.alias("kind"),
-            pl.lit(True).alias("inferred"), pl.lit(confidence).alias("confidence"),
-            pl.concat_list(recs).alias("records"), pl.lit(None, pl.String).alias("side"),
-            pl.concat_str(recs[0], pl.lit(by), separator="|").alias("statement"))
-
     return pl.concat([
-        inferred(kids.join(heads, on="household_id"), "pid", "head", ["rec", "head_rec"],
-                 HEAD_CONFIDENCE, "inferred_head"),
-        inferred(kids.join(spouses, on="household_id"), "pid", "spouse",
-                 ["rec", "spouse_rec"], SPOUSE_CONFIDENCE, "inferred_spouse"),
-        inferred(parents.join(heads, on="household_id"), "head", "pid", ["rec", "head_rec"],
-                 HEAD_CONFIDENCE, "inferred_head"),
+        _inferred(kids.join(heads, on="household_id"), "pid", "head", ["rec", "head_rec"],
+                  HEAD_CONFIDENCE, "inferred_head"),
+        _inferred(kids.join(spouses, on="household_id"), "pid", "spouse",
+                  ["rec", "spouse_rec"], SPOUSE_CONFIDENCE, "inferred_spouse"),
+        _inferred(parents.join(heads, on="household_id"), "head", "pid", ["rec", "head_rec"],
+                  HEAD_CONFIDENCE, "inferred_head"),
+        _inferred(step_or_adopted.join(heads, on="household_id"), "pid", "head",
+                  ["rec", "head_rec"], HEAD_CONFIDENCE, "inferred_head", STEP_OR_ADOPTIVE),
     ]).filter(pl.col("child") != pl.col("parent"))
 
 
@@ -150,11 +175,12 @@ def marriage_statement() -> pl.Expr:
 
 def marriages(rows: pl.DataFrame, pids: pl.DataFrame, deaths: dict[str, date],
               dismissed: frozenset[str] = frozenset()) -> pl.DataFrame:
-    """One row per marriage episode: ``husband, wife, seq, married_on, ended_on,
-    end_reason, records, statements``.  A 复婚 (``remarriage``) opens a new episode.
+    """One row per marriage episode (``STATED_SCHEMA``).  A 复婚 (``remarriage``) opens a
+    new episode.
 
-    ``statements`` names the rows that state the wedding (``record|event``); a row
-    whose statement an officer dismissed is not used at all.
+    ``statements`` names the rows that state the wedding (``record|event``), ``ended_by``
+    the divorce row that ended it; a row whose statement an officer dismissed is not used
+    at all.
     """
     m = with_pid(with_pid(rows, pids, "husband", "husband"), pids, "wife", "wife")
     m = m.filter(pl.col("husband").is_not_null() & pl.col("wife").is_not_null())
@@ -166,10 +192,7 @@ def marriages(rows: pl.DataFrame, pids: pl.DataFrame, deaths: dict[str, date],
     episodes: list[dict[str, Any]] = []
     for (husband, wife), events in m.group_by(["husband", "wife"], maintain_order=True):
         episodes.extend(_episodes(str(husband), str(wife), events, deaths))
-    schema: dict[str, Any] = {"husband": pl.String, "wife": pl.String, "seq": pl.Int64,
-              "married_on": pl.Date, "ended_on": pl.Date, "end_reason": pl.String,
-              "records": pl.List(pl.String), "statements": pl.List(pl.String)}
-    return pl.DataFrame(episodes, schema=schema)
+    return pl.DataFrame(episodes, schema=STATED_SCHEMA)
 
 
 def _episodes(husband: str, wife: str, events: pl.DataFrame,
@@ -185,7 +208,8 @@ def _episodes(husband: str, wife: str, events: pl.DataFrame,
                 continue
             current = {"husband": husband, "wife": wife, "seq": len(out) + 1,
                        "married_on": day, "ended_on": None, "end_reason": None,
-                       "records": [record], "statements": [f"{record}|event"]}
+                       "records": [record], "statements": [f"{record}|event"],
+                       "ended_by": None}
             out.append(current)
         elif event == "divorce":
             if not out or out[-1]["ended_on"] is not None:
@@ -193,9 +217,9 @@ def _episodes(husband: str, wife: str, events: pl.DataFrame,
                 # its start is unknown.
                 out.append({"husband": husband, "wife": wife, "seq": len(out) + 1,
                             "married_on": None, "ended_on": None, "end_reason": None,
-                            "records": [], "statements": []})
+                            "records": [], "statements": [], "ended_by": None})
             last = out[-1]
-            last["ended_on"], last["end_reason"] = day, "divorce"
+            last["ended_on"], last["end_reason"], last["ended_by"] = day, "divorce", record
             last["records"].append(record)
             current = None
     for episode in out:
@@ -248,3 +272,190 @@ def _episode_rows(rows: pl.DataFrame, pids: pl.DataFrame, feed: str) -> pl.DataF
                     pl.struct(pl.col("employer_name").alias("name"),
                               "division_code").alias("target_props"),
                     pl.struct(*span, "division_code").alias("props"))
+
+
+# --- marriages the household register shows ---------------------------------------------
+
+HOUSEHOLD_GAP_DAYS = 90  # a couple's spans this close are one marriage (they moved together)
+LEFT_HOUSEHOLD = "left_household"  # the register stopped showing them as spouses
+INFERRED_MARRIAGE = "inferred_marriage"  # what a spouse's household row states
+SPAN_SCHEMA: dict[str, Any] = {
+    "husband": pl.String, "wife": pl.String, "from_date": pl.Date, "to_date": pl.Date,
+    "end_reason": pl.String, "records": pl.List(pl.String), "statements": pl.List(pl.String)}
+MARRIED_SCHEMA: dict[str, Any] = {**STATED_SCHEMA, "inferred": pl.Boolean}
+
+
+def _head_is_husband(head_sex: pl.Expr, spouse_sex: pl.Expr, code: pl.Expr) -> pl.Expr:
+    """Which of head and spouse is the husband: by the persons' sex (GB/T 2261.1), else by
+    the code (11: the spouse is the head's husband, 12: his wife); null when neither
+    settles it (two persons of one sex, or code 10 between persons of unknown sex)."""
+    m_h, f_h = (head_sex == "1").fill_null(False), (head_sex == "2").fill_null(False)
+    m_s, f_s = (spouse_sex == "1").fill_null(False), (spouse_sex == "2").fill_null(False)
+    unknown = ~(m_h | f_h | m_s | f_s)
+    return (pl.when((m_h & ~m_s) | (f_s & ~f_h)).then(True)
+            .when((f_h & ~f_s) | (m_s & ~m_h)).then(False)
+            .when(unknown & (code == WIFE_CODE)).then(True)
+            .when(unknown & (code == HUSBAND_CODE)).then(False)
+            .otherwise(None))
+
+
+def household_spouse_pairs(rows: pl.DataFrame, pids: pl.DataFrame, sexes: pl.DataFrame,
+                           dismissed: frozenset[str] = frozenset()) -> pl.DataFrame:
+    """Each head's row and spouse's row of one household whose registrations overlap:
+    ``husband, wife, from_date, to_date`` (the overlap; null to: still together, null from:
+    neither row says when it began), ``reason`` (how the row that ended first ended),
+    ``records`` and ``statement`` (the spouse's row, ``record|inferred_marriage``).
+
+    ``sexes`` is ``pid, sex`` (the golden persons').
+    """
+    h = with_pid(rows, pids, "person", "pid").filter(pl.col("pid").is_not_null())
+    members = h.select("household_id", "relation_to_head", "pid", record_key().alias("rec"),
+                       pl.col("registered_on").alias("start"),
+                       pl.col("deregistered_on").alias("end"),
+                       pl.col("deregistered_reason").alias("reason"))
+    heads = members.filter(pl.col("relation_to_head") == HEAD)
+    spouses = members.filter(pl.col("relation_to_head").is_in(SPOUSES))
+    pairs = heads.join(spouses, on="household_id", suffix="_s").filter(
+        pl.col("pid") != pl.col("pid_s"))
+    pairs = pairs.join(sexes, on="pid", how="left").join(
+        sexes.rename({"pid": "pid_s", "sex": "sex_s"}), on="pid_s", how="left")
+    start = pl.max_horizontal("start", "start_s")  # nulls ignored: the other row's date
+    end = pl.min_horizontal("end", "end_s")  # nulls (still registered) ignored
+    head_husband = _head_is_husband(pl.col("sex"), pl.col("sex_s"), pl.col("relation_to_head_s"))
+    found = pairs.with_columns(start.alias("from_date"), end.alias("to_date"),
+                               head_husband.alias("head_husband")).filter(
+        pl.col("head_husband").is_not_null()
+        & (pl.col("from_date").is_null() | pl.col("to_date").is_null()
+           | (pl.col("from_date") < pl.col("to_date"))))
+    found = found.select(
+        pl.when("head_husband").then("pid").otherwise("pid_s").alias("husband"),
+        pl.when("head_husband").then("pid_s").otherwise("pid").alias("wife"),
+        "from_date", "to_date",
+        pl.when(pl.col("end") == pl.col("to_date")).then("reason").otherwise("reason_s")
+        .alias("reason"),
+        pl.concat_list("rec", "rec_s").alias("records"),
+        pl.concat_str("rec_s", pl.lit(INFERRED_MARRIAGE), separator="|").alias("statement"))
+    if dismissed:
+        found = found.filter(~pl.col("statement").is_in(list(dismissed)))
+    return found
+
+
+def household_marriages(rows: pl.DataFrame, pids: pl.DataFrame, sexes: pl.DataFrame,
+                        deaths: dict[str, date], dismissed: frozenset[str] = frozenset()
+                        ) -> pl.DataFrame:
+    """The spans over which the register shows each couple as head and spouse
+    (``SPAN_SCHEMA``): a couple's pairs of rows, in date order, are one span while each
+    begins within :data:`HOUSEHOLD_GAP_DAYS` of the last one's end (a move together).
+
+    A span ended by a death (the row's reason, or a spouse's death date) ends with
+    ``death``; one that simply ends, with :data:`LEFT_HOUSEHOLD` (the register no longer
+    shows them together: not proof of a divorce); an open span is ended by a spouse's death.
+    """
+    pairs = household_spouse_pairs(rows, pids, sexes, dismissed).sort(
+        "husband", "wife", pl.col("from_date"), nulls_last=False)
+    spans: list[dict[str, Any]] = []
+    group: list[tuple[Any, ...]] = []
+    columns = ("husband", "wife", "from_date", "to_date", "reason", "records", "statement")
+    for row in pairs.select(columns).iter_rows():  # one pass; a couple's rows are adjacent
+        if group and row[:2] != group[0][:2]:
+            spans.extend(_spans(group, deaths))
+            group = []
+        group.append(row)
+    if group:
+        spans.extend(_spans(group, deaths))
+    return pl.DataFrame(spans, schema=SPAN_SCHEMA)
+
+
+def _spans(pairs: list[tuple[Any, ...]], deaths: dict[str, date]) -> list[dict[str, Any]]:
+    """One couple's pairs of rows (``husband, wife, from_date, to_date, reason, records,
+    statement``, by start) as spans."""
+    husband, wife = str(pairs[0][0]), str(pairs[0][1])
+    out: list[dict[str, Any]] = []
+    current: dict[str, Any] | None = None
+    for _, _, start, end, reason, records, statement in pairs:
+        last_end = current["to_date"] if current else None
+        joined = current is not None and (
+            last_end is None or start is None or (start - last_end).days <= HOUSEHOLD_GAP_DAYS)
+        if current is not None and joined:
+            if last_end is not None and (end is None or end > last_end):
+                current["to_date"], current["end_reason"] = end, reason
+            current["records"] += records
+            current["statements"].append(statement)
+            continue
+        current = {"husband": husband, "wife": wife, "from_date": start, "to_date": end,
+                   "end_reason": reason, "records": list(records), "statements": [statement]}
+        out.append(current)
+    died = min((d for d in (deaths.get(husband), deaths.get(wife)) if d), default=None)
+    for span in out:
+        span["records"] = sorted(set(span["records"]))
+        span["statements"] = sorted(set(span["statements"]))
+        end = span["to_date"]
+        after_start = died is not None and (span["from_date"] is None
+                                            or died >= span["from_date"])
+        if died is not None and after_start and (
+                end is None or abs((end - died).days) <= HOUSEHOLD_GAP_DAYS):
+            span["to_date"], span["end_reason"] = died if end is None else end, "death"
+        elif end is not None:
+            span["end_reason"] = "death" if span["end_reason"] == "death" else LEFT_HOUSEHOLD
+        else:
+            span["end_reason"] = None
+    return out
+
+
+def _overlaps(start: date | None, end: date | None, other_start: date | None,
+              other_end: date | None) -> bool:
+    """Whether two periods overlap (a null start is the beginning of time, a null end open)."""
+    return ((other_end is None or start is None or start < other_end)
+            and (end is None or other_start is None or other_start < end))
+
+
+def with_household_marriages(stated: pl.DataFrame, spans: pl.DataFrame
+                             ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Every marriage episode (``MARRIED_SCHEMA``) and the spans with the episode they support.
+
+    A span that overlaps a row-stated episode of the same couple adds its household rows to
+    that episode's records (the rows stay the evidence of the dates: a row is never
+    overridden); any other span is an episode of its own, ``inferred``, from its first day
+    seen together to its end.  Each couple's episodes are then numbered by date (``seq``).
+
+    Returns:
+        The episodes, and the spans (``SPAN_SCHEMA``) with ``seq`` and ``merged`` (True
+        when the span joined a row-stated episode).
+    """
+    couple = ["husband", "wife"]
+    touched = stated.join(spans.select(couple).unique(), on=couple, how="semi")
+    untouched = stated.join(spans.select(couple).unique(), on=couple, how="anti")
+    by_couple: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for episode in touched.iter_rows(named=True):
+        by_couple.setdefault((episode["husband"], episode["wife"]), []).append(
+            {**episode, "inferred": False})
+    placed: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    for span in spans.iter_rows(named=True):
+        episodes = by_couple.setdefault((span["husband"], span["wife"]), [])
+        placed.append((span, _place(span, episodes)))
+    for episodes in by_couple.values():
+        episodes.sort(key=lambda e: (e["married_on"] or date.min, e["inferred"], e["seq"]))
+        for seq, episode in enumerate(episodes, 1):
+            episode["seq"] = seq
+    married = pl.concat([
+        untouched.with_columns(pl.lit(False).alias("inferred")),
+        pl.DataFrame([e for es in by_couple.values() for e in es], schema=MARRIED_SCHEMA)])
+    placed_rows = [{**span, "seq": episode["seq"], "merged": not episode["inferred"]}
+                   for span, episode in placed]
+    schema = {**SPAN_SCHEMA, "seq": pl.Int64, "merged": pl.Boolean}
+    return married.sort("husband", "wife", "seq"), pl.DataFrame(placed_rows, schema=schema)
+
+
+def _place(span: dict[str, Any], episodes: list[dict[str, Any]]) -> dict[str, Any]:
+    """The episode a span supports: the first row-stated one it overlaps, else a new one."""
+    for episode in episodes:
+        if not episode["inferred"] and _overlaps(span["from_date"], span["to_date"],
+                                                 episode["married_on"], episode["ended_on"]):
+            episode["records"] = sorted({*episode["records"], *span["records"]})
+            return episode
+    episode = {"husband": span["husband"], "wife": span["wife"], "seq": len(episodes) + 1,
+               "married_on": span["from_date"], "ended_on": span["to_date"],
+               "end_reason": span["end_reason"], "records": list(span["records"]),
+               "statements": [], "ended_by": None, "inferred": True}
+    episodes.append(episode)
+    return episode

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import neo4j
 import polars as pl
@@ -31,10 +30,6 @@ Stage = Callable[[str, int | None], Callable[[int], None]]
 EPISODE_FEEDS = {"household": "MEMBER_OF", "cohabitation": "LIVED_AT",
                  "employment": "EMPLOYED_BY"}
 
-MARRIED_SCHEMA: dict[str, Any] = {
-    "husband": pl.String, "wife": pl.String, "seq": pl.Int64, "married_on": pl.Date,
-    "ended_on": pl.Date, "end_reason": pl.String, "records": pl.List(pl.String),
-    "statements": pl.List(pl.String)}
 
 
 @dataclass
@@ -86,9 +81,9 @@ def graph_state(rows: dict[str, pl.DataFrame], mentions: pl.DataFrame,
     deaths = _deaths(persons)
     statements = relations.child_of_statements(rows, pids, rulings.dismissed)
     child_of = relations.child_of(statements)
-    married = (relations.marriages(rows["marriage"], pids, deaths, rulings.dismissed)
-               if "marriage" in rows else pl.DataFrame(schema=MARRIED_SCHEMA))
-    found = conflicts.detect(statements, child_of, married, persons, mentions, pids, rulings)
+    married, spans = _marriages(rows, pids, persons, deaths, rulings)
+    found = conflicts.detect(statements, child_of, married, persons, mentions, pids, rulings,
+                             spans=spans)
     episodes = {rel: relations.episodes(rows[feed], pids, feed)
                 for feed, rel in EPISODE_FEEDS.items() if feed in rows}
     links = mentions.select("mention_id", pl.concat_str("feed", "source", "record_id",
@@ -104,10 +99,24 @@ def graph_state(rows: dict[str, pl.DataFrame], mentions: pl.DataFrame,
         records={feed: record_frame(feed, frame) for feed, frame in rows.items()},
         persons=persons, mentions=link_rows,
         child_of=conflicts.mark(child_of, found.disputed["child_of"]),
-        married=conflicts.mark(married.drop("statements"), found.disputed["married"]),
+        married=conflicts.mark(married.drop("statements", "ended_by"),
+                               found.disputed["married"]),
         episodes=episodes, reviews=reviews.select(REVIEW_COLUMNS), conflicts=found.counts,
         load_id=load_id,
     )
+
+
+def _marriages(rows: dict[str, pl.DataFrame], pids: pl.DataFrame, persons: pl.DataFrame,
+               deaths: dict[str, date], rulings: Rulings) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Marriage episodes from marriage rows and the household register, and the household
+    spans behind them (:func:`ingest.derive.relations.with_household_marriages`)."""
+    stated = (relations.marriages(rows["marriage"], pids, deaths, rulings.dismissed)
+              if "marriage" in rows else pl.DataFrame(schema=relations.STATED_SCHEMA))
+    sexes = persons.select("pid", pl.col("props").struct.field("sex"))
+    spans = (relations.household_marriages(rows["household"], pids, sexes, deaths,
+                                           rulings.dismissed)
+             if "household" in rows else pl.DataFrame(schema=relations.SPAN_SCHEMA))
+    return relations.with_household_marriages(stated, spans)
 
 
 def _deaths(persons: pl.DataFrame) -> dict[str, date]:

@@ -84,6 +84,15 @@ def parent_edges_truth(persons: pl.DataFrame, present: pl.Series) -> pl.DataFram
     return edges.filter(pl.col("a").is_in(keep) & pl.col("b").is_in(keep))
 
 
+def step_edges_truth(truth_dir: Path) -> pl.DataFrame:
+    """True (child, step-parent) pairs, where the drop's truth holds them."""
+    path = truth_dir / "step_relations.parquet"
+    if not path.exists():
+        return pl.DataFrame(schema={"a": pl.Int64, "b": pl.Int64})
+    return pl.read_parquet(path).select(pl.col("child_key").alias("a"),
+                                        pl.col("step_parent_key").alias("b"))
+
+
 def evaluate(mentions: pl.DataFrame, child_of: pl.DataFrame, married: pl.DataFrame,
              truth_dir: Path) -> list[Score]:
     """Person, parent-child and marriage scores for a loaded synthetic drop."""
@@ -102,6 +111,11 @@ def evaluate(mentions: pl.DataFrame, child_of: pl.DataFrame, married: pl.DataFra
     if child_of.height:
         true_parents = parent_edges_truth(persons, present)
         predicted = to_truth(child_of, "child", "parent")
+        if "kind" in child_of.columns:  # a step relation coded 27/37/57/58 is a true link
+            ambiguous = to_truth(child_of.filter(pl.col("kind") == "step_or_adoptive"),
+                                 "child", "parent")
+            true_parents = pl.concat([true_parents, ambiguous.join(
+                step_edges_truth(truth_dir), on=["a", "b"], how="semi")])
         scores.append(edge_score("child_of", predicted, true_parents))
         scores.append(edge_score("child_of (evidenced)", predicted,
                                  true_parents.join(co_mentioned(links, ("birth", "bloodline")),

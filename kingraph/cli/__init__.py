@@ -15,6 +15,7 @@ from kingraph.cli import (
     kinship,
     migration,
     permits,
+    policy,
     server,
     service,
     synth,
@@ -28,7 +29,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (server, ingest, service, synth, kinship, migration, permits, contacts):
+for module in (server, ingest, service, synth, kinship, migration, permits, contacts, policy):
     module.register(app)
 
 

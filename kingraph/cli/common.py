@@ -43,6 +43,13 @@ def settings() -> Settings:
     return Settings()
 
 
+def activate_policy(config: Settings) -> None:
+    """Make the policy table the settings choose the one this command's decisions use."""
+    from queries.eligibility import policy, policy_file
+
+    policy.activate(policy_file.configured(config.policy_file, config.var_dir))
+
+
 @contextmanager
 def driver(config: Settings | None = None) -> Iterator[neo4j.Driver]:
     """A verified driver for the configured Neo4j, closed afterwards."""

@@ -177,7 +177,8 @@ def couples_cmd(
                                   help="thalassemia, or a recessive condition's code."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """At-risk couples (高风险夫妇): prenatal-diagnosis list, then partner screening."""
+    """At-risk couples (高风险夫妇): prenatal-diagnosis list (a pregnancy registered or
+    possible), partner screening, then counselling (no pregnancy possible)."""
     from queries import thalassemia
 
     day = date.fromisoformat(since) if since else None
@@ -187,7 +188,8 @@ def couples_cmd(
     config = settings()
     with driver(config) as drv:
         found = thalassemia.at_risk_couples(drv, config.neo4j_database, division, day)
-    rows = [{"husband": c.husband, "wife": c.wife, "list": c.classification.value,
+    rows = [{"husband": c.husband, "wife": c.wife, "list": c.worklist.value,
+             "classification": c.classification.value,
              "risk": str(c.severe_probability),
              "outcomes": [r.outcome.value for r in c.risk.risks],
              "pregnancy": c.pregnancy_status, "division": c.division} for c in found[:limit]]

@@ -9,7 +9,7 @@ from datetime import date
 import typer
 from rich.table import Table
 
-from kingraph.cli.common import console, driver, settings, writing
+from kingraph.cli.common import activate_policy, console, driver, settings, writing
 
 permits_app = typer.Typer(help="Birth permits (生育服务证) issued by Kingraph.",
                           no_args_is_help=True)
@@ -33,6 +33,7 @@ def eligibility(
     from queries import eligibility, persons
 
     config = settings()
+    activate_policy(config)
     db = config.neo4j_database
     with driver(config) as drv:
         found = eligibility.decide_couple(drv, db, persons.resolve(drv, db, husband),
@@ -43,10 +44,12 @@ def eligibility(
         return
     table = Table("项目 item", "内容 value")
     table.add_row("结论 outcome", f"{OUTCOME_ZH[found.outcome.value]} ({found.outcome.value})")
-    table.add_row("孩次 child", str(found.child_order or "?"))
+    table.add_row("孩次（合计）child in all", str(found.child_order or "?"))
+    table.add_row("孩次（夫妻共同）child of the couple", str(found.child_order_couple or "?"))
     table.add_row("条款 rule", found.rule_id or "")
-    table.add_row("政策版本 version", found.policy_version)
-    table.add_row("法律依据 reference", found.legal_reference)
+    table.add_row("政策版本 version", f"{found.policy_version} · 政策表 table "
+                  f"{found.table_version} ({found.table_digest})")
+    table.add_row("法律依据 reference", f"{found.legal_reference_zh}\n{found.legal_reference}")
     for reason in found.reasons:
         table.add_row("理由 reason", f"{reason.zh}\n{reason.en}")
     table.add_row("依据记录 evidence", "\n".join(found.evidence))
@@ -67,6 +70,7 @@ def issue(
     from queries import eligibility
 
     config = settings()
+    activate_policy(config)
     store = Store.for_graph(config.var_dir, config.bolt_uri, config.neo4j_database)
     with writing(store.root, "permits", wait), driver(config) as drv:
         apply(drv, config.neo4j_database)  # a graph loaded before PermitEvent's constraint

@@ -7,9 +7,14 @@ decision is made on; :mod:`~queries.eligibility.conditions` and
 one-child glory certificates.  On the graph: :mod:`~queries.eligibility.spouse_rows`
 (the rows of one spouse into facts), :mod:`~queries.eligibility.from_graph` (a couple's
 facts read from the graph, and decisions on them) and
-:mod:`~queries.eligibility.permits` (issuing, revoking and recording permits).
+:mod:`~queries.eligibility.permits` (issuing, revoking and recording permits; the
+department's own permits in :mod:`~queries.eligibility.department`).  The operator's
+table: :mod:`~queries.eligibility.policy_file` (checked with lines and reasons);
+:mod:`~queries.eligibility.whatif` runs a draft over every couple; :mod:`~queries.eligibility.sheet`
+is an officer's decision sheet.
 """
 
+from queries.eligibility import policy_file, sheet, whatif
 from queries.eligibility.couple_facts import (
     ChildFacts,
     CoupleFacts,
@@ -37,5 +42,5 @@ __all__ = [
     "HukouType", "IssueReport", "MarriageFacts", "Outcome", "Parentage", "PermitKind", "Policy",
     "PolicyVersion", "SpouseFacts", "decide", "decide_couple", "decide_glory",
     "decide_many_async", "decide_refs", "decide_refs_async", "gather", "issue", "issue_couple",
-    "recent",
+    "policy_file", "recent", "sheet", "whatif",
 ]

@@ -59,15 +59,21 @@ class Side:
 
 @dataclass(frozen=True)
 class Kid:
-    """One child of either spouse, born by the application date."""
+    """One child of either spouse, born by the application date.
 
-    side: str  # shared | husband | wife
+    ``side`` is None while a relation code that means adopted OR step leaves it open;
+    ``readings`` then lists the (side, adopted) pairs it allows, ``none`` being a side: a
+    stepchild of one spouse who is neither spouse's child.
+    """
+
+    side: str | None  # shared | husband | wife | none
     counted: bool | None
     girl: bool | None
     disabled: bool | None
     with_former: bool | None
     adopted: bool
     delivery: str  # children of one delivery share it
+    readings: tuple[tuple[str, bool], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,16 +94,18 @@ class Situation:
     def _numbers(self) -> dict[str | None, int]:
         out: dict[str | None, int] = {}
         for side in (None, "shared", "husband", "wife"):
-            kids = [k for k in self.kids if k.counted and (side is None or k.side == side)]
+            kids = [k for k in self.counted() if side is None or k.side == side]
             per_delivery = self.multiple_birth is MultipleBirth.PER_DELIVERY
             out[side] = len({k.delivery for k in kids}) if per_delivery else len(kids)
         return out
 
     def counted(self) -> tuple[Kid, ...]:
-        """The counted children."""
-        return tuple(k for k in self.kids if k.counted)
+        """The counted children (a child whose side is open or who is neither spouse's
+        child is not counted)."""
+        return tuple(k for k in self.kids if k.counted and k.side not in (None, NEITHER))
 
 
+NEITHER = "none"  # a reading in which the child is neither spouse's
 Slot = tuple[str, str]  # (where: husband | wife | child index, field)
 CANDIDATES: dict[str, tuple[object, ...]] = {
     "only_child": (True, False), "hukou": ("rural", "urban", "unclear"),
@@ -106,12 +114,21 @@ CANDIDATES: dict[str, tuple[object, ...]] = {
 }
 
 
+def candidates(sit: Situation, slot: Slot) -> tuple[object, ...]:
+    """The values a slot may take (a child's readings are its own)."""
+    where, field = slot
+    return sit.kids[int(where)].readings if field == "reading" else CANDIDATES[field]
+
+
 def slots(sit: Situation, reads: frozenset[str]) -> tuple[Slot, ...]:
-    """The unknown fields that the given reads could depend on."""
+    """The unknown fields that the given reads could depend on (a child's open side is
+    always one: every count depends on it)."""
     found: list[Slot] = [
         (who, f) for who in ("husband", "wife") for f in ("only_child", "hukou", "minority")
         if f in reads and getattr(getattr(sit, who), f) is None]
     for i, kid in enumerate(sit.kids):
+        if kid.side is None and kid.counted is not False:
+            found.append((str(i), "reading"))
         fields: tuple[str, ...] = ("counted",) if kid.counted is None else ()
         if kid.counted is not False:
             fields += ("girl", "disabled") + (("with_former",) if kid.side != "shared" else ())
@@ -122,13 +139,17 @@ def slots(sit: Situation, reads: frozenset[str]) -> tuple[Slot, ...]:
 def completions(sit: Situation, unknown: tuple[Slot, ...]) -> Iterator[tuple[tuple[object, ...],
                                                                              Situation]]:
     """Every way to fill the unknown slots, with the filled situation."""
-    for values in product(*(CANDIDATES[field] for _, field in unknown)):
+    for values in product(*(candidates(sit, slot) for slot in unknown)):
         yield values, _fill(sit, dict(zip(unknown, values, strict=True)))
 
 
 def _fill(sit: Situation, values: dict[Slot, object]) -> Situation:
     by_where: dict[str, dict[str, Any]] = {}
     for (where, field), value in values.items():
+        if field == "reading":
+            reading: tuple[str, bool] = value  # type: ignore[assignment]
+            by_where.setdefault(where, {}).update(side=reading[0], adopted=reading[1])
+            continue
         by_where.setdefault(where, {})[field] = value
     kids = tuple(replace(kid, **by_where[str(i)]) if str(i) in by_where else kid
                  for i, kid in enumerate(sit.kids))
@@ -231,6 +252,20 @@ VOCABULARY: dict[str, tuple[Test, frozenset[str]]] = {
 }
 
 
+# The parameters each test takes (the policy table's file is checked against them): the
+# first set is what it accepts, the second what it needs at least one of.
+BOUNDS = frozenset({"eq", "lt", "at_least", "at_most"})
+PARAMETERS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    **dict.fromkeys(("counted", "shared", "girls", "disabled", "widowed_with_children"),
+                    (BOUNDS, BOUNDS)),
+    "priors": (BOUNDS | {"pairs", "review_pairs"}, BOUNDS | {"pairs", "review_pairs"}),
+    **dict.fromkeys(("remarried", "only_child", "minority"),
+                    (frozenset({"who"}), frozenset({"who"}))),
+    **dict.fromkeys(("rural", "custody_with_former", "infertile_then_adopted"),
+                    (frozenset[str](), frozenset[str]())),
+}
+
+
 def _entry(condition: Condition, rule_id: str) -> tuple[Test, frozenset[str]]:
     try:
         return VOCABULARY[condition.test]
@@ -286,6 +321,9 @@ def _kid(child: ChildFacts, deceased: Deceased) -> Kid:
         counted = True
     else:
         counted = False if (deceased is Deceased.EXCLUDE and child.alive is False) else None
-    return Kid(side=_SIDES[child.parents], counted=counted, girl=_GIRL.get(child.sex),
-               disabled=child.disabled_certified, with_former=child.with_former_spouse,
-               adopted=child.adopted, delivery=child.plurality_group or child.pid)
+    readings = tuple((_SIDES[r.parents] if r.parents else NEITHER, r.adopted)
+                     for r in child.readings)
+    return Kid(side=None if readings else _SIDES[child.parents], counted=counted,
+               girl=_GIRL.get(child.sex), disabled=child.disabled_certified,
+               with_former=child.with_former_spouse, adopted=child.adopted,
+               delivery=child.plurality_group or child.pid, readings=readings)

@@ -47,8 +47,23 @@ class SpouseFacts:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """One way to read a child's links to the couple: whose child it is (None: neither
+    spouse's, e.g. a stepchild of one spouse from an earlier marriage) and whether it is
+    adopted."""
+
+    parents: Parentage | None
+    adopted: bool
+
+
+@dataclass(frozen=True)
 class ChildFacts:
-    """A child of either spouse, from this or an earlier marriage, born or adopted."""
+    """A child of either spouse, from this or an earlier marriage, born or adopted.
+
+    ``readings`` is set when a GB/T 4761 code 27/37/57/58 (adopted OR step) links the child
+    to a spouse: every reading the code allows, the adoptive one (``parents``,
+    ``adopted``) among them; empty when the links say which.
+    """
 
     pid: str
     birth_date: date
@@ -60,11 +75,18 @@ class ChildFacts:
     disabled_certified: bool | None = False
     plurality_group: str | None = None  # children of one delivery share it
     evidence: tuple[str, ...] = ()
+    readings: tuple[Reading, ...] = ()
 
 
 @dataclass(frozen=True)
 class MarriageFacts:
-    """The couple's current marriage registration."""
+    """The couple's current marriage registration.
+
+    ``inferred``: no marriage row states it; the household register shows the couple as
+    head and spouse from ``registered_on`` (the marriage began then or earlier).
+    ``ended_on``/``end_reason``: how it ended, if it has (``divorce``, ``death``, or
+    ``left_household`` for an inferred marriage the register stopped showing).
+    """
 
     registered_on: date
     husband_remarriage: bool = False
@@ -72,6 +94,9 @@ class MarriageFacts:
     fuhun: bool = False  # 复婚: the same couple again, not a remarriage
     conflicting_records: bool = False
     evidence: tuple[str, ...] = ()
+    inferred: bool = False
+    ended_on: date | None = None
+    end_reason: str | None = None
 
 
 @dataclass(frozen=True)

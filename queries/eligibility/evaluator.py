@@ -59,7 +59,12 @@ class PermitKind(StrEnum):
 
 @dataclass(frozen=True)
 class Decision:
-    """The outcome, for which child, on which rule, why, and on what evidence."""
+    """The outcome, for which child, on which rule, why, and on what evidence.
+
+    ``child_order`` is the order of the child applied for among all the children the era
+    counts (each spouse's earlier children included); ``child_order_couple`` its order
+    among the couple's own children, counted the same way.
+    """
 
     outcome: Outcome
     child_order: int | None
@@ -70,6 +75,9 @@ class Decision:
     reasons: tuple[Reason, ...]
     evidence: tuple[str, ...]
     table_version: str = ""  # the policy table revision the decision was made with
+    child_order_couple: int | None = None
+    legal_reference_zh: str = ""
+    table_digest: str = ""  # SHA-256 of the table file, 12 hex digits
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,7 @@ class _Judgement:
     order: int
     granted: tuple[str, ...]
     unclear: tuple[Reason, ...]
+    couple_order: int = 0
 
 
 def decide(facts: CoupleFacts, as_of: date, policy: Policy | None = None) -> Decision:
@@ -93,42 +102,54 @@ def decide(facts: CoupleFacts, as_of: date, policy: Policy | None = None) -> Dec
         An ineligible decision names the rule that sets the era's basic limit.
     """
     policy = policy or load()
-    return replace(_decide(facts, as_of, policy), table_version=policy.table_version)
+    decision = _decide(facts, as_of, policy)
+    if facts.marriage is not None and facts.marriage.inferred:
+        decision = replace(decision, reasons=(*decision.reasons[:1], _say("inferred_marriage"),
+                                              *decision.reasons[1:]))
+    return replace(decision, table_version=policy.table_version, table_digest=policy.digest)
 
 
 def _decide(facts: CoupleFacts, as_of: date, policy: Policy) -> Decision:
     version = policy.in_force(as_of)
+    if not policy.covers(as_of):
+        return _review(version, facts, as_of, (_say(
+            "beyond_table", start=policy.covers_from, until=policy.covers_until),))
     problems = _data_problems(facts, as_of, version)
     if problems:
         return _review(version, facts, as_of, problems)
     decision = _evaluate(facts, as_of, version, policy)
-    previous = policy.previous(version)
-    if version.effective_from_confirmed or previous is None or previous.review_only:
+    doubtful = policy.unconfirmed_near(as_of)
+    if doubtful is None:
         return decision
-    return _unconfirmed(decision, _evaluate(facts, as_of, previous, policy), version)
+    other = policy.previous(doubtful) if version is doubtful else doubtful
+    if other is None or other.review_only:
+        return decision
+    return _unconfirmed(decision, _evaluate(facts, as_of, other, policy), doubtful)
 
 
-def _unconfirmed(decision: Decision, before: Decision, version: PolicyVersion) -> Decision:
-    if (before.outcome, before.child_order) == (decision.outcome, decision.child_order):
+def _unconfirmed(decision: Decision, other: Decision, doubtful: PolicyVersion) -> Decision:
+    """Refer a decision that the unconfirmed date of ``doubtful`` decides: ``other`` is the
+    decision under the version that would be in force had the date fallen otherwise."""
+    if (other.outcome, other.child_order) == (decision.outcome, decision.child_order):
         return decision
-    lines = [_say("unconfirmed_date", version=version.id, day=version.effective_from)]
-    lines += [Reason(_say("under_version", version=version.id, text=r.zh).zh,
-                     _say("under_version", version=version.id, text=r.en).en)
+    lines = [_say("unconfirmed_date", version=doubtful.id, day=doubtful.effective_from)]
+    lines += [Reason(_say("under_version", version=decision.policy_version, text=r.zh).zh,
+                     _say("under_version", version=decision.policy_version, text=r.en).en)
               for r in decision.reasons]
-    n = before.child_order or "?"
+    n = other.child_order or "?"
     prior = Reason(
-        _say("previous_outcome", version=before.policy_version,
-             outcome=OUTCOME_ZH[before.outcome], n=n).zh,
-        _say("previous_outcome", version=before.policy_version, outcome=before.outcome, n=n).en)
-    return Decision(Outcome.NEEDS_REVIEW, decision.child_order, None, decision.rule_id,
-                    version.id, version.legal_reference, (*lines, prior), decision.evidence)
+        _say("previous_outcome", version=other.policy_version,
+             outcome=OUTCOME_ZH[other.outcome], n=n).zh,
+        _say("previous_outcome", version=other.policy_version, outcome=other.outcome, n=n).en)
+    return replace(decision, outcome=Outcome.NEEDS_REVIEW, permit_kind=None,
+                   reasons=(*lines, prior))
 
 
 def _evaluate(facts: CoupleFacts, as_of: date, version: PolicyVersion,
               policy: Policy) -> Decision:
     sit = situation(facts, as_of, version, policy)
     unknown = cond.slots(sit, cond.reads(version.rules))
-    if prod(len(cond.CANDIDATES[f]) for _, f in unknown) > MAX_COMPLETIONS:
+    if prod(len(cond.candidates(sit, slot)) for slot in unknown) > MAX_COMPLETIONS:
         lines = tuple(_slot_line(s, sit, "unknown_listed") for s in unknown)
         return _review(version, facts, as_of, (_say("too_many_unknowns"), *lines))
     results = {values: _judge(version, filled) for values, filled in cond.completions(sit, unknown)}
@@ -145,11 +166,12 @@ def _judge(version: PolicyVersion, sit: Situation) -> _Judgement:
             granted.append(rule.id)
         elif verdict is not cond.Verdict.NOT_MET:
             unclear.append(_rule_unclear(rule.id, rule.unclear))
+    couple = sit.number("shared") + 1
     if granted:
-        return _Judgement(Outcome.ELIGIBLE, order, tuple(granted), ())
+        return _Judgement(Outcome.ELIGIBLE, order, tuple(granted), (), couple)
     if unclear or version.otherwise == Outcome.NEEDS_REVIEW:
-        return _Judgement(Outcome.NEEDS_REVIEW, order, (), tuple(unclear))
-    return _Judgement(Outcome.INELIGIBLE, order, (), ())
+        return _Judgement(Outcome.NEEDS_REVIEW, order, (), tuple(unclear), couple)
+    return _Judgement(Outcome.INELIGIBLE, order, (), (), couple)
 
 
 def _rule_unclear(rule_id: str, text: Reason | None) -> Reason:
@@ -166,32 +188,38 @@ def _combine(version: PolicyVersion, facts: CoupleFacts, as_of: date, sit: Situa
     common = set.intersection(*({(r, j.order) for r in j.granted} for j in judged))
     orders = {j.order for j in judged}
     order = orders.pop() if len(orders) == 1 else None
-    mattered = _mattered(unknown, results)
+    couple_orders = {j.couple_order for j in judged}
+    couple = couple_orders.pop() if len(couple_orders) == 1 else None
+    mattered = _mattered(sit, unknown, results)
     quiet = tuple(_slot_line(s, sit, "unknown_irrelevant") for s in unknown if s not in mattered)
     if common:
         rule = next(r for r in version.rules if any(r.id == rid for rid, _ in common))
         rule_order = next(o for rid, o in common if rid == rule.id)
-        return _eligible(version, facts, as_of, sit, (rule.id, rule_order), unknown, quiet)
+        decided = _eligible(version, facts, as_of, sit, (rule.id, rule_order), unknown, quiet)
+        return replace(decided, child_order_couple=couple)
     if all(j.outcome is Outcome.INELIGIBLE for j in judged):
         none = (_say("no_rule", version=version.id, n=order) if order
                 else _say("no_rule_any", version=version.id))
         quiet += tuple(_slot_line(s, sit, "unknown_irrelevant") for s in mattered)
         lines = (*_count_lines(sit, unknown), none, *quiet)
-        return _decision(Outcome.INELIGIBLE, order, _limit(version), version, facts, as_of, lines)
+        decided = _decision(Outcome.INELIGIBLE, order, _limit(version), version, facts, as_of,
+                            lines)
+        return replace(decided, child_order_couple=couple)
     unclear = tuple(dict.fromkeys(u for j in judged for u in j.unclear))
     lines = unclear + tuple(_slot_line(s, sit, "unknown_matters") for s in mattered)
     if version.otherwise == Outcome.NEEDS_REVIEW and not lines:
         lines = (_say("otherwise_review", version=version.id),)
-    return _decision(Outcome.NEEDS_REVIEW, order, None, version, facts, as_of,
-                     lines or (_say("basis_depends"),))
+    decided = _decision(Outcome.NEEDS_REVIEW, order, None, version, facts, as_of,
+                        lines or (_say("basis_depends"),))
+    return replace(decided, child_order_couple=couple)
 
 
-def _mattered(unknown: tuple[Slot, ...], results: Results) -> tuple[Slot, ...]:
+def _mattered(sit: Situation, unknown: tuple[Slot, ...], results: Results) -> tuple[Slot, ...]:
     """The unknown slots whose value alone changes the outcome or the child order."""
     found = []
-    for i, (_, field) in enumerate(unknown):
+    for i, slot in enumerate(unknown):
         for values, judged in results.items():
-            others = (values[:i] + (c,) + values[i + 1:] for c in cond.CANDIDATES[field])
+            others = (values[:i] + (c,) + values[i + 1:] for c in cond.candidates(sit, slot))
             if any((results[o].outcome, results[o].order) != (judged.outcome, judged.order)
                    for o in others):
                 found.append(unknown[i])
@@ -210,7 +238,7 @@ def _eligible(version: PolicyVersion, facts: CoupleFacts, as_of: date, sit: Situ
     kind = (PermitKind.REGISTRATION if order <= version.registration_max_order
             else PermitKind.BIRTH_SERVICE)
     return Decision(Outcome.ELIGIBLE, order, kind, rule.id, version.id, rule.legal_reference,
-                    lines, evidence(facts, as_of))
+                    lines, evidence(facts, as_of), legal_reference_zh=rule.legal_reference_zh)
 
 
 def _limit(version: PolicyVersion) -> str | None:
@@ -221,9 +249,9 @@ def _limit(version: PolicyVersion) -> str | None:
 
 def _decision(outcome: Outcome, order: int | None, rule_id: str | None, version: PolicyVersion,
               facts: CoupleFacts, as_of: date, lines: tuple[Reason, ...]) -> Decision:
-    reference = version.rule(rule_id).legal_reference if rule_id else version.legal_reference
-    return Decision(outcome, order, None, rule_id, version.id, reference, lines,
-                    evidence(facts, as_of))
+    source = version.rule(rule_id) if rule_id else version
+    return Decision(outcome, order, None, rule_id, version.id, source.legal_reference, lines,
+                    evidence(facts, as_of), legal_reference_zh=source.legal_reference_zh)
 
 
 def _review(version: PolicyVersion, facts: CoupleFacts, as_of: date,
@@ -251,6 +279,8 @@ def _marriage_problems(facts: CoupleFacts, as_of: date) -> tuple[str, ...]:
         "conflicting_marriage": m.conflicting_records,
         "married_after": m.registered_on > as_of,
         "sex_mismatch": (h.sex, w.sex) != ("1", "2"),
+        "marriage_ended": m.ended_on is not None and m.ended_on <= as_of
+        and m.registered_on <= as_of,
         "remarriage_conflict": (m.husband_remarriage and h.prior_marriages == 0)
         or (m.wife_remarriage and w.prior_marriages == 0),
         "fuhun_conflict": m.fuhun and min(h.prior_marriages, w.prior_marriages) == 0,
@@ -283,6 +313,16 @@ MESSAGES: dict[str, Reason] = {
     "conflicting_marriage": Reason("婚姻登记记录相互矛盾", "The marriage records conflict"),
     "married_after": Reason("婚姻登记日期晚于申请日期", "The marriage was registered after the "
                             "application date"),
+    "marriage_ended": Reason("申请日期时二人的婚姻已终止"
+                             "（离婚、丧偶，或户籍登记不再显示二人为夫妻）",
+                             "The couple's marriage had ended by the application date (divorce, "
+                             "death, or the household register no longer shows them as "
+                             "spouses)"),
+    "inferred_marriage": Reason("婚姻关系系根据户籍登记推定（户主与配偶同户登记），"
+                                "未见婚姻登记记录",
+                                "The marriage is inferred from household registration (head and "
+                                "spouse registered in one household); no marriage record "
+                                "states it"),
     "sex_mismatch": Reason("夫妻性别代码与丈夫、妻子身份不符",
                            "The spouses' sex codes do not fit husband and wife"),
     "remarriage_conflict": Reason("婚姻记录为再婚，但该配偶无既往婚姻记录",
@@ -307,10 +347,14 @@ MESSAGES: dict[str, Reason] = {
                                "Under {version} a child beyond the basic number needs review"),
     "basis_depends": Reason("适用的条款取决于未知事实，需人工审核",
                             "Which rule applies depends on unknown facts; refer for review"),
-    "unconfirmed_date": Reason("{version} 的生效日期（{day}）待确认，且按前一版本结论不同，"
-                               "需人工审核",
-                               "The effective date of {version} ({day}) is unconfirmed and the "
-                               "previous version decides differently; refer for review"),
+    "unconfirmed_date": Reason("{version} 的生效日期（{day}）待确认，申请日期在其待确认期内，"
+                               "且按另一版本结论不同，需人工审核",
+                               "The effective date of {version} ({day}) is unconfirmed, the "
+                               "application falls within its review window and the other "
+                               "version decides differently; refer for review"),
+    "beyond_table": Reason("申请日期不在政策表的适用范围（{start} 至 {until}）内，需人工审核",
+                           "The application date is outside the policy table's range ({start} "
+                           "to {until}); refer for review"),
     "glory_note": Reason("夫妻持有独生子女父母光荣证，再生育后应交回",
                          "The couple holds a one-child glory certificate, to be returned if "
                          "another child is born"),
@@ -320,8 +364,8 @@ MESSAGES: dict[str, Reason] = {
     "deceased_excluded": Reason("已死亡子女{k}个不计入：夫妻重新安排生育",
                                 "Deceased children not counted: {k}; the couple plans anew"),
     "under_version": Reason("按 {version}：{text}", "Under {version}: {text}"),
-    "previous_outcome": Reason("按前一版本 {version}：{outcome}（第{n}个子女）",
-                               "Under the previous version {version}: {outcome} (child {n})"),
+    "previous_outcome": Reason("按 {version}：{outcome}（第{n}个子女）",
+                               "Under {version}: {outcome} (child {n})"),
     "multiple_birth": Reason("多胞胎按实际子女数计算", "A multiple birth counts as the children "
                              "it brought"),
 }
@@ -340,6 +384,9 @@ _SLOT_TEXT = {
     "disabled": Reason("第{i}个子女是否经鉴定为残疾", "whether child {i} is certified disabled"),
     "with_former": Reason("第{i}个子女是否随前配偶生活", "whether child {i} lives with the former "
                           "spouse"),
+    "reading": Reason("第{i}个子女是收养子女还是继子女（关系代码27/37/57/58不区分收养与继亲）",
+                      "whether child {i} is adopted or a stepchild (relation codes 27/37/57/58 "
+                      "mean adopted OR step)"),
 }
 _SLOT_TAIL = {
     "unknown_listed": Reason("不明", " is unknown"),
@@ -367,7 +414,7 @@ def _slot_line(slot: Slot, sit: Situation, tail: str) -> Reason:
 
 
 def _count_lines(sit: Situation, unknown: tuple[Slot, ...]) -> tuple[Reason, ...]:
-    if any(field == "counted" for _, field in unknown):
+    if any(field in ("counted", "reading") for _, field in unknown):
         return ()
     lines = [_say("counts", n=sit.number(), h=sit.number("husband"), w=sit.number("wife"),
                   s=sit.number("shared"))]

@@ -1,8 +1,9 @@
 """A couple's facts gathered from the graph, and the birth-permit decision on them.
 
 One read (:data:`SPOUSE_FACTS`) returns, per spouse: the person, every marriage
-episode (``MARRIED``, either direction), every child (``CHILD_OF``) with the
-child's other parents, current households, disability certificates and death,
+episode (``MARRIED``, either direction, inferred ones included) with the partner's current
+households, every child (``CHILD_OF``: biological, adoptive and ``step_or_adoptive``) with
+the child's other parents, current households, disability certificates and death,
 the spouse's own parents and their other children (only-child status), current
 households (custody) and one-child glory certificates.  :mod:`queries.eligibility.couple_facts`
 is built from those rows in Python; whatever is missing or conflicting is passed
@@ -44,13 +45,17 @@ _FACTS = """
   p.pid AS pid, p.sex AS sex, p.birth_date AS birth_date, p.death_date AS death_date,
   p.ethnicity AS ethnicity, p.hukou_type AS hukou_type,
   [(p)-[m:MARRIED]-(x) | {partner: x.pid, seq: m.seq, married_on: m.married_on,
-     ended_on: m.ended_on, end_reason: m.end_reason, records: m.records}] AS marriages,
-  [(c)-[k:CHILD_OF]->(p) WHERE k.kind IN ['biological', 'adoptive'] |
+     ended_on: m.ended_on, end_reason: m.end_reason, records: m.records,
+     inferred: m.inferred,
+     homes: [(x)-[h:MEMBER_OF]->(hh) WHERE h.from_date <= $as_of
+             AND (h.to_date IS NULL OR h.to_date > $as_of) | hh.household_id]}] AS marriages,
+  [(c)-[k:CHILD_OF]->(p) WHERE k.kind IN ['biological', 'adoptive', 'step_or_adoptive'] |
      {pid: c.pid, kind: k.kind, records: k.records, birth_date: c.birth_date, sex: c.sex,
       death_date: c.death_date,
       homes: [(c)-[h:MEMBER_OF]->(hh) WHERE h.from_date <= $as_of
               AND (h.to_date IS NULL OR h.to_date > $as_of) | hh.household_id],
-      others: [(c)-[k2:CHILD_OF]->(o) WHERE o <> p AND k2.kind IN ['biological', 'adoptive'] |
+      others: [(c)-[k2:CHILD_OF]->(o) WHERE o <> p
+               AND k2.kind IN ['biological', 'adoptive', 'step_or_adoptive'] |
                {pid: o.pid, homes: [(o)-[h:MEMBER_OF]->(hh) WHERE h.from_date <= $as_of
                 AND (h.to_date IS NULL OR h.to_date > $as_of) | hh.household_id]}],
       disability: [(d:Disability)-[:MENTIONS]->(c) |
@@ -105,6 +110,26 @@ def spouse_rows(driver: neo4j.Driver, database: str, pids: Iterable[str],
     rows = read(driver, database, "spouse_facts", SPOUSE_FACTS, pids=sorted(set(pids)),
                 as_of=as_of)
     return {str(r["pid"]): dict(r) for r in rows}  # plain values: no data() walk
+
+
+# Persons each read as of their own day (``item.as_of``): a department permit's couple as of
+# the permit's date.
+SPOUSE_FACTS_ON = """
+UNWIND $items AS item
+MATCH (p:Person {pid: item.pid})
+RETURN item.i AS i,""" + _FACTS.replace("$as_of", "item.as_of")
+
+
+def spouse_rows_on(driver: neo4j.Driver, database: str,
+                   items: Sequence[tuple[str, date]]) -> dict[int, Row]:
+    """The raw facts of each (pid, day) as of that day, by position in ``items`` (one query).
+
+    Returns:
+        A row per item whose person is found; missing persons are absent.
+    """
+    rows = read(driver, database, "spouse_facts_on", SPOUSE_FACTS_ON,
+                items=[{"i": i, "pid": pid, "as_of": on} for i, (pid, on) in enumerate(items)])
+    return {int(r["i"]): dict(r) for r in rows}
 
 
 def couple_facts(husband: Row | None, wife: Row | None, as_of: date) -> CoupleFacts:
@@ -264,4 +289,5 @@ def decide_glory(driver: neo4j.Driver, database: str, husband: str, wife: str,
 
 
 __all__ = ["ChildFacts", "MarriageFacts", "couple_facts", "decide_couple", "decide_glory",
-           "decide_many_async", "decide_refs", "decide_refs_async", "gather", "spouse_rows"]
+           "decide_many_async", "decide_refs", "decide_refs_async", "gather", "spouse_rows",
+           "spouse_rows_on"]

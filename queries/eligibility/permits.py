@@ -14,7 +14,14 @@ is closed (the child it covered was born), revoked (the couple is no longer elig
 for that child) or flagged (the decision now needs review).  Every issuance, revocation,
 flag and glory finding is a ``(:PermitEvent {event_id, kind, permit_no, on,
 decision, run})`` node, merged on its unique id (idempotent); ``run`` names the call
-that recorded it.
+that recorded it.  A permit records the policy version (the era) and the policy table's
+version and digest it was decided under.
+
+Permits a department issued (:mod:`queries.eligibility.department`) count as held: no
+permit is issued for a child a department permit in force already covers, and a
+department permit the rules in force on its date refuse, or a duplicate, is recorded as
+a ``department_contradicts`` or ``department_duplicate`` event (``permit_no`` is then the
+certificate record's key), once.
 """
 
 from __future__ import annotations
@@ -33,7 +40,8 @@ from typing import Any
 import neo4j
 
 from graphdb.connection import read, write
-from queries.eligibility import glory
+from queries.eligibility import department, glory
+from queries.eligibility.department import ByCouple, DepartmentPermit
 from queries.eligibility.evaluator import Decision, Outcome, decide
 from queries.eligibility.from_graph import couple_facts, spouse_rows
 from queries.eligibility.spouse_rows import Row
@@ -59,7 +67,8 @@ WRITE_PERMITS = """
 UNWIND $rows AS row
 MERGE (p:Permit {permit_no: row.permit_no})
 ON CREATE SET p.kind = row.kind, p.child_order = row.child_order, p.issued_on = row.on,
-  p.rule_id = row.rule_id, p.policy_version = row.policy_version, p.decision = row.decision
+  p.rule_id = row.rule_id, p.policy_version = row.policy_version, p.decision = row.decision,
+  p.table_version = row.table_version, p.child_order_couple = row.child_order_couple
 WITH p, row
 MATCH (h:Person {pid: row.husband}) MATCH (w:Person {pid: row.wife})
 MERGE (p)-[:FOR {role: 'husband'}]->(h)
@@ -159,8 +168,9 @@ def held_permits(driver: neo4j.Driver, database: str,
 
 
 def plan(husband: str, wife: str, decision: Decision, held: list[dict[str, Any]],
-         as_of: date) -> list[Event]:
-    """The events one couple's decision calls for, given the permits it holds."""
+         as_of: date, by_department: list[DepartmentPermit] | None = None) -> list[Event]:
+    """The events one couple's decision calls for, given the permits it holds (its own and
+    the department's)."""
     text = decision_json(decision)
     events = []
     active = [p for p in held if not p["revoked"]]
@@ -170,7 +180,8 @@ def plan(husband: str, wife: str, decision: Decision, held: list[dict[str, Any]]
             events.append(Event(f"{kind}|{p['permit_no']}", kind, p["permit_no"], as_of, husband,
                                 wife, p["child_order"], text))
     order = decision.child_order
-    covered = any(p["child_order"] == order for p in active)
+    covered = (any(p["child_order"] == order for p in active)
+               or department.covers(by_department or (), decision, as_of))
     if decision.outcome is Outcome.ELIGIBLE and order is not None and not covered:
         attempt = sum(1 for p in held if p["child_order"] == order) + 1
         number = permit_no(husband, wife, order, attempt)
@@ -221,34 +232,48 @@ def issue(driver: neo4j.Driver, database: str, as_of: date,
     report.couples, report.decided = len(couples), couples
     for start in range(0, len(couples), batch):
         part = couples[start:start + batch]
-        held, rows = _read_batch(driver, database, part, as_of, report)
-        events = _decide_batch(part, held, rows, as_of, report)
+        held, by_department, rows = _read_batch(driver, database, part, as_of, report)
+        events = _decide_batch(part, held, by_department, rows, as_of, report)
+        with report.stage("department_checks"):
+            events += department_events(driver, database, by_department, as_of)
         with report.stage("write"):
             report.events.update(record(driver, database, events))
     return report
 
 
 def _read_batch(driver: neo4j.Driver, database: str, couples: list[tuple[str, str]],
-                as_of: date, report: IssueReport) -> tuple[Active, dict[str, Row]]:
+                as_of: date, report: IssueReport) -> tuple[Active, ByCouple, dict[str, Row]]:
     with report.stage("permits_held"):
         held = held_permits(driver, database, couples)
+        by_department = department.permits_of(driver, database, couples)
     with report.stage("spouse_facts"):
         rows = spouse_rows(driver, database, (p for c in couples for p in c), as_of)
-    return held, rows
+    return held, by_department, rows
 
 
-def _decide_batch(couples: list[tuple[str, str]], held: Active, rows: dict[str, Row],
-                  as_of: date, report: IssueReport) -> list[Event]:
+def _decide_batch(couples: list[tuple[str, str]], held: Active, by_department: ByCouple,
+                  rows: dict[str, Row], as_of: date, report: IssueReport) -> list[Event]:
     events: list[Event] = []
     with report.stage("decide"):
         for h, w in couples:
             facts = couple_facts(rows.get(h), rows.get(w), as_of)
             decision = decide(facts, as_of)
             report.outcomes[decision.outcome.value] += 1
-            events += plan(h, w, decision, held.get((h, w), []), as_of)
+            events += plan(h, w, decision, held.get((h, w), []), as_of,
+                           by_department.get((h, w)))
             if facts.pledged_one_child:
                 events += _glory(h, w, glory.decide(facts, as_of), as_of)
     return events
+
+
+def department_events(driver: neo4j.Driver, database: str, by_department: ByCouple,
+                      as_of: date) -> list[Event]:
+    """Flags for the department permits the rules refuse on their dates, and duplicates."""
+    if not by_department:
+        return []
+    return [Event(**department.event_row(f), on=as_of,
+                  decision=decision_json(f.decision) if f.decision else "{}")
+            for f in department.checks(driver, database, by_department)]
 
 
 def record(driver: neo4j.Driver, database: str, events: list[Event]) -> list[str]:
@@ -269,7 +294,9 @@ def record(driver: neo4j.Driver, database: str, events: list[Event]) -> list[str
 def _permit_row(event: Event) -> dict[str, Any]:
     decision = json.loads(event.decision)
     return {**event.row(), "kind": str(decision.get("permit_kind") or "birth_service"),
-            "rule_id": decision["rule_id"], "policy_version": decision["policy_version"]}
+            "rule_id": decision["rule_id"], "policy_version": decision["policy_version"],
+            "table_version": decision.get("table_version"),
+            "child_order_couple": decision.get("child_order_couple")}
 
 
 def issue_couple(driver: neo4j.Driver, database: str, husband: str, wife: str,
@@ -282,7 +309,9 @@ def issue_couple(driver: neo4j.Driver, database: str, husband: str, wife: str,
     rows = spouse_rows(driver, database, (husband, wife), as_of)
     decision = decide(couple_facts(rows.get(husband), rows.get(wife), as_of), as_of)
     held = held_permits(driver, database, [(husband, wife)]).get((husband, wife), [])
-    events = plan(husband, wife, decision, held, as_of)
+    by_department = department.permits_of(driver, database, [(husband, wife)])
+    events = plan(husband, wife, decision, held, as_of, by_department.get((husband, wife)))
+    events += department_events(driver, database, by_department, as_of)
     record(driver, database, events)
     return decision, events
 

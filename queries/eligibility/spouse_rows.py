@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from graphdb.values import day
-from queries.eligibility.couple_facts import ChildFacts, MarriageFacts, Parentage
+from queries.eligibility.couple_facts import ChildFacts, MarriageFacts, Parentage, Reading
 
 Row = dict[str, Any]
 UNKNOWN_DAY = date.min  # a child without a birth date counts as born before any application
@@ -34,12 +34,10 @@ def _current(together: list[Row], as_of: date) -> Row:
     return started[-1] if started else together[0]
 
 
-def _conflicting(current: Row, together: list[Row], h: Row, w: Row, as_of: date) -> bool:
+def _conflicting(current: Row, together: list[Row], h: Row, w: Row) -> bool:
     start = day(current["married_on"])
     if start is None or any(day(m["married_on"]) is None for m in together):
         return True
-    if start <= as_of and not _in_force(start, current["ended_on"], as_of):
-        return True  # the couple's last marriage had ended by the application date
     if any(m is not current and m["ended_on"] is None
            and (day(m["married_on"]) or UNKNOWN_DAY) <= start
            for m in together):
@@ -76,34 +74,69 @@ def marriage_facts(h: Row, w: Row, as_of: date) -> tuple[MarriageFacts | None, P
     facts = MarriageFacts(
         registered_on=start, husband_remarriage=h_prior[0] > 0,
         wife_remarriage=w_prior[0] > 0, fuhun=bool(earlier),
-        conflicting_records=_conflicting(current, together, h, w, as_of),
-        evidence=tuple(dict.fromkeys(refs)))
+        conflicting_records=_conflicting(current, together, h, w),
+        evidence=tuple(dict.fromkeys(refs)), inferred=bool(current.get("inferred")),
+        ended_on=day(current["ended_on"]), end_reason=current["end_reason"])
     return facts, h_prior, w_prior
 
 
 # --- children ---------------------------------------------------------------------------
 
+STEP_OR_ADOPTIVE = "step_or_adoptive"  # GB/T 4761 27/37/57/58: adopted OR step
+LEGAL_KINDS = frozenset({"biological", "adoptive"})
+_PARENTAGE = {frozenset({"husband", "wife"}): Parentage.SHARED,
+              frozenset({"husband"}): Parentage.HUSBAND_ONLY,
+              frozenset({"wife"}): Parentage.WIFE_ONLY}
+
+
 def _merge_children(h: Row, w: Row) -> dict[str, dict[str, Any]]:
     kids: dict[str, dict[str, Any]] = {}
     for side, row in (("husband", h), ("wife", w)):
         for c in row["children"]:
-            kid = kids.setdefault(c["pid"], {**c, "sides": set(), "kinds": set(),
+            kid = kids.setdefault(c["pid"], {**c, "sides": set(), "kinds": set(), "by_side": {},
                                              "refs": [], "others": []})
             kid["sides"].add(side)
             kid["kinds"].add(c["kind"])
+            kid["by_side"].setdefault(side, set()).add(c["kind"])
             kid["refs"] += c["records"] or []
             kid["others"] += [o for o in c["others"] if o["pid"] not in (h["pid"], w["pid"])]
     return kids
 
 
-def _with_former(kid: dict[str, Any], couple_homes: set[str]) -> bool | None:
+def _former_homes(row: Row, other: str) -> set[str]:
+    """The current households of a spouse's former spouses (anyone but ``other`` they
+    married)."""
+    return {hh for m in row["marriages"] if m["partner"] != other for hh in m.get("homes", [])}
+
+
+def _with_former(kid: dict[str, Any], couple_homes: set[str],
+                 formers: dict[str, set[str]]) -> bool | None:
+    """Where a child of one spouse lives: with the couple (False), with the former spouse
+    (True: a household of the child's other parent or of that spouse's former spouse, the
+    household register's evidence of custody), or unknown (None)."""
     homes = set(kid["homes"])
     if not homes:
         return None
     if homes & couple_homes:
         return False
     former = {hh for o in kid["others"] for hh in o["homes"]}
+    former |= {hh for side in kid["sides"] for hh in formers[side]}
     return True if homes & former else None
+
+
+def _readings(by_side: dict[str, set[str]]) -> tuple[Reading, ...]:
+    """Every reading of a child's links when a 27/37/57/58 code links it to a spouse: each
+    such spouse is an adoptive parent or a step-parent (then not a parent at all)."""
+    certain = {side for side, kinds in by_side.items() if kinds & LEGAL_KINDS}
+    ambiguous = sorted(side for side in by_side if side not in certain)
+    if not ambiguous:
+        return ()
+    adopted = any("adoptive" in kinds for kinds in by_side.values())
+    found = []
+    for chosen in ([], *([s] for s in ambiguous), ambiguous if len(ambiguous) > 1 else []):
+        sides = frozenset(certain | set(chosen))
+        found.append(Reading(_PARENTAGE.get(sides), adopted or bool(chosen)))
+    return tuple(dict.fromkeys(found))
 
 
 def _disabled(records: list[Row], as_of: date) -> bool | None:
@@ -112,26 +145,31 @@ def _disabled(records: list[Row], as_of: date) -> bool | None:
     return None if any(day(d["certified_on"]) is None for d in records) else False
 
 
-def _child(kid: dict[str, Any], couple_homes: set[str], as_of: date) -> ChildFacts:
+def _child(kid: dict[str, Any], couple_homes: set[str], formers: dict[str, set[str]],
+           as_of: date) -> ChildFacts:
     sides = kid["sides"]
-    parents = (Parentage.SHARED if len(sides) == 2 else
-               Parentage.HUSBAND_ONLY if "husband" in sides else Parentage.WIFE_ONLY)
+    parents = _PARENTAGE[frozenset(sides)]
+    readings = _readings(kid["by_side"])
     died = day(kid["death_date"])
     refs = kid["refs"] + [d["key"] for d in kid["disability"]]
+    one_sided = parents is not Parentage.SHARED or any(
+        r.parents is not Parentage.SHARED for r in readings)
     return ChildFacts(
         pid=str(kid["pid"]), birth_date=day(kid["birth_date"]) or UNKNOWN_DAY,
         sex=str(kid["sex"] or ""), parents=parents,
-        with_former_spouse=None if parents is Parentage.SHARED
-        else _with_former(kid, couple_homes),
-        adopted="adoptive" in kid["kinds"], alive=died is None or died > as_of,
+        with_former_spouse=_with_former(kid, couple_homes, formers) if one_sided else None,
+        adopted=any("adoptive" in kinds or not kinds & LEGAL_KINDS
+                    for kinds in kid["by_side"].values()),
+        alive=died is None or died > as_of,
         disabled_certified=_disabled(kid["disability"], as_of),
-        evidence=tuple(dict.fromkeys(refs)))
+        evidence=tuple(dict.fromkeys(refs)), readings=readings)
 
 
 def children(h: Row, w: Row, as_of: date) -> tuple[ChildFacts, ...]:
     """Every child of either spouse, shared children of one birth day grouped as a delivery."""
     homes = set(h["homes"]) | set(w["homes"])
-    kids = [_child(k, homes, as_of) for k in _merge_children(h, w).values()]
+    formers = {"husband": _former_homes(h, w["pid"]), "wife": _former_homes(w, h["pid"])}
+    kids = [_child(k, homes, formers, as_of) for k in _merge_children(h, w).values()]
     days: dict[date, int] = {}
     for c in kids:
         if c.parents is Parentage.SHARED and c.birth_date != UNKNOWN_DAY:

@@ -4,8 +4,9 @@ The lead traversal pulls a family out of Neo4j as :class:`Member` records; this
 module turns them into a ``networkx`` graph and a polars table and computes, with
 exact ``Fraction`` arithmetic, the kinship coefficient φ, the inbreeding
 coefficient F and Wright's coefficient of relationship r (``domain.md``,
-"Relationship mathematics").  Only biological edges carry genes: adoptive and
-step edges are kept in the graph for the legal questions but never enter φ.
+"Relationship mathematics").  Only biological edges carry genes: adoptive, step and
+``step_or_adoptive`` edges (GB/T 4761 codes 27/37/57/58, which do not say which) are
+kept in the graph for the legal questions but never enter φ.
 
 A parent named by a member but absent from the members is treated as unknown:
 the member is then a founder on that side.  Wright's path rule (every pair of
@@ -40,6 +41,7 @@ class EdgeKind(StrEnum):
 
     BIOLOGICAL = "biological"
     ADOPTIVE = "adoptive"
+    STEP_OR_ADOPTIVE = "step_or_adoptive"  # a relation code that means adopted OR step
     STEP = "step"  # the spouse of a parent who is not a parent of the child
 
 
@@ -62,6 +64,7 @@ class Member:
     adoptive_mother: str | None = None
     spouses: tuple[str, ...] = ()
     attrs: Mapping[str, object] = field(default_factory=dict)
+    step_or_adoptive: tuple[str, ...] = ()  # parents by a code that means adopted OR step
 
 
 _TABLE_FIELDS = ("pid", "sex", "birth_date", "death_date", "father", "mother",
@@ -255,9 +258,12 @@ def _parent_edges(
     """The child's parents by kind, biological first so it wins a duplicate edge."""
     bio = _present(members, (child.father, child.mother))
     adoptive = _present(members, (child.adoptive_father, child.adoptive_mother))
+    ambiguous = [p for p in _present(members, child.step_or_adoptive) if p not in bio + adoptive]
+    stated = bio + adoptive + ambiguous
     step = [s for p in bio + adoptive for s in members[p].spouses
-            if _known(members, s) and s not in bio + adoptive and s != child.pid]
-    return [(EdgeKind.BIOLOGICAL, bio), (EdgeKind.ADOPTIVE, adoptive), (EdgeKind.STEP, step)]
+            if _known(members, s) and s not in stated and s != child.pid]
+    return [(EdgeKind.BIOLOGICAL, bio), (EdgeKind.ADOPTIVE, adoptive),
+            (EdgeKind.STEP_OR_ADOPTIVE, ambiguous), (EdgeKind.STEP, step)]
 
 
 def ancestors_first(parents: Mapping[str, Iterable[str]]) -> list[str] | None:

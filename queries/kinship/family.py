@@ -22,7 +22,7 @@ from graphdb.values import day
 from queries.kinship.coefficients import FEMALE, MALE, Member, Pedigree, ancestors_first
 from queries.persons.lookup import PersonRecord
 
-BIOLOGICAL, ADOPTIVE = "biological", "adoptive"
+BIOLOGICAL, ADOPTIVE, STEP_OR_ADOPTIVE = "biological", "adoptive", "step_or_adoptive"
 
 
 @dataclass(frozen=True)
@@ -105,9 +105,11 @@ class Family:
         adoptive_father, adoptive_mother = self.parents_of(pid, ADOPTIVE)
         if legal and (adoptive_father or adoptive_mother):
             father, mother = adoptive_father, adoptive_mother
+        ambiguous = tuple(e.parent for e in self._edges_by_child.get(pid, ())
+                          if e.kind == STEP_OR_ADOPTIVE and e.parent in self.persons)
         return Member(pid, person.sex, person.birth_date, person.death_date, father, mother,
                       None if legal else adoptive_father, None if legal else adoptive_mother,
-                      self.spouses_of(pid), dict(self.attrs.get(pid, {})))
+                      self.spouses_of(pid), dict(self.attrs.get(pid, {})), ambiguous)
 
     def pedigree(self, legal: bool = False) -> Pedigree:
         """The blood pedigree, or the legal one (adoption as descent, art. 1111)."""

@@ -7,7 +7,10 @@ nephew (2, 3), first cousins (3, 3), second cousins (4, 4).  Adoption creates
 legal kinship (拟制血亲, art. 1111): adoptive parent and child may not marry;
 adoptive siblings are unsettled and go to review.  A step-parent who raised the
 stepchild stands as a parent (art. 1072); otherwise a step-relation is by
-marriage only.
+marriage only.  A link stated by GB/T 4761 codes 27/37/57/58 means adopted OR step:
+where a forbidden line exists only through such a link, the answer depends on which it
+is (and, for a step-parent, on whether they raised the child), so it goes to review
+with that reason.
 
 The rules are data (:data:`TIE_RULES`, :func:`blood_rule`); :func:`check` is the
 one evaluator and :func:`from_pedigree` gathers its inputs from a pedigree.
@@ -60,6 +63,8 @@ class LegalTie(StrEnum):
     STEP_PARENT_NOT_RAISED = "step_parent_not_raised"
     STEP_PARENT_UNKNOWN = "step_parent_unknown"  # not known whether the step-parent raised them
     STEP_SIBLINGS = "step_siblings"
+    STEP_OR_ADOPTIVE_PARENT_CHILD = "step_or_adoptive_parent_child"  # codes 27/37/57/58
+    STEP_OR_ADOPTIVE_OTHER = "step_or_adoptive_other"
 
 
 def _v(verdict: Verdict, zh: str, en: str, *basis: str) -> MarriageVerdict:
@@ -94,6 +99,20 @@ TIE_RULES: dict[LegalTie, MarriageVerdict] = {
     LegalTie.STEP_SIBLINGS: _v(
         Verdict.ALLOWED, "继兄弟姐妹之间无血缘关系，法律不禁止结婚（注意伦理）",
         "step-siblings share no blood; not forbidden (note)", ART_1048),
+    LegalTie.STEP_OR_ADOPTIVE_PARENT_CHILD: _v(
+        Verdict.NEEDS_REVIEW,
+        "关系代码（27/37/57/58）只说明“收养或继亲”：若为养父母子女，禁止结婚；若为继父母子女，"
+        "取决于继父母是否抚养教育了继子女，需人工审核",
+        "the relation code (27/37/57/58) says adopted OR step: adoptive parent and child may "
+        "not marry; for a step-parent it depends on whether they raised the child; refer for "
+        "review", ART_1111, ART_1072, ART_1048),
+    LegalTie.STEP_OR_ADOPTIVE_OTHER: _v(
+        Verdict.NEEDS_REVIEW,
+        "经关系代码（27/37/57/58，收养或继亲）形成的三代以内亲属关系，是否构成拟制血亲不明，"
+        "需人工审核",
+        "kinship within three generations through a relation code that means adopted OR step "
+        "(27/37/57/58); whether it is legal kinship is unknown; refer for review",
+        ART_1111, ART_1072, ART_1048),
 }
 
 _DIRECT = {2: ("父母子女", "parent and child"), 3: ("祖孙", "grandparent and grandchild"),
@@ -179,7 +198,8 @@ def legal_ties(
     pedigree: Pedigree, a: str, b: str, *, step_raised: bool | None = None
 ) -> list[LegalTie]:
     """The adoptive and step ties between a and b, read from the pedigree graph."""
-    ties = _adoptive_ties(pedigree, a, b) + _step_ties(pedigree.graph, a, b)
+    ties = (_adoptive_ties(pedigree, a, b) + _ambiguous_ties(pedigree, a, b)
+            + _step_ties(pedigree.graph, a, b))
     step = {True: LegalTie.STEP_PARENT_RAISED, False: LegalTie.STEP_PARENT_NOT_RAISED,
             None: LegalTie.STEP_PARENT_UNKNOWN}[step_raised]
     return [step if t is LegalTie.STEP_PARENT_UNKNOWN else t for t in ties]
@@ -200,9 +220,33 @@ def _adoptive_ties(pedigree: Pedigree, a: str, b: str) -> list[LegalTie]:
     return [named.get(close[0], LegalTie.ADOPTIVE_OTHER)]
 
 
-def _legal_distances(graph: nx.DiGraph, pid: str) -> dict[str, int]:
-    """Ancestors over biological and adoptive edges, with their shortest distance."""
-    legal = {EdgeKind.BIOLOGICAL.value, EdgeKind.ADOPTIVE.value}
+def _close_lines(pedigree: Pedigree, a: str, b: str, kinds: frozenset[str]
+                 ) -> list[tuple[int, int]]:
+    """The forbidden-distance lines between a and b over edges of ``kinds``, nearest first."""
+    da = _legal_distances(pedigree.graph, a, kinds)
+    db = _legal_distances(pedigree.graph, b, kinds)
+    lines = sorted(((da[p] + 1, db[p] + 1) for p in da if p in db), key=sum)
+    return [(min(line), max(line)) for line in lines
+            if blood_rule(*line).verdict is Verdict.FORBIDDEN]
+
+
+LEGAL = frozenset({EdgeKind.BIOLOGICAL.value, EdgeKind.ADOPTIVE.value})
+
+
+def _ambiguous_ties(pedigree: Pedigree, a: str, b: str) -> list[LegalTie]:
+    """Lines within three generations that exist only through a 27/37/57/58 link."""
+    if _close_lines(pedigree, a, b, LEGAL):
+        return []  # blood or adoption already answers
+    close = _close_lines(pedigree, a, b, LEGAL | {EdgeKind.STEP_OR_ADOPTIVE.value})
+    if not close:
+        return []
+    return [LegalTie.STEP_OR_ADOPTIVE_PARENT_CHILD if close[0] == (1, 2)
+            else LegalTie.STEP_OR_ADOPTIVE_OTHER]
+
+
+def _legal_distances(graph: nx.DiGraph, pid: str,
+                     legal: frozenset[str] = LEGAL) -> dict[str, int]:
+    """Ancestors over edges of the ``legal`` kinds, with their shortest distance."""
     distance, frontier = {pid: 0}, [pid]
     while frontier:
         reached = [(p, distance[c] + 1) for c in frontier for p in graph.predecessors(c)

@@ -7,11 +7,13 @@ the segregation engine of :mod:`queries.conditions.segregation`),
 :mod:`~queries.thalassemia.pregnancy_risk` (a couple's risk per pregnancy) and
 :mod:`~queries.thalassemia.screening_yield`.  On the graph:
 :mod:`~queries.thalassemia.person_facts` (each person's latest result and residence;
-the screened pedigree) and :mod:`~queries.thalassemia.worklists` (cascade screening,
-at-risk couples, yields per division), built on :mod:`queries.kinship`.
+the screened pedigree), :mod:`~queries.thalassemia.couples` (at-risk couples and the
+list each is on) and :mod:`~queries.thalassemia.worklists` (cascade screening, yields
+per division), built on :mod:`queries.kinship`.
 """
 
 from queries.thalassemia.carrier import Method, carrier_probabilities
+from queries.thalassemia.couples import Fertility, Worklist, select
 from queries.thalassemia.genotypes import Gene, Genotype, parse_genotype, thalassemia_table
 from queries.thalassemia.person_facts import Facts, facts, screened_pedigree
 from queries.thalassemia.pregnancy_risk import CoupleClass, CoupleRisk, couple_risk
@@ -29,7 +31,8 @@ from queries.thalassemia.worklists import (
 )
 
 __all__ = [
-    "AT_RISK", "Cascade", "CascadeEntry", "Couple", "CoupleClass", "CoupleRisk", "Facts", "Gene",
+    "AT_RISK", "Cascade", "CascadeEntry", "Couple", "CoupleClass", "CoupleRisk", "Facts",
+    "Fertility", "Gene", "Worklist", "select",
     "Genotype", "Method", "Screening", "Status", "at_risk_couples", "carrier_probabilities",
     "cascade", "couple_risk", "division_summaries", "division_summary", "facts", "from_feed",
     "index_genes", "parse_genotype", "screened_pedigree", "thalassemia_table",

@@ -7,54 +7,31 @@ living blood relatives by their carrier probability
 (:func:`queries.thalassemia.carrier.carrier_probabilities`: exact Bayesian over the
 pedigree with observed results as evidence, else the prior model).
 
-``at_risk_couples`` classifies current marriages and registered pregnancies with
-:func:`queries.thalassemia.pregnancy_risk.couple_risk`; ``division_summaries`` counts per
-division (:func:`queries.thalassemia.screening_yield.division_summary`).
+``at_risk_couples`` (:mod:`queries.thalassemia.couples`) classifies current marriages and
+registered pregnancies; ``division_summaries`` counts per division
+(:func:`queries.thalassemia.screening_yield.division_summary`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
-from fractions import Fraction
 from typing import Any
 
 import neo4j
 import polars as pl
 
 from graphdb.connection import read
-from graphdb.values import day
-from kingraph import divisions
 from kingraph.errors import InvalidArgument, PersonNotFound
 from queries.kinship import traversal as kinship
 from queries.kinship.relations import Kind, Relating, Relation
 from queries.persons.lookup import PersonRecord
 from queries.thalassemia.carrier import Method, carrier_probabilities
+from queries.thalassemia.couples import AT_RISK, Couple, at_risk_couples
 from queries.thalassemia.genotypes import Gene
 from queries.thalassemia.person_facts import NO_FACTS, Facts, facts
-from queries.thalassemia.pregnancy_risk import CoupleClass, CoupleRisk, couple_risk
 from queries.thalassemia.screening import Screening, Status
 from queries.thalassemia.screening_yield import division_summary
-
-CURRENT_MARRIAGES = """
-MATCH (h:Person)-[m:MARRIED]->(w:Person)
-WHERE m.ended_on IS NULL AND m.end_reason IS NULL
-  AND h.death_date IS NULL AND w.death_date IS NULL
-  AND (EXISTS { (:Screening)-[:MENTIONS {role: 'person'}]->(h) }
-       OR EXISTS { (:Screening)-[:MENTIONS {role: 'person'}]->(w) })
-RETURN h.pid AS husband, w.pid AS wife, m.married_on AS married_on, m.records AS records
-"""
-
-PREGNANCIES = """
-MATCH (g:Pregnancy)-[:MENTIONS {role: 'woman'}]->(w:Person)
-MATCH (g)-[:MENTIONS {role: 'husband'}]->(h:Person)
-WHERE EXISTS { (:Screening)-[:MENTIONS {role: 'person'}]->(h) }
-   OR EXISTS { (:Screening)-[:MENTIONS {role: 'person'}]->(w) }
-RETURN h.pid AS husband, w.pid AS wife, g.key AS key, g.status AS status,
-       g.registered_on AS registered_on, g.expected_delivery_date AS expected,
-       g.division_code AS division
-"""
 
 FIRST_DEGREE = """
 UNWIND $pids AS pid
@@ -191,121 +168,6 @@ def _entry(rel: Relation, person: PersonRecord, facts_: Facts,
                         {g: e.probability for g, e in per_gene.items()}, method)
 
 
-@dataclass(frozen=True)
-class Couple:
-    """A couple on one of the officers' lists, with its risk per pregnancy."""
-
-    husband: str
-    wife: str
-    risk: CoupleRisk
-    husband_facts: Facts
-    wife_facts: Facts
-    division: str | None
-    married_on: date | None = None
-    pregnancy: str | None = None  # the Pregnancy record key
-    pregnancy_status: str | None = None
-    registered_on: date | None = None
-    expected_delivery: date | None = None
-
-    @property
-    def classification(self) -> CoupleClass:
-        """Which list: prenatal diagnosis, genotyping, partner screening."""
-        return self.risk.classification
-
-    @property
-    def ongoing(self) -> bool:
-        """A registered pregnancy still ongoing."""
-        return self.pregnancy_status == "ongoing"
-
-    @property
-    def severe_probability(self) -> Fraction:
-        """Chance per pregnancy of a severely affected child."""
-        return self.risk.severe_probability
-
-
-AT_RISK = (CoupleClass.PRENATAL_DIAGNOSIS, CoupleClass.GENOTYPING)
-
-
-def _in_division(code: str | None, division: str | None) -> bool:
-    if division is None:
-        return True
-    if code is None:
-        return False
-    here, wanted = divisions.current(code), divisions.current(division)
-    return here == wanted or divisions.prefecture(here) == wanted
-
-
-def _latest(couple: Couple) -> date | None:
-    days = [d for d in (couple.registered_on, couple.married_on,
-                        couple.husband_facts.tested_on, couple.wife_facts.tested_on) if d]
-    return max(days) if days else None
-
-
-def at_risk_couples(driver: neo4j.Driver, database: str, division: str | None = None,
-                    since: date | None = None) -> list[Couple]:
-    """Couples to act on: the prenatal-diagnosis list first, then partner screening.
-
-    Current marriages (no end) of living partners and registered pregnancies (woman
-    and husband), at least one partner screened. A couple whose pregnancy is
-    registered is listed once, with its latest pregnancy. Prenatal-diagnosis couples
-    (every possibility at risk) come first, then those needing genotyping; within
-    them ongoing pregnancies first, then the higher risk. Partner-screening couples
-    (one carrier, the other unscreened) follow.
-
-    Args:
-        driver: the Neo4j driver.
-        database: the database name.
-        division: a county or prefecture code (any period); the pregnancy's division,
-            else the wife's current residence.
-        since: keep couples with an event (pregnancy registered, marriage, a
-            partner's latest screening) on or after this day.
-    """
-    marriages = read(driver, database, "thalassemia_current_marriages", CURRENT_MARRIAGES)
-    pregnancies = read(driver, database, "thalassemia_pregnancies", PREGNANCIES)
-    pids = {str(r[k]) for r in (*marriages, *pregnancies) for k in ("husband", "wife")}
-    known = facts(driver, database, pids)
-    couples: dict[tuple[str, str], Couple] = {}
-    for row in marriages:
-        couple = _couple(row, known)
-        couples[(couple.husband, couple.wife)] = couple
-    for row in sorted(pregnancies, key=lambda r: day(r["registered_on"]) or date.min):
-        couple = _couple(row, known, pregnancy=True)
-        old = couples.get((couple.husband, couple.wife))
-        couples[(couple.husband, couple.wife)] = _merged(old, couple)
-    kept = [c for c in couples.values() if c.classification is not CoupleClass.NONE
-            and _in_division(c.division, division)
-            and (since is None or ((_latest(c) or date.min) >= since))]
-    return sorted(kept, key=_couple_rank)
-
-
-def _couple(row: Mapping[str, Any], known: Mapping[str, Facts], pregnancy: bool = False) -> Couple:
-    h, w = str(row["husband"]), str(row["wife"])
-    hf, wf = known.get(h, NO_FACTS), known.get(w, NO_FACTS)
-    risk = couple_risk(hf.result, wf.result)
-    if not pregnancy:
-        return Couple(h, w, risk, hf, wf, wf.division or hf.division, day(row["married_on"]))
-    code = row["division"]
-    return Couple(h, w, risk, hf, wf, divisions.current(code) if code else wf.division,
-                  pregnancy=str(row["key"]), pregnancy_status=row["status"],
-                  registered_on=day(row["registered_on"]), expected_delivery=day(row["expected"]))
-
-
-def _merged(marriage: Couple | None, pregnancy: Couple) -> Couple:
-    if marriage is None:
-        return pregnancy
-    return Couple(pregnancy.husband, pregnancy.wife, pregnancy.risk, pregnancy.husband_facts,
-                  pregnancy.wife_facts, pregnancy.division, marriage.married_on,
-                  pregnancy.pregnancy, pregnancy.pregnancy_status, pregnancy.registered_on,
-                  pregnancy.expected_delivery)
-
-
-def _couple_rank(c: Couple) -> tuple[int, int, Fraction, str, str]:
-    lists = {CoupleClass.PRENATAL_DIAGNOSIS: 0, CoupleClass.GENOTYPING: 1,
-             CoupleClass.PARTNER_SCREENING: 2}
-    return (lists.get(c.classification, 3), 0 if c.ongoing else 1, -c.severe_probability,
-            c.husband, c.wife)
-
-
 def division_summaries(driver: neo4j.Driver, database: str,
                        couples: list[Couple] | None = None,
                        batch: int = 2000) -> pl.DataFrame:
@@ -351,5 +213,5 @@ def _yield_row(index_pid: str, f: Facts, relative: str) -> dict[str, object]:
             "carrier_found": carrier}
 
 
-__all__ = ["Cascade", "CascadeEntry", "Couple", "Facts", "at_risk_couples",
+__all__ = ["AT_RISK", "Cascade", "CascadeEntry", "Couple", "Facts", "at_risk_couples",
            "cascade", "division_summaries", "facts", "index_genes"]

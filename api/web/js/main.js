@@ -12,6 +12,7 @@ import { flowsView } from "./views/flows.js";
 import { adminView } from "./views/admin.js";
 import { contactsView } from "./views/contacts.js";
 import { conditionsView } from "./views/conditions.js";
+import { policyView } from "./views/policy.js";
 
 const PAGE_ROLES = new Set(["officer", "admin"]);
 const PURPOSES = ["casework", "screening", "eligibility", "review", "oversight"];
@@ -27,6 +28,7 @@ const ROUTES = [
   { path: "eligibility", label: "nav_eligibility", view: eligibilityView, roles: PAGE_ROLES },
   { path: "flows", label: "nav_flows", view: flowsView, roles: PAGE_ROLES },
   { path: "review", label: "nav_review", view: reviewView, roles: PAGE_ROLES },
+  { path: "policy", label: "nav_policy", view: policyView, roles: new Set(["admin"]) },
   { path: "admin", label: "nav_admin", view: adminView, roles: new Set(["admin"]) },
 ];
 

@@ -216,7 +216,9 @@ def targets(spec: dict[str, Any], s: Sample) -> list[Target]:
               "UnmergeIn": {"mentions": ["birth|x|y|child"]},
               "UnmergePreviewIn": {"mentions": ["birth|x|y|child"]},
               "PreviewIn": {"decision": "link"}, "FindQuery": {"id_number": s.number},
-              "PairIn": {"a": s.husband, "b": s.wife}}
+              "PairIn": {"a": s.husband, "b": s.wife},
+              "DraftIn": {"table_text": "{}"},
+              "WhatIfIn": {"table_text": "{}", "as_of": "2017-06-01"}}
     for template, ops in spec["paths"].items():
         for method, op in ops.items():
             params = [p for p in op.get("parameters", []) if p["in"] != "header"]

@@ -244,6 +244,11 @@ def audited_calls(s: Sample) -> dict[tuple[str, str], tuple[Role, Call]]:
             "GET", "/v1/conditions/pku/couples?limit=10", {})),
         ("GET", "/v1/thalassemia/couples"): (Role.OFFICER, (
             "GET", "/v1/thalassemia/couples?limit=10", {})),
+        ("POST", "/v1/eligibility/sheet"): (Role.OFFICER, ("POST", "/v1/eligibility/sheet",
+                                                           {"json": today})),
+        ("POST", "/v1/policy/whatif"): (Role.ADMIN, (
+            "POST", "/v1/policy/whatif",
+            {"json": {"table_text": "{}", "as_of": "2017-06-01"}})),
     }
 
 

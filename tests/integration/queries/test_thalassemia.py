@@ -8,6 +8,7 @@ at risk (the shared 4,000-person province holds about four).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 import neo4j
 import polars as pl
@@ -17,6 +18,7 @@ from kingraph.errors import InvalidArgument
 from kingraph.settings import Settings
 from queries.thalassemia import worklists as thalassemia
 from queries.thalassemia.carrier import Method
+from queries.thalassemia.couples import Worklist
 from queries.thalassemia.genotypes import Gene
 from queries.thalassemia.pregnancy_risk import CoupleClass, couple_risk
 from queries.thalassemia.screening import Screening, from_feed
@@ -97,6 +99,17 @@ def test_every_couple_on_the_prenatal_list_is_truly_at_risk(
     assert judged >= 5
 
 
+# Current marriages of living partners, at least one of them screened.
+SCREENED_COUPLES = """
+MATCH (h:Person)-[m:MARRIED]->(w:Person)
+WHERE m.ended_on IS NULL AND m.end_reason IS NULL
+  AND h.death_date IS NULL AND w.death_date IS NULL
+  AND (EXISTS { (:Screening)-[:MENTIONS {role: 'person'}]->(h) }
+       OR EXISTS { (:Screening)-[:MENTIONS {role: 'person'}]->(w) })
+RETURN DISTINCT h.pid AS husband, w.pid AS wife
+"""
+
+
 def test_every_truly_at_risk_screened_couple_is_listed(
         truth: KinTruth, driver: neo4j.Driver, database: str,
         couples: list[thalassemia.Couple]) -> None:
@@ -106,7 +119,7 @@ def test_every_truly_at_risk_screened_couple_is_listed(
     # on the prenatal list. A normal screen is no carrier, so a suspected partner's
     # couple with a normal-screened one is not at risk (domain.md: both partners must
     # carry a risk combination); a silent carrier screened normal is on no list.
-    rows = driver.execute_query(thalassemia.CURRENT_MARRIAGES, database_=database).records
+    rows = driver.execute_query(SCREENED_COUPLES, database_=database).records
     pairs = [(str(r["husband"]), str(r["wife"])) for r in rows]
     screens = _screens(driver, database, {p for pair in pairs for p in pair})
     listed = {(c.husband, c.wife): c.classification for c in couples}
@@ -125,11 +138,14 @@ def test_every_truly_at_risk_screened_couple_is_listed(
 
 
 def test_lists_are_ordered(couples: list[thalassemia.Couple]) -> None:
+    lists = {Worklist.PRENATAL_DIAGNOSIS: 0,
+             Worklist.PARTNER_SCREENING: 1, Worklist.COUNSELLING: 2}
     order = {CoupleClass.PRENATAL_DIAGNOSIS: 0, CoupleClass.GENOTYPING: 1,
              CoupleClass.PARTNER_SCREENING: 2}
-    ranks = [order[c.classification] for c in couples]
+    ranks = [(lists[c.worklist], order[c.classification]) for c in couples]
     assert ranks == sorted(ranks)
-    prenatal = [c for c in couples if c.classification is CoupleClass.PRENATAL_DIAGNOSIS]
+    prenatal = [c for c in couples if c.classification is CoupleClass.PRENATAL_DIAGNOSIS
+                and c.worklist is Worklist.PRENATAL_DIAGNOSIS]
     ongoing = [c.ongoing for c in prenatal]
     assert ongoing == sorted(ongoing, reverse=True)
     partner = [c for c in couples if c.classification is CoupleClass.PARTNER_SCREENING]
@@ -194,3 +210,26 @@ def test_division_summaries_count_what_they_list(driver: neo4j.Driver, database:
     assert summary["carriers_found"].sum() <= summary["screened"].sum()
     at_risk = sum(c.classification is CoupleClass.PRENATAL_DIAGNOSIS for c in couples)
     assert summary["at_risk_couples"].sum() == at_risk
+
+
+WIVES_BORN = ("UNWIND $pids AS pid MATCH (w:Person {pid: pid}) "
+              "RETURN w.pid AS pid, w.birth_date AS born")
+
+
+def test_only_couples_who_may_have_a_pregnancy_are_on_the_prenatal_list(
+        couples: list[thalassemia.Couple], driver: neo4j.Driver, database: str) -> None:
+    # A pregnancy is possible for a wife of 15 to 49 on the day (WHO reproductive age), or
+    # registered and ongoing; every other couple is for counselling.
+    today = date.today()
+    born = {r["pid"]: r["born"].to_native() for r in driver.execute_query(
+        WIVES_BORN, pids=[c.wife for c in couples], database_=database).records
+        if r["born"] is not None}
+
+    def age(pid: str) -> int:
+        b = born[pid]
+        return today.year - b.year - ((today.month, today.day) < (b.month, b.day))
+
+    counselling = [c for c in couples if c.worklist is Worklist.COUNSELLING]
+    assert counselling and all(not c.ongoing and age(c.wife) >= 50 for c in counselling)
+    acting = [c for c in couples if c.worklist is not Worklist.COUNSELLING]
+    assert all(c.ongoing or c.wife not in born or 15 <= age(c.wife) <= 49 for c in acting)

@@ -192,3 +192,38 @@ def _dead_pid() -> int:
     child = subprocess.Popen(["true"])
     child.wait()
     return child.pid
+
+
+def whatif() -> NewJob:
+    return NewJob("policy_whatif", None, "k1", "oversight", "/v1/policy/whatif",
+                  {"as_of": "2017-06-01", "sample": 5}, lane="read")
+
+
+def test_a_read_job_runs_while_a_store_job_holds_its_lane(runner: JobRunner) -> None:
+    # A what-if only reads the graph: a decision waiting for the store lock never holds
+    # it up, and what-ifs have no item, so two may be asked for at once.
+    release = threading.Event()
+
+    def blocked(report: Report) -> tuple[dict[str, Any], list[str]]:
+        release.wait(10)
+        return {}, []
+
+    def counted(report: Report) -> tuple[dict[str, Any], list[str]]:
+        report.progress("deciding", 3, 3)
+        return {"couples": 3}, []
+
+    async def scenario() -> tuple[Job, Job, Job, Job]:
+        decision = await runner.submit(new(), blocked)
+        first = await runner.submit(whatif(), counted)
+        second = await runner.submit(whatif(), counted)
+        ended = (await _until_done(runner, first.job_id), await _until_done(runner, second.job_id))
+        still = await runner.get(decision.job_id)
+        assert still is not None
+        release.set()
+        return (*ended, still, await _until_done(runner, decision.job_id))
+
+    first, second, still, decision = asyncio.run(scenario())
+    assert first.status == second.status == "succeeded" and first.job_id != second.job_id
+    assert first.result == {"couples": 3} and (first.done, first.total) == (3, 3)
+    assert first.subject == first.job_id and first.stage == "done"
+    assert still.status == "running" and decision.status == "succeeded"

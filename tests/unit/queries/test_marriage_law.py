@@ -130,3 +130,34 @@ def test_bad_input() -> None:
         blood_rule(0, 2)
     with pytest.raises(InvalidArgument):
         from_pedigree(PED, "a1", "a1")
+
+
+# K is linked to P by a code 57 (step or adoptive father): no blood, and whether it is an
+# adoption (art. 1111: forbidden) or a step relation (art. 1072: forbidden only if P raised
+# K) the code does not say.  Q is P's biological daughter: K's adoptive sister or stepsister.
+AMBIGUOUS = Pedigree([
+    Member("P", M), Member("Pw", F, spouses=()), Member("L", M), Member("Lw", F),
+    Member("K", F, father="L", mother="Lw", step_or_adoptive=("P",)),
+    Member("Q", F, father="P", mother="Pw"), Member("Kk", M, mother="K"),
+])
+
+
+def test_a_step_or_adoptive_parent_and_child_go_to_review_with_the_reason() -> None:
+    found = from_pedigree(AMBIGUOUS, "P", "K")
+    assert found.verdict is Verdict.NEEDS_REVIEW
+    assert "27/37/57/58" in found.reason_zh and "抚养教育" in found.reason_zh
+    assert set(found.basis) == {ART_1111, ART_1072, ART_1048}
+
+
+def test_kin_through_a_step_or_adoptive_link_go_to_review() -> None:
+    assert from_pedigree(AMBIGUOUS, "Q", "K").verdict is Verdict.NEEDS_REVIEW  # (2, 2)
+    assert from_pedigree(AMBIGUOUS, "P", "Kk").verdict is Verdict.NEEDS_REVIEW  # (1, 3)
+
+
+def test_blood_still_decides_beside_a_step_or_adoptive_link() -> None:
+    # K's biological father L: direct-line blood, forbidden whatever the other link is.
+    assert from_pedigree(AMBIGUOUS, "L", "K").verdict is Verdict.FORBIDDEN
+
+
+def test_a_step_or_adoptive_link_carries_no_genes() -> None:
+    assert AMBIGUOUS.kinship("P", "K") == 0 and AMBIGUOUS.kinship("Q", "K") == 0

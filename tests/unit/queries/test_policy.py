@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from kingraph.errors import ConfigError
-from queries.eligibility import policy
+from queries.eligibility import policy, policy_file
 from queries.eligibility.conditions import VOCABULARY
 
 BOUNDARIES = {
@@ -120,7 +120,7 @@ def test_an_operator_table_with_a_bad_inheritance_is_rejected(tmp_path: Path) ->
     path = tmp_path / "table.json"
     path.write_text(json.dumps(raw), "utf-8")
     with pytest.raises(ConfigError, match="NO-SUCH-RULE"):
-        policy.load(path)
+        policy_file.read(path)
 
 
 def test_an_operator_table_out_of_date_order_is_rejected(tmp_path: Path) -> None:
@@ -131,7 +131,7 @@ def test_an_operator_table_out_of_date_order_is_rejected(tmp_path: Path) -> None
     path = tmp_path / "table.json"
     path.write_text(json.dumps(raw), "utf-8")
     with pytest.raises(ConfigError, match="date order"):
-        policy.load(path)
+        policy_file.read(path)
 
 
 def test_glory_issuing_ends_with_2015() -> None:

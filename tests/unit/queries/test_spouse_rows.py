@@ -148,3 +148,51 @@ def test_a_glory_certificate_counts_when_both_are_named_and_in_force() -> None:
     revoked = {**cert, "revoked_on": "2019-01-01"}
     assert pledge(spouse("H", glory=[revoked]), spouse("W", glory=[revoked]), AS_OF)[0] is False
     assert pledge(spouse("H"), spouse("W", glory=[cert]), AS_OF)[0] is False
+
+
+def test_custody_with_the_former_spouse_by_the_spouses_marriage() -> None:
+    # The child's other parent is not on record, but the child is registered in the
+    # household of the husband's former wife: it lives with the former spouse.
+    kid = child("K", "2008-01-01", ["HH-ex"])
+    h = spouse("H", homes=["HH-couple"], children=[kid],
+               marriages=[{**marriage("EX", "2005-01-01", "2009-01-01", "divorce"),
+                           "homes": ["HH-ex"]}, marriage("W", "2012-01-01")])
+    w = spouse("W", homes=["HH-couple"], marriages=[marriage("H", "2012-01-01")])
+    (found,) = children(h, w, AS_OF)
+    assert found.with_former_spouse is True
+
+
+def test_a_code_that_means_adopted_or_step_leaves_both_readings() -> None:
+    # The wife's own child, the husband linked by code 57: his adopted child (theirs) or
+    # his stepchild (hers alone).
+    kid = child("K", "2005-01-01", ["HH-couple"])
+    h = spouse("H", homes=["HH-couple"], children=[{**kid, "kind": "step_or_adoptive"}])
+    w = spouse("W", homes=["HH-couple"], children=[kid])
+    (found,) = children(h, w, AS_OF)
+    assert found.parents is Parentage.SHARED and found.adopted  # the adoptive reading
+    assert {(r.parents, r.adopted) for r in found.readings} == {
+        (Parentage.SHARED, True), (Parentage.WIFE_ONLY, False)}
+    assert found.with_former_spouse is False  # as hers alone she lives with the couple
+
+
+def test_a_step_or_adoptive_link_beside_a_birth_link_is_settled() -> None:
+    kid = child("K", "2005-01-01", [])
+    h = spouse("H", children=[kid, {**kid, "kind": "step_or_adoptive"}])
+    w = spouse("W", children=[kid])
+    (found,) = children(h, w, AS_OF)
+    assert found.parents is Parentage.SHARED and found.readings == () and not found.adopted
+
+
+def test_a_step_or_adoptive_child_of_one_spouse_may_be_nobodys() -> None:
+    kid = {**child("K", "2005-01-01", []), "kind": "step_or_adoptive"}
+    (found,) = children(spouse("H", children=[kid]), spouse("W"), AS_OF)
+    assert {r.parents for r in found.readings} == {Parentage.HUSBAND_ONLY, None}
+
+
+def test_an_inferred_marriage_and_its_end_are_carried() -> None:
+    inferred = {**marriage("W", "2010-05-01", "2016-02-02", "left_household"), "inferred": True}
+    h = spouse("H", marriages=[inferred])
+    w = spouse("W", marriages=[{**inferred, "partner": "H"}])
+    facts, _, _ = marriage_facts(h, w, AS_OF)
+    assert facts is not None and facts.inferred
+    assert (facts.ended_on, facts.end_reason) == (date(2016, 2, 2), "left_household")

@@ -4,6 +4,7 @@ import { t } from "../i18n.js";
 import { h, card, load, table, pick, personOf, personLink, personName, pct, termText } from "../ui.js";
 import { exportRows } from "../export.js";
 import { placeName } from "../trajectory.js";
+import { couplesPanel } from "./couples.js";
 import { pidOf } from "../refs.js";
 
 export function exportBar(base, columns, rows) {
@@ -35,26 +36,6 @@ function cascadeTable(body) {
   return h("div", null, exportBar("cascade-worklist", columns, rows), table(shown, rows));
 }
 
-function couplesTable(body) {
-  const rows = [...listOf(body, "couples")].sort((a, b) => prenatal(b) - prenatal(a));
-  const more = body.total > rows.length ? h("p", { class: "muted", id: "couples-more" }, t("first_n_of", { n: rows.length, total: body.total })) : null;
-  const columns = [
-    { label: t("husband"), value: (r) => personName(pick(r, "husband", "a") || {}) },
-    { label: t("wife"), value: (r) => personName(pick(r, "wife", "b") || {}) },
-    { label: t("risk_class"), value: (r) => t(`class_${pick(r, "classification", "risk_class") ?? ""}`) },
-    { label: t("risk"), value: (r) => pct(pick(r, "severe_probability", "risk", "probability")) },
-    { label: t("pregnancy"), value: (r) => (pick(r, "pregnancy_status") ? t(`preg_${r.pregnancy_status}`) : t("preg_none")) },
-    { label: t("prenatal"), value: (r) => (prenatal(r) ? t("yes") : t("no")) },
-    { label: t("residence"), value: residence },
-  ];
-  return h("div", null, exportBar("at-risk-couples", columns, rows), more,
-    table(columns, rows, { rowClass: (r) => (prenatal(r) ? "hl" : null) }));
-}
-
-function prenatal(r) {
-  return Number(/prenatal/.test(String(pick(r, "worklist") ?? "")));
-}
-
 function divisionsTable(body) {
   const rows = listOf(body, "divisions");
   const columns = [
@@ -84,22 +65,6 @@ function cascadePanel(box, index) {
   h("button", { class: "primary", type: "submit" }, t("open_worklist")));
   box.replaceChildren(card(t("cascade_title"), h("p", { class: "muted" }, t("cascade_hint")), form), out);
   if (index) form.requestSubmit();
-}
-
-function couplesPanel(box) {
-  const out = h("div", { id: "couples-result" });
-  const division = h("input", { id: "couples-division", maxlength: 6, size: 8, placeholder: "469027" });
-  const since = h("input", { id: "couples-since", type: "date" });
-  const which = h("select", { id: "couples-list" }, ["", "prenatal_diagnosis", "partner_screening"].map((v) =>
-    h("option", { value: v }, t(`list_${v || "all"}`))));
-  const form = h("form", { class: "inline", onsubmit: (e) => {
-    e.preventDefault();
-    load(out, () => call("/v1/thalassemia/couples", { query: { division: division.value.trim(), since: since.value, list: which.value, limit: 200 } }),
-      couplesTable, { isEmpty: (b) => listOf(b, "couples").length === 0, emptyText: t("no_couples") });
-  } }, h("label", { class: "field" }, t("division_code"), division), h("label", { class: "field" }, t("since"), since),
-  h("label", { class: "field" }, t("couples_list"), which), h("button", { class: "primary", type: "submit" }, t("show")));
-  box.replaceChildren(card(t("couples_title"), h("p", { class: "muted" }, t("couples_hint")), form), out);
-  form.requestSubmit();
 }
 
 function divisionsPanel(box) {
