@@ -191,7 +191,9 @@ def fuse_and_apply(driver: neo4j.Driver, database: str, store: Store, report: Lo
     previous = store.state("assignments")
     child_process.write_inputs(work, _mentions(store), previous.select("mention_id", "pid")
                                if previous is not None else None, _decisions(driver, database))
+    fused = stage("fusion", 1)
     resolution = child_process.run(work)  # in a child process: its memory goes when it ends
+    fused(1)
     report.fusion = resolution.stats
     clock = report.lap("resolve", clock)
     rows = {feed: frame for feed in store.feeds() if (frame := store.rows(feed)) is not None}
@@ -202,7 +204,9 @@ def fuse_and_apply(driver: neo4j.Driver, database: str, store: Store, report: Lo
     del rows, mentions, resolution
     clock = report.lap("derive", clock)
     if bulk is not None:
+        imported = stage("bulk import", 1)
         report.written = _bulk_apply(driver, database, store, graph, bulk, report)
+        imported(1)
     else:
         report.written = derive.apply(driver, database, store, graph, batch_size, stage)
     report.lap("write", clock)
