@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from kingraph import ids
 
@@ -21,7 +22,8 @@ Pid = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:
 def _valid_id_number(raw: str) -> str:
     parsed = ids.parse(raw)
     if not parsed.usable or parsed.number is None:
-        raise ValueError(f"not a valid GB 11643 ID number ({parsed.status.value})")
+        raise PydanticCustomError("id_number_invalid", "not a valid GB 11643 ID number ({status})",
+                                  {"status": parsed.status.value})
     return parsed.number
 
 
@@ -83,7 +85,8 @@ class FindQuery(Inbound):
     def _one_way(self) -> FindQuery:
         by_name = self.name is not None and self.birth_date is not None
         if (self.id_number is not None) == by_name:
-            raise ValueError("give either id_number, or name and birth_date")
+            raise PydanticCustomError("id_number_or_name_and_birth_date",
+                                      "give either id_number, or name and birth_date")
         return self
 
 
