@@ -160,8 +160,8 @@ export async function trajectoryData(base) {
 export function trajectoryCharts(body) {
   const list = places(stays(body));
   const rows = list.flatMap((place) => place.stays.map((stay, i) => ({ ...stay, place, first: i === 0 })));
-  return h("div", null, h("div", { class: "grid2" }, h("div", null, timeline(list)),
-    h("div", null, h("div", { class: "map-scroll" }, map(list, body.geo)), h("div", { class: "legend", id: "trajectory-legend" }, t("traj_legend")))),
+  return h("div", null, h("div", { class: "traj-timeline map-scroll" }, timeline(list)),
+    h("div", { class: "traj-map" }, h("div", { class: "map-scroll" }, map(list, body.geo)), h("div", { class: "legend", id: "trajectory-legend" }, t("traj_legend"))),
   table([
     { label: "#", value: (r) => String(r.place.n) },
     { label: t("place"), value: (r) => (r.unknown ? t("district_unknown_name", { name: r.name || placeName(r.unit) }) : r.name || placeName(r.unit)) },
