@@ -217,3 +217,16 @@ def test_a_new_household_in_a_district_of_the_same_city_continues_and_is_no_move
     later = web.page.locator("#trajectory-box tbody tr").nth(1).locator("td").all_inner_texts()
     assert later[1] == divisions.name(district) and "不是迁移" in later[5]
     web.shot("trajectory-new-household")
+
+
+def test_a_refused_period_is_explained_from_the_reason_code(web: Page) -> None:
+    """The API's reason end_before_start, not its English detail, gives the page's words."""
+    _open_flows(web, "1280")
+    web.page.fill("#flows-start", "2020-01-01")
+    web.page.fill("#flows-end", "2010-12-31")
+    web.page.click("#flows-form button[type=submit]")
+    web.page.wait_for_selector("#flows-result .state.error .reason")
+    assert web.page.inner_text("#flows-result .reason") == "日期有误：结束日期不能早于开始日期。"
+    assert web.page.locator("#flows-result details.technical").count() == 0
+    # The browser itself logs the refusal asked for (status 422).
+    web.console.errors[:] = [e for e in web.console.errors if "(Unprocessable Entity)" not in e]
