@@ -41,7 +41,8 @@ def _open_flows(web: Page, size: str) -> Any:
     web.page.set_viewport_size(SIZES[size])
     web.sign_in(Role.OFFICER)
     web.page.click("[data-nav=flows]")
-    web.page.wait_for_selector("#flows-result :is(#flow-map, .state)", timeout=60_000)
+    web.page.wait_for_selector("#flows-result :is(#flow-map, .state.empty, .state.error)",
+                            timeout=60_000)
     return _flows(web, start=web.page.input_value("#flows-start"),
                   end=web.page.input_value("#flows-end"), level="county")
 

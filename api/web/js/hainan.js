@@ -3,7 +3,7 @@
 // topology, projected, a label point inside each unit). Units are keyed by today's
 // GB/T 2260 code; the cities with districts (海口市, 三亚市) also have a merged outline,
 // their shape at prefecture level. Names come from the division table, as in every table.
-import { s } from "./ui.js";
+import { h, s } from "./ui.js";
 
 let loaded = null;
 let table = null;
@@ -73,4 +73,12 @@ export function label(point, text, { size = 9.5, weight = 500, cls = "map-label"
   return s("text", { x: point[0], y: point[1] + size / 3, "font-size": size, "font-weight": weight,
     "text-anchor": "middle", class: cls, "data-code": code, "paint-order": "stroke", stroke: "#ffffff",
     "stroke-width": 2.6, "stroke-linejoin": "round", fill: "#1f2933" }, text);
+}
+
+// A map in a box that, on a phone, keeps a readable scale and scrolls sideways (CSS),
+// opened at the middle of the island (Haikou and Sanya both in view).
+export function scrollBox(svg, cls = "") {
+  const box = h("div", { class: `map-scroll ${cls}`.trim() }, svg);
+  requestAnimationFrame(() => { box.scrollLeft = Math.max(0, (box.scrollWidth - box.clientWidth) / 2); });
+  return box;
 }

@@ -7,7 +7,7 @@ import { t } from "./i18n.js";
 import { call, listOf } from "./api.js";
 import { h, s, pick, table } from "./ui.js";
 import { recordsOf } from "./records.js";
-import { basemap, cityOf, divisionTable, hainanMap, label, shapeOf, shortName } from "./hainan.js";
+import { basemap, cityOf, divisionTable, hainanMap, label, scrollBox, shapeOf, shortName } from "./hainan.js";
 
 const COLOURS = ["#1d5c8c", "#c0392b", "#1e7b34", "#a15c00", "#6c3483", "#117a65", "#7b7d7d", "#b9770e"];
 const KIND_STROKE = { registration: { stroke: "#b42318", dash: null }, residence: { stroke: "#1d5c8c", dash: "5 3" } };
@@ -161,7 +161,7 @@ export function trajectoryCharts(body) {
   const list = places(stays(body));
   const rows = list.flatMap((place) => place.stays.map((stay, i) => ({ ...stay, place, first: i === 0 })));
   return h("div", null, h("div", { class: "traj-timeline map-scroll" }, timeline(list)),
-    h("div", { class: "traj-map" }, h("div", { class: "map-scroll" }, map(list, body.geo)), h("div", { class: "legend", id: "trajectory-legend" }, t("traj_legend"))),
+    h("div", { class: "traj-map" }, scrollBox(map(list, body.geo)), h("div", { class: "legend", id: "trajectory-legend" }, t("traj_legend"))),
   table([
     { label: "#", value: (r) => String(r.place.n) },
     { label: t("place"), value: (r) => (r.unknown ? t("district_unknown_name", { name: r.name || placeName(r.unit) }) : r.name || placeName(r.unit)) },

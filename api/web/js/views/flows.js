@@ -7,7 +7,7 @@
 import { call } from "../api.js";
 import { t } from "../i18n.js";
 import { h, s, card, load, table } from "../ui.js";
-import { basemap, cityOf, divisionTable, hainanMap, label, shapeOf, shortName } from "../hainan.js";
+import { basemap, cityOf, divisionTable, hainanMap, label, scrollBox, shapeOf, shortName } from "../hainan.js";
 import { exportRows } from "../export.js";
 
 const LOSS = ["#fcd9d2", "#ee8a78", "#c0392b"];
@@ -151,7 +151,7 @@ function result(body, map, divisions) {
   const { svg, cut, drawn } = flowMap(body, map, divisions, unknown);
   const hidden = body.corridors.length - drawn.length;
   return h("div", null,
-    h("div", { class: "flows-layout" }, h("div", { class: "map-box" }, h("div", { class: "map-scroll" }, svg), legend(cut, body.net.filter((r) => r.district_unknown), hidden)),
+    h("div", { class: "flows-layout" }, h("div", { class: "map-box" }, scrollBox(svg), legend(cut, body.net.filter((r) => r.district_unknown), hidden)),
       corridorTable(body.corridors, unknown)),
     netTable(body.net));
 }
