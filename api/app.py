@@ -11,18 +11,23 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from fastapi import FastAPI
 
 from api import problems
+from api.openapi import documented
 from api.requestlog import RequestLog
 from api.routes import (
     audit,
+    conditions,
+    contacts,
+    decisions,
     docs,
     eligibility,
-    fusion,
     health,
+    jobs,
     kinship,
     me,
     migration,
     persons,
     records,
+    reviews,
     thalassemia,
     web,
 )
@@ -30,14 +35,24 @@ from api.runtime import open_runtime
 from kingraph import __version__
 from kingraph.settings import Settings
 
-ROUTERS = (health.router, persons.router, audit.router, me.router, fusion.router,
-           web.router, migration.router, eligibility.router, kinship.router, thalassemia.router,
-           records.router, docs.router)
+ROUTERS = (health.router, persons.router, audit.router, me.router, reviews.router,
+           decisions.router, jobs.router, web.router, migration.router, eligibility.router,
+           kinship.router, thalassemia.router, records.router, docs.router,
+           contacts.router, conditions.router)
 
 DESCRIPTION = """Kingraph's REST API. Every route but `/healthz` needs an API key
-(`Authorization: Bearer <key>` or `X-API-Key: <key>`); routes that touch persons
-also need an `X-Purpose` header and are audit-logged. Errors are RFC 9457
-`application/problem+json` with a stable `code`."""
+(`Authorization: Bearer <key>` or `X-API-Key: <key>`); each operation states the roles
+it admits (`x-roles`). Routes that touch persons also need an `X-Purpose` header (a
+purpose code from the service's list, optionally `:` and a case reference) and are
+audit-logged, as is every refused attempt. ID numbers travel in request bodies
+(`POST /v1/persons/search`), never in URLs. Personal data is sent with
+`Cache-Control: no-store`. Errors are RFC 9457 `application/problem+json` with a
+stable `code`.
+
+Persons are named by pid in URLs. A pid is stable while its person is: it changes only
+when fusion changes who the person is (two persons merged, one split), and the pid it
+replaces stays an alias that every person route accepts, answering with the person
+that holds most of its mentions now, under that person's current pid."""
 
 
 def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
@@ -75,6 +90,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(RequestLog)
     for router in ROUTERS:
         app.include_router(router)
+    documented(app, ROUTERS, settings.api_purposes)
     return app
 
 

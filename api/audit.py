@@ -34,6 +34,8 @@ class AuditEntry:
     issued: dict[str, str] = field(default_factory=dict)  # pseudonym -> pid, registered
     at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="microseconds"))
     entry_id: int | None = None
+    review_id: str | None = None  # the review item a decision is about
+    job_id: str | None = None  # the job the call started, or that wrote the entry
     pid_count: int = 0  # a search's count of the entry's persons (``pids`` may be fewer)
     _seen: set[str] = field(default_factory=set, repr=False, compare=False)
 
@@ -54,10 +56,11 @@ class AuditFilter:
     route: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    review_id: str | None = None
 
 
-INSERT_ENTRY = ("INSERT INTO audit (at, key_id, method, route, purpose, status) "
-                "VALUES (?,?,?,?,?,?)")
+INSERT_ENTRY = ("INSERT INTO audit (at, key_id, method, route, purpose, status, review_id, "
+                "job_id) VALUES (?,?,?,?,?,?,?,?)")
 INSERT_PERSON = "INSERT OR IGNORE INTO audit_person (pid, audit_id) VALUES (?,?)"
 INSERT_PSEUDONYM = "INSERT OR IGNORE INTO pseudonym (pseudonym, pid) VALUES (?,?)"
 PIDS_SHOWN = 100  # pids listed per entry in a search; the rest through persons()
@@ -74,6 +77,7 @@ _CONDITIONS = (
     ("route", "a.route = ?"),
     ("since", "a.at >= ?"),
     ("until", "a.at < ?"),
+    ("review_id", "a.review_id = ?"),
 )
 
 
@@ -84,7 +88,7 @@ def insert(conn: sqlite3.Connection, entries: list[AuditEntry]) -> None:
         for e in entries:
             e.at = _instant(datetime.fromisoformat(e.at))  # one sortable text form
             cur = conn.execute(INSERT_ENTRY, (e.at, e.key_id, e.method, e.route, e.purpose,
-                                              e.status))
+                                              e.status, e.review_id, e.job_id))
             e.entry_id = cur.lastrowid
             conn.executemany(INSERT_PERSON, [(pid, e.entry_id) for pid in e.pids])
             conn.executemany(INSERT_PSEUDONYM, e.issued.items())
@@ -120,11 +124,11 @@ def search(conn: sqlite3.Connection, flt: AuditFilter, limit: int,
     where, params = _where(flt)
     total = conn.execute(f"SELECT count(*) FROM audit a WHERE {where}", params).fetchone()[0]
     rows = conn.execute(
-        f"SELECT a.id, a.at, a.key_id, a.method, a.route, a.purpose, a.status FROM audit a "
-        f"WHERE {where} ORDER BY a.at DESC, a.id DESC LIMIT ? OFFSET ?",
+        f"SELECT a.id, a.at, a.key_id, a.method, a.route, a.purpose, a.status, a.review_id, "
+        f"a.job_id FROM audit a WHERE {where} ORDER BY a.at DESC, a.id DESC LIMIT ? OFFSET ?",
         [*params, limit, offset]).fetchall()
-    entries = [AuditEntry(r[2], r[3], r[4], r[5], status=r[6], at=r[1], entry_id=r[0])
-               for r in rows]
+    entries = [AuditEntry(r[2], r[3], r[4], r[5], status=r[6], at=r[1], entry_id=r[0],
+                          review_id=r[7], job_id=r[8]) for r in rows]
     for e in entries:  # one index seek each (a page holds at most a few hundred)
         e.pids = [pid for (pid,) in conn.execute(FIRST_PIDS, (e.entry_id, PIDS_SHOWN))]
         e.pid_count = (len(e.pids) if len(e.pids) < PIDS_SHOWN else

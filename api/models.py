@@ -5,10 +5,11 @@ Inputs forbid unknown fields (a misspelt filter is an error, not a silent no-op)
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Annotated, Literal
+import re
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from kingraph import ids
@@ -17,6 +18,48 @@ MAX_LIMIT = 200
 Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT, description="Page size.")]
 Offset = Annotated[int, Field(ge=0, le=100_000, description="Items to skip.")]
 Pid = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+
+
+# Dates an API caller may send: written YYYY-MM-DD (no Unix seconds: "0" is no day) and
+# within the years a population register holds; times likewise in ISO 8601.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2099, 12, 31)
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?"
+                         r"(Z|[+-]\d{2}:?\d{2})?")
+
+
+def _written_as_day(value: Any) -> Any:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and ISO_DAY.fullmatch(value):
+        return value
+    raise ValueError("a day is written YYYY-MM-DD")
+
+
+def _written_as_instant(value: Any) -> Any:
+    if isinstance(value, datetime) or (isinstance(value, str) and ISO_INSTANT.fullmatch(value)):
+        return value
+    raise ValueError("a time is written YYYY-MM-DDTHH:MM[:SS][+08:00]")
+
+
+def _plausible_day(value: date) -> date:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError(f"a day between {FIRST_DAY} and {LAST_DAY}")
+    return value
+
+
+def _plausible_instant(value: datetime) -> datetime:
+    day = (value.astimezone(UTC) if value.tzinfo else value).date()
+    _plausible_day(day)
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_written_as_day), AfterValidator(_plausible_day),
+                Field(description=f"A day, YYYY-MM-DD, from {FIRST_DAY} to {LAST_DAY}.")]
+Instant = Annotated[datetime, BeforeValidator(_written_as_instant),
+                    AfterValidator(_plausible_instant),
+                    Field(description="A time in ISO 8601 (YYYY-MM-DDTHH:MM:SS, offset "
+                          f"optional), from {FIRST_DAY} to {LAST_DAY}.")]
 
 
 def _valid_id_number(raw: str) -> str:
@@ -77,7 +120,7 @@ class FindQuery(Inbound):
 
     id_number: IdNumber | None = None
     name: PersonName | None = None
-    birth_date: date | None = None
+    birth_date: Day | None = None
     limit: Limit = 20
     offset: Offset = 0
 
@@ -114,8 +157,9 @@ class AuditQuery(Inbound):
     person: Pid | None = None
     key_id: Annotated[str, Field(pattern=r"^[0-9a-f]{16}$")] | None = None
     route: Annotated[str, Field(max_length=200, pattern=r"^/[A-Za-z0-9_/{}.:-]*$")] | None = None
-    since: datetime | None = None
-    until: datetime | None = None
+    since: Instant | None = None
+    until: Instant | None = None
+    review_id: Annotated[str, Field(pattern=r"^R[0-9a-f]{16}$")] | None = None
     limit: Limit = 50
     offset: Offset = 0
 
@@ -130,6 +174,9 @@ class AuditRecord(BaseModel):
     route: str
     purpose: str
     status: int
+    review_id: str | None = Field(None, description="The review item a decision was about.")
+    job_id: str | None = Field(None, description="The job the call started, or that wrote "
+                               "this entry (method JOB: what a decision's re-fusion touched).")
     pids: list[str] = Field(description="The first persons the call touched, in pid order "
                             "(at most 100; all of them: /v1/audit/{id}/persons).")
     pid_count: int = Field(description="How many persons the call touched.")

@@ -30,6 +30,7 @@ from kingraph.errors import (
     KingraphError,
     PersonNotFound,
     ServerNotRunning,
+    StoreBusy,
 )
 
 MEDIA_TYPE = "application/problem+json"
@@ -52,6 +53,43 @@ class PurposeMissing(KingraphError):
     """A personal-data route was called without an X-Purpose header."""
 
     default_reason = "purpose_missing"
+
+
+class CaseReferenceRefused(KingraphError):
+    """The case reference of an X-Purpose looks like an ID number."""
+
+    default_reason = "case_reference_refused"
+
+
+class IdNumberInUrl(KingraphError):
+    """An ID number was sent in a URL (path or query), where proxies and logs keep it."""
+
+    default_reason = "id_number_in_url"
+
+
+class JobNotFound(KingraphError):
+    """No job has this id (or it is another key's)."""
+
+    default_reason = "job_not_found"
+
+
+class JobPending(KingraphError):
+    """Another job on the same item is queued or running."""
+
+    default_reason = "decision_pending"
+
+
+class ConfirmationRequired(KingraphError):
+    """A merge was sent without the confirmation token of its preview."""
+
+    default_reason = "confirmation_required"
+
+
+class ConfirmationInvalid(KingraphError):
+    """A confirmation token does not match the decision, the key or the graph's state,
+    or has expired."""
+
+    default_reason = "confirmation_invalid"
 
 
 class AuditEntryNotFound(KingraphError):
@@ -82,13 +120,20 @@ class ProblemType:
 PROBLEM_TYPES: Mapping[str, ProblemType] = {p.code: p for p in (
     ProblemType("bad_request", 400, "The request is malformed"),
     ProblemType("purpose_required", 400, "Personal data needs a declared purpose (X-Purpose)"),
+    ProblemType("case_reference_refused", 400, "A case reference must not hold an ID number"),
+    ProblemType("id_number_in_url", 400, "ID numbers go in a request body, not in a URL"),
     ProblemType("unauthenticated", 401, "Missing, unknown or revoked API key"),
     ProblemType("forbidden", 403, "This role may not use this route"),
     ProblemType("not_found", 404, "No such route"),
     ProblemType("person_not_found", 404, "No person matches the identifier"),
     ProblemType("audit_entry_not_found", 404, "No audit entry has this id"),
+    ProblemType("job_not_found", 404, "No job of this key has this id"),
     ProblemType("method_not_allowed", 405, "Method not allowed on this route"),
+    ProblemType("decision_pending", 409, "A decision on this item is already queued or running"),
+    ProblemType("confirmation_invalid", 409, "The confirmation does not match: preview again"),
+    ProblemType("store_busy", 409, "Another writer holds the graph's store"),
     ProblemType("invalid_input", 422, "Invalid input"),
+    ProblemType("confirmation_required", 428, "A merge needs the confirmation of its preview"),
     ProblemType("rate_limited", 429, "Too many requests for this key"),
     ProblemType("internal", 500, "Internal error"),
     ProblemType("graph_error", 502, "The graph database rejected a query"),
@@ -103,6 +148,13 @@ EXCEPTION_CODES: Sequence[tuple[type[KingraphError], str]] = (
     (RateLimited, "rate_limited"),
     (PersonNotFound, "person_not_found"),
     (AuditEntryNotFound, "audit_entry_not_found"),
+    (JobNotFound, "job_not_found"),
+    (CaseReferenceRefused, "case_reference_refused"),
+    (IdNumberInUrl, "id_number_in_url"),
+    (StoreBusy, "store_busy"),
+    (JobPending, "decision_pending"),
+    (ConfirmationRequired, "confirmation_required"),
+    (ConfirmationInvalid, "confirmation_invalid"),
     (InvalidIdNumber, "invalid_input"),
     (InvalidArgument, "invalid_input"),
     (ServerNotRunning, "graph_unavailable"),
@@ -159,6 +211,11 @@ def problem(code: str, detail: str | None = None, errors: list[FieldError] | Non
 def code_of(exc: KingraphError) -> str:
     """The problem code for an engine exception."""
     return next(code for cls, code in EXCEPTION_CODES if isinstance(exc, cls))
+
+
+def status_of(code: str) -> int:
+    """The HTTP status of a problem code."""
+    return PROBLEM_TYPES[code].status
 
 
 def field_errors(errors: Sequence[Any]) -> list[FieldError]:

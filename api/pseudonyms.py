@@ -21,14 +21,26 @@ KEY_FILE = "pseudonym.key"
 RESOLVE = "SELECT pid FROM pseudonym WHERE pseudonym = ?"
 
 
-def load_secret(var_dir: Path) -> bytes:
-    """The pseudonym key from var_dir, created (mode 600) when absent."""
-    path = var_dir / KEY_FILE
+def load_secret(var_dir: Path, name: str = KEY_FILE) -> bytes:
+    """A 256-bit secret of the service (default: the pseudonym key) from var_dir, created
+    (mode 600) when absent."""
+    path = var_dir / name
     if not path.exists():
+        # Written whole under a private name, then linked into place: two workers
+        # starting at once agree on one secret, and none reads a half-written file.
         var_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        partial = var_dir / f".{name}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as out:
             out.write(secrets.token_bytes(32))
+            out.flush()
+            os.fsync(out.fileno())
+        try:
+            os.link(partial, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            partial.unlink()
     return path.read_bytes()
 
 

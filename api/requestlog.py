@@ -1,5 +1,6 @@
 """The outermost layer of the app: one JSON log line per request, the audit write,
-and the catch-all that turns any unexpected exception into a bare 500 problem.
+``Cache-Control: no-store`` on every API answer, and the catch-all that turns any
+unexpected exception into a bare 500 problem.
 
 A log line carries the route *template* (``/v1/persons/{ref}``), method, status,
 duration and key id: never the path, query string, headers or body, which may
@@ -21,6 +22,10 @@ from api.audit import AuditEntry
 from api.problems import problem
 
 log = logging.getLogger("kingraph.api")
+# API answers (personal data, and the problems about it) are never kept by a browser or
+# a proxy: names and ID numbers must not outlive the screen that showed them.
+NO_STORE = ((b"cache-control", b"no-store"), (b"pragma", b"no-cache"))
+UNCACHED = {b"cache-control", b"pragma", b"expires"}
 
 
 def route_of(scope: Scope) -> str:
@@ -70,6 +75,10 @@ class _Exchange:
             return
         if message["type"] == "http.response.start":
             self.started, self.status = True, int(message["status"])
+            if str(self.scope.get("path", "")).startswith("/v1/"):
+                headers = [(k, v) for k, v in message.get("headers", [])
+                           if k.lower() not in UNCACHED]
+                message = {**message, "headers": [*headers, *NO_STORE]}
             entry: AuditEntry | None = self.scope["state"].get("audit")
             if entry is not None and not await self._audited(entry):
                 return

@@ -1,9 +1,10 @@
-"""What the running API holds open: the Neo4j driver, the state store, the limiter.
+"""What the running API holds open: the Neo4j driver, the state store, the limiter, jobs.
 
 One ``Runtime`` per app, opened by the lifespan and closed with it. SQLite is used
-through three connections so no two threads share one: ``state`` for the small
-indexed reads made on the event loop (keys, pseudonyms), the audit writer's own,
-and ``archive`` (behind a lock, in worker threads) for audit searches.
+through connections no two threads share at once: ``state`` for the small indexed
+reads made on the event loop (keys, pseudonyms), the audit writer's own, ``archive``
+(behind a lock, in worker threads) for audit searches, the job runner's own, and the
+rate limiter's bucket file (shared by every worker process).
 """
 
 from __future__ import annotations
@@ -22,9 +23,12 @@ import neo4j
 from api import state
 from api.audit import AuditEntry, AuditFilter, AuditWriter, persons, search
 from api.batching import Coalescer
+from api.confirmation import Confirmations
+from api.jobs import JobRunner
 from api.pseudonyms import Pseudonymizer, load_secret
 from api.ratelimit import RateLimiter, budgets
 from graphdb.connection import open_async_driver, open_sync_driver
+from ingest import stewardship
 from kingraph.settings import Settings
 from queries.eligibility import Couple, Decision, decide_many_async
 
@@ -51,6 +55,8 @@ class Runtime:
     # driver, as notebooks and the CLI do; routes run them in the thread pool via
     # ``Runtime.call``.
     sync_driver: neo4j.Driver
+    jobs: JobRunner
+    confirmations: Confirmations
 
     def __post_init__(self) -> None:
         self._archive_lock = threading.Lock()
@@ -62,6 +68,12 @@ class Runtime:
     def database(self) -> str:
         """The Neo4j database name."""
         return self.settings.neo4j_database
+
+    @property
+    def store(self) -> stewardship.Store:
+        """The graph's ingest store (the rows officers' decisions re-fuse)."""
+        s = self.settings
+        return stewardship.store_for(s.var_dir, s.bolt_uri, s.neo4j_database)
 
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a sync query function ``fn(sync_driver, database, *args)`` in a worker thread."""
@@ -101,13 +113,21 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
     sync_driver = open_sync_driver(settings)
     writer = AuditWriter(conns[1])
     writer.start()
-    limiter = RateLimiter(budgets(settings.api_rate_per_second, settings.api_rate_burst))
+    limiter = RateLimiter(budgets(settings.api_rate_per_second, settings.api_rate_burst),
+                          settings.service_dir / "ratelimit.db")
+    jobs = JobRunner(settings.service_db)
+    confirmations = Confirmations.open(settings.service_dir, settings.api_confirmation_seconds)
     try:
         yield Runtime(settings, driver, conns[0], conns[2], writer, limiter,
-                      Pseudonymizer(load_secret(settings.service_dir)), sync_driver)
+                      Pseudonymizer(load_secret(settings.service_dir)), sync_driver, jobs,
+                      confirmations)
     finally:
+        # A running job finishes first (its re-fusion holds the store lock), then the
+        # drivers close under it.
+        await anyio.to_thread.run_sync(jobs.close)
         await writer.stop()
         await driver.close()
         sync_driver.close()
+        limiter.close()
         for conn in conns:
             conn.close()

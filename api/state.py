@@ -1,4 +1,4 @@
-"""The service's own durable state in SQLite: API keys, the audit log, pseudonyms.
+"""The service's own durable state in SQLite: API keys, the audit log, pseudonyms, jobs.
 
 This is service state, not graph data: it lives beside the graph in
 ``settings.service_db`` (WAL mode, ``synchronous=FULL``, file mode 600), and
@@ -27,6 +27,22 @@ CREATE TABLE IF NOT EXISTS audit_person (
 CREATE INDEX IF NOT EXISTS audit_person_entry ON audit_person (audit_id, pid);
 CREATE TABLE IF NOT EXISTS pseudonym (
     pseudonym TEXT PRIMARY KEY, pid TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS job (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, subject TEXT NOT NULL, review_id TEXT,
+    pid TEXT, key_id TEXT NOT NULL, purpose TEXT NOT NULL, route TEXT NOT NULL,
+    status TEXT NOT NULL, stage TEXT, done INTEGER, total INTEGER, created TEXT NOT NULL,
+    started TEXT, finished TEXT, updated TEXT NOT NULL, worker INTEGER NOT NULL,
+    request TEXT NOT NULL, result TEXT, error_code TEXT, error TEXT);
+CREATE UNIQUE INDEX IF NOT EXISTS job_active_subject ON job (subject)
+    WHERE status IN ('queued', 'running');
+"""
+# Columns added to tables of earlier versions: (table, column, declaration).
+ADDED_COLUMNS = (
+    ("audit", "review_id", "TEXT"),  # the review item a decision was about
+    ("audit", "job_id", "TEXT"),  # the job a call started, or the job that wrote the entry
+)
+ADDED_INDEXES = """
+CREATE INDEX IF NOT EXISTS audit_review ON audit (review_id) WHERE review_id IS NOT NULL;
 """
 
 
@@ -48,4 +64,18 @@ def connect(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.executescript(SCHEMA)
+    _add_columns(conn)
+    conn.executescript(ADDED_INDEXES)
     return conn
+
+
+def _add_columns(conn: sqlite3.Connection) -> None:
+    """Bring a state file of an earlier version up to date (columns only ever added)."""
+    for table, column, declaration in ADDED_COLUMNS:
+        have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if column not in have:
+            try:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+            except sqlite3.OperationalError as exc:  # another process added it first
+                if "duplicate column" not in str(exc):
+                    raise

@@ -251,7 +251,9 @@ class LocalServer:
     def _set_initial_password(self) -> None:
         if (self.home / "data" / "databases" / "system").exists():
             return
-        done = self._launcher(ADMIN_LAUNCHER, "dbms", "set-initial-password", self.password())
+        # "--" ends the options: a generated password may start with "-".
+        done = self._launcher(ADMIN_LAUNCHER, "dbms", "set-initial-password", "--",
+                              self.password())
         if done.returncode != 0:
             raise SetupError(f"could not set the initial Neo4j password:\n{done.stderr}")
 

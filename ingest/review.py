@@ -49,16 +49,6 @@ _RECORDS = """CALL (r) {
   MATCH (x:Record {key: key})
   RETURN collect(x {.key, .feed, .source, .record_id, .file, .line, .data}) AS records
 }"""
-_KIND = ("($kind IS NULL OR r.kind = $kind "
-         "OR ($kind = 'conflict' AND r.kind STARTS WITH 'conflict_') "
-         "OR ($kind = 'fusion' AND NOT r.kind STARTS WITH 'conflict_'))")
-LIST_REVIEWS = f"""
-MATCH (r:Review {{status: $status}}) WHERE {_KIND}
-WITH r ORDER BY r.weight IS NULL, r.weight DESC, r.review_id SKIP $offset LIMIT $limit
-{_RECORDS}
-RETURN {_REVIEW_MAP} AS review, records
-"""
-COUNT_REVIEWS = f"MATCH (r:Review {{status: $status}}) WHERE {_KIND} RETURN count(r) AS n"
 GET_REVIEW = f"""
 MATCH (r:Review {{review_id: $review_id}})
 {_RECORDS}
@@ -134,21 +124,6 @@ def _item(row: Mapping[str, Any]) -> ReviewItem:
     return ReviewItem(row["review"], {r["key"]: r for r in row["records"] if r})
 
 
-def list_reviews(driver: neo4j.Driver, database: str, status: str = "open",
-                 limit: int = 50, offset: int = 0, kind: str | None = None
-                 ) -> tuple[int, list[ReviewItem]]:
-    """The total and one page of review items, strongest candidates first, conflicts after.
-
-    ``kind`` filters on one kind, on every conflict kind with ``"conflict"``, or on
-    every fusion kind with ``"fusion"``.
-    """
-    total = read(driver, database, "count_reviews", COUNT_REVIEWS, status=status,
-                 kind=kind)[0]["n"]
-    rows = read(driver, database, "list_reviews", LIST_REVIEWS, status=status, kind=kind,
-                limit=limit, offset=offset)
-    return int(total), [_item(r) for r in rows]
-
-
 def get_review(driver: neo4j.Driver, database: str, review_id: str) -> ReviewItem:
     """One review item with every record on its sides.
 
@@ -161,12 +136,9 @@ def get_review(driver: neo4j.Driver, database: str, review_id: str) -> ReviewIte
     return _item(rows[0])
 
 
-def decide(driver: neo4j.Driver, database: str, review_id: str, outcome: Outcome,
-           by: str, records: list[str] | None = None) -> None:
-    """Record an officer's decision on a review item.
-
-    A fusion item is decided ``link`` or ``no_link``; a conflict ``accept`` or
-    ``dismiss`` with the records (keys) that should no longer count as evidence.
+def check(driver: neo4j.Driver, database: str, review_id: str, outcome: Outcome,
+          records: list[str] | None = None) -> ReviewItem:
+    """The open item a decision is about, once the decision is known to fit it.
 
     Raises:
         PersonNotFound: no review item has this id.
@@ -177,39 +149,66 @@ def decide(driver: neo4j.Driver, database: str, review_id: str, outcome: Outcome
     if status != "open":
         raise InvalidArgument(f"this review item is {status}, not open", reason="review_not_open")
     if item.is_conflict:
-        _decide_conflict(driver, database, item, outcome, by, records or [])
-        return
-    if outcome not in FUSION_OUTCOMES or records:
+        _dismissed_statements(item, outcome, records or [])
+    elif outcome not in FUSION_OUTCOMES or records:
         raise InvalidArgument("a possible match is decided link or no_link, without records",
                               reason="review_outcome_invalid")
-    write(driver, database, "decide_review", DECIDE_REVIEW, review_id=review_id,
-          decision=outcome, kind=FUSION_OUTCOMES[outcome], by=by)
+    return item
 
 
-def _decide_conflict(driver: neo4j.Driver, database: str, item: ReviewItem, outcome: str,
-                     by: str, records: list[str]) -> None:
+def decide(driver: neo4j.Driver, database: str, review_id: str, outcome: Outcome,
+           by: str, records: list[str] | None = None) -> ReviewItem:
+    """Record an officer's decision on a review item; returns the item as it was.
+
+    A fusion item is decided ``link`` or ``no_link``; a conflict ``accept`` or
+    ``dismiss`` with the records (keys) that should no longer count as evidence (or
+    ``link``, for two mothers or two fathers).
+
+    Raises:
+        PersonNotFound: no review item has this id.
+        InvalidArgument: the item is not open, or the outcome or records do not fit it.
+    """
+    item = check(driver, database, review_id, outcome, records)
+    if item.is_conflict:
+        _decide_conflict(driver, database, item, outcome, by, records or [])
+    else:
+        write(driver, database, "decide_review", DECIDE_REVIEW, review_id=review_id,
+              decision=outcome, kind=FUSION_OUTCOMES[outcome], by=by)
+    return item
+
+
+def link_statements(item: ReviewItem) -> list[str]:
+    """The parent mentions a ``link`` on two stated parents joins: the first statement of
+    each side (a stated parent's statement is the parent's mention)."""
+    return [side["statements"][0] for side in item.sides() if side["statements"]]
+
+
+def _dismissed_statements(item: ReviewItem, outcome: str,
+                          records: list[str]) -> list[dict[str, str]]:
     kind = item.review["kind"]
     if outcome not in CONFLICT_OUTCOMES or (outcome == "link" and kind not in LINKABLE):
         raise InvalidArgument("a conflict is decided accept or dismiss (or link, for two "
                               "mothers or two fathers)", reason="review_outcome_invalid")
     if outcome != "dismiss" and records:
         raise InvalidArgument(f"{outcome} takes no records", reason="review_outcome_invalid")
-    sides = item.sides()
-    statements = []
-    if outcome == "dismiss":
-        stated = {s: s.rsplit("|", 1)[0] for side in sides for s in side["statements"]}
-        unknown = set(records) - set(stated.values())
-        if not records or unknown:
-            raise InvalidArgument("dismiss names records that state a fact of this conflict",
-                                  reason="dismiss_records_invalid")
-        statements = [{"statement": s, "record": r} for s, r in sorted(stated.items())
-                      if r in records]
+    if outcome != "dismiss":
+        return []
+    stated = {s: s.rsplit("|", 1)[0] for side in item.sides() for s in side["statements"]}
+    unknown = set(records) - set(stated.values())
+    if not records or unknown:
+        raise InvalidArgument("dismiss names records that state a fact of this conflict",
+                              reason="dismiss_records_invalid")
+    return [{"statement": s, "record": r} for s, r in sorted(stated.items()) if r in records]
+
+
+def _decide_conflict(driver: neo4j.Driver, database: str, item: ReviewItem, outcome: str,
+                     by: str, records: list[str]) -> None:
+    statements = _dismissed_statements(item, outcome, records)
     write(driver, database, "decide_conflict", DECIDE_CONFLICT,
           review_id=item.review["review_id"], decision=outcome, by=by,
           records=sorted(set(records)), statements=statements)
     if outcome == "link":
-        # A stated parent's statement is the parent's mention: link one of each side.
-        first = [side["statements"][0] for side in sides]
+        first = link_statements(item)
         rows = [{"kind": "must_link", "left": first[0], "right": other} for other in first[1:]]
         write(driver, database, "create_decisions", CREATE_DECISIONS, rows=rows, by=by,
               reason=f"review {item.review['review_id']}")
@@ -232,9 +231,15 @@ def unmerge_pairs(kept: list[str], split: list[str]) -> list[dict[str, str]]:
     return apart + together
 
 
-def unmerge(driver: neo4j.Driver, database: str, pid: str, split: list[str],
-            by: str) -> list[dict[str, str]]:
-    """Split the given mentions off a person; returns the decisions recorded."""
+def check_unmerge(driver: neo4j.Driver, database: str, pid: str,
+                  split: list[str]) -> tuple[list[str], list[str]]:
+    """The mentions an unmerge keeps and splits off, sorted, once they are known to be
+    the person's own and to leave at least one behind.
+
+    Raises:
+        PersonNotFound: no person has this pid.
+        InvalidArgument: the mentions are not the person's, or would leave none behind.
+    """
     mentions = [r["mention_id"] for r in read(driver, database, "person_mentions",
                                                PERSON_MENTIONS, pid=pid)]
     if not mentions:
@@ -247,7 +252,14 @@ def unmerge(driver: neo4j.Driver, database: str, pid: str, split: list[str],
     if not kept:
         raise InvalidArgument("an unmerge must leave at least one mention behind",
                               reason="unmerge_leaves_none")
-    rows = unmerge_pairs(kept, sorted(split))
+    return kept, sorted(set(split))
+
+
+def unmerge(driver: neo4j.Driver, database: str, pid: str, split: list[str],
+            by: str) -> list[dict[str, str]]:
+    """Split the given mentions off a person; returns the decisions recorded."""
+    kept, apart = check_unmerge(driver, database, pid, split)
+    rows = unmerge_pairs(kept, apart)
     write(driver, database, "create_decisions", CREATE_DECISIONS, rows=rows, by=by,
           reason="unmerge")
     return rows

@@ -92,3 +92,9 @@ class StoreBusy(KingraphError):
     """Another writer holds the graph's store lock and the caller would not wait."""
 
     default_reason = "store_busy"
+
+
+class StoreDamaged(KingraphError):
+    """A file of a graph's ingest store is damaged (empty, truncated or unreadable)."""
+
+    default_reason = "store_damaged"

@@ -7,6 +7,7 @@ Neo4j (a Docker container, Aura, a cluster) instead of the local server.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -15,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kingraph.errors import ConfigError
 
+PURPOSE_CODE = re.compile(r"[a-z][a-z0-9_-]{1,39}")
 PLACEHOLDER_SECRETS = frozenset({"neo4j", "password", "changeme", "secret", "test", "admin"})
 
 
@@ -50,6 +52,24 @@ class Settings(BaseSettings):
     api_rate_burst: dict[str, int] = Field(default_factory=lambda: {
         "officer": 40, "researcher": 20, "service": 10000, "admin": 40})
     api_fuzzy_min_score: float = Field(default=60.0, ge=0, le=100)
+    # The purposes a personal-data call may declare in X-Purpose (a code, optionally
+    # ":" and a case reference); anything else is refused. Codes, never prose.
+    api_purposes: list[str] = Field(default_factory=lambda: [
+        "casework", "screening", "eligibility", "review", "oversight", "audit", "research",
+        "matching"], min_length=1)
+    # How long a merge's confirmation token (from its preview) stays valid.
+    api_confirmation_seconds: int = Field(default=600, ge=30, le=86_400)
+    # How long an officer's decision waits for the store lock (a load or another
+    # decision holding it) before its job fails; None waits as long as it takes.
+    steward_lock_wait_seconds: float | None = Field(default=3600.0, gt=0)
+
+    @model_validator(mode="after")
+    def _purposes_are_codes(self) -> Settings:
+        bad = [p for p in self.api_purposes if not PURPOSE_CODE.fullmatch(p)]
+        if bad:
+            raise ConfigError("KINGRAPH_API_PURPOSES holds codes of 2-40 lowercase letters, "
+                              "digits, '_' or '-', starting with a letter")
+        return self
 
     @model_validator(mode="after")
     def _reject_placeholder_secrets(self) -> Settings:

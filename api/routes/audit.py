@@ -22,13 +22,15 @@ async def audit_log(
     access: Annotated[Access, Depends(personal_data(Role.ADMIN))],
 ) -> AuditPage:
     """Search the audit log by person, key, route and time, newest first."""
-    flt = AuditFilter(query.person, query.key_id, query.route, query.since, query.until)
+    flt = AuditFilter(query.person, query.key_id, query.route, query.since, query.until,
+                      query.review_id)
     total, entries = await access.runtime.search_audit(flt, query.limit, query.offset)
     if query.person is not None:
         access.audit.add(query.person)
     items = [AuditRecord(id=e.entry_id or 0, at=datetime.fromisoformat(e.at), key_id=e.key_id,
                          method=e.method, route=e.route, purpose=e.purpose, status=e.status,
-                         pids=e.pids, pid_count=e.pid_count) for e in entries]
+                         review_id=e.review_id, job_id=e.job_id, pids=e.pids,
+                         pid_count=e.pid_count) for e in entries]
     return AuditPage(count=len(items), total=total, limit=query.limit, offset=query.offset,
                      items=items)
 

@@ -13,16 +13,16 @@ from fractions import Fraction
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
-from fastapi.responses import PlainTextResponse
-from pydantic import BaseModel
+from fastapi.responses import JSONResponse, PlainTextResponse
+from pydantic import BaseModel, ConfigDict, Field
 
 from api import problems
 from api.auth import Access, personal_data
 from api.keys import Role
 from api.models import PersonView
+from api.references import resolve
 from api.runtime import compute
-from kingraph.errors import PersonNotFound
-from queries import kinship, persons, thalassemia
+from queries import exports, kinship, persons, thalassemia
 from queries.kinship import ExportOptions, Family, Relation
 
 router = APIRouter(tags=["kinship"])
@@ -30,8 +30,13 @@ PROBLEMS = problems.responses(400, 401, 403, 404, 422, 429)
 READERS = (Role.ADMIN, Role.OFFICER, Role.RESEARCHER)
 
 Ref = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$",
-                          description="pid, ID number (not researchers) or pseudonym.")]
-QueryRef = Annotated[str, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+                          description="The pid (researchers: the pseudonym); never an ID "
+                          "number (400 `id_number_in_url`).")]
+QueryRef = Annotated[str, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$",
+                                description="A pid (researchers: a pseudonym); never an "
+                                "ID number.")]
+BodyRef = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$",
+                               description="A pid or an ID number.")]
 Degree = Annotated[int, Query(ge=1, le=6, description="Genetic degree (1: parents, "
                                                       "children, siblings).")]
 Generations = Annotated[int, Query(ge=0, le=6)]
@@ -154,16 +159,6 @@ def ident(access: Access, pid: str) -> str:
     return ref
 
 
-async def resolve(access: Access, ref: str) -> str:
-    """The pid behind a path or query ref (researchers: pseudonyms only)."""
-    pid = access.pid_for(ref)
-    if pid is None:
-        raise PersonNotFound("no person with this identifier")
-    if access.key.role is Role.RESEARCHER:
-        return pid
-    return await persons.resolve_async(access.runtime.driver, access.runtime.database, pid)
-
-
 def _exact(value: Fraction | float) -> str | None:
     return str(value) if isinstance(value, Fraction) else None
 
@@ -200,13 +195,35 @@ async def relatives(
                         include_in_laws=include_in_laws, count=len(items), items=items)
 
 
+class PairIn(BaseModel):
+    """Two persons, each by pid or ID number (in the body, never in a URL)."""
+
+    model_config = ConfigDict(extra="forbid")
+    a: BodyRef
+    b: BodyRef
+
+
 @router.get("/v1/relationship", response_model=RelationshipOut, responses=PROBLEMS)
 async def relationship(
     a: QueryRef, b: QueryRef,
     access: Annotated[Access, Depends(personal_data(*READERS))],
 ) -> RelationshipOut:
-    """How two persons are related: φ, r, Wright's paths, terms, and the marriage check."""
-    pa, pb = await resolve(access, a), await resolve(access, b)
+    """How two persons (pids; researchers: pseudonyms) are related: φ, r, Wright's paths,
+    terms, and the marriage check."""
+    return await _relationship(access, await resolve(access, a), await resolve(access, b))
+
+
+@router.post("/v1/relationship", response_model=RelationshipOut, responses=PROBLEMS)
+async def relationship_of(
+    pair: PairIn,
+    access: Annotated[Access, Depends(personal_data(Role.ADMIN, Role.OFFICER))],
+) -> RelationshipOut:
+    """How two persons given by pid or ID number are related (the numbers in the body)."""
+    pa, pb = await access.runtime.call(persons.resolve_many, [pair.a, pair.b])
+    return await _relationship(access, pa, pb)
+
+
+async def _relationship(access: Access, pa: str, pb: str) -> RelationshipOut:
     rel = await access.runtime.call(kinship.relationship, pa, pb)
     people = await access.runtime.call(kinship.extract, [pa, pb],
                                        kinship.Bounds(up=0, reach=0, own=0))
@@ -236,10 +253,18 @@ async def pedigree(
     access: Annotated[Access, Depends(personal_data(*READERS))],
     up: Generations = 3,
     down: Generations = 3,
-    format: Literal["json", "ped", "fam"] = "json",  # noqa: A002 - the agreed query name
+    format: Literal["json", "ped", "fam", "gedcom"] = "json",  # noqa: A002 - the agreed name
 ) -> PedigreeOut | PlainTextResponse:
-    """The pedigree around a person as JSON, LINKAGE PED or PLINK .fam (thalassemia phenotype)."""
+    """The pedigree around a person as JSON, LINKAGE PED, PLINK .fam or GEDCOM 7."""
     pid = await resolve(access, ref)
+    if format == "gedcom":
+        private = access.key.role is Role.RESEARCHER
+        ged = exports.GedcomOptions(ident=lambda p: ident(access, p), names=not private,
+                                    years_only=private,
+                                    id_type="pseudonym" if private else "kingraph pid")
+        text, named = await access.runtime.call(exports.gedcom, pid, up, down, ged)
+        access.audit.add(*named)
+        return PlainTextResponse(text, media_type="text/vnd.familysearch.gedcom")
     view = await access.runtime.call(thalassemia.screened_pedigree, pid, up, down)
     access.audit.add(*view.family.persons)
     if format != "json":
@@ -270,3 +295,21 @@ def _pedigree_json(access: Access, view: kinship.PedigreeView, up: int,
         for m in view.family.marriages]
     return PedigreeOut(proband=ident(access, view.proband), up=up, down=down, members=members,
                        marriages=marriages)
+
+
+@router.get("/v1/persons/{ref}/fhir", responses=PROBLEMS | {200: {"content": {
+    "application/json": {"schema": {"type": "object", "description": "A FHIR R4 Bundle"}},
+    "application/fhir+json": {}}}})
+async def family_fhir(
+    ref: Ref,
+    access: Annotated[Access, Depends(personal_data(*READERS))],
+    max_degree: Degree = 3,
+) -> JSONResponse:
+    """The person's family as a FHIR R4 Bundle of RelatedPerson and FamilyMemberHistory."""
+    pid = await resolve(access, ref)
+    private = access.key.role is Role.RESEARCHER
+    options = exports.FhirOptions(ident=lambda p: ident(access, p), names=not private,
+                                  years_only=private)
+    bundle, named = await access.runtime.call(exports.fhir, pid, max_degree, options)
+    access.audit.add(*named)
+    return JSONResponse(bundle, media_type="application/fhir+json")

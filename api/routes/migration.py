@@ -11,17 +11,19 @@ from pydantic import BaseModel, Field
 from api import problems
 from api.auth import Access, personal_data, require, runtime
 from api.keys import ApiKey, Role
+from api.models import Day
+from api.references import resolve
 from api.routes.kinship import ident
 from api.runtime import Runtime
 from kingraph import divisions
-from kingraph.errors import PersonNotFound
-from queries import migration, persons
+from queries import migration
 from queries.migration import Episode, View
 
 router = APIRouter(tags=["migration"])
 PROBLEMS = problems.responses(400, 401, 403, 404, 422, 429)
 Ref = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$",
-                          description="The pid or ID number (researchers: the pseudonym).")]
+                          description="The pid (researchers: the pseudonym); never an ID "
+                          "number (400 `id_number_in_url`).")]
 
 
 class NameOut(BaseModel):
@@ -127,16 +129,6 @@ class FlowsOut(BaseModel):
 PERSON_ROLES = (Role.ADMIN, Role.OFFICER, Role.SERVICE)
 
 
-async def _pid(access: Access, ref: str) -> str:
-    """The pid behind a ref: pid or ID number, or for researchers a pseudonym only."""
-    if access.key.role is not Role.RESEARCHER:
-        return await persons.resolve_async(access.runtime.driver, access.runtime.database, ref)
-    pid = access.pid_for(ref)
-    if pid is None:
-        raise PersonNotFound("no person with this identifier")
-    return pid
-
-
 def _episode(e: Episode, private: bool) -> EpisodeOut:
     names = [NameOut(code=code, name=divisions.name(code), current_code=divisions.current(code),
                      since=None if private else since,
@@ -161,7 +153,7 @@ async def trajectory(ref: Ref,
     ``view=lived`` resolves the overlaps: one timeline of where the person actually
     lived (recorded residences, the registered address where none is recorded).
     """
-    pid = await _pid(access, ref)
+    pid = await resolve(access, ref)
     found = await access.runtime.call(migration.trajectory, pid)
     access.audit.add(pid)
     private = access.key.role is Role.RESEARCHER
@@ -178,7 +170,7 @@ async def moves(ref: Ref, access: Annotated[Access, Depends(personal_data(*PERSO
     trajectories give researchers the aggregate and per-person views instead.
     """
     rt = access.runtime
-    pid = await persons.resolve_async(rt.driver, rt.database, ref)
+    pid = await resolve(access, ref)
     found = await rt.call(migration.family_moves, pid, window_days)
     access.audit.add(pid, *(f.pid for f in found))
     items = [MoveOut(pid=f.pid, ties=list(f.ties), day=f.move.day, their_day=f.their_day,
@@ -187,7 +179,7 @@ async def moves(ref: Ref, access: Annotated[Access, Depends(personal_data(*PERSO
 
 
 @router.get("/v1/flows", response_model=FlowsOut, responses=PROBLEMS)
-async def flows(start: date, end: date,
+async def flows(start: Annotated[Day, Query()], end: Annotated[Day, Query()],
                 _key: Annotated[ApiKey, Depends(require(*PERSON_ROLES, Role.RESEARCHER))],
                 rt: Annotated[Runtime, Depends(runtime)],
                 level: Literal["county", "prefecture"] = "county") -> FlowsOut:

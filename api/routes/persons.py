@@ -1,57 +1,60 @@
-"""``/v1/persons``: find a person, read a profile; shaped per role and audited."""
+"""``/v1/persons/search``, ``/v1/persons/{ref}``: find a person, read a profile; shaped per
+role and audited.
+
+A search takes its ID number or name in the request body, never in the URL (proxies and
+access logs keep URLs). Services match on ID numbers only: they never receive names,
+so they may not turn a name into a person either.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path
 
 from api import problems
 from api.auth import Access, personal_data
 from api.keys import Role
 from api.models import Candidate, CandidateList, FindQuery, PersonPseudonymous, PersonPublic
 from api.models import PersonView as PersonViewModel
+from api.openapi import link, linked
+from api.problems import NotPermitted
+from api.references import resolve
 from kingraph.errors import PersonNotFound
 from queries import persons
 
 router = APIRouter(prefix="/v1/persons", tags=["persons"])
 PROBLEMS = problems.responses(400, 401, 403, 404, 422, 429)
+FOUND = "$response.body#/items/0/person/pid"
+SEARCH_LINKS = linked(**{name: link(path, "get", ref=FOUND) for name, path in (
+    ("profile", "/v1/persons/{ref}"), ("relatives", "/v1/persons/{ref}/relatives"),
+    ("pedigree", "/v1/persons/{ref}/pedigree"), ("records", "/v1/persons/{ref}/records"),
+    ("trajectory", "/v1/persons/{ref}/trajectory"), ("moves", "/v1/persons/{ref}/moves"),
+    ("cascade", "/v1/persons/{ref}/cascade"))})
 
 Ref = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$",
-                          description="The pid (researchers: the pseudonym).")]
+                          description="The pid (researchers: the pseudonym); never an ID "
+                          "number (400 `id_number_in_url`).")]
 
 
-@router.get("/{ref}", response_model=PersonViewModel, responses=PROBLEMS)
-async def profile(
-    ref: Ref,
-    access: Annotated[Access, Depends(personal_data(
-        Role.ADMIN, Role.OFFICER, Role.SERVICE, Role.RESEARCHER))],
-) -> PersonPublic | PersonPseudonymous:
-    """Read one person's profile, shaped for the caller's role."""
-    rt = access.runtime
-    pid = access.pid_for(ref)
-    person = await persons.by_pid(rt.driver, rt.database, pid) if pid else None
-    if person is None:
-        raise PersonNotFound("no person with this identifier")
-    access.audit.add(person.pid)
-    return access.view(person)
-
-
-@router.get("", response_model=CandidateList, responses=PROBLEMS)
-async def find(
-    query: Annotated[FindQuery, Query()],
+@router.post("/search", response_model=CandidateList, responses=PROBLEMS | SEARCH_LINKS)
+async def search(
+    query: FindQuery,
     access: Annotated[Access, Depends(personal_data(Role.ADMIN, Role.OFFICER, Role.SERVICE))],
 ) -> CandidateList:
     """Find persons by ID number, or by name and birth date with fuzzy candidates.
 
     Closed to researchers: searching by name or ID number is re-identification; they
     reach persons through pseudonyms handed out by the aggregate and family routes.
+    Services search by ID number only (they never see names).
     """
     rt = access.runtime
     if query.id_number is not None:
         found = await persons.by_id_number(rt.driver, rt.database, query.id_number)
         ranked = [(p, "id_number", 100.0) for p in found]
     else:
+        if access.key.role is Role.SERVICE:
+            raise NotPermitted("services search by ID number only")
         assert query.name is not None and query.birth_date is not None
         born = await persons.born_on(rt.driver, rt.database, query.birth_date)
         ranked = [(m.person, "exact_name" if m.exact else "fuzzy_name", m.score) for m in
@@ -62,3 +65,20 @@ async def find(
              for p, how, score in page]
     return CandidateList(count=len(items), total=len(ranked), limit=query.limit,
                          offset=query.offset, items=items)
+
+
+@router.get("/{ref}", response_model=PersonViewModel, responses=PROBLEMS)
+async def profile(
+    ref: Ref,
+    access: Annotated[Access, Depends(personal_data(
+        Role.ADMIN, Role.OFFICER, Role.SERVICE, Role.RESEARCHER))],
+) -> PersonPublic | PersonPseudonymous:
+    """Read one person's profile, shaped for the caller's role (a retired pid answers
+    with the person that holds its mentions now, under its current pid)."""
+    rt = access.runtime
+    pid = await resolve(access, ref)
+    person = await persons.by_pid(rt.driver, rt.database, pid)
+    if person is None:
+        raise PersonNotFound("no person with this identifier")
+    access.audit.add(person.pid)
+    return access.view(person)

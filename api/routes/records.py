@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 from api import problems
 from api.auth import Access, personal_data
 from api.keys import Role
+from api.references import resolve
 from kingraph import ids
 from queries import persons
 
@@ -27,7 +28,8 @@ router = APIRouter(tags=["records"])
 PROBLEMS = problems.responses(400, 401, 403, 404, 422, 429)
 READERS = (Role.ADMIN, Role.OFFICER, Role.SERVICE)
 Ref = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$",
-                          description="The pid or ID number.")]
+                          description="The pid; never an ID number (400 "
+                          "`id_number_in_url`).")]
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ async def person_records(ref: Ref,
                          ) -> RecordsOut:
     """The department rows behind a person: role, feed, file, line, data masked per role."""
     rt = access.runtime
-    pid = await persons.resolve_async(rt.driver, rt.database, ref)
+    pid = await resolve(access, ref)
     found = await rt.call(persons.of_person, pid)
     access.audit.add(pid, *(p for r in found for p in r.persons))
     items = [_out(r, access.key.role) for r in found]

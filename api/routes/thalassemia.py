@@ -15,8 +15,9 @@ from pydantic import BaseModel
 from api import problems
 from api.auth import Access, personal_data, require, runtime
 from api.keys import ApiKey, Role
-from api.models import Limit, Offset, PersonView
-from api.routes.kinship import READERS, Degree, Ref, resolve
+from api.models import Day, Limit, Offset, PersonView
+from api.references import resolve
+from api.routes.kinship import READERS, Degree, Ref
 from kingraph import divisions
 from queries import kinship, thalassemia
 from queries.kinship import Family
@@ -153,7 +154,7 @@ def _list_of(couple: Couple) -> str:
 async def couples(
     access: Annotated[Access, Depends(personal_data(Role.ADMIN, Role.OFFICER, Role.RESEARCHER))],
     division: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
-    since: date | None = None,
+    since: Annotated[Day | None, Query()] = None,
     list: Literal["prenatal_diagnosis", "partner_screening"] | None = None,  # noqa: A002
     limit: Limit = 50,
     offset: Offset = 0,

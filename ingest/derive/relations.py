@@ -160,7 +160,9 @@ def marriages(rows: pl.DataFrame, pids: pl.DataFrame, deaths: dict[str, date],
     m = m.filter(pl.col("husband").is_not_null() & pl.col("wife").is_not_null())
     if dismissed:
         m = m.filter(~marriage_statement().is_in(list(dismissed)))
-    m = m.with_columns(record_key().alias("record")).sort("husband", "wife", "event_date")
+    # Ties on the date are broken on the record key: never on the order rows were stored.
+    m = m.with_columns(record_key().alias("record")).sort("husband", "wife", "event_date",
+                                                          "record", nulls_last=False)
     episodes: list[dict[str, Any]] = []
     for (husband, wife), events in m.group_by(["husband", "wife"], maintain_order=True):
         episodes.extend(_episodes(str(husband), str(wife), events, deaths))
@@ -205,7 +207,29 @@ def _episodes(husband: str, wife: str, events: pl.DataFrame,
 
 
 def episodes(rows: pl.DataFrame, pids: pl.DataFrame, feed: str) -> pl.DataFrame:
-    """Per-record episode edges: ``record, pid, target, target_props, division_code, props``."""
+    """Per-record episode edges: ``record, pid, target, target_props, division_code, props``.
+
+    Every row of one target (a dwelling, an employer) carries the same ``target_props``:
+    those of its latest row (see :func:`settled_targets`).
+    """
+    return settled_targets(_episode_rows(rows, pids, feed))
+
+
+def settled_targets(frame: pl.DataFrame) -> pl.DataFrame:
+    """Give every row of a target the target properties of its latest row (latest start,
+    then the greatest record key), so that what a dwelling's or an employer's node holds
+    is a function of all its rows, not of the order they are written in (the bulk
+    importer keeps one row per target, transactions apply every row in turn)."""
+    if frame.height == 0:
+        return frame
+    order = frame.with_columns(pl.col("props").struct.field("from_date").alias("_start"))
+    chosen = (order.sort(["target", "_start", "record"], nulls_last=False)
+              .group_by("target", maintain_order=True).last().select("target", "target_props"))
+    return frame.drop("target_props").join(chosen, on="target", how="left",
+                                           maintain_order="left").select(frame.columns)
+
+
+def _episode_rows(rows: pl.DataFrame, pids: pl.DataFrame, feed: str) -> pl.DataFrame:
     r = with_pid(rows, pids, "person", "pid").filter(pl.col("pid").is_not_null())
     common: list[Any] = [record_key().alias("record"), "pid", "division_code"]
     span = [pl.col("from_date"), pl.col("to_date")]

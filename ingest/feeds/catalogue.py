@@ -127,8 +127,22 @@ EMPLOYMENT = Feed(
     (Role("person", "id_number", "name", extra=(("employer_code", "employer_code"),)),),
     event_date="from_date",
 )
+DIAGNOSIS = Feed(
+    "diagnosis", frozenset({"newborn_screening", "hospital"}),
+    head(*person(""), code("sex", codes.SEX), date("birth_date"), *person("mother_"),
+          code("condition", codes.CONDITION, required=True), Column("icd10"),
+          date("test_date", required=True), Column("institution"), Column("method"),
+          code("result", codes.DIAGNOSIS_RESULT, required=True)),
+    # A newborn is often unnumbered and unnamed (as a birth row's child): still a person,
+    # found through the mother beside it.
+    (Role("person", "id_number", "name", "sex", "birth_date", required=False),
+     Role("mother", "mother_id_number", "mother_name", implied_sex="2", required=False,
+          always_present=False)),
+    event_date="test_date", division=None,
+    links=(Link("person", "mother_mention", "mother"),),
+)
 
 FEEDS: dict[str, Feed] = {f.name: f for f in (
     HOUSEHOLD, MARRIAGE, BIRTH, COHABITATION, BLOODLINE, SCREENING, PREGNANCY, CERTIFICATE,
-    DISABILITY, EMPLOYMENT,
+    DISABILITY, EMPLOYMENT, DIAGNOSIS,
 )}

@@ -3,12 +3,15 @@
 Each list is data: an operator who meets a legitimate code we lack adds it here.
 Sources: GB/T 2261.1 (sex), GB/T 2261.2 (marital status), GB/T 3304 (ethnic
 groups, two digits), GB/T 4761-2008 (family relations) and the enumerations fixed
-by ``docs/feeds.md``.
+by ``docs/feeds.md``; a ``diagnosis`` row's condition is a code of the conditions table
+(``kingraph/data/conditions.json``), which the operator extends.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from kingraph import conditions
 
 
 @dataclass(frozen=True)
@@ -61,3 +64,5 @@ DISABILITY_CATEGORY = _codes(
     "visual", "hearing", "speech", "physical", "intellectual", "mental", "multiple",
 )
 DISABILITY_GRADE = _codes("disability grade", "1", "2", "3", "4")
+CONDITION = CodeList("conditions table", conditions.codes())
+DIAGNOSIS_RESULT = _codes("diagnosis result", "affected", "carrier", "normal", "suspected")

@@ -1,6 +1,7 @@
 """Family context as evidence for fusion.
 
-A newborn on a birth certificate usually has neither name nor ID number; it is the
+A newborn on a birth certificate (or a newborn-screening row of the ``diagnosis`` feed:
+every mention that points at its mother) usually has neither name nor ID number; it is the
 same person as a child registered later when the mother is the same person, the
 birth date agrees and the sex agrees (and the birth order, where both rows state
 it).  Mothers come from the rows that state them: birth rows (the child's mother)
@@ -29,7 +30,7 @@ def mother_edges(mentions: pl.DataFrame, entity_of: pl.DataFrame,
     m = mentions.join(entity_of, on="mention_id")
     ent = entity_of.rename({"mention_id": "other", "entity": "other_entity"})
     births = (
-        m.filter((pl.col("role") == "child") & pl.col("mother_mention").is_not_null())
+        m.filter(pl.col("mother_mention").is_not_null())
         .join(ent, left_on="mother_mention", right_on="other")
         .select(pl.col("entity").alias("child"), pl.col("other_entity").alias("mother"))
     )
@@ -78,7 +79,7 @@ def newborn_links(mentions: pl.DataFrame, entity_of: pl.DataFrame, entities: pl.
     holds every candidate of a newborn that had more than one.
     """
     newborn = (
-        mentions.filter((pl.col("feed") == "birth") & (pl.col("role") == "child"))
+        mentions.filter(pl.col("mother_mention").is_not_null())
         .join(entity_of, on="mention_id")
         .join(entities.filter(pl.col("anchor").is_null()).select("entity"), on="entity",
               how="semi")

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 import typer
 
-from kingraph.cli import common, ingest, kinship, migration, permits, server, service, synth
+from kingraph.cli import (
+    common,
+    contacts,
+    ingest,
+    kinship,
+    migration,
+    permits,
+    server,
+    service,
+    synth,
+)
 
 app = typer.Typer(
     name="kingraph",
@@ -18,7 +28,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (server, ingest, service, synth, kinship, migration, permits):
+for module in (server, ingest, service, synth, kinship, migration, permits, contacts):
     module.register(app)
 
 

@@ -27,8 +27,8 @@ def serve(
     host: str | None = typer.Option(None, help="Address to listen on (default from settings)."),
     port: int | None = typer.Option(None, help="Port to listen on (default from settings)."),
     workers: int = typer.Option(1, min=1, max=16, help="Worker processes, each listening on "
-                                "the port (SO_REUSEPORT) with its own rate-limit buckets, so a "
-                                "key's budget is per worker. 2 on a 2-core machine."),
+                                "the port (SO_REUSEPORT); rate budgets, jobs and the audit log "
+                                "are shared through the service state. 2 on a 2-core machine."),
 ) -> None:
     """Run the REST API with uvicorn (JSON request logs on stderr, no access log)."""
     from api import serving

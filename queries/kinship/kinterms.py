@@ -6,8 +6,10 @@ sideways via ob/yb/os/ys, or xb/xs when the relative age is unknown (lb/ls are
 read as yb/ys).  :func:`canonical` folds "parent, then a child of that parent"
 into a sibling step (f,s -> xb), the age of every sibling is settled from birth
 dates where they are given, and the table (or the cousin rule) names the result.
-Where no standard term exists the walk is described in at most three known
-parts ("父亲的表哥", "奶奶的侄子"), and beyond that called 远亲 or 姻亲.
+Collateral relatives (cousins and the generations around them) are named by the
+rules of :mod:`queries.kinship.collaterals`. Where no standard term exists the walk is
+described in at most three known parts ("公公的父亲", "奶奶的侄子"), and beyond that
+called 远亲 or 姻亲.
 
 Walks are assumed shortest: a step through a parent's spouse (f,w) reaches a
 stepmother, because the mother herself would have been reached by m.
@@ -20,7 +22,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from kingraph.errors import InvalidArgument
-from queries.kinship.appellations import TERMS, Path, cousin
+from queries.kinship.appellations import TERMS, Path
+from queries.kinship.collaterals import collateral, older
 
 MALE, FEMALE = "1", "2"
 UP, DOWN, SPOUSE = ("f", "m"), ("s", "d", "c"), ("h", "w")
@@ -150,12 +153,6 @@ def _sibling(token: str, elder: bool | None) -> str:
     return unknown_t if elder is None else elder_t if elder else younger_t
 
 
-def _older(born: date | None, than: date | None) -> bool | None:
-    if born is None or than is None or born == than:
-        return None
-    return born < than
-
-
 def _collapse(hops: list[_Hop], origin: date | None) -> list[_Hop]:
     """Fold parent+child pairs into siblings and settle sibling ages from dates."""
     out: list[_Hop] = []
@@ -165,7 +162,7 @@ def _collapse(hops: list[_Hop], origin: date | None) -> list[_Hop]:
             hop = _Hop("xb" if hop.token == "s" else "xs", hop.born)
         if hop.token in ("xb", "xs"):
             ref = out[-1].born if out else origin
-            hop = _Hop(_sibling(hop.token, _older(hop.born, ref)), hop.born)
+            hop = _Hop(_sibling(hop.token, older(hop.born, ref)), hop.born)
         out.append(hop)
     return out
 
@@ -174,8 +171,7 @@ def _direct(hops: Sequence[_Hop], origin: date | None, elder: bool | None) -> Ki
     path = tuple(h.token for h in hops)
     if not path:
         return KinTerm("自己", "self", path)
-    age = elder if elder is not None else _older(hops[-1].born, origin)
-    named = TERMS.get(path) or cousin(path, age)
+    named = TERMS.get(path) or collateral(path, [h.born for h in hops], origin, elder)
     return KinTerm(named[0], named[1], path) if named else None
 
 

@@ -205,7 +205,20 @@ class Relating:
         return tuple(dict.fromkeys(keys)), inferred, disputed
 
     def _by_marriage(self, a: str, b: str) -> Relation | None:
-        return self._spouse_of(a, b) if b in self.family.spouses_of(a) else None
+        """b as a's spouse, the spouse of a's blood relative, or a blood relative of a's
+        spouse (one marriage on the walk); the shortest walk, then the nearest degree."""
+        if b in self.family.spouses_of(a):
+            return self._spouse_of(a, b)
+        found: list[Relation] = []
+        for spouse in self.family.spouses_of(b):
+            via = self._by_descent(a, spouse, self.blood, Kind.BLOOD) if spouse != a else None
+            if via is not None:
+                found.append(self._spouse_of(a, b, via))
+        for spouse in self.family.spouses_of(a):
+            via = self._by_descent(spouse, b, self.blood, Kind.BLOOD) if spouse != b else None
+            if via is not None:
+                found.append(self._spouse_relative(a, via))
+        return min(found, key=lambda r: (len(r.walk), r.persons), default=None)
 
     def _spouse_of(self, a: str, b: str, via: Relation | None = None) -> Relation:
         """b as the spouse of a, or of a's relative ``via``."""

@@ -291,8 +291,10 @@ def relationship(driver: neo4j.Driver, database: str, a: str, b: str,
     check_degree(bound)
     if a == b:
         raise InvalidArgument("relationship: a person and themselves", reason="same_person")
-    # The ancestors of both and the marriages among them (step and in-law ties).
-    family = extract(driver, database, [a, b], Bounds(up=bound, reach=0, own=0))
+    # The ancestors of both and of their spouses, and the marriages among them (step
+    # and in-law ties: a spouse of the other's blood relative, or a spouse's relative).
+    family = extract(driver, database, [a, b],
+                     Bounds(up=bound, reach=0, own=0, with_spouses=True))
     _found(family, a)
     _found(family, b)
     return Relating(family).relationship(a, b)

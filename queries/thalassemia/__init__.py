@@ -2,12 +2,13 @@
 
 Pure genetics: :mod:`~queries.thalassemia.genotypes` (alleles and the genotype table),
 :mod:`~queries.thalassemia.screening` (a screening result read from a feed),
-:mod:`~queries.thalassemia.segregation` and :mod:`~queries.thalassemia.carrier`
-(exact carrier probabilities over a pedigree), :mod:`~queries.thalassemia.pregnancy_risk`
-(a couple's risk per pregnancy) and :mod:`~queries.thalassemia.screening_yield`.  On the
-graph: :mod:`~queries.thalassemia.person_facts` (each person's latest result and
-residence; the screened pedigree) and :mod:`~queries.thalassemia.worklists` (cascade
-screening, at-risk couples, yields per division), built on :mod:`queries.kinship`.
+:mod:`~queries.thalassemia.carrier` (exact carrier probabilities over a pedigree, by
+the segregation engine of :mod:`queries.conditions.segregation`),
+:mod:`~queries.thalassemia.pregnancy_risk` (a couple's risk per pregnancy) and
+:mod:`~queries.thalassemia.screening_yield`.  On the graph:
+:mod:`~queries.thalassemia.person_facts` (each person's latest result and residence;
+the screened pedigree) and :mod:`~queries.thalassemia.worklists` (cascade screening,
+at-risk couples, yields per division), built on :mod:`queries.kinship`.
 """
 
 from queries.thalassemia.carrier import Method, carrier_probabilities

@@ -20,15 +20,15 @@ from enum import StrEnum
 from fractions import Fraction
 
 from kingraph.errors import InvalidArgument
-from queries.thalassemia.genotypes import Gene, thalassemia_table
-from queries.thalassemia.screening import Screening
-from queries.thalassemia.segregation import (
+from queries.conditions.segregation import (
     DEFAULT_LIMITS,
     InconsistentEvidence,
     Limits,
     TooComplex,
     posteriors,
 )
+from queries.thalassemia.genotypes import Gene, thalassemia_table
+from queries.thalassemia.screening import Screening
 
 ParentMap = Mapping[str, tuple[str | None, str | None]]
 

@@ -26,7 +26,7 @@ LATIN = re.compile(r"(?<![\w.])[A-Za-z]{3,}(?![\w.])")
 RULE_ID = re.compile(r"\b[A-Z0-9]+(?:-[A-Z0-9]+)+\b")
 # Words a Chinese page may show: the product, the language switch, units and standards.
 ALLOWED = {"Kingraph", "English", "API", "CSV", "Excel", "MCV", "HbA", "HbH", "Bart", "Ctrl",
-           "HTTP", "ICD"}
+           "HTTP", "ICD", "GEDCOM", "FHIR"}
 
 SHOWN = """() => {
   const out = [];
@@ -139,8 +139,9 @@ def test_every_officer_view_speaks_the_page_language(web: Page, lang: str, size:
 
     _visit(web, "#/flows", "#flows-result :is(#corridors, .state)")
     _check(web, lang, "flows")
-    _visit(web, "#/review", "#conflict-list :is(article, .state)")
-    web.page.wait_for_selector("#review-list :is(article, .state)")
+    _visit(web, "#/review", "#review-list :is(article, .state)")
+    web.page.locator("#review-list .compare-toggle").first.click()
+    web.page.wait_for_selector("#review-list .compare .cmp-rows")
     _check(web, lang, "review queue")
     # The browser itself logs the two refusals asked for above (status 422).
     web.console.errors[:] = [e for e in web.console.errors if "(Unprocessable Entity)" not in e]

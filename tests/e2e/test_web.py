@@ -127,34 +127,6 @@ def test_source_records_on_demand(web: Page, family: dict[str, Any]) -> None:
     web.shot("sources")
 
 
-def test_unmerge_lists_records_as_checkboxes(web: Page, loner: dict[str, Any]) -> None:
-    web.sign_in(Role.OFFICER)
-    web.page.on("dialog", lambda dialog: dialog.accept())
-    web.open(f"#/review/{loner['pid']}")
-    web.page.wait_for_selector("#unmerge-records input.mention")
-    boxes = web.page.locator("#unmerge-records input.mention")
-    assert sorted(boxes.evaluate_all("bs => bs.map(b => b.value)")) == sorted(loner["mentions"])
-    assert web.page.is_disabled("#unmerge-submit")
-    for i in range(boxes.count()):
-        boxes.nth(i).check()
-    assert web.page.is_disabled("#unmerge-submit"), "splitting every record off is refused"
-    assert "至少保留一条" in web.page.inner_text("#unmerge-result")
-    boxes.first.uncheck()
-    web.shot("unmerge-choose")
-    boxes.first.check()
-    boxes.nth(1).uncheck()
-    split = boxes.first.get_attribute("value")
-    for i in range(2, boxes.count()):
-        boxes.nth(i).uncheck()
-    web.page.click("#unmerge-submit")
-    web.page.wait_for_selector("#unmerge-result :is(.verdict, .state.error)", timeout=180_000)
-    assert "已撤销合并" in web.page.inner_text("#unmerge-result")
-    new_pid = web.page.locator("#unmerge-result a.link").first.inner_text()
-    moved = _api(web, f"/v1/persons/{new_pid}/records")
-    assert [i["mention"] for i in moved["items"]] == [split]
-    web.shot("unmerge")
-
-
 def test_relationship_check_parent_and_child(web: Page, family: dict[str, Any]) -> None:
     web.sign_in(Role.OFFICER)
     web.page.click("[data-nav=relationship]")
@@ -261,43 +233,6 @@ def test_eligibility_decision_and_permit(web: Page, family: dict[str, Any]) -> N
         web.page.wait_for_selector("#permit-result .verdict")
         web.page.wait_for_selector("#permits-list table tbody tr")
     web.shot("eligibility")
-
-
-def test_review_item_decided(web: Page) -> None:
-    web.sign_in(Role.OFFICER)
-    open_before = _api(web, "/v1/reviews", status="open", limit=1)["total"]
-    assert open_before >= 1, "the synthetic load queues possible matches for review"
-    web.page.click("[data-nav=review]")
-    web.page.wait_for_selector("#review-list article.review-item", timeout=60_000)
-    first = web.page.locator("article.review-item").first
-    review_id = first.get_attribute("data-review")
-    first.locator("[data-decision=no_link]").click()
-    # Deciding re-runs fusion over the stored rows: allow it time.
-    web.page.wait_for_selector(f"#review-decided .verdict[data-review='{review_id}']",
-                               timeout=180_000)
-    assert web.page.locator(f"article.review-item[data-review='{review_id}']").count() == 0
-    decided = _api(web, "/v1/reviews", status="decided", limit=200)["items"]
-    assert any(r["review_id"] == review_id and r["decision"] == "no_link" for r in decided)
-    assert _api(web, "/v1/reviews", status="open", limit=1)["total"] == open_before - 1
-    web.shot("review")
-
-
-def test_conflicts_show_the_records_on_each_side(web: Page) -> None:
-    web.sign_in(Role.OFFICER)
-    conflicts = _api(web, "/v1/reviews", status="open", kind="conflict", limit=1)
-    assert conflicts["total"] >= 1, "the synthetic load queues conflicting facts"
-    web.page.click("[data-nav=review]")
-    web.page.wait_for_selector("#conflict-list article.review-item.conflict", timeout=60_000)
-    first = web.page.locator("#conflict-list article.review-item.conflict").first
-    item = conflicts["items"][0]
-    assert first.get_attribute("data-review") == item["review_id"]
-    assert first.locator(".side .card").count() == len(item["sides"]) >= 2
-    # A checkbox for every record an officer may dismiss, none for birth-date evidence.
-    stated = sum(len(s["records"]) for s in item["sides"] if s["dismissable"])
-    assert first.locator("input.dismiss").count() == stated >= 1
-    assert first.locator("[data-decision=accept]").count() == 1
-    assert web.page.locator("#review-list article.review-item.conflict").count() == 0
-    web.shot("conflicts")
 
 
 def test_expired_key_asks_to_sign_in_again(web: Page) -> None:

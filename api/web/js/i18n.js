@@ -2,8 +2,9 @@
 import { zh } from "./i18n/zh.js";
 import { en } from "./i18n/en.js";
 import { codesEn, codesZh } from "./i18n/codes.js";
+import { reviewEn, reviewZh } from "./i18n/review.js";
 
-const CATALOGUES = { zh: { ...codesZh, ...zh }, en: { ...codesEn, ...en } };
+const CATALOGUES = { zh: { ...codesZh, ...reviewZh, ...zh }, en: { ...codesEn, ...reviewEn, ...en } };
 const STORE = "kg.lang";
 let lang = localStorage.getItem(STORE) === "en" ? "en" : "zh";
 

@@ -10,6 +10,8 @@ import { eligibilityView } from "./views/eligibility.js";
 import { reviewView } from "./views/review.js";
 import { flowsView } from "./views/flows.js";
 import { adminView } from "./views/admin.js";
+import { contactsView } from "./views/contacts.js";
+import { conditionsView } from "./views/conditions.js";
 
 const PAGE_ROLES = new Set(["officer", "admin"]);
 const PURPOSES = ["casework", "screening", "eligibility", "review", "oversight"];
@@ -20,6 +22,8 @@ const ROUTES = [
   { path: "person", label: null, view: personView, roles: PAGE_ROLES },
   { path: "relationship", label: "nav_relationship", view: relationshipView, roles: PAGE_ROLES },
   { path: "thalassemia", label: "nav_thalassemia", view: thalassemiaView, roles: PAGE_ROLES },
+  { path: "conditions", label: "nav_conditions", view: conditionsView, roles: PAGE_ROLES },
+  { path: "contacts", label: "nav_contacts", view: contactsView, roles: PAGE_ROLES },
   { path: "eligibility", label: "nav_eligibility", view: eligibilityView, roles: PAGE_ROLES },
   { path: "flows", label: "nav_flows", view: flowsView, roles: PAGE_ROLES },
   { path: "review", label: "nav_review", view: reviewView, roles: PAGE_ROLES },

@@ -65,13 +65,14 @@ export async function load(box, fetcher, render, { isEmpty, emptyText } = {}) {
   }
 }
 
-// A table from column specs {label, value(row) -> node|text}.
-export function table(columns, rows, { rowClass } = {}) {
+// A table from column specs {label, value(row) -> node|text}; with `stack`, each row
+// becomes a block of labelled lines on a phone (app.css: table.stack).
+export function table(columns, rows, { rowClass, stack = false } = {}) {
   const head = h("tr", null, columns.map((c) => h("th", null, c.label)));
   const body = rows.map((row, i) => h("tr", { class: rowClass ? rowClass(row) : null },
-    columns.map((c) => h("td", null, c.value(row, i) ?? ""))));
-  return h("div", { class: "table-wrap" }, h("table", null, h("thead", null, head),
-    h("tbody", null, body)));
+    columns.map((c) => h("td", stack ? { "data-label": c.label } : null, c.value(row, i) ?? ""))));
+  return h("div", { class: "table-wrap" }, h("table", { class: stack ? "stack" : null },
+    h("thead", null, head), h("tbody", null, body)));
 }
 
 export function card(title, ...kids) {

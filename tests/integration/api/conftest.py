@@ -12,6 +12,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import httpx
 import neo4j
@@ -155,3 +156,31 @@ def client(base_url: str) -> Iterator[httpx.Client]:
         yield http
 
 
+
+
+def follow(client: httpx.Client, accepted: httpx.Response, headers: dict[str, str],
+           timeout: float = 300.0) -> dict[str, Any]:
+    """Follow a 202's job (``Location``) until it ends; its last state."""
+    assert accepted.status_code == 202, accepted.text
+    location = accepted.headers["location"]
+    assert location == f"/v1/jobs/{accepted.json()['job_id']}"
+    deadline = time.monotonic() + timeout
+    while True:
+        job: dict[str, Any] = client.get(location, headers=headers).json()
+        if job["status"] in ("succeeded", "failed"):
+            return job
+        assert time.monotonic() < deadline, f"job still {job['status']} at {job['progress']}"
+        time.sleep(0.25)
+
+
+def decide(client: httpx.Client, headers: dict[str, str], review_id: str,
+           decision: str, records: list[str] | None = None) -> dict[str, Any]:
+    """Decide a review item as the page does (a merge previewed and confirmed first) and
+    wait for its job; the job's last state."""
+    body: dict[str, Any] = {"decision": decision, "records": records or []}
+    if decision == "link":
+        preview = client.post(f"/v1/reviews/{review_id}/preview", json=body, headers=headers)
+        assert preview.status_code == 200, preview.text
+        body["confirmation"] = preview.json()["confirmation"]
+    accepted = client.post(f"/v1/reviews/{review_id}/decision", json=body, headers=headers)
+    return follow(client, accepted, headers)

@@ -1,23 +1,21 @@
 """The app's routes as data for the route-walking tests: who each admits, what it touches.
 
-Roles and the personal-data flag are read from each route's dependency tree (the
-``require`` and ``personal_data`` closures in :mod:`api.auth`, whose ``allowed`` are
-the roles), so a route added or reopened later is seen by the tests without editing
-them.
+Roles and the personal-data flag are read from each route's guard (the ``require`` and
+``personal_data`` dependencies of :mod:`api.auth`, through :func:`api.auth.guard_of`),
+so a route added or reopened later is seen by the tests without editing them.
 """
 
 from __future__ import annotations
 
-import inspect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
 from api.app import ROUTERS
+from api.auth import guard_of
 from api.keys import Role
 
 PID = re.compile(r"P[0-9a-f]{16}")
@@ -34,21 +32,11 @@ class RouteInfo:
     personal: bool
 
 
-def _calls(dependant: Dependant) -> Iterator[Any]:
-    for dep in dependant.dependencies:
-        yield dep.call
-        yield from _calls(dep)
-
-
 def info(route: APIRoute) -> list[RouteInfo]:
     """What a route admits, one entry per method."""
-    roles: frozenset[Role] | None = None
-    personal = False
-    for call in _calls(route.dependant):
-        name = getattr(call, "__qualname__", "")
-        personal = personal or name.startswith("personal_data.")
-        if name.startswith(("require.", "personal_data.")):
-            roles = frozenset(inspect.getclosurevars(call).nonlocals["allowed"])
+    guard = guard_of(route)
+    roles = guard.roles if guard else None
+    personal = bool(guard and guard.personal)
     return [RouteInfo(m, route.path, roles, personal) for m in sorted(route.methods)]
 
 

@@ -37,18 +37,74 @@ def test_a_profile_read_is_audited_with_purpose(client: httpx.Client, role_keys:
 
 def test_a_search_audits_every_person_returned(client: httpx.Client, role_keys: Keys,
                                                people: People) -> None:
-    response = client.get("/v1/persons", params={"name": "王小明", "birth_date": "1990-05-17"},
-                          headers=role_keys.headers(Role.SERVICE, "integration"))
+    response = client.post("/v1/persons/search",
+                           json={"name": "王小明", "birth_date": "1990-05-17"},
+                           headers=role_keys.headers(Role.OFFICER, "casework"))
     returned = {i["person"]["pid"] for i in response.json()["items"]}
-    entry = _audit(client, role_keys, key_id=role_keys.ids[Role.SERVICE],
-                   route="/v1/persons")["items"][0]
+    entry = _audit(client, role_keys, key_id=role_keys.ids[Role.OFFICER],
+                   route="/v1/persons/search")["items"][0]
     assert set(entry["pids"]) == returned and people.wang.pid in returned
 
 
+def test_a_service_search_by_number_is_audited(client: httpx.Client, role_keys: Keys,
+                                               people: People) -> None:
+    response = client.post("/v1/persons/search", json={"id_number": people.li.id_number},
+                           headers=role_keys.headers(Role.SERVICE, "matching"))
+    assert [i["person"]["pid"] for i in response.json()["items"]] == [people.li.pid]
+    assert response.json()["items"][0]["person"]["name"] is None  # services see no names
+    entry = _audit(client, role_keys, key_id=role_keys.ids[Role.SERVICE],
+                   route="/v1/persons/search")["items"][0]
+    assert entry["pids"] == [people.li.pid] and entry["status"] == 200
+
+
+def test_refused_attempts_are_audited(client: httpx.Client, role_keys: Keys,
+                                      people: People) -> None:
+    path = f"/v1/persons/{people.li.pid}"
+    claimed = "0123456789abcdef"  # a key shaped like one, with a wrong secret
+    client.get(path, headers={"Authorization": f"Bearer kg_{claimed}_wrong",
+                              "X-Purpose": "casework"})  # 401
+    client.get("/v1/audit", headers=role_keys.headers(Role.OFFICER, "oversight"))  # 403
+    client.get(path, headers=role_keys.headers(Role.OFFICER, "curiosity"))  # 400
+    refused = _audit(client, role_keys, key_id=claimed)["items"][0]
+    assert (refused["status"], refused["route"], refused["pids"]) == (401, "/v1/persons/{ref}",
+                                                                     [])
+    officer = _audit(client, role_keys, key_id=role_keys.ids[Role.OFFICER], limit=5)["items"]
+    assert {(e["route"], e["status"], e["purpose"]) for e in officer} >= {
+        ("/v1/audit", 403, "oversight"), ("/v1/persons/{ref}", 400, "-")}
+
+
+def test_a_case_reference_like_an_id_number_is_refused_and_never_stored(
+        client: httpx.Client, role_keys: Keys, people: People) -> None:
+    number = people.wang.id_number
+    got = client.get(f"/v1/persons/{people.li.pid}",
+                     headers=role_keys.headers(Role.OFFICER, f"casework:{number}"))
+    assert (got.status_code, got.json()["code"]) == (400, "case_reference_refused")
+    entry = _audit(client, role_keys, key_id=role_keys.ids[Role.OFFICER], limit=1)["items"][0]
+    assert (entry["status"], entry["purpose"], entry["pids"]) == (400, "casework", [])
+    text = client.get("/v1/audit", params={"limit": 200},
+                      headers=role_keys.headers(Role.ADMIN, "oversight")).text
+    assert number not in text and number[6:14] not in got.text
+
+
+def test_a_rate_limited_call_is_audited(settings: Settings, people: People,
+                                        tmp_path: Path) -> None:
+    tight = api_settings(settings, tmp_path, api_rate_per_second={"officer": 0.001,
+                                                                  "admin": 100.0},
+                         api_rate_burst={"officer": 2, "admin": 100})
+    keys = make_keys(tmp_path)
+    with serving(tight) as url, httpx.Client(base_url=url) as http:
+        statuses = [http.get(f"/v1/persons/{people.li.pid}",
+                             headers=keys.headers(Role.OFFICER)).status_code for _ in range(3)]
+        entries = _audit(http, keys, key_id=keys.ids[Role.OFFICER])["items"]
+    assert statuses == [200, 200, 429]
+    assert [e["status"] for e in entries] == [429, 200, 200]  # newest first
+    assert entries[0]["pids"] == []
+
+
 def test_a_failed_read_is_audited_with_its_status(client: httpx.Client, role_keys: Keys) -> None:
-    client.get("/v1/persons/kgtest-missing", headers=role_keys.headers(Role.OFFICER, "tracing"))
+    client.get("/v1/persons/kgtest-missing", headers=role_keys.headers(Role.OFFICER, "oversight"))
     entry = _audit(client, role_keys, key_id=role_keys.ids[Role.OFFICER])["items"][0]
-    assert (entry["status"], entry["purpose"], entry["pids"]) == (404, "tracing", [])
+    assert (entry["status"], entry["purpose"], entry["pids"]) == (404, "oversight", [])
 
 
 def test_a_researcher_read_is_audited_by_pid(client: httpx.Client, role_keys: Keys,
@@ -128,7 +184,7 @@ def test_an_issuance_run_audits_every_spouse_it_decided(
     day = date(2020, 6, 1)
     expected = sorted(read(driver, database, "spouses_on", SPOUSES_ON, day=day)[0]["pids"])
     assert len(expected) > 250  # more than a search shows and than one page of persons
-    admin = role_keys.headers(Role.ADMIN, "issuance")
+    admin = role_keys.headers(Role.ADMIN, "eligibility")
     try:
         run = client.post("/v1/permits/run", json={"as_of": day.isoformat()}, headers=admin)
     finally:  # the run writes permits; later tests expect none

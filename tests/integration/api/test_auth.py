@@ -52,19 +52,27 @@ def test_a_revoked_key_is_401_from_the_next_request(client: httpx.Client, state_
                 401, "unauthenticated")
 
 
-@pytest.mark.parametrize(("role", "path"), [
-    (Role.RESEARCHER, "/v1/persons?name=王小明&birth_date=1990-05-17"),
-    (Role.OFFICER, "/v1/audit"),
-    (Role.SERVICE, "/v1/audit"),
-    (Role.RESEARCHER, "/v1/audit"),
-], ids=["researcher-find", "officer-audit", "service-audit", "researcher-audit"])
-def test_wrong_role_is_403(client: httpx.Client, role_keys: Keys, role: Role,
-                           path: str) -> None:
-    _is_problem(client.get(path, headers=role_keys.headers(role)), 403, "forbidden")
+@pytest.mark.parametrize(("role", "method", "path", "body"), [
+    (Role.RESEARCHER, "POST", "/v1/persons/search",
+     {"name": "王小明", "birth_date": "1990-05-17"}),
+    (Role.SERVICE, "POST", "/v1/persons/search", {"name": "王小明", "birth_date": "1990-05-17"}),
+    (Role.OFFICER, "GET", "/v1/audit", None),
+    (Role.SERVICE, "GET", "/v1/audit", None),
+    (Role.RESEARCHER, "GET", "/v1/audit", None),
+], ids=["researcher-find", "service-find-by-name", "officer-audit", "service-audit",
+        "researcher-audit"])
+def test_wrong_role_is_403(client: httpx.Client, role_keys: Keys, role: Role, method: str,
+                           path: str, body: dict[str, str] | None) -> None:
+    headers = role_keys.headers(role, "research" if role is Role.RESEARCHER else "oversight")
+    got = client.request(method, path, json=body, headers=headers)
+    _is_problem(got, 403, "forbidden")
+    assert "王小明" not in got.text
 
 
-@pytest.mark.parametrize("purpose", [None, "", "checking on 王小明", "x" * 200],
-                         ids=["absent", "empty", "prose", "too-long"])
+@pytest.mark.parametrize("purpose", [None, "", "checking on 王小明", "x" * 200, "curiosity",
+                                     "casework:46010519900517011X"],
+                         ids=["absent", "empty", "prose", "too-long", "unlisted",
+                              "id-number-as-case"])
 def test_personal_data_needs_a_purpose_code(client: httpx.Client, role_keys: Keys,
                                             people: People, purpose: str | None) -> None:
     headers = role_keys.headers(Role.OFFICER, purpose=None)

@@ -2,7 +2,10 @@
 
 1. A bounded schemathesis run generates requests from the served OpenAPI schema
    (every operation but the four writes that re-fuse or issue permits, which the
-   injection walk covers) with an admin key and a purpose; no response is a 5xx.
+   injection walk covers) with an admin key and a purpose: no response is a 5xx, and
+   every response conforms to the schema (documented status, content type, body).
+   Then its stateful phase follows the schema's links (a search to the person's
+   routes, the queue to an item and its preview) with the same checks.
 2. Every string parameter of every operation, and the X-Purpose header, gets Cypher
    fragments, a very long string, control characters and broken UTF-8
    percent-encodings, with the other parameters valid: each answer is a 4xx, and
@@ -23,7 +26,8 @@ import neo4j
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from schemathesis import Case
+from schemathesis import Case, checks
+from schemathesis.core.failures import FailureGroup
 
 from api.keys import Role
 from kingraph.settings import Settings
@@ -33,6 +37,12 @@ from tests.integration.synthetic import LoadedDrop
 # Per operation: ~25 operations in under a minute on the 4 k graph (CI); raise it for a
 # deeper run by hand: KINGRAPH_FUZZ_EXAMPLES=200.
 EXAMPLES = int(os.environ.get("KINGRAPH_FUZZ_EXAMPLES", "12"))
+# Stateful scenarios (each a few linked calls); raise it by hand for a deeper run.
+SCENARIOS = int(os.environ.get("KINGRAPH_FUZZ_SCENARIOS", "25"))
+# What every response must satisfy: no server error, and the schema's word on its status,
+# content type and body.
+CHECKS = [checks.not_a_server_error, checks.status_code_conformance,
+          checks.content_type_conformance, checks.response_schema_conformance]
 # Writes that re-run fusion or issue permits: not fuzzed at random, injected below.
 WRITES = {("POST", "/v1/reviews/{review_id}/decision"), ("POST", "/v1/persons/{pid}/unmerge"),
           ("POST", "/v1/permits/run"), ("POST", "/v1/permits")}
@@ -96,6 +106,22 @@ def counts(driver: neo4j.Driver, database: str) -> tuple[int, int]:
 
 # --- 1. schemathesis --------------------------------------------------------------
 
+def _role(path: str) -> Role:
+    return Role.SERVICE if path == "/v1/eligibility/batch" else Role.ADMIN
+
+
+def _problems(case: Case, response: Any) -> list[str]:
+    """What a response breaks: the operation and the failed checks' titles (no values)."""
+    try:
+        case.validate_response(response, checks=CHECKS)
+    except FailureGroup as group:
+        return [f"{case.method} {case.path} -> {response.status_code}: "
+                f"{sorted({f.title for f in group.exceptions})}"]
+    except AssertionError as exc:
+        return [f"{case.method} {case.path} -> {response.status_code}: {type(exc).__name__}"]
+    return []
+
+
 def _fuzz(case_strategy: Any, url: str, headers: dict[str, str]) -> list[str]:
     failures: list[str] = []
 
@@ -105,27 +131,57 @@ def _fuzz(case_strategy: Any, url: str, headers: dict[str, str]) -> list[str]:
     def run(case: Case) -> None:
         case.headers = {**(case.headers or {}), **headers}
         response = case.call(base_url=url, timeout=60)
-        if response.status_code >= 500:
-            failures.append(f"{case.method} {case.path} -> {response.status_code}")
+        failures.extend(_problems(case, response))
 
     run()
     return failures
 
 
-def test_schemathesis_finds_no_server_error(fuzz_url: str, fuzz_keys: Keys,
-                                            driver: neo4j.Driver, database: str) -> None:
-    schema = schemathesis.openapi.from_url(f"{fuzz_url}/openapi.json")
+def _reads(url: str) -> Any:
+    schema = schemathesis.openapi.from_url(f"{url}/openapi.json")
+    for method, path in WRITES:
+        schema = schema.exclude(method=method, path=path)
+    return schema
+
+
+def test_schemathesis_finds_no_server_error_nor_schema_violation(
+        fuzz_url: str, fuzz_keys: Keys, driver: neo4j.Driver, database: str) -> None:
+    schema = _reads(fuzz_url)
     before = counts(driver, database)
     failures, fuzzed = [], 0
     for result in schema.get_all_operations():
         op = result.ok()
-        if (op.method.upper(), op.path) in WRITES:
-            continue
-        role = Role.SERVICE if op.path == "/v1/eligibility/batch" else Role.ADMIN
-        failures += _fuzz(op.as_strategy(), fuzz_url, fuzz_keys.headers(role, "fuzzing"))
+        failures += _fuzz(op.as_strategy(), fuzz_url,
+                          fuzz_keys.headers(_role(op.path), "oversight"))
         fuzzed += 1
-    assert fuzzed >= 20
-    assert failures == []
+    assert fuzzed >= 25
+    assert failures == [], "\n".join(sorted(set(failures)))
+    assert counts(driver, database) == before
+
+
+def test_schemathesis_stateful_phase_follows_the_links(
+        fuzz_url: str, fuzz_keys: Keys, driver: neo4j.Driver, database: str) -> None:
+    failures: list[str] = []
+    calls: list[str] = []
+
+    class Workflow(_reads(fuzz_url).as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: Case) -> dict[str, Any]:
+            headers = {**(case.headers or {}),
+                       **fuzz_keys.headers(_role(case.path), "oversight")}
+            return {"base_url": fuzz_url, "headers": headers, "timeout": 60}
+
+        def validate_response(self, response: Any, case: Case, **kwargs: Any) -> None:
+            calls.append(f"{case.method} {case.path} {response.status_code}")
+            failures.extend(_problems(case, response))
+
+    before = counts(driver, database)
+    Workflow.run(settings=settings(max_examples=SCENARIOS, stateful_step_count=5,
+                                   deadline=None, database=None, derandomize=True,
+                                   suppress_health_check=list(HealthCheck)))
+    assert failures == [], "\n".join(sorted(set(failures)))
+    # The links were followed: a person found by a search was read on its own routes.
+    followed = {c.rsplit(" ", 1)[0] for c in calls if c.endswith(" 200")}
+    assert "GET /v1/persons/{ref}" in followed or "GET /v1/reviews/{review_id}" in followed
     assert counts(driver, database) == before
 
 
@@ -147,7 +203,9 @@ def _valid(s: Sample) -> dict[str, str]:
     return {"ref": s.husband, "a": s.husband, "b": s.wife, "husband": s.husband,
             "wife": s.wife, "pid": "P0000000000000000", "review_id": "R0000000000000000",
             "start": "1990-01-01", "end": "2020-12-31", "as_of": "2000-01-01",
-            "id_number": s.number, "person": s.husband, "entry_id": "1"}
+            "id_number": s.number, "person": s.husband, "entry_id": "1",
+            "job_id": "J0000000000000000",
+            "from": "2010-01-01", "to": "2010-01-31", "code": "g6pd_deficiency"}
 
 
 def targets(spec: dict[str, Any], s: Sample) -> list[Target]:
@@ -155,7 +213,10 @@ def targets(spec: dict[str, Any], s: Sample) -> list[Target]:
     valid, found = _valid(s), []
     bodies = {"CoupleIn": {"husband": s.husband, "wife": s.wife, "as_of": "1900-01-01"},
               "DecisionIn": {"decision": "link"}, "RunIn": {"as_of": "not-a-day"},
-              "UnmergeIn": {"mentions": ["birth|x|y|child"]}}
+              "UnmergeIn": {"mentions": ["birth|x|y|child"]},
+              "UnmergePreviewIn": {"mentions": ["birth|x|y|child"]},
+              "PreviewIn": {"decision": "link"}, "FindQuery": {"id_number": s.number},
+              "PairIn": {"a": s.husband, "b": s.wife}}
     for template, ops in spec["paths"].items():
         for method, op in ops.items():
             params = [p for p in op.get("parameters", []) if p["in"] != "header"]
@@ -213,10 +274,10 @@ def test_injections_get_4xx_and_change_nothing(fuzz_url: str, fuzz_keys: Keys,
     sent = 0
     with httpx.Client(base_url=fuzz_url, timeout=60) as http:
         for t in found:
-            role = Role.SERVICE if t.template == "/v1/eligibility/batch" else Role.ADMIN
+            role = _role(t.template)
             for kind, payload in PAYLOADS.items():
                 try:
-                    req = _request(t, payload, fuzz_keys.headers(role, "fuzzing"))
+                    req = _request(t, payload, fuzz_keys.headers(role, "oversight"))
                 except (UnicodeError, ValueError):
                     continue  # a header value no HTTP client can send
                 if not _headers_ok(req):

@@ -83,7 +83,7 @@ def test_unknown_person_is_a_404_problem(client: httpx.Client, role_keys: Keys) 
 
 
 def test_find_by_id_number(client: httpx.Client, role_keys: Keys, people: People) -> None:
-    body = client.get("/v1/persons", params={"id_number": people.li.id_number},
+    body = client.post("/v1/persons/search", json={"id_number": people.li.id_number},
                       headers=role_keys.headers(Role.OFFICER)).json()
     assert body["count"] == body["total"] == 1
     [item] = body["items"]
@@ -94,14 +94,14 @@ def test_find_by_legacy_15_digit_number(client: httpx.Client, role_keys: Keys,
                                         people: People) -> None:
     # GB 11643 legacy form: drop the century (positions 7-8) and the check character.
     legacy = people.li.id_number[:6] + people.li.id_number[8:17]
-    body = client.get("/v1/persons", params={"id_number": legacy},
+    body = client.post("/v1/persons/search", json={"id_number": legacy},
                       headers=role_keys.headers(Role.SERVICE)).json()
     assert [i["person"]["pid"] for i in body["items"]] == [people.li.pid]
 
 
 def test_find_by_name_and_birth_date_gives_fuzzy_candidates(
         client: httpx.Client, role_keys: Keys, people: People) -> None:
-    body = client.get("/v1/persons", params={"name": "王小明", "birth_date": "1990-05-17"},
+    body = client.post("/v1/persons/search", json={"name": "王小明", "birth_date": "1990-05-17"},
                       headers=role_keys.headers(Role.OFFICER)).json()
     ours = [i for i in body["items"] if i["person"]["pid"].startswith("kgtest-")]
     assert [(i["person"]["pid"], i["match"]) for i in ours] == [
@@ -112,7 +112,7 @@ def test_find_by_name_and_birth_date_gives_fuzzy_candidates(
 
 def test_find_pages(client: httpx.Client, role_keys: Keys, people: People) -> None:
     params = {"name": "王小明", "birth_date": "1990-05-17", "limit": 1, "offset": 1}
-    body = client.get("/v1/persons", params=params,
+    body = client.post("/v1/persons/search", json=params,
                       headers=role_keys.headers(Role.OFFICER)).json()
     assert (body["count"], body["limit"], body["offset"]) == (1, 1, 1)
     assert body["total"] >= 2
@@ -122,7 +122,7 @@ def test_find_pages(client: httpx.Client, role_keys: Keys, people: People) -> No
                          ids=["bad-check", "16-digits", "letter"])
 def test_invalid_id_number_is_422_naming_the_field(client: httpx.Client, role_keys: Keys,
                                                    number: str) -> None:
-    response = client.get("/v1/persons", params={"id_number": number},
+    response = client.post("/v1/persons/search", json={"id_number": number},
                           headers=role_keys.headers(Role.OFFICER))
     assert response.status_code == 422
     body = response.json()
@@ -149,7 +149,7 @@ def test_a_search_by_name_alone_says_why_in_a_code(client: httpx.Client,
 def test_injection_in_search_finds_nothing_and_changes_nothing(
         client: httpx.Client, role_keys: Keys, people: People,
         params: dict[str, str]) -> None:
-    response = client.get("/v1/persons", params=params,
+    response = client.post("/v1/persons/search", json=params,
                           headers=role_keys.headers(Role.OFFICER))
     assert response.status_code in (200, 422)
     still = client.get(f"/v1/persons/{people.wang.pid}", headers=role_keys.headers(Role.OFFICER))
@@ -168,7 +168,8 @@ def test_injection_in_search_finds_nothing_and_changes_nothing(
         "unknown-param"])
 def test_bad_search_input_is_422_never_500(client: httpx.Client, role_keys: Keys,
                                            params: dict[str, object]) -> None:
-    response = client.get("/v1/persons", params=params, headers=role_keys.headers(Role.OFFICER))
+    response = client.post("/v1/persons/search", json=params,
+                           headers=role_keys.headers(Role.OFFICER))
     assert response.status_code == 422 and response.json()["code"] == "invalid_input"
 
 

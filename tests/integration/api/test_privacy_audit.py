@@ -38,7 +38,8 @@ WHERE h.id_number IS NOT NULL AND (h)<-[:CHILD_OF]-() AND (h)-[:CHILD_OF]->()
 RETURN h.pid AS h, w.pid AS w, h.id_number AS number ORDER BY h.pid LIMIT 1"""
 FLOWS_QUERY = "/v1/flows?start=1990-01-01&end=2020-12-31&level=county"
 # Values a researcher's body may hold as full dates: the flow period they asked for.
-ECHOED_DAYS = {"1990-01-01", "2020-12-31"}
+ECHOED_DAYS = {"1990-01-01", "2020-12-31", "2024-06-01", "2024-06-30"}  # and a contacts window
+CONTACTS_WINDOW = "from=2024-06-01&to=2024-06-30"
 KEY_FIELDS = {"created"}  # /v1/me: when the API key was made, not a person's date
 
 
@@ -97,7 +98,15 @@ def researcher_calls(refs: tuple[str, str]) -> dict[tuple[str, str], list[Call]]
         ("GET", "/v1/relationship"): [("GET", f"/v1/relationship?a={a}&b={b}", {})],
         ("GET", "/v1/persons/{ref}/pedigree"): [
             ("GET", f"/v1/persons/{a}/pedigree?up=3&down=3&format={f}", {})
-            for f in ("json", "ped", "fam")],
+            for f in ("json", "ped", "fam", "gedcom")],
+        ("GET", "/v1/persons/{ref}/fhir"): [("GET", f"/v1/persons/{a}/fhir", {})],
+        ("GET", "/v1/persons/{ref}/contacts"): [
+            ("GET", f"/v1/persons/{a}/contacts?{CONTACTS_WINDOW}&ring=2", {})],
+        ("GET", "/v1/conditions"): [("GET", "/v1/conditions", {})],
+        ("GET", "/v1/persons/{ref}/conditions/{code}/cascade"): [
+            ("GET", f"/v1/persons/{a}/conditions/g6pd_deficiency/cascade", {})],
+        ("GET", "/v1/conditions/{code}/couples"): [
+            ("GET", "/v1/conditions/g6pd_deficiency/couples", {})],
         ("GET", "/v1/persons/{ref}/cascade"): [("GET", f"/v1/persons/{a}/cascade", {})],
         ("GET", "/v1/persons/{ref}/trajectory"): [("GET", f"/v1/persons/{a}/trajectory", {})],
         ("GET", "/v1/thalassemia/couples"): [
@@ -188,8 +197,8 @@ def audited_calls(s: Sample) -> dict[tuple[str, str], tuple[Role, Call]]:
     p = f"/v1/persons/{s.husband}"
     return {
         ("GET", "/v1/persons/{ref}"): (Role.OFFICER, ("GET", p, {})),
-        ("GET", "/v1/persons"): (Role.OFFICER, ("GET", "/v1/persons",
-                                                {"params": {"id_number": s.number}})),
+        ("POST", "/v1/persons/search"): (Role.OFFICER, ("POST", "/v1/persons/search",
+                                                        {"json": {"id_number": s.number}})),
         ("GET", "/v1/audit"): (Role.ADMIN, ("GET", "/v1/audit",
                                             {"params": {"person": s.husband, "limit": 1}})),
         ("GET", "/v1/audit/{entry_id}/persons"): (Role.ADMIN, (
@@ -197,6 +206,14 @@ def audited_calls(s: Sample) -> dict[tuple[str, str], tuple[Role, Call]]:
         ("GET", "/v1/reviews"): (Role.OFFICER, ("GET", "/v1/reviews?limit=5", {})),
         ("GET", "/v1/reviews/{review_id}"): (Role.OFFICER, (
             "GET", "/v1/reviews/R0000000000000000", {})),
+        ("POST", "/v1/reviews/{review_id}/preview"): (Role.OFFICER, (
+            "POST", "/v1/reviews/R0000000000000000/preview", {"json": {"decision": "link"}})),
+        ("POST", "/v1/persons/{pid}/unmerge/preview"): (Role.OFFICER, (
+            "POST", "/v1/persons/P0000000000000000/unmerge/preview",
+            {"json": {"mentions": ["birth|x|y|child"]}})),
+        ("GET", "/v1/jobs/{job_id}"): (Role.OFFICER, ("GET", "/v1/jobs/J0000000000000000", {})),
+        ("POST", "/v1/relationship"): (Role.OFFICER, (
+            "POST", "/v1/relationship", {"json": {"a": s.husband, "b": s.wife}})),
         ("POST", "/v1/reviews/{review_id}/decision"): (Role.OFFICER, (
             "POST", "/v1/reviews/R0000000000000000/decision", {"json": {"decision": "link"}})),
         ("POST", "/v1/persons/{pid}/unmerge"): (Role.OFFICER, (
@@ -218,6 +235,13 @@ def audited_calls(s: Sample) -> dict[tuple[str, str], tuple[Role, Call]]:
             "GET", "/v1/relationship", {"params": {"a": s.husband, "b": s.wife}})),
         ("GET", "/v1/persons/{ref}/pedigree"): (Role.OFFICER, ("GET", f"{p}/pedigree", {})),
         ("GET", "/v1/persons/{ref}/cascade"): (Role.OFFICER, ("GET", f"{p}/cascade", {})),
+        ("GET", "/v1/persons/{ref}/fhir"): (Role.OFFICER, ("GET", f"{p}/fhir", {})),
+        ("GET", "/v1/persons/{ref}/contacts"): (Role.OFFICER, (
+            "GET", f"{p}/contacts?{CONTACTS_WINDOW}", {})),
+        ("GET", "/v1/persons/{ref}/conditions/{code}/cascade"): (Role.OFFICER, (
+            "GET", f"{p}/conditions/pku/cascade", {})),
+        ("GET", "/v1/conditions/{code}/couples"): (Role.OFFICER, (
+            "GET", "/v1/conditions/pku/couples?limit=10", {})),
         ("GET", "/v1/thalassemia/couples"): (Role.OFFICER, (
             "GET", "/v1/thalassemia/couples?limit=10", {})),
     }

@@ -98,10 +98,12 @@ def test_admin_sees_the_row_as_loaded(client: httpx.Client, role_keys: Keys, peo
     assert item["data"]["wife_id_number"] == people.li.id_number
 
 
-def test_by_id_number_too(client: httpx.Client, role_keys: Keys, people: People,
-                          rows: dict[str, str]) -> None:
+def test_never_by_id_number_in_the_url(client: httpx.Client, role_keys: Keys, people: People,
+                                       rows: dict[str, str]) -> None:
     got = _get(client, role_keys, Role.OFFICER, people.li.id_number)
-    assert got.status_code == 200 and got.json()["pid"] == people.li.pid
+    assert (got.status_code, got.json()["code"]) == (400, "id_number_in_url")
+    assert people.li.id_number not in got.text
+    assert got.headers["cache-control"] == "no-store"
 
 
 def test_researchers_may_not_read_rows(client: httpx.Client, role_keys: Keys, people: People,

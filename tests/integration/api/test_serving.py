@@ -3,6 +3,7 @@ and stop together, and refuse a port that is already taken."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -68,3 +69,31 @@ def test_two_workers_serve_one_port_and_stop_together(settings: Settings,
     assert proc.returncode == 0, err[-2000:]
     assert err.count(b"Application shutdown complete.") == 2  # both shut down gracefully
     assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+
+
+def test_two_workers_share_one_rate_budget(settings: Settings, tmp_path: Path) -> None:
+    # A burst of 6 and (almost) no refill: 6 answers in all, whichever worker each of
+    # 12 fresh connections lands on (per-worker buckets would have let up to 12 pass).
+    from api.keys import Role
+    from tests.integration.api.conftest import make_keys
+
+    keys = make_keys(tmp_path)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    rates = {r.value: 0.0001 for r in Role}
+    env = {**os.environ, "KINGRAPH_API_STATE_DIR": str(tmp_path),
+           "KINGRAPH_API_RATE_PER_SECOND": json.dumps(rates),
+           "KINGRAPH_API_RATE_BURST": json.dumps(dict.fromkeys(rates, 6))}
+    cmd = [KINGRAPH, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert _up(url, proc)
+        statuses = []
+        for _ in range(12):
+            with httpx.Client(base_url=url, timeout=10) as client:  # a new connection each
+                statuses.append(client.get("/v1/me",
+                                           headers=keys.headers(Role.OFFICER)).status_code)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    assert statuses == [200] * 6 + [429] * 6

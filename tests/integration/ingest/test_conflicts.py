@@ -21,7 +21,7 @@ from ingest.derive.conflicts import (
     UNDERAGE_MARRIAGE,
 )
 from ingest.pipeline import LoadReport, fuse_again, run
-from ingest.review import ReviewItem
+from ingest.stewardship import QueueFilter, QueueItem, queue
 from ingest.store import Store
 from kingraph.errors import InvalidArgument
 from tests.factories import person_id, write_feed
@@ -145,16 +145,15 @@ def _pid(scratch: Scratch, label: str) -> str:
     return str(found[0]["pid"])
 
 
-def _conflicts(scratch: Scratch, status: str = "open") -> dict[str, list[ReviewItem]]:
-    _, items = review.list_reviews(scratch.driver, scratch.database, status=status,
-                                   limit=200, kind="conflict")
-    out: dict[str, list[ReviewItem]] = {}
+def _conflicts(scratch: Scratch, status: str = "open") -> dict[str, list[QueueItem]]:
+    _, items = _queue(scratch, status, "conflict", 200)
+    out: dict[str, list[QueueItem]] = {}
     for item in items:
         out.setdefault(item.review["kind"], []).append(item)
     return out
 
 
-def _sides(item: ReviewItem) -> set[tuple[Any, ...]]:
+def _sides(item: QueueItem) -> set[tuple[Any, ...]]:
     return {(s["claim"], s["pid"], s.get("parent_pid"), tuple(s["records"]))
             for s in item.sides() if s["claim"] != "birth_date"}
 
@@ -321,3 +320,9 @@ def test_linking_two_fathers_that_fusion_kept_apart(
     fuse_again(scratch.driver, scratch.database, store)
     assert _fathers(scratch, child) == [_pid(scratch, "father3")]
     assert TWO_FATHERS not in _conflicts(scratch)
+
+
+def _queue(scratch: Scratch, status: str, kind: str,
+           limit: int) -> tuple[int, list[QueueItem]]:
+    page = queue(scratch.driver, scratch.database, QueueFilter(status, kind), limit)
+    return page.total, page.items

@@ -19,6 +19,7 @@ from graphdb.connection import read
 from ingest import review
 from ingest.fusion.lifetimes import EVENT_AFTER_DEATH
 from ingest.pipeline import fuse_again, run
+from ingest.stewardship import QueueFilter, QueueItem, queue
 from ingest.store import Store
 from tests.factories import person_id, write_feed
 from tests.integration.ingest.conftest import Scratch
@@ -94,24 +95,27 @@ def test_a_man_who_married_after_his_namesakes_death_stays_another_person(
     assert dead["pid"] != married["pid"]
     assert str(dead["died"]) == DIED.isoformat() and married["died"] is None
     # The refused link is a possible match with the reason, strong enough to have linked.
-    _, items = review.list_reviews(scratch.driver, scratch.database, status="open",
-                                   limit=50, kind="possible_match")
+    _, items = _queue(scratch, "open", "possible_match", 50)
     (item,) = [i for i in items if i.review["reason"] is not None]
     assert item.review["reason"] == EVENT_AFTER_DEATH
     assert {item.review["left_mention"], item.review["right_mention"]} == {REGISTER, MARRIAGE}
     assert item.review["weight"] >= 16.0
     assert set(item.review["pids"]) == {dead["pid"], married["pid"]}
     # No conflict: the dead man is not married after his death.
-    _, conflicts = review.list_reviews(scratch.driver, scratch.database, status="open",
-                                       limit=50, kind="conflict")
+    _, conflicts = _queue(scratch, "open", "conflict", 50)
     assert conflicts == []
 
 
 def test_an_officer_may_still_link_them(scratch: Scratch, loaded: Store) -> None:
-    _, items = review.list_reviews(scratch.driver, scratch.database, status="open",
-                                   limit=50, kind="possible_match")
+    _, items = _queue(scratch, "open", "possible_match", 50)
     (item,) = [i for i in items if i.review["reason"] == EVENT_AFTER_DEATH]
     review.decide(scratch.driver, scratch.database, item.review["review_id"], "link",
                   "officer-1")
     fuse_again(scratch.driver, scratch.database, loaded)
     assert _person(scratch, REGISTER)["pid"] == _person(scratch, MARRIAGE)["pid"]
+
+
+def _queue(scratch: Scratch, status: str, kind: str,
+           limit: int) -> tuple[int, list[QueueItem]]:
+    page = queue(scratch.driver, scratch.database, QueueFilter(status, kind), limit)
+    return page.total, page.items

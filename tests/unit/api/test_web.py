@@ -21,10 +21,15 @@ def test_catalogues_have_the_same_keys() -> None:
     assert _keys(JS / "i18n" / "zh.js") == _keys(JS / "i18n" / "en.js")
 
 
+def _paired_keys(path: Path) -> set[str]:
+    """Keys of a catalogue written as ``key: ["中文", "English"]`` (both languages at once)."""
+    return set(re.findall(r"(\w+):\s*\[\s*\"", path.read_text("utf-8")))
+
+
 def test_every_literal_key_is_in_the_chinese_catalogue() -> None:
     used = {k for f in JS.rglob("*.js") if f.name != "i18n.js"
             for k in USED.findall(f.read_text("utf-8"))}
-    missing = used - _keys(JS / "i18n" / "zh.js")
+    missing = used - _keys(JS / "i18n" / "zh.js") - _paired_keys(JS / "i18n" / "review.js")
     assert not missing
 
 

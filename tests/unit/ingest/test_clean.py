@@ -28,6 +28,8 @@ EXPECTED_QUARANTINE = {
     "certificate.csv": {4: "missing_required"},
     "disability.csv": {},
     "employment.csv": {3: "missing_required"},
+    # a condition outside the conditions table, no result, nobody identified
+    "diagnosis.csv": {5: "unknown_code", 6: "missing_required", 7: "no_identity"},
 }
 # Soft problems: the row is kept, the value nulled, the flag recorded.
 EXPECTED_FLAGS = {
@@ -39,6 +41,7 @@ EXPECTED_FLAGS = {
     ("screening.csv", "s2"): ["bad_number:mcv"],
     ("disability.csv", "d2"): ["unknown_code:grade"],
     ("employment.csv", "e3"): ["bad_date:from_date"],
+    ("diagnosis.csv", "g7"): ["unknown_code:sex"],
 }
 
 

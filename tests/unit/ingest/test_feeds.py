@@ -12,11 +12,11 @@ ROLES = {
     "birth": ["child", "mother", "father"], "cohabitation": ["person"],
     "bloodline": ["person", "relative"], "screening": ["person"],
     "pregnancy": ["woman", "husband"], "certificate": ["husband", "wife"],
-    "disability": ["person"], "employment": ["person"],
+    "disability": ["person"], "employment": ["person"], "diagnosis": ["person", "mother"],
 }
 
 
-def test_ten_feeds_with_the_spec_roles() -> None:
+def test_eleven_feeds_with_the_spec_roles() -> None:
     assert {name: [r.name for r in f.roles] for name, f in FEEDS.items()} == ROLES
 
 

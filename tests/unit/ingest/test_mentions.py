@@ -80,3 +80,18 @@ def test_marriage_roles_imply_sex_and_carry_birth_dates(cleaned: dict[str, Clean
     assert husband["sex"] == "1" and str(husband["birth_date"]) == "1985-03-12"
     assert husband["spouse_mention"] == "marriage|civil_affairs|m1|wife"
     assert m["marriage|civil_affairs|m5|husband"]["id_sex_mismatch"] is True
+
+
+def test_diagnosis_newborn_points_at_the_mother_and_a_lone_patient_names_nobody_else(
+        cleaned: dict[str, CleanFeed]) -> None:
+    m = _mentions(cleaned, "diagnosis.csv")
+    baby = m["diagnosis|newborn_screening|g1|person"]
+    assert baby["mother_mention"] == "diagnosis|newborn_screening|g1|mother"
+    assert (baby["id_status"], baby["sex"], str(baby["birth_date"])) == ("empty", "1",
+                                                                          "2010-05-20")
+    assert m["diagnosis|newborn_screening|g1|mother"]["sex"] == "2"
+    # a hospital row about the mother herself states no mother: no mention, no pointer
+    assert "diagnosis|hospital|g3|mother" not in m
+    assert m["diagnosis|hospital|g3|person"]["mother_mention"] is None
+    # the unidentified newborn whose mother is unknown is still a person (as a birth row's)
+    assert "diagnosis|newborn_screening|g6|person" not in m  # g6 was quarantined

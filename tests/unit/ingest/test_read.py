@@ -27,10 +27,10 @@ def test_discover_finds_every_feed_file_and_ignores_truth(tmp_path: Path) -> Non
     assert [p.name for p in stray_files(tmp_path)] == ["notes.txt", "unknownfeed.csv"]
 
 
-def test_test_drop_holds_all_ten_feeds() -> None:
+def test_test_drop_holds_all_eleven_feeds() -> None:
     assert {f.feed for f in discover(DROP)} == {
         "household", "marriage", "birth", "cohabitation", "bloodline", "screening",
-        "pregnancy", "certificate", "disability", "employment"}
+        "pregnancy", "certificate", "disability", "employment", "diagnosis"}
 
 
 def test_every_column_is_read_as_string_with_physical_line() -> None:

@@ -39,3 +39,21 @@ def test_death_ends_an_open_marriage() -> None:
     episodes = _episodes("h", "w", _events(("marriage", date(1990, 1, 1))),
                          {"w": date(2015, 2, 2)})
     assert (episodes[0]["ended_on"], episodes[0]["end_reason"]) == (date(2015, 2, 2), "death")
+
+
+def test_a_dwelling_shows_its_latest_row_s_address_whatever_the_row_order() -> None:
+    from ingest.derive.relations import episodes
+
+    rows = pl.DataFrame({
+        "feed": ["cohabitation"] * 2, "source": ["public_security"] * 2,
+        "record_id": ["c1", "c2"], "dwelling_id": ["D1", "D1"],
+        "division_code": ["460106", "460106"], "address": ["一号楼", "一号楼二单元"],
+        "from_date": [date(2001, 1, 1), date(2012, 3, 4)], "to_date": [None, None]},
+        schema_overrides={"to_date": pl.Date})
+    pids = pl.DataFrame({"mention_id": ["cohabitation|public_security|c1|person",
+                                        "cohabitation|public_security|c2|person"],
+                         "pid": ["P1", "P2"]})
+    for frame in (rows, rows.reverse()):
+        found = episodes(frame, pids, "cohabitation")
+        addresses = found["target_props"].struct.field("address").to_list()
+        assert addresses == ["一号楼二单元", "一号楼二单元"]

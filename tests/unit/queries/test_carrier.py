@@ -16,6 +16,7 @@ from itertools import product
 import pytest
 
 from kingraph.errors import InvalidArgument
+from queries.conditions.segregation import Limits, posteriors
 from queries.thalassemia.carrier import (
     Method,
     ParentMap,
@@ -27,7 +28,6 @@ from queries.thalassemia.carrier import (
 )
 from queries.thalassemia.genotypes import Gene
 from queries.thalassemia.screening import Screening, Status
-from queries.thalassemia.segregation import Limits, posteriors
 
 HAN_BETA = 0.0185  # domain.md: β carriers 1.3-2.4 % (data table midpoint)
 Q = 1 - math.sqrt(1 - HAN_BETA)  # Hardy-Weinberg: 1 - (1 - q)² = carrier rate

@@ -93,7 +93,7 @@ def test_in_laws_only_when_asked(relating: Relating) -> None:
     assert "wife" not in _by_pid(relating, 3)
     rels = _by_pid(relating, 3, in_laws=True)
     assert {p: rels[p].term.zh for p in ("wife", "wife_dad", "uncle_wife", "aunt_husband")} == {
-        "wife": "妻子", "wife_dad": "岳父", "uncle_wife": "婶婶", "aunt_husband": "姑丈"}
+        "wife": "妻子", "wife_dad": "岳父", "uncle_wife": "婶婶", "aunt_husband": "姑父"}
     assert rels["wife_dad"].kind is Kind.IN_LAW and rels["wife_dad"].r == 0
     assert "marriage|x|me" in rels["wife_dad"].records
 
@@ -183,3 +183,21 @@ def test_of_two_stated_mothers_one_is_taken_and_walks_through_her_are_flagged() 
     assert not rels["sib"].disputed and not rels["dad"].disputed and rels["m1"].disputed
     undisputed = from_rows(persons, [{**e, "disputed": e["parent"] == "m1"} for e in edges])
     assert undisputed.parents_of("kid", "biological") == ("dad", "m2")
+
+
+@pytest.mark.parametrize(("a", "b", "ab", "ba"), [
+    # the uncle's wife (婶婶: the father's younger brother's) and the aunt's husband (姑父)
+    ("me", "uncle_wife", "婶婶", "侄子"), ("uncle_wife", "me", "侄子", "婶婶"),
+    ("sis", "aunt_husband", "姑父", "内侄女"), ("aunt_husband", "sis", "内侄女", "姑父"),
+    # the wife's father, and the wife of a son
+    ("me", "wife_dad", "岳父", "女婿"), ("dad", "wife", "儿媳", "公公"),
+    ("mum", "wife", "儿媳", "婆婆"), ("wife", "sis", "小姑子", "嫂子"),
+    ("wife", "uncle", "叔公", "侄媳"),
+])
+def test_relationship_names_relatives_by_marriage_both_ways(relating: Relating, a: str, b: str,
+                                                            ab: str, ba: str) -> None:
+    found = relating.relationship(a, b)
+    assert found.relation is not None and found.relation.kind in (Kind.IN_LAW, Kind.BLOOD)
+    assert (found.term_ab and found.term_ab.zh, found.term_ba and found.term_ba.zh) == (ab, ba)
+    if found.relation.kind is Kind.IN_LAW:
+        assert found.phi == 0 and any(k.startswith("marriage|") for k in found.relation.records)

@@ -6,6 +6,7 @@ import { h, card, load, table, pick, sexText, ethnicityText, personOf, personLin
 import { personRecords, recordsOf, recordsTable } from "../records.js";
 import { pedigreeView, normalisePedigree } from "../pedigree/index.js";
 import { trajectoryCharts, trajectoryData } from "../trajectory.js";
+import { exportsCard } from "./exports.js";
 
 function identity(p) {
   const rows = [
@@ -59,8 +60,12 @@ export function personView(main, pid) {
       { isEmpty: (b) => b.items.length === 0 }), { id: "show-sources" }),
     h("a", { class: "link", href: `#/review/${encodeURIComponent(pid)}`, id: "to-unmerge" },
       t("unmerge_this"))));
-  main.append(h("h1", { id: "person-title" }, t("person_title")),
-    id.node, ped.node, rel.node, traj.node, src.node);
+  const uses = h("div", { class: "row", id: "person-uses" },
+    h("a", { class: "link", href: `#/contacts/${encodeURIComponent(pid)}`, id: "to-contacts" }, t("to_contacts")),
+    h("a", { class: "link", href: `#/conditions/cascade/g6pd_deficiency/${encodeURIComponent(pid)}`,
+      id: "to-conditions" }, t("to_condition_cascade")));
+  main.append(h("h1", { id: "person-title" }, t("person_title")), uses,
+    id.node, ped.node, rel.node, traj.node, src.node, exportsCard(pid));
   load(id.box, () => call(base), (p) => {
     document.getElementById("person-title").textContent = `${t("person_title")}: ${p.name ?? p.ref}`;
     return identity(p);

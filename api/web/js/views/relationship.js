@@ -64,7 +64,7 @@ export function relationshipView(main, a = "", b = "") {
   const ib = h("input", { id: "rel-b", required: true, value: b, maxlength: 64, placeholder: t("ref_placeholder") });
   const form = h("form", { class: "inline", id: "relationship-form", onsubmit: (e) => {
     e.preventDefault();
-    load(out, () => call("/v1/relationship", { query: { a: ia.value.trim(), b: ib.value.trim() } }), result);
+    load(out, () => call("/v1/relationship", { method: "POST", body: { a: ia.value.trim(), b: ib.value.trim() } }), result);
   } }, h("label", { class: "field" }, t("person_a"), ia), h("label", { class: "field" }, t("person_b"), ib),
   h("button", { class: "primary", type: "submit" }, t("check")));
   main.append(h("h1", null, t("relationship_title")), card(null, h("p", { class: "muted" }, t("relationship_hint")), form), out);

@@ -1,146 +1,137 @@
-// The review queue: two possible matches side by side (link or keep apart), conflicting
-// facts with the records on each side (accept, dismiss checked records, or link two
-// parents), and unmerge.
-import { call, listOf } from "../api.js";
+// The review queue: one page at a time, filtered by kind, division and age; each possible
+// match shows both persons by name and birth date with the records compared (and, on
+// demand, every record of each side by side); conflicting facts show the rows of each
+// side. A merge is previewed and confirmed; every decision runs as a job whose progress
+// and result the item shows. Unmerge (splitting wrongly fused records off a person) is
+// previewed and confirmed the same way.
+import { call } from "../api.js";
 import { t } from "../i18n.js";
-import { h, card, load, loading, pick, personLink, busyButton, failure } from "../ui.js";
-import { dataList, feedText, forgetRecords, personRecords, recordsTable, sourceText } from "../records.js";
+import { h, card, load } from "../ui.js";
+import { forgetRecords, personRecords, recordsTable } from "../records.js";
+import { pidOf } from "../refs.js";
+import { reviewItem } from "./review/items.js";
+import { mergeAfterPreview } from "./review/jobs.js";
 
-// One side of a possible match: the person (if fused) and the source record, field by field.
-function side(title, pid, record) {
-  const feed = pick(record || {}, "feed"); const source = pick(record || {}, "source");
-  return card(title, h("dl", { class: "facts" },
-    h("dt", null, t("pid")), h("dd", null, pid ? personLink({ pid }) : "—"),
-    h("dt", null, t("source")), h("dd", null, [feed && feedText(feed), source && sourceText(source)].filter(Boolean).join(" · ") || "—"),
-    h("dt", null, t("record_id")), h("dd", { translate: "no" }, pick(record || {}, "record_id") ?? "—"),
-    h("dt", null, t("file_line")), h("dd", { translate: "no" }, record ? `${pick(record, "file") ?? ""}:${pick(record, "line") ?? ""}` : "—")),
-  dataList(pick(record || {}, "data")));
+const PAGE = 20;
+const KINDS = ["", "fusion", "possible_match", "ambiguous_newborn", "ambiguous_relative", "conflict",
+  "conflict_two_mothers", "conflict_two_fathers", "conflict_underage_marriage",
+  "conflict_ancestry_cycle", "conflict_parent_age"];
+const AGES = { "": {}, new7: { newer_than_days: 7 }, new30: { newer_than_days: 30 },
+  old7: { older_than_days: 7 }, old30: { older_than_days: 30 } };
+
+function kindLabel(kind) {
+  if (!kind) return t("kind_all");
+  if (kind === "fusion" || kind === "conflict") return t(`kind_family_${kind}`);
+  return t(`review_kind_${kind}`);
 }
 
-function decisionButton(id, decision, body, status, done) {
-  return busyButton(t(`decision_${decision}`), async () => {
-    status.replaceChildren(loading(t("refusing")));
-    try {
-      await call(`/v1/reviews/${encodeURIComponent(id)}/decision`, { method: "POST", body: body() });
-      done(id, decision);
-    } catch (err) { status.replaceChildren(failure(err, { missingRoute: true })); }
-  }, { class: decision === "link" ? "primary" : null, "data-decision": decision });
+let divisionList = null;
+// Hainan's divisions in force, for the filter: the province, its prefectures and counties.
+function divisions() {
+  divisionList ??= fetch("/web/divisions.json").then((r) => r.json()).then((table) =>
+    Object.entries(table).filter(([code, [, now]]) => code.startsWith("46") && code === now
+      && code !== "460000").sort(([a], [b]) => a.localeCompare(b)));
+  return divisionList;
 }
 
-// A possible match fusion refused to link (the person could not have lived) says why.
-function matchItem(review, done) {
-  const id = pick(review, "review_id", "id");
-  const status = h("div", { class: "review-status" });
-  const decide = (decision) => decisionButton(id, decision, () => ({ decision }), status, done);
-  const reason = pick(review, "reason");
-  return h("article", { class: "card review-item", "data-review": id },
-    h("div", { class: "row" }, h("b", null, t("review_n", { id })), h("span", { class: "muted" },
-      `${t("score")}: ${pick(review, "weight") ?? "—"} · ${t(`review_kind_${pick(review, "kind") ?? ""}`)}`),
-      reason ? h("span", { class: "refused", "data-reason": reason }, t(`refused_reason_${reason}`)) : null),
-    h("div", { class: "side" }, side(t("left"), pick(review, "left_pid"), pick(review, "left_record")),
-      side(t("right"), pick(review, "right_pid"), pick(review, "right_record"))),
-    h("div", { class: "row" }, decide("link"), decide("no_link")), status);
+function select(id, label, options, value, onchange) {
+  const input = h("select", { id, onchange: (e) => onchange(e.target.value) },
+    options.map(([v, text]) => h("option", { value: v, selected: v === value }, text)));
+  return h("label", { class: "field" }, label, input);
 }
 
-// One side of a conflict: the claim, whom it is about, and the rows that state it (those
-// an officer may dismiss carry a checkbox).
-function conflictSide(s) {
-  const facts = h("dl", { class: "facts" },
-    h("dt", null, t(s.parent_pid ? "party_child" : "pid")), h("dd", null, s.pid ? personLink({ pid: s.pid }) : "—"),
-    s.parent_pid ? [h("dt", null, t(`claim_${s.claim}`)), h("dd", null, personLink({ pid: s.parent_pid }))] : null,
-    s.value ? [h("dt", null, t("claim_value")), h("dd", null, s.value)] : null,
-    s.minimum_age ? [h("dt", null, t("minimum_age")), h("dd", null, `${s.minimum_age} · ${s.law ?? ""}`)] : null);
-  const rows = (s.records || []).map((r) => h("li", null,
-    s.dismissable ? h("input", { type: "checkbox", class: "dismiss", value: r.key, "aria-label": t("decision_dismiss") }) : null,
-    ` ${feedText(r.feed)} · ${sourceText(r.source)} · `, h("span", { translate: "no" }, `${r.record_id} (${r.file ?? ""}:${r.line ?? ""})`)));
-  return card(t(`claim_${s.claim}`), facts, h("ul", { class: "records" }, rows));
+function filters(state, reload) {
+  const set = (name) => (value) => { state[name] = value; state.offset = 0; reload(); };
+  const division = select("review-division", t("filter_division"), [["", t("division_all")]],
+    state.division, set("division"));
+  divisions().then((list) => division.querySelector("select").append(...list.map(([code, [name]]) =>
+    h("option", { value: code, translate: "no", selected: code === state.division },
+      code.endsWith("00") ? name : `　${name}`)))).catch(() => {});
+  return h("form", { class: "inline review-filters", id: "review-filters",
+    onsubmit: (e) => { e.preventDefault(); reload(); } },
+  select("review-kind", t("filter_kind"), KINDS.map((k) => [k, kindLabel(k)]), state.kind, set("kind")),
+  division,
+  select("review-age", t("filter_age"), Object.keys(AGES).map((k) => [k, t(k ? `age_${k}` : "age_any")]),
+    state.age, set("age")));
 }
 
-function conflictItem(review, done) {
-  const id = pick(review, "review_id", "id");
-  const kind = pick(review, "kind") ?? "";
-  const status = h("div", { class: "review-status" });
-  const box = h("div", { class: "side" }, (pick(review, "sides") || []).map(conflictSide));
-  const checked = () => [...box.querySelectorAll("input.dismiss:checked")].map((c) => c.value);
-  const buttons = [decisionButton(id, "accept", () => ({ decision: "accept" }), status, done),
-    decisionButton(id, "dismiss", () => ({ decision: "dismiss", records: checked() }), status, done)];
-  if (kind === "conflict_two_mothers" || kind === "conflict_two_fathers") {
-    buttons.push(decisionButton(id, "link", () => ({ decision: "link" }), status, done));
-  }
-  return h("article", { class: "card review-item conflict", "data-review": id, "data-kind": kind },
-    h("div", { class: "row" }, h("b", null, t("review_n", { id })), h("span", { class: "muted" },
-      `${t(`review_kind_${kind}`)} · ${t(`conflict_reason_${pick(review, "reason") ?? ""}`)}`)),
-    h("p", { class: "muted" }, t("conflict_hint")), box, h("div", { class: "row" }, buttons), status);
+function pager(state, total, reload) {
+  const last = Math.min(state.offset + PAGE, total);
+  const prev = h("button", { type: "button", class: "page-prev", disabled: state.offset === 0,
+    onclick: () => { state.offset = Math.max(0, state.offset - PAGE); reload(); } }, t("page_prev"));
+  const next = h("button", { type: "button", class: "page-next", disabled: last >= total,
+    onclick: () => { state.offset += PAGE; reload(); } }, t("page_next"));
+  return [prev, h("span", { class: "muted page-of" }, total ? t("page_of",
+    { from: state.offset + 1, to: last, total }) : ""), next];
 }
 
-function item(review, done) {
-  return String(pick(review, "kind") || "").startsWith("conflict_")
-    ? conflictItem(review, done) : matchItem(review, done);
-}
-
-// A queue: a decided item leaves the list and is named in the status line above it.
-// `ids` names the elements (possible matches keep the historical review-* ids).
-function queue(kind, ids) {
-  const list = h("div", { id: ids.list });
-  const decided = h("div", { id: ids.decided, role: "status" });
-  const total = h("span", { id: ids.total, class: "muted" });
-  const done = (id, decision) => {
-    list.querySelector(`article[data-review="${id}"]`)?.remove();
-    total.dataset.n = String(Number(total.dataset.n || 0) - 1);
+function queue(state) {
+  const list = h("div", { id: "review-list" });
+  const total = h("span", { id: "review-total", class: "muted" });
+  const pagers = [h("div", { class: "row pager", id: "review-pager" }),
+    h("div", { class: "row pager", id: "review-pager-bottom" })];
+  const done = () => {
+    total.dataset.n = String(Math.max(0, Number(total.dataset.n || 0) - 1));
     total.textContent = t("reviews_open_n", { n: total.dataset.n });
-    decided.replaceChildren(h("div", { class: "verdict good", "data-review": id },
-      t("decided_as", { id, decision: t(`decision_${decision}`) })));
   };
-  load(list, () => call("/v1/reviews", { query: { status: "open", kind, limit: 20 } }), (b) => {
-    total.dataset.n = String(b.total ?? listOf(b, "reviews").length);
-    total.textContent = t("reviews_open_n", { n: total.dataset.n });
-    return h("div", null, listOf(b, "reviews").map((r) => item(r, done)));
-  }, { isEmpty: (b) => listOf(b, "reviews").length === 0, emptyText: t("no_reviews") });
-  return [total, decided, list];
+  const reload = () => load(list, () => call("/v1/reviews", { query: {
+    status: "open", kind: state.kind || undefined, division: state.division || undefined,
+    ...AGES[state.age], limit: PAGE, offset: state.offset } }), (page) => {
+    total.dataset.n = String(page.total);
+    total.textContent = t("reviews_open_n", { n: page.total });
+    for (const p of pagers) p.replaceChildren(...pager(state, page.total, reload));
+    return h("div", null, page.items.map((item) => reviewItem(item, done)));
+  }, { isEmpty: (page) => {
+    if (page.items.length === 0) {
+      total.textContent = t("reviews_open_n", { n: page.total });
+      for (const p of pagers) p.replaceChildren(...pager(state, page.total, reload));
+    }
+    return page.items.length === 0;
+  }, emptyText: t("no_reviews") });
+  reload();
+  return [card(null, filters(state, reload), h("p", null, total)), pagers[0], list, pagers[1]];
 }
 
-// Unmerge: the person's source records as checkboxes; the checked ones are split off.
+// Unmerge: the person's source records as checkboxes; the checked ones are split off,
+// once the preview of the split is confirmed.
 function unmergeCard(prefill) {
   const pid = h("input", { id: "unmerge-pid", required: true, maxlength: 64, placeholder: t("ref_placeholder"), value: prefill || "" });
   const rows = h("div", { id: "unmerge-records" });
-  const unmerged = h("div", { id: "unmerge-result" });
-  const submit = h("button", { class: "danger", type: "button", id: "unmerge-submit", disabled: true }, t("unmerge"));
+  const result = h("div", { id: "unmerge-result" });
+  const submit = h("button", { class: "danger", type: "button", id: "unmerge-submit", disabled: true }, t("unmerge_preview"));
   const checked = () => [...rows.querySelectorAll("input.mention:checked")].map((c) => c.value);
   rows.addEventListener("change", () => {
     const n = checked().length; const all = rows.querySelectorAll("input.mention").length;
     submit.disabled = n === 0 || n === all;
-    unmerged.replaceChildren(n && n === all ? h("div", { class: "state error" }, t("unmerge_keep_one")) : "");
+    result.replaceChildren(n && n === all ? h("div", { class: "state error" }, t("unmerge_keep_one")) : "");
   });
   let person = null;
   const list = async () => {
-    unmerged.replaceChildren();
+    result.replaceChildren();
     submit.disabled = true;
-    const body = await load(rows, () => personRecords(pid.value.trim()), (b) => recordsTable(b, { select: true }),
+    const body = await load(rows, async () => personRecords(await pidOf(pid.value)),
+      (b) => recordsTable(b, { select: true }),
       { isEmpty: (b) => b.items.length === 0 });
     person = body?.pid ?? null;
   };
   submit.addEventListener("click", async () => {
-    if (!person || !window.confirm(t("unmerge_confirm"))) return;
+    if (!person) return;
     submit.disabled = true;
-    unmerged.replaceChildren(loading(t("refusing")));
-    try {
-      const out = await call(`/v1/persons/${encodeURIComponent(person)}/unmerge`, { method: "POST", body: { mentions: checked() } });
-      forgetRecords(pid.value.trim());
-      unmerged.replaceChildren(h("div", { class: "verdict good" }, t("unmerged")),
-        h("p", null, t("split_into"), " ", out.split_into.map((p) => [personLink({ pid: p }), " "])));
-    } catch (err) { unmerged.replaceChildren(failure(err, { missingRoute: true })); }
+    const path = `/v1/persons/${encodeURIComponent(person)}/unmerge`;
+    const job = await mergeAfterPreview(result, `${path}/preview`, path, { mentions: checked() }, t("unmerge"),
+      { confirmLabel: t("confirm_split") });
+    if (job?.status === "succeeded") forgetRecords(person);
+    submit.disabled = false;
   });
   const form = h("form", { class: "inline", onsubmit: (e) => { e.preventDefault(); list(); } },
     h("label", { class: "field" }, t("pid"), pid), h("button", { type: "submit", id: "unmerge-list" }, t("list_records")));
   if (prefill) setTimeout(list, 0);
   return card(t("unmerge_title"), h("p", { class: "muted" }, t("unmerge_hint")), form, rows,
-    h("div", { class: "row" }, submit), unmerged);
+    h("div", { class: "row" }, submit), result);
 }
 
 export function reviewView(main, pid) {
+  const state = { kind: "", division: "", age: "", offset: 0 };
   main.append(h("h1", null, t("review_title")), h("p", { class: "muted" }, t("review_hint")),
-    ...queue("fusion", { list: "review-list", decided: "review-decided", total: "review-total" }),
-    h("h2", null, t("conflicts_title")), h("p", { class: "muted" }, t("conflicts_hint")),
-    ...queue("conflict", { list: "conflict-list", decided: "conflict-decided", total: "conflict-total" }),
-    unmergeCard(pid));
+    ...queue(state), unmergeCard(pid));
 }

@@ -1,4 +1,5 @@
-// Search: by ID number, or by name and birth date with fuzzy candidates.
+// Search: by ID number, or by name and birth date with fuzzy candidates (in the request
+// body: an ID number never goes in a URL).
 import { call, listOf } from "../api.js";
 import { t } from "../i18n.js";
 import { h, card, load, table, sexText, badge } from "../ui.js";
@@ -24,7 +25,7 @@ function summary(body) {
 
 export function searchView(main) {
   const results = h("div", { id: "search-results" });
-  const run = (query) => load(results, () => call("/v1/persons", { query }), summary,
+  const run = (query) => load(results, () => call("/v1/persons/search", { method: "POST", body: query }), summary,
     { isEmpty: (b) => listOf(b).length === 0, emptyText: t("no_candidates") });
   const idInput = h("input", { id: "q-id", required: true, maxlength: 40, size: 22,
     placeholder: t("id_number_placeholder") });

@@ -4,8 +4,9 @@ import { t } from "../i18n.js";
 import { h, card, load, table, pick, personOf, personLink, personName, pct, termText } from "../ui.js";
 import { exportRows } from "../export.js";
 import { placeName } from "../trajectory.js";
+import { pidOf } from "../refs.js";
 
-function exportBar(base, columns, rows) {
+export function exportBar(base, columns, rows) {
   const ex = exportRows(base, columns, rows);
   return h("div", { class: "row" }, h("span", { class: "muted" }, t("rows_n", { n: rows.length })),
     h("span", { class: "spacer" }),
@@ -77,7 +78,7 @@ function cascadePanel(box, index) {
   const degree = h("select", { id: "cascade-degree" }, [1, 2, 3, 4].map((d) => h("option", { value: d, selected: d === 4 }, String(d))));
   const form = h("form", { class: "inline", onsubmit: (e) => {
     e.preventDefault();
-    load(out, () => call(`/v1/persons/${encodeURIComponent(ref.value.trim())}/cascade`, { query: { max_degree: degree.value } }),
+    load(out, async () => call(`/v1/persons/${encodeURIComponent(await pidOf(ref.value))}/cascade`, { query: { max_degree: degree.value } }),
       cascadeTable, { isEmpty: (b) => listOf(b, "worklist", "members", "relatives").length === 0 });
   } }, h("label", { class: "field" }, t("index_case"), ref), h("label", { class: "field" }, t("max_degree"), degree),
   h("button", { class: "primary", type: "submit" }, t("open_worklist")));

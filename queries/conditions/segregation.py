@@ -1,4 +1,4 @@
-"""Exact genotype inference on a pedigree at one biallelic locus.
+"""Exact genotype inference on a pedigree at one biallelic locus, autosomal or X-linked.
 
 Every member has a genotype variable g ∈ {0, 1, 2}: how many copies of the risk
 allele A it carries. Founders follow Hardy-Weinberg with their own allele
@@ -7,6 +7,12 @@ transmission (a parent with g copies passes A with probability g/2); results of
 tests restrict a member to the genotypes they allow. Posterior genotype
 distributions are computed exactly by variable elimination on these factors,
 which handles marriage loops and any pedigree of bounded width.
+
+On the X chromosome (:class:`Locus` ``x_linked``) a man has one copy (g ∈ {0, 1}, a
+founder man carries A with probability q): a son takes his X from his mother only,
+a daughter her father's one X (passed always) and one of her mother's two.  A
+transmitted allele may become A by new mutation with the locus's rate μ (Haldane):
+a parent passes A with probability g/2 + (1 - g/2)·μ, a father his X with g + (1 - g)·μ.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from kingraph.errors import KingraphError
 Array = npt.NDArray[np.float64]
 
 PASS_A = np.array([0.0, 0.5, 1.0])  # chance a parent with g copies passes A
+PASS_X = np.array([0.0, 1.0, 1.0])  # a man passes his one X to every daughter
 
 
 class InconsistentEvidence(KingraphError):
@@ -52,15 +59,40 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-def founder_prior(q: float) -> Array:
-    """Hardy-Weinberg genotype frequencies (p², 2pq, q²) for allele frequency q."""
+@dataclass(frozen=True)
+class Locus:
+    """Where the risk allele lies and how often it arises anew."""
+
+    x_linked: bool = False
+    mutation: float = 0.0  # μ: chance a transmitted normal allele becomes A
+
+
+AUTOSOMAL = Locus()
+
+
+def founder_prior(q: float, male: bool = False, locus: Locus = AUTOSOMAL) -> Array:
+    """Hardy-Weinberg genotype frequencies (p², 2pq, q²) for allele frequency q; for a
+    man's X, (1 - q, q, 0)."""
+    if locus.x_linked and male:
+        return np.array([1 - q, q, 0.0])
     return np.array([(1 - q) ** 2, 2 * q * (1 - q), q**2])
 
 
-def transmission() -> Array:
-    """P(child g | father g, mother g) as a 3×3×3 table."""
-    a = PASS_A[:, None]
-    b = PASS_A[None, :]
+def _passing(base: Array, mu: float) -> Array:
+    return base + (1 - base) * mu
+
+
+def transmission(locus: Locus = AUTOSOMAL, male_child: bool = False) -> Array:
+    """P(child g | father g, mother g) as a 3×3×3 table (axes father, mother, child).
+
+    On the X a son's genotype does not depend on the father (his axis is constant).
+    """
+    b = _passing(PASS_A, locus.mutation)[None, :]
+    if locus.x_linked and male_child:
+        son = np.stack([1 - b, b, np.zeros_like(b)], axis=-1)
+        return np.broadcast_to(son, (3, 3, 3)).copy()
+    father = PASS_X if locus.x_linked else PASS_A
+    a = _passing(father, locus.mutation)[:, None]
     return np.stack([(1 - a) * (1 - b), a * (1 - b) + (1 - a) * b, a * b], axis=-1)
 
 
@@ -174,6 +206,8 @@ def pedigree_factors(
     parents: Mapping[str, tuple[str, str]],
     founders: Mapping[str, float],
     allowed: Mapping[str, frozenset[int]],
+    locus: Locus = AUTOSOMAL,
+    men: frozenset[str] = frozenset(),
 ) -> list[Factor]:
     """The factors of a pedigree in which every non-founder has both parents.
 
@@ -181,10 +215,18 @@ def pedigree_factors(
         parents: child -> (father, mother), both present.
         founders: founder -> allele frequency q.
         allowed: member -> genotypes its test result allows.
+        locus: autosomal (default) or X-linked, with its mutation rate.
+        men: the male members (an X-linked locus only; a member of unknown sex
+            counts as a woman).
     """
-    trans = transmission()
-    factors = [Factor((f,), founder_prior(q)) for f, q in founders.items()]
-    factors += [Factor((fa, mo, c), trans) for c, (fa, mo) in parents.items()]
+    x = locus.x_linked
+    trans, son = transmission(locus), transmission(locus, True)[0]
+    factors = [Factor((f,), founder_prior(q, f in men, locus)) for f, q in founders.items()]
+    for child, (fa, mo) in parents.items():
+        if x and child in men:
+            factors.append(Factor((mo, child), son))
+        else:
+            factors.append(Factor((fa, mo, child), trans))
     factors += [Factor((pid,), evidence(ok)) for pid, ok in allowed.items()]
     return factors
 
@@ -194,8 +236,11 @@ def posteriors(
     founders: Mapping[str, float],
     allowed: Mapping[str, frozenset[int]],
     limits: Limits = DEFAULT_LIMITS,
+    locus: Locus = AUTOSOMAL,
+    men: frozenset[str] = frozenset(),
 ) -> dict[str, Array]:
-    """Exact posterior genotype distribution of every member.
+    """Exact posterior genotype distribution of every member (arguments as
+    :func:`pedigree_factors`).
 
     Raises:
         TooComplex: More members than ``limits.max_members`` or too wide to eliminate.
@@ -204,6 +249,6 @@ def posteriors(
     members = set(parents) | set(founders)
     if len(members) > limits.max_members:
         raise TooComplex("pedigree_too_large", reason="pedigree_too_large")
-    factors = pedigree_factors(parents, founders, allowed)
+    factors = pedigree_factors(parents, founders, allowed, locus, men)
     order = elimination_order(factors, limits)
     return marginals(factors, order)

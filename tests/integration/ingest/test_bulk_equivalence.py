@@ -1,0 +1,95 @@
+"""The two ways a drop reaches the graph write the same graph.
+
+A first load into an empty local database goes through ``neo4j-admin database import``
+(every 1 M figure and every ``make demo`` does); later loads through transactions. Both
+are fed from the same derived state, but by different code (CSV sets and the offline
+importer, or ``UNWIND`` batches), so they are compared here on one drop: loaded once
+through transactions, then, the database emptied, once through the bulk path, each
+fingerprinted (every node and relationship with its properties, per label and type).
+
+The bulk path stops and restarts its server, so the test runs its own small instance
+of the project's Neo4j on free ports, beside the suite's.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+
+import neo4j
+import pytest
+
+from graphdb.admin import wipe
+from graphdb.bulk import import_full
+from graphdb.connection import open_driver
+from graphdb.schema import apply
+from graphdb.server import LocalServer
+from ingest import pipeline
+from ingest.store import Store
+from kingraph.settings import Settings
+from synth.generator import generate
+from tests.integration.fingerprint import differences, fingerprint
+
+PERSONS, SEED = 1500, 20261206
+
+
+def _free_port() -> int:
+    with closing(socket.socket()) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def instance(settings: Settings) -> Iterator[tuple[LocalServer, Settings]]:
+    """A small instance of its own ("bulkcheck"), removed afterwards."""
+    if not settings.uses_local_server:
+        pytest.skip("the bulk importer writes a local server's store; this graph is external")
+    own = settings.model_copy(update={
+        "neo4j_instance": "bulkcheck", "neo4j_bolt_port": _free_port(),
+        "neo4j_http_port": _free_port(), "neo4j_heap": "512m", "neo4j_pagecache": "256m"})
+    server = LocalServer(own)
+    try:
+        server.start()
+        yield server, own
+    finally:
+        server.stop()
+        shutil.rmtree(server.home, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def drop(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small province with the standard noise (conflicts and possible matches too)."""
+    out = tmp_path_factory.mktemp("bulk") / "drop"
+    generate(PERSONS, SEED, out, noise="standard")
+    return out
+
+
+def _load(driver: neo4j.Driver, database: str, drop: Path, store: Path,
+          bulk: pipeline.BulkImport | None) -> pipeline.LoadReport:
+    wipe(driver, database)
+    apply(driver, database)
+    return pipeline.run(drop, driver, database, Store(store), bulk=bulk)
+
+
+def test_the_bulk_path_and_the_transactional_path_write_the_same_graph(
+        instance: tuple[LocalServer, Settings], drop: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    server, own = instance
+    database = own.neo4j_database
+    monkeypatch.setattr(pipeline, "BULK_MIN_ROWS", 0)  # this small drop is bulk-sized too
+    with open_driver(own) as driver:
+        by_transactions = _load(driver, database, drop, tmp_path / "store-tx", None)
+        assert "bulk_import" not in by_transactions.seconds
+        written = fingerprint(driver, database)
+    with open_driver(own) as driver:
+        by_bulk = _load(driver, database, drop, tmp_path / "store-bulk",
+                        lambda nodes, rels: import_full(server, database, nodes, rels))
+        assert "bulk_import" in by_bulk.seconds  # it did go the offline way
+    with open_driver(own) as driver:  # the server was restarted under the first driver
+        imported = fingerprint(driver, database)
+    assert by_bulk.fusion == by_transactions.fusion
+    assert written["Person"][0] > PERSONS * 0.9
+    assert differences(written, imported) == {}
