@@ -134,8 +134,8 @@ def test_invalid_id_number_is_422_naming_the_field(client: httpx.Client, role_ke
 
 def test_a_search_by_name_alone_says_why_in_a_code(client: httpx.Client,
                                                     role_keys: Keys) -> None:
-    response = client.get("/v1/persons", params={"name": "王小明"},
-                          headers=role_keys.headers(Role.OFFICER))
+    response = client.post("/v1/persons/search", json={"name": "王小明"},
+                           headers=role_keys.headers(Role.OFFICER))
     assert response.status_code == 422
     assert [e["reason"] for e in response.json()["errors"]] == \
         ["id_number_or_name_and_birth_date"]
