@@ -11,6 +11,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from fastapi import FastAPI
 
 from api import problems
+from api.consistency import CausalConsistency
 from api.openapi import documented
 from api.requestlog import RequestLog
 from api.routes import (
@@ -52,7 +53,10 @@ stable `code`.
 Persons are named by pid in URLs. A pid is stable while its person is: it changes only
 when fusion changes who the person is (two persons merged, one split), and the pid it
 replaces stays an alias that every person route accepts, answering with the person
-that holds most of its mentions now, under that person's current pid."""
+that holds most of its mentions now, under that person's current pid.
+
+To read your own writes on a cluster, send with each request the `X-Bookmarks` header
+of the last response."""
 
 
 def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
@@ -87,6 +91,7 @@ def create_app(settings: Settings) -> FastAPI:
                   docs_url=None, redoc_url=None,  # /docs: api.routes.docs, served locally
                   telemetry={"tracing": False, "metrics": False, "logs": False})
     problems.install(app)
+    app.add_middleware(CausalConsistency)  # inside the request log, which contains errors
     app.add_middleware(RequestLog)
     for router in ROUTERS:
         app.include_router(router)

@@ -24,6 +24,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
 from kingraph.errors import (
+    BookmarkInvalid,
+    GraphBehind,
     GraphError,
     InvalidArgument,
     InvalidIdNumber,
@@ -34,6 +36,7 @@ from kingraph.errors import (
 )
 
 MEDIA_TYPE = "application/problem+json"
+GRAPH_BEHIND_RETRY_AFTER = 1  # seconds: a secondary that lags is usually a moment behind
 TYPE_BASE = "urn:kingraph:problem:"
 
 
@@ -119,6 +122,8 @@ class ProblemType:
 
 PROBLEM_TYPES: Mapping[str, ProblemType] = {p.code: p for p in (
     ProblemType("bad_request", 400, "The request is malformed"),
+    ProblemType("bookmark_invalid", 400,
+                "X-Bookmarks names a transaction this graph never issued: drop it"),
     ProblemType("purpose_required", 400, "Personal data needs a declared purpose (X-Purpose)"),
     ProblemType("case_reference_refused", 400, "A case reference must not hold an ID number"),
     ProblemType("id_number_in_url", 400, "ID numbers go in a request body, not in a URL"),
@@ -138,6 +143,9 @@ PROBLEM_TYPES: Mapping[str, ProblemType] = {p.code: p for p in (
     ProblemType("internal", 500, "Internal error"),
     ProblemType("graph_error", 502, "The graph database rejected a query"),
     ProblemType("graph_unavailable", 503, "The graph database is unavailable"),
+    ProblemType("graph_behind", 503,
+                "The graph has not yet reached the transaction in X-Bookmarks; retry, "
+                "or drop X-Bookmarks if the graph was reloaded"),
 )}
 
 # Most specific first: the first class the exception is an instance of wins.
@@ -158,6 +166,8 @@ EXCEPTION_CODES: Sequence[tuple[type[KingraphError], str]] = (
     (InvalidIdNumber, "invalid_input"),
     (InvalidArgument, "invalid_input"),
     (ServerNotRunning, "graph_unavailable"),
+    (BookmarkInvalid, "bookmark_invalid"),
+    (GraphBehind, "graph_behind"),
     (GraphError, "graph_error"),
     (KingraphError, "internal"),
 )
@@ -236,6 +246,8 @@ async def on_engine_error(request: Request, exc: Exception) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if code == "unauthenticated" else None
     if isinstance(exc, RateLimited):
         headers = {"Retry-After": str(exc.retry_after)}
+    elif isinstance(exc, GraphBehind):
+        headers = {"Retry-After": str(GRAPH_BEHIND_RETRY_AFTER)}
     detail = None if PROBLEM_TYPES[code].status >= 500 else str(exc)
     return problem(code, detail, headers=headers, reason=exc.reason)
 

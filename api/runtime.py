@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import sqlite3
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -27,12 +27,16 @@ from api.confirmation import Confirmations
 from api.jobs import JobRunner
 from api.pseudonyms import Pseudonymizer, load_secret
 from api.ratelimit import RateLimiter, budgets
+from graphdb import bookmarks
 from graphdb.connection import open_async_driver, open_sync_driver
 from ingest import stewardship
+from kingraph.errors import KingraphError
 from kingraph.settings import Settings
 from queries.eligibility import Couple, Decision, decide_many_async
 
 T = TypeVar("T")
+# A couple to decide and the bookmarks its request's read must wait for.
+Waiting = tuple[Couple, frozenset[str]]
 
 # Pure maths over at most this many persons runs on the event loop (a few ms; a
 # thread hand-off would cost about as much CPU); larger work goes to a worker thread
@@ -61,8 +65,22 @@ class Runtime:
     def __post_init__(self) -> None:
         self._archive_lock = threading.Lock()
         # Concurrent eligibility decisions of this worker share one read (api.batching).
-        self.couples: Coalescer[Couple, tuple[str, str, Decision]] = Coalescer(
-            functools.partial(decide_many_async, self.driver, self.database))
+        self.couples: Coalescer[Waiting, tuple[str, str, Decision]] = Coalescer(
+            self._decide_couples)
+
+    async def decide(self, couple: Couple) -> tuple[str, str, Decision]:
+        """A couple's decision, read together with the worker's concurrent ones; the
+        read waits for this request's flow (``X-Bookmarks``)."""
+        flow = bookmarks.current()
+        return await self.couples.call((couple, flow.bookmarks if flow else frozenset()))
+
+    async def _decide_couples(self, batch: Sequence[Waiting]
+                              ) -> list[tuple[str, str, Decision] | KingraphError]:
+        # One read for many requests waits for the bookmarks of all of them.
+        waits = frozenset().union(*(seen for _, seen in batch))
+        with bookmarks.following(bookmarks.Flow(waits)):
+            return await decide_many_async(self.driver, self.database,
+                                           [couple for couple, _ in batch])
 
     @property
     def database(self) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import neo4j
 
-from graphdb.connection import read
+from graphdb.connection import read, write_auto_commit
 
 COUNT_NODES = "MATCH (n) RETURN count(n) AS n"
 COUNT_RELATIONSHIPS = "MATCH ()-[r]->() RETURN count(r) AS n"
@@ -20,5 +20,4 @@ def counts(driver: neo4j.Driver, database: str) -> tuple[int, int]:
 
 def wipe(driver: neo4j.Driver, database: str) -> None:
     """Delete every node and relationship (the schema stays)."""
-    with driver.session(database=database) as session:
-        session.run(WIPE).consume()
+    write_auto_commit(driver, database, "wipe", WIPE)

@@ -19,8 +19,15 @@ from neo4j.exceptions import (
     TransientError,
 )
 
+from graphdb import bookmarks
 from graphdb.credentials import credentials
-from kingraph.errors import ConfigError, GraphError, ServerNotRunning
+from kingraph.errors import (
+    BookmarkInvalid,
+    ConfigError,
+    GraphBehind,
+    GraphError,
+    ServerNotRunning,
+)
 from kingraph.settings import Settings
 
 
@@ -66,29 +73,48 @@ def bolt_answers(uri: str, user: str, password: str) -> bool:
 
 
 READ_ATTEMPTS = 3
+# The server already waited its bookmark timeout: asking again would only wait again.
+NOT_RETRIED = frozenset({"Neo.TransientError.Transaction.BookmarkTimeout"})
+BOOKMARK_INVALID = frozenset({"Neo.ClientError.Transaction.InvalidBookmark",
+                              "Neo.ClientError.Transaction.InvalidBookmarkMixture"})
+
+
+def _flow_bookmarks() -> neo4j.Bookmarks | None:
+    """The current flow's bookmarks (see :mod:`graphdb.bookmarks`), sent with a query."""
+    flow = bookmarks.current()
+    if flow is None or not flow.bookmarks:
+        return None
+    return neo4j.Bookmarks.from_raw_values(flow.bookmarks)
+
+
+def _retried(exc: Exception) -> bool:
+    if isinstance(exc, Neo4jError) and exc.code in NOT_RETRIED:
+        return False
+    return isinstance(exc, TransientError | SessionExpired | ServiceUnavailable)
 
 
 def read(driver: neo4j.Driver, database: str, name: str, cypher: str,
          **params: Any) -> list[neo4j.Record]:
-    """Run a named read query; driver errors become a GraphError naming the query.
+    """Run a named read query as a READ transaction; errors become a GraphError naming
+    the query.
 
     Reads are auto-commit: one network round trip instead of a managed
-    transaction's begin / run / commit, which is what a hot API route pays for.
-    They share ``execute_query``'s bookmarks, so a read still sees this driver's
-    earlier writes on a cluster, and transient failures are retried.
+    transaction's begin / run / commit, which is what a hot API route pays for. In
+    READ access mode a cluster serves them from a secondary (and every server refuses
+    a write in them). They wait for ``execute_query``'s bookmarks and the current
+    flow's, so a read sees the earlier writes of this driver and of its flow, and
+    transient failures are retried.
     """
     for attempt in range(READ_ATTEMPTS):
         try:
             with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS,
-                                bookmark_manager=driver.execute_query_bookmark_manager
-                                ) as session:
+                                bookmark_manager=driver.execute_query_bookmark_manager,
+                                bookmarks=_flow_bookmarks()) as session:
                 return list(session.run(cypher, params))
-        except (TransientError, SessionExpired, ServiceUnavailable) as exc:
-            if attempt + 1 == READ_ATTEMPTS:
+        except (Neo4jError, SessionExpired, ServiceUnavailable) as exc:
+            if attempt + 1 == READ_ATTEMPTS or not _retried(exc):
                 return _failed(name, exc)
             time.sleep(0.2 * 2**attempt)
-        except Neo4jError as exc:
-            return _failed(name, exc)
     raise AssertionError("unreachable")
 
 
@@ -101,15 +127,14 @@ async def read_async(driver: neo4j.AsyncDriver, database: str, name: str, cypher
         try:
             async with driver.session(
                     database=database, default_access_mode=neo4j.READ_ACCESS,
-                    bookmark_manager=driver.execute_query_bookmark_manager) as session:
+                    bookmark_manager=driver.execute_query_bookmark_manager,
+                    bookmarks=_flow_bookmarks()) as session:
                 result = await session.run(cypher, params)
                 return [record async for record in result]
-        except (TransientError, SessionExpired, ServiceUnavailable) as exc:
-            if attempt + 1 == READ_ATTEMPTS:
+        except (Neo4jError, SessionExpired, ServiceUnavailable) as exc:
+            if attempt + 1 == READ_ATTEMPTS or not _retried(exc):
                 return _failed(name, exc)
             await asyncio.sleep(0.2 * 2**attempt)
-        except Neo4jError as exc:
-            return _failed(name, exc)
     raise AssertionError("unreachable")
 
 
@@ -118,32 +143,69 @@ def _failed(name: str, exc: Exception) -> NoReturn:
         raise ServerNotRunning(f"query {name}: Neo4j is unavailable") from exc
     code = exc.code if isinstance(exc, Neo4jError) else type(exc).__name__
     # The server's message may quote parameter values: keep only its code.
+    if code in BOOKMARK_INVALID:
+        raise BookmarkInvalid(f"query {name}: a bookmark is not one this graph issued "
+                              f"({code})") from None
+    if code in NOT_RETRIED:
+        raise GraphBehind(f"query {name}: the graph did not reach a bookmark's transaction "
+                          f"in time ({code})") from None
     raise GraphError(f"query {name} failed: {code}") from None
 
 
 def write(driver: neo4j.Driver, database: str, name: str, cypher: str,
           **params: Any) -> list[neo4j.Record]:
-    """Run a named write query in one transaction; errors name the query only."""
-    return _execute(driver, database, name, cypher, neo4j.RoutingControl.WRITE, params)
+    """Run a named write query in one WRITE transaction (retried when transient);
+    errors name the query only.
 
-
-def _execute(driver: neo4j.Driver, database: str, name: str, cypher: str,
-             routing: neo4j.RoutingControl, params: dict[str, Any]) -> list[neo4j.Record]:
+    It waits for the driver's and the current flow's bookmarks, and its own bookmark
+    becomes the flow's, so the flow's next read, on any member, sees it.
+    """
+    flow = bookmarks.current()
+    sent = _flow_bookmarks()
     try:
-        records, _, _ = driver.execute_query(cypher, params, database_=database,
-                                             routing_=routing)
-    except Neo4jError as exc:
-        # The server's message may quote parameter values: keep only its code.
-        raise GraphError(f"query {name} failed: {exc.code}") from None
-    except ServiceUnavailable as exc:
-        raise ServerNotRunning(f"query {name}: Neo4j is unavailable") from exc
+        with driver.session(database=database, default_access_mode=neo4j.WRITE_ACCESS,
+                            bookmark_manager=driver.execute_query_bookmark_manager,
+                            bookmarks=sent) as session:
+            records = session.execute_write(_all_records, cypher, params)
+            received = session.last_bookmarks()
+    except (Neo4jError, SessionExpired, ServiceUnavailable) as exc:
+        _failed(name, exc)
+    if flow is not None:
+        flow.advance(sent.raw_values if sent else (), received.raw_values)
     return records
+
+
+def write_auto_commit(driver: neo4j.Driver, database: str, name: str, cypher: str,
+                      **params: Any) -> None:
+    """Run a named write in an auto-commit WRITE transaction: for ``CALL { ... } IN
+    TRANSACTIONS``, which commits its own batches and cannot run in a managed one.
+
+    Not retried (a half-done run is simply run again); bookmarks as :func:`write`.
+    """
+    flow = bookmarks.current()
+    sent = _flow_bookmarks()
+    try:
+        with driver.session(database=database, default_access_mode=neo4j.WRITE_ACCESS,
+                            bookmark_manager=driver.execute_query_bookmark_manager,
+                            bookmarks=sent) as session:
+            session.run(cypher, params).consume()
+            received = session.last_bookmarks()
+    except (Neo4jError, SessionExpired, ServiceUnavailable) as exc:
+        _failed(name, exc)
+    if flow is not None:
+        flow.advance(sent.raw_values if sent else (), received.raw_values)
+
+
+def _all_records(tx: neo4j.ManagedTransaction, cypher: str,
+                 params: dict[str, Any]) -> list[neo4j.Record]:
+    return list(tx.run(cypher, params))
 
 
 def forget_bookmarks(driver: neo4j.Driver, database: str) -> None:
     """Replace ``execute_query``'s causal bookmarks by a fresh one (after the store was
     replaced offline, the old transaction ids would make every query wait)."""
-    with driver.session(database=database, bookmark_manager=None) as session:
+    with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS,
+                        bookmark_manager=None) as session:
         session.run("RETURN 1").consume()
         fresh = session.last_bookmarks()
     manager = driver.execute_query_bookmark_manager

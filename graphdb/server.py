@@ -147,6 +147,9 @@ class LocalServer:
             f"server.directories.plugins={self.dist / 'plugins'}",
             "server.default_listen_address=127.0.0.1",
             f"server.bolt.listen_address=127.0.0.1:{s.neo4j_bolt_port}",
+            # What the routing table names, so a neo4j:// (routing) driver reads and
+            # writes where it connected.
+            f"server.bolt.advertised_address=127.0.0.1:{s.neo4j_bolt_port}",
             f"server.http.listen_address=127.0.0.1:{s.neo4j_http_port}",
             "server.https.enabled=false",
             "dbms.security.auth_enabled=true",
@@ -156,6 +159,10 @@ class LocalServer:
             "dbms.usage_report.enabled=false",
             "dbms.security.procedures.unrestricted=apoc.*",
             "db.tx_log.rotation.retention_policy=2 files",
+            # A single server has applied every transaction it issued: a bookmark it has
+            # not reached within seconds is not one of its own (e.g. from before an
+            # offline import), so fail fast instead of the default half minute.
+            "db.transaction.bookmark_ready_timeout=5s",
             *(f"server.jvm.additional={flag}" for flag in JVM_FLAGS),
         ]
         (self.conf_dir / "neo4j.conf").write_text("\n".join(lines) + "\n")

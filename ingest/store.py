@@ -45,6 +45,7 @@ import secrets
 import shutil
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import polars as pl
 
@@ -84,6 +85,13 @@ def _unreadable(path: Path, exc: Exception) -> str:
     return "it is not a complete parquet file"
 
 
+def server_address(uri: str) -> str:
+    """The server a Neo4j URI names, as ``bolt://host:port``: the scheme (direct or
+    routing, plain or TLS), credentials and routing context do not change the graph."""
+    netloc = urlsplit(uri).netloc.rpartition("@")[2]
+    return f"bolt://{netloc}"
+
+
 class Store:
     """One directory of parquet files for one graph."""
 
@@ -94,8 +102,10 @@ class Store:
 
     @staticmethod
     def for_graph(var_dir: Path, uri: str, database: str) -> Store:
-        """The store of the graph at ``uri``/``database``."""
-        tag = hashlib.sha1(f"{uri}/{database}".encode()).hexdigest()[:10]
+        """The store of the graph at ``uri``/``database``: one store per server and
+        database, whichever scheme reaches it (``bolt://`` direct or ``neo4j://``
+        routing, with or without TLS)."""
+        tag = hashlib.sha1(f"{server_address(uri)}/{database}".encode()).hexdigest()[:10]
         return Store(var_dir / "ingest" / f"{database}-{tag}")
 
     # -- reading, with damage named -------------------------------------------------

@@ -98,3 +98,15 @@ class StoreDamaged(KingraphError):
     """A file of a graph's ingest store is damaged (empty, truncated or unreadable)."""
 
     default_reason = "store_damaged"
+
+
+class BookmarkInvalid(GraphError):
+    """A causal bookmark sent with a query is not one this graph issued."""
+
+    default_reason = "bookmark_invalid"
+
+
+class GraphBehind(GraphError):
+    """The graph member serving a query did not reach a bookmark's transaction in time."""
+
+    default_reason = "graph_behind"

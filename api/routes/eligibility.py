@@ -123,7 +123,7 @@ def _out(h: str, w: str, d: Decision) -> DecisionOut:
 
 async def _decide(access: Access, item: CoupleIn) -> DecisionOut:
     rt = access.runtime
-    h, w, decision = await rt.couples.call((item.husband, item.wife, item.as_of))
+    h, w, decision = await rt.decide((item.husband, item.wife, item.as_of))
     access.audit.add(h, w)
     return _out(h, w, decision)
 

@@ -14,12 +14,11 @@ from functools import lru_cache
 from typing import Any
 
 import neo4j
-from neo4j.exceptions import DriverError, Neo4jError
 from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz
 
+from graphdb.connection import read_async
 from graphdb.values import day as _day
-from kingraph.errors import GraphError, ServerNotRunning
 from queries.persons.references import PERSON_OF_REF
 
 _FIELDS = """p.pid AS pid, p.id_number AS id_number, p.name AS name, p.sex AS sex,
@@ -72,36 +71,23 @@ def _record(row: neo4j.Record) -> PersonRecord:
                         _text(row["ethnicity"]))
 
 
-async def read(driver: neo4j.AsyncDriver, database: str, name: str, cypher: str,
-               **params: Any) -> list[neo4j.Record]:
-    """Run a named read query; driver errors name the query, never its parameters."""
-    try:
-        records, _, _ = await driver.execute_query(
-            cypher, params, database_=database, routing_=neo4j.RoutingControl.READ)
-    except Neo4jError as exc:
-        raise GraphError(f"query {name} failed: {exc.code}") from None
-    except (DriverError, OSError):
-        raise ServerNotRunning(f"query {name}: Neo4j is unavailable") from None
-    return records
-
-
 async def by_pid(driver: neo4j.AsyncDriver, database: str, pid: str) -> PersonRecord | None:
     """The person with this pid, or None."""
-    rows = await read(driver, database, "person_by_pid", PERSON_BY_PID, pid=pid)
+    rows = await read_async(driver, database, "person_by_pid", PERSON_BY_PID, pid=pid)
     return _record(rows[0]) if rows else None
 
 
 async def by_id_number(driver: neo4j.AsyncDriver, database: str,
                        id_number: str) -> list[PersonRecord]:
     """Persons carrying this (normalised) ID number; more than one means a duplicate."""
-    rows = await read(driver, database, "persons_by_id_number", PERSONS_BY_ID_NUMBER,
+    rows = await read_async(driver, database, "persons_by_id_number", PERSONS_BY_ID_NUMBER,
                       id_number=id_number, cap=SCAN_CAP)
     return [_record(r) for r in rows]
 
 
 async def born_on(driver: neo4j.AsyncDriver, database: str, born: date) -> list[PersonRecord]:
     """Persons born on a day (at most SCAN_CAP)."""
-    rows = await read(driver, database, "persons_born_on", PERSONS_BORN_ON, born=born,
+    rows = await read_async(driver, database, "persons_born_on", PERSONS_BORN_ON, born=born,
                       born_text=born.isoformat(), cap=SCAN_CAP)
     return [_record(r) for r in rows]
 

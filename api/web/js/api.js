@@ -1,6 +1,11 @@
-// The API client: the key from sessionStorage, the declared purpose, problem+json errors.
+// The API client: the key from sessionStorage, the declared purpose, problem+json errors,
+// and the causal bookmarks: each request sends the X-Bookmarks of the last response, so
+// the page reads its own decisions and issuances whichever API worker serves it.
 const KEY = "kg.key";
 const PURPOSE = "kg.purpose";
+const BOOKMARKS = "kg.bookmarks";
+// Problems after which the stored bookmarks are dropped (a reloaded or lagging graph).
+const STALE_BOOKMARKS = new Set(["bookmark_invalid", "graph_behind"]);
 
 export class ApiError extends Error {
   constructor(status, code, detail, errors = [], reason = code) {
@@ -18,8 +23,12 @@ export const session = {
   set key(value) { sessionStorage.setItem(KEY, value); },
   get purpose() { return sessionStorage.getItem(PURPOSE) || "casework"; },
   set purpose(value) { sessionStorage.setItem(PURPOSE, value); },
+  get bookmarks() { return sessionStorage.getItem(BOOKMARKS); },
+  set bookmarks(value) {
+    if (value) sessionStorage.setItem(BOOKMARKS, value); else sessionStorage.removeItem(BOOKMARKS);
+  },
   me: null,
-  clear() { sessionStorage.removeItem(KEY); this.me = null; },
+  clear() { sessionStorage.removeItem(KEY); this.bookmarks = null; this.me = null; },
 };
 
 function url(path, query) {
@@ -41,11 +50,22 @@ async function problem(res) {
   }
 }
 
+// After a write: its bookmarks replace the ones it was sent with; those another request
+// stored meanwhile stay (as the server's flows do).
+function advance(current, sent, got) {
+  const split = (v) => (v ? v.split(",") : []);
+  const superseded = new Set(split(sent));
+  const kept = split(current).filter((b) => !superseded.has(b));
+  return [...new Set([...kept, ...split(got)])].sort().join(",");
+}
+
 // GET/POST a /v1 path; resolves to the JSON body, rejects with ApiError.
 // A 401 also tells the page (event "kg:unauthenticated") so it can ask to sign in again.
 export async function call(path, { method = "GET", query, body, raw = false } = {}) {
   const headers = { Authorization: `Bearer ${session.key || ""}`, "X-Purpose": session.purpose };
   if (body !== undefined) headers["Content-Type"] = "application/json";
+  const sent = session.bookmarks;
+  if (sent) headers["X-Bookmarks"] = sent;
   let res;
   try {
     res = await fetch(url(path, query), {
@@ -54,8 +74,11 @@ export async function call(path, { method = "GET", query, body, raw = false } = 
   } catch {
     throw new ApiError(0, "network", "");
   }
+  const got = res.headers.get("X-Bookmarks");
+  if (got && got !== sent) session.bookmarks = advance(session.bookmarks, sent, got);
   if (!res.ok) {
     const err = await problem(res);
+    if (STALE_BOOKMARKS.has(err.code)) session.bookmarks = null;
     if (res.status === 401) window.dispatchEvent(new CustomEvent("kg:unauthenticated"));
     throw err;
   }

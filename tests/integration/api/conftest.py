@@ -24,6 +24,7 @@ from api.app import create_app
 from api.keys import Role
 from kingraph import ids
 from kingraph.settings import Settings
+from tests.integration.cluster import routing_settings
 from tests.integration.synthetic import LoadedDrop
 
 CREATE_PEOPLE = """UNWIND $rows AS row
@@ -102,8 +103,10 @@ def serving(settings: Settings) -> Iterator[str]:
 
 
 def api_settings(base: Settings, state_dir: Path, **overrides: object) -> Settings:
-    """The session's Neo4j settings with a private state directory."""
-    return base.model_copy(update={"api_state_dir": state_dir, **overrides})
+    """The session's Neo4j over ``neo4j://`` (routing, as a cluster is reached: so a
+    write sent in a READ transaction fails the test that makes it), with a private
+    state directory."""
+    return routing_settings(base).model_copy(update={"api_state_dir": state_dir, **overrides})
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import httpx
 
 from kingraph.settings import Settings
 from tests.integration.api.conftest import _free_port
+from tests.integration.cluster import environment
 
 KINGRAPH = str(Path(sys.executable).with_name("kingraph"))
 
@@ -48,7 +49,8 @@ def test_two_workers_serve_one_port_and_stop_together(settings: Settings,
                                                       tmp_path: Path) -> None:
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "KINGRAPH_API_STATE_DIR": str(tmp_path)}
+    # over neo4j:// (routing), as against a cluster
+    env = {**os.environ, **environment(settings), "KINGRAPH_API_STATE_DIR": str(tmp_path)}
     cmd = [KINGRAPH, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)

@@ -67,6 +67,7 @@ export const en = {
   why_purpose_missing: "Choose a purpose first.", why_store_busy: "A load is running: try again when it has finished.",
   why_store_damaged: "The graph's load store is damaged: tell the administrator.", why_review_status_invalid: "The status is open, decided or closed.",
   why_division_invalid: "Choose a division from the list (a six-digit code).",
+  why_bookmarks_malformed: "The page's consistency marks are damaged: reload the page.",
   field_problem: "{field}: {reason}", field_unnamed: "A field",
   field_husband: "Husband", field_wife: "Wife", field_as_of: "Decision date", field_a: "Person A", field_b: "Person B",
   field_id_number: "ID number", field_name: "Name", field_birth_date: "Date of birth", field_max_degree: "Furthest degree",

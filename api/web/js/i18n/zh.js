@@ -67,6 +67,7 @@ export const zh = {
   why_purpose_missing: "请先选择查询目的。", why_store_busy: "数据正在导入，请稍后再试。",
   why_store_damaged: "数据导入存储已损坏，请联系管理员。", why_review_status_invalid: "状态只能是待处理、已决定或已关闭。",
   why_division_invalid: "请从列表中选择行政区划（六位代码）。",
+  why_bookmarks_malformed: "页面的一致性标记已损坏，请刷新页面。",
   field_problem: "{field}：{reason}", field_unnamed: "某一项",
   field_husband: "丈夫", field_wife: "妻子", field_as_of: "审批日期", field_a: "甲", field_b: "乙",
   field_id_number: "身份证号", field_name: "姓名", field_birth_date: "出生日期", field_max_degree: "最远亲等",
