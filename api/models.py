@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from kingraph import ids
 
@@ -64,7 +65,8 @@ Instant = Annotated[datetime, BeforeValidator(_written_as_instant),
 def _valid_id_number(raw: str) -> str:
     parsed = ids.parse(raw)
     if not parsed.usable or parsed.number is None:
-        raise ValueError(f"not a valid GB 11643 ID number ({parsed.status.value})")
+        raise PydanticCustomError("id_number_invalid", "not a valid GB 11643 ID number ({status})",
+                                  {"status": parsed.status.value})
     return parsed.number
 
 
@@ -126,7 +128,8 @@ class FindQuery(Inbound):
     def _one_way(self) -> FindQuery:
         by_name = self.name is not None and self.birth_date is not None
         if (self.id_number is not None) == by_name:
-            raise ValueError("give either id_number, or name and birth_date")
+            raise PydanticCustomError("id_number_or_name_and_birth_date",
+                                      "give either id_number, or name and birth_date")
         return self
 
 

@@ -3,6 +3,12 @@
 The problem types are a table; one handler maps the ``kingraph.errors``
 hierarchy, request validation and HTTP errors onto it. Bodies name fields and
 reasons, never the values sent (they may be ID numbers or names).
+
+Besides ``type``/``title``/``code`` (the kind of problem) and ``detail`` (English, for
+developers), every body carries ``reason``: a stable snake_case code of why, which a
+client translates and acts on (the engine error's ``reason``; ``invalid_fields`` for
+request validation, each invalid field with its own ``reason``; otherwise the problem
+code).  Clients never read ``detail``.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
 from kingraph.errors import (
@@ -39,46 +45,68 @@ TYPE_BASE = "urn:kingraph:problem:"
 class NotAuthenticated(KingraphError):
     """The request carries no API key, or one that is unknown or revoked."""
 
+    default_reason = "unauthenticated"
+
 
 class NotPermitted(KingraphError):
     """The caller's role may not use this route."""
+
+    default_reason = "role_not_permitted"
 
 
 class PurposeMissing(KingraphError):
     """A personal-data route was called without an X-Purpose header."""
 
+    default_reason = "purpose_missing"
+
 
 class CaseReferenceRefused(KingraphError):
     """The case reference of an X-Purpose looks like an ID number."""
+
+    default_reason = "case_reference_refused"
 
 
 class IdNumberInUrl(KingraphError):
     """An ID number was sent in a URL (path or query), where proxies and logs keep it."""
 
+    default_reason = "id_number_in_url"
+
 
 class JobNotFound(KingraphError):
     """No job has this id (or it is another key's)."""
+
+    default_reason = "job_not_found"
 
 
 class JobPending(KingraphError):
     """Another job on the same item is queued or running."""
 
+    default_reason = "decision_pending"
+
 
 class ConfirmationRequired(KingraphError):
     """A merge was sent without the confirmation token of its preview."""
+
+    default_reason = "confirmation_required"
 
 
 class ConfirmationInvalid(KingraphError):
     """A confirmation token does not match the decision, the key or the graph's state,
     or has expired."""
 
+    default_reason = "confirmation_invalid"
+
 
 class AuditEntryNotFound(KingraphError):
     """No audit entry has the id asked for."""
 
+    default_reason = "audit_entry_not_found"
+
 
 class RateLimited(KingraphError):
     """The caller's key has used up its request budget for now."""
+
+    default_reason = "rate_limited"
 
     def __init__(self, retry_after: int) -> None:
         super().__init__(f"rate limited; retry after {retry_after} s")
@@ -157,7 +185,9 @@ class FieldError(BaseModel):
 
     location: str
     field: str
-    reason: str
+    reason: str = Field(description="Why, as a stable code: pydantic's error type "
+                                    "(missing, string_pattern_mismatch, date_parsing...) or "
+                                    "the API's own (id_number_invalid...).")
     message: str
 
 
@@ -166,22 +196,27 @@ class Problem(BaseModel):
 
     model_config = ConfigDict(json_schema_extra={"example": {
         "type": "urn:kingraph:problem:person_not_found", "title": "No person matches the "
-        "identifier", "status": 404, "code": "person_not_found"}})
+        "identifier", "status": 404, "code": "person_not_found",
+        "reason": "person_not_found"}})
 
     type: str
     title: str
     status: int
     code: str
+    reason: str = Field(description="Why, as a stable snake_case code for clients to act on "
+                                    "(e.g. index_case_not_screened, end_before_start, "
+                                    "invalid_fields); the problem code when nothing is more "
+                                    "specific. Clients never parse detail.")
     detail: str | None = None
     errors: list[FieldError] | None = None
 
 
 def problem(code: str, detail: str | None = None, errors: list[FieldError] | None = None,
-            headers: dict[str, str] | None = None) -> JSONResponse:
-    """A problem+json response of a known type."""
+            headers: dict[str, str] | None = None, reason: str | None = None) -> JSONResponse:
+    """A problem+json response of a known type; ``reason`` defaults to the code."""
     kind = PROBLEM_TYPES[code]
     body = Problem(type=TYPE_BASE + kind.code, title=kind.title, status=kind.status,
-                   code=kind.code, detail=detail, errors=errors)
+                   code=kind.code, reason=reason or kind.code, detail=detail, errors=errors)
     return JSONResponse(body.model_dump(exclude_none=True), status_code=kind.status,
                         media_type=MEDIA_TYPE, headers=headers)
 
@@ -189,7 +224,6 @@ def problem(code: str, detail: str | None = None, errors: list[FieldError] | Non
 def code_of(exc: KingraphError) -> str:
     """The problem code for an engine exception."""
     return next(code for cls, code in EXCEPTION_CODES if isinstance(exc, cls))
-
 
 
 def status_of(code: str) -> int:
@@ -225,7 +259,7 @@ async def on_engine_error(request: Request, exc: Exception) -> JSONResponse:
         errors = [FieldError(location="body", field=f"table_text.line.{line or 0}",
                              reason="malformed_policy", message=reason)
                   for line, reason in exc.problems]
-    return problem(code, detail, errors, headers=headers)
+    return problem(code, detail, errors, headers=headers, reason=exc.reason)
 
 
 async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -233,7 +267,7 @@ async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = field_errors(exc.errors())
     names = ", ".join(sorted({f"{e.location}.{e.field}" for e in errors}))
-    return problem("invalid_input", f"invalid field(s): {names}", errors)
+    return problem("invalid_input", f"invalid field(s): {names}", errors, reason="invalid_fields")
 
 
 async def on_http_error(request: Request, exc: Exception) -> JSONResponse:

@@ -91,7 +91,8 @@ def parse(header: str | None) -> tuple[str, ...]:
     values = tuple(v.strip() for v in header.split(",") if v.strip())
     if len(values) > MAX_BOOKMARKS or not all(BOOKMARK.fullmatch(v) for v in values):
         raise InvalidArgument(f"X-Bookmarks must be at most {MAX_BOOKMARKS} bookmarks this "
-                              "service issued, separated by commas")
+                              "service issued, separated by commas",
+                              reason="bookmarks_malformed")
     return values
 
 

@@ -202,8 +202,10 @@ def fuse_and_apply(driver: neo4j.Driver, database: str, store: Store, report: Lo
         raise FeedError("nothing to fuse: no rows have been loaded")
     store.pid_key()  # made, or checked, before the worker reads it
     child_process.write_inputs(work, _mentions(store), _decisions(driver, database))
+    fused = stage("fusion", 1)
     # In a child process: its memory goes when it ends.
     resolution = child_process.run(work, store.pid_key_path)
+    fused(1)
     report.fusion = resolution.stats
     clock = report.lap("resolve", clock)
     rows = {feed: frame for feed in store.feeds() if (frame := store.rows(feed)) is not None}
@@ -214,7 +216,9 @@ def fuse_and_apply(driver: neo4j.Driver, database: str, store: Store, report: Lo
     del rows, mentions, resolution
     clock = report.lap("derive", clock)
     if bulk is not None:
+        imported = stage("bulk import", 1)
         report.written = _bulk_apply(driver, database, store, graph, bulk, report)
+        imported(1)
     else:
         report.written = derive.apply(driver, database, store, graph, batch_size, stage)
     report.lap("write", clock)

@@ -132,7 +132,7 @@ def get_review(driver: neo4j.Driver, database: str, review_id: str) -> ReviewIte
     """
     rows = read(driver, database, "get_review", GET_REVIEW, review_id=review_id)
     if not rows:
-        raise PersonNotFound("no review item with this id")
+        raise PersonNotFound("no review item with this id", reason="review_item_not_found")
     return _item(rows[0])
 
 
@@ -147,11 +147,12 @@ def check(driver: neo4j.Driver, database: str, review_id: str, outcome: Outcome,
     item = get_review(driver, database, review_id)
     status = item.review.get("status")
     if status != "open":
-        raise InvalidArgument(f"this review item is {status}, not open")
+        raise InvalidArgument(f"this review item is {status}, not open", reason="review_not_open")
     if item.is_conflict:
         _dismissed_statements(item, outcome, records or [])
     elif outcome not in FUSION_OUTCOMES or records:
-        raise InvalidArgument("a possible match is decided link or no_link, without records")
+        raise InvalidArgument("a possible match is decided link or no_link, without records",
+                              reason="review_outcome_invalid")
     return item
 
 
@@ -187,15 +188,16 @@ def _dismissed_statements(item: ReviewItem, outcome: str,
     kind = item.review["kind"]
     if outcome not in CONFLICT_OUTCOMES or (outcome == "link" and kind not in LINKABLE):
         raise InvalidArgument("a conflict is decided accept or dismiss (or link, for two "
-                              "mothers or two fathers)")
+                              "mothers or two fathers)", reason="review_outcome_invalid")
     if outcome != "dismiss" and records:
-        raise InvalidArgument(f"{outcome} takes no records")
+        raise InvalidArgument(f"{outcome} takes no records", reason="review_outcome_invalid")
     if outcome != "dismiss":
         return []
     stated = {s: s.rsplit("|", 1)[0] for side in item.sides() for s in side["statements"]}
     unknown = set(records) - set(stated.values())
     if not records or unknown:
-        raise InvalidArgument("dismiss names records that state a fact of this conflict")
+        raise InvalidArgument("dismiss names records that state a fact of this conflict",
+                              reason="dismiss_records_invalid")
     return [{"statement": s, "record": r} for s, r in sorted(stated.items()) if r in records]
 
 
@@ -244,10 +246,12 @@ def check_unmerge(driver: neo4j.Driver, database: str, pid: str,
         raise PersonNotFound("no person with this identifier")
     unknown = set(split) - set(mentions)
     if unknown or not split:
-        raise InvalidArgument("the mentions to split must be some of the person's own")
+        raise InvalidArgument("the mentions to split must be some of the person's own",
+                              reason="unmerge_mentions_invalid")
     kept = sorted(set(mentions) - set(split))
     if not kept:
-        raise InvalidArgument("an unmerge must leave at least one mention behind")
+        raise InvalidArgument("an unmerge must leave at least one mention behind",
+                              reason="unmerge_leaves_none")
     return kept, sorted(set(split))
 
 

@@ -103,7 +103,7 @@ def get(code: str) -> Condition:
     """
     found = table().get((code or "").strip().lower())
     if found is None:
-        raise InvalidArgument("condition: not_in_conditions_table")
+        raise InvalidArgument("condition: not_in_conditions_table", reason="unknown_condition")
     return found
 
 

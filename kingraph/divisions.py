@@ -113,6 +113,13 @@ def code_on(current_code: str, day: date) -> str:
     return current_code
 
 
+def has_districts(code: str) -> bool:
+    """True for a city that has county-level districts today (海口市, 三亚市, 三沙市):
+    a record naming only the city does not say which district."""
+    return code in PREFECTURES_WITH_COUNTIES and any(
+        d.parent == code and d.valid_to is None for d in table().values())
+
+
 def same_place(a: str, b: str) -> bool:
     """True when two codes (of any period) denote the same or nested units today."""
     ca, cb = current(a), current(b)

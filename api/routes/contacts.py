@@ -79,7 +79,8 @@ async def contacts(
     """Who shared a household, a dwelling or an employer with the person in the window,
     and their close kin, ranked by closeness (ring 2: contacts of the closest contacts)."""
     if end < start:
-        raise InvalidArgument("contacts: the window ends before it starts")
+        raise InvalidArgument("contacts: the window ends before it starts",
+                              reason="contacts_window")
     pid = await resolve(access, ref)
     wanted = kinds.split(",") if kinds else None
     found = await access.runtime.call(tracing.contacts, pid, start, end, wanted, ring)

@@ -31,7 +31,7 @@ PROBLEMS = problems.responses(400, 401, 403, 404, 422, 429)
 ACCEPTED = problems.responses(400, 401, 403, 404, 409, 422, 428, 429)
 MERGES = frozenset({"link"})  # decisions that join persons: confirmed from a preview
 
-Pid = Annotated[str, Path(pattern=r"^P[0-9a-f]{16,20}$", description="The person id.")]
+Pid = Annotated[str, Path(pattern=r"^P[0-9a-f]{20}$", description="The person id.")]
 RecordKey = Annotated[str, Field(min_length=5, max_length=200)]
 MentionId = Annotated[str, Field(min_length=5, max_length=200)]
 Token = Annotated[str, Field(min_length=10, max_length=200, description=(

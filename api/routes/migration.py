@@ -15,6 +15,7 @@ from api.models import Day
 from api.references import resolve
 from api.routes.kinship import ident
 from api.runtime import Runtime
+from kingraph import divisions
 from queries import migration
 from queries.migration import Episode, View
 
@@ -23,6 +24,16 @@ PROBLEMS = problems.responses(400, 401, 403, 404, 422, 429)
 Ref = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$",
                           description="The pid (researchers: the pseudonym); never an ID "
                           "number (400 `id_number_in_url`).")]
+
+
+class NameOut(BaseModel):
+    """A code the stay's records used, from the first day it was recorded."""
+
+    code: str
+    name: str | None
+    current_code: str = Field(description="Today's unit of this code.")
+    since: date | None = None
+    since_year: int | None = None
 
 
 class EpisodeOut(BaseModel):
@@ -37,6 +48,16 @@ class EpisodeOut(BaseModel):
     current_code: str | None
     division_name: str | None
     separated: bool
+    names: list[NameOut] = Field(
+        description="Every code the stay's records used, oldest first: more than one is a "
+                    "renaming (a code succession such as 三亚市 460200 to 天涯区 460204 in "
+                    "2014), the same place under a new name, never a move.")
+    continues: bool = Field(
+        description="The stay before it (of the same kind; in the lived view, the one "
+                    "before) lies in the same place, or one nested in it: no move between.")
+    district_unknown: bool = Field(
+        description="Known only as a city that has districts today (records naming the "
+                    "city alone): its district is not known.")
     records: list[str] | None = None
 
 
@@ -109,12 +130,17 @@ PERSON_ROLES = (Role.ADMIN, Role.OFFICER, Role.SERVICE)
 
 
 def _episode(e: Episode, private: bool) -> EpisodeOut:
+    names = [NameOut(code=code, name=divisions.name(code), current_code=divisions.current(code),
+                     since=None if private else since,
+                     since_year=since.year if since else None) for since, code in e.names]
     return EpisodeOut(kind=e.kind, start=None if private else e.start,
                       end=None if private else e.end,
                       start_year=e.start.year if e.start else None,
                       end_year=e.end.year if e.end else None, division_code=e.division_code,
                       current_code=e.current_code, division_name=e.division_name,
-                      separated=e.separated, records=None if private else list(e.records))
+                      separated=e.separated, names=names, continues=e.continues,
+                      district_unknown=e.district_unknown,
+                      records=None if private else list(e.records))
 
 
 @router.get("/v1/persons/{ref}/trajectory", response_model=TrajectoryOut, responses=PROBLEMS)

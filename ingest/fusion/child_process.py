@@ -77,11 +77,11 @@ def run(folder: Path, key_file: Path) -> Resolution:
             "fusion's worker process was killed (SIGKILL), most likely by the kernel's "
             "out-of-memory killer: it needs about as much memory again as the load "
             "itself (see the ingest figures in the README); free memory (a local "
-            "Neo4j's page cache counts) and run the load again")
+            "Neo4j's page cache counts) and run the load again", reason="fusion_killed")
     if done.returncode != 0:
         tail = "\n".join(done.stderr.strip().splitlines()[-8:])
         raise KingraphError(f"fusion failed in its worker process (exit {done.returncode}):"
-                            f"\n{tail}")
+                            f"\n{tail}", reason="fusion_failed")
     return read_outputs(folder)
 
 

@@ -183,7 +183,7 @@ def person_ids(mentions: pl.DataFrame, key: bytes) -> pl.DataFrame:
             rather than merged).
     """
     if len(key) < 16:
-        raise KingraphError("the pid key must hold at least 128 bits")
+        raise KingraphError("the pid key must hold at least 128 bits", reason="pid_key_too_short")
     numbers = (
         mentions.filter(pl.col("anchor").is_not_null())
         .group_by("cluster", "anchor").agg(pl.len().alias("n"))
@@ -200,5 +200,6 @@ def person_ids(mentions: pl.DataFrame, key: bytes) -> pl.DataFrame:
     pids = pl.Series("pid", [pid_of(b, key) for b in bases["basis"].to_list()],
                      dtype=pl.String)
     if pids.n_unique() != pids.len():
-        raise KingraphError("two persons got one pid (a hash collision); nothing was written")
+        raise KingraphError("two persons got one pid (a hash collision); nothing was written",
+                            reason="pid_collision")
     return bases.select("cluster").with_columns(pids)

@@ -104,7 +104,8 @@ class QueueFilter:
     def params(self, now: datetime) -> dict[str, Any]:
         """The query parameters of this filter, ages measured back from ``now``."""
         if self.status not in STATUSES:
-            raise InvalidArgument("status must be open, decided or closed")
+            raise InvalidArgument("status must be open, decided or closed",
+                                  reason="review_status_invalid")
         return {"status": self.status, "kind": self.kind,
                 "division": division_prefix(self.division) if self.division else None,
                 "created_before": _stamp(now, self.older_than_days),
@@ -115,7 +116,8 @@ def division_prefix(code: str) -> str:
     """The code prefix every code within a division shares: ``46`` for the province,
     ``4601`` for a prefecture, the whole code for a county."""
     if len(code) != 6 or not code.isdigit():
-        raise InvalidArgument("a division is a six-digit GB/T 2260 code")
+        raise InvalidArgument("a division is a six-digit GB/T 2260 code",
+                              reason="division_invalid")
     level = divisions.table().get(code)
     if level is not None and level.level == "province":
         return code[:2]

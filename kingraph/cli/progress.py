@@ -3,8 +3,8 @@
 Rich draws its bars only on a terminal; written to a file or a pipe (a service's log,
 ``make demo > demo.log``) it prints the finished bars once, at the end, so a log shows
 nothing for minutes. :class:`LineProgress` prints a line when a stage starts and ends,
-and one at a steady interval while work goes on, stage or no stage (fusion and the
-bulk import report no stage of their own: the line then says which stage came last).
+and one at a steady interval while work goes on, stage or no stage (a stage of one
+step, such as fusion or the bulk import, is "running" until it ends).
 """
 
 from __future__ import annotations
@@ -93,6 +93,8 @@ class LineProgress:
 
     def _describe(self, task: _Task) -> str:
         seconds = self._clock() - task.started
+        if task.total == 1:
+            return f"{task.name}: running, {seconds:.0f} s"
         if task.total:
             share = 100 * task.done / task.total
             return f"{task.name}: {task.done:,}/{task.total:,} ({share:.0f} %), {seconds:.0f} s"

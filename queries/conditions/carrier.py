@@ -87,7 +87,7 @@ def members(parents: ParentMap) -> list[str]:
                 state[node] = 2
                 order.append(node)
             elif state.get(node) == 1:
-                raise InvalidArgument("pedigree: member_is_own_ancestor")
+                raise InvalidArgument("pedigree: member_is_own_ancestor", reason="own_ancestor")
             elif node not in state:
                 state[node] = 1
                 stack.append((node, True))
@@ -245,9 +245,9 @@ def carrier_probabilities(condition: Condition, parents: ParentMap,
             carries no copy.
     """
     if index not in members(parents) and index not in parents:
-        raise InvalidArgument("cascade: index_not_in_pedigree")
+        raise InvalidArgument("cascade: index_not_in_pedigree", reason="index_not_in_pedigree")
     if allowed.get(index) == frozenset({0}):
-        raise InvalidArgument("cascade: index_not_a_carrier")
+        raise InvalidArgument("cascade: index_not_a_carrier", reason="index_not_a_carrier")
     try:
         found = bayes_estimates(condition, parents, sexes, ethnicity, allowed, index, limits)
         return ConditionEstimate(condition, index, found)

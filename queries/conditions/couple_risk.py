@@ -58,7 +58,7 @@ def couple_risk(condition: Condition, husband: frozenset[int] | None,
         InvalidArgument: a dominant condition (no couple question: one parent suffices).
     """
     if not condition.mode.recessive:
-        raise InvalidArgument("couples: recessive_conditions_only")
+        raise InvalidArgument("couples: recessive_conditions_only", reason="recessive_only")
     gh, gw = _exact(husband), _exact(wife)
     if condition.mode is Mode.AR:
         if gh is not None and gw is not None:

@@ -123,7 +123,7 @@ def elimination_order(factors: list[Factor], limits: Limits) -> list[str]:
     while links:
         v = min(links, key=lambda x: (_fill(links, x), len(links[x]), x))
         if len(links[v]) + 1 > limits.max_scope:
-            raise TooComplex("pedigree_too_interlinked")
+            raise TooComplex("pedigree_too_interlinked", reason="pedigree_too_interlinked")
         for u in links[v]:
             links[u] |= links[v] - {u}
             links[u].discard(v)
@@ -198,7 +198,7 @@ def _send_down(v: str, buckets: dict[str, _Bucket]) -> None:
 def _normalised(factor: Factor) -> Factor:
     total = float(factor.table.sum())
     if total <= 0.0:
-        raise InconsistentEvidence("mendelian_inconsistency")
+        raise InconsistentEvidence("mendelian_inconsistency", reason="mendelian_inconsistency")
     return Factor(factor.variables, factor.table / total)
 
 
@@ -248,7 +248,7 @@ def posteriors(
     """
     members = set(parents) | set(founders)
     if len(members) > limits.max_members:
-        raise TooComplex("pedigree_too_large")
+        raise TooComplex("pedigree_too_large", reason="pedigree_too_large")
     factors = pedigree_factors(parents, founders, allowed, locus, men)
     order = elimination_order(factors, limits)
     return marginals(factors, order)

@@ -167,16 +167,17 @@ def _kinds(kinds: Iterable[str] | None) -> tuple[Kind, ...]:
         found = tuple(dict.fromkeys(Kind(k.strip().lower()) for k in kinds if k.strip()))
     except ValueError:
         raise InvalidArgument("contacts: unknown kind (household, cohabitation, colleague, "
-                              "kin)") from None
+                              "kin)", reason="contacts_kind") from None
     if not found:
-        raise InvalidArgument("contacts: no kind")
+        raise InvalidArgument("contacts: no kind", reason="contacts_kind")
     return found
 
 
 def _window(start: date, end: date) -> int:
     days = (end - start).days + 1
     if days < 1 or days > MAX_WINDOW_DAYS:
-        raise InvalidArgument(f"contacts: the window must be 1 to {MAX_WINDOW_DAYS} days")
+        raise InvalidArgument(f"contacts: the window must be 1 to {MAX_WINDOW_DAYS} days",
+                              reason="contacts_window")
     return days
 
 
@@ -204,7 +205,7 @@ def contacts(driver: neo4j.Driver, database: str, pid: str, start: date, end: da
     chosen = _kinds(kinds)
     width = _window(start, end)
     if ring not in (1, 2):
-        raise InvalidArgument("contacts: ring must be 1 or 2")
+        raise InvalidArgument("contacts: ring must be 1 or 2", reason="out_of_range")
     if not read(driver, database, "contacts_person", EXISTS, pid=pid):
         raise PersonNotFound("no person with this identifier")
     first = _ring(driver, database, [pid], start, end, chosen, width)[pid]

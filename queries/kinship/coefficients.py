@@ -86,7 +86,7 @@ class Pedigree:
         self.members: dict[str, Member] = {}
         for member in members:
             if member.pid in self.members:
-                raise InvalidArgument("pedigree: duplicate member id")
+                raise InvalidArgument("pedigree: duplicate member id", reason="duplicate_member")
             self.members[member.pid] = member
         order = _fast_order(self.members)
         if order is None:  # a cycle: the networkx path drops step links that close it
@@ -119,14 +119,14 @@ class Pedigree:
         try:
             return self.members[pid]
         except KeyError:
-            raise PersonNotFound("person not in pedigree") from None
+            raise PersonNotFound("person not in pedigree", reason="not_in_pedigree") from None
 
     def parents(self, pid: str) -> tuple[str | None, str | None]:
         """The biological (father, mother) present in the pedigree, None where unknown."""
         try:
             return self._parents[pid]
         except KeyError:
-            raise PersonNotFound("person not in pedigree") from None
+            raise PersonNotFound("person not in pedigree", reason="not_in_pedigree") from None
 
     def table(self) -> pl.DataFrame:
         """The members as a polars frame: the person fields, F, then the ``attrs`` keys.
@@ -298,7 +298,8 @@ def _birth_order(graph: nx.DiGraph) -> dict[str, int]:
     try:
         return {pid: i for i, pid in enumerate(nx.topological_sort(graph))}
     except nx.NetworkXUnfeasible:
-        raise InvalidArgument("pedigree: a person is their own ancestor (cycle)") from None
+        raise InvalidArgument("pedigree: a person is their own ancestor (cycle)",
+                              reason="own_ancestor") from None
 
 
 def _drop_step_cycles(graph: nx.DiGraph) -> None:

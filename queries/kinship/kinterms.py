@@ -64,7 +64,8 @@ def parse(steps: str | Sequence[str]) -> Path:
     tokens = tuple(ALIASES.get(t.strip().lower(), t.strip().lower()) for t in raw if t.strip())
     for token in tokens:
         if token not in SEX:
-            raise InvalidArgument(f"kinship path: unknown step {token!r}")
+            raise InvalidArgument(f"kinship path: unknown step {token!r}",
+                                  reason="unknown_kin_step")
     return tokens
 
 
@@ -102,10 +103,12 @@ def term(
     """
     tokens = parse(steps)
     if speaker_sex not in (None, MALE, FEMALE, "0", "9"):
-        raise InvalidArgument("kinship term: speaker sex must be a GB/T 2261.1 code")
+        raise InvalidArgument("kinship term: speaker sex must be a GB/T 2261.1 code",
+                              reason="sex_unknown")
     dates = list(birth_dates) if birth_dates is not None else [None] * (len(tokens) + 1)
     if len(dates) != len(tokens) + 1:
-        raise InvalidArgument("kinship term: need one birth date per person on the walk")
+        raise InvalidArgument("kinship term: need one birth date per person on the walk",
+                              reason="birth_dates_mismatch")
     hops = _collapse([_Hop(t, d) for t, d in zip(tokens, dates[1:], strict=True)], dates[0])
     if len(hops) == 1 and elder is not None and hops[0].token in ("xb", "xs"):
         hops[0] = _Hop(_sibling(hops[0].token, elder), hops[0].born)
@@ -135,7 +138,8 @@ def _invert(token: str, sex: str | None) -> str:
     if token in UP:
         return {MALE: "s", FEMALE: "d"}.get(sex or "", "c")
     if sex not in (MALE, FEMALE):
-        raise InvalidArgument("kinship inverse: a sex on the walk is unknown")
+        raise InvalidArgument("kinship inverse: a sex on the walk is unknown",
+                              reason="sex_unknown")
     male = sex == MALE
     if token in DOWN:
         return "f" if male else "m"

@@ -134,7 +134,7 @@ def blood_rule(generation_a: int, generation_b: int) -> MarriageVerdict:
     """
     low, high = sorted((generation_a, generation_b))
     if low < 1:
-        raise InvalidArgument("marriage check: generations count from 1")
+        raise InvalidArgument("marriage check: generations count from 1", reason="out_of_range")
     if low == 1:
         zh, en = _DIRECT.get(high, (f"相隔{high - 1}代", f"{high - 1} generations apart"))
         return _v(Verdict.FORBIDDEN, f"直系血亲（{zh}），禁止结婚",
@@ -189,7 +189,7 @@ def from_pedigree(
         PersonNotFound: a or b is not in the pedigree.
     """
     if pedigree.member(a).pid == pedigree.member(b).pid:
-        raise InvalidArgument("marriage check: a person and themselves")
+        raise InvalidArgument("marriage check: a person and themselves", reason="same_person")
     blood = [(c.generations_a + 1, c.generations_b + 1) for c in pedigree.common_ancestors(a, b)]
     return check(blood, legal_ties(pedigree, a, b, step_raised=step_raised))
 

@@ -118,7 +118,7 @@ def rows(
     rename = opts.pseudonym or (lambda pid: pid)
     ids = {pid: _checked(rename(pid)) for pid in pedigree.members}
     if len(set(ids.values())) != len(ids):
-        raise InvalidArgument("pedigree export: pseudonyms collide")
+        raise InvalidArgument("pedigree export: pseudonyms collide", reason="pseudonyms_collide")
     out: list[PedRow] = []
     for number, family in enumerate(_families(pedigree), start=1):
         fid = opts.family_id or f"F{number}"
@@ -128,7 +128,8 @@ def rows(
 
 def _checked(text: str) -> str:
     if not text or text == "0" or any(ch.isspace() for ch in text):
-        raise InvalidArgument("pedigree export: an id is empty, 0 or holds whitespace")
+        raise InvalidArgument("pedigree export: an id is empty, 0 or holds whitespace",
+                              reason="export_id_invalid")
     return text
 
 

@@ -100,7 +100,8 @@ def check_degree(max_degree: int) -> int:
         InvalidArgument: outside 1..6.
     """
     if not MIN_DEGREE <= max_degree <= MAX_DEGREE:
-        raise InvalidArgument(f"degree must be between {MIN_DEGREE} and {MAX_DEGREE}")
+        raise InvalidArgument(f"degree must be between {MIN_DEGREE} and {MAX_DEGREE}",
+                              reason="out_of_range")
     return max_degree
 
 

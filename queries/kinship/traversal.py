@@ -180,7 +180,7 @@ def family_cypher(up: int, down: int, elders: int = 0) -> str:
     """The extraction query for literal bounds (checked integers only)."""
     if not (0 <= up <= MAX_UP + 1 and 0 <= down <= 2 * MAX_DOWN + 1
             and 0 <= elders <= MAX_UP):
-        raise InvalidArgument("family extraction: bound out of range")
+        raise InvalidArgument("family extraction: bound out of range", reason="out_of_range")
     return (FAMILY_TEMPLATE.replace("{up}", str(up)).replace("{down}", str(down))
             .replace("{lineage}", str(elders)).replace("{above}", str(max(elders - 1, 0))))
 
@@ -290,7 +290,7 @@ def relationship(driver: neo4j.Driver, database: str, a: str, b: str,
     """
     check_degree(bound)
     if a == b:
-        raise InvalidArgument("relationship: a person and themselves")
+        raise InvalidArgument("relationship: a person and themselves", reason="same_person")
     # The ancestors of both and of their spouses, and the marriages among them (step
     # and in-law ties: a spouse of the other's blood relative, or a spouse's relative).
     family = extract(driver, database, [a, b],
@@ -330,7 +330,8 @@ def pedigree_family(driver: neo4j.Driver, database: str, pid: str, up: int = 3,
         PersonNotFound: no person has this pid.
     """
     if not (0 <= up <= MAX_UP and 0 <= down <= MAX_DOWN):
-        raise InvalidArgument(f"pedigree: up and down must be between 0 and {MAX_UP}")
+        raise InvalidArgument(f"pedigree: up and down must be between 0 and {MAX_UP}",
+                              reason="out_of_range")
     bounds = Bounds(up=up, reach=down, own=down, slope=1, outside_spouses=True)
     family = extract(driver, database, [pid], bounds)
     _found(family, pid)

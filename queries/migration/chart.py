@@ -108,7 +108,7 @@ def chart(flows: Flows, fmt: str = "png", options: ChartOptions | None = None) -
         InvalidArgument: An unknown format.
     """
     if fmt not in FORMATS:
-        raise InvalidArgument("chart format must be png or svg")
+        raise InvalidArgument("chart format must be png or svg", reason="unknown_chart_format")
     fig = figure(flows, options)
     out = io.BytesIO()
     with rc_context(_rc(cjk_font())):

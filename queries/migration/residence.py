@@ -8,6 +8,12 @@ of the next one in another place, it ends there (the later registration wins); a
 open end (None) means "still current".  :func:`lived` merges the two kinds into one
 timeline of where the person actually lived: a recorded residence wins over the
 registration for the time it covers.
+
+A code succession is a renaming, never a move: an episode keeps every code its rows
+recorded (``names``: 三亚市 460200 from 2001, 天涯区 460204 from 2014, one stay), and
+:func:`linked` marks a stay that ``continues`` the one before it in the same place (a
+new household in the same unit or one nested in it), so neither a trajectory nor its
+moves shows a change of code as a journey.
 """
 
 from __future__ import annotations
@@ -37,6 +43,16 @@ class Episode:
     division_name: str | None  # today's unit's name
     records: tuple[str, ...]
     separated: bool = False  # 人户分离: residence and registration differ meanwhile
+    # The codes recorded over the stay, oldest first, each with the first day it was
+    # recorded (a change is a renaming: the same place under a new code).
+    names: tuple[tuple[date | None, str], ...] = ()
+    continues: bool = False  # same place as the stay before it (no move between them)
+
+    @property
+    def district_unknown(self) -> bool:
+        """True when the stay is known only as a city that has districts today (its
+        records name the city alone, made before its districts existed)."""
+        return self.current_code is not None and divisions.has_districts(self.current_code)
 
 
 @dataclass(frozen=True)
@@ -52,10 +68,21 @@ class Move:
 def _episode(kind: str, row: dict[str, Any]) -> Episode:
     code = row.get("division_code")
     current = refined(str(code), row.get("codes") or ()) if code else None
-    return Episode(kind, str(row["place"]), day(row["start"]), day(row["end"]),
+    start = day(row["start"])
+    return Episode(kind, str(row["place"]), start, day(row["end"]),
                    str(code) if code else None, current,
                    divisions.name(current) if current else None,
-                   (str(row["record"]),) if row.get("record") else ())
+                   (str(row["record"]),) if row.get("record") else (),
+                   names=((start, str(code)),) if code else ())
+
+
+def _renamings(names: tuple[tuple[date | None, str], ...]) -> tuple[tuple[date | None, str], ...]:
+    """Codes in date order, each kept from the first day it was recorded."""
+    out: list[tuple[date | None, str]] = []
+    for since, code in sorted(names, key=lambda n: (n[0] or EARLY, n[1])):
+        if not out or out[-1][1] != code:
+            out.append((since, code))
+    return tuple(out)
 
 
 def refined(code: str, place_codes: Iterable[str]) -> str:
@@ -69,6 +96,13 @@ def refined(code: str, place_codes: Iterable[str]) -> str:
     finer = {divisions.current(c) for c in place_codes if c} - {unit}
     inside = {c for c in finer if divisions.prefecture(c) == unit}
     return inside.pop() if len(inside) == 1 else unit
+
+
+def _finer(a: str | None, b: str | None) -> str | None:
+    """The more specific of two units of one stay: a district over its city."""
+    if a and b and a != b and divisions.prefecture(b) == a:
+        return b
+    return a
 
 
 def _touches(a: Episode, b: Episode) -> bool:
@@ -88,8 +122,11 @@ def resolve(kind: str, rows: list[dict[str, Any]]) -> list[Episode]:
     for e in eps:
         if merged and _touches(merged[-1], e):
             last = merged[-1]
+            unit = _finer(last.current_code, e.current_code)
             merged[-1] = replace(last, end=_later_end(last.end, e.end),
-                                 records=tuple(dict.fromkeys(last.records + e.records)))
+                                 records=tuple(dict.fromkeys(last.records + e.records)),
+                                 names=_renamings(last.names + e.names), current_code=unit,
+                                 division_name=divisions.name(unit) if unit else None)
         else:
             merged.append(e)
     out = []
@@ -116,7 +153,31 @@ def timeline(registered: list[dict[str, Any]], lived: list[dict[str, Any]]) -> t
     regs, homes = resolve("registration", registered), resolve("residence", lived)
     flagged = [replace(e, separated=any(_overlap(e, o) and _apart(e, o) for o in others))
                for group, others in ((regs, homes), (homes, regs)) for e in group]
-    return tuple(sorted(flagged, key=lambda e: (e.start or EARLY, e.kind, e.place)))
+    return linked(sorted(flagged, key=lambda e: (e.start or EARLY, e.kind, e.place)))
+
+
+def same_place(a: Episode, b: Episode) -> bool:
+    """True when two stays lie in the same unit today, or one nested in the other."""
+    return a.place == b.place or (a.current_code is not None and b.current_code is not None
+                                  and divisions.same_place(a.current_code, b.current_code))
+
+
+def linked(episodes: tuple[Episode, ...] | list[Episode],
+           by_kind: bool = True) -> tuple[Episode, ...]:
+    """Each stay flagged ``continues`` when the stay before it lies in the same place.
+
+    The stay before is the previous one of the same kind (``by_kind``, for a view with
+    both kinds) or simply the previous one (one timeline, such as :func:`lived`).
+    """
+    last: dict[str, Episode] = {}
+    out = []
+    for e in episodes:
+        key = e.kind if by_kind else ""
+        before = last.get(key)
+        e = replace(e, continues=before is not None and same_place(before, e))
+        last[key] = e
+        out.append(e)
+    return tuple(out)
 
 
 def lived(episodes: tuple[Episode, ...] | list[Episode]) -> tuple[Episode, ...]:
@@ -132,7 +193,7 @@ def lived(episodes: tuple[Episode, ...] | list[Episode]) -> tuple[Episode, ...]:
         for home in homes:
             pieces = [p for piece in pieces for p in _outside(piece, home)]
         out += pieces
-    return tuple(sorted(out, key=lambda e: (e.start or EARLY, e.end or FAR)))
+    return linked(sorted(out, key=lambda e: (e.start or EARLY, e.end or FAR)), by_kind=False)
 
 
 def _outside(e: Episode, cut: Episode) -> list[Episode]:

@@ -247,8 +247,10 @@ def flows(driver: neo4j.Driver, database: str, start: date, end: date,
     Raises:
         InvalidArgument: An unknown level or an empty period.
     """
-    if level not in LEVELS or end < start:
-        raise InvalidArgument("level must be county or prefecture and end not before start")
+    if level not in LEVELS:
+        raise InvalidArgument("level must be county or prefecture", reason="unknown_level")
+    if end < start:
+        raise InvalidArgument("the period ends before it starts", reason="end_before_start")
     rows = read(driver, database, "moves_between", MOVES_BETWEEN, start=start, end=end)
     frame = pl.DataFrame(_real_moves(rows, level),
                          schema={"origin": pl.String, "destination": pl.String}, orient="row")

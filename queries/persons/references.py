@@ -64,7 +64,8 @@ def resolve(driver: neo4j.Driver, database: str, ref: str) -> str:
         rows = read(driver, database, "pids_by_id_number", PIDS_BY_ID_NUMBER,
                     id_number=parsed.number)
         if len(rows) > 1:
-            raise InvalidArgument("this ID number is carried by more than one person")
+            raise InvalidArgument("this ID number is carried by more than one person",
+                                  reason="id_number_shared")
         if rows:
             return str(rows[0]["pid"])
     rows = read(driver, database, "pid_exists", PID_EXISTS, pid=ref)
@@ -122,7 +123,8 @@ def chosen(by_pid: list[str], by_number: list[str]) -> str:
         InvalidArgument: The ID number belongs to more than one person.
     """
     if len(by_number) > 1:
-        raise InvalidArgument("this ID number is carried by more than one person")
+        raise InvalidArgument("this ID number is carried by more than one person",
+                              reason="id_number_shared")
     if not by_number and not by_pid:
         raise PersonNotFound("no person with this identifier")
     return str((by_number or by_pid)[0])

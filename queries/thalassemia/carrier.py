@@ -113,7 +113,7 @@ def _visit(pid: str, parents: ParentMap, state: dict[str, int], order: list[str]
             state[node] = 2
             order.append(node)
         elif state.get(node) == 1:
-            raise InvalidArgument("pedigree: member_is_own_ancestor")
+            raise InvalidArgument("pedigree: member_is_own_ancestor", reason="own_ancestor")
         elif node not in state:
             state[node] = 1
             stack.append((node, True))
@@ -250,9 +250,10 @@ def carrier_probabilities(
             says it carries no allele of ``gene``.
     """
     if index not in _everyone(parents) and index not in parents:
-        raise InvalidArgument("cascade: index_not_in_pedigree")
+        raise InvalidArgument("cascade: index_not_in_pedigree", reason="index_not_in_pedigree")
     if _settled(observed.get(index), gene) is False:
-        raise InvalidArgument(f"cascade: index_not_a_{gene.value}_carrier")
+        raise InvalidArgument(f"cascade: index_not_a_{gene.value}_carrier",
+                              reason=f"index_not_a_{gene.value}_carrier")
     try:
         found = bayes_estimates(parents, ethnicity, observed, index, gene, limits)
         return CascadeEstimate(gene, index, found)

@@ -188,15 +188,16 @@ def parse_genotype(raw: str | None, gene: Gene, where: str = "") -> Genotype | N
         return None
     sides = _CODON_SLASH.sub("-", unicodedata.normalize("NFKC", raw)).split("/")
     if len(sides) != 2:
-        raise InvalidArgument(f"{where or gene.value}: genotype_not_two_alleles ({gene.value})")
+        raise InvalidArgument(f"{where or gene.value}: genotype_not_two_alleles ({gene.value})",
+                              reason="genotype_not_two_alleles")
     alleles = [parse_allele(side, gene) for side in sides]
     for position, (side, allele) in enumerate(zip(sides, alleles, strict=True), start=1):
         if allele is None:
             other = Gene.BETA if gene is Gene.ALPHA else Gene.ALPHA
             reason = "wrong_gene" if parse_allele(side, other) else "unknown_allele"
             raise InvalidArgument(
-                f"{where or gene.value}: genotype_{reason} at allele {position} ({gene.value})"
-            )
+                f"{where or gene.value}: genotype_{reason} at allele {position} ({gene.value})",
+                reason=f"genotype_{reason}")
     first, second = (a for a in alleles if a is not None)
     return Genotype(gene, first, second)
 

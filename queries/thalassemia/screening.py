@@ -153,7 +153,8 @@ def parse_status(raw: str | None, where: str = "") -> Status | None:
     try:
         return Status(raw.strip().lower())
     except ValueError:
-        raise InvalidArgument(f"{where or 'conclusion'}: screening_unknown_conclusion") from None
+        raise InvalidArgument(f"{where or 'conclusion'}: screening_unknown_conclusion",
+                              reason="screening_unknown_conclusion") from None
 
 
 def from_feed(
@@ -176,5 +177,6 @@ def from_feed(
         conclusion=parse_status(conclusion, f"{where} conclusion".strip()),
     )
     if result == Screening():
-        raise InvalidArgument(f"{where or 'screening'}: screening_empty_result")
+        raise InvalidArgument(f"{where or 'screening'}: screening_empty_result",
+                              reason="screening_empty_result")
     return result

@@ -29,7 +29,8 @@ COUNTS = ("relatives", "reached", "screened", "carriers_found")
 def _require(frame: pl.DataFrame, schema: dict[str, pl.DataType], name: str) -> pl.DataFrame:
     missing = sorted(set(schema) - set(frame.columns))
     if missing:
-        raise InvalidArgument(f"{name}: missing_columns {','.join(missing)}")
+        raise InvalidArgument(f"{name}: missing_columns {','.join(missing)}",
+                              reason="missing_columns")
     return frame.select(pl.col(c).cast(t) for c, t in schema.items())
 
 

@@ -108,13 +108,16 @@ def index_genes(result: Screening | None, gene: Gene | None = None) -> tuple[Gen
     """
     if gene is not None:
         if result is not None and result.carries(gene) is False:
-            raise InvalidArgument(f"cascade: index_not_a_{gene.value}_carrier")
+            raise InvalidArgument(f"cascade: index_not_a_{gene.value}_carrier",
+                                  reason=f"index_not_a_{gene.value}_carrier")
         return (gene,)
     if result is None:
-        raise InvalidArgument("cascade: index_case_not_screened (name the gene)")
+        raise InvalidArgument("cascade: index_case_not_screened (name the gene)",
+                              reason="index_case_not_screened")
     genes = tuple(g for g in Gene if result.carries(g))
     if not genes:
-        raise InvalidArgument("cascade: index_case_carries_no_thalassemia_allele")
+        raise InvalidArgument("cascade: index_case_carries_no_thalassemia_allele",
+                              reason="index_case_carries_no_thalassemia_allele")
     return genes
 
 

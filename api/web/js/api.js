@@ -8,10 +8,11 @@ const BOOKMARKS = "kg.bookmarks";
 const STALE_BOOKMARKS = new Set(["bookmark_invalid", "graph_behind"]);
 
 export class ApiError extends Error {
-  constructor(status, code, detail, errors = []) {
+  constructor(status, code, detail, errors = [], reason = code) {
     super(detail || code);
     this.status = status;
     this.code = code;
+    this.reason = reason; // why, as a stable code (the page translates it; never the detail)
     this.detail = detail;
     this.errors = errors; // invalid fields: {location, field, reason}
   }
@@ -41,8 +42,9 @@ function url(path, query) {
 async function problem(res) {
   try {
     const body = await res.json();
-    return new ApiError(res.status, body.code || String(res.status), body.detail || body.title,
-      Array.isArray(body.errors) ? body.errors : []);
+    const code = body.code || String(res.status);
+    return new ApiError(res.status, code, body.detail || body.title,
+      Array.isArray(body.errors) ? body.errors : [], body.reason || code);
   } catch {
     return new ApiError(res.status, String(res.status), res.statusText);
   }

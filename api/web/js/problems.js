@@ -1,5 +1,5 @@
-// What an API problem means to an officer, in their language: the problem's status, the
-// engine's reason when the catalogue knows it, and each invalid field with its reason.
+// What an API problem means to an officer, in their language: the problem's status, its
+// reason code when the catalogue knows it, and each invalid field with its reason code.
 // The engine's own words (English, for developers) stay behind "technical details".
 import { has, t } from "./i18n.js";
 import { h } from "./ui.js";
@@ -7,38 +7,25 @@ import { h } from "./ui.js";
 const STATUS_KEYS = { 0: "err_network", 400: "err_400", 401: "err_401", 403: "err_403", 404: "err_404",
   405: "err_404", 422: "err_422", 429: "err_429", 502: "err_5xx", 503: "err_503" };
 
-// The engine's reasons (queries/, api/) by the words of their detail: catalogue keys.
-const REASONS = [
-  [/index_case_carries_no_thalassemia_allele/, "why_index_no_allele"],
-  [/index_case_not_screened/, "why_index_not_screened"],
-  [/index_not_a_alpha_carrier/, "why_index_not_alpha"],
-  [/index_not_a_beta_carrier/, "why_index_not_beta"],
-  [/index_not_in_pedigree/, "why_index_not_in_pedigree"],
-  [/own_ancestor|own ancestor/, "why_own_ancestor"],
-  [/a person and themselves/, "why_same_person"],
-  [/carried by more than one person/, "why_id_shared"],
-  [/level must be county or prefecture/, "why_flows_range"],
-  [/screening_unknown_conclusion|screening_empty_result|genotype_not_two_alleles/, "why_screening_data"],
-  [/degree must be between|up and down must be between|bound out of range/, "why_out_of_range"],
-  [/contacts: the window/, "why_contacts_window"],
-  [/contacts: unknown kind|contacts: no kind/, "why_contacts_kind"],
-  [/cascade: index_not_a_carrier/, "why_index_not_a_carrier"],
-  [/couples: recessive_conditions_only/, "why_recessive_only"],
-  [/condition: not_in_conditions_table/, "why_unknown_condition"],
-  [/rate limited/, "err_429"],
-];
+// Reason codes that share one explanation (a screening or genotype record the engine
+// cannot read: screening_empty_result, genotype_unknown_allele...).
+const REASON_GROUPS = [[/^(screening|genotype)_/, "why_screening_data"]];
 
 export function statusText(err) {
-  if (err?.code === "person_not_found") return t("err_person_not_found");
+  if (err?.reason === "person_not_found") return t("err_person_not_found");
   const key = STATUS_KEYS[err?.status] || (err?.status >= 500 ? "err_5xx" : "err_unknown");
   return t(key);
 }
 
-// The reason behind a problem, or null when the catalogue has none for its detail.
+// Why, from the problem's machine-readable reason (never its English detail): the
+// catalogue's why_<reason>, or null when the reason adds nothing to the status (the
+// problem code itself, invalid fields listed one by one) or the catalogue lacks it.
 export function reasonText(err) {
-  const detail = String(err?.detail || "");
-  const found = REASONS.find(([pattern]) => pattern.test(detail));
-  return found ? t(found[1]) : null;
+  const reason = String(err?.reason || "");
+  if (!reason || reason === err?.code || reason === "invalid_fields") return null;
+  if (has(`why_${reason}`)) return t(`why_${reason}`);
+  const group = REASON_GROUPS.find(([pattern]) => pattern.test(reason));
+  return group ? t(group[1]) : null;
 }
 
 function fieldText(e) {

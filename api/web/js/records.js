@@ -20,8 +20,10 @@ export function forgetRecords(pid) { cache.delete(pid); }
 
 const PARTIES = ["husband", "wife", "child", "mother", "father", "person", "relative", "woman"];
 
-// "wife_id_number" -> "妻子 身份证号"; unknown fields keep their name.
+// "wife_id_number" -> "妻子 身份证号"; a field the catalogue names whole keeps its own
+// label ("child_order" is the permit's child number, not the child's "order").
 export function fieldLabel(name) {
+  if (has(`f_${name}`)) return t(`f_${name}`);
   const party = PARTIES.find((p) => name.startsWith(`${p}_`));
   const base = party ? name.slice(party.length + 1) : name;
   const label = t(`f_${base}`);

@@ -18,7 +18,7 @@ from api.app import ROUTERS
 from api.auth import guard_of
 from api.keys import Role
 
-PID = re.compile(r"P[0-9a-f]{16,20}")
+PID = re.compile(r"P[0-9a-f]{20}")
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 

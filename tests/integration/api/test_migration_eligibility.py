@@ -80,3 +80,12 @@ def test_trajectory_and_flows_routes(client: httpx.Client, role_keys: Keys,
                        headers=role_keys.headers(Role.RESEARCHER))
     assert flows.status_code == 200, flows.text
     assert sum(r["net"] for r in flows.json()["net"]) == 0
+    backwards = client.get("/v1/flows?start=2020-01-01&end=2000-12-31",
+                           headers=role_keys.headers(Role.OFFICER))
+    assert backwards.status_code == 422
+    body = backwards.json()
+    assert (body["code"], body["reason"]) == ("invalid_input", "end_before_start")
+    assert body["type"] == "urn:kingraph:problem:invalid_input" and body["title"]
+    unknown = client.get(f"/v1/persons/{'P' + '0' * 16}/trajectory",
+                         headers=role_keys.headers(Role.OFFICER)).json()
+    assert (unknown["code"], unknown["reason"]) == ("person_not_found", "person_not_found")

@@ -126,9 +126,19 @@ def test_invalid_id_number_is_422_naming_the_field(client: httpx.Client, role_ke
                           headers=role_keys.headers(Role.OFFICER))
     assert response.status_code == 422
     body = response.json()
-    assert body["code"] == "invalid_input"
-    assert [e["field"] for e in body["errors"]] == ["id_number"]
+    assert body["code"] == "invalid_input" and body["reason"] == "invalid_fields"
+    assert [(e["field"], e["reason"]) for e in body["errors"]] == [("id_number",
+                                                                    "id_number_invalid")]
     assert number not in response.text
+
+
+def test_a_search_by_name_alone_says_why_in_a_code(client: httpx.Client,
+                                                    role_keys: Keys) -> None:
+    response = client.post("/v1/persons/search", json={"name": "王小明"},
+                           headers=role_keys.headers(Role.OFFICER))
+    assert response.status_code == 422
+    assert [e["reason"] for e in response.json()["errors"]] == \
+        ["id_number_or_name_and_birth_date"]
 
 
 @pytest.mark.parametrize("params", [

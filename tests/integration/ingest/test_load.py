@@ -147,6 +147,22 @@ def test_interrupted_load_converges_when_run_again(scratch: Scratch) -> None:
     assert fingerprint(scratch) == expected[1]
 
 
+def test_every_stage_of_a_load_is_named_and_ends(scratch: Scratch) -> None:
+    """Fusion (in a child process) reports a stage of its own, so a log's 10 s lines name it."""
+    scratch.reset()
+    seen: dict[str, list[int]] = {}
+
+    def stage(name: str, total: int | None):  # type: ignore[no-untyped-def]
+        seen[name] = [0, total or 0]
+        return lambda n: seen[name].__setitem__(0, seen[name][0] + n)
+
+    run(scratch.drop, scratch.driver, scratch.database, scratch.store(), stage=stage)
+    names = list(seen)
+    assert names[0] == "read + clean"
+    assert "fusion" in names and names.index("fusion") < len(names) - 1  # writes follow
+    assert seen["fusion"] == [1, 1]  # started and ended
+
+
 def test_quarantine_reasons_are_recorded_per_row(scratch: Scratch) -> None:
     scratch.reset()
     store = scratch.store()

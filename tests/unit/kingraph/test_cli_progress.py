@@ -31,6 +31,18 @@ def test_lines_at_start_end_and_a_steady_interval_between() -> None:
     assert all(x.startswith("[") for x in lines)
 
 
+def test_a_one_step_stage_is_running_until_it_ends() -> None:
+    lines: list[str] = []
+    with LineProgress(lines.append, every=0.05) as progress:
+        done = progress.stage("fusion", 1)
+        time.sleep(0.12)
+        assert "fusion: running" in progress.status()
+        done(1)
+        assert progress.status() == "working (after fusion)"
+    assert any("fusion: done, 1/1 in" in x for x in lines)
+    assert not any("(0 %)" in x for x in lines)
+
+
 def test_a_log_gets_lines_and_a_terminal_gets_bars() -> None:
     log = io.StringIO()
     console = Console(file=log, force_terminal=False, width=240)

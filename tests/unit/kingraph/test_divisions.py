@@ -36,3 +36,11 @@ def test_county_level_units_in_force() -> None:
 def test_same_place_across_periods() -> None:
     assert divisions.same_place("442133", "469027")  # 乐东 before and after 1988
     assert not divisions.same_place("469027", "469028")
+
+
+def test_cities_with_districts_today() -> None:
+    # 海口市 (秀英区, 龙华区, 琼山区, 美兰区), 三亚市 (since 2014) and 三沙市 (西沙区, 南沙区)
+    # have districts today; 儋州市, a prefecture-level city since 2015, has none, nor has
+    # a county.
+    assert all(divisions.has_districts(c) for c in ("460100", "460200", "460300"))
+    assert not any(divisions.has_districts(c) for c in ("460400", "460204", "469027"))

@@ -135,3 +135,49 @@ def test_a_refined_origin_makes_a_move_between_districts_visible() -> None:
         {**row("H1", "1995-01-01", None, "460100", "a"), "codes": ["460100", "460108"]},
         row("H2", "2009-06-28", None, "460106", "b")])
     assert [(m.origin, m.destination) for m in moves(regs)] == [("460108", "460106")]
+
+
+# 三亚市 460200 got its districts on 2014-02-21 (天涯区 460204 among them): a household
+# registered before keeps 460200 on its old rows and 460204 on rows made after.
+
+
+def test_a_code_succession_in_one_household_is_one_stay_under_both_names() -> None:
+    [stay] = timeline([row("H1", "2001-03-01", "2014-05-31", "460200", "a"),
+                       {**row("H1", "2014-06-01", None, "460204", "b"),
+                        "codes": ["460200", "460204"]}], [])
+    assert (stay.start, stay.end, stay.records) == (date(2001, 3, 1), None, ("a", "b"))
+    assert stay.names == ((date(2001, 3, 1), "460200"), (date(2014, 6, 1), "460204"))
+    assert stay.current_code == "460204" and not stay.continues
+    assert moves([stay]) == ()
+
+
+def test_a_recorded_code_repeated_is_no_renaming() -> None:
+    [stay] = resolve("registration", [row("H1", "2000-01-01", "2004-12-31", "469027"),
+                                      row("H1", "2005-01-01", None, "469027")])
+    assert stay.names == ((date(2000, 1, 1), "469027"),)
+
+
+def test_a_new_household_in_a_nested_unit_continues_the_stay_and_is_no_move() -> None:
+    eps = timeline([row("H1", "2001-03-01", "2015-11-06", "460200"),  # 三亚市, district unknown
+                    row("H2", "2015-11-06", None, "460204")], [])  # 天涯区
+    assert [(e.current_code, e.district_unknown, e.continues) for e in eps] == [
+        ("460200", True, False), ("460204", False, True)]
+    assert moves(eps) == ()
+
+
+def test_a_move_to_another_county_does_not_continue() -> None:
+    eps = timeline([row("H1", "2001-03-01", "2010-01-01", "460204"),  # 天涯区
+                    row("H2", "2010-01-01", None, "469027")], [])  # 乐东
+    assert [e.continues for e in eps] == [False, False]
+    assert [(m.origin, m.destination) for m in moves(eps)] == [("460204", "469027")]
+
+
+def test_continuing_is_judged_within_a_kind_and_along_the_lived_timeline() -> None:
+    eps = timeline([row("H1", "2000-01-01", "2010-01-01", "469027"),
+                    row("H2", "2010-01-01", None, "469027")],
+                   [row("D1", "2005-01-01", "2008-01-01", "460106")])
+    regs = [e for e in eps if e.kind == "registration"]
+    assert [e.continues for e in regs] == [False, True]  # 乐东 then 乐东: a new household
+    assert [(e.kind, e.current_code, e.continues) for e in lived(eps)] == [
+        ("registration", "469027", False), ("residence", "460106", False),
+        ("registration", "469027", False), ("registration", "469027", True)]

@@ -5,7 +5,7 @@ import { h, card, load, table, pick, sexText, ethnicityText, personOf, personLin
   termText, busyButton } from "../ui.js";
 import { personRecords, recordsOf, recordsTable } from "../records.js";
 import { pedigreeView, normalisePedigree } from "../pedigree/index.js";
-import { trajectoryCharts } from "../trajectory.js";
+import { trajectoryCharts, trajectoryData } from "../trajectory.js";
 import { exportsCard } from "./exports.js";
 
 function identity(p) {
@@ -75,7 +75,7 @@ export function personView(main, pid) {
     { isEmpty: (b) => normalisePedigree(b, pid).members.length === 0 });
   load(rel.box, () => call(`${base}/relatives`, { query: { max_degree: 3 } }), (b) => relatives(b, pid),
     { isEmpty: (b) => listOf(b, "relatives").length === 0, emptyText: t("no_relatives") });
-  load(traj.box, () => call(`${base}/trajectory`), trajectoryCharts,
+  load(traj.box, () => trajectoryData(base), trajectoryCharts,
     { isEmpty: (b) => listOf(b, "periods", "segments", "moves").length === 0,
       emptyText: t("no_trajectory") });
 }
