@@ -42,7 +42,7 @@ def mentions_of(drop: Path) -> pl.DataFrame:
         return pl.read_parquet(cache)
     parts = []
     for file in discover(drop):
-        clean = clean_feed(read_feed(file, "auto"))  # type: ignore[arg-type]
+        clean = clean_feed(read_feed(file, "auto"))
         parts.append(to_mentions(clean).select(*RESOLVER_COLUMNS, "id_status"))
     frame = pl.concat(parts, how="vertical_relaxed")
     frame.write_parquet(cache)
