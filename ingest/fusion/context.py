@@ -1,19 +1,36 @@
-"""Linking mentions that carry only a name, through the other person on their row.
+"""Linking mentions that carry no usable ID number, through their context.
 
 A bloodline row often names the relative with no usable ID number and no birth
-date; a self-collected birth row names the father the same way.  Alone, such a name
-could be anyone's.  But the row's *other* person is usually resolved (anchored on an
-ID number), and a parent, child or spouse has almost always shared a household with
-them.  So the candidates for a name-only mention are the members of the households
-its row-partner belonged to, and, when the row names the mention as a parent of its
-partner, the parents other rows state for that partner (a father named without a
-number on a bloodline row is the father the birth row names, if the names agree: an
-adult child seldom still lives with the parent).  A candidate must match the name
-(same pinyin or very similar characters), the sex where known, and the birth date
-where both are known; and ages must fit the rows: someone a row names as a parent is
-at least ``MIN_PARENT_AGE_YEARS`` older than the child it names (a father named only
-by his name is not his same-named son).  One candidate: a link.  Several equally
-good ones: a possible match for review.
+date; a self-collected birth row names the father the same way; a residence or a
+second social-insurance enrolment may carry a placeholder (``不详``, ``111111111111111111``)
+or a mistyped number.  Alone, such a name could be anyone's.  But its context names
+the few people it can be:
+
+- the households its row's other person belonged to (a parent, child or spouse has
+  almost always shared a household with them);
+- the family the rows state (:func:`kin`): a relative coded as the person's parent is
+  the parent of that side other rows state for the person or for the person's
+  siblings (a father who died before numbers were issued is named, without one, on
+  each of his children's rows), a sibling code a sibling stated or a child of the
+  person's parents, a child code a child of the person or the person's spouse, a
+  spouse code a spouse a marriage, pregnancy, certificate, birth or bloodline row
+  states; the person of a row whose relative has the number is the inverse;
+- its group: the persons enrolled at the same employer (a department enrols one
+  worker once per spell, so a second row at one employer under one name is the same
+  worker), living at the same dwelling, or registered in a household at the same
+  address in the same division (a residence row at home: registration and residence
+  agree for most people, 人户一致).
+
+A candidate must match the name (same pinyin or very similar characters; only the best
+level found counts: exact, then pinyin, then similar), the sex where known (the
+relation code states it for parents, children, siblings and spouses), and the birth
+date where both are known; and ages must fit the rows: someone a row names as a
+parent is at least ``MIN_PARENT_AGE_YEARS`` older than the child it names (a father
+named only by his name is not his same-named son).  One candidate, or several that
+may all be one person (at most one ID number among them, one sex, birth dates within
+a few days): a link to each.  Otherwise every candidate is a possible match for
+review, never a guess.  Links go through the clustering's vetoes (impossible lives,
+two numbers, two mentions of one row, officers' decisions) like any other.
 """
 
 from __future__ import annotations
