@@ -8,10 +8,12 @@ the few people it can be:
 
 - the households its row's other person belonged to (a parent, child or spouse has
   almost always shared a household with them);
-- the family the rows state (:func:`kin`): a relative coded as the person's parent is
-  the parent of that side other rows state for the person or for the person's
-  siblings (a father who died before numbers were issued is named, without one, on
-  each of his children's rows), a sibling code a sibling stated or a child of the
+- the family the rows state (:func:`kin`: birth, bloodline, marriage, pregnancy and
+  certificate rows, and the household register's relation to the head): a relative
+  coded as the person's parent is the parent of that side other rows state for the
+  person or for the person's siblings, or that parent's spouse (a father who died
+  before numbers were issued is named, without one, on each of his children's rows; a
+  father is usually the husband of the mother), a sibling code a sibling stated or a child of the
   person's parents, a child code a child of the person or the person's spouse, a
   spouse code a spouse a marriage, pregnancy, certificate, birth or bloodline row
   states; the person of a row whose relative has the number is the inverse;
@@ -66,6 +68,10 @@ COUPLE_ROLES = (("husband", "wife"), ("wife", "husband"), ("woman", "husband"),
 # Groups a person is enrolled or lives in: an employer, a dwelling, a registered address.
 GROUP_KEYS = (("employer_code",), ("dwelling_id",), ("division_code", "address"))
 BIRTH_SLACK_DAYS = 3
+# Household relation codes: the head, and a head's children (27/37 left out: adopted
+# or step).
+HEAD = "02"
+HEAD_CHILD_CODES = tuple(f"{c}" for c in (*range(20, 27), *range(30, 37)))
 
 
 def _households(mentions: pl.DataFrame, entity_of: pl.DataFrame) -> pl.DataFrame:
@@ -164,7 +170,9 @@ def kin(mentions: pl.DataFrame, entity_of: pl.DataFrame,
     (``entity, spouse``: a spouse code, the two spouses of a marriage, pregnancy,
     certificate or birth row, or two parents of one child, one each side).
     """
-    parents = stated.select(pl.col("child").alias("entity"), "parent", "side").unique()
+    household_parents, household_spouses = _household_family(mentions, entity_of)
+    parents = pl.concat([stated.select(pl.col("child").alias("entity"), "parent", "side"),
+                         household_parents]).unique()
     kinds = _kinds(mentions, entity_of)
     stated_sibs = kinds.filter(pl.col("kind") == "sibling").select(
         "entity", pl.col("partner").alias("sibling"))
@@ -182,12 +190,38 @@ def kin(mentions: pl.DataFrame, entity_of: pl.DataFrame,
                   .select(pl.col("parent").alias("entity"), pl.col("parent_o").alias("spouse")))
     spouses = pl.concat([
         kinds.filter(pl.col("kind") == "spouse").select(
-            "entity", pl.col("partner").alias("spouse")), *couples, co_parents])
+            "entity", pl.col("partner").alias("spouse")), *couples, co_parents,
+        household_spouses])
     spouses = pl.concat([spouses, spouses.select(pl.col("spouse").alias("entity"),
                                                  pl.col("entity").alias("spouse"))])
     return {"parents": parents, "kinds": kinds,
             "siblings": pl.concat([stated_sibs, shared]).unique(),
             "spouses": spouses.filter(pl.col("entity") != pl.col("spouse")).unique()}
+
+
+def _household_family(mentions: pl.DataFrame, entity_of: pl.DataFrame
+                      ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """What one household's register states of the family, by the members' relation to
+    the head (GB/T 4761): a head's 子 or 女 (20-26, 30-36; 27/37 may be a stepchild) is the
+    head's child, a head's 父 or 母 (51/52) the head's parent, and a 配偶/夫/妻 (10-12) the
+    head's spouse.  Returns ``(parents: entity, parent, side; spouses: entity, spouse)``."""
+    h = (mentions.filter(pl.col("household_id").is_not_null()
+                         & pl.col("relation_to_head").is_not_null())
+         .select("mention_id", "household_id", "relation_to_head").join(entity_of,
+                                                                        on="mention_id"))
+    heads = h.filter(pl.col("relation_to_head") == HEAD).select(
+        "household_id", pl.col("entity").alias("head"))
+    code = pl.col("relation_to_head")
+    kids = h.filter(code.is_in(HEAD_CHILD_CODES)).join(heads, on="household_id")
+    elders = h.filter(code.is_in(["51", "52"])).join(heads, on="household_id")
+    spouses = h.filter(code.is_in(SPOUSE_CODES)).join(heads, on="household_id")
+    parents = pl.concat([
+        kids.select("entity", pl.col("head").alias("parent"),
+                    pl.lit(None, pl.String).alias("side")),
+        elders.select(pl.col("head").alias("entity"), pl.col("entity").alias("parent"),
+                      code.replace_strict(PARENT_CODES).alias("side")),
+    ])
+    return parents, spouses.select("entity", pl.col("head").alias("spouse"))
 
 
 def _kin_candidates(loose: pl.DataFrame, family: dict[str, pl.DataFrame]) -> pl.DataFrame:
@@ -204,10 +238,16 @@ def _kin_candidates(loose: pl.DataFrame, family: dict[str, pl.DataFrame]) -> pl.
                         .unique()])
     side_fits = (pl.col("side").is_null() | pl.col("side_c").is_null()
                  | (pl.col("side") == pl.col("side_c")))
+    # A parent's spouse is a candidate too (the father of a child is, but for a
+    # remarriage, the husband of its mother); the code's sex and the name decide.
+    parents_and_spouses = pl.concat([
+        parents.rename({"parent": "candidate", "side": "side_c"}),
+        parents.join(spouses.rename({"entity": "parent"}), on="parent")
+        .select("entity", pl.col("spouse").alias("candidate"),
+                pl.lit(None, pl.String).alias("side_c"))])
     as_parent = (kinds.filter(pl.col("kind") == "parent")
                  .join(around.rename({"entity": "partner"}), on="partner")
-                 .join(parents.rename({"entity": "via", "parent": "candidate",
-                                       "side": "side_c"}), on="via")
+                 .join(parents_and_spouses.rename({"entity": "via"}), on="via")
                  .filter(side_fits).select("entity", "candidate"))
     as_sibling = (kinds.filter(pl.col("kind") == "sibling")
                   .join(sibs.rename({"entity": "partner", "sibling": "candidate"}),

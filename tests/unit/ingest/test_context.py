@@ -180,3 +180,45 @@ def test_an_officers_decision_apart_outweighs_the_context() -> None:
     apart = assigned_pids(fuse(frame, decisions=Decisions(cannot_link=(ids,))).assignments, *ids)
     assert linked[0] == linked[1]
     assert apart[0] != apart[1]
+
+
+def test_a_father_named_without_a_number_is_the_head_whose_child_a_sibling_is() -> None:
+    # The register: the father heads a household (02) where the daughter is his 女 (30);
+    # the son is registered elsewhere.  Both children's rows name their mother with her
+    # number (so they are siblings); the son's other row names his father (51) by name only.
+    mum, son, daughter, rows = _family()
+    dad = person_id(date(1928, 1, 9), 13)
+    rows = background() + rows + [
+        mention("household", "hf", id_number=dad, name="吴建国", sex="1",
+                birth_date=date(1928, 1, 9), household_id="H1", relation_to_head="02"),
+        mention("household", "hd2", id_number=daughter, name="吴燕", sex="2",
+                birth_date=DAUGHTER_BORN, household_id="H1", relation_to_head="30"),
+        *_blood("b1", son, "吴磊", "吴建国", "51"),
+    ]
+    result = fuse(mentions_frame(rows))
+    named, father, mother = assigned_pids(
+        result.assignments, "bloodline|self_collected|b1|relative",
+        "household|public_security|hf|person", "household|public_security|hm|person")
+    assert named == father != mother
+
+
+def test_a_father_named_without_a_number_is_the_husband_of_the_stated_mother() -> None:
+    # The son's row names his mother with her number; a marriage row says whom she married;
+    # the son's other row names his father by name only.
+    mum, dad, son = (person_id(MUM_BORN, 22), person_id(date(1928, 1, 9), 13),
+                     person_id(SON_BORN, 15))
+    rows = background() + [
+        mention("household", "hm", id_number=mum, name="陈丽", sex="2", birth_date=MUM_BORN),
+        mention("household", "hf", id_number=dad, name="吴建国", sex="1",
+                birth_date=date(1928, 1, 9)),
+        mention("household", "hs", id_number=son, name="吴磊", sex="1", birth_date=SON_BORN),
+        mention("marriage", "w1", "husband", source="civil_affairs", id_number=dad,
+                name="吴建国"),
+        mention("marriage", "w1", "wife", source="civil_affairs", id_number=mum, name="陈丽"),
+        *_blood("b1", son, "吴磊", "陈丽", "52", mum),
+        *_blood("b2", son, "吴磊", "吴建国", "51"),
+    ]
+    result = fuse(mentions_frame(rows))
+    named, father = assigned_pids(result.assignments, "bloodline|self_collected|b2|relative",
+                                  "household|public_security|hf|person")
+    assert named == father
