@@ -15,7 +15,8 @@ from kingraph import ids
 
 PINYIN = {"王": "wang", "伟": "wei", "玮": "wei", "丽": "li", "陈": "chen", "明": "ming",
           "林": "lin", "芳": "fang", "符": "fu", "小": "xiao", "红": "hong", "强": "qiang",
-          "张": "zhang", "静": "jing", "吴": "wu", "磊": "lei", "海": "hai", "燕": "yan"}
+          "张": "zhang", "静": "jing", "吴": "wu", "磊": "lei", "海": "hai", "燕": "yan",
+          "建": "jian", "国": "guo", "梅": "mei", "玫": "mei"}
 
 
 def person_id(born: date, sequence: int, area: str = "460106") -> str:

@@ -33,7 +33,7 @@ HOUSEHOLD = Feed(
     (Role("person", "id_number", "name", "sex", "birth_date",
           extra=(("household_id", "household_id"),
                  ("relation_to_head", "relation_to_head"),
-                 ("deregistered_on", "deregistered_on"),
+                 ("address", "address"), ("deregistered_on", "deregistered_on"),
                  ("deregistered_reason", "deregistered_reason"))),),
     event_date="registered_on",
 )
@@ -69,7 +69,8 @@ COHABITATION = Feed(
     "cohabitation", frozenset({"public_security", "self_collected"}),
     head(*person(""), Column("dwelling_id", required=True), DIVISION, Column("address"),
           date("from_date"), date("to_date")),
-    (Role("person", "id_number", "name", extra=(("dwelling_id", "dwelling_id"),)),),
+    (Role("person", "id_number", "name",
+          extra=(("dwelling_id", "dwelling_id"), ("address", "address"))),),
     event_date="from_date",
 )
 BLOODLINE = Feed(

@@ -17,7 +17,8 @@ Columns (``MENTION_SCHEMA``, in order):
   relative is to the person, GB/T 4761; the relative's mention carries neither),
   ``birth_order`` and ``plurality`` (child);
 - grouping context: ``household_id`` and ``relation_to_head`` (household rows),
-  ``dwelling_id`` (cohabitation), ``employer_code`` (employment);
+  ``dwelling_id`` (cohabitation), ``employer_code`` (employment), ``address``
+  (household and cohabitation rows: the address text, compared within its division);
 - ``deregistered_on`` and ``deregistered_reason`` (household rows: a deregistration
   for ``death`` dates the person's death).
 
@@ -48,7 +49,7 @@ MENTION_SCHEMA: dict[str, pl.DataType] = {
     "spouse_mention": pl.String(), "relative_mention": pl.String(), "relation": pl.String(),
     "birth_order": pl.Int32(), "plurality": pl.Int32(), "household_id": pl.String(),
     "relation_to_head": pl.String(), "dwelling_id": pl.String(), "employer_code": pl.String(),
-    "deregistered_on": pl.Date(), "deregistered_reason": pl.String(),
+    "address": pl.String(), "deregistered_on": pl.Date(), "deregistered_reason": pl.String(),
 }
 
 _ROW_COLUMNS = ("feed", "source", "record_id", "file", "line", "content_hash")

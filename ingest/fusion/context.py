@@ -1,19 +1,38 @@
-"""Linking mentions that carry only a name, through the other person on their row.
+"""Linking mentions that carry no usable ID number, through their context.
 
 A bloodline row often names the relative with no usable ID number and no birth
-date; a self-collected birth row names the father the same way.  Alone, such a name
-could be anyone's.  But the row's *other* person is usually resolved (anchored on an
-ID number), and a parent, child or spouse has almost always shared a household with
-them.  So the candidates for a name-only mention are the members of the households
-its row-partner belonged to, and, when the row names the mention as a parent of its
-partner, the parents other rows state for that partner (a father named without a
-number on a bloodline row is the father the birth row names, if the names agree: an
-adult child seldom still lives with the parent).  A candidate must match the name
-(same pinyin or very similar characters), the sex where known, and the birth date
-where both are known; and ages must fit the rows: someone a row names as a parent is
-at least ``MIN_PARENT_AGE_YEARS`` older than the child it names (a father named only
-by his name is not his same-named son).  One candidate: a link.  Several equally
-good ones: a possible match for review.
+date; a self-collected birth row names the father the same way; a residence or a
+second social-insurance enrolment may carry a placeholder (``不详``, ``111111111111111111``)
+or a mistyped number.  Alone, such a name could be anyone's.  But its context names
+the few people it can be:
+
+- the households its row's other person belonged to (a parent, child or spouse has
+  almost always shared a household with them);
+- the family the rows state (:func:`kin`: birth, bloodline, marriage, pregnancy and
+  certificate rows, and the household register's relation to the head): a relative
+  coded as the person's parent is the parent of that side other rows state for the
+  person or for the person's siblings, or that parent's spouse (a father who died
+  before numbers were issued is named, without one, on each of his children's rows; a
+  father is usually the husband of the mother), a sibling code a sibling stated or a child of the
+  person's parents, a child code a child of the person or the person's spouse, a
+  spouse code a spouse a marriage, pregnancy, certificate, birth or bloodline row
+  states; the person of a row whose relative has the number is the inverse;
+- its group: the persons enrolled at the same employer (a department enrols one
+  worker once per spell, so a second row at one employer under one name is the same
+  worker), living at the same dwelling, or registered in a household at the same
+  address in the same division (a residence row at home: registration and residence
+  agree for most people, 人户一致).
+
+A candidate must match the name (same pinyin or very similar characters; only the best
+level found counts: exact, then pinyin, then similar), the sex where known (the
+relation code states it for parents, children, siblings and spouses), and the birth
+date where both are known; and ages must fit the rows: someone a row names as a
+parent is at least ``MIN_PARENT_AGE_YEARS`` older than the child it names (a father
+named only by his name is not his same-named son).  One candidate, or several that
+may all be one person (at most one ID number among them, one sex, birth dates within
+a few days): a link to each.  Otherwise every candidate is a possible match for
+review, never a guess.  Links go through the clustering's vetoes (impossible lives,
+two numbers, two mentions of one row, officers' decisions) like any other.
 """
 
 from __future__ import annotations
@@ -31,6 +50,28 @@ RECORD = ["rec"]  # the resolver numbers source rows
 # code names the side), or a child.
 PARENT_CODES = {"51": "father", "52": "mother", "57": "father", "58": "mother"}
 CHILD_CODES = tuple(f"{c}" for c in (*range(20, 28), *range(30, 38)))
+# GB/T 4761 siblings (71 elder brother, 73 younger brother, 75 elder sister, 77 younger
+# sister) and spouses (10 spouse, 11 husband, 12 wife).
+SIBLING_CODES = ("71", "73", "75", "77")
+SPOUSE_CODES = ("10", "11", "12")
+KIN_CODES = {**dict.fromkeys(PARENT_CODES, "parent"), **dict.fromkeys(CHILD_CODES, "child"),
+             **dict.fromkeys(SIBLING_CODES, "sibling"), **dict.fromkeys(SPOUSE_CODES, "spouse")}
+INVERSE = {"parent": "child", "child": "parent", "sibling": "sibling", "spouse": "spouse"}
+# The sex a code states of the relative.
+CODE_SEX = {"51": "1", "57": "1", "52": "2", "58": "2", "11": "1", "12": "2",
+            "71": "1", "73": "1", "75": "2", "77": "2",
+            **dict.fromkeys((f"{c}" for c in range(20, 28)), "1"),
+            **dict.fromkeys((f"{c}" for c in range(30, 38)), "2")}
+# Two rows of one couple (roles on one row).
+COUPLE_ROLES = (("husband", "wife"), ("wife", "husband"), ("woman", "husband"),
+                ("husband", "woman"), ("mother", "father"), ("father", "mother"))
+# Groups a person is enrolled or lives in: an employer, a dwelling, a registered address.
+GROUP_KEYS = (("employer_code",), ("dwelling_id",), ("division_code", "address"))
+BIRTH_SLACK_DAYS = 3
+# Household relation codes: the head, and a head's children (27/37 left out: adopted
+# or step).
+HEAD = "02"
+HEAD_CHILD_CODES = tuple(f"{c}" for c in (*range(20, 27), *range(30, 37)))
 
 
 def _households(mentions: pl.DataFrame, entity_of: pl.DataFrame) -> pl.DataFrame:
@@ -73,18 +114,6 @@ def stated_parents(mentions: pl.DataFrame, entity_of: pl.DataFrame) -> pl.DataFr
     ]).unique()
 
 
-def _other_parents(loose: pl.DataFrame, stated: pl.DataFrame) -> pl.DataFrame:
-    """(loose parent entity, a parent of the same side other rows state for its child)."""
-    named = stated.join(loose.select(pl.col("entity").alias("parent")), on="parent", how="semi")
-    others = stated.select("child", pl.col("parent").alias("candidate"),
-                           pl.col("side").alias("side_c"))
-    return (named.join(others, on="child")
-            .filter((pl.col("candidate") != pl.col("parent"))
-                    & (pl.col("side").is_null() | pl.col("side_c").is_null()
-                       | (pl.col("side") == pl.col("side_c"))))
-            .select(pl.col("parent").alias("entity"), "candidate").unique())
-
-
 def _ages_fit(found: pl.DataFrame, stated: pl.DataFrame, entities: pl.DataFrame
               ) -> pl.DataFrame:
     """Candidates whose birth date fits the parent-child links the loose mention's rows
@@ -106,9 +135,163 @@ def _ages_fit(found: pl.DataFrame, stated: pl.DataFrame, entities: pl.DataFrame
             .select("entity", "candidate"))
 
 
+def _kinds(mentions: pl.DataFrame, entity_of: pl.DataFrame) -> pl.DataFrame:
+    """``entity, partner, kind, side, implied_sex`` for both persons of every bloodline
+    row: what ``entity`` is to ``partner`` (``parent``, ``child``, ``sibling``,
+    ``spouse``), the parent's side where the code names it, and the sex the code implies
+    of ``entity`` (null where it implies none)."""
+    ref = entity_of.rename({"mention_id": "relative_mention", "entity": "relative"})
+    rows = (mentions.filter(pl.col("relative_mention").is_not_null()
+                            & pl.col("relation").is_in(list(KIN_CODES)))
+            .select("mention_id", "relation", "relative_mention").join(entity_of, on="mention_id")
+            .join(ref, on="relative_mention"))
+    code = pl.col("relation")
+    kind = code.replace_strict(KIN_CODES)
+    relative_side = code.replace_strict(PARENT_CODES, default=None)
+    return pl.concat([
+        # The relative is <kind> to the person.
+        rows.select(pl.col("relative").alias("entity"), pl.col("entity").alias("partner"),
+                    kind.alias("kind"), relative_side.alias("side"),
+                    code.replace_strict(CODE_SEX, default=None).alias("implied_sex")),
+        # The person is the inverse to the relative.
+        rows.select("entity", pl.col("relative").alias("partner"),
+                    kind.replace_strict(INVERSE).alias("kind"),
+                    pl.lit(None, pl.String).alias("side"),
+                    pl.lit(None, pl.String).alias("implied_sex")),
+    ]).filter(pl.col("entity") != pl.col("partner")).unique()
+
+
+def kin(mentions: pl.DataFrame, entity_of: pl.DataFrame,
+        stated: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """The family the rows state, as entity pairs (each both ways where symmetric).
+
+    ``parents`` (``entity, parent, side``), ``siblings`` (``entity, sibling``: stated
+    by a sibling code, or two children a row states of one parent), ``spouses``
+    (``entity, spouse``: a spouse code, the two spouses of a marriage, pregnancy,
+    certificate or birth row, or two parents of one child, one each side).
+    """
+    household_parents, household_spouses = _household_family(mentions, entity_of)
+    parents = pl.concat([stated.select(pl.col("child").alias("entity"), "parent", "side"),
+                         household_parents]).unique()
+    kinds = _kinds(mentions, entity_of)
+    stated_sibs = kinds.filter(pl.col("kind") == "sibling").select(
+        "entity", pl.col("partner").alias("sibling"))
+    shared = (parents.join(parents, on="parent", suffix="_o")
+              .filter(pl.col("entity") != pl.col("entity_o"))
+              .select("entity", pl.col("entity_o").alias("sibling")))
+    m = mentions.select("mention_id", *RECORD, "role").join(entity_of, on="mention_id")
+    couples = [m.filter(pl.col("role") == a).join(
+        m.filter(pl.col("role") == b).select(*RECORD, pl.col("entity").alias("spouse")),
+        on=RECORD).select("entity", "spouse") for a, b in COUPLE_ROLES]
+    co_parents = (parents.filter(pl.col("side").is_not_null())
+                  .join(parents.filter(pl.col("side").is_not_null()), on="entity",
+                        suffix="_o")
+                  .filter(pl.col("side") != pl.col("side_o"))
+                  .select(pl.col("parent").alias("entity"), pl.col("parent_o").alias("spouse")))
+    spouses = pl.concat([
+        kinds.filter(pl.col("kind") == "spouse").select(
+            "entity", pl.col("partner").alias("spouse")), *couples, co_parents,
+        household_spouses])
+    spouses = pl.concat([spouses, spouses.select(pl.col("spouse").alias("entity"),
+                                                 pl.col("entity").alias("spouse"))])
+    return {"parents": parents, "kinds": kinds,
+            "siblings": pl.concat([stated_sibs, shared]).unique(),
+            "spouses": spouses.filter(pl.col("entity") != pl.col("spouse")).unique()}
+
+
+def _household_family(mentions: pl.DataFrame, entity_of: pl.DataFrame
+                      ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """What one household's register states of the family, by the members' relation to
+    the head (GB/T 4761): a head's 子 or 女 (20-26, 30-36; 27/37 may be a stepchild) is the
+    head's child, a head's 父 or 母 (51/52) the head's parent, and a 配偶/夫/妻 (10-12) the
+    head's spouse.  Returns ``(parents: entity, parent, side; spouses: entity, spouse)``."""
+    h = (mentions.filter(pl.col("household_id").is_not_null()
+                         & pl.col("relation_to_head").is_not_null())
+         .select("mention_id", "household_id", "relation_to_head").join(entity_of,
+                                                                        on="mention_id"))
+    heads = h.filter(pl.col("relation_to_head") == HEAD).select(
+        "household_id", pl.col("entity").alias("head"))
+    code = pl.col("relation_to_head")
+    kids = h.filter(code.is_in(HEAD_CHILD_CODES)).join(heads, on="household_id")
+    elders = h.filter(code.is_in(["51", "52"])).join(heads, on="household_id")
+    spouses = h.filter(code.is_in(SPOUSE_CODES)).join(heads, on="household_id")
+    parents = pl.concat([
+        kids.select("entity", pl.col("head").alias("parent"),
+                    pl.lit(None, pl.String).alias("side")),
+        elders.select(pl.col("head").alias("entity"), pl.col("entity").alias("parent"),
+                      code.replace_strict(PARENT_CODES).alias("side")),
+    ])
+    return parents, spouses.select("entity", pl.col("head").alias("spouse"))
+
+
+def _kin_candidates(loose: pl.DataFrame, family: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """(loose entity, candidate): the persons other rows state in the place a bloodline
+    row puts the loose mention.  A parent of the partner is a parent another row states
+    for the partner or for one of its siblings (same side); a sibling is a sibling
+    stated or a child of the partner's parents; a child is a child of the partner or of
+    the partner's spouse; a spouse is a spouse stated elsewhere."""
+    kinds = family["kinds"].join(loose.select("entity"), on="entity", how="semi")
+    parents, sibs, spouses = family["parents"], family["siblings"], family["spouses"]
+    children = parents.select(pl.col("parent").alias("entity"), pl.col("entity").alias("child"))
+    around = pl.concat([sibs.select("entity", pl.col("sibling").alias("via")),
+                        parents.select("entity", pl.col("entity").alias("via"))
+                        .unique()])
+    side_fits = (pl.col("side").is_null() | pl.col("side_c").is_null()
+                 | (pl.col("side") == pl.col("side_c")))
+    # A parent's spouse is a candidate too (the father of a child is, but for a
+    # remarriage, the husband of its mother); the code's sex and the name decide.
+    parents_and_spouses = pl.concat([
+        parents.rename({"parent": "candidate", "side": "side_c"}),
+        parents.join(spouses.rename({"entity": "parent"}), on="parent")
+        .select("entity", pl.col("spouse").alias("candidate"),
+                pl.lit(None, pl.String).alias("side_c"))])
+    as_parent = (kinds.filter(pl.col("kind") == "parent")
+                 .join(around.rename({"entity": "partner"}), on="partner")
+                 .join(parents_and_spouses.rename({"entity": "via"}), on="via")
+                 .filter(side_fits).select("entity", "candidate"))
+    as_sibling = (kinds.filter(pl.col("kind") == "sibling")
+                  .join(sibs.rename({"entity": "partner", "sibling": "candidate"}),
+                        on="partner").select("entity", "candidate"))
+    partner_and_spouses = pl.concat([
+        spouses.rename({"entity": "partner", "spouse": "via"}),
+        spouses.select(pl.col("entity").alias("partner"), pl.col("entity").alias("via"))
+        .unique()])
+    as_child = (kinds.filter(pl.col("kind") == "child")
+                .join(partner_and_spouses, on="partner")
+                .join(children.rename({"entity": "via", "child": "candidate"}), on="via")
+                .select("entity", "candidate"))
+    as_spouse = (kinds.filter(pl.col("kind") == "spouse")
+                 .join(spouses.rename({"entity": "partner", "spouse": "candidate"}),
+                       on="partner").select("entity", "candidate"))
+    # The partner's own children are candidates for a child even when the partner has
+    # no spouse on record.
+    own_children = (kinds.filter(pl.col("kind") == "child")
+                    .join(children.rename({"entity": "partner", "child": "candidate"}),
+                          on="partner").select("entity", "candidate"))
+    return pl.concat([as_parent, as_sibling, as_child, own_children, as_spouse])
+
+
+def _group_candidates(mentions: pl.DataFrame, entity_of: pl.DataFrame,
+                      loose: pl.DataFrame) -> pl.DataFrame:
+    """(loose entity, candidate) for mentions that name nobody else on their row: the
+    persons enrolled at the same employer, and the persons living at the same dwelling
+    or registered in a household at the same address (division and address text)."""
+    m = mentions.join(entity_of, on="mention_id")
+    mine = m.join(loose.select("entity"), on="entity", how="semi")
+    found = []
+    for keys in GROUP_KEYS:
+        have = m.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in keys))
+        found.append(mine.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in keys))
+                     .select("entity", *keys)
+                     .join(have.select(*keys, pl.col("entity").alias("candidate")), on=keys)
+                     .select("entity", "candidate"))
+    return pl.concat(found)
+
+
 def context_links(mentions: pl.DataFrame, entity_of: pl.DataFrame,
                   entities: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Links (and ambiguous candidates) of name-only mentions via their row-partners.
+    """Links (and ambiguous candidates) of name-only mentions via their row-partners,
+    their family's other rows, their employer and their dwelling.
 
     Returns ``(links, ambiguous)``, both ``left, right, weight``.
     """
@@ -121,11 +304,20 @@ def context_links(mentions: pl.DataFrame, entity_of: pl.DataFrame,
                           & (pl.col("candidate") != pl.col("entity")))
                   .select("entity", "candidate"))
     stated = stated_parents(mentions, entity_of)
-    parents = _other_parents(pairs.select("entity").unique(), stated)
-    found = _ages_fit(pl.concat([housemates, parents]).unique(), stated, entities)
-    attrs = entities.select("entity", "name", "name_key", "sex", "birth_date")
-    found = found.join(attrs, on="entity").join(attrs, left_on="candidate",
-                                                right_on="entity", suffix="_c")
+    loose = entities.filter(pl.col("anchor").is_null()
+                            & ~pl.col("name_placeholder").fill_null(True)).select("entity")
+    family = kin(mentions, entity_of, stated)
+    candidates = pl.concat([housemates, _kin_candidates(loose, family),
+                            _group_candidates(mentions, entity_of, loose)])
+    candidates = candidates.filter(pl.col("candidate") != pl.col("entity")).unique()
+    found = _ages_fit(candidates, stated, entities)
+    implied = (family["kinds"].filter(pl.col("implied_sex").is_not_null())
+               .group_by("entity").agg(pl.col("implied_sex").first()))
+    attrs = entities.select("entity", "anchor", "name", "name_key", "sex", "birth_date")
+    found = (found.join(attrs.join(implied, on="entity", how="left")
+                        .with_columns(pl.coalesce("sex", "implied_sex").alias("sex"))
+                        .drop("implied_sex"), on="entity")
+             .join(attrs, left_on="candidate", right_on="entity", suffix="_c"))
     similarity = process.cpdist(found["name"].fill_null("").to_list(),
                                 found["name_c"].fill_null("").to_list(),
                                 scorer=JaroWinkler.normalized_similarity, workers=1)
@@ -135,20 +327,31 @@ def context_links(mentions: pl.DataFrame, entity_of: pl.DataFrame,
            | (pl.col("sex") == pl.col("sex_c")))
         & (pl.col("birth_date").is_null() | pl.col("birth_date_c").is_null()
            | ((pl.col("birth_date") - pl.col("birth_date_c")).dt.total_days().abs() <= 3))
-    ).with_columns((pl.col("name") == pl.col("name_c")).alias("exact"))
+    ).with_columns(
+        pl.when(pl.col("name") == pl.col("name_c")).then(0)
+        .when(pl.col("name_key") == pl.col("name_key_c")).then(1).otherwise(2)
+        .alias("tier"))
     return _decide(found)
 
 
 def _decide(found: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    per = found.group_by("entity").agg(pl.len().alias("n"),
-                                       pl.col("exact").sum().alias("n_exact"))
+    """Only the best name agreement counts (exact, then same pinyin, then similar
+    characters).  One candidate: a link.  Several that may all be one person (at most one
+    ID number among them, one sex, birth dates within a few days): a link to each,
+    as when one deceased father is named without a number on each of his children's
+    rows.  Otherwise every candidate is a possible match for review, never a guess."""
+    found = found.filter(pl.col("tier") == pl.col("tier").min().over("entity"))
+    per = found.group_by("entity").agg(
+        pl.col("anchor").drop_nulls().n_unique().alias("numbers"),
+        pl.col("sex_c").drop_nulls().n_unique().alias("sexes"),
+        (pl.col("birth_date_c").max() - pl.col("birth_date_c").min()).dt.total_days()
+        .fill_null(0).alias("span"))
+    one_person = ((pl.col("numbers") <= 1) & (pl.col("sexes") <= 1)
+                  & (pl.col("span") <= BIRTH_SLACK_DAYS))
     found = found.join(per, on="entity")
-    unique = (pl.col("n") == 1) | ((pl.col("n_exact") == 1) & pl.col("exact"))
     weight = pl.lit(CONTEXT_LINK_WEIGHT).alias("weight")
-    links = found.filter(unique).select(pl.col("entity").alias("left"),
-                                        pl.col("candidate").alias("right"), weight)
-    resolved = links.select(pl.col("left").alias("entity"))
-    ambiguous = (found.join(resolved, on="entity", how="anti")
-                 .select(pl.col("entity").alias("left"), pl.col("candidate").alias("right"),
-                         weight))
+    links = found.filter(one_person).select(pl.col("entity").alias("left"),
+                                            pl.col("candidate").alias("right"), weight)
+    ambiguous = found.filter(~one_person).select(
+        pl.col("entity").alias("left"), pl.col("candidate").alias("right"), weight)
     return links, ambiguous

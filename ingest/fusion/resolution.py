@@ -27,7 +27,8 @@ The input ``mentions`` frame has the columns documented in :mod:`ingest.feeds.me
 the resolver uses ``mention_id, feed, source, record_id, role, id_number, id_raw,
 id_birth_date, id_sex, name, name_key, name_initials, name_placeholder, sex,
 birth_date, division_code, event_date, mother_mention, relative_mention, relation,
-birth_order, household_id, relation_to_head, deregistered_on, deregistered_reason``.
+birth_order, household_id, relation_to_head, deregistered_on, deregistered_reason,
+dwelling_id, employer_code, address``.
 """
 
 from __future__ import annotations
@@ -145,7 +146,7 @@ RESOLVER_COLUMNS = (
     "id_birth_date", "id_sex", "name", "name_key", "name_initials", "name_placeholder",
     "sex", "birth_date", "division_code", "event_date", "mother_mention", "relative_mention",
     "relation", "birth_order", "household_id", "relation_to_head", "deregistered_on",
-    "deregistered_reason",
+    "deregistered_reason", "dwelling_id", "employer_code", "address",
 )
 
 
