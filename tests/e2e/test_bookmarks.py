@@ -39,8 +39,8 @@ def test_after_a_decision_the_page_sends_its_bookmark(web: Page) -> None:
     decided = info.value
     assert decided.status == 202  # a job writes it; the request itself wrote nothing
     assert decided.headers.get("x-bookmarks") is None
-    web.page.wait_for_selector(f"#review-decided .verdict[data-review='{review_id}']",
-                               timeout=180_000)
+    web.page.wait_for_selector(f"article.review-item[data-review='{review_id}']"
+                               "[data-decided='no_link']", timeout=180_000)
     # Polled to its end, the job answered with the bookmark of the decision's write
     # (and, while it ran, with none).
     assert jobs and jobs[-1][0] == "succeeded", jobs

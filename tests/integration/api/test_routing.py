@@ -110,6 +110,13 @@ def test_every_route_reads_as_read_and_writes_as_write(
             walked.add(route)
         assert http.get("/v1/loads", headers=role_keys.headers(Role.ADMIN)).status_code == 200
         walked.add(("GET", "/v1/loads"))
+        # The policy table's routes read a file, not the graph: walked for completeness.
+        assert http.get("/v1/policy", headers=role_keys.headers(Role.OFFICER)).status_code == 200
+        walked.add(("GET", "/v1/policy"))
+        checked = http.post("/v1/policy/check", json={"table_text": "{}"},
+                            headers=role_keys.headers(Role.ADMIN))
+        assert checked.status_code == 422, checked.text  # a table without versions
+        walked.add(("POST", "/v1/policy/check"))
     served = _served(traffic.transactions)
     assert misrouted(served) == []
     assert all(t.failure is None for t in served), {t.failure for t in served}
