@@ -60,7 +60,8 @@ replaces stays an alias that every person route accepts, answering with the pers
 that holds most of its mentions now, under that person's current pid.
 
 To read your own writes on a cluster, send with each request the `X-Bookmarks` header
-of the last response."""
+of the last response. A decision's write is a job's: the job, once ended, answers
+`GET /v1/jobs/{id}` with the `X-Bookmarks` of its write."""
 
 
 def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:

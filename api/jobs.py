@@ -16,6 +16,12 @@ A job left ``queued`` or ``running`` by a process that died is reported ``failed
 (``interrupted``) by whoever reads it: the store lock died with the process, and its
 decision, if written, is applied by the next re-fusion.  When a job ends it writes
 its own audit entry: the key, the review, and every pid the work touched.
+
+Read your own writes (:mod:`api.consistency`): a job runs in a flow of its own, seeded
+with the ``X-Bookmarks`` of the request that started it (so it reads at least what its
+officer saw), and a job that succeeds stores the bookmarks of its last write. Whoever
+reads the ended job (``GET /v1/jobs/{id}``) receives them in ``X-Bookmarks``, so a
+client that polls a decision to its end reads that decision on any worker afterwards.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ import anyio.to_thread
 from api import audit, state
 from api.audit import AuditEntry
 from api.problems import JobPending, code_of, status_of
+from graphdb import bookmarks
 from kingraph.errors import KingraphError
 
 log = logging.getLogger("kingraph.api")
@@ -47,14 +54,15 @@ ACTIVE = ("queued", "running")
 PROGRESS_EVERY = 0.5  # seconds between progress writes of one job
 
 INSERT_JOB = """INSERT INTO job (id, kind, subject, review_id, pid, key_id, purpose, route,
-    status, stage, created, updated, worker, request)
-    VALUES (?,?,?,?,?,?,?,?,'queued','queued',?,?,?,?)"""
+    status, stage, created, updated, worker, request, waited)
+    VALUES (?,?,?,?,?,?,?,?,'queued','queued',?,?,?,?,?)"""
 START_JOB = "UPDATE job SET status = 'running', started = ?, updated = ? WHERE id = ?"
 PROGRESS_JOB = "UPDATE job SET stage = ?, done = ?, total = ?, updated = ? WHERE id = ?"
 FINISH_JOB = """UPDATE job SET status = ?, stage = ?, finished = ?, updated = ?, result = ?,
-    error_code = ?, error = ? WHERE id = ?"""
+    error_code = ?, error = ?, bookmarks = ? WHERE id = ?"""
 GET_JOB = """SELECT id, kind, subject, review_id, pid, key_id, purpose, route, status, stage,
-    done, total, created, started, finished, worker, request, result, error_code, error
+    done, total, created, started, finished, worker, request, result, error_code, error,
+    waited, bookmarks
     FROM job WHERE id = ?"""
 INTERRUPT_JOB = """UPDATE job SET status = 'failed', stage = 'interrupted', finished = ?,
     error_code = 'interrupted', error = ? WHERE id = ? AND status IN ('queued', 'running')"""
@@ -107,14 +115,18 @@ class Job:
     result: dict[str, Any] | None
     error_code: str | None
     error: str | None
+    waited: frozenset[str] = frozenset()  # the bookmarks its work waited for
+    bookmarks: frozenset[str] = frozenset()  # after its last write, once it succeeded
 
 
 def _job(row: tuple[Any, ...]) -> Job:
     (job_id, kind, subject, review_id, pid, key_id, purpose, route, status, stage, done,
-     total, created, started, finished, worker, request, result, error_code, error) = row
+     total, created, started, finished, worker, request, result, error_code, error, waited,
+     written) = row
     return Job(job_id, kind, subject, review_id, pid, key_id, purpose, route, status, stage,
                done, total, created, started, finished, worker, json.loads(request),
-               json.loads(result) if result else None, error_code, error)
+               json.loads(result) if result else None, error_code, error,
+               frozenset(bookmarks.parse(waited)), frozenset(bookmarks.parse(written)))
 
 
 def _alive(pid: int) -> bool:
@@ -173,17 +185,20 @@ class JobRunner:
             JobPending: a job on the same subject is queued or running.
         """
         job_id = "J" + secrets.token_hex(8)
-        await anyio.to_thread.run_sync(self._insert, job_id, new)
-        self._pools[new.lane].submit(self._run, job_id, new, work)
+        flow = bookmarks.current()
+        waited = flow.bookmarks if flow else frozenset()
+        await anyio.to_thread.run_sync(self._insert, job_id, new, waited)
+        self._pools[new.lane].submit(self._run, job_id, new, work, waited)
         found = await self.get(job_id)
         assert found is not None
         return found
 
-    def _insert(self, job_id: str, new: NewJob) -> None:
+    def _insert(self, job_id: str, new: NewJob, waited: frozenset[str]) -> None:
         now = _now()
         subject = new.subject or job_id
         row = (job_id, new.kind, subject, new.review_id, new.pid, new.key_id, new.purpose,
-               new.route, now, now, os.getpid(), json.dumps(new.request))
+               new.route, now, now, os.getpid(), json.dumps(new.request),
+               bookmarks.render(waited) or None)
         try:
             self.execute(INSERT_JOB, row)
         except sqlite3.IntegrityError:
@@ -205,15 +220,20 @@ class JobRunner:
                 self.execute(INTERRUPT_JOB, (_now(), "the API process running it stopped",
                                              job_id))
 
-    def _run(self, job_id: str, new: NewJob, work: Work) -> None:
+    def _run(self, job_id: str, new: NewJob, work: Work, waited: frozenset[str]) -> None:
         self.execute(START_JOB, (_now(), _now(), job_id))
         pids: list[str] = []
         result: str | None = None
+        written: str | None = None
         code: str | None = None
         detail: str | None = None
         try:
-            found, pids = work(Report(self, job_id))
+            # The job's own flow: it waits for its request's bookmarks, and collects
+            # the bookmarks of its writes (the job thread has no request's context).
+            with bookmarks.following(bookmarks.Flow(waited)) as flow:
+                found, pids = work(Report(self, job_id))
             result = json.dumps(found)
+            written = bookmarks.render(flow.bookmarks) if flow.wrote else None
         except KingraphError as exc:
             code = code_of(exc)
             detail = str(exc) if status_of(code) < 500 else None
@@ -225,7 +245,8 @@ class JobRunner:
         self._audit(new, job_id, pids, 200 if code is None else status_of(code))
         now = _now()
         status, stage = ("succeeded", "done") if code is None else ("failed", "failed")
-        self.execute(FINISH_JOB, (status, stage, now, now, result, code, detail, job_id))
+        self.execute(FINISH_JOB, (status, stage, now, now, result, code, detail, written,
+                                  job_id))
 
     def _audit(self, new: NewJob, job_id: str, pids: list[str], status: int) -> None:
         entry = AuditEntry(new.key_id, "JOB", new.route, new.purpose, status=status,

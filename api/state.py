@@ -32,7 +32,8 @@ CREATE TABLE IF NOT EXISTS job (
     pid TEXT, key_id TEXT NOT NULL, purpose TEXT NOT NULL, route TEXT NOT NULL,
     status TEXT NOT NULL, stage TEXT, done INTEGER, total INTEGER, created TEXT NOT NULL,
     started TEXT, finished TEXT, updated TEXT NOT NULL, worker INTEGER NOT NULL,
-    request TEXT NOT NULL, result TEXT, error_code TEXT, error TEXT);
+    request TEXT NOT NULL, result TEXT, error_code TEXT, error TEXT, waited TEXT,
+    bookmarks TEXT);
 CREATE UNIQUE INDEX IF NOT EXISTS job_active_subject ON job (subject)
     WHERE status IN ('queued', 'running');
 """
@@ -40,6 +41,8 @@ CREATE UNIQUE INDEX IF NOT EXISTS job_active_subject ON job (subject)
 ADDED_COLUMNS = (
     ("audit", "review_id", "TEXT"),  # the review item a decision was about
     ("audit", "job_id", "TEXT"),  # the job a call started, or the job that wrote the entry
+    ("job", "waited", "TEXT"),  # X-Bookmarks of the request that started the job
+    ("job", "bookmarks", "TEXT"),  # X-Bookmarks after the job's last write (succeeded)
 )
 ADDED_INDEXES = """
 CREATE INDEX IF NOT EXISTS audit_review ON audit (review_id) WHERE review_id IS NOT NULL;

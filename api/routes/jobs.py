@@ -5,6 +5,10 @@ unmerge (its result: what the re-fusion changed) and a policy what-if (its resul
 the draft table changes, the changed couples paged by ``limit`` and ``offset``). A job
 is read by the key that started it (admins: any); another key is told there is no such
 job. Its result names persons, so reading it is a personal-data call, audited with them.
+
+A job that succeeded answers with the ``X-Bookmarks`` of its last write, merged with the
+request's as :mod:`api.consistency` merges a write's (those the job waited for are
+superseded), so a client that polls a job to its end reads its write on any worker.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from api.auth import Access, personal_data
 from api.jobs import Job
 from api.keys import Role
 from api.routes.whatif_out import WhatIfOut, whatif_out
+from graphdb import bookmarks
 
 router = APIRouter(tags=["review queue"])
 WHATIF = "policy_whatif"  # the kind of a what-if job (api.routes.policy starts them)
@@ -133,6 +138,9 @@ async def get_job(
         raise problems.JobNotFound("no job of this key has this id")
     access.audit.job_id = job.job_id
     access.audit.review_id = job.review_id
+    flow = bookmarks.current()
+    if flow is not None and job.status == "succeeded" and job.bookmarks:
+        flow.advance(job.waited, job.bookmarks)
     if job.pid:
         access.audit.add(job.pid)
     if job.kind == WHATIF:

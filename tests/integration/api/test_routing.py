@@ -2,17 +2,20 @@
 
 1. Every route, walked with the Bolt traffic recorded: reads go as READ transactions
    (a cluster serves them from secondaries), writes as WRITE.
-2. Read your own writes on another worker: after an officer's decision or an issuance,
-   the response's ``X-Bookmarks`` sent to a *fresh* worker (its own drivers, which never
-   saw the write) makes that worker's reads wait for the write.
+2. Read your own writes on another worker: after an officer's decision (a job: the
+   ended job's ``X-Bookmarks``) or an issuance (the response's), the bookmark sent to a
+   *fresh* worker (its own drivers, which never saw the write) makes that worker's
+   reads wait for the write.
 3. Bookmarks a client should not hold: malformed (400), never issued (400
    ``bookmark_invalid``), not reached (503 ``graph_behind`` with ``Retry-After``).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import neo4j
@@ -45,6 +48,19 @@ UNTOUCH = "MATCH (p:KgRoutingProbe {marker: 'api'}) DELETE p"
 def _served(traffic: list[Transaction]) -> list[Transaction]:
     """The API's transactions (its event loop and worker threads), not the test's."""
     return [t for t in traffic if t.thread != "MainThread"]
+
+
+def _ended(client: httpx.Client, location: str, headers: dict[str, str]) -> httpx.Response:
+    """Poll a job (its ``Location``) until it ends; its last answer."""
+    deadline = time.monotonic() + 300
+    while True:
+        got = client.get(location, headers=headers)
+        assert got.status_code == 200, got.text
+        body: dict[str, Any] = got.json()
+        if body["status"] not in ("queued", "running"):
+            return got
+        assert time.monotonic() < deadline, body["progress"]
+        time.sleep(0.2)
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +110,13 @@ def test_every_route_reads_as_read_and_writes_as_write(
             walked.add(route)
         assert http.get("/v1/loads", headers=role_keys.headers(Role.ADMIN)).status_code == 200
         walked.add(("GET", "/v1/loads"))
+        # The policy table's routes read a file, not the graph: walked for completeness.
+        assert http.get("/v1/policy", headers=role_keys.headers(Role.OFFICER)).status_code == 200
+        walked.add(("GET", "/v1/policy"))
+        checked = http.post("/v1/policy/check", json={"table_text": "{}"},
+                            headers=role_keys.headers(Role.ADMIN))
+        assert checked.status_code == 422, checked.text  # a table without versions
+        walked.add(("POST", "/v1/policy/check"))
     served = _served(traffic.transactions)
     assert misrouted(served) == []
     assert all(t.failure is None for t in served), {t.failure for t in served}
@@ -110,11 +133,21 @@ def test_a_decision_is_read_on_another_worker_after_its_bookmark(
                     headers=officer).json()["items"][0]
     url = f"/v1/reviews/{item['review_id']}"
     with recording() as traffic:
-        decided = http.post(f"{url}/decision", json={"decision": "no_link"}, headers=officer)
-    assert decided.status_code == 200, decided.text
+        accepted = http.post(f"{url}/decision", json={"decision": "no_link"},
+                             headers=officer)
+        assert accepted.status_code == 202, accepted.text
+        # The write happens later, in the job: its request has no bookmark to give.
+        assert "X-Bookmarks" not in accepted.headers
+        location = accepted.headers["Location"]
+        ended = _ended(http, location, officer)
+    assert ended.json()["status"] == "succeeded", ended.text
     writes = [t for t in _served(traffic.transactions) if t.wrote]
-    assert writes and decided.headers["X-Bookmarks"] == writes[-1].bookmark
-    bookmark = decided.headers["X-Bookmarks"]
+    # The ended job answers with the bookmark of the decision's last write.
+    assert writes and ended.headers["X-Bookmarks"] == writes[-1].bookmark
+    bookmark = ended.headers["X-Bookmarks"]
+    # Polled with it, the job answers the same bookmark (merged, not grown).
+    again = http.get(location, headers={**officer, "X-Bookmarks": bookmark})
+    assert again.headers["X-Bookmarks"] == bookmark
     # Worker B, without the header: its fresh drivers wait for nothing.
     with httpx.Client(base_url=next(fresh_worker), timeout=60) as b, recording() as alone:
         assert b.get(url, headers=officer).status_code == 200

@@ -16,6 +16,7 @@ import pytest
 from api import state
 from api.jobs import Job, JobRunner, NewJob, Report
 from api.problems import JobPending
+from graphdb import bookmarks
 from kingraph.errors import InvalidArgument
 
 
@@ -227,3 +228,54 @@ def test_a_read_job_runs_while_a_store_job_holds_its_lane(runner: JobRunner) -> 
     assert first.result == {"couples": 3} and (first.done, first.total) == (3, 3)
     assert first.subject == first.job_id and first.stage == "done"
     assert still.status == "running" and decision.status == "succeeded"
+
+
+def test_a_job_waits_for_its_request_bookmarks_and_keeps_those_it_wrote(
+        runner: JobRunner) -> None:
+    seen: list[frozenset[str]] = []
+
+    def writes(report: Report) -> tuple[dict[str, Any], list[str]]:
+        flow = bookmarks.current()
+        assert flow is not None
+        seen.append(flow.bookmarks)
+        flow.advance(flow.bookmarks, ["FB:written"])  # as graphdb.connection.write does
+        return {}, []
+
+    def reads(report: Report) -> tuple[dict[str, Any], list[str]]:
+        return {}, []
+
+    def fails(report: Report) -> tuple[dict[str, Any], list[str]]:
+        flow = bookmarks.current()
+        assert flow is not None
+        flow.advance(flow.bookmarks, ["FB:half"])
+        raise InvalidArgument("refused")
+
+    async def scenario() -> list[Job]:
+        ended = []
+        with bookmarks.following(bookmarks.Flow(["FB:seen"])):
+            for subject, work in (("R1", writes), ("R2", reads), ("R3", fails)):
+                job = await runner.submit(new(subject), work)
+                ended.append(await _until_done(runner, job.job_id))
+        return ended
+
+    wrote, read, failed = asyncio.run(scenario())
+    assert seen == [frozenset({"FB:seen"})]  # the job thread waited for its request's
+    assert (wrote.status, wrote.waited, wrote.bookmarks) == (
+        "succeeded", {"FB:seen"}, {"FB:written"})
+    assert (read.status, read.bookmarks) == ("succeeded", frozenset())  # wrote nothing
+    assert (failed.status, failed.bookmarks) == ("failed", frozenset())  # only on success
+
+
+def test_a_state_file_of_an_earlier_version_gains_the_job_bookmarks(db: Path) -> None:
+    with sqlite3.connect(db) as old:
+        old.execute("""CREATE TABLE job (
+            id TEXT PRIMARY KEY, kind TEXT NOT NULL, subject TEXT NOT NULL, review_id TEXT,
+            pid TEXT, key_id TEXT NOT NULL, purpose TEXT NOT NULL, route TEXT NOT NULL,
+            status TEXT NOT NULL, stage TEXT, done INTEGER, total INTEGER,
+            created TEXT NOT NULL, started TEXT, finished TEXT, updated TEXT NOT NULL,
+            worker INTEGER NOT NULL, request TEXT NOT NULL, result TEXT, error_code TEXT,
+            error TEXT)""")
+    conn = state.connect(db)
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(job)")}
+    conn.close()
+    assert {"waited", "bookmarks"} <= columns

@@ -1,6 +1,7 @@
 // A decision's life on the page: the preview of a merge to confirm, then the job that
 // writes it (202 + /v1/jobs/{id}) followed with its stage and progress, then what it
-// changed. Nothing waits on the request: the job is polled once a second.
+// changed. Nothing waits on the request: the job is polled once a second. The ended
+// job answers with the X-Bookmarks of its write, which api.js keeps for the next reads.
 import { call } from "../../api.js";
 import { has, t } from "../../i18n.js";
 import { h, personLink, failure, loading, sexText } from "../../ui.js";
