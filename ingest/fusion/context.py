@@ -339,8 +339,18 @@ def _decide(found: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     characters).  One candidate: a link.  Several that may all be one person (at most one
     ID number among them, one sex, birth dates within a few days): a link to each,
     as when one deceased father is named without a number on each of his children's
-    rows.  Otherwise every candidate is a possible match for review, never a guess."""
+    rows (a loose candidate born on another day than the one numbered candidate is
+    left out).  Otherwise every candidate is a possible match for review, never a guess."""
     found = found.filter(pl.col("tier") == pl.col("tier").min().over("entity"))
+    # With one numbered candidate, a loose candidate whose birth date disagrees with the
+    # number's is someone else (or a typo): it is left out, not a reason for doubt.
+    numbered = found.filter(pl.col("anchor_c").is_not_null()).group_by("entity").agg(
+        pl.col("anchor_c").n_unique().alias("_n"), pl.col("birth_date_c").first().alias("_ref"))
+    found = found.join(numbered, on="entity", how="left").filter(
+        pl.col("anchor_c").is_not_null() | (pl.col("_n") != 1).fill_null(True)
+        | pl.col("birth_date_c").is_null() | pl.col("_ref").is_null()
+        | ((pl.col("birth_date_c") - pl.col("_ref")).dt.total_days().abs()
+           <= BIRTH_SLACK_DAYS)).drop("_n", "_ref")
     per = found.group_by("entity").agg(
         pl.col("anchor").drop_nulls().n_unique().alias("numbers"),
         pl.col("sex_c").drop_nulls().n_unique().alias("sexes"),

@@ -222,3 +222,24 @@ def test_a_father_named_without_a_number_is_the_husband_of_the_stated_mother() -
     named, father = assigned_pids(result.assignments, "bloodline|self_collected|b2|relative",
                                   "household|public_security|hf|person")
     assert named == father
+
+
+def test_a_loose_namesake_born_on_another_day_does_not_block_the_numbered_candidate() -> None:
+    # The sister has a number; another row of the family names a 吴燕 without a number
+    # but with a birth date 20 years off (someone else, or a typo).  The sibling code on
+    # the son's row still finds the numbered sister, and the loose namesake stays apart.
+    _, son, daughter, rows = _family()
+    rows = background() + rows + [
+        mention("birth", "x1", "child", source="self_collected", name="吴燕", sex="2",
+                birth_date=date(1978, 9, 9),
+                mother_mention="birth|self_collected|x1|mother"),
+        mention("birth", "x1", "mother", source="self_collected",
+                id_number=person_id(MUM_BORN, 22), name="陈丽"),
+        *_blood("s1", son, "吴磊", "吴燕", "77"),
+    ]
+    result = fuse(mentions_frame(rows))
+    sister, numbered, namesake = assigned_pids(
+        result.assignments, "bloodline|self_collected|s1|relative",
+        "household|public_security|hd|person", "birth|self_collected|x1|child")
+    assert sister == numbered
+    assert namesake != numbered
