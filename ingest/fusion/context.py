@@ -17,6 +17,8 @@ the few people it can be:
   person's parents, a child code a child of the person or the person's spouse, a
   spouse code a spouse a marriage, pregnancy, certificate, birth or bloodline row
   states; the person of a row whose relative has the number is the inverse;
+- a mother named beside a newborn (birth and screening rows): the mothers other rows
+  state of a child born that day, a day either side;
 - its group: the persons enrolled at the same employer (a department enrols one
   worker once per spell, so a second row at one employer under one name is the same
   worker), living at the same dwelling, or registered in a household at the same
@@ -271,6 +273,35 @@ def _kin_candidates(loose: pl.DataFrame, family: dict[str, pl.DataFrame]) -> pl.
     return pl.concat([as_parent, as_sibling, as_child, own_children, as_spouse])
 
 
+def _mother_candidates(mentions: pl.DataFrame, entity_of: pl.DataFrame,
+                       entities: pl.DataFrame, loose: pl.DataFrame,
+                       parents: pl.DataFrame) -> pl.DataFrame:
+    """(loose mother entity, candidate): a birth or newborn-screening row names the mother
+    beside a baby born on a known day; the woman is a mother other rows state of a child
+    born that day (or a day either side: the certificate's date may be a day off), of
+    the baby's sex where both are known."""
+    ref = entity_of.rename({"mention_id": "mother_mention", "entity": "mother"})
+    babies = (mentions.filter(pl.col("mother_mention").is_not_null()
+                              & pl.col("birth_date").is_not_null())
+              .select("mother_mention", "birth_date", "sex").join(ref, on="mother_mention")
+              .join(loose.select(pl.col("entity").alias("mother")), on="mother", how="semi")
+              .select("mother", "birth_date", "sex"))
+    if babies.height == 0:
+        return pl.DataFrame(schema={"entity": pl.UInt32, "candidate": pl.UInt32})
+    children = (parents.filter(pl.col("side").is_null() | (pl.col("side") == "mother"))
+                .join(entities.select("entity", "birth_date", pl.col("sex").alias("sex_k")),
+                      on="entity")
+                .filter(pl.col("birth_date").is_not_null())
+                .select("parent", "birth_date", "sex_k"))
+    found = [babies.with_columns(pl.col("birth_date").dt.offset_by(f"{shift}d"))
+             .join(children, on="birth_date")
+             .filter(pl.col("sex").is_null() | pl.col("sex_k").is_null()
+                     | (pl.col("sex") == pl.col("sex_k")))
+             .select(pl.col("mother").alias("entity"), pl.col("parent").alias("candidate"))
+             for shift in (-1, 0, 1)]
+    return pl.concat(found)
+
+
 def _group_candidates(mentions: pl.DataFrame, entity_of: pl.DataFrame,
                       loose: pl.DataFrame) -> pl.DataFrame:
     """(loose entity, candidate) for mentions that name nobody else on their row: the
@@ -307,8 +338,10 @@ def context_links(mentions: pl.DataFrame, entity_of: pl.DataFrame,
     loose = entities.filter(pl.col("anchor").is_null()
                             & ~pl.col("name_placeholder").fill_null(True)).select("entity")
     family = kin(mentions, entity_of, stated)
-    candidates = pl.concat([housemates, _kin_candidates(loose, family),
-                            _group_candidates(mentions, entity_of, loose)])
+    candidates = pl.concat([
+        housemates, _kin_candidates(loose, family),
+        _mother_candidates(mentions, entity_of, entities, loose, family["parents"]),
+        _group_candidates(mentions, entity_of, loose)])
     candidates = candidates.filter(pl.col("candidate") != pl.col("entity")).unique()
     found = _ages_fit(candidates, stated, entities)
     implied = (family["kinds"].filter(pl.col("implied_sex").is_not_null())
@@ -339,8 +372,18 @@ def _decide(found: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     characters).  One candidate: a link.  Several that may all be one person (at most one
     ID number among them, one sex, birth dates within a few days): a link to each,
     as when one deceased father is named without a number on each of his children's
-    rows.  Otherwise every candidate is a possible match for review, never a guess."""
+    rows (a loose candidate born on another day than the one numbered candidate is
+    left out).  Otherwise every candidate is a possible match for review, never a guess."""
     found = found.filter(pl.col("tier") == pl.col("tier").min().over("entity"))
+    # With one numbered candidate, a loose candidate whose birth date disagrees with the
+    # number's is someone else (or a typo): it is left out, not a reason for doubt.
+    numbered = found.filter(pl.col("anchor_c").is_not_null()).group_by("entity").agg(
+        pl.col("anchor_c").n_unique().alias("_n"), pl.col("birth_date_c").first().alias("_ref"))
+    found = found.join(numbered, on="entity", how="left").filter(
+        pl.col("anchor_c").is_not_null() | (pl.col("_n") != 1).fill_null(True)
+        | pl.col("birth_date_c").is_null() | pl.col("_ref").is_null()
+        | ((pl.col("birth_date_c") - pl.col("_ref")).dt.total_days().abs()
+           <= BIRTH_SLACK_DAYS)).drop("_n", "_ref")
     per = found.group_by("entity").agg(
         pl.col("anchor").drop_nulls().n_unique().alias("numbers"),
         pl.col("sex_c").drop_nulls().n_unique().alias("sexes"),

@@ -222,3 +222,74 @@ def test_a_father_named_without_a_number_is_the_husband_of_the_stated_mother() -
     named, father = assigned_pids(result.assignments, "bloodline|self_collected|b2|relative",
                                   "household|public_security|hf|person")
     assert named == father
+
+
+def test_a_loose_namesake_born_on_another_day_does_not_block_the_numbered_candidate() -> None:
+    # The sister has a number; another row of the family names a 吴燕 without a number
+    # but with a birth date 20 years off (someone else, or a typo).  The sibling code on
+    # the son's row still finds the numbered sister, and the loose namesake stays apart.
+    _, son, daughter, rows = _family()
+    rows = background() + rows + [
+        mention("birth", "x1", "child", source="self_collected", name="吴燕", sex="2",
+                birth_date=date(1978, 9, 9),
+                mother_mention="birth|self_collected|x1|mother"),
+        mention("birth", "x1", "mother", source="self_collected",
+                id_number=person_id(MUM_BORN, 22), name="陈丽"),
+        *_blood("s1", son, "吴磊", "吴燕", "77"),
+    ]
+    result = fuse(mentions_frame(rows))
+    sister, numbered, namesake = assigned_pids(
+        result.assignments, "bloodline|self_collected|s1|relative",
+        "household|public_security|hd|person", "birth|self_collected|x1|child")
+    assert sister == numbered
+    assert namesake != numbered
+
+
+def _screening(record_id: str, baby_born: date, baby_sex: str, mother_name: str,
+               mother_number: str | None = None) -> list[dict[str, object]]:
+    """A newborn-screening row: a baby with no number or name, its mother beside it."""
+    return [
+        mention("diagnosis", record_id, "person", source="hospital", sex=baby_sex,
+                birth_date=baby_born,
+                mother_mention=f"diagnosis|hospital|{record_id}|mother"),
+        mention("diagnosis", record_id, "mother", source="hospital", id_number=mother_number,
+                name=mother_name),
+    ]
+
+
+def _mother_of_registered_child(born: date) -> tuple[str, list[dict[str, object]]]:
+    """A mother with a number and her registered son, born on ``born``, stated by a
+    bloodline row (the son's mother, 52)."""
+    mum, kid = person_id(date(1990, 3, 3), 22), person_id(born, 13)
+    return mum, [
+        mention("household", "hm", id_number=mum, name="陈丽", sex="2",
+                birth_date=date(1990, 3, 3)),
+        mention("household", "hk", id_number=kid, name="吴磊", sex="1", birth_date=born),
+        *_blood("m1", kid, "吴磊", "陈丽", "52", mum),
+    ]
+
+
+def test_a_screened_baby_s_mother_without_a_number_is_the_mother_of_a_child_born_that_day(
+) -> None:
+    born = date(2016, 5, 20)
+    _, rows = _mother_of_registered_child(born)
+    rows = background() + rows + _screening("d1", born, "1", "陈丽", "不详")
+    # A certificate's date a day off still names her; two days off does not.
+    rows += _screening("d2", date(2016, 5, 21), "1", "陈丽", "0")
+    rows += _screening("d3", date(2016, 5, 22), "1", "陈丽")
+    result = fuse(mentions_frame(rows))
+    same_day, day_off, two_days, mother = assigned_pids(
+        result.assignments, "diagnosis|hospital|d1|mother", "diagnosis|hospital|d2|mother",
+        "diagnosis|hospital|d3|mother", "household|public_security|hm|person")
+    assert same_day == day_off == mother
+    assert two_days != mother
+
+
+def test_a_baby_of_the_other_sex_does_not_name_the_mother() -> None:
+    born = date(2016, 5, 20)
+    _, rows = _mother_of_registered_child(born)
+    rows = background() + rows + _screening("d1", born, "2", "陈丽")
+    result = fuse(mentions_frame(rows))
+    named, mother = assigned_pids(result.assignments, "diagnosis|hospital|d1|mother",
+                                  "household|public_security|hm|person")
+    assert named != mother
