@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from graphdb.connection import read, write
-from ingest import review
+from ingest import stewardship
 from ingest.derive.conflicts import HOUSEHOLD_MARRIAGE
 from ingest.pipeline import LoadReport, run
 from queries.eligibility import Outcome, decide_couple, permits
@@ -68,8 +68,9 @@ def test_a_row_stated_marriage_keeps_its_dates_and_gains_the_household_rows(
 def test_the_register_against_a_divorce_and_a_marriage_row_reaches_the_queue(
         scratch: Scratch, loaded: LoadReport) -> None:
     assert loaded.conflicts.get(HOUSEHOLD_MARRIAGE) == 2
-    _, items = review.list_reviews(scratch.driver, scratch.database, status="open",
-                                   kind=HOUSEHOLD_MARRIAGE, limit=10)
+    items = stewardship.queue(scratch.driver, scratch.database,
+                              stewardship.QueueFilter(status="open", kind=HOUSEHOLD_MARRIAGE),
+                              limit=10).items
     by_reason = {i.review["reason"]: i for i in items}
     assert set(by_reason) == {"divorce_recorded", "married_to_another"}
     divorce = by_reason["divorce_recorded"]
