@@ -279,11 +279,14 @@ def _reviews(scored: pl.DataFrame, ambiguous: pl.DataFrame, unclear: pl.DataFram
         .join(first.rename({"entity": "right", "mention_id": "right_mention"}), on="right")
     )
     ids = [review_id(a, b) for a, b in frame.select("left_mention", "right_mention").iter_rows()]
-    # One item per pair of persons-to-be, however many rules found it: the strongest.
+    # One item per pair of persons-to-be, however many rules found it: the strongest.  The
+    # order is total (a pair found both ways round, as an ambiguous relative is from each
+    # side, keeps its lesser mention on the left), so the item kept, and its sides, do not
+    # depend on the order of the rows a group-by or a unique happened to give.
+    order = ["weight", "review_id", "kind", "reason", "left_mention", "right_mention", "levels"]
     return (frame.with_columns(pl.Series("review_id", ids, dtype=pl.String))
-            .sort(["weight", "review_id", "kind", "reason"], descending=[True, False, False,
-                                                                       False],
-                  nulls_last=True)
+            .sort(order, descending=[True] + [False] * (len(order) - 1), nulls_last=True,
+                  maintain_order=True)
             .unique("review_id", keep="first", maintain_order=True)
             .select("review_id", "kind", "reason", "left_mention", "right_mention", "weight",
                     "levels"))

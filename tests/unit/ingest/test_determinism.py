@@ -10,7 +10,9 @@ import pytest
 from ingest.feeds.clean import clean_feed
 from ingest.feeds.mentions import to_mentions
 from ingest.feeds.read import discover, read_feed
-from ingest.fusion.resolution import RESOLVER_COLUMNS, Resolution
+from ingest.fusion.clusters import Clustering
+from ingest.fusion.comparisons import COMPARISONS
+from ingest.fusion.resolution import RESOLVER_COLUMNS, Resolution, Thresholds, _reviews
 from synth.generator import generate
 from tests.factories import fuse
 
@@ -49,3 +51,34 @@ def test_the_drop_is_big_enough_to_have_ties(mentions: pl.DataFrame) -> None:
     result = fuse(mentions)
     assert result.stats["anchored_mentions"] < result.stats["mentions"]
     assert result.reviews.height > 0
+
+
+def _ambiguous_relative_items(unclear: pl.DataFrame) -> pl.DataFrame:
+    """The review items of two persons-to-be (entities 0 and 1, one mention each) that
+    context evidence found ambiguous: nothing scored, nothing refused."""
+    entity_of = pl.DataFrame({"mention_id": ["household|H1|R1|member", "birth|B1|father"],
+                              "entity": [0, 1]}, schema={"mention_id": pl.String,
+                                                         "entity": pl.UInt32})
+    scored = pl.DataFrame(schema={"left": pl.UInt32, "right": pl.UInt32,
+                                  "weight": pl.Float64,
+                                  **{c.name: pl.Int8 for c in COMPARISONS}})
+    refused = pl.DataFrame(schema={"left": pl.UInt32, "right": pl.UInt32,
+                                   "weight": pl.Float64, "reason": pl.String})
+    done = Clustering(roots=[0, 1], vetoed={}, refused=refused)
+    return _reviews(scored, unclear.clear(), unclear, Thresholds(), done, entity_of)
+
+
+@pytest.mark.parametrize("rows", [[(0, 1), (1, 0)], [(1, 0), (0, 1)]])
+def test_a_pair_found_from_both_sides_keeps_one_orientation(rows: list[tuple[int, int]]
+                                                            ) -> None:
+    # An ambiguous relative is found from each side (A's candidate is B and B's is A),
+    # with equal weights; whichever row comes first (a group-by's order), the one item
+    # has the lesser mention on the left, so a re-fusion rewrites nothing.
+    unclear = pl.DataFrame([(a, b, 12.0) for a, b in rows], orient="row",
+                           schema={"left": pl.UInt32, "right": pl.UInt32, "weight": pl.Float64})
+    items = _ambiguous_relative_items(unclear)
+    assert items.height == 1
+    assert items.row(0, named=True) | {"review_id": None} == {
+        "review_id": None, "kind": "ambiguous_relative", "reason": None,
+        "left_mention": "birth|B1|father", "right_mention": "household|H1|R1|member",
+        "weight": 12.0, "levels": None}
