@@ -94,6 +94,17 @@ def _predecessors(code: str) -> tuple[str, ...]:
     return tuple(sorted(d.code for d in table().values() if d.successor == code))
 
 
+def within(code: str | None, division: str | None) -> bool:
+    """Whether ``code`` is ``division`` or lies in it (a county in its prefecture), both
+    read as today's codes; no ``division`` admits every code, no ``code`` none."""
+    if division is None:
+        return True
+    if code is None:
+        return False
+    here, wanted = current(code), current(division)
+    return here == wanted or prefecture(here) == wanted
+
+
 def code_on(current_code: str, day: date) -> str:
     """The code a record made on ``day`` would carry for a place known by its current code.
 

@@ -239,7 +239,7 @@ def at_risk_couples(driver: neo4j.Driver, database: str, condition: str,
         couple = _couple(found_condition, row, known)
         couples[(couple.husband, couple.wife)] = couple  # the latest pregnancy wins
     kept = [c for c in couples.values() if c.classification is not CoupleClass.NONE
-            and _in_division(c.division, division)
+            and divisions.within(c.division, division)
             and (since is None or (_latest(c) or date.min) >= since)]
     return sorted(kept, key=_rank)
 
@@ -254,14 +254,6 @@ def _couple(condition: Condition, row: Mapping[str, Any],
     return Couple(h, w, risk, hf, wf, where, day(row["married_on"]), row["pregnancy"],
                   row["status"], day(row["registered_on"]))
 
-
-def _in_division(code: str | None, division: str | None) -> bool:
-    if division is None:
-        return True
-    if code is None:
-        return False
-    here, wanted = divisions.current(code), divisions.current(division)
-    return here == wanted or divisions.prefecture(here) == wanted
 
 
 def _latest(c: Couple) -> date | None:

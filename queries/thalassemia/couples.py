@@ -134,15 +134,6 @@ class Couple:
         return self.risk.severe_probability
 
 
-def in_division(code: str | None, division: str | None) -> bool:
-    """Whether a couple's division is ``division`` or lies in it (county or prefecture)."""
-    if division is None:
-        return True
-    if code is None:
-        return False
-    here, wanted = divisions.current(code), divisions.current(division)
-    return here == wanted or divisions.prefecture(here) == wanted
-
 
 def latest(couple: Couple) -> date | None:
     """The couple's latest event: a pregnancy registered, the marriage, a screening."""
@@ -186,7 +177,7 @@ def at_risk_couples(driver: neo4j.Driver, database: str, division: str | None = 
         couples[(couple.husband, couple.wife)] = _merged(couples.get(
             (couple.husband, couple.wife)), couple)
     kept = [c for c in couples.values() if c.classification is not CoupleClass.NONE
-            and in_division(c.division, division)
+            and divisions.within(c.division, division)
             and (since is None or ((latest(c) or date.min) >= since))]
     return sorted(kept, key=rank)
 
@@ -194,7 +185,7 @@ def at_risk_couples(driver: neo4j.Driver, database: str, division: str | None = 
 def select(couples: Iterable[Couple], division: str | None = None, since: date | None = None,
            worklist: Worklist | None = None) -> list[Couple]:
     """The couples of one division, since a day, on one list (order kept)."""
-    return [c for c in couples if in_division(c.division, division)
+    return [c for c in couples if divisions.within(c.division, division)
             and (since is None or ((latest(c) or date.min) >= since))
             and (worklist is None or c.worklist is worklist)]
 
