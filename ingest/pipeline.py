@@ -33,7 +33,7 @@ from ingest.derive.state import Stage
 from ingest.feeds import quarantine
 from ingest.feeds.catalogue import FEEDS
 from ingest.feeds.clean import CleanFeed, clean_feed
-from ingest.feeds.mentions import to_mentions
+from ingest.feeds.mentions import record_key, to_mentions
 from ingest.feeds.read import FeedFile, discover, read_feed, stray_files
 from ingest.fusion import child_process
 from ingest.fusion.resolution import RESOLVER_COLUMNS, Decisions
@@ -66,7 +66,8 @@ class FileReport:
     read: int = 0
     applied: int = 0
     quarantined: int = 0
-    error: str | None = None
+    error: str | None = None  # the file was refused: why (file, line, reason)
+    notes: list[str] = field(default_factory=list)  # read anyway: empty, columns ignored
 
 
 @dataclass
@@ -77,6 +78,7 @@ class LoadReport:
     drop: str
     files: list[FileReport] = field(default_factory=list)
     stray_files: list[str] = field(default_factory=list)
+    quarantine_reasons: dict[str, int] = field(default_factory=dict)  # rows, by reason
     fusion: dict[str, int] = field(default_factory=dict)
     conflicts: dict[str, int] = field(default_factory=dict)  # conflicts found, by kind
     written: dict[str, int] = field(default_factory=dict)
@@ -96,6 +98,21 @@ class LoadReport:
         self.child_peak_gib[stage] = round(
             resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2, 2)
         return now
+
+    @property
+    def files_refused(self) -> int:
+        """Feed files not loaded at all (each with its error)."""
+        return sum(1 for f in self.files if f.error)
+
+    @property
+    def rows_quarantined(self) -> int:
+        """Rows of the loaded files that went to the quarantine."""
+        return sum(f.quarantined for f in self.files)
+
+    @property
+    def refused_anything(self) -> bool:
+        """A file was refused or a row quarantined: the load is not clean (exit 3)."""
+        return self.files_refused > 0 or self.rows_quarantined > 0
 
     @property
     def reconciled(self) -> bool:
@@ -139,6 +156,7 @@ def _read_one(file: FeedFile, encoding: str, report: LoadReport) -> list[CleanFe
         entry.error = str(exc)
         return []
     entry.encoding = raw.encoding
+    entry.notes = list(raw.notes)
     counts = clean.counts
     entry.read, entry.applied, entry.quarantined = counts.read, counts.accepted, counts.quarantined
     return [clean]
@@ -164,6 +182,8 @@ def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
     report.lap("read_clean", clock)
     if not report.reconciled:
         raise FeedError("row counts do not reconcile; nothing was written")
+    if not any(c.accepted.height for c in cleaned) and not store.feeds():
+        raise FeedError(_nothing_to_load(report))
     _check_store(driver, database, store)
     rows = sum(c.accepted.height for c in cleaned)
     empty = store.last_load() is None and counts(driver, database) == (0, 0)
@@ -171,10 +191,31 @@ def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
     write(driver, database, "start_load", START_LOAD, load_id=report.load_id, drop=drop.name)
     _store_rows(cleaned, store, report)
     held = [c.quarantine for c in cleaned]
+    report.quarantine_reasons = _reasons(held)
     del cleaned  # the accepted rows are in the store now; keep memory for fusion
     fuse_and_apply(driver, database, store, report, batch_size, stage, use_bulk)
     _write_quarantine(held, store, report)
     return report
+
+
+def _nothing_to_load(report: LoadReport) -> str:
+    """Why a first load found no row to write (file names, lines and reasons only)."""
+    if not report.files:
+        return f"nothing to load: {report.drop} holds no feed file; nothing was written"
+    refused = "; ".join(f.error for f in report.files if f.error)
+    return (f"nothing to load: {report.files_refused} of {len(report.files)} feed files "
+            f"refused{f' ({refused})' if refused else ''}, {report.rows_quarantined} rows "
+            "quarantined and none accepted; nothing was written")
+
+
+def _reasons(held: list[pl.DataFrame]) -> dict[str, int]:
+    """Quarantined rows counted by reason, most serious reason first."""
+    counted: dict[str, int] = {}
+    for frame in held:
+        for reason, n in frame.group_by("reason").len().iter_rows():
+            counted[reason] = counted.get(reason, 0) + n
+    order = quarantine.REASON_ORDER
+    return dict(sorted(counted.items(), key=lambda kv: order.get(kv[0], len(order))))
 
 
 def fuse_again(driver: neo4j.Driver, database: str, store: Store, *,
@@ -298,26 +339,46 @@ def _write_quarantine(quarantined: list[pl.DataFrame], store: Store,
     atomic.write_text(folder / "report.json", report.to_json())
 
 
+MENTION_TABLE_SCHEMA = pl.Schema({
+    "feed": pl.String(), "source": pl.String(), "record_id": pl.String(),
+    "role": pl.String(), "pid": pl.String(), "quarantine_reason": pl.String(),
+    "file": pl.String(), "line": pl.Int64(),
+})
+
+
+def _row_places(store: Store) -> pl.DataFrame:
+    """The file and line each stored row (its latest version) was read from."""
+    parts = [rows.select(record_key().alias("record"), "file", "line")
+             for feed in store.feeds() if (rows := store.rows(feed)) is not None]
+    if not parts:
+        return pl.DataFrame(schema={"record": pl.String, "file": pl.String, "line": pl.Int64})
+    return pl.concat(parts)
+
+
 def mention_table(store: Store) -> pl.DataFrame:
-    """Where every loaded row went: one row per person mention with its pid, plus one row
-    per quarantined row with its reason (``feed, source, record_id, role, pid,
-    quarantine_reason, file, line``)."""
+    """Where every loaded row went, with the file and line it was read from.
+
+    One row per person mention of the applied state, with its pid (file and line of
+    the row's latest version), plus one row per quarantined row of every load with its
+    reason (and no role or pid); columns ``MENTION_TABLE_SCHEMA``.
+    """
     state = store.state("assignments")
     parts = []
     if state is not None:
-        parts.append(state.select(
+        placed = state.join(_row_places(store), on="record", how="left")
+        parts.append(placed.select(
             pl.col("record").str.split("|").list.get(0).alias("feed"),
             pl.col("record").str.split("|").list.get(1).alias("source"),
             pl.col("record").str.splitn("|", 3).struct.field("field_2").alias("record_id"),
-            "role", "pid", pl.lit(None, pl.String).alias("quarantine_reason")))
+            "role", "pid", pl.lit(None, pl.String).alias("quarantine_reason"),
+            "file", "line"))
     for load_id in store.load_ids():
         q = store.quarantine(load_id)
         if q is None:
             continue
         parts.append(q.select("feed", "source", "record_id", pl.lit(None, pl.String)
                               .alias("role"), pl.lit(None, pl.String).alias("pid"),
-                              pl.col("reason").alias("quarantine_reason")))
+                              pl.col("reason").alias("quarantine_reason"), "file", "line"))
     if not parts:
-        columns = ("feed", "source", "record_id", "role", "pid", "quarantine_reason")
-        return pl.DataFrame(schema=dict.fromkeys(columns, pl.String))
-    return pl.concat(parts, how="vertical_relaxed")
+        return pl.DataFrame(schema=MENTION_TABLE_SCHEMA)
+    return pl.concat([p.cast(MENTION_TABLE_SCHEMA) for p in parts])
