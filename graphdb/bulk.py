@@ -94,6 +94,8 @@ def relationship_files(rels: RelSet, folder: Path, name: str) -> str:
 def import_full(server: LocalServer, database: str, nodes: list[NodeSet],
                 rels: list[RelSet]) -> float:
     """Replace the (empty) database with the given nodes and relationships; seconds taken."""
+    for left in (server.home / "import").glob("bulk-*"):
+        shutil.rmtree(left, ignore_errors=True)  # a killed import's files (one writer)
     folder = server.home / "import" / f"bulk-{int(time.time())}"
     folder.mkdir(parents=True)
     args = [node_files(n, folder, f"n{i}") for i, n in enumerate(nodes)]

@@ -195,7 +195,9 @@ class LocalServer:
         self.install()
         self.write_conf()
         self._set_initial_password()
-        done = self._launcher(LAUNCHER, "start")
+        # Its own session: the server outlives whoever started it (a load killed just
+        # after the bulk import restarted it, a Ctrl-C in the terminal that ran it).
+        done = self._launcher(LAUNCHER, "start", new_session=True)
         if done.returncode != 0:
             raise ServerStartError(f"Neo4j launcher failed:\n{done.stdout}{done.stderr}\n"
                                    f"{self.log_tail(30)}")
@@ -241,12 +243,13 @@ class LocalServer:
         env["NEO4J_CONF"] = str(self.conf_dir)
         return env
 
-    def _launcher(self, main_class: str, *args: str,
-                  timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    def _launcher(self, main_class: str, *args: str, timeout: float = 300,
+                  new_session: bool = False) -> subprocess.CompletedProcess[str]:
         cmd = [java_binary(), "-cp", f"{self.dist / 'lib'}/*", f"-Dbasedir={self.dist}",
                main_class, *args]
         return subprocess.run(cmd, env=self._env(), capture_output=True, text=True,
-                              check=False, stdin=subprocess.DEVNULL, timeout=timeout)
+                              check=False, stdin=subprocess.DEVNULL, timeout=timeout,
+                              start_new_session=new_session)
 
     def _set_initial_password(self) -> None:
         if (self.home / "data" / "databases" / "system").exists():

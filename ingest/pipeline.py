@@ -50,6 +50,13 @@ START_LOAD = """
 MERGE (l:Load {load_id: $load_id})
 SET l.started = datetime(), l.drop = $drop, l.status = 'running'
 """
+# Only one writer runs at a time (the store's lock): a load still ``running`` when
+# another starts was killed, and never will finish.
+MARK_INTERRUPTED = """
+MATCH (l:Load {status: 'running'}) WHERE l.load_id <> $load_id
+SET l.status = 'interrupted', l.interrupted_seen_by = $load_id
+RETURN l.load_id AS load_id
+"""
 FINISH_LOAD = """
 MATCH (l:Load {load_id: $load_id})
 SET l.finished = datetime(), l.status = $status, l.summary = $summary
@@ -79,6 +86,7 @@ class LoadReport:
     files: list[FileReport] = field(default_factory=list)
     stray_files: list[str] = field(default_factory=list)
     quarantine_reasons: dict[str, int] = field(default_factory=dict)  # rows, by reason
+    interrupted: list[str] = field(default_factory=list)  # earlier loads found killed
     fusion: dict[str, int] = field(default_factory=dict)
     conflicts: dict[str, int] = field(default_factory=dict)  # conflicts found, by kind
     written: dict[str, int] = field(default_factory=dict)
@@ -164,12 +172,16 @@ def _read_one(file: FeedFile, encoding: str, report: LoadReport) -> list[CleanFe
 
 def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
         encoding: str = "auto", batch_size: int = DEFAULT_BATCH, stage: Stage = _no_stage,
-        load_id: str | None = None, bulk: BulkImport | None = None) -> LoadReport:
+        load_id: str | None = None, bulk: BulkImport | None = None,
+        bulk_min_rows: int = BULK_MIN_ROWS) -> LoadReport:
     """Load one drop into the graph and return its report.
 
     The caller holds the store's lock (:func:`ingest.lock.exclusive` on ``store.root``).
-    ``bulk`` (local servers only) is used for a large first load into an empty
-    database; every other load writes through transactions.
+    ``bulk`` (local servers only) is used for a first load of at least
+    ``bulk_min_rows`` rows into an empty database; every other load writes through
+    transactions.  Before anything is written the schema is applied (a server started
+    by hand after a killed bulk load may lack it) and loads left ``running`` by a
+    killed writer are marked ``interrupted``.
 
     Raises:
         StoreDamaged: a file of the store is damaged (before anything is written).
@@ -187,8 +199,8 @@ def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
     _check_store(driver, database, store)
     rows = sum(c.accepted.height for c in cleaned)
     empty = store.last_load() is None and counts(driver, database) == (0, 0)
-    use_bulk = bulk if bulk is not None and empty and rows >= BULK_MIN_ROWS else None
-    write(driver, database, "start_load", START_LOAD, load_id=report.load_id, drop=drop.name)
+    use_bulk = bulk if bulk is not None and empty and rows >= bulk_min_rows else None
+    _begin(driver, database, report, drop.name)
     _store_rows(cleaned, store, report)
     held = [c.quarantine for c in cleaned]
     report.quarantine_reasons = _reasons(held)
@@ -228,10 +240,25 @@ def fuse_again(driver: neo4j.Driver, database: str, store: Store, *,
     store.tidy()
     store.check()
     _check_store(driver, database, store)
-    write(driver, database, "start_load", START_LOAD, load_id=report.load_id,
-          drop=report.drop)
+    _begin(driver, database, report, report.drop)
     fuse_and_apply(driver, database, store, report, batch_size, stage)
     return report
+
+
+def _begin(driver: neo4j.Driver, database: str, report: LoadReport, drop: str) -> None:
+    """Make the graph ready to be written, and say that this load runs.
+
+    The schema is applied every time (idempotent; without its constraints every
+    ``MERGE`` scans its label), and earlier loads still ``running`` are marked
+    ``interrupted``: the caller holds the only writer's lock, so they were killed.
+    """
+    clock = time.perf_counter()
+    schema.apply(driver, database)
+    report.seconds["schema_check"] = time.perf_counter() - clock
+    stale = write(driver, database, "mark_interrupted", MARK_INTERRUPTED,
+                  load_id=report.load_id)
+    report.interrupted = sorted(r["load_id"] for r in stale)
+    write(driver, database, "start_load", START_LOAD, load_id=report.load_id, drop=drop)
 
 
 def fuse_and_apply(driver: neo4j.Driver, database: str, store: Store, report: LoadReport,

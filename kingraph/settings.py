@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     neo4j_heap: str = "4g"
     neo4j_pagecache: str = "6g"
     neo4j_start_timeout: float = Field(default=120.0, gt=0)
+    # A first load into an empty local database of at least this many rows is written
+    # offline by neo4j-admin import (the bulk path); smaller ones through transactions.
+    bulk_min_rows: int = Field(default=200_000, ge=1)
 
     # The REST API (`kingraph serve`): where it listens, where its state lives (keys,
     # audit log, pseudonym key; default var_dir) and per-role token buckets.

@@ -205,7 +205,21 @@ def _episodes(husband: str, wife: str, events: pl.DataFrame,
 
 
 def episodes(rows: pl.DataFrame, pids: pl.DataFrame, feed: str) -> pl.DataFrame:
-    """Per-record episode edges: ``record, pid, target, target_props, division_code, props``."""
+    """Per-record episode edges: ``record, pid, target, target_props, division_code, props``.
+
+    Every row of one target carries the same ``target_props``: those of its row with
+    the greatest record key.  The node then gets the same properties whichever path
+    writes it and in whatever order (the bulk import keeps one row per node, a
+    transactional write the last one written), so a load re-run after a kill converges.
+    """
+    return _one_target_props(_episode_rows(rows, pids, feed))
+
+
+def _one_target_props(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(pl.col("target_props").sort_by("record").last().over("target"))
+
+
+def _episode_rows(rows: pl.DataFrame, pids: pl.DataFrame, feed: str) -> pl.DataFrame:
     r = with_pid(rows, pids, "person", "pid").filter(pl.col("pid").is_not_null())
     common: list[Any] = [record_key().alias("record"), "pid", "division_code"]
     span = [pl.col("from_date"), pl.col("to_date")]

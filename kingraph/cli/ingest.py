@@ -69,7 +69,8 @@ def ingest(
         with stages(console) as stage:
             _warn_if_store_outlived_graph(drv, config.neo4j_database, store)
             report = run(drop, drv, config.neo4j_database, store, encoding=encoding,
-                         batch_size=batch_size, stage=stage, bulk=_bulk(config, bulk))
+                         batch_size=batch_size, stage=stage, bulk=_bulk(config, bulk),
+                         bulk_min_rows=config.bulk_min_rows)
         drops.remember(store, stamp, report.load_id)
     _print_report(report)
     if evaluate:
@@ -116,6 +117,10 @@ def _print_report(report: LoadReport) -> None:
             console.print(f"[red]refused:[/] {f.error}", highlight=False, soft_wrap=True)
         for note in f.notes:
             console.print(f"[yellow]{f.file}:[/] {note}", highlight=False, soft_wrap=True)
+    if report.interrupted:
+        console.print(f"[yellow]earlier load(s) killed before they finished, marked "
+                      f"interrupted:[/] {', '.join(report.interrupted)}", highlight=False,
+                      soft_wrap=True)
     for name in report.stray_files:
         console.print(f"[yellow]not a feed file, ignored:[/] {name}")
     console.print("fusion: " + ", ".join(f"{k} {v}" for k, v in report.fusion.items()))
