@@ -24,7 +24,7 @@ import polars as pl
 from graphdb import schema
 from graphdb.admin import counts
 from graphdb.batches import DEFAULT_BATCH
-from graphdb.bulk import NodeSet, RelSet
+from graphdb.bulk import Imported, NodeSet, RelSet
 from graphdb.connection import forget_bookmarks, read, write
 from ingest import review
 from ingest.derive import bulkload
@@ -42,7 +42,7 @@ from kingraph import atomic
 from kingraph.errors import FeedError
 
 # Replaces the (empty) database with node and relationship sets; returns seconds taken.
-BulkImport = Callable[[list[NodeSet], list[RelSet]], float]
+BulkImport = Callable[[list[NodeSet], list[RelSet]], Imported]
 BULK_MIN_ROWS = 200_000
 
 LOAD_EXISTS = "MATCH (l:Load {load_id: $load_id}) RETURN count(l) AS n"
@@ -96,6 +96,7 @@ class LoadReport:
     # process holds its own memory, so a machine needs about the sum of the two.
     peak_gib: dict[str, float] = field(default_factory=dict)
     child_peak_gib: dict[str, float] = field(default_factory=dict)
+    admin_peak_gib: float | None = None  # neo4j-admin import's process tree (bulk path)
 
     def lap(self, stage: str, started: float) -> float:
         """Record a stage's seconds and the memory peaks so far; returns the clock."""
@@ -106,6 +107,12 @@ class LoadReport:
         self.child_peak_gib[stage] = round(
             resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2, 2)
         return now
+
+    @property
+    def fusion_worker_peak_gib(self) -> float:
+        """The fusion worker's peak: the children's peak once fusion ended (the only
+        child waited for by then; neo4j-admin runs later and is measured apart)."""
+        return self.child_peak_gib.get("resolve", 0.0)
 
     @property
     def files_refused(self) -> int:
@@ -307,7 +314,9 @@ def _bulk_apply(driver: neo4j.Driver, database: str, store: Store, graph: derive
                 bulk: BulkImport, report: LoadReport) -> dict[str, int]:
     """Build the whole graph offline, then the schema; the :Load node is written again."""
     nodes, rels = bulkload.node_sets(graph), bulkload.relationship_sets(graph)
-    report.seconds["bulk_import"] = bulk(nodes, rels)
+    imported = bulk(nodes, rels)
+    report.seconds["bulk_import"] = imported.seconds
+    report.admin_peak_gib = imported.admin_peak_gib
     forget_bookmarks(driver, database)  # the old store's transaction ids mean nothing now
     clock = time.perf_counter()
     schema.apply(driver, database)

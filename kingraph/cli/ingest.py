@@ -130,8 +130,10 @@ def _print_report(report: LoadReport) -> None:
     console.print("written: " + ", ".join(f"{k} {v}" for k, v in report.written.items()))
     console.print("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in report.seconds.items()))
     if report.peak_gib:
+        admin = ("" if report.admin_peak_gib is None
+                 else f", neo4j-admin import {report.admin_peak_gib}")
         console.print(f"peak memory (GiB): this process {max(report.peak_gib.values())}, "
-                      f"fusion worker {max(report.child_peak_gib.values(), default=0)}")
+                      f"fusion worker {report.fusion_worker_peak_gib}{admin}")
 
 
 def _print_refusals(report: LoadReport) -> None:
