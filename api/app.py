@@ -37,7 +37,13 @@ ROUTERS = (health.router, persons.router, audit.router, me.router, fusion.router
 DESCRIPTION = """Kingraph's REST API. Every route but `/healthz` needs an API key
 (`Authorization: Bearer <key>` or `X-API-Key: <key>`); routes that touch persons
 also need an `X-Purpose` header and are audit-logged. Errors are RFC 9457
-`application/problem+json` with a stable `code`."""
+`application/problem+json` with a stable `code`.
+
+Persons are named by pid (or ID number where a route says so). A pid is stable while
+its person is: it changes only when fusion changes who the person is (two persons
+merged, one split), and the pid it replaces stays an alias that every person route
+accepts, answering with the person that holds most of its mentions now, under that
+person's current pid."""
 
 
 def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:

@@ -24,7 +24,7 @@ Advance = Callable[[int], None] | None
 class Gone:
     """What of one kind of episode no current row states any more."""
 
-    episodes: pl.DataFrame  # record, previous_pid
+    episodes: pl.DataFrame  # record
     places: pl.DataFrame  # target, division_code
     targets: pl.DataFrame  # target
 
@@ -56,9 +56,19 @@ MERGE (p:Person {pid: row.pid})
 SET p += row.props
 """
 
+# Every other person a mention of the row points at loses the edge, not only the one the
+# last applied state names: after an interrupted load the graph may hold any of them.
 DETACH_MENTIONS = """
 UNWIND $rows AS row
-MATCH (:Person {pid: row.previous_pid})<-[m:MENTIONS {role: row.role}]-(:Record {key: row.record})
+MATCH (:Record {key: row.record})-[m:MENTIONS {role: row.role}]->(p:Person)
+WHERE p.pid <> row.pid
+DELETE m
+"""
+
+# A mention no current row makes (a corrected row that no longer names a father).
+DELETE_MENTIONS = """
+UNWIND $rows AS row
+MATCH (:Record {key: row.record})-[m:MENTIONS {role: row.role}]->(:Person)
 DELETE m
 """
 
@@ -70,10 +80,11 @@ MERGE (r)-[m:MENTIONS {role: row.role}]->(p)
 SET m.link = row.link
 """
 
+# Persons no current mention names: deleted with whatever edges they still hold
+# ("ghosts never survive"); their pids live on as aliases.
 DELETE_PERSONS = """
 UNWIND $rows AS row
 MATCH (p:Person {pid: row.pid})
-WHERE NOT EXISTS { (p)<-[:MENTIONS]-() }
 DETACH DELETE p
 """
 
@@ -127,9 +138,10 @@ MERGE (d:Division {{code: row.division_code}})
 MERGE (t)-[:IN]->(d)
 """
 
+# A row's episode edge, from whichever person holds it (an index on ``record``).
 DELETE_EPISODE = """
 UNWIND $rows AS row
-MATCH (:Person {{pid: row.previous_pid}})-[e:{rel} {{record: row.record}}]->()
+MATCH ()-[e:{rel} {{record: row.record}}]->()
 DELETE e
 """
 
@@ -146,6 +158,38 @@ UNWIND $rows AS row
 MATCH (t:{label} {{{key}: row.target}})
 WHERE NOT EXISTS {{ ()-[:{rel}]->(t) }}
 DETACH DELETE t
+"""
+
+# A retired pid: an alias of the persons that hold its mentions now, most first.
+MERGE_ALIASES = """
+UNWIND $rows AS row
+MERGE (a:PidAlias {pid: row.alias})
+SET a.retired_load = row.retired_load
+WITH a, row
+OPTIONAL MATCH (a)-[old:NOW]->()
+DELETE old
+WITH DISTINCT a, row
+UNWIND row.targets AS target
+MATCH (p:Person {pid: target.pid})
+MERGE (a)-[n:NOW]->(p)
+SET n.mentions = target.mentions
+"""
+
+# A pid that names a person again is no longer an alias.
+DELETE_ALIASES = """
+UNWIND $rows AS row
+MATCH (a:PidAlias {pid: row.alias})
+DETACH DELETE a
+"""
+
+# A permit issued to a person whose pid retires follows the person that holds most of
+# its mentions now (the permit records both pids as issued; this keeps the edge).
+MOVE_PERMITS = """
+UNWIND $rows AS row
+MATCH (:Person {pid: row.alias})<-[f:FOR]-(permit:Permit)
+MATCH (now:Person {pid: row.pid})
+MERGE (permit)-[moved:FOR {role: f.role}]->(now)
+DELETE f
 """
 
 # A review item found again is refreshed while open (a closed one reopens); an officer's
@@ -212,16 +256,23 @@ def merge_persons(driver: neo4j.Driver, database: str, frame: pl.DataFrame,
 
 def move_mentions(driver: neo4j.Driver, database: str, frame: pl.DataFrame,
                   batch_size: int = DEFAULT_BATCH, advance: Advance = None) -> int:
-    """Point MENTIONS at the current pid (``record, role, pid, previous_pid, link``)."""
-    moved = frame.filter(pl.col("previous_pid").is_not_null()
-                         & (pl.col("previous_pid") != pl.col("pid")))
-    run_batches(driver, database, "detach_mentions", DETACH_MENTIONS, moved, batch_size)
+    """Point MENTIONS at the current pid (``record, role, pid, link``): every edge of the
+    mention to another person is removed first."""
+    keys = frame.select("record", "role", "pid")
+    run_batches(driver, database, "detach_mentions", DETACH_MENTIONS, keys, batch_size)
     return run_batches(driver, database, "merge_mentions", MERGE_MENTIONS, frame, batch_size,
                        advance)
 
 
+def delete_mentions(driver: neo4j.Driver, database: str, frame: pl.DataFrame,
+                    batch_size: int = DEFAULT_BATCH) -> int:
+    """Remove every MENTIONS edge of mentions no row makes any more (``record, role``)."""
+    return run_batches(driver, database, "delete_mentions", DELETE_MENTIONS, frame,
+                       batch_size)
+
+
 def delete_persons(driver: neo4j.Driver, database: str, pids: list[str]) -> int:
-    """Delete persons left without mentions (merged away)."""
+    """Delete persons no current mention names, with their edges."""
     frame = pl.DataFrame({"pid": pids}, schema={"pid": pl.String})
     return run_batches(driver, database, "delete_persons", DELETE_PERSONS, frame)
 
@@ -247,17 +298,16 @@ def sync_married(driver: neo4j.Driver, database: str, upsert: pl.DataFrame,
 def sync_episodes(driver: neo4j.Driver, database: str, rel: str, frame: pl.DataFrame,
                   batch_size: int = DEFAULT_BATCH, advance: Advance = None,
                   gone: Gone | None = None) -> int:
-    """Upsert one episode edge per record (``record, pid, previous_pid, target, ...``).
+    """Upsert one episode edge per record (``record, pid, target, ...``).
 
-    A changed row's edge is replaced (its person, target or place may have changed);
-    ``gone`` names what no current row states any more: episodes (``record,
-    previous_pid``), places of targets (``target, division_code``) and targets.
+    A changed row's edge is replaced, from whichever person held it (its person, target
+    or place may have changed); ``gone`` names what no current row states any more:
+    episodes (``record``), places of targets (``target, division_code``) and targets.
     """
     label, key = EPISODES[rel]
-    replaced = frame.filter(pl.col("previous_pid").is_not_null()).select("record",
-                                                                         "previous_pid")
+    replaced = frame.select("record")
     if gone is not None:
-        replaced = pl.concat([replaced, gone.episodes.select("record", "previous_pid")])
+        replaced = pl.concat([replaced, gone.episodes.select("record")])
     delete = DELETE_EPISODE.format(rel=quote(rel))
     run_batches(driver, database, f"delete_{rel.lower()}", delete, replaced, batch_size)
     merge = MERGE_EPISODE.format(label=quote(label), key=quote(key), rel=quote(rel))
@@ -270,6 +320,20 @@ def sync_episodes(driver: neo4j.Driver, database: str, rel: str, frame: pl.DataF
         targets = DELETE_TARGET.format(label=quote(label), key=quote(key), rel=quote(rel))
         run_batches(driver, database, f"delete_targets_{rel.lower()}", targets, gone.targets,
                     batch_size)
+    return written
+
+
+def sync_aliases(driver: neo4j.Driver, database: str, upsert: pl.DataFrame,
+                 delete: pl.DataFrame, batch_size: int = DEFAULT_BATCH) -> int:
+    """Write retired pids as aliases (``alias, retired_load, targets``: ``pid, mentions``)
+    and drop aliases whose pid names a person again (``alias``); permits of a retired pid
+    move to its first target.  Runs after the persons are written, before the retired
+    ones are deleted."""
+    run_batches(driver, database, "delete_aliases", DELETE_ALIASES, delete, batch_size)
+    written = run_batches(driver, database, "merge_aliases", MERGE_ALIASES, upsert, batch_size)
+    first = upsert.filter(pl.col("targets").list.len() > 0).select(
+        "alias", pl.col("targets").list.first().struct.field("pid"))
+    run_batches(driver, database, "move_permits", MOVE_PERMITS, first, batch_size)
     return written
 
 

@@ -24,6 +24,7 @@ CONSTRAINTS: tuple[tuple[str, str, str], ...] = (
     ("review_id", "Review", "review_id"),
     ("permit_no", "Permit", "permit_no"),
     ("permit_event_id", "PermitEvent", "event_id"),
+    ("pid_alias", "PidAlias", "pid"),
 )
 
 INDEXES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -33,6 +34,14 @@ INDEXES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("person_name_key_birth", "Person", ("name_key", "birth_date")),
     ("record_load", "Record", ("load_id",)),
     ("review_status", "Review", ("status",)),
+)
+
+REL_INDEXES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    # (name, relationship type, properties) -- a range index each: a row's episode edge
+    # is found by its record whichever person holds it.
+    ("member_of_record", "MEMBER_OF", ("record",)),
+    ("lived_at_record", "LIVED_AT", ("record",)),
+    ("employed_by_record", "EMPLOYED_BY", ("record",)),
 )
 
 SHOW_CONSTRAINTS = "SHOW CONSTRAINTS YIELD name RETURN name"
@@ -63,6 +72,10 @@ def statements() -> list[tuple[str, str]]:
         fields = ", ".join(f"n.{quote(p)}" for p in props)
         out.append((name, f"CREATE INDEX {quote(name)} IF NOT EXISTS "
                           f"FOR (n:{quote(label)}) ON ({fields})"))
+    for name, rel, props in REL_INDEXES:
+        fields = ", ".join(f"e.{quote(p)}" for p in props)
+        out.append((name, f"CREATE INDEX {quote(name)} IF NOT EXISTS "
+                          f"FOR ()-[e:{quote(rel)}]-() ON ({fields})"))
     return out
 
 

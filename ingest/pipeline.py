@@ -275,10 +275,10 @@ def fuse_and_apply(driver: neo4j.Driver, database: str, store: Store, report: Lo
     work = store.root / "fusion"
     if not store.feeds():
         raise FeedError("nothing to fuse: no rows have been loaded")
-    previous = store.state("assignments")
-    child_process.write_inputs(work, _mentions(store), previous.select("mention_id", "pid")
-                               if previous is not None else None, _decisions(driver, database))
-    resolution = child_process.run(work)  # in a child process: its memory goes when it ends
+    store.pid_key()  # made, or checked, before the worker reads it
+    child_process.write_inputs(work, _mentions(store), _decisions(driver, database))
+    # In a child process: its memory goes when it ends.
+    resolution = child_process.run(work, store.pid_key_path)
     report.fusion = resolution.stats
     clock = report.lap("resolve", clock)
     rows = {feed: frame for feed in store.feeds() if (frame := store.rows(feed)) is not None}
@@ -361,8 +361,8 @@ def _decisions(driver: neo4j.Driver, database: str) -> Decisions:
     latest: dict[frozenset[str], tuple[str, str, str]] = {}
     for kind, left, right in review.decisions(driver, database):
         latest[frozenset((left, right))] = (kind, left, right)
-    link = tuple((a, b) for kind, a, b in latest.values() if kind == "must_link")
-    apart = tuple((a, b) for kind, a, b in latest.values() if kind == "cannot_link")
+    link = tuple(sorted((a, b) for kind, a, b in latest.values() if kind == "must_link"))
+    apart = tuple(sorted((a, b) for kind, a, b in latest.values() if kind == "cannot_link"))
     return Decisions(must_link=link, cannot_link=apart)
 
 

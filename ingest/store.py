@@ -26,7 +26,14 @@ Layout::
     applied.json                      {"load_id": ..., "state": "state-<token>"}
     state-<token>/<piece>.parquet     the applied state named by applied.json
     loads/<load_id>/quarantine.parquet, report.json
+    pending/<piece>.parquet           keys an unfinished write may have touched
     fusion/                           fusion's work files (rewritten by every load)
+
+Beside the stores of an installation (``var/ingest/``) lies ``pid.key``: 256 random
+bits, mode 600, made on first use, under which person ids are hashed
+(:func:`ingest.fusion.clusters.person_ids`).  It outlives ``kingraph db reset`` (which
+removes one store), so the same rows get the same pids again; back it up with the
+stores.  Lost, every pid changes on the next load (the old ones become aliases).
 """
 
 from __future__ import annotations
@@ -44,11 +51,14 @@ import polars as pl
 from ingest.feeds.mentions import record_key
 from ingest.lock import LOCK_FILE
 from kingraph import atomic
-from kingraph.errors import StoreDamaged
+from kingraph.errors import ConfigError, StoreDamaged
 
 APPLIED = "applied.json"
 LEGACY_STATE = "state"  # stores written before applied.json: state/meta.json
 GENERATION = "state-*"
+PENDING = "pending"
+PID_KEY_FILE = "pid.key"
+PID_KEY_BYTES = 32
 
 _ROWS_ADVICE = ("it holds the accepted rows of every earlier load of this feed: restore it "
                 "from a backup of the store, or start again with `kingraph db reset --yes` "
@@ -136,6 +146,7 @@ class Store:
                                f"missing; {_STATE_ADVICE}")
         folders = [self.root / "rows", *([current] if current else [])]
         files = [p for folder in folders for p in sorted(folder.glob("*.parquet"))]
+        files += sorted((self.root / PENDING).glob("*.parquet"))
         files += sorted((self.root / "loads").glob("*/quarantine.parquet"))
         for path in files:
             try:
@@ -159,6 +170,26 @@ class Store:
                 shutil.rmtree(folder, ignore_errors=True)
 
     # -- rows -----------------------------------------------------------------------
+    @property
+    def pid_key_path(self) -> Path:
+        """Where the installation's pid key lives: beside the stores, not in one."""
+        return self.root.parent / PID_KEY_FILE
+
+    def pid_key(self) -> bytes:
+        """The installation's pid key, made (atomically, mode 600) when absent.
+
+        Raises:
+            ConfigError: The key file exists but is not a key (damaged or truncated).
+        """
+        path = self.pid_key_path
+        if not path.exists():
+            _create_key(path)
+        key = path.read_bytes()
+        if len(key) != PID_KEY_BYTES:
+            raise ConfigError(f"{path} is not a pid key ({len(key)} bytes, expected "
+                              f"{PID_KEY_BYTES}); restore it from a backup (deleting it "
+                              "gives every person a new pid)")
+        return key
 
     def rows(self, feed: str) -> pl.DataFrame | None:
         """Every accepted row of a feed so far, or None."""
@@ -240,6 +271,7 @@ class Store:
         atomic.fsync(pending)
         atomic.write_json(self.root / APPLIED, {"load_id": load_id, "state": pending.name})
         self._pending, self._saved = None, set()
+        self._clear_pending()
         self._drop_generations(keep=pending)
 
     def forget_state(self) -> None:
@@ -250,11 +282,36 @@ class Store:
             atomic.fsync(self.root)
         self._pending, self._saved = None, set()
         self._drop_generations(keep=None)
+        self._clear_pending()
 
     def _drop_generations(self, keep: Path | None) -> None:
         for folder in [*self.root.glob(GENERATION), self.root / LEGACY_STATE]:
             if folder != keep and folder.is_dir():
                 shutil.rmtree(folder, ignore_errors=True)
+
+    def pending(self, name: str) -> pl.DataFrame | None:
+        """Keys of ``name`` that a write which did not finish may have touched, or None.
+
+        A load saves the keys of everything it is about to write before it writes
+        (:meth:`add_pending`); they stay until its state is marked applied.  The next
+        load treats them as unknown in the graph: it writes them again from its own
+        state, or deletes them when its state lacks them, so the graph converges even
+        when the interrupted load is never run again (another drop, a decision).
+        """
+        return self._read(self.root / PENDING / f"{name}.parquet")
+
+    def add_pending(self, name: str, keys: pl.DataFrame) -> None:
+        """Add ``keys`` to what the graph may hold of ``name`` beyond the applied state."""
+        folder = self.root / PENDING
+        atomic.make_dirs(folder)
+        earlier = self.pending(name)
+        if earlier is not None:
+            keys = pl.concat([earlier, keys.select(earlier.columns)]).unique()
+        atomic.write_parquet(keys, folder / f"{name}.parquet")
+
+    def _clear_pending(self) -> None:
+        for path in (self.root / PENDING).glob("*.parquet"):
+            path.unlink()
 
     def last_load(self) -> str | None:
         """The id of the last load whose state was applied."""
@@ -291,3 +348,26 @@ class Store:
         """The rows one load quarantined, or None."""
         return self._read(self.load_folder(load_id) / "quarantine.parquet")
 
+
+def _create_key(path: Path) -> None:
+    """Write a new key under a temporary name, then link it into place: a kill leaves no
+    half-written key, and of two processes racing, both end up reading the same one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, secrets.token_bytes(PID_KEY_BYTES))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        pass
+    finally:
+        temporary.unlink()
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)

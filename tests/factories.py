@@ -10,6 +10,7 @@ from typing import Any
 import polars as pl
 
 from ingest.feeds.mentions import MENTION_SCHEMA
+from ingest.fusion.resolution import Resolution, resolve
 from kingraph import ids
 
 PINYIN = {"王": "wang", "伟": "wei", "玮": "wei", "丽": "li", "陈": "chen", "明": "ming",
@@ -62,6 +63,15 @@ def background(n: int = 300) -> list[dict[str, Any]]:
             rows.append(mention("household", f"bg{i}-{k}", id_number=number, name=name,
                                 birth_date=born, sex="1" if i % 2 else "2"))
     return rows
+
+
+# The pid key of the unit tests (a real installation's is random: ``Store.pid_key``).
+PID_KEY = bytes(range(32))
+
+
+def fuse(frame: pl.DataFrame, **options: Any) -> Resolution:
+    """:func:`ingest.fusion.resolution.resolve` under the tests' pid key."""
+    return resolve(frame, pid_key=PID_KEY, **options)
 
 
 def assigned_pids(assignments: pl.DataFrame, *mention_ids: str) -> list[str]:

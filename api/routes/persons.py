@@ -27,7 +27,8 @@ async def profile(
     access: Annotated[Access, Depends(personal_data(
         Role.ADMIN, Role.OFFICER, Role.SERVICE, Role.RESEARCHER))],
 ) -> PersonPublic | PersonPseudonymous:
-    """Read one person's profile, shaped for the caller's role."""
+    """Read one person's profile, shaped for the caller's role (a retired pid answers
+    with the person that holds its mentions now, under its current pid)."""
     rt = access.runtime
     pid = access.pid_for(ref)
     person = await persons.by_pid(rt.driver, rt.database, pid) if pid else None

@@ -1,7 +1,8 @@
 """Derive: the graph a load should leave behind, from stored rows and fusion's pids.
 
 :mod:`~ingest.derive.state` builds the graph state and applies its difference from
-the last applied one; :mod:`~ingest.derive.relations` derives parent–child links,
+the last applied one; :mod:`~ingest.derive.aliases` keeps retired pids
+resolvable; :mod:`~ingest.derive.relations` derives parent–child links,
 marriages and episodes; :mod:`~ingest.derive.survivorship` chooses each person's
 golden attributes; :mod:`~ingest.derive.conflicts` finds facts that cannot all be
 true, for review; :mod:`~ingest.derive.bulkload` flattens a first load's state for

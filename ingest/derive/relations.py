@@ -160,7 +160,9 @@ def marriages(rows: pl.DataFrame, pids: pl.DataFrame, deaths: dict[str, date],
     m = m.filter(pl.col("husband").is_not_null() & pl.col("wife").is_not_null())
     if dismissed:
         m = m.filter(~marriage_statement().is_in(list(dismissed)))
-    m = m.with_columns(record_key().alias("record")).sort("husband", "wife", "event_date")
+    # Ties on the date are broken on the record key: never on the order rows were stored.
+    m = m.with_columns(record_key().alias("record")).sort("husband", "wife", "event_date",
+                                                          "record", nulls_last=False)
     episodes: list[dict[str, Any]] = []
     for (husband, wife), events in m.group_by(["husband", "wife"], maintain_order=True):
         episodes.extend(_episodes(str(husband), str(wife), events, deaths))
@@ -207,16 +209,14 @@ def _episodes(husband: str, wife: str, events: pl.DataFrame,
 def episodes(rows: pl.DataFrame, pids: pl.DataFrame, feed: str) -> pl.DataFrame:
     """Per-record episode edges: ``record, pid, target, target_props, division_code, props``.
 
-    Every row of one target carries the same ``target_props``: those of its row with
-    the greatest record key.  The node then gets the same properties whichever path
-    writes it and in whatever order (the bulk import keeps one row per node, a
-    transactional write the last one written), so a load re-run after a kill converges.
+    Rows of one target may describe it differently (two addresses of one dwelling): every
+    row carries the target's properties from its latest row (by ``from_date``, then record
+    key), so the node shows the same whatever order rows were loaded in.
     """
-    return _one_target_props(_episode_rows(rows, pids, feed))
-
-
-def _one_target_props(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.with_columns(pl.col("target_props").sort_by("record").last().over("target"))
+    frame = _episode_rows(rows, pids, feed)
+    latest = pl.col("target_props").sort_by(
+        pl.col("props").struct.field("from_date"), "record", nulls_last=False).last()
+    return frame.with_columns(latest.over("target"))
 
 
 def _episode_rows(rows: pl.DataFrame, pids: pl.DataFrame, feed: str) -> pl.DataFrame:

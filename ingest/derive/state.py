@@ -19,7 +19,7 @@ import neo4j
 import polars as pl
 
 from graphdb import model
-from ingest.derive import conflicts, relations, survivorship
+from ingest.derive import aliases, conflicts, relations, survivorship
 from ingest.derive.conflicts import NO_RULINGS, Rulings
 from ingest.feeds.catalogue import FEEDS
 from ingest.feeds.mentions import record_key
@@ -49,6 +49,7 @@ class GraphState:
     episodes: dict[str, pl.DataFrame]
     reviews: pl.DataFrame  # possible matches and conflicts (``REVIEW_COLUMNS``)
     conflicts: dict[str, int]  # conflicts found, by kind
+    load_id: str  # the load that derived it
 
 
 def _identity_columns(feed: str) -> set[str]:
@@ -93,7 +94,7 @@ def graph_state(rows: dict[str, pl.DataFrame], mentions: pl.DataFrame,
     links = mentions.select("mention_id", pl.concat_str("feed", "source", "record_id",
                                                         separator="|").alias("record"),
                             "role").join(resolution.assignments, on="mention_id")
-    link_rows = links.select("record", "role", "pid", "previous_pid",
+    link_rows = links.select("record", "role", "pid",
                              pl.when(pl.col("anchored")).then(pl.lit("id_number"))
                              .otherwise(pl.lit("probabilistic")).alias("link"))
     reviews = pl.concat([_reviews(resolution, pids), found.reviews],
@@ -104,6 +105,7 @@ def graph_state(rows: dict[str, pl.DataFrame], mentions: pl.DataFrame,
         child_of=conflicts.mark(child_of, found.disputed["child_of"]),
         married=conflicts.mark(married.drop("statements"), found.disputed["married"]),
         episodes=episodes, reviews=reviews.select(REVIEW_COLUMNS), conflicts=found.counts,
+        load_id=load_id,
     )
 
 
@@ -143,55 +145,155 @@ def _changed(new: pl.DataFrame, old: pl.DataFrame | None) -> pl.DataFrame:
     return new.with_columns(sig).join(old_sig, on="_sig", how="anti").drop("_sig")
 
 
-def _vanished(new: pl.DataFrame, old: pl.DataFrame | None, key: list[str]) -> pl.DataFrame:
-    if old is None or old.height == 0:
-        return new.select(key).clear()
-    if new.height == 0:
-        return old.select(key)
-    return old.select(key).join(new.select(key), on=key, how="anti")
+@dataclass(frozen=True)
+class Applied:
+    """One piece of the applied state as a load compares against it.
+
+    ``old`` is the state last applied, less the keys a write that did not finish may
+    have touched (``pending``): those count as unknown, so they are written again
+    from the new state, or deleted when the new state lacks them.
+    """
+
+    old: pl.DataFrame | None
+    pending: pl.DataFrame | None
+
+    @staticmethod
+    def of(store: Store, name: str, key: list[str]) -> Applied:
+        """The applied piece ``name`` of ``store`` (keyed by ``key``)."""
+        old, pending = store.state(name), store.pending(name)
+        if old is not None and pending is not None:
+            old = old.join(pending.select(key), on=key, how="anti", nulls_equal=True)
+        return Applied(old, pending)
+
+    def gone(self, new: pl.DataFrame, key: list[str]) -> pl.DataFrame:
+        """Keys the graph may hold (applied or pending) that ``new`` lacks."""
+        parts = [f.select(key) for f in (self.old, self.pending) if f is not None]
+        if not parts:
+            return new.select(key).clear()
+        held = pl.concat(parts, how="vertical_relaxed").unique()
+        return held.join(new.select(key), on=key, how="anti", nulls_equal=True)
+
+
+# Keys of the pieces of the applied state.
+PERSON_KEY, MENTION_KEY, RECORD_KEY = ["pid"], ["record", "role"], ["key"]
+CHILD_OF_KEY, MARRIED_KEY, ALIAS_KEY = ["child", "parent", "kind"], ["husband", "wife",
+                                                                    "seq"], ["alias"]
+EPISODE_KEY = ["record", "target", "division_code"]
+
+
+@dataclass
+class Changes:
+    """What a load writes: upserts and deletions per piece of the graph."""
+
+    records: dict[str, pl.DataFrame]
+    persons: pl.DataFrame
+    persons_gone: pl.DataFrame  # pid
+    mentions: pl.DataFrame  # record, role, pid, link
+    mentions_gone: pl.DataFrame  # record, role
+    child_of: tuple[pl.DataFrame, pl.DataFrame]  # upsert, delete (keys)
+    married: tuple[pl.DataFrame, pl.DataFrame]
+    episodes: dict[str, tuple[pl.DataFrame, model.Gone]]
+    aliases: tuple[pl.DataFrame, pl.DataFrame]
+    aliases_now: pl.DataFrame  # every alias after this load
+
+    def pending(self) -> dict[str, pl.DataFrame]:
+        """The keys each piece's writes touch (saved before writing)."""
+        out = {
+            "records": pl.concat([f.select(RECORD_KEY) for f in self.records.values()]
+                                 or [pl.DataFrame(schema={"key": pl.String})]),
+            "persons": pl.concat([self.persons.select(PERSON_KEY), self.persons_gone]),
+            "assignments": pl.concat([self.mentions.select(MENTION_KEY), self.mentions_gone]),
+            "child_of": pl.concat([self.child_of[0].select(CHILD_OF_KEY), self.child_of[1]]),
+            "married": pl.concat([self.married[0].select(MARRIED_KEY), self.married[1]]),
+            "aliases": pl.concat([self.aliases[0].select(ALIAS_KEY), self.aliases[1]]),
+        }
+        for rel, (rows, gone) in self.episodes.items():
+            out[f"episodes_{rel}"] = pl.concat([
+                rows.select(EPISODE_KEY),
+                gone.episodes.select("record", pl.lit(None, pl.String).alias("target"),
+                                     pl.lit(None, pl.String).alias("division_code")),
+                gone.places.select(pl.lit(None, pl.String).alias("record"), "target",
+                                   "division_code"),
+                gone.targets.select(pl.lit(None, pl.String).alias("record"), "target",
+                                    pl.lit(None, pl.String).alias("division_code")),
+            ], how="vertical_relaxed")
+        return out
+
+
+def changes(store: Store, graph: GraphState) -> Changes:
+    """Everything ``graph`` changes against the applied state (and pending keys)."""
+    persons = Applied.of(store, "persons", PERSON_KEY)
+    mentions = Applied.of(store, "assignments", MENTION_KEY)
+    new_aliases = aliases.retire(store.state("assignments"), _pids(graph),
+                                 store.state("aliases"), graph.load_id)
+    return Changes(
+        records=_changed_records(store, graph),
+        persons=_changed(graph.persons, persons.old),
+        persons_gone=persons.gone(graph.persons, PERSON_KEY),
+        mentions=_changed_mentions(graph.mentions, mentions.old),
+        mentions_gone=mentions.gone(graph.mentions, MENTION_KEY),
+        child_of=_edge_changes(store, graph.child_of, "child_of", CHILD_OF_KEY),
+        married=_edge_changes(store, graph.married, "married", MARRIED_KEY),
+        episodes={rel: _episode_changes(store, frame, rel)
+                  for rel, frame in graph.episodes.items()},
+        aliases=_edge_changes(store, new_aliases, "aliases", ALIAS_KEY),
+        aliases_now=new_aliases,
+    )
+
+
+def _pids(graph: GraphState) -> pl.DataFrame:
+    return graph.mentions.select(
+        pl.concat_str("record", "role", separator="|").alias("mention_id"), "pid")
 
 
 def apply(driver: neo4j.Driver, database: str, store: Store, graph: GraphState,
           batch_size: int, stage: Stage) -> dict[str, int]:
-    """Write the difference between ``graph`` and the applied state; save the new state."""
+    """Write the difference between ``graph`` and the applied state; save the new state.
+
+    The keys of everything written are saved first (:meth:`Store.add_pending`), so a
+    load that stops half-way (Neo4j killed, the process killed) leaves the next load
+    enough to converge, whatever that load is.  Every ``MENTIONS`` edge of a changed
+    mention is replaced, whichever person it pointed at; a person no current mention
+    names is deleted; a retired pid becomes an alias (:mod:`ingest.derive.aliases`).
+    """
+    plan = changes(store, graph)
+    for name, keys in plan.pending().items():
+        store.add_pending(name, keys)
     written: dict[str, int] = {}
     model.merge_divisions(driver, database, division_rows())
-    written["records"] = _apply_records(driver, database, store, graph, batch_size, stage)
-    persons = _changed(graph.persons, store.state("persons"))
-    written["persons"] = model.merge_persons(driver, database, persons, batch_size,
-                                             stage("write persons", persons.height))
-    mentions = _changed_mentions(graph.mentions, store.state("assignments"))
-    written["mentions"] = model.move_mentions(driver, database, mentions, batch_size,
-                                              stage("write mentions", mentions.height))
-    gone = _vanished(graph.persons, store.state("persons"), ["pid"])
-    written["persons_deleted"] = model.delete_persons(driver, database, gone["pid"].to_list())
-    written["child_of"] = _sync(driver, database, store, graph.child_of, "child_of",
-                                ["child", "parent", "kind"], model.sync_child_of, batch_size,
-                                stage)
-    written["married"] = _sync(driver, database, store, graph.married, "married",
-                               ["husband", "wife", "seq"], model.sync_married, batch_size,
-                               stage)
-    written["episodes"] = _apply_episodes(driver, database, store, graph, batch_size, stage)
+    total = sum(f.height for f in plan.records.values())
+    advance = stage("write records", total)
+    written["records"] = sum(model.merge_records(driver, database, fresh, batch_size, advance)
+                             for fresh in plan.records.values())
+    written["persons"] = model.merge_persons(driver, database, plan.persons, batch_size,
+                                             stage("write persons", plan.persons.height))
+    written["mentions"] = model.move_mentions(driver, database, plan.mentions, batch_size,
+                                              stage("write mentions", plan.mentions.height))
+    written["mentions_deleted"] = model.delete_mentions(driver, database, plan.mentions_gone,
+                                                        batch_size)
+    written["aliases"] = model.sync_aliases(driver, database, *plan.aliases, batch_size)
+    written["persons_deleted"] = model.delete_persons(driver, database,
+                                                      plan.persons_gone["pid"].to_list())
+    for name, sync in (("child_of", model.sync_child_of), ("married", model.sync_married)):
+        upsert, delete = getattr(plan, name)
+        written[name] = sync(driver, database, upsert, delete, batch_size,
+                             stage(f"write {name}", upsert.height))
+    written["episodes"] = sum(
+        model.sync_episodes(driver, database, rel, rows, batch_size,
+                            stage(f"write {rel}", rows.height), gone)
+        for rel, (rows, gone) in plan.episodes.items())
     written["reviews"], written["reviews_closed"] = model.sync_reviews(
         driver, database, graph.reviews, batch_size)
-    save(store, graph)
+    save(store, graph, plan.aliases_now)
     return written
 
 
-def _apply_records(driver: neo4j.Driver, database: str, store: Store, graph: GraphState,
-                   batch_size: int, stage: Stage) -> int:
-    old = store.state("records")
-    total = 0
-    changed = {}
-    for feed, frame in graph.records.items():
-        fresh = frame
-        if old is not None:
-            fresh = frame.join(old, on=["key", "content_hash"], how="anti")
-        changed[feed] = fresh
-        total += fresh.height
-    advance = stage("write records", total)
-    return sum(model.merge_records(driver, database, fresh, batch_size, advance)
-               for fresh in changed.values())
+def _changed_records(store: Store, graph: GraphState) -> dict[str, pl.DataFrame]:
+    old = Applied.of(store, "records", RECORD_KEY).old
+    if old is None:
+        return dict(graph.records)
+    return {feed: frame.join(old, on=["key", "content_hash"], how="anti")
+            for feed, frame in graph.records.items()}
 
 
 def _changed_mentions(new: pl.DataFrame, old: pl.DataFrame | None) -> pl.DataFrame:
@@ -202,50 +304,45 @@ def _changed_mentions(new: pl.DataFrame, old: pl.DataFrame | None) -> pl.DataFra
                     on=["record", "role", "pid", "link"], how="anti")
 
 
-def _sync(driver: neo4j.Driver, database: str, store: Store, new: pl.DataFrame, name: str,
-          key: list[str], sync: Callable[..., int], batch_size: int, stage: Stage) -> int:
-    if new.height == 0 and store.state(name) is None:
-        return 0
-    old = store.state(name)
-    upsert = _changed(new, old)
-    delete = _vanished(new, old, key) if new.height else (
-        old.select(key) if old is not None else new)
-    return sync(driver, database, upsert, delete, batch_size,
-                stage(f"write {name}", upsert.height))
+def _edge_changes(store: Store, new: pl.DataFrame, name: str,
+                  key: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    applied = Applied.of(store, name, key)
+    return _changed(new, applied.old), applied.gone(new, key)
 
 
-def _apply_episodes(driver: neo4j.Driver, database: str, store: Store, graph: GraphState,
-                    batch_size: int, stage: Stage) -> int:
-    total = 0
-    for rel, frame in graph.episodes.items():
-        old = store.state(f"episodes_{rel}")
-        rows = _changed(frame, old)
-        previous = (old.select("record", pl.col("pid").alias("previous_pid"))
-                    if old is not None else
-                    pl.DataFrame(schema={"record": pl.String, "previous_pid": pl.String}))
-        rows = rows.join(previous, on="record", how="left")
-        total += model.sync_episodes(driver, database, rel, rows, batch_size,
-                                     stage(f"write {rel}", rows.height),
-                                     _gone(frame, old) if old is not None else None)
-    return total
+def _episode_changes(store: Store, new: pl.DataFrame, rel: str
+                     ) -> tuple[pl.DataFrame, model.Gone]:
+    """Episode rows to (re)write, and the episodes, places and targets the graph may hold
+    (applied or pending) that no current row states."""
+    name = f"episodes_{rel}"
+    old, pending = store.state(name), store.pending(name)
+    touched = (pending.filter(pl.col("record").is_not_null()).select("record")
+               if pending is not None else None)
+    base = (old.join(touched, on="record", how="anti")
+            if old is not None and touched is not None else old)
+    rows = _changed(new, base)
 
-
-def _gone(new: pl.DataFrame, old: pl.DataFrame) -> model.Gone:
-    """Episodes, places of targets and targets that the old state had and the new lacks:
-    a corrected row may name another household, dwelling or division."""
-    def places(frame: pl.DataFrame) -> pl.DataFrame:
+    def places(frame: pl.DataFrame | None) -> pl.DataFrame:
+        if frame is None:
+            return pl.DataFrame(schema={"target": pl.String, "division_code": pl.String})
         return frame.select("target", "division_code").drop_nulls().unique()
 
-    return model.Gone(
-        episodes=old.join(new, on="record", how="anti").select(
-            "record", pl.col("pid").alias("previous_pid")),
-        places=places(old).join(places(new), on=["target", "division_code"], how="anti"),
-        targets=old.select("target").unique().join(new.select("target"), on="target",
-                                                   how="anti"))
+    def held(column: list[str]) -> pl.DataFrame:
+        parts = [f.select(column).drop_nulls() for f in (old, pending) if f is not None]
+        return (pl.concat(parts).unique() if parts
+                else pl.DataFrame(schema=dict.fromkeys(column, pl.String)))
+
+    gone = model.Gone(
+        episodes=held(["record"]).join(new.select("record"), on="record", how="anti"),
+        places=pl.concat([places(old), places(pending)]).unique().join(
+            places(new), on=["target", "division_code"], how="anti"),
+        targets=held(["target"]).join(new.select("target"), on="target", how="anti"))
+    return rows, gone
 
 
-def save(store: Store, graph: GraphState) -> None:
-    """Record ``graph`` as the state now applied to the graph."""
+def save(store: Store, graph: GraphState, new_aliases: pl.DataFrame | None = None) -> None:
+    """Record ``graph`` (and the aliases after it, none by default) as the state now
+    applied to the graph."""
     store.save_state("records", pl.concat([f.select("key", "content_hash")
                                            for f in graph.records.values()]))
     store.save_state("persons", graph.persons)
@@ -254,6 +351,7 @@ def save(store: Store, graph: GraphState) -> None:
         "record", "role", "link"))
     store.save_state("child_of", graph.child_of)
     store.save_state("married", graph.married)
+    store.save_state("aliases", new_aliases if new_aliases is not None else aliases.empty())
     for rel, frame in graph.episodes.items():
         store.save_state(f"episodes_{rel}", frame)
 

@@ -1,11 +1,11 @@
 """Fusion in a child process, so that resolving a province never shares memory with
 the rest of a load.
 
-The parent writes the mentions, the previous assignments and the officers' decisions
-to a work folder, frees its own frames and runs ``python -m ingest.fusion.child_process
-FOLDER``; the child resolves and writes the resolution back, and all the memory it
-used is returned to the system when it exits.  A million-person province (9.5 M
-mentions) fits on a 24 GiB machine this way.
+The parent writes the mentions and the officers' decisions to a work folder, frees
+its own frames and runs ``python -m ingest.fusion.child_process FOLDER KEY_FILE`` (the
+pid key is read from its own file, never copied); the child resolves and writes the
+resolution back, and all the memory it used is returned to the system when it exits.
+A million-person province (9.5 M mentions) fits on a 24 GiB machine this way.
 """
 
 from __future__ import annotations
@@ -29,25 +29,21 @@ from kingraph.errors import KingraphError
 OUTPUTS = ("assignments.parquet", "reviews.parquet", "resolution.json")
 
 
-def write_inputs(folder: Path, mentions: pl.DataFrame, previous: pl.DataFrame | None,
-                 decisions: Decisions) -> None:
-    """Everything the child needs, as files."""
+def write_inputs(folder: Path, mentions: pl.DataFrame, decisions: Decisions) -> None:
+    """Everything the child needs, as files (the pid key stays in its own)."""
+    atomic.make_dirs(folder)
     for output in OUTPUTS:  # a killed earlier run's resolution is never read as this one's
         (folder / output).unlink(missing_ok=True)
     atomic.write_parquet(mentions, folder / "mentions.parquet")
-    (folder / "previous.parquet").unlink(missing_ok=True)
-    if previous is not None:
-        atomic.write_parquet(previous, folder / "previous.parquet")
+    (folder / "previous.parquet").unlink(missing_ok=True)  # written by older versions
     atomic.write_json(folder / "decisions.json", asdict(decisions))
 
 
-def _read_inputs(folder: Path) -> tuple[pl.DataFrame, pl.DataFrame | None, Decisions]:
-    previous_path = folder / "previous.parquet"
-    previous = pl.read_parquet(previous_path) if previous_path.exists() else None
+def _read_inputs(folder: Path) -> tuple[pl.DataFrame, Decisions]:
     raw = json.loads((folder / "decisions.json").read_text())
     decisions = Decisions(tuple(map(tuple, raw["must_link"])),
                           tuple(map(tuple, raw["cannot_link"])))
-    return pl.read_parquet(folder / "mentions.parquet"), previous, decisions
+    return pl.read_parquet(folder / "mentions.parquet"), decisions
 
 
 def _write_outputs(folder: Path, result: Resolution) -> None:
@@ -71,10 +67,11 @@ def read_outputs(folder: Path) -> Resolution:
                       [BlockStats(**b) for b in meta["blocks"]], meta["stats"])
 
 
-def run(folder: Path) -> Resolution:
-    """Resolve the inputs in ``folder`` in a child process and return its resolution."""
-    done = subprocess.run([sys.executable, "-m", "ingest.fusion.child_process", str(folder)],
-                          capture_output=True, text=True, check=False)
+def run(folder: Path, key_file: Path) -> Resolution:
+    """Resolve the inputs in ``folder`` in a child process and return its resolution;
+    pids are hashed under the key in ``key_file``."""
+    done = subprocess.run([sys.executable, "-m", "ingest.fusion.child_process", str(folder),
+                           str(key_file)], capture_output=True, text=True, check=False)
     if done.returncode == -signal.SIGKILL:
         raise KingraphError(
             "fusion's worker process was killed (SIGKILL), most likely by the kernel's "
@@ -90,9 +87,9 @@ def run(folder: Path) -> Resolution:
 
 def main(argv: list[str]) -> None:
     """The child: read the inputs, resolve, write the resolution."""
-    folder = Path(argv[0])
-    mentions, previous, decisions = _read_inputs(folder)
-    _write_outputs(folder, resolve(mentions, previous=previous, decisions=decisions))
+    folder, key = Path(argv[0]), Path(argv[1]).read_bytes()
+    mentions, decisions = _read_inputs(folder)
+    _write_outputs(folder, resolve(mentions, decisions=decisions, pid_key=key))
 
 
 if __name__ == "__main__":

@@ -9,9 +9,8 @@ bride of 8, a marriage after death).  Those last refusals are returned with thei
 reason, for the review queue.  Officers' "link" decisions are applied before
 anything else and never refused.  The result is deterministic for a given input.
 
-Stable ids: a person keeps the pid that most of its mentions had before; a person
-made of mentions never seen before gets ``P`` + the first 16 hex digits of the SHA-1
-of its smallest mention id, so reloading the same drop reproduces the same pids.
+Person ids are a pure function of the final cluster (:func:`person_ids`): a keyed hash
+of its best verified ID number, else of its smallest mention id.
 """
 
 from __future__ import annotations
@@ -24,6 +23,7 @@ import polars as pl
 from rapidfuzz.distance import DamerauLevenshtein
 
 from ingest.fusion.lifetimes import Lives
+from kingraph.errors import KingraphError
 
 # Why a merge was refused, besides an impossible life (``ingest.fusion.lifetimes`` reasons).
 DECIDED_APART, SAME_RECORD, OTHER_NUMBER = "decided_apart", "same_record", "other_number"
@@ -150,57 +150,55 @@ def cluster(n: int, links: pl.DataFrame, anchors: dict[int, str],
     return Clustering(uf.roots(), vetoed, frame)
 
 
-def new_pid(first_mention_id: str) -> str:
-    """The pid of a person made only of mentions never seen before."""
-    return "P" + hashlib.sha1(first_mention_id.encode("utf-8")).hexdigest()[:16]
+PID_DIGEST_BYTES = 10  # 80 bits: a collision among 10 M persons has odds of about 4e-11
 
 
-def _fresh(firsts: list[str], taken: set[str]) -> list[str]:
-    """New pids, never one already in use: a split-off part can have the same smallest
-    mention as the person it left, whose pid the other part keeps."""
-    out = []
-    for first in firsts:
-        pid, salt = new_pid(first), 0
-        while pid in taken:
-            salt += 1
-            pid = new_pid(f"{first}#{salt}")
-        taken.add(pid)
-        out.append(pid)
-    return out
+def pid_of(basis: str, key: bytes) -> str:
+    """The pid of a person whose basis is ``basis``: ``P`` + 20 hex digits of a keyed
+    BLAKE2b (a MAC under the installation's key, so the pid reveals nothing of it)."""
+    digest = hashlib.blake2b(basis.encode("utf-8"), key=key, digest_size=PID_DIGEST_BYTES)
+    return "P" + digest.hexdigest()
 
 
-def assign_pids(mention_cluster: pl.DataFrame, previous: pl.DataFrame | None) -> pl.DataFrame:
-    """Stable pids for clusters.
+def person_ids(mentions: pl.DataFrame, key: bytes) -> pl.DataFrame:
+    """The pid of every cluster, a function of the cluster alone.
+
+    A cluster with anchored mentions is named after its best verified ID number (the
+    one most of its mentions are anchored on; ties: the smaller number), else after its
+    smallest mention id: ``n:<number>`` or ``m:<mention id>``, hashed under ``key``.
+    So the same rows give the same pids in any order and after any load history; a
+    person keeps its pid while its number does, and a person without a number keeps it
+    while no smaller mention joins it.  A number anchors one entity, and a mention is
+    in one cluster, so two clusters never share a basis.
 
     Args:
-        mention_cluster: ``mention_id, cluster``.
-        previous: ``mention_id, pid`` from the last load, or None.
+        mentions: ``mention_id`` (the text id), ``cluster``, ``anchor`` (null when loose).
+        key: The installation's pid key (at least 16 bytes).
 
     Returns:
-        ``mention_id, cluster, pid, previous_pid``.
+        ``cluster, pid``.
+
+    Raises:
+        KingraphError: Two clusters got one pid (a hash collision: never seen; said
+            rather than merged).
     """
-    frame = mention_cluster
-    if previous is not None and previous.height:
-        frame = frame.join(previous.rename({"pid": "previous_pid"}), on="mention_id",
-                           how="left")
-    else:
-        frame = frame.with_columns(pl.lit(None, pl.String).alias("previous_pid"))
-    votes = (
-        frame.filter(pl.col("previous_pid").is_not_null())
-        .group_by("cluster", "previous_pid").agg(pl.len().alias("n"))
-        .sort(["n", "previous_pid"], descending=[True, False])
+    if len(key) < 16:
+        raise KingraphError("the pid key must hold at least 128 bits")
+    numbers = (
+        mentions.filter(pl.col("anchor").is_not_null())
+        .group_by("cluster", "anchor").agg(pl.len().alias("n"))
+        .sort(["cluster", "n", "anchor"], descending=[False, True, False])
+        .group_by("cluster", maintain_order=True).first()
+        .select("cluster", pl.concat_str(pl.lit("n:"), "anchor").alias("basis"))
     )
-    # Each old pid goes to the cluster holding most of its mentions; each cluster
-    # keeps the best old pid still free.
-    owner = votes.group_by("previous_pid", maintain_order=True).first()
-    kept = owner.group_by("cluster", maintain_order=True).first().select(
-        "cluster", pl.col("previous_pid").alias("kept_pid"))
-    fresh = frame.group_by("cluster").agg(pl.col("mention_id").min().alias("first"))
-    fresh = fresh.join(kept, on="cluster", how="left").filter(pl.col("kept_pid").is_null())
-    taken = set(frame["previous_pid"].drop_nulls().unique().to_list())
-    fresh = fresh.with_columns(pl.Series("fresh_pid", _fresh(fresh["first"].to_list(), taken),
-                                         dtype=pl.String))
-    pids = pl.concat([kept.rename({"kept_pid": "pid"}),
-                      fresh.select("cluster", pl.col("fresh_pid").alias("pid"))])
-    return frame.join(pids, on="cluster").select("mention_id", "cluster", "pid",
-                                                 "previous_pid")
+    firsts = (
+        mentions.group_by("cluster").agg(pl.col("mention_id").min())
+        .join(numbers.select("cluster"), on="cluster", how="anti")
+        .select("cluster", pl.concat_str(pl.lit("m:"), "mention_id").alias("basis"))
+    )
+    bases = pl.concat([numbers, firsts])
+    pids = pl.Series("pid", [pid_of(b, key) for b in bases["basis"].to_list()],
+                     dtype=pl.String)
+    if pids.n_unique() != pids.len():
+        raise KingraphError("two persons got one pid (a hash collision); nothing was written")
+    return bases.select("cluster").with_columns(pids)

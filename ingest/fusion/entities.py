@@ -113,22 +113,28 @@ def _swapped(m: pl.DataFrame) -> pl.DataFrame:
     sim = _name_similarity(pairs["name"], pairs["o_name"])
     fits = pairs.with_columns(sim.alias("s")).filter(
         (pl.col("name_key") == pl.col("o_key")) | (pl.col("s") >= NAME_COMPATIBLE))
-    fits = fits.unique("mention_id", keep="first").select("mention_id",
-                                                          pl.col("o_id").alias("swap"))
+    # A name that fits several other numbers of its row takes the best fit (ties: the
+    # smaller mention), never whichever the join produced first.
+    fits = (fits.sort(["mention_id", "s", "other"], descending=[False, True, False],
+                      nulls_last=True)
+            .unique("mention_id", keep="first", maintain_order=True)
+            .select("mention_id", pl.col("o_id").alias("swap")))
     return m.join(fits, on="mention_id", how="left").with_columns(
         pl.coalesce("anchor", "swap").alias("anchor")).drop("swap")
 
 
 def _one_anchor_per_record(m: pl.DataFrame) -> pl.DataFrame:
-    """Two mentions of one row can never be one person: keep the number on the better one."""
-    record = ["rec"]
-    ranked = m.with_columns(
-        pl.col("_sim").fill_null(0.0).rank("ordinal", descending=True)
-        .over([*record, "anchor"]).alias("_rank"),
+    """Two mentions of one row can never be one person: keep the number on the better one
+    (the name closest to the number's consensus; ties: the smaller mention id)."""
+    best = (
+        m.filter(pl.col("anchor").is_not_null())
+        .group_by("rec", "anchor")
+        .agg(pl.col("mention_id").sort_by([pl.col("_sim").fill_null(0.0), "mention_id"],
+                                          descending=[True, False]).first().alias("_best"))
     )
-    return ranked.with_columns(
-        pl.when(pl.col("_rank") == 1).then(pl.col("anchor")).alias("anchor"),
-    ).drop("_rank")
+    return m.join(best, on=["rec", "anchor"], how="left", maintain_order="left").with_columns(
+        pl.when(pl.col("_best") == pl.col("mention_id")).then(pl.col("anchor")).alias("anchor"),
+    ).drop("_best")
 
 
 def build_entities(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -143,14 +149,20 @@ def build_entities(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     groups = _anchor_groups(anchored)
     singles = loose.select(
         pl.col("mention_id").cast(pl.String).alias("key"),
+        pl.col("mention_id").alias("_order"),
         pl.lit(None, pl.String).alias("anchor"),
         pl.lit(None, pl.String).alias("id_number"),
         pl.coalesce("id_raw", "id_claimed").alias("id_raw"),
         "name", "name_key", "name_initials", "name_placeholder", "birth_date", "sex",
         "county", "prefecture", pl.lit(1, pl.UInt32).alias("mention_count"),
     )
-    entities = (pl.concat([groups, singles], how="vertical_relaxed")
-                .sort("key").with_row_index("entity"))
+    # Entities are numbered on stable keys only: anchored ones by their number, then
+    # loose ones by their mention (whose integer id is the rank of its mention id), so
+    # two entities keep their relative order whatever else a load holds, and the
+    # clustering's ties (broken on entity numbers) never depend on input order.
+    entities = (pl.concat([groups, singles], how="diagonal_relaxed")
+                .sort(["anchor", "_order"], nulls_last=True).drop("_order")
+                .with_row_index("entity"))
     mention_entity = pl.concat([
         anchored.select("mention_id", pl.col("anchor").alias("key")),
         loose.select("mention_id", pl.col("mention_id").cast(pl.String).alias("key")),

@@ -10,7 +10,13 @@ One engine runs the declarations of :mod:`ingest.fusion.comparisons` and
 5. cluster links strongest first under vetoes and officers' decisions
    (:mod:`ingest.fusion.clusters`), refusing any merge that would make a person who could
    not have lived (:mod:`ingest.fusion.lifetimes`, bounds in :class:`LifeBounds`), and give
-   every person a stable pid.
+   every person its pid, a keyed hash of what anchors it
+   (:func:`ingest.fusion.clusters.person_ids`).
+
+The result is a function of the mentions, the decisions and the pid key alone: the
+input's row order, the load history and hash order play no part (mentions are numbered
+in the order of their mention ids, entities in the order of their anchors, and every
+tie is broken on those numbers).
 
 Three outcomes per scored pair: ``link`` (weight >= ``Thresholds.link``), possible
 match for review (between the thresholds) and no link.  A link refused as impossible
@@ -34,7 +40,7 @@ from typing import Any
 import polars as pl
 
 from ingest.fusion.blocking import BLOCKING_RULES, BlockStats, candidate_pairs
-from ingest.fusion.clusters import Clustering, assign_pids, cluster
+from ingest.fusion.clusters import Clustering, cluster, person_ids
 from ingest.fusion.comparisons import COMPARISONS
 from ingest.fusion.context import context_links
 from ingest.fusion.entities import anchor_mentions, build_entities, with_places
@@ -65,18 +71,31 @@ class Decisions:
 class Resolution:
     """What the resolver decided."""
 
-    assignments: pl.DataFrame  # mention_id, pid, previous_pid, entity, anchored
+    assignments: pl.DataFrame  # mention_id, pid, entity, anchored
     reviews: pl.DataFrame  # review_id, kind, reason, left_mention, right_mention, weight, levels
     weights: dict[str, LevelWeights]
     blocks: list[BlockStats]
     stats: dict[str, int] = field(default_factory=dict)
 
 
-def resolve(mentions: pl.DataFrame, previous: pl.DataFrame | None = None,
-            decisions: Decisions = Decisions(), thresholds: Thresholds = Thresholds(),
-            progress: Progress | None = None, bounds: LifeBounds = BOUNDS
-            ) -> Resolution:
-    """Fuse mentions into persons; ``previous`` (mention_id, pid) keeps ids stable."""
+def resolve(mentions: pl.DataFrame, decisions: Decisions = Decisions(),
+            thresholds: Thresholds = Thresholds(), progress: Progress | None = None,
+            bounds: LifeBounds = BOUNDS, *, pid_key: bytes) -> Resolution:
+    """Fuse mentions into persons.
+
+    Args:
+        mentions: The person mentions (columns in the module docstring), in any order.
+        decisions: Officers' decisions on pairs of mentions.
+        thresholds: The match-weight bounds.
+        progress: Told the name of each step as it starts.
+        bounds: What no one person's life can break.
+        pid_key: The installation's secret (``ingest.store.Store.pid_key``): a pid is a
+            keyed hash, so it never reveals the ID number it was made from.
+
+    Returns:
+        The assignments (``mention_id, pid, entity, anchored``), the review items, the
+        weights, the blocking figures and counts.
+    """
     say = progress or (lambda _: None)
     say("anchoring on ID numbers")
     m, names = _compact(mentions)
@@ -106,7 +125,7 @@ def resolve(mentions: pl.DataFrame, previous: pl.DataFrame | None = None,
                    lives=lives(m, entity_of, involved.unique(), bounds))
     entity_of = entity_of.join(names, on="mention_id").select(
         pl.col("name").alias("mention_id"), "entity")
-    assignments = _assign(entity_of, done.roots, previous, entities)
+    assignments = _assign(entity_of, done.roots, entities, pid_key)
     reviews = _reviews(scored, ambiguous, unclear, thresholds, done, entity_of)
     stats = {
         "mentions": m.height, "entities": entities.height,
@@ -137,7 +156,7 @@ def _compact(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     are row numbers and ``rec`` numbers the source row; ``names`` maps row numbers
     back to mention ids.  Ten million mentions fit in memory this way.
     """
-    m = mentions.select(RESOLVER_COLUMNS).with_row_index("mid")
+    m = mentions.select(RESOLVER_COLUMNS).sort("mention_id").with_row_index("mid")
     names = m.select(pl.col("mid").alias("mention_id"), pl.col("mention_id").alias("name"))
     index = names.rename({"mention_id": "ref", "name": "target"})
     rec = pl.concat_str("feed", "source", "record_id", separator="|")
@@ -179,8 +198,8 @@ def _decisions_by_index(decisions: Decisions, names: pl.DataFrame) -> Decisions:
                   .select("name", "mention_id").iter_rows())
 
     def convert(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
-        return tuple((lookup[a], lookup[b]) for a, b in pairs
-                     if a in lookup and b in lookup)
+        return tuple(sorted((lookup[a], lookup[b]) for a, b in pairs
+                            if a in lookup and b in lookup))
 
     return Decisions(convert(decisions.must_link), convert(decisions.cannot_link))
 
@@ -219,14 +238,15 @@ def _entity_pairs(pairs: tuple[tuple[Any, Any], ...],
     return [(lookup[a], lookup[b]) for a, b in pairs if a in lookup and b in lookup]
 
 
-def _assign(entity_of: pl.DataFrame, roots: list[int], previous: pl.DataFrame | None,
-            entities: pl.DataFrame) -> pl.DataFrame:
-    mention_cluster = entity_of.with_columns(
-        pl.Series("cluster", roots, dtype=pl.UInt32).gather(entity_of["entity"]))
-    assigned = assign_pids(mention_cluster.select("mention_id", "cluster"), previous)
-    anchored = entities.select("entity", pl.col("anchor").is_not_null().alias("anchored"))
-    return assigned.join(entity_of, on="mention_id").join(anchored, on="entity").select(
-        "mention_id", "pid", "previous_pid", "entity", "anchored")
+def _assign(entity_of: pl.DataFrame, roots: list[int], entities: pl.DataFrame,
+            pid_key: bytes) -> pl.DataFrame:
+    anchors = entities.select("entity", "anchor")
+    frame = entity_of.with_columns(
+        pl.Series("cluster", roots, dtype=pl.UInt32).gather(entity_of["entity"])
+    ).join(anchors, on="entity")
+    pids = person_ids(frame.select("mention_id", "cluster", "anchor"), pid_key)
+    return frame.join(pids, on="cluster").select(
+        "mention_id", "pid", "entity", pl.col("anchor").is_not_null().alias("anchored"))
 
 
 def review_id(left_mention: str, right_mention: str) -> str:
@@ -260,7 +280,9 @@ def _reviews(scored: pl.DataFrame, ambiguous: pl.DataFrame, unclear: pl.DataFram
     ids = [review_id(a, b) for a, b in frame.select("left_mention", "right_mention").iter_rows()]
     # One item per pair of persons-to-be, however many rules found it: the strongest.
     return (frame.with_columns(pl.Series("review_id", ids, dtype=pl.String))
-            .sort(["weight", "review_id"], descending=[True, False])
+            .sort(["weight", "review_id", "kind", "reason"], descending=[True, False, False,
+                                                                       False],
+                  nulls_last=True)
             .unique("review_id", keep="first", maintain_order=True)
             .select("review_id", "kind", "reason", "left_mention", "right_mention", "weight",
                     "levels"))

@@ -73,12 +73,13 @@ UNWIND $pids AS pid
 MATCH (p:Person {pid: pid})
 RETURN""" + _FACTS
 
-# Both spouses named by reference (pid or ID number, see queries.persons.references) and
+# Both spouses named by reference (pid, current or retired, or ID number, see
+# queries.persons.references) and
 # their facts, in one round trip: per reference, the persons with that pid and (up to two of) those
 # with that number; ``p`` is the one the reference names, or null.
 COUPLE_BY_REFS = """
-UNWIND $refs AS ref
-OPTIONAL MATCH (a:Person {pid: ref.text})
+UNWIND $refs AS ref""" + people.PERSON_OF_REF + """
+WITH ref, p AS a
 OPTIONAL MATCH (b:Person {id_number: ref.number})
 WITH ref, collect(DISTINCT a) AS pid_matches, collect(DISTINCT b)[..2] AS number_matches
 WITH ref, pid_matches, number_matches,

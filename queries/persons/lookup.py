@@ -20,11 +20,17 @@ from rapidfuzz import fuzz
 
 from graphdb.values import day as _day
 from kingraph.errors import GraphError, ServerNotRunning
+from queries.persons.references import PERSON_OF_REF
 
 _FIELDS = """p.pid AS pid, p.id_number AS id_number, p.name AS name, p.sex AS sex,
        p.birth_date AS birth_date, p.death_date AS death_date, p.ethnicity AS ethnicity"""
 
-PERSON_BY_PID = f"MATCH (p:Person {{pid: $pid}}) RETURN {_FIELDS}"
+# A retired pid (``ingest.derive.aliases``) names the person holding most of its
+# mentions now; the record returned carries that person's current pid.
+PERSON_BY_PID = f"""
+WITH {{text: $pid}} AS ref{PERSON_OF_REF}
+WITH p WHERE p IS NOT NULL
+RETURN {_FIELDS}"""
 PERSONS_BY_ID_NUMBER = f"""MATCH (p:Person {{id_number: $id_number}})
 RETURN {_FIELDS} ORDER BY p.pid LIMIT $cap"""
 # The birth date may be stored as a Neo4j DATE or as ISO text: both are index seeks.

@@ -3,6 +3,10 @@
 The CLI and the sync query modules address persons by pid; an officer types an ID
 number.  :func:`resolve` accepts either: a text that parses as a GB 11643 number
 is looked up by ``id_number``, anything else is taken as a pid.
+
+A retired pid (two persons merged, a person split: ``ingest.derive.aliases``) is
+accepted too: it names the person that holds most of its mentions now, and the pid
+returned is that person's current one.
 """
 
 from __future__ import annotations
@@ -13,10 +17,23 @@ from graphdb.connection import read, read_async
 from kingraph import ids
 from kingraph.errors import InvalidArgument, PersonNotFound
 
-PID_EXISTS = "MATCH (p:Person {pid: $pid}) RETURN p.pid AS pid"
+# The person ``p`` whose pid, current or retired, is ``ref.text`` (null when none): an
+# alias names the person holding most of its mentions now.
+PERSON_OF_REF = """
+CALL (ref) {
+  OPTIONAL MATCH (:PidAlias {pid: ref.text})-[n:NOW]->(moved:Person)
+  WITH moved ORDER BY n.mentions DESC, moved.pid
+  RETURN head(collect(moved)) AS moved
+}
+OPTIONAL MATCH (direct:Person {pid: ref.text})
+WITH ref, coalesce(direct, moved) AS p
+"""
+PID_EXISTS = """
+WITH {text: $pid} AS ref""" + PERSON_OF_REF + """
+RETURN p.pid AS pid
+"""
 RESOLVE_MANY = """
-UNWIND $refs AS ref
-OPTIONAL MATCH (p:Person {pid: ref.text})
+UNWIND $refs AS ref""" + PERSON_OF_REF + """
 OPTIONAL MATCH (q:Person {id_number: ref.number})
 WITH ref, collect(DISTINCT p.pid) AS by_pid, collect(DISTINCT q.pid) AS by_number
 RETURN ref.i AS i, by_pid, by_number[..2] AS by_number
@@ -51,7 +68,7 @@ def resolve(driver: neo4j.Driver, database: str, ref: str) -> str:
         if rows:
             return str(rows[0]["pid"])
     rows = read(driver, database, "pid_exists", PID_EXISTS, pid=ref)
-    if not rows:
+    if not rows or rows[0]["pid"] is None:
         raise PersonNotFound("no person with this identifier")
     return str(rows[0]["pid"])
 

@@ -25,7 +25,7 @@ from graphdb.connection import read
 # Properties that name a load, a time or a pid: they differ between equal graphs.
 VOLATILE = frozenset({
     "pid", "load_id", "created_load", "closed_load", "review_id", "left_pid", "right_pid",
-    "sides", "started", "finished", "summary", "decided_at",
+    "sides", "started", "finished", "summary", "decided_at", "retired_load",
 })
 
 NODES = """

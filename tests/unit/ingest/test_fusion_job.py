@@ -23,7 +23,7 @@ def test_a_worker_killed_by_the_kernel_is_named_as_out_of_memory(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(fusion_job.subprocess, "run", _ended(-signal.SIGKILL))
     with pytest.raises(KingraphError, match="out-of-memory killer"):
-        fusion_job.run(tmp_path)
+        fusion_job.run(tmp_path, tmp_path / "pid.key")
 
 
 def test_another_failure_keeps_the_worker_s_last_lines(
@@ -31,4 +31,4 @@ def test_another_failure_keeps_the_worker_s_last_lines(
     monkeypatch.setattr(fusion_job.subprocess, "run",
                         _ended(1, "Traceback\nValueError: bad weights"))
     with pytest.raises(KingraphError, match=r"exit 1\):\nTraceback\nValueError: bad weights"):
-        fusion_job.run(tmp_path)
+        fusion_job.run(tmp_path, tmp_path / "pid.key")

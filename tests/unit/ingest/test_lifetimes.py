@@ -22,8 +22,8 @@ from ingest.fusion.lifetimes import (
     parent_refusal,
     parenthood,
 )
-from ingest.fusion.resolution import Decisions, Thresholds, resolve
-from tests.factories import assigned_pids, background, mention, mentions_frame, person_id
+from ingest.fusion.resolution import Decisions, Thresholds
+from tests.factories import assigned_pids, background, fuse, mention, mentions_frame, person_id
 
 BOUNDS = LifeBounds()
 # A small frame has too few people for a name alone to reach the link threshold of a
@@ -135,9 +135,9 @@ def _mother_aged_nine() -> pl.DataFrame:
 def test_a_mother_aged_nine_is_not_fused_with_the_girl() -> None:
     frame = _mother_aged_nine()
     # Without the age bound the two are one person: the link is there.
-    unbounded = resolve(frame, thresholds=LOW_BAR, bounds=LifeBounds(min_parent_age_years=0))
+    unbounded = fuse(frame, thresholds=LOW_BAR, bounds=LifeBounds(min_parent_age_years=0))
     assert len(set(assigned_pids(unbounded.assignments, GIRL, MOTHER))) == 1
-    result = resolve(frame, thresholds=LOW_BAR)
+    result = fuse(frame, thresholds=LOW_BAR)
     assert len(set(assigned_pids(result.assignments, GIRL, MOTHER))) == 2
     item = result.reviews.filter(pl.col("reason").is_not_null())
     assert item.height == 1
@@ -147,7 +147,7 @@ def test_a_mother_aged_nine_is_not_fused_with_the_girl() -> None:
 
 
 def test_an_officer_may_still_link_them() -> None:
-    result = resolve(_mother_aged_nine(), thresholds=LOW_BAR,
+    result = fuse(_mother_aged_nine(), thresholds=LOW_BAR,
                      decisions=Decisions(must_link=((GIRL, MOTHER),)))
     assert len(set(assigned_pids(result.assignments, GIRL, MOTHER))) == 1
     assert result.reviews.filter(pl.col("reason").is_not_null()).height == 0
@@ -166,7 +166,7 @@ def test_a_father_born_after_his_child_is_not_fused() -> None:
         mention("birth", "b1", "father", source="self_collected", name="王伟", sex="1",
                 event_date=CHILD_BORN),
     ])
-    result = resolve(frame, thresholds=LOW_BAR)
+    result = fuse(frame, thresholds=LOW_BAR)
     a, b = assigned_pids(result.assignments, "household|public_security|y1|person", father)
     assert a != b
     reasons = result.reviews.filter(pl.col("reason").is_not_null())["reason"].to_list()

@@ -6,7 +6,7 @@ from datetime import date
 
 import polars as pl
 
-from ingest.derive.relations import _episodes, episodes
+from ingest.derive.relations import _episodes
 
 
 def _events(*rows: tuple[str, date]) -> pl.DataFrame:
@@ -41,18 +41,19 @@ def test_death_ends_an_open_marriage() -> None:
     assert (episodes[0]["ended_on"], episodes[0]["end_reason"]) == (date(2015, 2, 2), "death")
 
 
-def test_rows_naming_one_dwelling_differently_give_it_the_props_of_the_greatest_key() -> None:
-    # Two residence rows of one dwelling, in either order: the dwelling's address is the
-    # one of record key cohabitation|public_security|R2 (greater than ...|R1), both times.
+def test_a_dwelling_shows_its_latest_row_s_address_whatever_the_row_order() -> None:
+    from ingest.derive.relations import episodes
+
     rows = pl.DataFrame({
         "feed": ["cohabitation"] * 2, "source": ["public_security"] * 2,
-        "record_id": ["R2", "R1"], "dwelling_id": ["W1", "W1"],
-        "division_code": ["460100", "460100"], "address": ["新址", "旧址"],
-        "from_date": [date(2010, 1, 1), date(2000, 1, 1)], "to_date": [None, date(2009, 12, 31)],
-    })
-    pids = pl.DataFrame({"mention_id": ["cohabitation|public_security|R2|person",
-                                        "cohabitation|public_security|R1|person"],
-                         "pid": ["P1", "P1"]})
+        "record_id": ["c1", "c2"], "dwelling_id": ["D1", "D1"],
+        "division_code": ["460106", "460106"], "address": ["一号楼", "一号楼二单元"],
+        "from_date": [date(2001, 1, 1), date(2012, 3, 4)], "to_date": [None, None]},
+        schema_overrides={"to_date": pl.Date})
+    pids = pl.DataFrame({"mention_id": ["cohabitation|public_security|c1|person",
+                                        "cohabitation|public_security|c2|person"],
+                         "pid": ["P1", "P2"]})
     for frame in (rows, rows.reverse()):
         found = episodes(frame, pids, "cohabitation")
-        assert found["target_props"].struct.field("address").to_list() == ["新址", "新址"]
+        addresses = found["target_props"].struct.field("address").to_list()
+        assert addresses == ["一号楼二单元", "一号楼二单元"]

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
-from ingest.fusion.resolution import Decisions, resolve
-from tests.factories import assigned_pids, background, mention, mentions_frame, person_id
+import pytest
+
+from ingest.fusion.resolution import Decisions
+from kingraph.errors import KingraphError
+from tests.factories import (
+    PID_KEY,
+    assigned_pids,
+    background,
+    fuse,
+    mention,
+    mentions_frame,
+    person_id,
+)
 
 BORN = date(1985, 3, 14)
 MUM_BORN = date(1960, 7, 2)
@@ -19,7 +31,7 @@ def test_same_valid_id_with_homophone_names_is_one_person() -> None:
         mention("screening", "s1", source="hospital", id_number=number.lower(), name="王伟",
                 sex="1", birth_date=BORN),
     ]
-    result = resolve(mentions_frame(rows))
+    result = fuse(mentions_frame(rows))
     a, b, c = assigned_pids(result.assignments, "household|public_security|h1|person",
                     "cohabitation|public_security|c1|person", "screening|hospital|s1|person")
     assert a == b == c
@@ -35,7 +47,7 @@ def test_mothers_number_in_childs_field_does_not_fuse_them() -> None:
         mention("household", "k1", id_number=mum, name="王小明", sex="1",
                 birth_date=child_born),
     ]
-    result = resolve(mentions_frame(rows))
+    result = fuse(mentions_frame(rows))
     m1, m2, k1 = assigned_pids(result.assignments, "household|public_security|m1|person",
                        "household|public_security|m2|person",
                        "household|public_security|k1|person")
@@ -51,7 +63,7 @@ def test_bad_check_digit_links_through_name_and_birth_date() -> None:
         mention("marriage", "w1", "wife", source="civil_affairs", id_number=broken,
                 name="林芳", birth_date=BORN),
     ]
-    result = resolve(mentions_frame(rows))
+    result = fuse(mentions_frame(rows))
     a, b = assigned_pids(result.assignments, "household|public_security|h1|person",
                  "marriage|civil_affairs|w1|wife")
     assert a == b
@@ -64,7 +76,7 @@ def test_same_name_same_birthday_different_valid_ids_stay_apart() -> None:
         mention("household", "b1", id_number=person_id(BORN, 57, "460106"), name="王伟",
                 sex="1", birth_date=BORN),
     ]
-    result = resolve(mentions_frame(rows))
+    result = fuse(mentions_frame(rows))
     a, b = assigned_pids(result.assignments, "household|public_security|a1|person",
                  "household|public_security|b1|person")
     assert a != b
@@ -86,7 +98,7 @@ def test_newborn_links_to_registered_child_through_the_mother() -> None:
         mention("bloodline", "l1", "relative", source="self_collected", id_number=mum,
                 name="陈丽"),
     ]
-    result = resolve(mentions_frame(rows))
+    result = fuse(mentions_frame(rows))
     newborn, registered, mother = assigned_pids(
         result.assignments, "birth|birth_platform|b1|child",
         "household|public_security|k1|person", "birth|birth_platform|b1|mother")
@@ -103,18 +115,51 @@ def test_officers_decision_keeps_two_mentions_apart() -> None:
     ]
     frame = mentions_frame(rows)
     ids = ("household|public_security|h1|person", "marriage|self_collected|x1|husband")
-    linked = resolve(frame)
-    apart = resolve(frame, decisions=Decisions(cannot_link=(ids,)))
+    linked = fuse(frame)
+    apart = fuse(frame, decisions=Decisions(cannot_link=(ids,)))
     assert len(set(assigned_pids(linked.assignments, *ids))) == 1
     assert len(set(assigned_pids(apart.assignments, *ids))) == 2
 
 
-def test_reload_keeps_person_ids() -> None:
-    frame = mentions_frame(background(50))
-    first = resolve(frame)
-    again = resolve(frame, previous=first.assignments.select("mention_id", "pid"))
-    assert first.assignments.sort("mention_id")["pid"].to_list() == \
-        again.assignments.sort("mention_id")["pid"].to_list()
+def _keyed(basis: str, key: bytes = PID_KEY) -> str:
+    """The pid the rule gives a basis: P + 20 hex digits of BLAKE2b keyed with the key."""
+    return "P" + hashlib.blake2b(basis.encode(), key=key, digest_size=10).hexdigest()
+
+
+def test_a_pid_is_a_keyed_hash_of_the_person_s_number_or_smallest_mention() -> None:
+    number = person_id(BORN, 13)
+    rows = background() + [
+        mention("household", "h1", id_number=number, name="王伟", sex="1", birth_date=BORN),
+        mention("screening", "s1", source="hospital", id_number=number, name="王伟",
+                sex="1", birth_date=BORN),
+        # No number, a name nobody else has: a person of its own.
+        mention("marriage", "x9", "wife", source="self_collected", name="符小红"),
+    ]
+    result = fuse(mentions_frame(rows))
+    anchored, loose = assigned_pids(result.assignments, "household|public_security|h1|person",
+                                    "marriage|self_collected|x9|wife")
+    assert anchored == _keyed(f"n:{number}")
+    assert loose == _keyed("m:marriage|self_collected|x9|wife")
+    assert number not in anchored  # the number cannot be read back from the pid
+
+
+def test_another_installation_s_key_gives_other_pids() -> None:
+    from ingest.fusion.resolution import resolve
+
+    frame = mentions_frame(background(30))
+    mine = fuse(frame).assignments.sort("mention_id")
+    theirs = resolve(frame, pid_key=bytes(range(1, 33))).assignments.sort("mention_id")
+    # The same persons (one pid per person on each side), none of the same pids.
+    pairs = mine.select("pid").with_columns(theirs["pid"].alias("other")).unique()
+    assert pairs["pid"].n_unique() == pairs["other"].n_unique() == pairs.height
+    assert not set(mine["pid"]) & set(theirs["pid"])
+
+
+def test_a_short_pid_key_is_refused() -> None:
+    from ingest.fusion.resolution import resolve
+
+    with pytest.raises(KingraphError, match="128 bits"):
+        resolve(mentions_frame(background(5)), pid_key=b"short")
 
 
 def test_unmerge_splits_mentions_that_share_one_id_number() -> None:
@@ -131,7 +176,7 @@ def test_unmerge_splits_mentions_that_share_one_id_number() -> None:
     split = "cohabitation|public_security|c1|person"
     decisions = Decisions(cannot_link=tuple((split, k) for k in kept),
                           must_link=(kept,))
-    result = resolve(frame, decisions=decisions)
+    result = fuse(frame, decisions=decisions)
     a, b, c = assigned_pids(result.assignments, *kept, split)
     assert a == b
     assert c != a
@@ -145,13 +190,34 @@ def test_a_split_off_part_gets_a_pid_of_its_own_even_with_the_smallest_mention()
         mention("household", "h2", id_number=number, name="王伟", sex="1", birth_date=BORN),
     ]
     frame = mentions_frame(rows)
-    before = resolve(frame)
+    before = fuse(frame)
     split = "cohabitation|public_security|a1|person"  # the smallest mention id of the person
     kept = ("household|public_security|h1|person", "household|public_security|h2|person")
-    after = resolve(frame, previous=before.assignments.select("mention_id", "pid"),
-                    decisions=Decisions(cannot_link=tuple((split, k) for k in kept),
-                                        must_link=(kept,)))
+    after = fuse(frame, decisions=Decisions(cannot_link=tuple((split, k) for k in kept),
+                                            must_link=(kept,)))
     old = assigned_pids(before.assignments, split)[0]
     s, k1, k2 = assigned_pids(after.assignments, split, *kept)
-    assert k1 == k2 == old  # the larger part keeps the person id
-    assert s != old
+    assert old == _keyed(f"n:{number}")
+    assert k1 == k2 == old  # the part that keeps the number keeps the person id
+    assert s == _keyed(f"m:{split}")  # the part split off is named after its own mention
+
+
+def test_a_person_of_two_numbers_is_named_after_the_one_most_mentions_carry() -> None:
+    # An officer linked two numbers' persons (a number re-issued, say): the person is
+    # named after the number with more anchored mentions; on a tie, the smaller number.
+    one, two = person_id(BORN, 13), person_id(BORN, 57, "469027")
+    h1, h2, s1 = ("household|public_security|h1|person", "household|public_security|h2|person",
+                  "screening|hospital|s1|person")
+    rows = background() + [
+        mention("household", "h1", id_number=two, name="王伟", sex="1", birth_date=BORN),
+        mention("household", "h2", id_number=two, name="王伟", sex="1", birth_date=BORN),
+        mention("screening", "s1", source="hospital", id_number=one, name="王伟", sex="1",
+                birth_date=BORN),
+    ]
+    linked = Decisions(must_link=((h1, s1),))
+    for frame in (mentions_frame(rows), mentions_frame(rows[::-1])):
+        pids = set(assigned_pids(fuse(frame, decisions=linked).assignments, h1, h2, s1))
+        assert pids == {_keyed(f"n:{two}")}
+    tie = [r for r in rows if r["record_id"] != "h2"]
+    pids = set(assigned_pids(fuse(mentions_frame(tie), decisions=linked).assignments, h1, s1))
+    assert pids == {_keyed(f"n:{min(one, two)}")}
