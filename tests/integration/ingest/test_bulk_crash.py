@@ -3,8 +3,8 @@ whole process group (as a terminal's Ctrl-C or a closed session would), against 
 local server the bulk import stops and restarts.
 
 The known answer is the graph of the same drop loaded without interruption (its
-fingerprint: persons by their mentions, edges by their ends, pids and load ids left
-out). The drop is small; ``KINGRAPH_BULK_MIN_ROWS=1`` sends it through
+:func:`graphdb.fingerprint.fingerprint`: persons with their pids and mentions, edges by
+their ends). The drop is small; ``KINGRAPH_BULK_MIN_ROWS=1`` sends it through
 ``neo4j-admin import`` all the same.
 """
 
@@ -22,9 +22,9 @@ import pytest
 
 from graphdb import schema
 from graphdb.connection import forget_bookmarks, read, write
+from graphdb.fingerprint import Fingerprint, fingerprint
 from graphdb.server import LocalServer
 from kingraph.settings import Settings
-from tests.integration.fingerprint import differences, fingerprint
 from tests.integration.ingest.conftest import Scratch
 from tests.integration.ingest.test_writers import KINGRAPH, ROOT
 
@@ -80,7 +80,7 @@ def _server_back(server: LocalServer, driver: neo4j.Driver, old_pid: int | None,
     raise AssertionError("Neo4j was not restarted by the bulk import in time")
 
 
-def _uninterrupted(scratch: Scratch) -> tuple[int, dict[str, tuple[int, str]]]:
+def _uninterrupted(scratch: Scratch) -> tuple[int, Fingerprint]:
     assert kingraph("db", "reset", "--yes").returncode == 0
     done = kingraph("ingest", str(scratch.drop), env=_env(**BULK_ENV))
     assert "bulk_import" in done.stdout, "the load did not take the bulk path"
@@ -125,7 +125,7 @@ def test_a_load_killed_just_after_the_bulk_restart_leaves_the_server_up_and_conv
                                                       LOADS)}
     assert "running" not in loads.values()
     assert all(loads[k] == "interrupted" for k in killed)
-    assert differences(expected, fingerprint(fresh.driver, fresh.database)) == {}
+    assert fingerprint(fresh.driver, fresh.database) == expected
 
 
 def test_a_transactional_load_killed_while_writing_is_marked_interrupted_and_converges(
@@ -150,7 +150,7 @@ def test_a_transactional_load_killed_while_writing_is_marked_interrupted_and_con
                                                       LOADS)}
     assert loads[running[0]] == "interrupted"
     assert sorted(loads.values()) == ["complete", "interrupted"]
-    assert differences(expected, fingerprint(fresh.driver, fresh.database)) == {}
+    assert fingerprint(fresh.driver, fresh.database) == expected
 
 
 def test_the_server_outlives_the_session_that_started_it(settings: Settings) -> None:
