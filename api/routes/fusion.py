@@ -30,7 +30,9 @@ PROBLEMS = problems.responses(400, 401, 403, 404, 422, 429)
 _FUSING = threading.Lock()
 
 ReviewId = Annotated[str, Path(pattern=r"^R[0-9a-f]{16}$", description="The review id.")]
-Pid = Annotated[str, Path(pattern=r"^P[0-9a-f]{16}$", description="The person id.")]
+# Pids are P + 20 hex digits (graphdb: keyed BLAKE2b); 16 before issue 14.
+Pid = Annotated[str, Path(pattern=r"^P[0-9a-f]{16}([0-9a-f]{4})?$",
+                          description="The person id.")]
 
 
 class SourceRecord(BaseModel):

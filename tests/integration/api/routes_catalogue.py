@@ -20,7 +20,7 @@ from fastapi.routing import APIRoute
 from api.app import ROUTERS
 from api.keys import Role
 
-PID = re.compile(r"P[0-9a-f]{16}")
+PID = re.compile(r"P[0-9a-f]{20}|P[0-9a-f]{16}")  # pids of now (20 hex digits), and older
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
