@@ -63,6 +63,7 @@ class Figures(TypedDict):
     relationships: int
     peak_gib: float
     child_peak_gib: float
+    admin_peak_gib: float | None
     scores: dict[str, tuple[float, float, float]]
 
 
@@ -94,7 +95,8 @@ def load(drop: Path, settings: Settings) -> Figures:
             "stages_s": report.seconds, "stages_peak_gib": report.peak_gib,
             "nodes": nodes, "relationships": rels,
             "peak_gib": peak_gib(),
-            "child_peak_gib": max(report.child_peak_gib.values(), default=0.0),
+            "child_peak_gib": report.fusion_worker_peak_gib,
+            "admin_peak_gib": report.admin_peak_gib,
             "scores": {s.name: (s.precision, s.recall, s.f1) for s in scores}}
 
 

@@ -91,9 +91,19 @@ def relationship_files(rels: RelSet, folder: Path, name: str) -> str:
     return f"--relationships={rels.type}={files}"
 
 
+@dataclass(frozen=True)
+class Imported:
+    """What an offline import took."""
+
+    seconds: float
+    admin_peak_gib: float  # the neo4j-admin process tree's peak resident memory
+
+
 def import_full(server: LocalServer, database: str, nodes: list[NodeSet],
-                rels: list[RelSet]) -> float:
-    """Replace the (empty) database with the given nodes and relationships; seconds taken."""
+                rels: list[RelSet]) -> Imported:
+    """Replace the (empty) database with the given nodes and relationships."""
+    for left in (server.home / "import").glob("bulk-*"):
+        shutil.rmtree(left, ignore_errors=True)  # a killed import's files (one writer)
     folder = server.home / "import" / f"bulk-{int(time.time())}"
     folder.mkdir(parents=True)
     args = [node_files(n, folder, f"n{i}") for i, n in enumerate(nodes)]
@@ -103,11 +113,12 @@ def import_full(server: LocalServer, database: str, nodes: list[NodeSet],
     try:
         # The database name goes first: after the variadic --nodes/--relationships
         # options picocli would read it as one more file.
-        done = server.run_admin("database", "import", "full", database,
-                                "--overwrite-destination=true",
-                                f"--array-delimiter={ARRAY_DELIMITER}", "--threads=2",
-                                f"--report-file={folder / 'import.report'}",
-                                "--high-parallel-io=off", *args)
+        ran = server.run_admin("database", "import", "full", database,
+                               "--overwrite-destination=true",
+                               f"--array-delimiter={ARRAY_DELIMITER}", "--threads=2",
+                               f"--report-file={folder / 'import.report'}",
+                               "--high-parallel-io=off", *args)
+        done = ran.done
         if done.returncode != 0:
             # A failed import leaves unusable store files: drop them, so the server
             # comes back with an empty database rather than a broken one.
@@ -119,7 +130,7 @@ def import_full(server: LocalServer, database: str, nodes: list[NodeSet],
         lines = (done.stdout + done.stderr).strip().splitlines()
         causes = [line for line in lines if line.startswith("Caused by")][-1:]
         raise ServerStartError("neo4j-admin import failed:\n" + "\n".join(causes + lines[-5:]))
-    return time.perf_counter() - clock
+    return Imported(time.perf_counter() - clock, ran.peak_gib)
 
 
 def drop_store(server: LocalServer, database: str) -> None:

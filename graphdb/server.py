@@ -17,6 +17,7 @@ import re
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,6 +33,9 @@ LAUNCHER = "org.neo4j.server.startup.Neo4jCommand"
 ADMIN_LAUNCHER = "org.neo4j.server.startup.Neo4jAdminCommand"
 SUPPORTED_JAVA = (17, 21)
 JVM_OVERHEAD_BYTES = 768 * 1024**2
+# One transaction log file, and the log volume between checkpoints (each of which
+# prunes the logs down to the retention setting).
+TX_LOG_FILE_SIZE = "128M"
 
 # The flags the stock neo4j.conf passes through server.jvm.additional.
 JVM_FLAGS = (
@@ -158,7 +162,9 @@ class LocalServer:
             f"server.memory.pagecache.size={s.neo4j_pagecache}",
             "dbms.usage_report.enabled=false",
             "dbms.security.procedures.unrestricted=apoc.*",
-            "db.tx_log.rotation.retention_policy=2 files",
+            f"db.tx_log.rotation.retention_policy={s.neo4j_tx_log_retention}",
+            f"db.tx_log.rotation.size={TX_LOG_FILE_SIZE}",
+            f"db.checkpoint.interval.volume={TX_LOG_FILE_SIZE}",
             # A single server has applied every transaction it issued: a bookmark it has
             # not reached within seconds is not one of its own (e.g. from before an
             # offline import), so fail fast instead of the default half minute.
@@ -202,7 +208,9 @@ class LocalServer:
         self.install()
         self.write_conf()
         self._set_initial_password()
-        done = self._launcher(LAUNCHER, "start")
+        # Its own session: the server outlives whoever started it (a load killed just
+        # after the bulk import restarted it, a Ctrl-C in the terminal that ran it).
+        done = self._launcher(LAUNCHER, "start", new_session=True)
         if done.returncode != 0:
             raise ServerStartError(f"Neo4j launcher failed:\n{done.stdout}{done.stderr}\n"
                                    f"{self.log_tail(30)}")
@@ -218,10 +226,29 @@ class LocalServer:
             raise ServerStartError(f"Neo4j did not stop:\n{done.stdout}{done.stderr}")
         return True
 
-    def run_admin(self, *args: str) -> subprocess.CompletedProcess[str]:
-        """Run ``neo4j-admin`` with this instance's configuration (server stopped)."""
+    def run_admin(self, *args: str) -> AdminRun:
+        """Run ``neo4j-admin`` with this instance's configuration (server stopped).
+
+        Returns:
+            Its exit status and output, and the peak memory of the process and every
+            process it waited for (the JVM doing the work).
+        """
         self.write_conf()
-        return self._launcher(ADMIN_LAUNCHER, *args, timeout=3600)
+        cmd = [java_binary(), "-cp", f"{self.dist / 'lib'}/*", f"-Dbasedir={self.dist}",
+               ADMIN_LAUNCHER, *args]
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            proc = subprocess.Popen(cmd, env=self._env(), stdout=out, stderr=err,
+                                    stdin=subprocess.DEVNULL)
+            # wait4, not wait: its rusage is this process tree's own, where
+            # RUSAGE_CHILDREN would mix it with the fusion worker's.
+            _, status, usage = os.wait4(proc.pid, 0)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            out.seek(0)
+            err.seek(0)
+            done = subprocess.CompletedProcess(cmd, proc.returncode,
+                                               out.read().decode(errors="replace"),
+                                               err.read().decode(errors="replace"))
+        return AdminRun(done, round(usage.ru_maxrss / 1024**2, 2))
 
     def log_tail(self, lines: int = 40) -> str:
         """The last lines of the server log."""
@@ -248,12 +275,13 @@ class LocalServer:
         env["NEO4J_CONF"] = str(self.conf_dir)
         return env
 
-    def _launcher(self, main_class: str, *args: str,
-                  timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    def _launcher(self, main_class: str, *args: str, timeout: float = 300,
+                  new_session: bool = False) -> subprocess.CompletedProcess[str]:
         cmd = [java_binary(), "-cp", f"{self.dist / 'lib'}/*", f"-Dbasedir={self.dist}",
                main_class, *args]
         return subprocess.run(cmd, env=self._env(), capture_output=True, text=True,
-                              check=False, stdin=subprocess.DEVNULL, timeout=timeout)
+                              check=False, stdin=subprocess.DEVNULL, timeout=timeout,
+                              start_new_session=new_session)
 
     def _set_initial_password(self) -> None:
         if (self.home / "data" / "databases" / "system").exists():
@@ -304,6 +332,14 @@ class LocalServer:
             f"Neo4j did not answer on {self.settings.bolt_uri} within "
             f"{self.settings.neo4j_start_timeout:.0f} s:\n{self.log_tail(40)}"
         )
+
+
+@dataclass(frozen=True)
+class AdminRun:
+    """A finished ``neo4j-admin`` run."""
+
+    done: subprocess.CompletedProcess[str]
+    peak_gib: float  # peak resident memory of its process tree
 
 
 def java_binary() -> str:

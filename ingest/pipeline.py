@@ -24,7 +24,7 @@ import polars as pl
 from graphdb import schema
 from graphdb.admin import counts
 from graphdb.batches import DEFAULT_BATCH
-from graphdb.bulk import NodeSet, RelSet
+from graphdb.bulk import Imported, NodeSet, RelSet
 from graphdb.connection import forget_bookmarks, read, write
 from ingest import review
 from ingest.derive import bulkload
@@ -33,7 +33,7 @@ from ingest.derive.state import Stage
 from ingest.feeds import quarantine
 from ingest.feeds.catalogue import FEEDS
 from ingest.feeds.clean import CleanFeed, clean_feed
-from ingest.feeds.mentions import to_mentions
+from ingest.feeds.mentions import record_key, to_mentions
 from ingest.feeds.read import FeedFile, discover, read_feed, stray_files
 from ingest.fusion import child_process
 from ingest.fusion.resolution import RESOLVER_COLUMNS, Decisions
@@ -42,13 +42,20 @@ from kingraph import atomic
 from kingraph.errors import FeedError
 
 # Replaces the (empty) database with node and relationship sets; returns seconds taken.
-BulkImport = Callable[[list[NodeSet], list[RelSet]], float]
+BulkImport = Callable[[list[NodeSet], list[RelSet]], Imported]
 BULK_MIN_ROWS = 200_000
 
 LOAD_EXISTS = "MATCH (l:Load {load_id: $load_id}) RETURN count(l) AS n"
 START_LOAD = """
 MERGE (l:Load {load_id: $load_id})
 SET l.started = datetime(), l.drop = $drop, l.status = 'running'
+"""
+# Only one writer runs at a time (the store's lock): a load still ``running`` when
+# another starts was killed, and never will finish.
+MARK_INTERRUPTED = """
+MATCH (l:Load {status: 'running'}) WHERE l.load_id <> $load_id
+SET l.status = 'interrupted', l.interrupted_seen_by = $load_id
+RETURN l.load_id AS load_id
 """
 FINISH_LOAD = """
 MATCH (l:Load {load_id: $load_id})
@@ -66,7 +73,8 @@ class FileReport:
     read: int = 0
     applied: int = 0
     quarantined: int = 0
-    error: str | None = None
+    error: str | None = None  # the file was refused: why (file, line, reason)
+    notes: list[str] = field(default_factory=list)  # read anyway: empty, columns ignored
 
 
 @dataclass
@@ -77,6 +85,8 @@ class LoadReport:
     drop: str
     files: list[FileReport] = field(default_factory=list)
     stray_files: list[str] = field(default_factory=list)
+    quarantine_reasons: dict[str, int] = field(default_factory=dict)  # rows, by reason
+    interrupted: list[str] = field(default_factory=list)  # earlier loads found killed
     fusion: dict[str, int] = field(default_factory=dict)
     conflicts: dict[str, int] = field(default_factory=dict)  # conflicts found, by kind
     written: dict[str, int] = field(default_factory=dict)
@@ -86,6 +96,7 @@ class LoadReport:
     # process holds its own memory, so a machine needs about the sum of the two.
     peak_gib: dict[str, float] = field(default_factory=dict)
     child_peak_gib: dict[str, float] = field(default_factory=dict)
+    admin_peak_gib: float | None = None  # neo4j-admin import's process tree (bulk path)
 
     def lap(self, stage: str, started: float) -> float:
         """Record a stage's seconds and the memory peaks so far; returns the clock."""
@@ -96,6 +107,27 @@ class LoadReport:
         self.child_peak_gib[stage] = round(
             resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2, 2)
         return now
+
+    @property
+    def fusion_worker_peak_gib(self) -> float:
+        """The fusion worker's peak: the children's peak once fusion ended (the only
+        child waited for by then; neo4j-admin runs later and is measured apart)."""
+        return self.child_peak_gib.get("resolve", 0.0)
+
+    @property
+    def files_refused(self) -> int:
+        """Feed files not loaded at all (each with its error)."""
+        return sum(1 for f in self.files if f.error)
+
+    @property
+    def rows_quarantined(self) -> int:
+        """Rows of the loaded files that went to the quarantine."""
+        return sum(f.quarantined for f in self.files)
+
+    @property
+    def refused_anything(self) -> bool:
+        """A file was refused or a row quarantined: the load is not clean (exit 3)."""
+        return self.files_refused > 0 or self.rows_quarantined > 0
 
     @property
     def reconciled(self) -> bool:
@@ -139,6 +171,7 @@ def _read_one(file: FeedFile, encoding: str, report: LoadReport) -> list[CleanFe
         entry.error = str(exc)
         return []
     entry.encoding = raw.encoding
+    entry.notes = list(raw.notes)
     counts = clean.counts
     entry.read, entry.applied, entry.quarantined = counts.read, counts.accepted, counts.quarantined
     return [clean]
@@ -146,12 +179,16 @@ def _read_one(file: FeedFile, encoding: str, report: LoadReport) -> list[CleanFe
 
 def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
         encoding: str = "auto", batch_size: int = DEFAULT_BATCH, stage: Stage = _no_stage,
-        load_id: str | None = None, bulk: BulkImport | None = None) -> LoadReport:
+        load_id: str | None = None, bulk: BulkImport | None = None,
+        bulk_min_rows: int = BULK_MIN_ROWS) -> LoadReport:
     """Load one drop into the graph and return its report.
 
     The caller holds the store's lock (:func:`ingest.lock.exclusive` on ``store.root``).
-    ``bulk`` (local servers only) is used for a large first load into an empty
-    database; every other load writes through transactions.
+    ``bulk`` (local servers only) is used for a first load of at least
+    ``bulk_min_rows`` rows into an empty database; every other load writes through
+    transactions.  Before anything is written the schema is applied (a server started
+    by hand after a killed bulk load may lack it) and loads left ``running`` by a
+    killed writer are marked ``interrupted``.
 
     Raises:
         StoreDamaged: a file of the store is damaged (before anything is written).
@@ -164,17 +201,40 @@ def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
     report.lap("read_clean", clock)
     if not report.reconciled:
         raise FeedError("row counts do not reconcile; nothing was written")
+    if not any(c.accepted.height for c in cleaned) and not store.feeds():
+        raise FeedError(_nothing_to_load(report))
     _check_store(driver, database, store)
     rows = sum(c.accepted.height for c in cleaned)
     empty = store.last_load() is None and counts(driver, database) == (0, 0)
-    use_bulk = bulk if bulk is not None and empty and rows >= BULK_MIN_ROWS else None
-    write(driver, database, "start_load", START_LOAD, load_id=report.load_id, drop=drop.name)
+    use_bulk = bulk if bulk is not None and empty and rows >= bulk_min_rows else None
+    _begin(driver, database, report, drop.name)
     _store_rows(cleaned, store, report)
     held = [c.quarantine for c in cleaned]
+    report.quarantine_reasons = _reasons(held)
     del cleaned  # the accepted rows are in the store now; keep memory for fusion
     fuse_and_apply(driver, database, store, report, batch_size, stage, use_bulk)
     _write_quarantine(held, store, report)
     return report
+
+
+def _nothing_to_load(report: LoadReport) -> str:
+    """Why a first load found no row to write (file names, lines and reasons only)."""
+    if not report.files:
+        return f"nothing to load: {report.drop} holds no feed file; nothing was written"
+    refused = "; ".join(f.error for f in report.files if f.error)
+    return (f"nothing to load: {report.files_refused} of {len(report.files)} feed files "
+            f"refused{f' ({refused})' if refused else ''}, {report.rows_quarantined} rows "
+            "quarantined and none accepted; nothing was written")
+
+
+def _reasons(held: list[pl.DataFrame]) -> dict[str, int]:
+    """Quarantined rows counted by reason, most serious reason first."""
+    counted: dict[str, int] = {}
+    for frame in held:
+        for reason, n in frame.group_by("reason").len().iter_rows():
+            counted[reason] = counted.get(reason, 0) + n
+    order = quarantine.REASON_ORDER
+    return dict(sorted(counted.items(), key=lambda kv: order.get(kv[0], len(order))))
 
 
 def fuse_again(driver: neo4j.Driver, database: str, store: Store, *,
@@ -187,10 +247,25 @@ def fuse_again(driver: neo4j.Driver, database: str, store: Store, *,
     store.tidy()
     store.check()
     _check_store(driver, database, store)
-    write(driver, database, "start_load", START_LOAD, load_id=report.load_id,
-          drop=report.drop)
+    _begin(driver, database, report, report.drop)
     fuse_and_apply(driver, database, store, report, batch_size, stage)
     return report
+
+
+def _begin(driver: neo4j.Driver, database: str, report: LoadReport, drop: str) -> None:
+    """Make the graph ready to be written, and say that this load runs.
+
+    The schema is applied every time (idempotent; without its constraints every
+    ``MERGE`` scans its label), and earlier loads still ``running`` are marked
+    ``interrupted``: the caller holds the only writer's lock, so they were killed.
+    """
+    clock = time.perf_counter()
+    schema.apply(driver, database)
+    report.seconds["schema_check"] = time.perf_counter() - clock
+    stale = write(driver, database, "mark_interrupted", MARK_INTERRUPTED,
+                  load_id=report.load_id)
+    report.interrupted = sorted(r["load_id"] for r in stale)
+    write(driver, database, "start_load", START_LOAD, load_id=report.load_id, drop=drop)
 
 
 def fuse_and_apply(driver: neo4j.Driver, database: str, store: Store, report: LoadReport,
@@ -243,7 +318,9 @@ def _bulk_apply(driver: neo4j.Driver, database: str, store: Store, graph: derive
                 bulk: BulkImport, report: LoadReport) -> dict[str, int]:
     """Build the whole graph offline, then the schema; the :Load node is written again."""
     nodes, rels = bulkload.node_sets(graph), bulkload.relationship_sets(graph)
-    report.seconds["bulk_import"] = bulk(nodes, rels)
+    imported = bulk(nodes, rels)
+    report.seconds["bulk_import"] = imported.seconds
+    report.admin_peak_gib = imported.admin_peak_gib
     forget_bookmarks(driver, database)  # the old store's transaction ids mean nothing now
     clock = time.perf_counter()
     schema.apply(driver, database)
@@ -302,26 +379,46 @@ def _write_quarantine(quarantined: list[pl.DataFrame], store: Store,
     atomic.write_text(folder / "report.json", report.to_json())
 
 
+MENTION_TABLE_SCHEMA = pl.Schema({
+    "feed": pl.String(), "source": pl.String(), "record_id": pl.String(),
+    "role": pl.String(), "pid": pl.String(), "quarantine_reason": pl.String(),
+    "file": pl.String(), "line": pl.Int64(),
+})
+
+
+def _row_places(store: Store) -> pl.DataFrame:
+    """The file and line each stored row (its latest version) was read from."""
+    parts = [rows.select(record_key().alias("record"), "file", "line")
+             for feed in store.feeds() if (rows := store.rows(feed)) is not None]
+    if not parts:
+        return pl.DataFrame(schema={"record": pl.String, "file": pl.String, "line": pl.Int64})
+    return pl.concat(parts)
+
+
 def mention_table(store: Store) -> pl.DataFrame:
-    """Where every loaded row went: one row per person mention with its pid, plus one row
-    per quarantined row with its reason (``feed, source, record_id, role, pid,
-    quarantine_reason, file, line``)."""
+    """Where every loaded row went, with the file and line it was read from.
+
+    One row per person mention of the applied state, with its pid (file and line of
+    the row's latest version), plus one row per quarantined row of every load with its
+    reason (and no role or pid); columns ``MENTION_TABLE_SCHEMA``.
+    """
     state = store.state("assignments")
     parts = []
     if state is not None:
-        parts.append(state.select(
+        placed = state.join(_row_places(store), on="record", how="left")
+        parts.append(placed.select(
             pl.col("record").str.split("|").list.get(0).alias("feed"),
             pl.col("record").str.split("|").list.get(1).alias("source"),
             pl.col("record").str.splitn("|", 3).struct.field("field_2").alias("record_id"),
-            "role", "pid", pl.lit(None, pl.String).alias("quarantine_reason")))
+            "role", "pid", pl.lit(None, pl.String).alias("quarantine_reason"),
+            "file", "line"))
     for load_id in store.load_ids():
         q = store.quarantine(load_id)
         if q is None:
             continue
         parts.append(q.select("feed", "source", "record_id", pl.lit(None, pl.String)
                               .alias("role"), pl.lit(None, pl.String).alias("pid"),
-                              pl.col("reason").alias("quarantine_reason")))
+                              pl.col("reason").alias("quarantine_reason"), "file", "line"))
     if not parts:
-        columns = ("feed", "source", "record_id", "role", "pid", "quarantine_reason")
-        return pl.DataFrame(schema=dict.fromkeys(columns, pl.String))
-    return pl.concat(parts, how="vertical_relaxed")
+        return pl.DataFrame(schema=MENTION_TABLE_SCHEMA)
+    return pl.concat([p.cast(MENTION_TABLE_SCHEMA) for p in parts])

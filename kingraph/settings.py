@@ -41,6 +41,20 @@ class Settings(BaseSettings):
     neo4j_heap: str = "4g"
     neo4j_pagecache: str = "6g"
     neo4j_start_timeout: float = Field(default=120.0, gt=0)
+    # How much transaction log the local server keeps (Neo4j's
+    # db.tx_log.rotation.retention_policy: "<n><unit> size", "<n> files", "<n> days"...);
+    # older logs are pruned at each checkpoint.
+    neo4j_tx_log_retention: str = Field(default="512M size",
+                                        pattern=r"^(keep_all|keep_none|true|false|"
+                                                r"\d+[kKmMgG]?\s+(files|size|txs|entries|"
+                                                r"hours|days))$")
+    # `db reset` of a local server whose database (store and logs) holds at least this
+    # many MiB stops it, deletes the files and starts it again (freeing the disk);
+    # a smaller one is emptied online (a restart costs more than it frees).
+    reset_offline_min_mib: int = Field(default=1024, ge=0)
+    # A first load into an empty local database of at least this many rows is written
+    # offline by neo4j-admin import (the bulk path); smaller ones through transactions.
+    bulk_min_rows: int = Field(default=200_000, ge=1)
 
     # The REST API (`kingraph serve`): where it listens, where its state lives (keys,
     # audit log, pseudonym key; default var_dir) and per-role token buckets.

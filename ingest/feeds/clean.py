@@ -17,7 +17,11 @@
   (true only when both sides are known and disagree).
 
 ``CleanFeed.quarantine`` is a quarantine frame (:mod:`ingest.feeds.quarantine`) holding
-the rows the reader could not split and the rows failing a fatal check.  Within a
+the rows the reader could not split and the rows failing a fatal check.  A value
+longer than its column allows (``docs/feeds.md``, "Limits Kingraph enforces") is
+fatal in any column (``too_long``), and is set aside before any cleaning step reads
+it; the quarantine then holds no record_id for that row when the record_id was the
+long value.  Within a
 file, a record_id repeated with identical content keeps its first row (the others
 are ``duplicate_record``); repeated with different content, every copy is
 ``conflicting_record`` (which is the correction cannot be told).
@@ -72,6 +76,24 @@ def _stripped(frame: pl.DataFrame, definition: Feed) -> pl.DataFrame:
         return pl.when(text != "").then(text)
 
     return frame.with_columns(tidy(c) for c in definition.column_names)
+
+
+def _length_checks(definition: Feed) -> list[problems.Check]:
+    return [problems.Check(Reason.TOO_LONG, c.name,
+                           pl.col(c.name).str.len_chars() > c.max_length)
+            for c in definition.columns]
+
+
+def _without_long_values(frame: pl.DataFrame, definition: Feed) -> pl.DataFrame:
+    """Set aside every value longer than its column allows, before anything reads it.
+
+    The row is quarantined (``too_long:<column>`` in ``_too_long``); the value is
+    nulled so that no cleaning step works on a megabyte of junk.
+    """
+    checks = _length_checks(definition)
+    frame = frame.with_columns(_listed(frame, checks, None, "_too_long"))
+    return frame.with_columns(pl.when(~c.failed.fill_null(False)).then(pl.col(c.column))
+                              .alias(c.column) for c in checks)
 
 
 def _padded(frame: pl.DataFrame, definition: Feed) -> pl.DataFrame:
@@ -135,7 +157,8 @@ def _problems(frame: pl.DataFrame, definition: Feed) -> pl.DataFrame:
         _listed(frame, [c for c in checks if c.fatal], pl.col("_duplicate"), "problems"),
         _listed(frame, [c for c in checks if not c.fatal], None, "flags"),
     )
-    return frame.with_columns(_nulled(checks)).drop("_duplicate")
+    frame = frame.with_columns(pl.concat_list("_too_long", "problems").alias("problems"))
+    return frame.with_columns(_nulled(checks)).drop("_duplicate", "_too_long")
 
 
 def _quarantined(frame: pl.DataFrame, raw: RawFeed) -> pl.DataFrame:
@@ -157,7 +180,8 @@ def clean_feed(raw: RawFeed) -> CleanFeed:
     """
     definition = raw.definition
     date_columns = [c.name for c in definition.of_kind(Kind.DATE)]
-    frame = dates.with_parsed(_stripped(raw.frame, definition), date_columns)
+    frame = _without_long_values(_stripped(raw.frame, definition), definition)
+    frame = dates.with_parsed(frame, date_columns)
     frame = frame.with_columns(
         content_hash=content.content_hashes(frame, definition),
         feed=pl.lit(definition.name), file=pl.lit(raw.file.name),

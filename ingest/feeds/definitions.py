@@ -28,6 +28,23 @@ class Kind(StrEnum):
     MEASURE = "measure"  # non-negative decimal (MCV, HbA2)
 
 
+# The longest value (in characters, after stripping spaces) a column of each kind may
+# hold; a longer one quarantines its row (``too_long``).  Documented in docs/feeds.md,
+# "Limits Kingraph enforces": generous for every real value, small enough that a
+# broken export (a swallowed quote, a concatenated file) never becomes a person.
+MAX_LENGTH = {
+    Kind.TEXT: 256,  # addresses, institutions, employer names, identifiers
+    Kind.DATE: 32,  # the formats read are at most 10; longer is junk, not a date
+    Kind.ID_NUMBER: 32,  # 18 characters, with room for the separators exports add
+    Kind.NAME: 64,  # the longest transliterated minority names are about 30
+    Kind.CODE: 32,  # the longest code (source codes included) has 27
+    Kind.DIVISION: 12,  # six digits
+    Kind.COUNT: 8,
+    Kind.MEASURE: 16,
+}
+RECORD_ID_MAX_LENGTH = 64
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of a feed."""
@@ -36,6 +53,12 @@ class Column:
     kind: Kind = Kind.TEXT
     codes: CodeList | None = None
     required: bool = False  # an empty or unreadable value quarantines the row
+    limit: int | None = None  # longest value allowed; None: ``MAX_LENGTH`` of its kind
+
+    @property
+    def max_length(self) -> int:
+        """The longest value (characters) the column may hold; longer is ``too_long``."""
+        return self.limit if self.limit is not None else MAX_LENGTH[self.kind]
 
 
 @dataclass(frozen=True)
@@ -85,7 +108,8 @@ class Feed:
 
 
 def head(*more: Column) -> tuple[Column, ...]:
-    return (Column("record_id", required=True), Column("source", required=True), *more)
+    return (Column("record_id", required=True, limit=RECORD_ID_MAX_LENGTH),
+            Column("source", required=True), *more)
 
 
 def person(prefix: str) -> tuple[Column, Column]:

@@ -26,9 +26,12 @@ from kingraph import atomic
 class Reason(StrEnum):
     """Why a row (or one of its values) cannot be used, most serious first."""
 
+    UNDECODABLE = "undecodable"
+    BINARY_CONTENT = "binary_content"
     FIELD_COUNT = "field_count"
     BAD_QUOTING = "bad_quoting"
     TRUNCATED = "truncated"
+    TOO_LONG = "too_long"
     MISSING_RECORD_ID = "missing_record_id"
     UNKNOWN_SOURCE = "unknown_source"
     MISSING_REQUIRED = "missing_required"
@@ -46,9 +49,12 @@ class Reason(StrEnum):
 
 
 _DESCRIPTIONS = {
+    Reason.UNDECODABLE: "the line holds bytes that are not text in the file's encoding",
+    Reason.BINARY_CONTENT: "the line holds control characters (NUL or other binary bytes)",
     Reason.FIELD_COUNT: "the row has more or fewer fields than the header",
-    Reason.BAD_QUOTING: "the row breaks RFC 4180 quoting",
+    Reason.BAD_QUOTING: "the row breaks RFC 4180 quoting (or opens a quote never closed)",
     Reason.TRUNCATED: "the last row ends inside a quoted field (file cut short)",
+    Reason.TOO_LONG: "a value is longer than its column allows (docs/feeds.md, limits)",
     Reason.MISSING_RECORD_ID: "record_id is empty",
     Reason.UNKNOWN_SOURCE: "source is empty or not allowed for this feed",
     Reason.MISSING_REQUIRED: "a column the row needs is empty",

@@ -8,19 +8,19 @@ C ``csv`` module in strict mode, which tracks the lines a quoted field spans.
 
 ``split_rows`` returns the rows with the header's number of fields (every column a
 string, empty cells null, plus ``line``) and the rejects (``line``, ``record_id``
-when the first fields allow it, ``reason``, ``detail``).
+when the fields allow it and it is no longer than a record id may be, ``reason``,
+``detail``).
 """
 
 from __future__ import annotations
 
 import csv
-import io
 from dataclasses import dataclass
 
 import polars as pl
 
+from ingest.feeds.definitions import RECORD_ID_MAX_LENGTH
 from ingest.feeds.quarantine import Reason
-from kingraph.errors import FeedError
 
 REJECT_SCHEMA = {"line": pl.Int64, "record_id": pl.String, "reason": pl.String,
                  "detail": pl.String}
@@ -100,7 +100,8 @@ def _vectorised(text: str, names: list[str]) -> Split | None:
 def _first_field(names: list[str]) -> pl.Expr:
     index = names.index("record_id")
     field = pl.col("text").str.split(",").list.get(index, null_on_oob=True)
-    return field.str.strip_chars().str.strip_chars('"').replace("", None)
+    value = field.str.strip_chars().str.strip_chars('"')
+    return pl.when(value.str.len_chars().is_between(1, RECORD_ID_MAX_LENGTH)).then(value)
 
 
 @dataclass
@@ -113,7 +114,8 @@ class _Collector:
 
     def record_id(self, fields: list[str]) -> str | None:
         index = self.names.index("record_id")
-        return fields[index].strip() or None if index < len(fields) else None
+        value = fields[index].strip() if index < len(fields) else ""
+        return value if 0 < len(value) <= RECORD_ID_MAX_LENGTH else None
 
     def add(self, fields: list[str], start: int, end: int) -> None:
         if fields == []:
@@ -128,30 +130,53 @@ class _Collector:
         self.rejects.append((start, self.record_id(fields), reason.value, detail))
 
 
-def _quoted(text: str, names: list[str], file: str) -> Split:
-    last = text.rstrip("\r\n").count("\n") + 1
-    out = _Collector(names, last if not text.endswith("\n") else -1, [], [], [])
-    reader = csv.reader(io.StringIO(text), strict=True)
-    next(reader)
-    start = reader.line_num + 1
+def _physical_lines(text: str) -> list[str]:
+    """The text's lines, each with its newline (the csv module joins quoted ones)."""
+    pieces = text.split("\n")
+    return [p + "\n" for p in pieces[:-1]] + ([pieces[-1]] if pieces[-1] else [])
+
+
+def _records(lines: list[str], offset: int, out: _Collector, last: int) -> int | None:
+    """Read the records starting after line ``offset``.
+
+    Returns:
+        None at the end of the text; or, after a quoting error in a record that
+        starts on some line (a quote never closed would swallow every later line, one
+        closed in mid-field may have swallowed a few), that line's number: it is
+        quarantined and reading starts again on the line after it.
+    """
+    reader = csv.reader((lines[i] for i in range(offset, len(lines))), strict=True)
+    start = offset + 1
     while True:
         try:
-            out.add(next(reader), start, reader.line_num)
+            fields = next(reader)
         except StopIteration:
-            break
+            return None
         except csv.Error as exc:
-            _quote_error(out, exc, start, last, file)
-        start = reader.line_num + 1
+            return _quote_error(out, exc, start, last)
+        out.add(fields, start, offset + reader.line_num)
+        start = offset + reader.line_num + 1
+
+
+def _quoted(text: str, names: list[str]) -> Split:
+    last = text.rstrip("\r\n").count("\n") + 1
+    out = _Collector(names, last if not text.endswith("\n") else -1, [], [], [])
+    lines = _physical_lines(text)
+    offset: int | None = 1  # the header
+    while offset is not None:
+        offset = _records(lines, offset, out, last)
     return _collected(out)
 
 
-def _quote_error(out: _Collector, exc: csv.Error, start: int, last: int, file: str) -> None:
-    if "unexpected end of data" not in str(exc):
-        out.rejects.append((start, None, Reason.BAD_QUOTING.value, "quote not closed by a comma"))
-    elif start == last:
+def _quote_error(out: _Collector, exc: csv.Error, start: int, last: int) -> int | None:
+    """Quarantine the record starting on line ``start``; where to read on from."""
+    if "unexpected end of data" in str(exc) and start == last:
         out.rejects.append((start, None, Reason.TRUNCATED.value, "file ends inside a quote"))
-    else:
-        raise FeedError(f"{file} line {start}: a quote opened here is never closed") from None
+        return None
+    detail = ("a quote opened here is never closed" if "unexpected end of data" in str(exc)
+              else "quote not closed by a comma")
+    out.rejects.append((start, None, Reason.BAD_QUOTING.value, detail))
+    return start
 
 
 def _collected(out: _Collector) -> Split:
@@ -164,18 +189,17 @@ def _collected(out: _Collector) -> Split:
     return Split(rows, rejects)
 
 
-def split_rows(text: str, names: list[str], file: str) -> Split:
+def split_rows(text: str, names: list[str]) -> Split:
     """Split the data rows of a CSV text (header on the first line).
+
+    A quote opened on a line and never closed quarantines that line
+    (``bad_quoting``), and reading goes on with the next.
 
     Args:
         text: the decoded file.
         names: the header's column names, in the file's order.
-        file: the file name, for errors.
 
     Returns:
         The split rows and the rejected ones.
-
-    Raises:
-        FeedError: a quote opened before the last line is never closed.
     """
-    return _vectorised(text, names) or _quoted(text, names, file)
+    return _vectorised(text, names) or _quoted(text, names)

@@ -35,6 +35,7 @@ err_console = _console(stderr=True)
 # settings; 3 a load that refused a file or quarantined a row; 75 (EX_TEMPFAIL) another
 # writer holds the store and the command would not wait: nothing was done.
 EXIT_ERROR = 1
+EXIT_REFUSED = 3
 EXIT_BUSY = 75
 
 

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from kingraph.cli import drops
-from kingraph.cli.common import console, driver, settings, writing
+from kingraph.cli.common import EXIT_REFUSED, console, driver, err_console, settings, writing
 from kingraph.cli.progress import stages
 
 if TYPE_CHECKING:
@@ -47,6 +47,8 @@ def ingest(
     """Read, clean, fuse and load a drop; print per-file counts and a summary.
 
     One writer at a time: the load holds the graph's store lock from start to end.
+    Exits 3 when the load wrote what it could read but refused a file or quarantined
+    a row (the counts are printed; ``kingraph mentions export`` lists each row).
     """
     from ingest.pipeline import run
     from ingest.store import Store
@@ -67,11 +69,15 @@ def ingest(
         with stages(console) as stage:
             _warn_if_store_outlived_graph(drv, config.neo4j_database, store)
             report = run(drop, drv, config.neo4j_database, store, encoding=encoding,
-                         batch_size=batch_size, stage=stage, bulk=_bulk(config, bulk))
+                         batch_size=batch_size, stage=stage, bulk=_bulk(config, bulk),
+                         bulk_min_rows=config.bulk_min_rows)
         drops.remember(store, stamp, report.load_id)
     _print_report(report)
     if evaluate:
         _print_scores(store, drop / "truth")
+    if report.refused_anything:
+        _print_refusals(report)
+        raise typer.Exit(EXIT_REFUSED)
 
 
 def _warn_if_store_outlived_graph(drv: neo4j.Driver, database: str, store: Store) -> None:
@@ -98,12 +104,23 @@ def _bulk(config: Settings, wanted: bool) -> BulkImport | None:
 
 def _print_report(report: LoadReport) -> None:
     table = Table(title=f"load {report.load_id}")
-    for column in ("file", "feed", "encoding", "read", "applied", "quarantined", "error"):
+    for column in ("file", "feed", "encoding", "read", "applied", "quarantined", "status"):
         table.add_column(column)
     for f in report.files:
+        status = "refused" if f.error else ("noted" if f.notes else "")
         table.add_row(f.file, f.feed, f.encoding or "", str(f.read), str(f.applied),
-                      str(f.quarantined), f.error or "")
+                      str(f.quarantined), status)
     console.print(table)
+    # Below the table, whole: a table column would cut a long reason at the width.
+    for f in report.files:
+        if f.error:
+            console.print(f"[red]refused:[/] {f.error}", highlight=False, soft_wrap=True)
+        for note in f.notes:
+            console.print(f"[yellow]{f.file}:[/] {note}", highlight=False, soft_wrap=True)
+    if report.interrupted:
+        console.print(f"[yellow]earlier load(s) killed before they finished, marked "
+                      f"interrupted:[/] {', '.join(report.interrupted)}", highlight=False,
+                      soft_wrap=True)
     for name in report.stray_files:
         console.print(f"[yellow]not a feed file, ignored:[/] {name}")
     console.print("fusion: " + ", ".join(f"{k} {v}" for k, v in report.fusion.items()))
@@ -113,8 +130,21 @@ def _print_report(report: LoadReport) -> None:
     console.print("written: " + ", ".join(f"{k} {v}" for k, v in report.written.items()))
     console.print("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in report.seconds.items()))
     if report.peak_gib:
+        admin = ("" if report.admin_peak_gib is None
+                 else f", neo4j-admin import {report.admin_peak_gib}")
         console.print(f"peak memory (GiB): this process {max(report.peak_gib.values())}, "
-                      f"fusion worker {max(report.child_peak_gib.values(), default=0)}")
+                      f"fusion worker {report.fusion_worker_peak_gib}{admin}")
+
+
+def _print_refusals(report: LoadReport) -> None:
+    """What was refused, on stderr: the lines an operator or a script looks for."""
+    reasons = ", ".join(f"{k} {v}" for k, v in report.quarantine_reasons.items())
+    err_console.print(
+        f"[bold yellow]refused:[/] {report.files_refused} of {len(report.files)} file(s) "
+        f"refused, {report.rows_quarantined} row(s) quarantined"
+        + (f" ({reasons})" if reasons else "")
+        + "; everything else was loaded (exit 3; `kingraph mentions export` lists each "
+        "quarantined row with its file, line and reason)", highlight=False, soft_wrap=True)
 
 
 def _print_scores(store: Store, truth: Path) -> None:
@@ -137,7 +167,8 @@ def _print_scores(store: Store, truth: Path) -> None:
 
 @mentions_app.command("export")
 def export(out: Path = typer.Argument(..., help="The parquet file to write.")) -> None:
-    """Every mention (feed, source, record_id, role) with its pid, or its quarantine reason."""
+    """Every mention (feed, source, record_id, role) with its pid, or its quarantine reason,
+    and the file and line it was read from."""
     from ingest.pipeline import mention_table
     from ingest.store import Store
 

@@ -12,6 +12,7 @@ from kingraph.cli.common import console, driver, settings, writing
 from kingraph.errors import ConfigError
 
 if TYPE_CHECKING:
+    from graphdb.admin import Emptied
     from graphdb.server import LocalServer
 
 neo4j_app = typer.Typer(help="Install, start, stop and inspect the project's own Neo4j.",
@@ -124,8 +125,9 @@ def reset(
     With ``--keep-rows`` that is the point: the graph is rebuilt from the stored rows
     (after a damaged applied state, say).
     """
-    from graphdb.admin import wipe
+    from graphdb.admin import empty_external, empty_local
     from graphdb.schema import apply
+    from graphdb.server import LocalServer
     from ingest.store import Store
 
     if not yes:
@@ -134,7 +136,11 @@ def reset(
     config = settings()
     store = Store.for_graph(config.var_dir, config.bolt_uri, config.neo4j_database)
     with writing(store.root, "reset", wait), driver(config) as drv:
-        wipe(drv, config.neo4j_database)
+        if config.uses_local_server:
+            emptied = empty_local(drv, config.neo4j_database, LocalServer(config),
+                                  config.reset_offline_min_mib * 1024**2)
+        else:
+            emptied = empty_external(drv, config.neo4j_database)
         apply(drv, config.neo4j_database)
         if keep_rows:
             store.forget_state()
@@ -143,6 +149,24 @@ def reset(
             store.clear()
     kept = "its accepted rows kept" if keep_rows else "emptied"
     console.print(f"graph emptied (schema kept); ingest store {store.root} {kept}")
+    _print_disk(emptied, config.reset_offline_min_mib)
+
+
+def _print_disk(emptied: Emptied, offline_min_mib: int) -> None:
+    if emptied.before_bytes is None or emptied.after_bytes is None:
+        console.print("disk: an external server frees the deleted data itself, when its "
+                      "transaction log retention prunes the logs holding it; its store "
+                      "files do not shrink (this command cannot free them)")
+        return
+    mib = 1024**2
+    before, after = emptied.before_bytes / mib, emptied.after_bytes / mib
+    if emptied.offline:
+        console.print(f"disk: database files deleted and recreated, {before:,.0f} MiB -> "
+                      f"{after:,.0f} MiB ({before - after:,.0f} MiB freed)")
+    else:
+        console.print(f"disk: emptied online ({before:,.0f} MiB -> {after:,.0f} MiB; under "
+                      f"KINGRAPH_RESET_OFFLINE_MIN_MIB={offline_min_mib} a restart to "
+                      "delete the files is not worth it)")
 
 
 @db_app.command()

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from graphdb.connection import read
+from graphdb.fingerprint import fingerprint
 from ingest.lock import exclusive
 from ingest.store import Store
 from kingraph.settings import Settings
 from synth.generator import generate
-from tests.integration.fingerprint import differences, fingerprint
 from tests.integration.ingest.conftest import Scratch
 
 PERSONS = 400
@@ -108,7 +108,7 @@ def test_two_loads_started_together_run_one_after_the_other(
     assert kingraph("db", "reset", "--yes").returncode == 0
     for name in order:
         assert kingraph("ingest", str(scratch.root / name)).returncode == 0
-    assert differences(together, fingerprint(scratch.driver, scratch.database)) == {}
+    assert fingerprint(scratch.driver, scratch.database) == together
 
 
 def test_every_writer_is_refused_with_no_wait_and_changes_nothing(
@@ -122,7 +122,7 @@ def test_every_writer_is_refused_with_no_wait_and_changes_nothing(
     for done in refusals:
         assert done.returncode == 75, done.stderr
         assert f"locked by decision (process {os.getpid()}" in one_line(done.stderr)
-    assert differences(before, fingerprint(scratch.driver, scratch.database)) == {}
+    assert fingerprint(scratch.driver, scratch.database) == before
 
 
 def test_a_reset_waits_for_the_holder_and_then_runs(
@@ -169,7 +169,7 @@ def test_a_damaged_store_stops_the_load_before_it_writes_and_can_be_rebuilt(
     # The advice works: the graph is rebuilt from the stored rows of both drops.
     assert kingraph("db", "reset", "--yes", "--keep-rows").returncode == 0
     assert kingraph("ingest", str(b)).returncode == 0
-    assert differences(expected, fingerprint(scratch.driver, scratch.database)) == {}
+    assert fingerprint(scratch.driver, scratch.database) == expected
 
     rows = store.root / "rows" / "birth.parquet"
     _damage(rows)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from graphdb.server import LocalServer, parse_size
 from kingraph.errors import SetupError
@@ -117,3 +118,17 @@ def test_generated_password_is_private_and_stable(tmp_path: Path) -> None:
     assert len(first) >= 24 and first not in {"neo4j", "password"}
     assert server.password() == first
     assert stat.S_IMODE(server.password_file.stat().st_mode) == 0o600
+
+
+def test_transaction_log_retention_is_the_setting(tmp_path: Path) -> None:
+    server = LocalServer(_settings(tmp_path, 1, 2, neo4j_tx_log_retention="300M size"))
+    server.write_conf()
+    lines = (server.conf_dir / "neo4j.conf").read_text().splitlines()
+    assert "db.tx_log.rotation.retention_policy=300M size" in lines
+    assert "db.tx_log.rotation.size=128M" in lines  # pruned in steps of one file
+
+
+@pytest.mark.parametrize("value", ["300M", "size 300M", "2 weeks", "1G size; rm -rf"])
+def test_a_retention_neo4j_would_not_read_is_refused(tmp_path: Path, value: str) -> None:
+    with pytest.raises(ValidationError, match="neo4j_tx_log_retention"):
+        _settings(tmp_path, 1, 2, neo4j_tx_log_retention=value)

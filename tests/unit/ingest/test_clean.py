@@ -186,3 +186,41 @@ def test_conflicting_copies_of_a_record_are_all_quarantined(tmp_path: Path) -> N
     assert clean.quarantine.select("line", "reason").rows() == [
         (2, "conflicting_record"), (3, "conflicting_record")]
     assert clean.accepted["record_id"].to_list() == ["e2"]
+
+
+LIMITS_HEADER = ("record_id,source,id_number,name,employer_code,employer_name,division_code,"
+                 "from_date,to_date")
+
+
+def _employment(tmp_path: Path, *rows: str) -> CleanFeed:
+    (tmp_path / "employment.csv").write_text(LIMITS_HEADER + "\n" + "\n".join(rows) + "\n")
+    return clean_feed(read_feed(discover(tmp_path)[0]))
+
+
+def test_a_one_mebibyte_name_is_quarantined_never_a_person(tmp_path: Path) -> None:
+    # docs/feeds.md, "Limits Kingraph enforces": a name holds at most 64 characters.
+    huge = "张" * 2**20
+    clean = _employment(tmp_path, f"e1,social_security,460106198503120019,{huge},X1,,460106,"
+                                  "2010-01-01,",
+                        "e2,social_security,,李四,X1,,460106,2010-01-01,")
+    assert clean.accepted["record_id"].to_list() == ["e2"]
+    assert clean.quarantine.select("line", "record_id", "reason", "detail").rows() == [
+        (2, "e1", "too_long", "too_long:name")]
+
+
+def test_length_limits_by_column_kind_at_the_boundary(tmp_path: Path) -> None:
+    # At the limit is accepted, one character more is not: name 64, free text 256,
+    # record_id 64 (a long record_id is not copied into the quarantine).
+    at, over = "王" * 64, "王" * 65
+    clean = _employment(
+        tmp_path,
+        f"e1,social_security,,{at},X1,{'某' * 256},460106,2010-01-01,",
+        f"e2,social_security,,{over},X1,,460106,2010-01-01,",
+        f"e3,social_security,,李四,X1,{'某' * 257},460106,2010-01-01,",
+        f"{'e' * 64},social_security,,李四,X1,,460106,2010-01-01,",
+        f"{'e' * 65},social_security,,李四,X1,,460106,2010-01-01,",
+    )
+    assert clean.accepted["record_id"].to_list() == ["e1", "e" * 64]
+    assert clean.quarantine.select("line", "record_id", "reason").rows() == [
+        (3, "e2", "too_long"), (4, "e3", "too_long"), (6, None, "too_long")]
+    assert clean.counts.read == 5
