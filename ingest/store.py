@@ -27,6 +27,7 @@ Layout::
     state-<token>/<piece>.parquet     the applied state named by applied.json
     loads/<load_id>/quarantine.parquet, report.json
     pending/<piece>.parquet           keys an unfinished write may have touched
+    history/aliases.parquet           retired pids kept by `db reset --keep-rows`
     fusion/                           fusion's work files (rewritten by every load)
 
 Beside the stores of an installation (``var/ingest/``) lies ``pid.key``: 256 random
@@ -58,6 +59,7 @@ APPLIED = "applied.json"
 LEGACY_STATE = "state"  # stores written before applied.json: state/meta.json
 GENERATION = "state-*"
 PENDING = "pending"
+HISTORY = "history"
 PID_KEY_FILE = "pid.key"
 PID_KEY_BYTES = 32
 
@@ -68,6 +70,9 @@ _STATE_ADVICE = ("it is part of the state last applied to the graph, which can b
                  "from the stored rows: run `kingraph db reset --yes --keep-rows`, then "
                  "`kingraph ingest` with the latest drop (every stored row is written again; "
                  "officers' decisions in the graph go with the reset)")
+_HISTORY_ADVICE = ("it keeps the retired pids (aliases) of a graph rebuilt by `kingraph db reset "
+                   "--keep-rows`: restore it from a backup of the store, or delete it to go "
+                   "on (those old pids then stop resolving to today's persons)")
 _LOAD_ADVICE = ("it records one earlier load's quarantined rows and report: delete that "
                 "load's folder to go on (its quarantine list is lost; the rows are still in "
                 "the drop's files)")
@@ -116,6 +121,8 @@ class Store:
             return _ROWS_ADVICE
         if top == "loads":
             return _LOAD_ADVICE
+        if top == HISTORY:
+            return _HISTORY_ADVICE
         return _STATE_ADVICE
 
     def _damaged(self, path: Path, exc: Exception) -> StoreDamaged:
@@ -157,6 +164,7 @@ class Store:
         folders = [self.root / "rows", *([current] if current else [])]
         files = [p for folder in folders for p in sorted(folder.glob("*.parquet"))]
         files += sorted((self.root / PENDING).glob("*.parquet"))
+        files += sorted((self.root / HISTORY).glob("*.parquet"))
         files += sorted((self.root / "loads").glob("*/quarantine.parquet"))
         for path in files:
             try:
@@ -290,6 +298,37 @@ class Store:
         self._pending, self._saved = None, set()
         self._clear_pending()
         self._drop_generations(keep=pending)
+        (self.root / HISTORY / "aliases.parquet").unlink(missing_ok=True)  # now applied
+
+    def keep_aliases(self) -> int | None:
+        """Keep the applied state's retired pids beyond :meth:`forget_state`.
+
+        Aliases are history, not a function of the rows: whoever wrote an old pid down
+        (a permit, an export, a researcher's pseudonym) still holds it after the graph
+        is rebuilt from the stored rows (``kingraph db reset --keep-rows``).  They are
+        copied to ``history/aliases.parquet``; the next load takes them as the aliases
+        last applied (:meth:`aliases_before`) and writes them into the empty graph.
+
+        Returns:
+            How many aliases are kept, or None when the applied state's aliases piece
+            is damaged (they are lost; the caller says so).
+        """
+        try:
+            applied = self.state("aliases")
+        except StoreDamaged:
+            return None
+        if applied is None:  # no applied state: keep what an earlier reset kept
+            kept = self._read(self.root / HISTORY / "aliases.parquet")
+            return 0 if kept is None else kept.height
+        atomic.make_dirs(self.root / HISTORY)
+        atomic.write_parquet(applied, self.root / HISTORY / "aliases.parquet")
+        return applied.height
+
+    def aliases_before(self) -> pl.DataFrame | None:
+        """The aliases as last applied, or those a reset kept (:meth:`keep_aliases`)."""
+        applied = self.state("aliases")
+        return applied if applied is not None else self._read(
+            self.root / HISTORY / "aliases.parquet")
 
     def forget_state(self) -> None:
         """Drop the applied state (the graph no longer holds it)."""

@@ -257,7 +257,7 @@ def changes(store: Store, graph: GraphState) -> Changes:
     persons = Applied.of(store, "persons", PERSON_KEY)
     mentions = Applied.of(store, "assignments", MENTION_KEY)
     new_aliases = aliases.retire(store.state("assignments"), _pids(graph),
-                                 store.state("aliases"), graph.load_id)
+                                 store.aliases_before(), graph.load_id)
     return Changes(
         records=_changed_records(store, graph),
         persons=_changed(graph.persons, persons.old),

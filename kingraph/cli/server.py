@@ -142,13 +142,21 @@ def reset(
         else:
             emptied = empty_external(drv, config.neo4j_database)
         apply(drv, config.neo4j_database)
+        aliases: int | None = 0
         if keep_rows:
+            aliases = store.keep_aliases()
             store.forget_state()
             store.tidy()
         else:
             store.clear()
     kept = "its accepted rows kept" if keep_rows else "emptied"
     console.print(f"graph emptied (schema kept); ingest store {store.root} {kept}")
+    if keep_rows and aliases is None:
+        console.print("[yellow]the applied state's retired pids (aliases) were damaged and "
+                      "are lost: old pids written down elsewhere no longer resolve[/yellow]")
+    elif keep_rows and aliases:
+        console.print(f"{aliases:,} retired pids kept: the next ingest writes them again as "
+                      "aliases of today's persons")
     _print_disk(emptied, config.reset_offline_min_mib)
 
 

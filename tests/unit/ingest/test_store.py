@@ -166,3 +166,41 @@ def test_a_state_removed_under_a_load_is_never_marked_applied(tmp_path: Path) ->
         store.mark_applied("L2")
     assert store.last_load() == "L1"
     assert store.state("persons")["pid"].to_list() == ["P1"]  # type: ignore[index]
+
+
+def _aliases(*pids: str) -> pl.DataFrame:
+    from ingest.derive.aliases import ALIAS_SCHEMA
+    return pl.DataFrame({"alias": list(pids), "retired_load": ["L1"] * len(pids),
+                         "targets": [[{"pid": "P" + "0" * 20, "mentions": 1}]] * len(pids)},
+                        schema=ALIAS_SCHEMA)
+
+
+def test_retired_pids_outlive_a_rebuild_from_the_stored_rows(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.save_state("aliases", _aliases("P" + "a" * 20, "P" + "b" * 20))
+    store.save_state("assignments", pl.DataFrame({"mention_id": ["m1"], "pid": ["P1"]}))
+    store.mark_applied("L2")
+
+    assert store.keep_aliases() == 2
+    store.forget_state()  # what `db reset --keep-rows` does next
+    assert store.state("aliases") is None and store.state("assignments") is None
+    before = store.aliases_before()
+    assert before is not None and before["alias"].to_list() == ["P" + "a" * 20, "P" + "b" * 20]
+
+    assert store.keep_aliases() == 2  # a second reset before any load keeps them still
+    store.forget_state()
+    store.save_state("aliases", _aliases("P" + "b" * 20))  # the rebuild's load applies
+    store.mark_applied("L3")
+    assert not (tmp_path / "history" / "aliases.parquet").exists()
+    now = store.aliases_before()
+    assert now is not None and now["alias"].to_list() == ["P" + "b" * 20]
+
+
+def test_damaged_aliases_are_reported_lost_and_the_rebuild_goes_on(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.save_state("aliases", _aliases("P" + "a" * 20))
+    store.mark_applied("L1")
+    _damage(next(tmp_path.glob("state-*")) / "aliases.parquet", "truncated")
+    assert store.keep_aliases() is None
+    store.forget_state()
+    assert store.aliases_before() is None
