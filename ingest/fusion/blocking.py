@@ -81,3 +81,48 @@ def candidate_pairs(entities: pl.DataFrame,
     if not found:
         return pl.DataFrame(schema={"left": pl.UInt32, "right": pl.UInt32}), stats
     return pl.concat(found).unique(maintain_order=False).sort("left", "right"), stats
+
+
+# The long form of the blocking keys: one row per (rule, key, entity).  Any relational
+# engine (polars, DuckDB, Spark SQL) turns it into candidate pairs with one generic
+# group-by and one self-join (:data:`PAIRS_SQL`), with no knowledge of the rules.
+KEY_SCHEMA = {"rule": pl.UInt8, "key": pl.String, "entity": pl.UInt32}
+KEY_SEPARATOR = "\x1f"
+
+
+def blocking_keys(entities: pl.DataFrame,
+                  rules: tuple[BlockingRule, ...] = BLOCKING_RULES) -> pl.DataFrame:
+    """``rule, key, entity``: every entity's key under every rule (none of its parts null).
+
+    ``rule`` is the rule's position in ``rules``; ``key`` joins the key's parts as text.
+    """
+    parts = []
+    for number, rule in enumerate(rules):
+        key = pl.concat_str([k.cast(pl.String) for k in rule.keys], separator=KEY_SEPARATOR)
+        parts.append(entities.select(pl.lit(number, pl.UInt8).alias("rule"), key.alias("key"),
+                                     pl.col("entity").cast(pl.UInt32)).drop_nulls("key"))
+    if not parts:
+        return pl.DataFrame(schema=KEY_SCHEMA)
+    return pl.concat(parts)
+
+
+def rule_limits(rules: tuple[BlockingRule, ...] = BLOCKING_RULES) -> pl.DataFrame:
+    """``rule, max_block``: the rules' block bounds as data (for a join)."""
+    return pl.DataFrame({"rule": list(range(len(rules))),
+                         "max_block": [r.max_block for r in rules]},
+                        schema={"rule": pl.UInt8, "max_block": pl.UInt32})
+
+
+# Candidate pairs from the long keys (tables ``keys`` and ``limits``), in portable SQL.
+PAIRS_SQL = """
+WITH sizes AS (
+    SELECT rule, key, count(*) AS n FROM keys GROUP BY rule, key
+), kept AS (
+    SELECT k.rule, k.key, k.entity
+    FROM keys k JOIN sizes s ON k.rule = s.rule AND k.key = s.key
+    JOIN limits l ON k.rule = l.rule
+    WHERE s.n > 1 AND s.n <= l.max_block
+)
+SELECT DISTINCT a.entity AS "left", b.entity AS "right"
+FROM kept a JOIN kept b ON a.rule = b.rule AND a.key = b.key AND a.entity < b.entity
+"""
