@@ -77,6 +77,8 @@ class LoadReport:
     files: list[FileReport] = field(default_factory=list)
     stray_files: list[str] = field(default_factory=list)
     fusion: dict[str, int] = field(default_factory=dict)
+    # Fusion's pieces above the size bound, split by a stricter rule (never dropped).
+    fusion_splits: list[dict[str, object]] = field(default_factory=list)
     conflicts: dict[str, int] = field(default_factory=dict)  # conflicts found, by kind
     written: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
@@ -193,6 +195,7 @@ def fuse_and_apply(driver: neo4j.Driver, database: str, store: Store, report: Lo
     # In a child process: its memory goes when it ends.
     resolution = child_process.run(work, store.pid_key_path)
     report.fusion = resolution.stats
+    report.fusion_splits = [asdict(s) for s in resolution.splits]
     clock = report.lap("resolve", clock)
     rows = {feed: frame for feed in store.feeds() if (frame := store.rows(feed)) is not None}
     mentions = pl.read_parquet(work / "mentions.parquet")

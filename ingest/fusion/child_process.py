@@ -20,6 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from ingest.fusion.blocking import BlockStats
+from ingest.fusion.pieces import Split
 from ingest.fusion.resolution import Decisions, Resolution, resolve
 from ingest.fusion.weights import LevelWeights
 from kingraph.errors import KingraphError
@@ -47,6 +48,7 @@ def _write_outputs(folder: Path, result: Resolution) -> None:
         "weights": {k: asdict(v) for k, v in result.weights.items()},
         "blocks": [asdict(b) for b in result.blocks],
         "stats": result.stats,
+        "splits": [asdict(s) for s in result.splits],
     }))
 
 
@@ -57,7 +59,8 @@ def read_outputs(folder: Path) -> Resolution:
                                tuple(v["u"])) for k, v in meta["weights"].items()}
     return Resolution(pl.read_parquet(folder / "assignments.parquet"),
                       pl.read_parquet(folder / "reviews.parquet"), weights,
-                      [BlockStats(**b) for b in meta["blocks"]], meta["stats"])
+                      [BlockStats(**b) for b in meta["blocks"]], meta["stats"],
+                      [Split(**s) for s in meta.get("splits", [])])
 
 
 def run(folder: Path, key_file: Path) -> Resolution:
@@ -82,7 +85,8 @@ def main(argv: list[str]) -> None:
     """The child: read the inputs, resolve, write the resolution."""
     folder, key = Path(argv[0]), Path(argv[1]).read_bytes()
     mentions, decisions = _read_inputs(folder)
-    _write_outputs(folder, resolve(mentions, decisions=decisions, pid_key=key))
+    _write_outputs(folder, resolve(mentions, decisions=decisions, pid_key=key,
+                                   work=folder / "work"))
 
 
 if __name__ == "__main__":

@@ -418,11 +418,11 @@ def _reviews(scored: pl.DataFrame, ambiguous: pl.DataFrame, unclear: pl.DataFram
         .join(first.rename({"entity": "right", "mention_id": "right_mention"}), on="right")
     )
     ids = [review_id(a, b) for a, b in frame.select("left_mention", "right_mention").iter_rows()]
-    # One item per pair of persons-to-be, however many rules found it: the strongest.
+    # One item per pair of persons-to-be, however many rules found it: the strongest
+    # (ties: the kind, the reason, then the side named first, so never the input order).
     return (frame.with_columns(pl.Series("review_id", ids, dtype=pl.String))
-            .sort(["weight", "review_id", "kind", "reason"], descending=[True, False, False,
-                                                                       False],
-                  nulls_last=True)
+            .sort(["weight", "review_id", "kind", "reason", "left_mention"],
+                  descending=[True, False, False, False, False], nulls_last=True)
             .unique("review_id", keep="first", maintain_order=True)
             .select("review_id", "kind", "reason", "left_mention", "right_mention", "weight",
                     "levels"))

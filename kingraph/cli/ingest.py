@@ -101,6 +101,9 @@ def _print_report(report: LoadReport) -> None:
     for name in report.stray_files:
         console.print(f"[yellow]not a feed file, ignored:[/] {name}")
     console.print("fusion: " + ", ".join(f"{k} {v}" for k, v in report.fusion.items()))
+    for split in report.fusion_splits:
+        console.print("[yellow]a fusion piece above the size bound was split:[/] "
+                      + ", ".join(f"{k} {v}" for k, v in split.items()))
     console.print("conflicts for review: " + (", ".join(
         f"{k.removeprefix('conflict_')} {v}" for k, v in sorted(report.conflicts.items()))
         or "none"))
