@@ -36,7 +36,8 @@ from ingest.feeds.clean import CleanFeed, clean_feed
 from ingest.feeds.mentions import to_mentions
 from ingest.feeds.read import FeedFile, discover, read_feed, stray_files
 from ingest.fusion import child_process
-from ingest.fusion.resolution import RESOLVER_COLUMNS, Decisions
+from ingest.fusion.pieces import PieceLimits as PieceLimits  # for the API (its entry point)
+from ingest.fusion.resolution import LIMITS, RESOLVER_COLUMNS, Decisions
 from ingest.store import Store
 from kingraph.errors import FeedError
 
@@ -147,7 +148,8 @@ def _read_one(file: FeedFile, encoding: str, report: LoadReport) -> list[CleanFe
 
 def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
         encoding: str = "auto", batch_size: int = DEFAULT_BATCH, stage: Stage = _no_stage,
-        load_id: str | None = None, bulk: BulkImport | None = None) -> LoadReport:
+        load_id: str | None = None, bulk: BulkImport | None = None,
+        limits: PieceLimits = LIMITS) -> LoadReport:
     """Load one drop into the graph and return its report.
 
     ``bulk`` (local servers only) is used for a large first load into an empty
@@ -167,31 +169,33 @@ def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
     _store_rows(cleaned, store, report)
     held = [c.quarantine for c in cleaned]
     del cleaned  # the accepted rows are in the store now; keep memory for fusion
-    fuse_and_apply(driver, database, store, report, batch_size, stage, use_bulk)
+    fuse_and_apply(driver, database, store, report, batch_size, stage, use_bulk, limits)
     _write_quarantine(held, store, report)
     return report
 
 
 def fuse_again(driver: neo4j.Driver, database: str, store: Store, *,
-               batch_size: int = DEFAULT_BATCH, stage: Stage = _no_stage) -> LoadReport:
+               batch_size: int = DEFAULT_BATCH, stage: Stage = _no_stage,
+               limits: PieceLimits = LIMITS) -> LoadReport:
     """Re-run fusion over the stored rows (after an officer's decision) and apply it."""
     report = LoadReport(new_load_id(), "(re-fusion)")
     _check_store(driver, database, store)
     write(driver, database, "start_load", START_LOAD, load_id=report.load_id,
           drop=report.drop)
-    fuse_and_apply(driver, database, store, report, batch_size, stage)
+    fuse_and_apply(driver, database, store, report, batch_size, stage, limits=limits)
     return report
 
 
 def fuse_and_apply(driver: neo4j.Driver, database: str, store: Store, report: LoadReport,
-                   batch_size: int, stage: Stage, bulk: BulkImport | None = None) -> None:
+                   batch_size: int, stage: Stage, bulk: BulkImport | None = None,
+                   limits: PieceLimits = LIMITS) -> None:
     """Resolve every stored mention, derive the graph, write the difference."""
     clock = time.perf_counter()
     work = store.root / "fusion"
     if not store.feeds():
         raise FeedError("nothing to fuse: no rows have been loaded")
     store.pid_key()  # made, or checked, before the worker reads it
-    child_process.write_inputs(work, _mentions(store), _decisions(driver, database))
+    child_process.write_inputs(work, _mentions(store), _decisions(driver, database), limits)
     # In a child process: its memory goes when it ends.
     resolution = child_process.run(work, store.pid_key_path)
     report.fusion = resolution.stats

@@ -40,6 +40,13 @@ class Settings(BaseSettings):
     neo4j_pagecache: str = "6g"
     neo4j_start_timeout: float = Field(default=120.0, gt=0)
 
+    # Fusion's pieces (ingest.fusion.pieces.PieceLimits): the estimated memory of one
+    # batch of pieces, the most entities one piece may hold before it is split by a
+    # stricter rule, and DuckDB's memory for the relational passes (it spills beyond).
+    fusion_batch_mib: int = Field(default=512, ge=1)
+    fusion_max_piece: int = Field(default=50_000, ge=2)
+    fusion_sql_memory: str = "1GB"
+
     # The REST API (`kingraph serve`): where it listens, where its state lives (keys,
     # audit log, pseudonym key; default var_dir) and per-role token buckets.
     api_host: str = "127.0.0.1"

@@ -20,7 +20,7 @@ from api.keys import ApiKey, Role
 from api.runtime import Runtime
 from ingest import loads as load_status
 from ingest import review
-from ingest.pipeline import fuse_again
+from ingest.pipeline import PieceLimits, fuse_again
 from ingest.store import Store
 from kingraph import ids
 
@@ -152,6 +152,12 @@ def _store(rt: Runtime) -> Store:
     return Store.for_graph(s.var_dir, s.bolt_uri, s.neo4j_database)
 
 
+def _limits(rt: Runtime) -> PieceLimits:
+    s = rt.settings
+    return PieceLimits(batch_bytes=s.fusion_batch_mib * 2**20, max_piece=s.fusion_max_piece,
+                       sql_memory=s.fusion_sql_memory)
+
+
 def _record(raw: dict[str, Any] | None, role: Role) -> SourceRecord | None:
     if raw is None:
         return None
@@ -228,7 +234,7 @@ async def decide_review(
     rt = access.runtime
     await rt.call(review.decide, review_id, body.decision, access.key.key_id, body.records)
     with _FUSING:
-        report = await rt.call(fuse_again, _store(rt))
+        report = await rt.call(fuse_again, _store(rt), limits=_limits(rt))
     return DecisionOut(review_id=review_id, decision=body.decision,
                        persons=report.fusion.get("persons", 0), written=report.written)
 
@@ -242,7 +248,7 @@ async def unmerge(
     rt = access.runtime
     decided = await rt.call(review.unmerge, pid, body.mentions, access.key.key_id)
     with _FUSING:
-        await rt.call(fuse_again, _store(rt))
+        await rt.call(fuse_again, _store(rt), limits=_limits(rt))
     table = _store(rt).state("assignments")
     split = set(body.mentions)
     kept = {d["right"] for d in decided if d["kind"] == "cannot_link"}

@@ -20,25 +20,29 @@ from pathlib import Path
 import polars as pl
 
 from ingest.fusion.blocking import BlockStats
-from ingest.fusion.pieces import Split
-from ingest.fusion.resolution import Decisions, Resolution, resolve
+from ingest.fusion.pieces import PieceLimits, Split
+from ingest.fusion.resolution import LIMITS, Decisions, Resolution, resolve
 from ingest.fusion.weights import LevelWeights
 from kingraph.errors import KingraphError
 
 
-def write_inputs(folder: Path, mentions: pl.DataFrame, decisions: Decisions) -> None:
+def write_inputs(folder: Path, mentions: pl.DataFrame, decisions: Decisions,
+                 limits: PieceLimits = LIMITS) -> None:
     """Everything the child needs, as files (the pid key stays in its own)."""
     folder.mkdir(parents=True, exist_ok=True)
+    (folder / "limits.json").write_text(json.dumps(asdict(limits)))
     mentions.write_parquet(folder / "mentions.parquet")
     (folder / "previous.parquet").unlink(missing_ok=True)  # written by older versions
     (folder / "decisions.json").write_text(json.dumps(asdict(decisions)))
 
 
-def _read_inputs(folder: Path) -> tuple[pl.DataFrame, Decisions]:
+def _read_inputs(folder: Path) -> tuple[pl.DataFrame, Decisions, PieceLimits]:
     raw = json.loads((folder / "decisions.json").read_text())
     decisions = Decisions(tuple(map(tuple, raw["must_link"])),
                           tuple(map(tuple, raw["cannot_link"])))
-    return pl.read_parquet(folder / "mentions.parquet"), decisions
+    limits = folder / "limits.json"
+    piece_limits = PieceLimits(**json.loads(limits.read_text())) if limits.exists() else LIMITS
+    return pl.read_parquet(folder / "mentions.parquet"), decisions, piece_limits
 
 
 def _write_outputs(folder: Path, result: Resolution) -> None:
@@ -84,9 +88,9 @@ def run(folder: Path, key_file: Path) -> Resolution:
 def main(argv: list[str]) -> None:
     """The child: read the inputs, resolve, write the resolution."""
     folder, key = Path(argv[0]), Path(argv[1]).read_bytes()
-    mentions, decisions = _read_inputs(folder)
+    mentions, decisions, limits = _read_inputs(folder)
     _write_outputs(folder, resolve(mentions, decisions=decisions, pid_key=key,
-                                   work=folder / "work"))
+                                   limits=limits, work=folder / "work"))
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from kingraph.cli.progress import stages
 if TYPE_CHECKING:
     import neo4j
 
+    from ingest.fusion.pieces import PieceLimits
     from ingest.pipeline import BulkImport, LoadReport
     from ingest.store import Store
     from kingraph.settings import Settings
@@ -60,11 +61,20 @@ def ingest(
         with stages(console) as stage:
             _warn_if_store_outlived_graph(drv, config.neo4j_database, store)
             report = run(drop, drv, config.neo4j_database, store, encoding=encoding,
-                         batch_size=batch_size, stage=stage, bulk=_bulk(config, bulk))
+                         batch_size=batch_size, stage=stage, bulk=_bulk(config, bulk),
+                         limits=piece_limits(config))
     drops.remember(store, stamp, report.load_id)
     _print_report(report)
     if evaluate:
         _print_scores(store, drop / "truth")
+
+
+def piece_limits(config: Settings) -> PieceLimits:
+    """Fusion's piece limits from the settings (``KINGRAPH_FUSION_*``)."""
+    from ingest.fusion.pieces import PieceLimits
+
+    return PieceLimits(batch_bytes=config.fusion_batch_mib * 2**20,
+                       max_piece=config.fusion_max_piece, sql_memory=config.fusion_sql_memory)
 
 
 def _warn_if_store_outlived_graph(drv: neo4j.Driver, database: str, store: Store) -> None:
