@@ -37,7 +37,8 @@ def child(persons: int, out: str) -> None:
     wall = time.perf_counter() - start
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     counts = [(c.name, c.generated, c.target) for c in result.counts]
-    print(json.dumps({"wall": wall, "rss": rss, "counts": counts}))
+    classes = [(c.name, c.generated, c.target) for c in result.classes]
+    print(json.dumps({"wall": wall, "rss": rss, "counts": counts, "classes": classes}))
 
 
 def run(persons: int, tmp: str | None) -> tuple[dict[str, object], float]:
@@ -64,6 +65,21 @@ def main(sizes: list[int], tmp: str | None) -> None:
         print("|---|---:|---:|---:|")
         for name, got, target in counts:
             print(f"| {name} | {got:,} | {target:,.0f} | {100 * (got / target - 1):+.0f} % |")
+    classes = last.get("classes")
+    if isinstance(classes, list):
+        print(f"\nHard classes at {sizes[-1]:,} persons (issues 16 and 17; a target only where"
+              " a published figure or the seed gives one, docs/truth.md):\n")
+        print("| class | generated | target |")
+        print("|---|---:|---:|")
+        for name, got, target in classes:
+            print(f"| {name} | {_number(got)} | {_number(target)} |")
+
+
+def _number(value: float) -> str:
+    """A count with thousands separators, a share with four decimals, NaN (no target) a dash."""
+    if value != value:
+        return "—"
+    return f"{value:,.0f}" if abs(value) >= 1 else f"{value:.4f}"
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import neo4j
-import polars as pl
 
 from graphdb.connection import read
 from ingest.store import Store
@@ -38,10 +37,10 @@ class LoadStatus:
 
 def quarantine_counts(store: Store, load_id: str) -> dict[str, int]:
     """Quarantined rows of one load, by reason code."""
-    path = store.root / "loads" / load_id / "quarantine.parquet"
-    if not path.exists():
+    held = store.quarantine(load_id)
+    if held is None:
         return {}
-    frame = pl.read_parquet(path).group_by("reason").len().sort("reason")
+    frame = held.group_by("reason").len().sort("reason")
     return {str(r): int(n) for r, n in frame.iter_rows()}
 
 

@@ -39,6 +39,7 @@ from ingest.fusion import child_process
 from ingest.fusion.pieces import PieceLimits as PieceLimits  # for the API (its entry point)
 from ingest.fusion.resolution import LIMITS, RESOLVER_COLUMNS, Decisions
 from ingest.store import Store
+from kingraph import atomic
 from kingraph.errors import FeedError
 
 # Replaces the (empty) database with node and relationship sets; returns seconds taken.
@@ -152,10 +153,16 @@ def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
         limits: PieceLimits = LIMITS) -> LoadReport:
     """Load one drop into the graph and return its report.
 
+    The caller holds the store's lock (:func:`ingest.lock.exclusive` on ``store.root``).
     ``bulk`` (local servers only) is used for a large first load into an empty
     database; every other load writes through transactions.
+
+    Raises:
+        StoreDamaged: a file of the store is damaged (before anything is written).
     """
     report = LoadReport(load_id or new_load_id(), str(drop))
+    store.tidy()
+    store.check()
     clock = time.perf_counter()
     cleaned = read_drop(drop, encoding, report, stage)
     report.lap("read_clean", clock)
@@ -177,8 +184,13 @@ def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
 def fuse_again(driver: neo4j.Driver, database: str, store: Store, *,
                batch_size: int = DEFAULT_BATCH, stage: Stage = _no_stage,
                limits: PieceLimits = LIMITS) -> LoadReport:
-    """Re-run fusion over the stored rows (after an officer's decision) and apply it."""
+    """Re-run fusion over the stored rows (after an officer's decision) and apply it.
+
+    The caller holds the store's lock (:func:`ingest.lock.exclusive` on ``store.root``).
+    """
     report = LoadReport(new_load_id(), "(re-fusion)")
+    store.tidy()
+    store.check()
     _check_store(driver, database, store)
     write(driver, database, "start_load", START_LOAD, load_id=report.load_id,
           drop=report.drop)
@@ -287,11 +299,10 @@ def _decisions(driver: neo4j.Driver, database: str) -> Decisions:
 def _write_quarantine(quarantined: list[pl.DataFrame], store: Store,
                       report: LoadReport) -> None:
     held = [q for q in quarantined if q.height]
-    folder = store.root / "loads" / report.load_id
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = store.load_folder(report.load_id)
     frame = pl.concat(held) if held else quarantine.empty()
     quarantine.write_quarantine(frame, folder / "quarantine.parquet")
-    (folder / "report.json").write_text(report.to_json())
+    atomic.write_text(folder / "report.json", report.to_json())
 
 
 def mention_table(store: Store) -> pl.DataFrame:
@@ -306,9 +317,10 @@ def mention_table(store: Store) -> pl.DataFrame:
             pl.col("record").str.split("|").list.get(1).alias("source"),
             pl.col("record").str.splitn("|", 3).struct.field("field_2").alias("record_id"),
             "role", "pid", pl.lit(None, pl.String).alias("quarantine_reason")))
-    held = sorted((store.root / "loads").glob("*/quarantine.parquet"))
-    for path in held:
-        q = pl.read_parquet(path)
+    for load_id in store.load_ids():
+        q = store.quarantine(load_id)
+        if q is None:
+            continue
         parts.append(q.select("feed", "source", "record_id", pl.lit(None, pl.String)
                               .alias("role"), pl.lit(None, pl.String).alias("pid"),
                               pl.col("reason").alias("quarantine_reason")))

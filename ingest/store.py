@@ -11,6 +11,24 @@ when that :Load node is missing from the graph (the database was wiped or anothe
 store wrote it) the applied state is discarded and everything is written again.
 Rows stay: they are the input, not the output.
 
+Nothing here is overwritten in place (:mod:`kingraph.atomic`), and the applied state
+changes as one: a load saves its pieces into a new folder (``state-<token>/``), and
+``applied.json`` (the last load's id and that folder's name) is replaced last, so a
+kill at any instant leaves the old state or the new one.  A damaged file (empty,
+truncated, not JSON) is found by :meth:`Store.check` before a load starts, and by
+every read, as :class:`~kingraph.errors.StoreDamaged` naming the file and what to do.
+
+Writers hold the store's lock (:func:`ingest.lock.exclusive` on :attr:`Store.root`).
+
+Layout::
+
+    rows/<feed>.parquet               accepted rows, latest version per record
+    applied.json                      {"load_id": ..., "state": "state-<token>"}
+    state-<token>/<piece>.parquet     the applied state named by applied.json
+    loads/<load_id>/quarantine.parquet, report.json
+    pending/<piece>.parquet           keys an unfinished write may have touched
+    fusion/                           fusion's work files (rewritten by every load)
+
 Beside the stores of an installation (``var/ingest/``) lies ``pid.key``: 256 random
 bits, mode 600, made on first use, under which person ids are hashed
 (:func:`ingest.fusion.clusters.person_ids`).  It outlives ``kingraph db reset`` (which
@@ -24,15 +42,46 @@ import hashlib
 import json
 import os
 import secrets
+import shutil
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from ingest.feeds.mentions import record_key
-from kingraph.errors import ConfigError
+from ingest.lock import LOCK_FILE
+from kingraph import atomic
+from kingraph.errors import ConfigError, StoreDamaged
 
+APPLIED = "applied.json"
+LEGACY_STATE = "state"  # stores written before applied.json: state/meta.json
+GENERATION = "state-*"
+PENDING = "pending"
 PID_KEY_FILE = "pid.key"
 PID_KEY_BYTES = 32
+
+_ROWS_ADVICE = ("it holds the accepted rows of every earlier load of this feed: restore it "
+                "from a backup of the store, or start again with `kingraph db reset --yes` "
+                "and load every drop again, in order")
+_STATE_ADVICE = ("it is part of the state last applied to the graph, which can be rebuilt "
+                 "from the stored rows: run `kingraph db reset --yes --keep-rows`, then "
+                 "`kingraph ingest` with the latest drop (every stored row is written again; "
+                 "officers' decisions in the graph go with the reset)")
+_LOAD_ADVICE = ("it records one earlier load's quarantined rows and report: delete that "
+                "load's folder to go on (its quarantine list is lost; the rows are still in "
+                "the drop's files)")
+
+
+def _unreadable(path: Path, exc: Exception) -> str:
+    if isinstance(exc, OSError):
+        return f"it cannot be read: {exc.strerror}"
+    if path.stat().st_size == 0:
+        return "it is empty"
+    if isinstance(exc, (KeyError, TypeError)):
+        return "it lacks the load id or the state folder"
+    if isinstance(exc, ValueError):
+        return "it is not valid JSON"
+    return "it is not a complete parquet file"
 
 
 class Store:
@@ -40,8 +89,8 @@ class Store:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        (root / "rows").mkdir(parents=True, exist_ok=True)
-        (root / "state").mkdir(parents=True, exist_ok=True)
+        self._pending: Path | None = None  # the state being saved by this load
+        self._saved: set[str] = set()  # the pieces saved there
 
     @staticmethod
     def for_graph(var_dir: Path, uri: str, database: str) -> Store:
@@ -49,6 +98,78 @@ class Store:
         tag = hashlib.sha1(f"{uri}/{database}".encode()).hexdigest()[:10]
         return Store(var_dir / "ingest" / f"{database}-{tag}")
 
+    # -- reading, with damage named -------------------------------------------------
+
+    def _advice(self, path: Path) -> str:
+        top = path.relative_to(self.root).parts[0]
+        if top == "rows":
+            return _ROWS_ADVICE
+        if top == "loads":
+            return _LOAD_ADVICE
+        return _STATE_ADVICE
+
+    def _damaged(self, path: Path, exc: Exception) -> StoreDamaged:
+        return StoreDamaged(f"the ingest store's file {path} is damaged "
+                            f"({_unreadable(path, exc)}); {self._advice(path)}")
+
+    def _read(self, path: Path) -> pl.DataFrame | None:
+        if not path.exists():
+            return None
+        try:
+            return pl.read_parquet(path)
+        except (pl.exceptions.PolarsError, OSError) as exc:
+            raise self._damaged(path, exc) from None
+
+    def _read_json(self, path: Path) -> Any:
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (ValueError, OSError) as exc:
+            raise self._damaged(path, exc) from None
+
+    def _load_id(self, path: Path) -> str:
+        found = self._read_json(path)
+        try:
+            return str(found["load_id"])
+        except (KeyError, TypeError) as exc:
+            raise self._damaged(path, exc) from None
+
+    def check(self) -> None:
+        """Raise :class:`StoreDamaged` for the first damaged file the store holds.
+
+        Reads every parquet footer and JSON file (not the data pages): what a kill or a
+        full disk leaves behind.  Fusion's work files are not checked (every load
+        rewrites them before reading).
+        """
+        current = self._current()
+        if current is not None and not current.is_dir():
+            raise StoreDamaged(f"the ingest store's applied state folder {current} is "
+                               f"missing; {_STATE_ADVICE}")
+        folders = [self.root / "rows", *([current] if current else [])]
+        files = [p for folder in folders for p in sorted(folder.glob("*.parquet"))]
+        files += sorted((self.root / PENDING).glob("*.parquet"))
+        files += sorted((self.root / "loads").glob("*/quarantine.parquet"))
+        for path in files:
+            try:
+                pl.read_parquet_schema(path)
+            except (pl.exceptions.PolarsError, OSError) as exc:
+                raise self._damaged(path, exc) from None
+        for path in sorted((self.root / "loads").glob("*/report.json")):
+            self._read_json(path)
+
+    def tidy(self) -> None:
+        """Remove what killed or failed writers left: temporary files and unapplied state
+        folders (this instance's own included).
+
+        Only while holding the store's lock, before a load writes anything.
+        """
+        atomic.sweep(self.root)
+        self._pending, self._saved = None, set()
+        current = self._current()
+        for folder in self.root.glob(GENERATION):
+            if folder != current:
+                shutil.rmtree(folder, ignore_errors=True)
+
+    # -- rows -----------------------------------------------------------------------
     @property
     def pid_key_path(self) -> Path:
         """Where the installation's pid key lives: beside the stores, not in one."""
@@ -72,8 +193,7 @@ class Store:
 
     def rows(self, feed: str) -> pl.DataFrame | None:
         """Every accepted row of a feed so far, or None."""
-        path = self.root / "rows" / f"{feed}.parquet"
-        return pl.read_parquet(path) if path.exists() else None
+        return self._read(self.root / "rows" / f"{feed}.parquet")
 
     def feeds(self) -> list[str]:
         """Feeds with stored rows."""
@@ -98,24 +218,76 @@ class Store:
             merged = pl.concat([kept, incoming], how="diagonal_relaxed")
         else:
             merged = incoming
-        merged.drop("_key").write_parquet(self.root / "rows" / f"{feed}.parquet")
+        atomic.write_parquet(merged.drop("_key"), self.root / "rows" / f"{feed}.parquet")
         return incoming.drop("_key")
 
+    # -- the applied state ------------------------------------------------------------
+
+    def _applied(self) -> dict[str, str] | None:
+        """``{"load_id", "state"}`` of the applied state, or None."""
+        path = self.root / APPLIED
+        if path.exists():
+            found = self._read_json(path)
+            if not isinstance(found, dict) or not isinstance(found.get("state"), str):
+                raise self._damaged(path, TypeError())
+            return {"load_id": self._load_id(path), "state": found["state"]}
+        legacy = self.root / LEGACY_STATE / "meta.json"
+        if legacy.exists():
+            return {"load_id": self._load_id(legacy), "state": LEGACY_STATE}
+        return None
+
+    def _current(self) -> Path | None:
+        applied = self._applied()
+        return None if applied is None else self.root / applied["state"]
+
     def state(self, name: str) -> pl.DataFrame | None:
-        """A piece of the last applied state, or None."""
-        path = self.root / "state" / f"{name}.parquet"
-        return pl.read_parquet(path) if path.exists() else None
+        """A piece of the last applied state, or None (never a piece saved but unapplied)."""
+        current = self._current()
+        return None if current is None else self._read(current / f"{name}.parquet")
 
     def save_state(self, name: str, frame: pl.DataFrame) -> None:
-        """Replace a piece of the applied state."""
-        frame.write_parquet(self.root / "state" / f"{name}.parquet")
+        """Save a piece of the state being applied; it counts from :meth:`mark_applied`."""
+        if self._pending is None:
+            self._pending = self.root / f"state-{secrets.token_hex(6)}"
+            atomic.make_dirs(self._pending)
+        atomic.write_parquet(frame, self._pending / f"{name}.parquet")
+        self._saved.add(f"{name}.parquet")
+
+    def mark_applied(self, load_id: str) -> None:
+        """Record that the state now matches the graph after ``load_id``: the pieces
+        saved since the last call replace their old versions (the others are kept), in
+        one atomic step."""
+        current = self._current()
+        pending = self._pending or self.root / f"state-{secrets.token_hex(6)}"
+        if any(not (pending / name).exists() for name in self._saved):
+            raise StoreDamaged(f"the state being saved in {pending} was removed while this "
+                               "load ran: another writer worked on the store without its "
+                               "lock; nothing was marked applied, run the load again")
+        atomic.make_dirs(pending)
+        if current is not None and current.is_dir():
+            for piece in current.glob("*.parquet"):
+                if not (pending / piece.name).exists():
+                    os.link(piece, pending / piece.name)
+        atomic.fsync(pending)
+        atomic.write_json(self.root / APPLIED, {"load_id": load_id, "state": pending.name})
+        self._pending, self._saved = None, set()
+        self._clear_pending()
+        self._drop_generations(keep=pending)
 
     def forget_state(self) -> None:
         """Drop the applied state (the graph no longer holds it)."""
-        for path in (self.root / "state").glob("*.parquet"):
-            path.unlink()
-        (self.root / "state" / "meta.json").unlink(missing_ok=True)
+        (self.root / APPLIED).unlink(missing_ok=True)
+        (self.root / LEGACY_STATE / "meta.json").unlink(missing_ok=True)
+        if self.root.is_dir():
+            atomic.fsync(self.root)
+        self._pending, self._saved = None, set()
+        self._drop_generations(keep=None)
         self._clear_pending()
+
+    def _drop_generations(self, keep: Path | None) -> None:
+        for folder in [*self.root.glob(GENERATION), self.root / LEGACY_STATE]:
+            if folder != keep and folder.is_dir():
+                shutil.rmtree(folder, ignore_errors=True)
 
     def pending(self, name: str) -> pl.DataFrame | None:
         """Keys of ``name`` that a write which did not finish may have touched, or None.
@@ -126,45 +298,55 @@ class Store:
         state, or deletes them when its state lacks them, so the graph converges even
         when the interrupted load is never run again (another drop, a decision).
         """
-        path = self.root / "state" / "pending" / f"{name}.parquet"
-        return pl.read_parquet(path) if path.exists() else None
+        return self._read(self.root / PENDING / f"{name}.parquet")
 
     def add_pending(self, name: str, keys: pl.DataFrame) -> None:
         """Add ``keys`` to what the graph may hold of ``name`` beyond the applied state."""
-        folder = self.root / "state" / "pending"
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = self.root / PENDING
+        atomic.make_dirs(folder)
         earlier = self.pending(name)
         if earlier is not None:
             keys = pl.concat([earlier, keys.select(earlier.columns)]).unique()
-        _write_atomically(keys, folder / f"{name}.parquet")
+        atomic.write_parquet(keys, folder / f"{name}.parquet")
 
     def _clear_pending(self) -> None:
-        for path in (self.root / "state" / "pending").glob("*.parquet"):
+        for path in (self.root / PENDING).glob("*.parquet"):
             path.unlink()
 
     def last_load(self) -> str | None:
         """The id of the last load whose state was applied."""
-        path = self.root / "state" / "meta.json"
-        if not path.exists():
-            return None
-        return str(json.loads(path.read_text())["load_id"])
+        applied = self._applied()
+        return None if applied is None else applied["load_id"]
 
-    def mark_applied(self, load_id: str) -> None:
-        """Record that the state now matches the graph after ``load_id``."""
-        (self.root / "state" / "meta.json").write_text(json.dumps({"load_id": load_id}))
-        self._clear_pending()
+    def clear(self) -> None:
+        """Delete everything the store holds but its lock file (a waiting writer holds it
+        open: a new file would let a third writer in beside it)."""
+        self.forget_state()
+        if not self.root.is_dir():
+            return
+        for entry in self.root.iterdir():
+            if entry.name == LOCK_FILE:
+                continue
+            if entry.is_dir():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+        atomic.fsync(self.root)
 
+    # -- load records -----------------------------------------------------------------
 
-def _write_atomically(frame: pl.DataFrame, path: Path) -> None:
-    """Write under a temporary name, fsync, rename: a kill leaves the old file or the new."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    frame.write_parquet(temporary)
-    fd = os.open(temporary, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(temporary, path)
+    def load_folder(self, load_id: str) -> Path:
+        """Where one load's quarantine and report are kept."""
+        return self.root / "loads" / load_id
+
+    def load_ids(self) -> list[str]:
+        """Loads with a record here, oldest first."""
+        folder = self.root / "loads"
+        return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+    def quarantine(self, load_id: str) -> pl.DataFrame | None:
+        """The rows one load quarantined, or None."""
+        return self._read(self.load_folder(load_id) / "quarantine.parquet")
 
 
 def _create_key(path: Path) -> None:

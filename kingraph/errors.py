@@ -49,3 +49,7 @@ class InvalidArgument(KingraphError):
 
 class StoreBusy(KingraphError):
     """Another writer holds the graph's store lock and the caller would not wait."""
+
+
+class StoreDamaged(KingraphError):
+    """A file of a graph's ingest store is damaged (empty, truncated or unreadable)."""

@@ -1,7 +1,12 @@
 """Employment: social-insurance episodes of working-age people since the 1990s.
 
 Employers belong to a county; a person works for employers in the county they are
-registered in at the start of each job, so moves bring job changes.
+registered in at the start of each job, so moves bring job changes.  Employers differ
+in size as firms do: each draws a weight from a Pareto law
+(:attr:`Workplaces.pareto_alpha`, cut at the 99.5th percentile so that a small drop
+has no single employer of half its county), and a job goes to an employer of the
+county with probability proportional to its weight: most employers have a handful of
+workers, a few have hundreds.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from synth import places
@@ -36,10 +42,12 @@ class Jobs:
                                   maintain_order="left")
 
 
-def employers(rng: np.random.Generator, n_persons: int) -> pl.DataFrame:
-    """A pool of employers per county, with unified social credit codes and names."""
-    per = max(n_persons // 3000, 3)
+def employers(rng: np.random.Generator, n_persons: int, profile: Profile) -> pl.DataFrame:
+    """A pool of employers per county, with unified social credit codes, names and the
+    weight by which each draws workers."""
+    work = profile.workplaces
     n_c = len(places.county_codes())
+    per = max(n_persons // (work.persons_per_employer * n_c), 3)
     county = np.repeat(np.arange(n_c), per)
     serial = np.arange(county.size)
     codes = places.current_code(county)
@@ -47,8 +55,21 @@ def employers(rng: np.random.Generator, n_persons: int) -> pl.DataFrame:
     name = np.char.add(np.char.add(places.county_names()[county], np.array(TRADES)[
         serial % len(TRADES)]), np.char.add(np.char.zfill(serial.astype(str), 4), "有限公司"))
     code = np.char.add(np.char.add(np.char.add("91", codes), org), "X")
+    weight = rng.pareto(work.pareto_alpha, county.size) + 1.0
+    weight = np.minimum(weight, np.quantile(weight, work.pareto_cut))
     return pl.DataFrame({"employer": serial, "employer_code": code, "employer_name": name,
-                         "county": county})
+                         "county": county, "weight": weight})
+
+
+def _pick(rng: np.random.Generator, table: pl.DataFrame, county: npt.NDArray[np.int64]
+          ) -> npt.NDArray[np.int64]:
+    """An employer of each given county, drawn by weight."""
+    per = table.height // len(places.county_codes())
+    cum = np.cumsum(table["weight"].to_numpy())  # employers are ordered by county
+    low = np.concatenate([[0.0], cum])[county * per]
+    high = cum[county * per + per - 1]
+    picked = np.searchsorted(cum, low + rng.random(county.size) * (high - low), "right")
+    return np.asarray(np.clip(picked, county * per, county * per + per - 1))
 
 
 def employ(rng: np.random.Generator, pop: Population, profile: Profile) -> Jobs:
@@ -63,8 +84,7 @@ def employ(rng: np.random.Generator, pop: Population, profile: Profile) -> Jobs:
         The jobs.
     """
     p, cov = pop.people, profile.coverage
-    table = employers(rng, len(p))
-    per = table.height // len(places.county_codes())
+    table = employers(rng, len(p), profile)
     share = np.where(p.agri, cov.employed_rural, cov.employed_urban)
     start = np.maximum(p.birth + int(20 * YEAR), day(cov.employment_from)) + (
         rng.random(len(p)) * 3 * YEAR).astype(np.int64)
@@ -78,7 +98,7 @@ def employ(rng: np.random.Generator, pop: Population, profile: Profile) -> Jobs:
         end = np.minimum(end, stop[who])
         ok = t < end
         county = county_at(pop, who, t)
-        emp = county * per + rng.integers(0, per, who.size)
+        emp = _pick(rng, table, county)
         rows.append(pl.DataFrame({"person": who[ok], "employer": emp[ok], "from_day": t[ok],
                                   "to_day": end[ok]}))
         t = end + (rng.random(who.size) * 200).astype(np.int64)

@@ -23,6 +23,13 @@ Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 MAX_BIRTHS = 9
 NO_LIMIT = 99
+#: Which clause allowed a birth (``People.birth_rule`` indexes this): no limit before
+#: 1980; within the era's number for the couple (urban one, rural and minority two, from
+#: 2016 two, from 2021 three); the only-child clauses (双独 from 2003, 单独 from 2014);
+#: a minority couple's third child after two girls; a disabled first child or a
+#: remarriage; and births over the quota, which no permit covered.
+RULES = ("no_limit", "era_number", "only_child", "minority_two_girls",
+         "disabled_or_remarried", "over_quota")
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,7 @@ class Births:
     male: Bools
     twin: Bools
     disabled: Bools
+    rule: npt.NDArray[np.int8]  # index into RULES
 
 
 def era_limit(when: Days, c: Couples, girls: Ints, first_disabled: Bools) -> Ints:
@@ -64,22 +72,40 @@ def era_limit(when: Days, c: Couples, girls: Ints, first_disabled: Bools) -> Int
     Returns:
         The allowed number of children (NO_LIMIT before 1980).
     """
+    return np.asarray(_clauses(when, c, girls, first_disabled).sum(axis=1).clip(max=NO_LIMIT))
+
+
+def _clauses(when: Days, c: Couples, girls: Ints, first_disabled: Bools) -> Ints:
+    """Children each clause allows, one column per clause of :data:`RULES` but the last
+    (before 1980 the first column is NO_LIMIT); their sum is the couple's limit."""
     starts = np.array([day(e.start) for e in POLICY_ERAS])
     era = np.searchsorted(starts, when, "right") - 1
-    out = np.full(when.size, NO_LIMIT, dtype=np.int64)
+    base = np.full(when.size, NO_LIMIT, dtype=np.int64)
     for i, e in enumerate(POLICY_ERAS):
         if e.urban_han is None or e.rural_han is None or e.minority is None:
             continue
         here = era == i
-        base = np.where(c.minority, e.minority, np.where(c.rural, e.rural_han, e.urban_han))
-        out[here] = base[here]
-    one_child = (out == 1)
+        number = np.where(c.minority, e.minority, np.where(c.rural, e.rural_han, e.urban_han))
+        base[here] = number[here]
+    limited = base < NO_LIMIT
     only = (c.both_only & (when >= day(DOUBLE_ONLY_CHILD_FROM))) | (
         c.one_only & (when >= day(SINGLE_ONLY_CHILD_FROM)))
-    out += one_child & only
-    out += (out == 2) & c.minority & (girls >= 2)
-    out += (out < NO_LIMIT) & (first_disabled | c.remarried)
+    only_bonus = (base == 1) & only
+    girls_bonus = (base + only_bonus == 2) & c.minority & (girls >= 2)
+    other_bonus = limited & (first_disabled | c.remarried)
+    out: Ints = np.stack([np.where(limited, base, NO_LIMIT), only_bonus, girls_bonus,
+                          other_bonus], axis=1).astype(np.int64)
     return out
+
+
+def rule_of(born: Ints, clauses: Ints) -> npt.NDArray[np.int8]:
+    """The clause that allows child number ``born + 1``, or ``over_quota``."""
+    reach = np.cumsum(clauses, axis=1)
+    first = np.argmax(reach > born[:, None], axis=1)
+    allowed = reach[:, -1] > born
+    rule = np.where(allowed, first + 1, len(RULES) - 1)
+    rule = np.where(clauses[:, 0] >= NO_LIMIT, 0, rule)
+    return rule.astype(np.int8)
 
 
 def simulate(rng: np.random.Generator, c: Couples, profile: Profile) -> Births:
@@ -107,9 +133,11 @@ def simulate(rng: np.random.Generator, c: Couples, profile: Profile) -> Births:
     girls = np.zeros(n, dtype=np.int64)
     first_disabled = np.zeros(n, dtype=bool)
     active = np.ones(n, dtype=bool)
-    parts: list[tuple[Ints, Days, Bools, Bools, Bools]] = []
+    parts: list[tuple[Ints, Days, Bools, Bools, Bools, npt.NDArray[np.int8]]] = []
     for _ in range(MAX_BIRTHS):
-        limit = era_limit(t, c, girls, first_disabled)
+        clauses = _clauses(t, c, girls, first_disabled)
+        limit = clauses.sum(axis=1)
+        rule = rule_of(born, clauses)
         over = rng.random(n) < np.where(c.rural | c.minority, fert.over_quota_rural,
                                         fert.over_quota_urban)
         ok = active & (born < wanted) & (t < horizon) & ((born < limit) | over)
@@ -120,12 +148,13 @@ def simulate(rng: np.random.Generator, c: Couples, profile: Profile) -> Births:
             sel = idx if not is_second else idx[twin]
             male = rng.random(sel.size) < _male_share(t[sel], profile)
             dis = rng.random(sel.size) < 0.012
-            parts.append((sel, t[sel], male, twin if not is_second else twin[twin], dis))
+            parts.append((sel, t[sel], male, twin if not is_second else twin[twin], dis,
+                          rule[sel]))
             first_disabled[sel] |= dis & (born[sel] == 0)
             girls[sel] += ~male
             born[sel] += 1
         t = t + ((1.2 + rng.gamma(2.0, 0.9, n)) * YEAR).astype(np.int64)
-    return Births(*(np.concatenate([p[k] for p in parts]) for k in range(5)))
+    return Births(*(np.concatenate([p[k] for p in parts]) for k in range(6)))
 
 
 def _male_share(when: Days, profile: Profile) -> npt.NDArray[np.float64]:

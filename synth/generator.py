@@ -21,15 +21,15 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from synth import employment, identity, population, residence, truth
+from synth import employment, identity, population, records, residence, truth
 from synth.calendar import day
-from synth.feeds import health, registration, social
+from synth.feeds import diagnosis, health, registration, social
 from synth.profile import NOISE_LEVELS, PROFILES, TARGET_DAY
-from synth.report import Count, counts
+from synth.report import Count, classes, counts
 from synth.writer import DropWriter
 
 STAGES = ("founders", "marriage", "births", "adoption", "immigration", "disability",
-          "identity", "residence", "employment", "feeds", "noise")
+          "identity", "residence", "employment", "feeds", "noise", "records")
 PART_PERSONS = 100_000
 Renderer = Callable[[truth.Truth, np.random.Generator], list[pl.DataFrame]]
 RENDERERS: dict[str, Renderer] = {
@@ -38,21 +38,24 @@ RENDERERS: dict[str, Renderer] = {
     "cohabitation": registration.cohabitation, "bloodline": social.bloodline,
     "screening": health.screening, "pregnancy": health.pregnancy,
     "certificate": health.certificate, "disability": health.disability,
-    "employment": social.employment,
+    "employment": social.employment, "diagnosis": diagnosis.diagnosis,
 }
 TRUTH_FRAMES: dict[str, Callable[[truth.Truth], pl.DataFrame]] = {
     "persons": truth.persons_frame, "marriages": truth.marriages_frame,
     "residences": truth.residences_frame, "employment": truth.employment_frame,
+    "custody": truth.custody_frame, "step_relations": truth.step_relations_frame,
 }
 Progress = Callable[[str, float], None]
 
 
 @dataclass(frozen=True)
 class Result:
-    """What a run produced: the counts beside the targets and the noise report."""
+    """What a run produced: the counts beside the targets, the hard classes, and the noise
+    report."""
 
     counts: tuple[Count, ...]
     noise: dict[str, object]
+    classes: tuple[Count, ...] = ()
 
 
 def generate(n_persons: int, seed: int, out: Path, *, profile: str = "hainan",
@@ -77,14 +80,15 @@ def generate(n_persons: int, seed: int, out: Path, *, profile: str = "hainan",
     pop = population.simulate(n_persons, prof, seeds, tick)
     ids = identity.id_numbers(rng["identity"], pop, prof)
     names = identity.person_names(rng["identity"], pop)
-    registry = residence.register(rng["residence"], pop, prof)
+    registry, bonds = residence.register(rng["residence"], pop, prof)
     # The 2015 target is a stock: households with a member at the end of 2015 (the feed
     # itself holds every household since 1990, about twice as many).
     on = day(TARGET_DAY)
     households = registry.episodes.filter(
         (pl.col("from_day") <= on) & (pl.col("to_day") > on))["household"].n_unique()
     jobs = employment.employ(rng["employment"], pop, prof)
-    t = truth.Truth.compact(prof, pop, ids, names, registry, jobs)
+    held = records.draw(rng["records"], pop, prof)
+    t = truth.Truth.compact(prof, pop, ids, names, registry, jobs, bonds, held)
     del registry
     tick("residence", 1.0)
     starts = range(0, n_persons, PART_PERSONS)
@@ -100,7 +104,8 @@ def generate(n_persons: int, seed: int, out: Path, *, profile: str = "hainan",
             tick("feeds", (i + 1) / len(starts))
         report = drop.report()
     tick("write", 1.0)
-    return Result(counts(n_persons, drop.rendered, households), report)
+    return Result(counts(n_persons, drop.rendered, households), report,
+                  classes(t, drop.kinds, drop.facts))
 
 
 def _child(seq: np.random.SeedSequence, i: int) -> np.random.SeedSequence:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from synth.profile import Carriers
+from synth.profile import Carriers, Condition
 
 ALPHA = ("αα", "--SEA", "-α3.7", "-α4.2", "αCSα", "αWSα")
 BETA = ("βN", "βCD41-42", "βIVS-II-654", "βCD17", "β-28", "βCD26(E)", "βCD71-72")
@@ -93,3 +93,95 @@ def conclusion(alpha: Haps, beta: Haps) -> npt.NDArray[np.str_]:
     out[lost == 3] = "hbh_disease"
     out[beta_hits == 2] = np.where(mild[beta_hits == 2], "beta_intermedia", "beta_major")
     return out
+
+
+#: The Y chromosome in an X-linked locus's second column: a man has one X.
+Y = -1
+
+
+def condition_founders(rng: np.random.Generator, li_like: npt.NDArray[np.bool_],
+                       male: npt.NDArray[np.bool_], conditions: tuple[Condition, ...]) -> Haps:
+    """Founders' alleles at each condition's locus: shape ``(n, len(conditions), 2)``.
+
+    0 is the normal allele, ``k`` the ``k``-th variant of the condition's table.  An
+    X-linked locus of a man holds his one X in column 0 and :data:`Y` in column 1.
+
+    Args:
+        rng: The stage's generator.
+        li_like: True for Li (and Miao) people, who take the Li frequency.
+        male: True for men.
+        conditions: The simulated conditions.
+    """
+    n = li_like.size
+    out = np.zeros((n, len(conditions), 2), dtype=np.int8)
+    for c, cond in enumerate(conditions):
+        freq = np.where(li_like, cond.freq["li"], cond.freq["han"])
+        hit = rng.random((n, 2)) < freq[:, None]
+        out[:, c, :] = np.where(hit, _variants(rng, (n, 2), cond), 0)
+        if cond.mode == "x_linked_recessive":
+            out[male, c, 1] = Y
+    return out
+
+
+def _variants(rng: np.random.Generator, shape: tuple[int, ...], cond: Condition) -> Haps:
+    """Random variant alleles (1-based indices into the condition's table)."""
+    p = np.array(list(cond.alleles.values()))
+    return (rng.choice(p.size, size=shape, p=p / p.sum()) + 1).astype(np.int8)
+
+
+def inherit_conditions(rng: np.random.Generator, mother: Haps, father: Haps,
+                       male: npt.NDArray[np.bool_], conditions: tuple[Condition, ...]) -> Haps:
+    """Children's alleles at each condition's locus, by each condition's mode.
+
+    Autosomal: one of the mother's two alleles and one of the father's, at random.
+    X-linked: one of the mother's two X alleles at random; a daughter also takes her
+    father's one X, a son takes his Y (a father never passes his X to a son).  A
+    transmitted allele becomes a new variant with the condition's mutation rate.
+
+    Args:
+        rng: The stage's generator.
+        mother: Mothers' alleles, ``(n, C, 2)``.
+        father: Fathers' alleles, ``(n, C, 2)``.
+        male: True where the child is a boy.
+        conditions: The simulated conditions.
+    """
+    n = male.size
+    rows = np.arange(n)
+    out = np.zeros((n, len(conditions), 2), dtype=np.int8)
+    for c, cond in enumerate(conditions):
+        from_mother = mother[rows, c, rng.integers(0, 2, n)]
+        if cond.mode == "x_linked_recessive":
+            from_father = np.where(male, Y, father[rows, c, 0])
+        else:
+            from_father = father[rows, c, rng.integers(0, 2, n)]
+        pair = np.stack([from_mother, from_father], axis=1).astype(np.int8)
+        if cond.mutation > 0:
+            new = (rng.random((n, 2)) < cond.mutation) & (pair == 0)
+            pair = np.where(new, _variants(rng, (n, 2), cond), pair)
+        out[:, c, :] = pair
+    return out
+
+
+def condition_text(alleles: Haps, cond: Condition) -> npt.NDArray[np.str_]:
+    """Genotypes as text, variant first: ``c.1376G>T/Y``, ``c.1388G>A/N``, ``N/N``."""
+    names = np.array(["N", *cond.alleles, "Y"])
+    a = alleles[:, 0].astype(np.int64)
+    b = np.where(alleles[:, 1] == Y, len(names) - 1, alleles[:, 1]).astype(np.int64)
+    swap = (a == 0) & (b > 0) & (b < len(names) - 1)
+    first, second = np.where(swap, b, a), np.where(swap, a, b)
+    return np.char.add(np.char.add(names[first], "/"), names[second])
+
+
+def affected(alleles: Haps, cond: Condition) -> npt.NDArray[np.bool_]:
+    """True where the genotype expresses the condition: two variant alleles, or, for an
+    X-linked condition, a man's one variant X."""
+    a, b = alleles[:, 0], alleles[:, 1]
+    if cond.mode == "x_linked_recessive":
+        return np.asarray((a > 0) & ((b > 0) | (b == Y)))
+    return np.asarray((a > 0) & (b > 0))
+
+
+def heterozygous(alleles: Haps) -> npt.NDArray[np.bool_]:
+    """True for exactly one variant among two alleles (a carrier of a recessive condition)."""
+    a, b = alleles[:, 0], alleles[:, 1]
+    return np.asarray(((a > 0) & (b == 0)) | ((a == 0) & (b > 0)))

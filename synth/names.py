@@ -2,8 +2,8 @@
 
 Surname shares are Hainan's (符 王 陈 林 吴 lead; the national top names follow);
 given names have one or two characters drawn from sex-specific pools.  The
-variant tables feed the name noise: homophones and look-alikes (伟/玮), and the
-rare characters that some systems cannot encode and print as ``?``.
+homophone table feeds the name noise: characters with the same toneless pinyin (伟/玮,
+丽/莉, 梅/玫), and the rare characters that some systems cannot encode and print as ``?``.
 """
 
 from __future__ import annotations
@@ -45,13 +45,32 @@ RARE_CHARS = frozenset("堃喆玥珺犇淼昇燚")
 RARE_PINYIN = {"堃": "kun", "喆": "zhe", "玥": "yue", "珺": "jun", "犇": "ben",
                "淼": "miao", "昇": "sheng", "燚": "yi"}
 
-#: Homophone and look-alike variants, both directions listed once.
-VARIANT_GROUPS = ("伟玮炜", "丽莉俐", "明铭鸣", "华花桦", "军君", "峰锋", "杰洁", "静婧",
-                  "红虹", "玲琳", "建健", "英瑛", "芳方", "燕艳", "敏民", "勇永", "斌彬",
-                  "辉晖", "志智", "涛韬", "霞侠", "平萍", "东冬", "云芸", "春椿", "梅玫",
-                  "符付", "邢刑", "兰蓝", "珍真", "琴芹", "雪薛", "欣馨", "思丝")
-VARIANTS: dict[str, str] = {ch: group.replace(ch, "") for group in VARIANT_GROUPS
-                            for ch in group}
+#: Characters that are not drawn for names but arrive in their place: the homophones a
+#: clerk types when a name is dictated (and the surnames' usual confusions, 徐/许, 章/张).
+HOMOPHONE_EXTRA = ("玮炜俐铭鸣桦君锋婧虹瑛方艳民永彬晖智韬侠萍冬芸椿玫付刑蓝真芹薛馨丝蔷帼雯"
+                   "良朋隆霖诚承得广胜升青晴庆蓉容畅嘉鸿洪星伍中富桂锐昊皓宣坤哲鹃晶菁龄翎琇枫"
+                   "媚亭庭惠纳婕茜莹仪宜寒晗筱悦锦晋艾辰洋力利傅汪黎章邹徐和鲁增忠阳珠湖骆登汤"
+                   "封温业颜健剑则田熊皇舟正墨攀柳留照秋丘官彩岸")
+#: Share of homophone errors that fall on the surname rather than a given-name character
+#: (*assumed*: a surname is asked for and spelled out more carefully than a given name).
+SURNAME_HOMOPHONE_WEIGHT = 0.25
+
+
+@cache
+def homophones() -> dict[str, str]:
+    """Each name character -> the other characters with the same toneless pinyin.
+
+    Homophones are exact: two characters are variants of each other only when
+    ``pypinyin.lazy_pinyin`` reads them the same (伟/玮/炜 ``wei``; 玲 ``ling`` and 琳
+    ``lin`` are not).  Characters without a homophone in the table are absent.
+    """
+    pool = sorted(set(MALE_CHARS) | set(FEMALE_CHARS) | set(SURNAMES) | set(HOMOPHONE_EXTRA))
+    by_sound: dict[str, str] = {}
+    for ch in pool:
+        sound = lazy_pinyin(ch)[0]
+        by_sound[sound] = by_sound.get(sound, "") + ch
+    return {ch: group.replace(ch, "") for group in by_sound.values() if len(group) > 1
+            for ch in group}
 
 
 def _weights(table: dict[str, float]) -> tuple[Strings, npt.NDArray[np.float64]]:
@@ -121,12 +140,20 @@ def full_names(surname: Strings, given: Strings) -> Strings:
 
 
 def variant(name: str, rng: np.random.Generator) -> str | None:
-    """A homophone or look-alike spelling of ``name``, or None if no character has one."""
-    spots = [i for i, ch in enumerate(name) if ch in VARIANTS]
+    """``name`` with one character replaced by a homophone (same toneless pinyin), or
+    None if no character has one.  The surname is chosen less often than a given-name
+    character (:data:`SURNAME_HOMOPHONE_WEIGHT`)."""
+    table = homophones()
+    spots = [i for i, ch in enumerate(name) if ch in table]
     if not spots:
         return None
-    i = spots[int(rng.integers(len(spots)))]
-    options = VARIANTS[name[i]]
+    weights = [SURNAME_HOMOPHONE_WEIGHT if i == 0 else 1.0 for i in spots]
+    u, k = rng.random() * sum(weights), 0
+    while k < len(spots) - 1 and u >= weights[k]:
+        u -= weights[k]
+        k += 1
+    i = spots[k]
+    options = table[name[i]]
     return name[:i] + options[int(rng.integers(len(options)))] + name[i + 1:]
 
 

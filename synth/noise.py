@@ -9,7 +9,8 @@ recoverable by comparison with ``truth/``.  Per feed, in this order:
   own record id (see :mod:`synth.duplicates`).
 - ``father_missing``: a birth row loses the father's ID number and name (and link).
 - ``newborn_placeholder``: an unnamed child on a birth row is called ``王某某之子``
-  or ``王某某之女`` after the father's surname.
+  or ``王某某之女`` after the father's surname; an unnamed baby on a newborn-screening
+  row ``王丽之子`` after the mother.
 - ``id_mother_in_child``: the mother's valid number stands in the child's field.
 - ``id_swapped``: the two numbers of a bloodline row trade places.
 - ``id_other_relative``: a bloodline row about a father names the mother's number
@@ -19,7 +20,8 @@ recoverable by comparison with ``truth/``.  Per feed, in this order:
 - ``id_transposed``: two neighbouring digits swapped (usually fails the check).
 - ``id_zero_placeholder``: eighteen zeros, meaning unknown.
 - ``id_lowercase_x``: a final ``X`` written ``x``.
-- ``name_homophone``: one character replaced by a homophone or look-alike.
+- ``name_homophone``: one character replaced by a homophone (the same toneless pinyin,
+  :func:`synth.names.homophones`), a given-name character more often than the surname.
 - ``name_traditional``: the name in traditional characters (陳 for 陈).
 - ``name_space``: a stray half-width or full-width space inside the name.
 - ``name_rare_char``: a rare character written ``?`` (or its pinyin).
@@ -32,6 +34,10 @@ recoverable by comparison with ``truth/``.  Per feed, in this order:
   under record id + ``D`` (see :mod:`synth.duplicates`).
 - ``gb18030_files``: whole CSV files written in GB18030 instead of UTF-8
   (:mod:`synth.writer`).
+- The hard cases of issue 16 (:mod:`synth.hard_cases`): ``relative_id_unusable``,
+  ``cohabitant_id_unusable``, ``employment_id_unusable`` (before the ID kinds above),
+  ``newborn_date_off``, ``newborn_renamed``, ``newborn_mother_id_unusable`` (birth
+  rows); every mention of a hard class is tagged in ``truth/hard_cases.parquet``.
 """
 
 from __future__ import annotations
@@ -42,7 +48,7 @@ import numpy as np
 import opencc
 import polars as pl
 
-from synth import duplicates, names
+from synth import duplicates, hard_cases, names
 from synth.feeds import DATE_COLUMNS, IDENTITIES
 from synth.feeds.common import RecordIds
 from synth.profile import NoiseRates
@@ -72,28 +78,33 @@ def _mutate_id(value: str, kind: str, rng: np.random.Generator) -> str:
     return value[:17] + "x"
 
 
-def ids(column: np.ndarray, rng: np.random.Generator, r: NoiseRates, counts: Counter[str]
-        ) -> np.ndarray:
-    """Apply the ID-number kinds to one column of (mostly valid) numbers."""
-    out = column.astype(object)
-    full = np.char.str_len(column.astype(str)) == 18
-    legacy_ok = full & (np.char.find(column.astype(str), "19") == 6)
-    u = rng.random(column.size)
+def ids(column: pl.Series, rng: np.random.Generator, r: NoiseRates, counts: Counter[str],
+        struck: np.ndarray | None = None) -> pl.Series:
+    """Apply the ID-number kinds to the numbers of one column (a number already ``struck``
+    by the hard cases keeps its one fault)."""
+    n = column.len()
+    full = (column.str.len_chars() == 18).to_numpy()
+    if struck is not None:
+        full &= ~struck
+    legacy_ok = full & (column.str.slice(6, 2) == "19").to_numpy()
+    u = rng.random(n)
     edges = np.cumsum([r.id_legacy15, r.id_check_typo, r.id_transposed, r.id_zero_placeholder])
     kinds = ("id_legacy15", "id_check_typo", "id_transposed", "id_zero_placeholder")
+    where: list[np.ndarray] = []
+    values: list[str] = []
     lo = 0.0
     for kind, hi in zip(kinds, edges, strict=True):
         hit = np.flatnonzero(full & (u >= lo) & (u < hi) & (legacy_ok | (kind != "id_legacy15")))
         lo = hi
-        for i in hit:
-            out[i] = _mutate_id(str(column[i]), kind, rng)
+        values += [_mutate_id(str(v), kind, rng) for v in column.gather(hit).to_list()]
+        where.append(hit)
         counts[kind] += hit.size
-    ends_x = np.flatnonzero(full & (u >= lo) & np.char.endswith(column.astype(str), "X")
-                            & (rng.random(column.size) < r.id_lowercase_x))
-    for i in ends_x:
-        out[i] = str(column[i])[:17] + "x"
+    ends_x = np.flatnonzero(full & (u >= lo) & column.str.ends_with("X").to_numpy()
+                            & (rng.random(n) < r.id_lowercase_x))
+    values += [str(v)[:17] + "x" for v in column.gather(ends_x).to_list()]
+    where.append(ends_x)
     counts["id_lowercase_x"] += ends_x.size
-    return np.asarray(out.astype(str))
+    return column.scatter(np.concatenate(where), pl.Series(values, dtype=pl.String))
 
 
 def _mutate_name(value: str, kind: str, rng: np.random.Generator) -> str | None:
@@ -108,19 +119,28 @@ def _mutate_name(value: str, kind: str, rng: np.random.Generator) -> str | None:
     return names.unencodable(value, rng)
 
 
-def person_names(column: np.ndarray, rng: np.random.Generator, r: NoiseRates,
-                 counts: Counter[str]) -> np.ndarray:
-    """Apply the name kinds to one column of names."""
-    out = column.astype(object)
-    present = np.char.str_len(column.astype(str)) > 0
+def person_names(column: pl.Series, rng: np.random.Generator, r: NoiseRates,
+                 counts: Counter[str]) -> tuple[pl.Series, np.ndarray]:
+    """Apply the name kinds to one column of names.
+
+    Returns:
+        The names, and which rows the homophone kind changed (and no later kind did).
+    """
+    present = (column.str.len_chars() > 0).to_numpy()
+    homophone = np.zeros(column.len(), dtype=bool)
+    changed: dict[int, str] = {}
     for kind in ("name_homophone", "name_traditional", "name_space", "name_rare_char"):
         rate = getattr(r, kind) * (20 if kind == "name_rare_char" else 1)
-        for i in np.flatnonzero(_pick(rng, present, rate)):
-            changed = _mutate_name(str(out[i]), kind, rng)
-            if changed is not None and changed != out[i]:
-                out[i] = changed
+        hit = np.flatnonzero(_pick(rng, present, rate))
+        for i, value in zip(hit, column.gather(hit).to_list(), strict=True):
+            now = changed.get(int(i), str(value))
+            new = _mutate_name(now, kind, rng)
+            if new is not None and new != now:
+                changed[int(i)] = new
                 counts[kind] += 1
-    return np.asarray(out.astype(str))
+                homophone[i] = kind == "name_homophone"
+    where = np.fromiter(changed, dtype=np.int64, count=len(changed))
+    return column.scatter(where, pl.Series(list(changed.values()), dtype=pl.String)), homophone
 
 
 def dates(frame: pl.DataFrame, rng: np.random.Generator, r: NoiseRates,
@@ -197,12 +217,21 @@ BIRTH_DATES: dict[str, tuple[str, ...]] = {
 SWAP_SHARE = 0.3  # of conflicts, where the day is 1-12 and differs from the month
 
 
+#: Whose birth date each of those cells states.
+BIRTH_DATE_ROLE = {"husband_birth_date": "husband", "wife_birth_date": "wife"}
+
+
 def birth_dates(feed: str, frame: pl.DataFrame, rng: np.random.Generator, r: NoiseRates,
-                counts: Counter[str]) -> pl.DataFrame:
-    """Conflicting birth dates: a few days off, or day and month swapped, on one row."""
+                counts: Counter[str], moved: dict[str, np.ndarray]) -> pl.DataFrame:
+    """Conflicting birth dates: a few days off, or day and month swapped, on one row.
+
+    ``moved`` is updated: per role, the rows whose birth date now differs."""
     for col in BIRTH_DATES.get(feed, ()):
-        present = (frame[col].str.len_chars() == 10).to_numpy()
+        role = BIRTH_DATE_ROLE.get(col, "child" if feed == "birth" else "person")
+        already = moved.get(role, np.zeros(frame.height, dtype=bool))
+        present = (frame[col].str.len_chars() == 10).to_numpy() & ~already
         hit = _pick(rng, present, r.birth_date_conflict)
+        moved[role] = already | hit
         shift = rng.integers(1, 8, frame.height) * rng.choice([-1, 1], frame.height)
         want_swap = rng.random(frame.height) < SWAP_SHARE
         counts["birth_date_conflict"] += int(hit.sum())
@@ -236,15 +265,37 @@ def apply(feed: str, frame: pl.DataFrame, rng: np.random.Generator, r: NoiseRate
         record_ids: The drop's record ids (cross-source copies take new ones).
 
     Returns:
-        The noisy rows.
+        The noisy rows, their hard cases tagged (:mod:`synth.hard_cases`).
     """
     frame = duplicates.across(feed, frame, rng, r.duplicate_across, counts, record_ids)
+    moved: dict[str, np.ndarray] = {}
     if feed == "birth":
         frame = births(frame, rng, r, counts)
+        frame, moved["child"] = hard_cases.newborns(frame, rng, r, counts)
+    if feed == "diagnosis":
+        frame = screened_babies(frame, rng, r, counts)
+    frame, struck = hard_cases.without_numbers(feed, frame, rng, r, counts)
+    if feed == "birth":
+        struck["mother"] = frame["%mother"].str.contains("mother_id_unusable").to_numpy()
+    before = {role: frame[id_col] for id_col, _, role in IDENTITIES[feed]}
     frame = wrong_people(feed, frame, rng, r, counts)
-    for id_col, name_col, _ in IDENTITIES[feed]:
-        frame = frame.with_columns(
-            pl.Series(id_col, ids(frame[id_col].to_numpy(), rng, r, counts)),
-            pl.Series(name_col, person_names(frame[name_col].to_numpy(), rng, r, counts)))
-    frame = dates(birth_dates(feed, frame, rng, r, counts), rng, r, counts)
+    homophone: dict[str, np.ndarray] = {}
+    for id_col, name_col, role in IDENTITIES[feed]:
+        named, homophone[role] = person_names(frame[name_col], rng, r, counts)
+        frame = frame.with_columns(ids(frame[id_col], rng, r, counts, struck.get(role)),
+                                   named)
+    frame = dates(birth_dates(feed, frame, rng, r, counts, moved), rng, r, counts)
+    frame = hard_cases.tag(feed, frame, before, homophone, moved)
     return duplicates.within(frame, rng, r.duplicate_within, counts)
+
+
+def screened_babies(frame: pl.DataFrame, rng: np.random.Generator, r: NoiseRates,
+                    counts: Counter[str]) -> pl.DataFrame:
+    """Newborn-screening cards name an unnamed baby after its mother: ``王丽之子``."""
+    unnamed = ((frame["source"] == "newborn_screening") & (frame["name"] == "")
+               & (frame["mother_name"] != "")).to_numpy()
+    place = _pick(rng, unnamed, r.newborn_placeholder)
+    counts["newborn_placeholder"] += int(place.sum())
+    suffix = pl.when(pl.col("sex") == "1").then(pl.lit("之子")).otherwise(pl.lit("之女"))
+    return frame.with_columns(pl.when(pl.Series(place)).then(pl.col("mother_name") + suffix)
+                              .otherwise(pl.col("name")).alias("name"))

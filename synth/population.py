@@ -45,6 +45,11 @@ class People:
     adopted_on: Days = field(default_factory=lambda: np.zeros(0, np.int64))
     alpha: npt.NDArray[np.int8] = field(default_factory=lambda: np.zeros((0, 2), np.int8))
     beta: npt.NDArray[np.int8] = field(default_factory=lambda: np.zeros((0, 2), np.int8))
+    #: Alleles at each simulated condition's locus, ``(n, conditions, 2)`` (genetics).
+    traits: npt.NDArray[np.int8] = field(default_factory=lambda: np.zeros((0, 0, 2), np.int8))
+    #: Which clause of the birth policy allowed the birth (:data:`fertility.RULES`), -1
+    #: for persons not born in the simulation (founders and immigrants).
+    birth_rule: npt.NDArray[np.int8] = field(default_factory=lambda: np.zeros(0, np.int8))
     disabled_on: Days = field(default_factory=lambda: np.zeros(0, np.int64))
     generation: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
     arrived: Days = field(default_factory=lambda: np.zeros(0, np.int64))
@@ -57,7 +62,9 @@ class People:
         """Append persons; returns their new keys."""
         first = len(self)
         for f in fields(self):
-            setattr(self, f.name, np.concatenate([getattr(self, f.name), columns[f.name]]))
+            old = getattr(self, f.name)
+            new = columns[f.name]
+            setattr(self, f.name, np.concatenate([old, new]) if first else new)
         return np.arange(first, len(self), dtype=np.int64)
 
     def take(self, keep: Ints) -> None:
@@ -214,12 +221,15 @@ def _add(pop: Population, rng: np.random.Generator, profile: Profile, *, birth: 
                                               profile.carriers)
     none = np.full(n, -1, dtype=np.int64)
     arrived = birth + (immigrant * (18 + rng.random(n) * 20) * YEAR).astype(np.int64)
+    sex = rng.integers(1, 3, n)
+    traits = genetics.condition_founders(rng, li_like, sex == 1, profile.conditions)
     return pop.people.extend(
-        sex=rng.integers(1, 3, n), birth=birth,
+        sex=sex, birth=birth,
         death=np.maximum(mortality.death_days(rng, birth, adult=True), arrived + 1),
         ethnicity=eth, agri=_agri(rng, county, profile), county=county, village=village,
         father=none, mother=none, natal=none, adoptive=none, adopted_on=np.full(n, NEVER),
-        alpha=alpha, beta=beta, disabled_on=np.full(n, NEVER),
+        alpha=alpha, beta=beta, traits=traits, birth_rule=np.full(n, -1, dtype=np.int8),
+        disabled_on=np.full(n, NEVER),
         generation=np.full(n, gen), arrived=arrived, immigrant=np.full(n, immigrant))
 
 
@@ -383,19 +393,48 @@ def _only_children(p: People) -> Bools:
     return out
 
 
-def _bear(pop: Population, unions: Ints, rng: np.random.Generator, profile: Profile) -> Ints:
-    """Children of the given unions; returns the new person keys."""
+def couples(pop: Population, unions: Ints, profile: Profile) -> fertility.Couples:
+    """What the birth rules need to know about each of the given unions."""
     u, p = pop.unions, pop.people
     h, w = u.husband[unions], u.wife[unions]
     minority = np.isin(p.ethnicity[h], list(profile.ethnicity.under_ten_million)) | np.isin(
         p.ethnicity[w], list(profile.ethnicity.under_ten_million))
     only = _only_children(p)
-    couples = fertility.Couples(
+    return fertility.Couples(
         start=u.start[unions], end=u.end[unions], wife_birth=p.birth[w],
         wife_death=p.death[w], husband_death=p.death[h], minority=minority,
         rural=p.agri[w], both_only=only[h] & only[w], one_only=only[h] | only[w],
         remarried=u.kind[unions] == 1)
-    b = fertility.simulate(rng, couples, profile)
+
+
+def children_before(pop: Population, unions: Ints, when: Days
+                    ) -> tuple[Ints, Ints, Bools]:
+    """Per union and date: the couple's children born before it, the girls among them,
+    and whether the first is certified disabled by then."""
+    p, u = pop.people, pop.unions
+    kids = np.flatnonzero((p.father >= 0) & (p.mother >= 0))
+    pair = p.father[kids] * (len(p) + 1) + p.mother[kids]
+    pairs, rank = np.unique(pair, return_inverse=True)
+    order = np.lexsort((p.birth[kids], rank))
+    kids, rank = kids[order], rank[order]
+    key = rank * 2**25 + p.birth[kids] + 2**24
+    want = u.husband[unions] * (len(p) + 1) + u.wife[unions]
+    pos = np.clip(np.searchsorted(pairs, want), 0, max(pairs.size - 1, 0))
+    has = (pairs.size > 0) & (pairs[pos] == want) if pairs.size else np.zeros(want.size, bool)
+    lo = np.searchsorted(key, pos * 2**25)
+    hi = np.searchsorted(key, pos * 2**25 + when + 2**24)
+    born = np.where(has, hi - lo, 0)
+    girl = np.concatenate([[0], np.cumsum(p.sex[kids] == 2)])
+    girls = np.where(has, girl[hi] - girl[lo], 0)
+    first = kids[np.minimum(lo, max(kids.size - 1, 0))]
+    disabled = has & (born > 0) & (p.disabled_on[first] <= p.birth[first] + 1) & (
+        p.disabled_on[first] <= when)
+    return born, girls, disabled
+
+
+def _bear(pop: Population, unions: Ints, rng: np.random.Generator, profile: Profile) -> Ints:
+    """Children of the given unions; returns the new person keys."""
+    b = fertility.simulate(rng, couples(pop, unions, profile), profile)
     order = np.lexsort((b.couple, b.when))
     return _children(pop, rng, profile, unions[b.couple[order]], b, order)
 
@@ -413,17 +452,20 @@ def _children(pop: Population, rng: np.random.Generator, profile: Profile, union
     eth = np.where(han_pick, "01", eth)
     alpha = genetics.inherit(rng, p.alpha[m], p.alpha[f])
     beta = genetics.inherit(rng, p.beta[m], p.beta[f])
+    male = b.male[order]
+    traits = genetics.inherit_conditions(rng, p.traits[m], p.traits[f], male,
+                                         profile.conditions)
     death = mortality.death_days(rng, when)
     death = np.where(genetics.lethal(alpha), when, death)
     county = u.county_at(union, when)
     agri = p.agri[m] & ~(rng.random(n) < 0.08)
     none = np.full(n, -1, dtype=np.int64)
     return p.extend(
-        sex=np.where(b.male[order], 1, 2), birth=when, death=death, ethnicity=eth,
+        sex=np.where(male, 1, 2), birth=when, death=death, ethnicity=eth,
         agri=agri, county=county, village=p.village[f], father=f, mother=m, natal=union,
         adoptive=none,
-        adopted_on=np.full(n, NEVER), alpha=alpha, beta=beta,
-        disabled_on=np.where(b.disabled[order], when, NEVER),
+        adopted_on=np.full(n, NEVER), alpha=alpha, beta=beta, traits=traits,
+        birth_rule=b.rule[order], disabled_on=np.where(b.disabled[order], when, NEVER),
         generation=np.maximum(p.generation[f], p.generation[m]) + 1, arrived=when,
         immigrant=np.zeros(n, bool))
 

@@ -16,13 +16,14 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from synth import genetics, places
+from synth import fertility, genetics, places
 from synth.calendar import day
 from synth.employment import Jobs
 from synth.marriage import NEVER
 from synth.population import Population
 from synth.profile import Profile
-from synth.residence import Registry
+from synth.records import Records
+from synth.residence import Bonds, Registry
 
 Strings = npt.NDArray[np.str_]
 Ints = npt.NDArray[np.int64]
@@ -40,15 +41,20 @@ class Truth:
     name: Strings
     registry: Registry
     jobs: Jobs
+    bonds: Bonds
+    records: Records
     birth_order: Ints  # per person: order among the mother's live births, 0 if no mother
     plurality: Ints  # per person: babies of the mother born that day, 0 if no mother
     elder: Ints  # per person: the mother's previous child (an elder sibling), -1 if none
+    couple_order: Ints  # per person: order among the children of father and mother together
+    order_all: Ints  # per person: order among all children of the father or the mother
     span: tuple[int, int]  # the person keys whose rows this (part of the) truth renders
     wide: tuple[pl.Schema, pl.Schema] | None = None  # registry types a part restores
 
     @classmethod
     def compact(cls, profile: Profile, pop: Population, id_number: npt.NDArray[np.bytes_],
-                name: Strings, registry: Registry, jobs: Jobs) -> Truth:
+                name: Strings, registry: Registry, jobs: Jobs, bonds: Bonds,
+                records: Records) -> Truth:
         """The whole truth, its registry held narrow (Int32 numbers, categorical text).
 
         The registry is the largest table a drop holds whole (about two episodes and
@@ -56,7 +62,8 @@ class Truth:
         """
         ep, res = (_by_person(f) for f in (registry.episodes, registry.residences))
         return cls(profile, pop, id_number, name, Registry(_narrow(ep), _narrow(res)), jobs,
-                   *births(pop), span=(0, len(pop.people)), wide=(ep.schema, res.schema))
+                   bonds, records, *births(pop), *family_orders(pop),
+                   span=(0, len(pop.people)), wide=(ep.schema, res.schema))
 
     def owns(self, keys: Ints) -> Bools:
         """True where a row's primary person belongs to this part."""
@@ -127,6 +134,33 @@ def births(pop: Population) -> tuple[Ints, Ints, Ints]:
     return order, plurality, elder
 
 
+def _order_by(group: Ints, birth: Ints) -> Ints:
+    """1-based order of each child among the children of its group (a parent, or a pair
+    of parents), by birth day then key; 0 where the group is -1 (unknown)."""
+    kids = np.flatnonzero(group >= 0)
+    kids = kids[np.lexsort((kids, birth[kids], group[kids]))]
+    g = group[kids]
+    first = np.ones(kids.size, dtype=bool)
+    first[1:] = g[1:] != g[:-1]
+    starts = np.flatnonzero(first)
+    out = np.zeros(group.size, dtype=np.int64)
+    out[kids] = np.arange(kids.size) - starts[np.cumsum(first) - 1] + 1
+    return out
+
+
+def family_orders(pop: Population) -> tuple[Ints, Ints]:
+    """Each child's order among the children of its father and mother together (the
+    couple's 孩次) and among all children of either parent (a remarried couple's order
+    counts the spouses' earlier children): |F ∪ M| = |F| + |M| - |F ∩ M|."""
+    p = pop.people
+    f_order = _order_by(p.father, p.birth)
+    m_order = _order_by(p.mother, p.birth)
+    both = (p.father >= 0) & (p.mother >= 0)
+    pair = _order_by(np.where(both, p.father * (len(p) + 1) + p.mother, -1), p.birth)
+    order_all = np.where(both, f_order + m_order - pair, np.maximum(f_order, m_order))
+    return np.where(both, pair, m_order), order_all
+
+
 def as_date(days: Ints) -> pl.Series:
     """Days since the epoch as a polars Date series, null for NEVER."""
     s = pl.Series(np.where(days >= NEVER, 0, days).astype(np.int32)).cast(pl.Date)
@@ -150,6 +184,12 @@ def persons_frame(t: Truth) -> pl.DataFrame:
         "adoptive_mother_key": _nullable(np.where(has_adopt, u.wife[adopt], -1)),
         "alpha_genotype": genetics.genotype_text(p.alpha[k], genetics.ALPHA),
         "beta_genotype": genetics.genotype_text(p.beta[k], genetics.BETA),
+        **{cond.column: genetics.condition_text(p.traits[k, c], cond)
+           for c, cond in enumerate(t.profile.conditions)},
+        "hukou_registered_on": as_date(np.where(p.mother[k] >= 0, _by(
+            t.records.registered_on[k], t.profile.as_of), NEVER)),
+        "birth_policy_rule": pl.select(pl.when(pl.Series(p.birth_rule[k] >= 0)).then(
+            pl.Series(np.array(fertility.RULES)[np.maximum(p.birth_rule[k], 0)]))).to_series(),
     })
 
 
@@ -164,14 +204,59 @@ def _nullable(keys: Ints) -> pl.Series:
 
 
 def marriages_frame(t: Truth) -> pl.DataFrame:
-    """``truth/marriages.parquet`` rows of the part's husbands (复婚 is a second row)."""
-    u = t.pop.unions
+    """``truth/marriages.parquet`` rows of the part's husbands (复婚 is a second row).
+
+    Besides the marriage itself: ``recorded`` (a marriage-feed row names the couple's
+    marriage or 复婚), ``in_household`` (husband and wife were registered together in one
+    household on or after the day the digital register begins), ``head`` (whose
+    household it is: ``husband`` or ``wife``) and ``wife_registered_apart`` (she kept her
+    registration in her parents' household: the marriage shows in no household).
+    ``in_household & ~recorded`` are the marriages known only from household
+    registration.
+    """
+    u, b = t.pop.unions, t.bonds
     i = np.flatnonzero(t.owns(u.husband))
     return pl.DataFrame({
         "husband_key": u.husband[i], "wife_key": u.wife[i], "married_on": as_date(u.start[i]),
         "ended_on": as_date(u.end[i]),
         "end_reason": pl.Series(END_REASONS[u.reason[i]], dtype=pl.String).replace("", None),
+        "recorded": t.records.marriage_row[i], "in_household": b.shown[i],
+        "head": np.where(b.wife_head[i], "wife", "husband"),
+        "wife_registered_apart": b.wife_apart[i],
     })
+
+
+def custody_frame(t: Truth) -> pl.DataFrame:
+    """``truth/custody.parquet``: whom each minor child lived with when the parents'
+    marriage ended (``divorce``) or a parent died (``death``), rows of the part's children."""
+    p = t.pop.people
+    c = t.bonds.custody.filter(pl.Series(t.owns(t.bonds.custody["child"].to_numpy())))
+    kid = c["child"].to_numpy()
+    home = np.where(p.adoptive[kid] >= 0, p.adoptive[kid], p.natal[kid])
+    u = t.pop.unions
+    return pl.DataFrame({
+        "child_key": kid, "father_key": u.husband[home], "mother_key": u.wife[home],
+        "on_date": as_date(c["on_day"].to_numpy()), "custodian_key": c["custodian"],
+        "reason": c["reason"]}, schema_overrides={"reason": pl.String})
+
+
+def step_relations_frame(t: Truth) -> pl.DataFrame:
+    """``truth/step_relations.parquet``: each marriage of a child's legal parent to
+    someone else that began while the child lived, rows of the part's children.
+
+    ``raised`` is true when the child lived in that marriage's household with the
+    step-parent for :attr:`Families.raised_min_years` before turning 18 (形成抚养教育关系,
+    Civil Code art. 1072: then the two have the rights and duties of parent and child);
+    ``raised_on`` is the day that became true.
+    """
+    s = t.bonds.steps.filter(pl.Series(t.owns(t.bonds.steps["child"].to_numpy())))
+    raised = s["raised_day"].to_numpy()
+    married = t.pop.unions.start[s["union"].to_numpy()]
+    return pl.DataFrame({
+        "child_key": s["child"], "step_parent_key": s["step_parent"],
+        "parent_key": s["parent"], "married_on": as_date(married),
+        "raised": raised <= day(t.profile.as_of), "raised_on": as_date(_by(raised,
+                                                                         t.profile.as_of))})
 
 
 def residences_frame(t: Truth) -> pl.DataFrame:

@@ -19,10 +19,15 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from synth import noise
-from synth.feeds import COLUMNS, DATE_COLUMNS
+from synth.feeds import COLUMNS, DATE_COLUMNS, row_truth
 from synth.feeds.common import RecordIds
 from synth.marriage import NEVER
 from synth.profile import NoiseRates
+
+#: Prefixes of hidden columns: ``@role`` true person keys (record links), ``_x`` values the
+#: noise needs, ``^x`` truth about the row (row truth files), ``%role`` the hard cases a
+#: mention belongs to.
+HIDDEN = ("@", "_", "^", "%")
 
 
 def as_text(frame: pl.DataFrame) -> pl.DataFrame:
@@ -30,7 +35,7 @@ def as_text(frame: pl.DataFrame) -> pl.DataFrame:
     out = []
     for col in frame.columns:
         s = pl.col(col)
-        if col.startswith(("@", "_")):
+        if col.startswith(HIDDEN):
             out.append(s)
         elif col in DATE_COLUMNS:
             day = pl.when(s < NEVER).then(s).cast(pl.Int32).cast(pl.Date)
@@ -38,6 +43,23 @@ def as_text(frame: pl.DataFrame) -> pl.DataFrame:
         else:
             out.append(s.cast(pl.String).fill_null("").alias(col))
     return frame.select(out)
+
+
+def hard_cases(feed: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """``hard_cases`` rows of one feed: one per (record, role, kind) a mention belongs to."""
+    roles = [c for c in frame.columns if c.startswith("%")]
+    if not roles:
+        return pl.DataFrame(schema=HARD_CASES)
+    long = frame.select("source", "record_id", *roles).unpivot(
+        index=["source", "record_id"], on=roles, variable_name="role", value_name="kind")
+    long = long.filter(pl.col("kind") != "").with_columns(pl.col("kind").str.split(";"))
+    return long.explode("kind").filter(pl.col("kind") != "").select(
+        pl.lit(feed).alias("feed"), "source", "record_id", pl.col("role").str.slice(1),
+        "kind").cast(HARD_CASES)
+
+
+HARD_CASES = pl.Schema({"feed": pl.String, "source": pl.String, "record_id": pl.String,
+                        "role": pl.String, "kind": pl.String})
 
 
 def links(feed: str, frame: pl.DataFrame) -> pl.DataFrame:
@@ -86,6 +108,9 @@ class DropWriter:
         self.encodings = {f"{f}.csv": "gb18030" if f in gb else "utf-8" for f in names}
         self.noise: Counter[str] = Counter({"gb18030_files": len(gb)})
         self.rendered: Counter[tuple[str, str]] = Counter()
+        #: Mentions per hard-case kind, and rows per (row-truth file, kind or meaning).
+        self.kinds: Counter[str] = Counter()
+        self.facts: Counter[tuple[str, str]] = Counter()
         self.ids = RecordIds()
         self._csv: dict[str, BinaryIO] = {}
         self._parquet: dict[str, _Parquet] = {}
@@ -112,14 +137,22 @@ class DropWriter:
             if f.height:
                 self.rendered[(feed, str(f["source"][0]))] += f.height
         numbered = [as_text(self.ids.number(f, feed)) for f in frames]
-        frame = noise.apply(feed, pl.concat(numbered, how="vertical_relaxed"), rng,
-                            self.rates, self.noise, self.ids)
+        frame = pl.concat(numbered, how="vertical_relaxed")
+        for stem, rows in row_truth(feed, frame):
+            self.truth(stem, rows)
+            label = "meaning" if stem == "relation_codes" else "kind"
+            self.facts.update({(stem, str(k)): int(n) for k, n in
+                               rows.group_by(label).len().iter_rows()})
+        frame = noise.apply(feed, frame, rng, self.rates, self.noise, self.ids)
         first = feed not in self._csv
         if first:
             self._csv[feed] = (self.out / f"{feed}.csv").open("wb")
         text = frame.select(COLUMNS[feed]).write_csv(include_header=first)
         self._csv[feed].write(text.encode(self.encodings[f"{feed}.csv"]))
         self.truth("record_links", links(feed, frame))
+        hard = hard_cases(feed, frame)
+        self.kinds.update({str(k): int(n) for k, n in hard.group_by("kind").len().iter_rows()})
+        self.truth("hard_cases", hard)
 
     def truth(self, stem: str, frame: pl.DataFrame) -> None:
         """Append one part's rows to ``truth/<stem>.parquet``."""

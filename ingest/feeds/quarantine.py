@@ -20,6 +20,8 @@ from pathlib import Path
 
 import polars as pl
 
+from kingraph import atomic
+
 
 class Reason(StrEnum):
     """Why a row (or one of its values) cannot be used, most serious first."""
@@ -86,13 +88,11 @@ def write_quarantine(frame: pl.DataFrame, path: Path | str) -> int:
 
     Args:
         frame: quarantine rows (several files' quarantines may be concatenated).
-        path: the parquet file to write; its directory is created if needed.
+        path: the parquet file to write, atomically; its directory is created if needed.
 
     Returns:
         The number of rows written.
     """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     rows = conform(frame).sort("feed", "file", "line")
-    rows.write_parquet(target)
+    atomic.write_parquet(rows, Path(path))
     return rows.height

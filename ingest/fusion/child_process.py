@@ -23,17 +23,23 @@ from ingest.fusion.blocking import BlockStats
 from ingest.fusion.pieces import PieceLimits, Split
 from ingest.fusion.resolution import LIMITS, Decisions, Resolution, resolve
 from ingest.fusion.weights import LevelWeights
+from kingraph import atomic
 from kingraph.errors import KingraphError
+
+# What the child writes; the parent removes them before it starts one.
+OUTPUTS = ("assignments.parquet", "reviews.parquet", "resolution.json")
 
 
 def write_inputs(folder: Path, mentions: pl.DataFrame, decisions: Decisions,
                  limits: PieceLimits = LIMITS) -> None:
     """Everything the child needs, as files (the pid key stays in its own)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "limits.json").write_text(json.dumps(asdict(limits)))
-    mentions.write_parquet(folder / "mentions.parquet")
+    atomic.make_dirs(folder)
+    for output in OUTPUTS:  # a killed earlier run's resolution is never read as this one's
+        (folder / output).unlink(missing_ok=True)
+    atomic.write_parquet(mentions, folder / "mentions.parquet")
+    atomic.write_json(folder / "limits.json", asdict(limits))
     (folder / "previous.parquet").unlink(missing_ok=True)  # written by older versions
-    (folder / "decisions.json").write_text(json.dumps(asdict(decisions)))
+    atomic.write_json(folder / "decisions.json", asdict(decisions))
 
 
 def _read_inputs(folder: Path) -> tuple[pl.DataFrame, Decisions, PieceLimits]:
@@ -46,14 +52,15 @@ def _read_inputs(folder: Path) -> tuple[pl.DataFrame, Decisions, PieceLimits]:
 
 
 def _write_outputs(folder: Path, result: Resolution) -> None:
-    result.assignments.write_parquet(folder / "assignments.parquet")
-    result.reviews.write_parquet(folder / "reviews.parquet")
-    (folder / "resolution.json").write_text(json.dumps({
+    atomic.write_parquet(result.assignments, folder / "assignments.parquet")
+    atomic.write_parquet(result.reviews, folder / "reviews.parquet")
+    # Written last: its presence says the resolution is complete.
+    atomic.write_json(folder / "resolution.json", {
         "weights": {k: asdict(v) for k, v in result.weights.items()},
         "blocks": [asdict(b) for b in result.blocks],
         "stats": result.stats,
         "splits": [asdict(s) for s in result.splits],
-    }))
+    })
 
 
 def read_outputs(folder: Path) -> Resolution:

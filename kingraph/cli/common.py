@@ -6,13 +6,14 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import neo4j
 import typer
 from pydantic import ValidationError
 from rich.console import Console
 
-from kingraph.errors import KingraphError
+from kingraph.errors import KingraphError, StoreBusy
 from kingraph.settings import Settings
 
 # Written to a file or a pipe, rich would cut tables at 80 columns: there a table is
@@ -29,6 +30,12 @@ def _console(stderr: bool = False) -> Console:
 
 console = _console()
 err_console = _console(stderr=True)
+
+# Exit statuses (README, "Exit statuses"): 0 done; 1 an engine error; 2 bad usage or
+# settings; 3 a load that refused a file or quarantined a row; 75 (EX_TEMPFAIL) another
+# writer holds the store and the command would not wait: nothing was done.
+EXIT_ERROR = 1
+EXIT_BUSY = 75
 
 
 def settings() -> Settings:
@@ -48,6 +55,26 @@ def driver(config: Settings | None = None) -> Iterator[neo4j.Driver]:
         drv.close()
 
 
+@contextmanager
+def writing(store_root: Path, kind: str, wait: bool) -> Iterator[None]:
+    """Hold the graph's store lock (``ingest.lock``) for the block, saying so if it waits.
+
+    Args:
+        store_root: the graph's store folder.
+        kind: what this command is, shown to other writers (``ingest``, ``reset``, ...).
+        wait: wait for another writer to finish, or raise ``StoreBusy`` at once.
+    """
+    from ingest.lock import exclusive
+
+    def waiting(holder: str) -> None:
+        err_console.print(f"waiting: the graph's store is locked by {holder}; this "
+                          f"{kind} starts when it has finished (--no-wait to give up)",
+                          highlight=False, soft_wrap=True)
+
+    with exclusive(store_root, kind, wait=wait, waiting=waiting):
+        yield
+
+
 def run(app: typer.Typer) -> None:
     """Run the app; engine errors become a one-line message and exit status 1.
 
@@ -56,9 +83,12 @@ def run(app: typer.Typer) -> None:
     """
     try:
         app()
+    except StoreBusy as exc:
+        err_console.print(f"[bold yellow]busy:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(EXIT_BUSY)
     except KingraphError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
-        sys.exit(1)
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(EXIT_ERROR)
     except ValidationError as exc:
         err_console.print(f"[bold red]invalid settings:[/] {exc}", highlight=False)
         sys.exit(2)

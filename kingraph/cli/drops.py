@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from kingraph import atomic
 
 if TYPE_CHECKING:
     import neo4j
@@ -44,13 +45,8 @@ def stamp(drop: Path) -> Stamp:
 
 def remember(store: Store, found: Stamp, load_id: str) -> None:
     """Record that ``load_id`` loaded the drop with this stamp (atomic write)."""
-    path = store.root / STAMP_FILE
-    temporary = path.with_suffix(".tmp")
-    with temporary.open("w", encoding="utf-8") as f:
-        json.dump({"drop": found.drop, "digest": found.digest, "load_id": load_id}, f)
-        f.flush()
-        os.fsync(f.fileno())
-    temporary.replace(path)
+    atomic.write_json(store.root / STAMP_FILE,
+                      {"drop": found.drop, "digest": found.digest, "load_id": load_id})
 
 
 def loaded(driver: neo4j.Driver, database: str, store: Store, found: Stamp) -> LoadInfo | None:

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from kingraph.cli import drops
-from kingraph.cli.common import console, driver, settings
+from kingraph.cli.common import console, driver, settings, writing
 from kingraph.cli.progress import stages
 
 if TYPE_CHECKING:
@@ -40,8 +40,15 @@ def ingest(
     skip_unchanged: bool = typer.Option(False, help="Do nothing when this drop, with the same "
                                         "files and contents, is what the graph last loaded "
                                         "completely (make demo's restarts)."),
+    wait: bool = typer.Option(True, help="Wait while another writer (a load, a reset, a "
+                                         "permit run, an officer's re-fusion) holds the "
+                                         "graph's store; --no-wait gives up at once "
+                                         "(exit 75)."),
 ) -> None:
-    """Read, clean, fuse and load a drop; print per-file counts and a summary."""
+    """Read, clean, fuse and load a drop; print per-file counts and a summary.
+
+    One writer at a time: the load holds the graph's store lock from start to end.
+    """
     from ingest.pipeline import run
     from ingest.store import Store
 
@@ -50,7 +57,7 @@ def ingest(
     config = settings()
     store = Store.for_graph(config.var_dir, config.bolt_uri, config.neo4j_database)
     stamp = drops.stamp(drop)
-    with driver(config) as drv:
+    with writing(store.root, "ingest", wait), driver(config) as drv:
         if skip_unchanged:
             loaded = drops.loaded(drv, config.neo4j_database, store, stamp)
             if loaded is not None:
@@ -63,7 +70,7 @@ def ingest(
             report = run(drop, drv, config.neo4j_database, store, encoding=encoding,
                          batch_size=batch_size, stage=stage, bulk=_bulk(config, bulk),
                          limits=piece_limits(config))
-    drops.remember(store, stamp, report.load_id)
+        drops.remember(store, stamp, report.load_id)
     _print_report(report)
     if evaluate:
         _print_scores(store, drop / "truth")
@@ -81,8 +88,7 @@ def _warn_if_store_outlived_graph(drv: neo4j.Driver, database: str, store: Store
     """An empty graph with earlier loads in its store: the load re-applies them too."""
     from graphdb.connection import read
 
-    loads = store.root / "loads"
-    earlier = sum(1 for _ in loads.iterdir()) if loads.is_dir() else 0
+    earlier = len(store.load_ids())
     if earlier and not read(drv, database, "any_person", "MATCH (p:Person) RETURN p LIMIT 1"):
         console.print(f"[yellow]warning: the graph is empty but its ingest store holds "
                       f"{earlier} earlier load(s), which this load applies again with the "

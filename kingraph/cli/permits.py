@@ -9,7 +9,7 @@ from datetime import date
 import typer
 from rich.table import Table
 
-from kingraph.cli.common import console, driver, settings
+from kingraph.cli.common import console, driver, settings, writing
 
 permits_app = typer.Typer(help="Birth permits (生育服务证) issued by Kingraph.",
                           no_args_is_help=True)
@@ -57,13 +57,18 @@ def eligibility(
 def issue(
     as_of: str = typer.Option(..., "--as-of", help="The day of the run, YYYY-MM-DD."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    wait: bool = typer.Option(True, help="Wait while another writer holds the graph's "
+                                         "store (a load would change the couples); "
+                                         "--no-wait gives up at once (exit 75)."),
 ) -> None:
     """Decide for every married couple; issue, close, revoke or flag permits (idempotent)."""
     from graphdb.schema import apply
+    from ingest.store import Store
     from queries import eligibility
 
     config = settings()
-    with driver(config) as drv:
+    store = Store.for_graph(config.var_dir, config.bolt_uri, config.neo4j_database)
+    with writing(store.root, "permits", wait), driver(config) as drv:
         apply(drv, config.neo4j_database)  # a graph loaded before PermitEvent's constraint
         report = eligibility.issue(drv, config.neo4j_database, date.fromisoformat(as_of))
     if as_json:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from kingraph.cli.common import console, driver, settings
+from kingraph.cli.common import console, driver, settings, writing
 from kingraph.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -110,15 +110,20 @@ def init() -> None:
 def reset(
     yes: bool = typer.Option(False, "--yes", help="Confirm: every person, record, edge and "
                                                   "review decision of the graph goes."),
+    keep_rows: bool = typer.Option(False, "--keep-rows", help="Keep the store's accepted "
+                                   "rows (and load records): the next ingest writes them all "
+                                   "again, rebuilding the graph and its applied state."),
+    wait: bool = typer.Option(True, help="Wait while another writer holds the graph's "
+                                         "store; --no-wait gives up at once (exit 75)."),
 ) -> None:
     """Empty the graph and its ingest store (loads, rows, fusion state) together, keeping
     the schema, so the next ingest starts from nothing.
 
     Emptying only the graph leaves the store's earlier loads, which the next ingest
     would apply again with the new drop. The API's keys and audit log are kept.
+    With ``--keep-rows`` that is the point: the graph is rebuilt from the stored rows
+    (after a damaged applied state, say).
     """
-    import shutil
-
     from graphdb.admin import wipe
     from graphdb.schema import apply
     from ingest.store import Store
@@ -128,11 +133,16 @@ def reset(
                                  "add --yes to go ahead", param_hint="--yes")
     config = settings()
     store = Store.for_graph(config.var_dir, config.bolt_uri, config.neo4j_database)
-    with driver(config) as drv:
+    with writing(store.root, "reset", wait), driver(config) as drv:
         wipe(drv, config.neo4j_database)
         apply(drv, config.neo4j_database)
-    shutil.rmtree(store.root, ignore_errors=True)
-    console.print(f"graph emptied (schema kept); ingest store {store.root} removed")
+        if keep_rows:
+            store.forget_state()
+            store.tidy()
+        else:
+            store.clear()
+    kept = "its accepted rows kept" if keep_rows else "emptied"
+    console.print(f"graph emptied (schema kept); ingest store {store.root} {kept}")
 
 
 @db_app.command()

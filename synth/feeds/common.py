@@ -14,6 +14,8 @@ from synth.truth import Truth
 Ints = npt.NDArray[np.int64]
 ROADS = ("海府路", "龙昆南路", "解放西路", "国兴大道", "滨海大道", "南海大道", "新华路",
          "人民路", "文明路", "和平路", "椰林路", "金盘路", "迎宾路", "建设路")
+#: What a 27/37/57/58 code on a row truly means (``truth/relation_codes.parquet``).
+ADOPTIVE, STEP_RAISED, STEP = "adoptive", "step_raised", "step_not_raised"
 VILLAGES = ("福山", "大坡", "新村", "南丰", "龙塘", "三门坡", "长坡", "东山", "凤凰", "加来")
 
 
@@ -89,3 +91,12 @@ class RecordIds:
             return frame
         source = str(frame["source"][0])
         return frame.with_columns(self.take(feed, source, frame.height).alias("record_id"))
+
+
+def join_kinds(*kinds: npt.NDArray[np.str_]) -> npt.NDArray[np.str_]:
+    """Per row, the non-empty kinds joined with ``;`` (hard-case kinds of one mention)."""
+    out = np.full(kinds[0].size, "", dtype=object)
+    for k in kinds:
+        has = k != ""
+        out[has] = np.where(out[has] == "", k[has], out[has] + ";" + k[has])
+    return np.asarray(out.astype(str))

@@ -8,9 +8,9 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from synth import genetics, places
+from synth import fertility, genetics, places, population
 from synth.calendar import YEAR, day
-from synth.feeds.common import digits, who, with_ids
+from synth.feeds.common import digits, join_kinds, who, with_ids
 from synth.marriage import NEVER
 from synth.truth import Truth
 
@@ -52,6 +52,8 @@ def _birth_rows(t: Truth, rng: np.random.Generator, f: pl.DataFrame, source: str
     n = kid.size
     plat = np.full(n, source == "birth_platform")
     father = np.where(plat & (rng.random(n) >= cov.platform_father), -1, p.father[kid])
+    # The birth certificate names the hospital's division; the village survey the home's.
+    where = np.where(plat, t.records.born_in[kid], p.county[kid])
     frame = pl.DataFrame({
         "certificate_no": np.where(plat, np.char.add("N46", digits(kid, 8)),
                                    ""),
@@ -63,15 +65,29 @@ def _birth_rows(t: Truth, rng: np.random.Generator, f: pl.DataFrame, source: str
         "child_sex": p.sex[kid].astype(str), "birth_date": p.birth[kid],
         "birth_order": f["birth_order"], "plurality": f["plurality"],
         **who(t, p.mother[kid], "mother_", "mother"), **who(t, father, "father_", "father"),
-        "division_code": places.code_at(p.county[kid], p.birth[kid]),
-        "hospital": np.char.add(places.county_names()[p.county[kid]],
+        "division_code": places.code_at(where, p.birth[kid]),
+        "hospital": np.char.add(places.county_names()[where],
                                 np.where(kid % 3 == 0, "妇幼保健院", "人民医院")),
+        "%child": newborn_facts(t, kid, where),
     })
     return frame.select("certificate_no", "child_id_number", "child_name", "child_sex",
                         "birth_date", "birth_order", "plurality", "mother_id_number",
                         "mother_name", "father_id_number", "father_name", "division_code",
                         "hospital", "@child", "@mother", "@father", "_child_id_number",
-                        "_child_name")
+                        "_child_name", "%child")
+
+
+def newborn_facts(t: Truth, kid: Ints, where: Ints) -> npt.NDArray[np.str_]:
+    """Hard-case kinds a newborn's mention has by the facts alone (``;``-separated):
+    ``twin`` (another baby of the mother that day), ``born_elsewhere`` (the row names
+    another division than the one the child is registered in) and ``late_registration``
+    (entered in the household register a year or more after birth)."""
+    p = t.pop.people
+    kinds = [np.where(t.plurality[kid] > 1, "twin", ""),
+             np.where(where != p.county[kid], "born_elsewhere", ""),
+             np.where(t.records.registered_on[kid] - p.birth[kid] >= 365,
+                      "late_registration", "")]
+    return join_kinds(*kinds)
 
 
 def screening(t: Truth, rng: np.random.Generator) -> list[pl.DataFrame]:
@@ -167,33 +183,138 @@ def _lost(rng: np.random.Generator, birth: Ints) -> tuple[Ints, Ints, npt.NDArra
 
 
 def certificate(t: Truth, rng: np.random.Generator) -> list[pl.DataFrame]:
-    """Birth-service permits (生育服务证 / 生育登记) and one-child glory certificates."""
-    p, u, cov = t.pop.people, t.pop.unions, t.profile.coverage
-    f = birth_facts(t)
-    kid, order = f["child"].to_numpy(), f["birth_order"].to_numpy()
-    permit = (p.birth[kid] >= day(cov.permit_from)) & (rng.random(kid.size) < cov.permit)
-    k, o = kid[permit], order[permit]
-    issued = p.birth[k] - rng.integers(200, 320, k.size)
-    first = (order == 1) & (p.birth[kid] >= day(GLORY_FROM)) & (p.birth[kid] < day(GLORY_TO))
-    g = kid[first & (rng.random(kid.size) < cov.glory)]
-    g_issued = p.birth[g] + ((0.5 + rng.random(g.size) * 2.5) * YEAR).astype(np.int64)
-    second = _second_births(t, p.mother[g])
-    revoked = np.where(second > g_issued, second, NEVER)
-    ok = g_issued <= day(t.profile.as_of)
-    union = np.concatenate([p.natal[k], p.natal[g][ok]])
-    when = np.concatenate([issued, g_issued[ok]])
+    """Birth-service permits (生育服务证 / 生育登记) and one-child glory certificates.
+
+    The permit system holds a permit for a share of the births the policy allowed
+    (:attr:`Coverage.permit`; a birth over the quota never had one), issued 7-10 months
+    before the birth; permits for children never born (:attr:`Coverage.permit_unused`,
+    most revoked), issued only where the rules in force allowed the couple another child;
+    and second permits a department issued in error for a couple and child it had already
+    approved (:attr:`Coverage.permit_duplicate`, half of them revoked once found).
+    ``child_order`` is the child's order among the couple's children together (孩次);
+    the truth file also states it among all children of either spouse.
+    """
+    born = _born_permits(t, rng)
+    unused = _unused_permits(t, rng, _expected_unused(t))
+    permits = pl.concat([born, unused])
+    permits = pl.concat([permits, _duplicates(t, rng, permits)])
+    glory = _glory(t, rng)
+    frame = pl.concat([permits, glory], how="diagonal_relaxed")
+    u = t.pop.unions
+    union = frame["union"].to_numpy()
+    when = frame["issued_on"].to_numpy()
     frame = pl.DataFrame({
-        "type": np.concatenate([np.full(k.size, "birth_service"),
-                                np.full(int(ok.sum()), "one_child_glory")]),
-        "certificate_no": np.char.add(np.concatenate([np.full(k.size, "SY"),
-                                                      np.full(int(ok.sum()), "DZ")]),
-                                      digits(np.concatenate([k, g[ok]]), 9)),
+        "type": frame["type"], "certificate_no": frame["certificate_no"],
         **who(t, u.husband[union], "husband_", "husband"),
         **who(t, u.wife[union], "wife_", "wife"),
-        "child_order": np.concatenate([o.astype(str), np.full(int(ok.sum()), "")]),
-        "issued_on": when, "revoked_on": np.concatenate([np.full(k.size, NEVER), revoked[ok]]),
-        "division_code": places.code_at(u.county_at(union, when), when)})
+        "child_order": frame["child_order"].cast(pl.String).fill_null(""),
+        "issued_on": when, "revoked_on": frame["revoked_on"],
+        "division_code": places.code_at(u.county_at(union, when), when),
+        "^order_all": frame["order_all"], "^child": frame["child"],
+        "^kind": frame["kind"].fill_null(""), "^rule": frame["rule"].fill_null("")})
     return [with_ids(frame, "certificate", "permit_system")]
+
+
+def _born_permits(t: Truth, rng: np.random.Generator) -> pl.DataFrame:
+    """Permits for children born under the policy since the permit system began."""
+    p, cov = t.pop.people, t.profile.coverage
+    kid = birth_facts(t)["child"].to_numpy()
+    rule = p.birth_rule[kid]
+    lawful = (rule > 0) & (rule < len(fertility.RULES) - 1) & (p.natal[kid] >= 0)
+    pick = lawful & (p.birth[kid] >= day(cov.permit_from)) & (rng.random(kid.size) < cov.permit)
+    k = kid[pick]
+    issued = p.birth[k] - rng.integers(200, 320, k.size)
+    return pl.DataFrame({
+        "type": np.full(k.size, "birth_service"),
+        "certificate_no": np.char.add("SY", digits(k, 9)), "union": p.natal[k],
+        "child_order": t.couple_order[k], "order_all": t.order_all[k], "child": k,
+        "kind": np.full(k.size, "birth"),
+        "rule": np.array(fertility.RULES)[rule[pick]], "issued_on": issued,
+        "revoked_on": np.full(k.size, NEVER)})
+
+
+def _expected_unused(t: Truth) -> int:
+    """Unused permits of the couples whose husband is in the part: a share of the permits
+    for their born children (counted by husband, as unused permits are)."""
+    p, cov = t.pop.people, t.profile.coverage
+    kids = np.flatnonzero((p.father >= 0) & (p.birth >= day(cov.permit_from)))
+    kids = kids[t.owns(p.father[kids])]
+    rule = p.birth_rule[kids]
+    lawful = int(((rule > 0) & (rule < len(fertility.RULES) - 1)).sum())
+    return int(round(lawful * cov.permit * cov.permit_unused))
+
+
+def _unused_permits(t: Truth, rng: np.random.Generator, n: int) -> pl.DataFrame:
+    """About ``n`` permits for a next child that was never born, where the rules in force
+    allowed the couple one."""
+    u, p, prof = t.pop.unions, t.pop.people, t.profile
+    cov = prof.coverage
+    mine = np.flatnonzero(t.owns(u.husband))
+    lo = np.maximum(u.start[mine], day(cov.permit_from))
+    hi = np.minimum.reduce([u.end[mine], p.death[u.wife[mine]], p.death[u.husband[mine]],
+                            p.birth[u.wife[mine]] + int(45 * YEAR), np.full(mine.size,
+                                                                              day(prof.as_of))])
+    open_ = mine[lo < hi]
+    # Three candidates per permit wanted: the rules refuse many (a second child in the
+    # one-child era); the first n the rules allow are kept.
+    pick = np.sort(rng.choice(open_, size=min(3 * n, open_.size), replace=False))
+    lo_p = np.maximum(u.start[pick], day(cov.permit_from))
+    hi_p = np.minimum.reduce([u.end[pick], p.death[u.wife[pick]], p.death[u.husband[pick]],
+                              p.birth[u.wife[pick]] + int(45 * YEAR),
+                              np.full(pick.size, day(prof.as_of))])
+    issued = lo_p + (rng.random(pick.size) * np.maximum(hi_p - lo_p, 1)).astype(np.int64)
+    born, girls, disabled = population.children_before(t.pop, pick, issued)
+    clauses = fertility._clauses(issued, population.couples(t.pop, pick, prof), girls,
+                                 disabled)
+    rule = fertility.rule_of(born, clauses)
+    ok = np.flatnonzero(rule < len(fertility.RULES) - 1)
+    ok = np.sort(rng.permutation(ok)[:n])
+    pick, issued, born, rule = pick[ok], issued[ok], born[ok], rule[ok]
+    lapse = issued + ((0.5 + rng.random(pick.size)) * YEAR).astype(np.int64)
+    lapse = np.minimum(lapse, u.end[pick])
+    revoked = np.where((rng.random(pick.size) < cov.permit_unused_revoked)
+                       & (lapse <= day(prof.as_of)), lapse, NEVER)
+    return pl.DataFrame({
+        "type": np.full(pick.size, "birth_service"),
+        "certificate_no": np.char.add("SN", digits(pick * 10 + np.minimum(born, 9), 9)),
+        "union": pick, "child_order": born + 1, "order_all": np.full(pick.size, -1),
+        "child": np.full(pick.size, -1), "kind": np.full(pick.size, "unused"),
+        "rule": np.array(fertility.RULES)[rule], "issued_on": issued, "revoked_on": revoked})
+
+
+def _duplicates(t: Truth, rng: np.random.Generator, permits: pl.DataFrame) -> pl.DataFrame:
+    """Second permits issued in error for the same couple and child."""
+    cov = t.profile.coverage
+    dup = permits.filter(pl.Series(rng.random(permits.height) < cov.permit_duplicate))
+    n = dup.height
+    issued = dup["issued_on"].to_numpy() + rng.integers(10, 400, n)
+    found = issued + rng.integers(30, 700, n)
+    revoked = np.where((rng.random(n) < cov.permit_duplicate_revoked)
+                       & (found <= day(t.profile.as_of)), found, NEVER)
+    return dup.with_columns(
+        pl.lit("SZ").add(pl.col("certificate_no").str.slice(2)).alias("certificate_no"),
+        pl.lit("duplicate").alias("kind"), pl.lit("duplicate").alias("rule"),
+        pl.Series("issued_on", issued), pl.Series("revoked_on", revoked)).filter(
+        pl.col("issued_on") <= day(t.profile.as_of))
+
+
+def _glory(t: Truth, rng: np.random.Generator) -> pl.DataFrame:
+    """One-child glory certificates of couples whose first child was born 1980-2015,
+    revoked when a second child came."""
+    p, cov = t.pop.people, t.profile.coverage
+    f = birth_facts(t)
+    kid, order = f["child"].to_numpy(), f["birth_order"].to_numpy()
+    first = (order == 1) & (p.birth[kid] >= day(GLORY_FROM)) & (p.birth[kid] < day(GLORY_TO))
+    first &= p.natal[kid] >= 0
+    g = kid[first & (rng.random(kid.size) < cov.glory)]
+    issued = p.birth[g] + ((0.5 + rng.random(g.size) * 2.5) * YEAR).astype(np.int64)
+    second = _second_births(t, p.mother[g])
+    revoked = np.where(second > issued, second, NEVER)
+    ok = issued <= day(t.profile.as_of)
+    return pl.DataFrame({"type": np.full(int(ok.sum()), "one_child_glory"),
+                         "certificate_no": np.char.add("DZ", digits(g[ok], 9)),
+                         "union": p.natal[g][ok], "issued_on": issued[ok],
+                         "revoked_on": revoked[ok]})
 
 
 def _second_births(t: Truth, mothers: Ints) -> Ints:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from synth import places
 from synth.calendar import YEAR, day
-from synth.feeds.common import address, who, with_ids
-from synth.marriage import DIVORCE
+from synth.feeds.common import ADOPTIVE, STEP, STEP_RAISED, address, who, with_ids
+from synth.marriage import DIVORCE, NEVER
 from synth.truth import Truth
 
 START_STATUS = np.array(["21", "22", "23"])
@@ -31,6 +32,11 @@ def household(t: Truth, rng: np.random.Generator) -> pl.DataFrame:
     """One row per person per household membership episode since the system began."""
     p, prof = t.pop.people, t.profile
     ep = t.registry.episodes.filter(pl.col("to_day") >= day(prof.coverage.household_from))
+    # A child entered late (补登) has no row before that day.
+    entered = pl.Series(t.records.registered_on)
+    ep = ep.with_columns(pl.col("person").map_batches(lambda s: entered.gather(s)).alias("in"))
+    ep = ep.filter(pl.col("to_day") > pl.col("in")).with_columns(
+        pl.max_horizontal("from_day", "in").alias("from_day")).drop("in")
     ep = ep.sort(["person", "from_day"]).join_asof(
         _marital_events(t), on="from_day", by="person", strategy="backward",
         check_sortedness=False)
@@ -53,8 +59,30 @@ def household(t: Truth, rng: np.random.Generator) -> pl.DataFrame:
         "relation_to_head": ep["relation"], "division_code": places.code_at(county, frm),
         "address": address(county, hh), "registered_on": frm, "deregistered_on": to,
         "deregistered_reason": ep["cause"],
+        **_meaning(t, keys, hh, ep["relation"].to_numpy()),
     })
     return with_ids(frame, "household", "public_security")
+
+
+def _meaning(t: Truth, keys: npt.NDArray[np.int64], household: npt.NDArray[np.int64],
+             relation: npt.NDArray[np.str_]) -> dict[str, npt.NDArray[np.generic]]:
+    """Hidden columns ``^meaning`` (what a 27/37 code, adopted *or* step child of the head,
+    truly means on each row) and ``^head`` (the head of a marriage's household, else -1)."""
+    p, u = t.pop.people, t.pop.unions
+    union = household // 2  # a moved household keeps its union: ids 2h and 2h + 1
+    ambiguous = np.isin(relation, ("27", "37")) & (union < len(u))
+    v = np.minimum(union, len(u) - 1)
+    head = np.where(t.bonds.wife_head[v], u.wife[v], u.husband[v])
+    home = np.maximum(p.adoptive[keys], 0)
+    adopted = ambiguous & (p.adoptive[keys] >= 0) & (
+        (head == u.husband[home]) | (head == u.wife[home]))
+    raised = pl.DataFrame({"child": keys, "step_parent": head}).join(
+        t.bonds.steps.select("child", "step_parent", "raised_day"),
+        on=["child", "step_parent"], how="left", maintain_order="left")["raised_day"]
+    was_raised = raised.fill_null(NEVER).to_numpy() <= day(t.profile.as_of)
+    meaning = np.where(~ambiguous, "", np.where(adopted, ADOPTIVE, np.where(
+        was_raised, STEP_RAISED, STEP)))
+    return {"^meaning": meaning, "^head": np.where(union < len(u), head, -1)}
 
 
 def cohabitation(t: Truth, rng: np.random.Generator) -> list[pl.DataFrame]:
@@ -91,10 +119,7 @@ def marriage(t: Truth, rng: np.random.Generator) -> list[pl.DataFrame]:
     event = np.concatenate([np.where(u.kind[mine] == 2, "remarriage", "marriage"),
                             np.full(ended.size, "divorce")])
     civil_from = day(cov.civil_marriage_from)
-    alive = np.maximum(p.death[u.husband[idx]], p.death[u.wife[idx]]) >= civil_from
-    share = np.where(when >= civil_from, cov.civil_marriage,
-                     np.where(event == "divorce", cov.self_divorce, cov.self_marriage) * alive)
-    keep = rng.random(idx.size) < share
+    keep = np.concatenate([t.records.marriage_row[mine], t.records.divorce_row[ended]])
     out = []
     for source, pick in (("civil_affairs", keep & (when >= civil_from)),
                          ("self_collected", keep & (when < civil_from))):

@@ -23,7 +23,7 @@ PACKAGES = ("kingraph", "graphdb", "ingest", "synth", "queries", "api")
 # The ingest modules the API may import.  Stewardship (decide, link, unmerge, the
 # queue) is to become one module, ``ingest.stewardship``, and then the only one here.
 API_MAY_IMPORT_FROM_INGEST = frozenset({
-    "ingest.loads", "ingest.pipeline", "ingest.review", "ingest.store",
+    "ingest.loads", "ingest.lock", "ingest.pipeline", "ingest.review", "ingest.store",
 })
 
 

@@ -29,3 +29,10 @@ def clean_drop(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
 def province(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
     out = tmp_path_factory.mktemp("province")
     return out, generate(PROVINCE, 3, out, noise="clean")
+
+
+@pytest.fixture(scope="session")
+def noisy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
+    """A 20 k-person drop with harsh noise: enough rows of every hard class."""
+    out = tmp_path_factory.mktemp("harsh")
+    return out, generate(20_000, 5, out, noise="harsh")

@@ -100,5 +100,8 @@ def test_conflicting_birth_dates_are_recounted_and_are_shifts_or_swaps(
         conflicts[(feed, col)] = len(off)
         swaps += sum(abs((s - t).days) > 7 for s, t in off)
     assert conflicts[("household", "birth_date")] == 0
-    assert sum(conflicts.values()) == _counts(drop)["birth_date_conflict"] > 0
+    # A birth certificate's date a day off the registered one (class 3 of issue 16) is
+    # the other kind that moves a birth date; no cell is moved by both.
+    moved = _counts(drop)["birth_date_conflict"] + _counts(drop)["newborn_date_off"]
+    assert sum(conflicts.values()) == moved > _counts(drop)["birth_date_conflict"] > 0
     assert 0 < swaps < sum(conflicts.values())  # both swaps and shifts occur
