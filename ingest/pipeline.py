@@ -36,7 +36,8 @@ from ingest.feeds.clean import CleanFeed, clean_feed
 from ingest.feeds.mentions import record_key, to_mentions
 from ingest.feeds.read import FeedFile, discover, read_feed, stray_files
 from ingest.fusion import child_process
-from ingest.fusion.resolution import RESOLVER_COLUMNS, Decisions
+from ingest.fusion.pieces import PieceLimits
+from ingest.fusion.resolution import LIMITS, RESOLVER_COLUMNS, Decisions
 from ingest.store import Store
 from kingraph import atomic
 from kingraph.errors import FeedError
@@ -88,6 +89,8 @@ class LoadReport:
     quarantine_reasons: dict[str, int] = field(default_factory=dict)  # rows, by reason
     interrupted: list[str] = field(default_factory=list)  # earlier loads found killed
     fusion: dict[str, int] = field(default_factory=dict)
+    # Fusion's pieces above the size bound, split by a stricter rule (never dropped).
+    fusion_splits: list[dict[str, object]] = field(default_factory=list)
     conflicts: dict[str, int] = field(default_factory=dict)  # conflicts found, by kind
     written: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
@@ -180,7 +183,7 @@ def _read_one(file: FeedFile, encoding: str, report: LoadReport) -> list[CleanFe
 def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
         encoding: str = "auto", batch_size: int = DEFAULT_BATCH, stage: Stage = _no_stage,
         load_id: str | None = None, bulk: BulkImport | None = None,
-        bulk_min_rows: int = BULK_MIN_ROWS) -> LoadReport:
+        bulk_min_rows: int = BULK_MIN_ROWS, limits: PieceLimits = LIMITS) -> LoadReport:
     """Load one drop into the graph and return its report.
 
     The caller holds the store's lock (:func:`ingest.lock.exclusive` on ``store.root``).
@@ -212,7 +215,7 @@ def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
     held = [c.quarantine for c in cleaned]
     report.quarantine_reasons = _reasons(held)
     del cleaned  # the accepted rows are in the store now; keep memory for fusion
-    fuse_and_apply(driver, database, store, report, batch_size, stage, use_bulk)
+    fuse_and_apply(driver, database, store, report, batch_size, stage, use_bulk, limits)
     _write_quarantine(held, store, report)
     return report
 
@@ -238,7 +241,8 @@ def _reasons(held: list[pl.DataFrame]) -> dict[str, int]:
 
 
 def fuse_again(driver: neo4j.Driver, database: str, store: Store, *,
-               batch_size: int = DEFAULT_BATCH, stage: Stage = _no_stage) -> LoadReport:
+               batch_size: int = DEFAULT_BATCH, stage: Stage = _no_stage,
+               limits: PieceLimits = LIMITS) -> LoadReport:
     """Re-run fusion over the stored rows (after an officer's decision) and apply it.
 
     The caller holds the store's lock (:func:`ingest.lock.exclusive` on ``store.root``).
@@ -248,7 +252,7 @@ def fuse_again(driver: neo4j.Driver, database: str, store: Store, *,
     store.check()
     _check_store(driver, database, store)
     _begin(driver, database, report, report.drop)
-    fuse_and_apply(driver, database, store, report, batch_size, stage)
+    fuse_and_apply(driver, database, store, report, batch_size, stage, limits=limits)
     return report
 
 
@@ -269,19 +273,21 @@ def _begin(driver: neo4j.Driver, database: str, report: LoadReport, drop: str) -
 
 
 def fuse_and_apply(driver: neo4j.Driver, database: str, store: Store, report: LoadReport,
-                   batch_size: int, stage: Stage, bulk: BulkImport | None = None) -> None:
+                   batch_size: int, stage: Stage, bulk: BulkImport | None = None,
+                   limits: PieceLimits = LIMITS) -> None:
     """Resolve every stored mention, derive the graph, write the difference."""
     clock = time.perf_counter()
     work = store.root / "fusion"
     if not store.feeds():
         raise FeedError("nothing to fuse: no rows have been loaded")
     store.pid_key()  # made, or checked, before the worker reads it
-    child_process.write_inputs(work, _mentions(store), _decisions(driver, database))
+    child_process.write_inputs(work, _mentions(store), _decisions(driver, database), limits)
     fused = stage("fusion", 1)
     # In a child process: its memory goes when it ends.
     resolution = child_process.run(work, store.pid_key_path)
     fused(1)
     report.fusion = resolution.stats
+    report.fusion_splits = [asdict(s) for s in resolution.splits]
     clock = report.lap("resolve", clock)
     rows = {feed: frame for feed in store.feeds() if (frame := store.rows(feed)) is not None}
     mentions = pl.read_parquet(work / "mentions.parquet")

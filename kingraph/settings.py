@@ -56,6 +56,13 @@ class Settings(BaseSettings):
     # offline by neo4j-admin import (the bulk path); smaller ones through transactions.
     bulk_min_rows: int = Field(default=200_000, ge=1)
 
+    # Fusion's pieces (ingest.fusion.pieces.PieceLimits): the estimated memory of one
+    # batch of pieces, the most entities one piece may hold before it is split by a
+    # stricter rule, and DuckDB's memory for the relational passes (it spills beyond).
+    fusion_batch_mib: int = Field(default=512, ge=1)
+    fusion_max_piece: int = Field(default=50_000, ge=2)
+    fusion_sql_memory: str = "1GB"
+
     # The REST API (`kingraph serve`): where it listens, where its state lives (keys,
     # audit log, pseudonym key; default var_dir) and per-role token buckets.
     api_host: str = "127.0.0.1"

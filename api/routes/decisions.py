@@ -25,6 +25,7 @@ from api.jobs import Job, NewJob, Report
 from api.routes.jobs import JobOut, job_out
 from api.routes.reviews import STEWARDS, PersonCard, ReviewId, person_card
 from ingest import stewardship
+from ingest.fusion.pieces import PieceLimits
 
 router = APIRouter(tags=["review queue"])
 PROBLEMS = problems.responses(400, 401, 403, 404, 422, 429)
@@ -187,7 +188,7 @@ async def decide_review(
                  {"decision": body.decision, "records": body.records}, review_id=review_id)
     return await _accepted(access, response, new, lambda progress: stewardship.decide(
         rt.sync_driver, rt.database, rt.store, review_id, body.decision, key_id,
-        body.records, progress=progress, waiting=waiting))
+        body.records, progress=progress, waiting=waiting, limits=PieceLimits.of(settings)))
 
 
 @router.post("/v1/persons/{pid}/unmerge/preview", response_model=PreviewOut,
@@ -223,4 +224,4 @@ async def unmerge(
                  {"mentions": body.mentions}, pid=pid)
     return await _accepted(access, response, new, lambda progress: stewardship.unmerge(
         rt.sync_driver, rt.database, rt.store, pid, body.mentions, key_id,
-        progress=progress, waiting=waiting))
+        progress=progress, waiting=waiting, limits=PieceLimits.of(settings)))

@@ -10,6 +10,7 @@ skipped and counted, never silently truncated.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 
@@ -52,32 +53,91 @@ class BlockStats:
 
 
 def candidate_pairs(entities: pl.DataFrame,
-                    rules: tuple[BlockingRule, ...] = BLOCKING_RULES,
+                    rules: tuple[BlockingRule, ...] = BLOCKING_RULES, *,
+                    folder: Path, memory: str = "1GB",
                     ) -> tuple[pl.DataFrame, list[BlockStats]]:
     """Distinct (left, right) entity index pairs with left < right, and per-rule stats.
 
     ``entities`` must have an ``entity`` column (UInt32, 0..n-1) and the columns the
     rules use.  Pairs of two entities that are both anchored on different valid ID
-    numbers are kept: a typo can produce another valid number.
+    numbers are kept: a typo can produce another valid number.  The self-join runs in
+    DuckDB over the long keys (:data:`PAIRS_SQL`), within ``memory`` and spilling to
+    ``folder`` beyond it (docs/architecture.md: why DuckDB).
     """
-    found = []
-    stats = []
-    for rule in rules:
-        keyed = entities.select(
-            "entity", *[k.alias(f"k{i}") for i, k in enumerate(rule.keys)]
-        ).drop_nulls()
-        key_cols = [f"k{i}" for i in range(len(rule.keys))]
-        sizes = keyed.group_by(key_cols).agg(pl.len().alias("n"))
-        skipped = sizes.filter(pl.col("n") > rule.max_block).height
-        keep = sizes.filter((pl.col("n") > 1) & (pl.col("n") <= rule.max_block))
-        keyed = keyed.join(keep.select(key_cols), on=key_cols, how="semi")
-        pairs = (
-            keyed.join(keyed, on=key_cols, suffix="_r")
-            .filter(pl.col("entity") < pl.col("entity_r"))
-            .select(pl.col("entity").alias("left"), pl.col("entity_r").alias("right"))
-        )
-        stats.append(BlockStats(rule.name, pairs.height, skipped))
-        found.append(pairs)
-    if not found:
-        return pl.DataFrame(schema={"left": pl.UInt32, "right": pl.UInt32}), stats
-    return pl.concat(found).unique(maintain_order=False).sort("left", "right"), stats
+    import duckdb  # only fusion needs it
+
+    keys_file = folder / "keys.parquet"
+    pairs_file = folder / "pairs.parquet"
+    blocking_keys(entities, rules).write_parquet(keys_file)
+    with duckdb.connect() as con:
+        con.execute(f"SET memory_limit = '{memory}'")
+        con.execute(f"SET temp_directory = '{folder / 'spill'}'")
+        con.execute("SET preserve_insertion_order = false")
+        con.read_parquet(str(keys_file)).create_view("keys")
+        con.register("limits", rule_limits(rules).to_arrow())
+        per_rule = {r: (p, s) for r, p, s in con.execute(STATS_SQL).fetchall()}
+        con.execute(f"COPY ({PAIRS_SQL}) TO '{pairs_file}' (FORMAT parquet)")
+    pairs = pl.read_parquet(pairs_file).select(pl.col("left").cast(pl.UInt32),
+                                               pl.col("right").cast(pl.UInt32))
+    keys_file.unlink()
+    pairs_file.unlink()
+    stats = [BlockStats(rule.name, int(per_rule.get(i, (0, 0))[0] or 0),
+                        int(per_rule.get(i, (0, 0))[1] or 0)) for i, rule in enumerate(rules)]
+    return pairs.sort("left", "right"), stats
+
+
+# The long form of the blocking keys: one row per (rule, key, entity).  Any relational
+# engine (polars, DuckDB, Spark SQL) turns it into candidate pairs with one generic
+# group-by and one self-join (:data:`PAIRS_SQL`), with no knowledge of the rules.
+KEY_SCHEMA = {"rule": pl.UInt8, "key": pl.String, "entity": pl.UInt32}
+KEY_SEPARATOR = "\x1f"
+
+
+def blocking_keys(entities: pl.DataFrame,
+                  rules: tuple[BlockingRule, ...] = BLOCKING_RULES) -> pl.DataFrame:
+    """``rule, key, entity``: every entity's key under every rule (none of its parts null).
+
+    ``rule`` is the rule's position in ``rules``; ``key`` joins the key's parts as text.
+    """
+    parts = []
+    for number, rule in enumerate(rules):
+        key = pl.concat_str([k.cast(pl.String) for k in rule.keys], separator=KEY_SEPARATOR)
+        parts.append(entities.select(pl.lit(number, pl.UInt8).alias("rule"), key.alias("key"),
+                                     pl.col("entity").cast(pl.UInt32)).drop_nulls("key"))
+    if not parts:
+        return pl.DataFrame(schema=KEY_SCHEMA)
+    return pl.concat(parts)
+
+
+def rule_limits(rules: tuple[BlockingRule, ...] = BLOCKING_RULES) -> pl.DataFrame:
+    """``rule, max_block``: the rules' block bounds as data (for a join)."""
+    return pl.DataFrame({"rule": list(range(len(rules))),
+                         "max_block": [r.max_block for r in rules]},
+                        schema={"rule": pl.UInt8, "max_block": pl.UInt32})
+
+
+# Candidate pairs from the long keys (tables ``keys`` and ``limits``), in portable SQL.
+PAIRS_SQL = """
+WITH sizes AS (
+    SELECT rule, key, count(*) AS n FROM keys GROUP BY rule, key
+), kept AS (
+    SELECT k.rule, k.key, k.entity
+    FROM keys k JOIN sizes s ON k.rule = s.rule AND k.key = s.key
+    JOIN limits l ON k.rule = l.rule
+    WHERE s.n > 1 AND s.n <= l.max_block
+)
+SELECT DISTINCT a.entity AS "left", b.entity AS "right"
+FROM kept a JOIN kept b ON a.rule = b.rule AND a.key = b.key AND a.entity < b.entity
+"""
+
+# Per rule: the pairs its blocks hold and the blocks skipped as too large.
+STATS_SQL = """
+WITH sizes AS (
+    SELECT rule, key, count(*) AS n FROM keys GROUP BY rule, key
+)
+SELECT s.rule,
+       sum(CASE WHEN s.n > 1 AND s.n <= l.max_block THEN s.n * (s.n - 1) / 2 ELSE 0 END),
+       sum(CASE WHEN s.n > l.max_block THEN 1 ELSE 0 END)
+FROM sizes s JOIN limits l ON s.rule = l.rule
+GROUP BY s.rule
+"""

@@ -20,7 +20,8 @@ from pathlib import Path
 import polars as pl
 
 from ingest.fusion.blocking import BlockStats
-from ingest.fusion.resolution import Decisions, Resolution, resolve
+from ingest.fusion.pieces import PieceLimits, Split
+from ingest.fusion.resolution import LIMITS, Decisions, Resolution, resolve
 from ingest.fusion.weights import LevelWeights
 from kingraph import atomic
 from kingraph.errors import KingraphError
@@ -29,21 +30,25 @@ from kingraph.errors import KingraphError
 OUTPUTS = ("assignments.parquet", "reviews.parquet", "resolution.json")
 
 
-def write_inputs(folder: Path, mentions: pl.DataFrame, decisions: Decisions) -> None:
+def write_inputs(folder: Path, mentions: pl.DataFrame, decisions: Decisions,
+                 limits: PieceLimits = LIMITS) -> None:
     """Everything the child needs, as files (the pid key stays in its own)."""
     atomic.make_dirs(folder)
     for output in OUTPUTS:  # a killed earlier run's resolution is never read as this one's
         (folder / output).unlink(missing_ok=True)
     atomic.write_parquet(mentions, folder / "mentions.parquet")
+    atomic.write_json(folder / "limits.json", asdict(limits))
     (folder / "previous.parquet").unlink(missing_ok=True)  # written by older versions
     atomic.write_json(folder / "decisions.json", asdict(decisions))
 
 
-def _read_inputs(folder: Path) -> tuple[pl.DataFrame, Decisions]:
+def _read_inputs(folder: Path) -> tuple[pl.DataFrame, Decisions, PieceLimits]:
     raw = json.loads((folder / "decisions.json").read_text())
     decisions = Decisions(tuple(map(tuple, raw["must_link"])),
                           tuple(map(tuple, raw["cannot_link"])))
-    return pl.read_parquet(folder / "mentions.parquet"), decisions
+    limits = folder / "limits.json"
+    piece_limits = PieceLimits(**json.loads(limits.read_text())) if limits.exists() else LIMITS
+    return pl.read_parquet(folder / "mentions.parquet"), decisions, piece_limits
 
 
 def _write_outputs(folder: Path, result: Resolution) -> None:
@@ -54,6 +59,7 @@ def _write_outputs(folder: Path, result: Resolution) -> None:
         "weights": {k: asdict(v) for k, v in result.weights.items()},
         "blocks": [asdict(b) for b in result.blocks],
         "stats": result.stats,
+        "splits": [asdict(s) for s in result.splits],
     })
 
 
@@ -64,7 +70,8 @@ def read_outputs(folder: Path) -> Resolution:
                                tuple(v["u"])) for k, v in meta["weights"].items()}
     return Resolution(pl.read_parquet(folder / "assignments.parquet"),
                       pl.read_parquet(folder / "reviews.parquet"), weights,
-                      [BlockStats(**b) for b in meta["blocks"]], meta["stats"])
+                      [BlockStats(**b) for b in meta["blocks"]], meta["stats"],
+                      [Split(**s) for s in meta.get("splits", [])])
 
 
 def run(folder: Path, key_file: Path) -> Resolution:
@@ -88,8 +95,9 @@ def run(folder: Path, key_file: Path) -> Resolution:
 def main(argv: list[str]) -> None:
     """The child: read the inputs, resolve, write the resolution."""
     folder, key = Path(argv[0]), Path(argv[1]).read_bytes()
-    mentions, decisions = _read_inputs(folder)
-    _write_outputs(folder, resolve(mentions, decisions=decisions, pid_key=key))
+    mentions, decisions, limits = _read_inputs(folder)
+    _write_outputs(folder, resolve(mentions, decisions=decisions, pid_key=key,
+                                   limits=limits, work=folder / "work"))
 
 
 if __name__ == "__main__":

@@ -289,10 +289,27 @@ LIFE_COLUMNS = ("mention_id", "feed", "rec", "role", "anchor", "birth_date", "id
                 "relation_to_head", "deregistered_on", "deregistered_reason")
 
 
-def lives(m: pl.DataFrame, entity_of: pl.DataFrame, involved: pl.Series,
-          bounds: LifeBounds = BOUNDS) -> Lives:
-    """The :class:`Life` of every ``involved`` entity (those a link may merge) and of every
-    entity the rows state as their parent or child.
+@dataclass(frozen=True)
+class LifeTables:
+    """What the vetoes need of the entities a link may merge, as frames (no object per
+    entity: :func:`lives_of` builds the objects of one batch of pieces).
+
+    ``facts``: ``entity, born, born_n, wed, alive, died`` for every involved entity
+    (``born`` the stated dates, most stated first, then earliest; ``born_n`` their counts;
+    ``yyyymmdd`` integers, null when unknown).  ``kin``: ``child, parent, mother`` for every
+    stated biological link with an involved end.  ``birth``: ``entity, birth``, the date
+    of every entity of ``facts`` and ``kin`` on its own rows (most stated, then earliest):
+    what a relative outside a piece contributes, whatever happens to it in its own piece.
+    """
+
+    facts: pl.DataFrame
+    kin: pl.DataFrame
+    birth: pl.DataFrame
+
+
+def life_tables(m: pl.DataFrame, entity_of: pl.DataFrame, involved: pl.Series,
+                bounds: LifeBounds = BOUNDS) -> LifeTables:
+    """The :class:`LifeTables` of every ``involved`` entity (those a link may merge).
 
     ``m`` holds the resolver's mentions (numbered 0..n-1, with ``anchor``);
     ``entity_of`` maps each mention to its entity.
@@ -309,24 +326,37 @@ def lives(m: pl.DataFrame, entity_of: pl.DataFrame, involved: pl.Series,
     facts = _facts(m.filter(pl.col("entity").is_in(wanted.implode())), bounds)
     born = (facts.filter(pl.col("born").is_not_null()).group_by("entity", "born").len()
             .sort(["entity", "len", "born"], descending=[False, True, False]))
-    # An entity no link touches never merges: its relatives need only its date.
-    settled = born.group_by("entity", maintain_order=True).first().join(
-        involved.to_frame("entity"), on="entity", how="anti")
-    out: dict[int, Life] = {}
+    birth = born.group_by("entity", maintain_order=True).first().select(
+        "entity", pl.col("born").alias("birth"))
     mine = pl.col("entity").is_in(involved.implode())
     rest = facts.filter(mine).group_by("entity").agg(
         pl.col("wed").min(), pl.col("alive").max(), pl.col("died").min())
-    for entity_id, wed, alive, died in rest.iter_rows():
-        out[entity_id] = Life(wed=wed or LATEST, alive=alive or NONE, died=died or LATEST)
-    for entity_id, days, counts in born.filter(mine).group_by(
-            "entity", maintain_order=True).agg("born", "len").iter_rows():
-        life = out[entity_id]
-        life.born = dict(zip(days, counts, strict=True))
-        life.birth = days[0]  # sorted: most stated, then earliest
-    merging = set(involved.to_list())
-    for child, parent, mother in edges.iter_rows():
-        if child in merging:
+    dates = born.filter(mine).group_by("entity", maintain_order=True).agg(
+        pl.col("born"), pl.col("len").cast(pl.UInt32).alias("born_n"))
+    return LifeTables(rest.join(dates, on="entity", how="left").sort("entity"), edges, birth)
+
+
+def lives_of(facts: pl.DataFrame, kin: pl.DataFrame, settled: dict[int, int],
+             bounds: LifeBounds = BOUNDS) -> Lives:
+    """The :class:`Lives` of one batch, on the batch's own node numbers.
+
+    Args:
+        facts: ``node, born, born_n, wed, alive, died`` (see :class:`LifeTables`).
+        kin: ``child, parent, mother`` between nodes (one end a node of ``facts``).
+        settled: The date of each node that never merges (a relative outside the piece).
+        bounds: What no one person's life can break.
+    """
+    out: dict[int, Life] = {}
+    for node, born, counts, wed, alive, died in facts.select(
+            "node", "born", "born_n", "wed", "alive", "died").iter_rows():
+        life = Life(wed=wed or LATEST, alive=alive or NONE, died=died or LATEST)
+        if born:
+            life.born = dict(zip(born, counts, strict=True))
+            life.birth = born[0]  # sorted: most stated, then earliest
+        out[node] = life
+    for child, parent, mother in kin.select("child", "parent", "mother").iter_rows():
+        if child in out:
             out[child].parents.append((parent, mother))
-        if parent in merging:
+        if parent in out:
             out[parent].children.append((child, mother))
-    return Lives(out, dict(settled.select("entity", "born").iter_rows()), bounds)
+    return Lives(out, settled, bounds)

@@ -34,19 +34,33 @@ dwelling_id, employer_code, address``.
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from ingest.fusion.blocking import BLOCKING_RULES, BlockStats, candidate_pairs
-from ingest.fusion.clusters import Clustering, cluster, person_ids
+from ingest.fusion.clusters import person_ids
 from ingest.fusion.comparisons import COMPARISONS
 from ingest.fusion.context import context_links
 from ingest.fusion.entities import anchor_mentions, build_entities, with_places
 from ingest.fusion.family_evidence import mother_edges, mother_of, newborn_links
-from ingest.fusion.lifetimes import BOUNDS, LifeBounds, lives
+from ingest.fusion.lifetimes import BOUNDS, LifeBounds, life_tables
+from ingest.fusion.pieces import (
+    LINK_SCHEMA,
+    PIECE_SPLIT,
+    REFUSED_SCHEMA,
+    PieceLimits,
+    Split,
+    batches,
+    pieces,
+    resolve_pieces,
+    split_large,
+)
 from ingest.fusion.weights import LevelWeights, compute_levels, estimate, name_frequencies, score
 
 Progress = Callable[[str], None]
@@ -58,6 +72,9 @@ class Thresholds:
 
     link: float = 16.0
     review: float = 8.0
+
+
+LIMITS = PieceLimits()
 
 
 @dataclass(frozen=True)
@@ -77,11 +94,13 @@ class Resolution:
     weights: dict[str, LevelWeights]
     blocks: list[BlockStats]
     stats: dict[str, int] = field(default_factory=dict)
+    splits: list[Split] = field(default_factory=list)  # pieces split for size
 
 
 def resolve(mentions: pl.DataFrame, decisions: Decisions = Decisions(),
             thresholds: Thresholds = Thresholds(), progress: Progress | None = None,
-            bounds: LifeBounds = BOUNDS, *, pid_key: bytes) -> Resolution:
+            bounds: LifeBounds = BOUNDS, *, pid_key: bytes,
+            limits: PieceLimits = LIMITS, work: Path | None = None) -> Resolution:
     """Fuse mentions into persons.
 
     Args:
@@ -92,10 +111,12 @@ def resolve(mentions: pl.DataFrame, decisions: Decisions = Decisions(),
         bounds: What no one person's life can break.
         pid_key: The installation's secret (``ingest.store.Store.pid_key``): a pid is a
             keyed hash, so it never reveals the ID number it was made from.
+        limits: How the pieces are bounded (batch memory, piece size, SQL memory).
+        work: A folder for the passes' spill files (a temporary one when None).
 
     Returns:
         The assignments (``mention_id, pid, entity, anchored``), the review items, the
-        weights, the blocking figures and counts.
+        weights, the blocking figures, the pieces split for size and counts.
     """
     say = progress or (lambda _: None)
     say("anchoring on ID numbers")
@@ -108,36 +129,153 @@ def resolve(mentions: pl.DataFrame, decisions: Decisions = Decisions(),
     say("estimating weights")
     weights = estimate(entities, m)
     say("scoring candidate pairs")
-    pairs, blocks = candidate_pairs(entities, BLOCKING_RULES)
-    scored = _score_pairs(entities, pairs, weights)
-    family, ambiguous = newborn_links(m, entity_of, entities, edges)
-    context, unclear = context_links(m, entity_of, entities)
-    links = pl.concat([
-        scored.filter(pl.col("weight") >= thresholds.link).select("left", "right", "weight"),
-        family, context,
-    ])
-    say("clustering")
-    must_link = _entity_pairs(decisions.must_link, entity_of)
-    involved = pl.concat([links["left"], links["right"],
-                          pl.Series([x for pair in must_link for x in pair], dtype=pl.UInt32)])
-    done = cluster(entities.height, links, *_constraints(m, entity_of, links),
-                   must_link=must_link,
-                   cannot_link=_entity_pairs(decisions.cannot_link, entity_of),
-                   lives=lives(m, entity_of, involved.unique(), bounds))
+    if work is not None:
+        work.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="fusion-", dir=work) as folder:
+        pairs, blocks = candidate_pairs(entities, BLOCKING_RULES, folder=Path(folder),
+                                        memory=limits.sql_memory)
+        scored = _score_pairs(entities, pairs, weights, thresholds)
+        family, ambiguous = newborn_links(m, entity_of, entities, edges)
+        context, unclear = context_links(m, entity_of, entities)
+        links = pl.concat([
+            scored.filter(pl.col("weight") >= thresholds.link).select("left", "right", "weight"),
+            family, context,
+        ])
+        say("clustering")
+        must_link = _entity_pairs(decisions.must_link, entity_of)
+        cannot_link = _entity_pairs(decisions.cannot_link, entity_of)
+        piece = pieces(entities.height,
+                       np.concatenate([links["left"].to_numpy(), must_link["left"].to_numpy()]),
+                       np.concatenate([links["right"].to_numpy(),
+                                       must_link["right"].to_numpy()]))
+        piece, links, left_out, splits = split_large(piece, links, must_link,
+                                                     limits.max_piece, thresholds.link)
+        roots, refused, vetoed, counts = _cluster_in_batches(
+            m, entity_of, entities, piece, links, must_link, cannot_link, bounds, limits,
+            Path(folder))
     entity_of = entity_of.join(names, on="mention_id").select(
         pl.col("name").alias("mention_id"), "entity")
-    assignments = _assign(entity_of, done.roots, entities, pid_key)
-    reviews = _reviews(scored, ambiguous, unclear, thresholds, done, entity_of)
+    assignments = _assign(entity_of, roots, entities, pid_key)
+    reviews = _reviews(scored, ambiguous, unclear, thresholds, roots, refused, left_out,
+                       entity_of)
     stats = {
         "mentions": m.height, "entities": entities.height,
         "anchored_mentions": int(m["anchor"].is_not_null().sum()),
-        "candidate_pairs": pairs.height, "links": links.height,
+        "candidate_pairs": pairs.height, "links": links.height + left_out.height,
         "family_links": family.height, "context_links": context.height,
-        "vetoed": sum(done.vetoed.values()), "vetoed_impossible": done.refused.height,
+        "vetoed": int(vetoed["n"].sum()), "vetoed_impossible": refused.height,
         "impossible_reviews": int((reviews["reason"].is_not_null()).sum()),
         "reviews": reviews.height, "persons": assignments["pid"].n_unique(),
+        **counts, "pieces_split": len(splits),
+        "links_left_out_by_splits": left_out.height,
     }
-    return Resolution(assignments, reviews, weights, blocks, stats)
+    return Resolution(assignments, reviews, weights, blocks, stats, splits)
+
+
+def _cluster_in_batches(m: pl.DataFrame, entity_of: pl.DataFrame, entities: pl.DataFrame,
+                        piece: np.ndarray, links: pl.DataFrame, must_link: pl.DataFrame,
+                        cannot_link: pl.DataFrame, bounds: LifeBounds, limits: PieceLimits,
+                        folder: Path
+                        ) -> tuple[pl.Series, pl.DataFrame, pl.DataFrame, dict[str, int]]:
+    """Every piece through :func:`ingest.fusion.pieces.resolve_pieces`, in batches within
+    ``limits.batch_bytes``, each batch's answer spilled to ``folder``.
+
+    Returns the person (smallest entity) of every entity, the links refused as
+    impossible, the vetoes by reason and the pieces' counts.
+    """
+    n = entities.height
+    ends = pl.concat([links["left"], links["right"], must_link["left"], must_link["right"]])
+    involved = np.unique(ends.to_numpy()).astype(np.uint32)
+    piece_of = pl.Series("piece", piece, dtype=pl.UInt32)
+    in_piece = pl.DataFrame({"entity": involved}, schema={"entity": pl.UInt32}).with_columns(
+        piece_of.gather(involved).alias("piece"))
+    links = links.with_columns(piece_of.gather(links["left"]).alias("piece"))
+    per_piece = links.group_by("piece").agg(pl.len().alias("links"))
+    batch_of = batches(piece, involved, per_piece, limits.batch_bytes)
+    tables = life_tables(m, entity_of, pl.Series(involved, dtype=pl.UInt32), bounds)
+    records = (m.select("mention_id", "rec").join(entity_of, on="mention_id")
+               .join(in_piece.select("entity"), on="entity", how="semi")
+               .group_by("entity").agg(pl.col("rec").unique().sort().alias("records")))
+    ents = (in_piece.join(batch_of, on="piece")
+            .join(entities.select("entity", "anchor"), on="entity")
+            .join(records, on="entity", how="left")
+            .join(tables.facts, on="entity", how="left"))
+    side = in_piece.join(batch_of, on="piece")
+    birth = tables.birth
+    kin = (tables.kin
+           .join(side.rename({"entity": "child", "piece": "child_piece",
+                              "batch": "child_batch"}), on="child", how="left")
+           .join(side.rename({"entity": "parent", "piece": "parent_piece",
+                              "batch": "parent_batch"}), on="parent", how="left")
+           .join(birth.rename({"entity": "child", "birth": "child_birth"}), on="child",
+                 how="left")
+           .join(birth.rename({"entity": "parent", "birth": "parent_birth"}), on="parent",
+                 how="left"))
+    kin = pl.concat([
+        kin.filter(pl.col("child_batch").is_not_null()).with_columns(
+            pl.col("child_batch").alias("batch")),
+        kin.filter(pl.col("parent_batch").is_not_null()
+                   & (pl.col("parent_batch") != pl.col("child_batch")).fill_null(True))
+        .with_columns(pl.col("parent_batch").alias("batch")),
+    ])
+    links = links.join(batch_of, on="piece")
+    with_batch = {"entity": "left"}
+    must = must_link.join(side.rename(with_batch), on="left")
+    apart = (cannot_link.join(side.rename(with_batch), on="left")
+             .join(side.rename({"entity": "right", "piece": "piece_r", "batch": "batch_r"}),
+                   on="right")
+             .filter(pl.col("piece") == pl.col("piece_r")))
+    parts = {name: frame.partition_by("batch", as_dict=True, include_key=False)
+             for name, frame in (("ents", ents), ("links", links), ("kin", kin),
+                                 ("must", must), ("apart", apart))}
+    spill = folder / "batches"
+    spill.mkdir()
+    total = batch_of["batch"].n_unique() if batch_of.height else 0
+    for b in range(total):
+        assigned, refused, vetoed = resolve_pieces(
+            _part(parts, "ents", b), _part(parts, "links", b), _part(parts, "kin", b),
+            _part(parts, "must", b), _part(parts, "apart", b), bounds)
+        assigned.write_parquet(spill / f"assigned-{b:06d}.parquet")
+        refused.write_parquet(spill / f"refused-{b:06d}.parquet")
+        vetoed.write_parquet(spill / f"vetoed-{b:06d}.parquet")
+    del parts
+    roots = pl.Series("root", np.arange(n, dtype=np.uint32), dtype=pl.UInt32)
+    if total:
+        assigned = pl.read_parquet(spill / "assigned-*.parquet")
+        roots = roots.scatter(assigned["entity"], assigned["person"])
+        refused = pl.read_parquet(spill / "refused-*.parquet")
+        vetoed = pl.read_parquet(spill / "vetoed-*.parquet").group_by("reason").agg(
+            pl.col("n").sum())
+    else:
+        refused = pl.DataFrame(schema=REFUSED_SCHEMA)
+        vetoed = pl.DataFrame(schema={"reason": pl.String, "n": pl.Int64})
+    sizes = in_piece.group_by("piece").len()["len"]
+    counts = {"pieces": sizes.len(), "largest_piece": int(sizes.to_numpy().max(initial=0)),
+              "batches": total}
+    return roots, refused, vetoed, counts
+
+
+def _part(parts: dict[str, dict[Any, pl.DataFrame]], name: str, batch: int) -> pl.DataFrame:
+    """One batch's rows of one of the piece resolver's inputs (its columns, in order)."""
+    schema = _SCHEMAS[name]
+    frame = parts[name].get((batch,))
+    if frame is None:
+        return pl.DataFrame(schema=schema)
+    return frame.select(list(schema))
+
+
+_SCHEMAS: dict[str, dict[str, Any]] = {
+    "ents": {"piece": pl.UInt32, "entity": pl.UInt32, "anchor": pl.String,
+             "records": pl.List(pl.UInt32), "born": pl.List(pl.Int32),
+             "born_n": pl.List(pl.UInt32), "wed": pl.Int32, "alive": pl.Int32,
+             "died": pl.Int32},
+    "links": LINK_SCHEMA,
+    "kin": {"child": pl.UInt32, "parent": pl.UInt32, "mother": pl.Boolean,
+            "child_piece": pl.UInt32, "parent_piece": pl.UInt32, "child_birth": pl.Int32,
+            "parent_birth": pl.Int32},
+    "must": {"left": pl.UInt32, "right": pl.UInt32},
+    "apart": {"left": pl.UInt32, "right": pl.UInt32},
+}
 
 
 # What the resolver reads of a mention (see the module docstring).
@@ -205,45 +343,45 @@ def _decisions_by_index(decisions: Decisions, names: pl.DataFrame) -> Decisions:
     return Decisions(convert(decisions.must_link), convert(decisions.cannot_link))
 
 
+# Candidate pairs scored at a time: the comparisons hold both sides' columns per pair.
+SCORE_CHUNK = 500_000
+
+
 def _score_pairs(entities: pl.DataFrame, pairs: pl.DataFrame,
-                 weights: dict[str, LevelWeights]) -> pl.DataFrame:
-    left = entities[pairs["left"].to_numpy()]
-    right = entities[pairs["right"].to_numpy()]
-    levels = compute_levels(left, right, COMPARISONS)
-    tf = left.select("name_key").join(name_frequencies(entities), on="name_key",
-                                      how="left", maintain_order="left")["tf_u"]
-    return pl.concat([pairs, levels, score(levels, weights, tf).to_frame()],
-                     how="horizontal")
-
-
-def _constraints(m: pl.DataFrame, entity_of: pl.DataFrame,
-                 links: pl.DataFrame) -> tuple[dict[int, str], dict[int, set[int]]]:
-    involved = pl.concat([links["left"], links["right"]]).unique()
-    rows = (
-        m.select("mention_id", "anchor", pl.col("rec").alias("record"))
-        .join(entity_of, on="mention_id").filter(pl.col("entity").is_in(involved.implode()))
-    )
-    anchors = dict(rows.filter(pl.col("anchor").is_not_null())
-                   .select("entity", "anchor").unique("entity").iter_rows())
-    records: dict[int, set[int]] = {}
-    for entity, record in rows.select("entity", "record").iter_rows():
-        records.setdefault(entity, set()).add(record)
-    return anchors, records
+                 weights: dict[str, LevelWeights], thresholds: Thresholds) -> pl.DataFrame:
+    """The pairs at or above the review threshold (links and possible matches), with
+    their levels and weight; scored in chunks of ``SCORE_CHUNK``."""
+    tf_table = name_frequencies(entities)
+    kept = []
+    for start in range(0, max(pairs.height, 1), SCORE_CHUNK):
+        chunk = pairs.slice(start, SCORE_CHUNK)
+        left = entities[chunk["left"].to_numpy()]
+        right = entities[chunk["right"].to_numpy()]
+        levels = compute_levels(left, right, COMPARISONS)
+        tf = left.select("name_key").join(tf_table, on="name_key", how="left",
+                                          maintain_order="left")["tf_u"]
+        scored = pl.concat([chunk, levels, score(levels, weights, tf).to_frame()],
+                           how="horizontal")
+        kept.append(scored.filter(pl.col("weight") >= thresholds.review))
+    return pl.concat(kept)
 
 
 def _entity_pairs(pairs: tuple[tuple[Any, Any], ...],
-                  entity_of: pl.DataFrame) -> list[tuple[int, int]]:
+                  entity_of: pl.DataFrame) -> pl.DataFrame:
+    """Officers' pairs of mentions as ``left, right`` entity pairs."""
+    schema = {"left": pl.UInt32, "right": pl.UInt32}
     if not pairs:
-        return []
+        return pl.DataFrame(schema=schema)
     lookup = dict(entity_of.iter_rows())
-    return [(lookup[a], lookup[b]) for a, b in pairs if a in lookup and b in lookup]
+    return pl.DataFrame([(lookup[a], lookup[b]) for a, b in pairs
+                         if a in lookup and b in lookup], schema=schema, orient="row")
 
 
-def _assign(entity_of: pl.DataFrame, roots: list[int], entities: pl.DataFrame,
+def _assign(entity_of: pl.DataFrame, roots: pl.Series, entities: pl.DataFrame,
             pid_key: bytes) -> pl.DataFrame:
     anchors = entities.select("entity", "anchor")
     frame = entity_of.with_columns(
-        pl.Series("cluster", roots, dtype=pl.UInt32).gather(entity_of["entity"])
+        roots.gather(entity_of["entity"]).alias("cluster")
     ).join(anchors, on="entity")
     pids = person_ids(frame.select("mention_id", "cluster", "anchor"), pid_key)
     return frame.join(pids, on="cluster").select(
@@ -257,8 +395,8 @@ def review_id(left_mention: str, right_mention: str) -> str:
 
 
 def _reviews(scored: pl.DataFrame, ambiguous: pl.DataFrame, unclear: pl.DataFrame,
-             thresholds: Thresholds, done: Clustering, entity_of: pl.DataFrame) -> pl.DataFrame:
-    root = pl.Series("root", done.roots, dtype=pl.UInt32)
+             thresholds: Thresholds, root: pl.Series, refused: pl.DataFrame,
+             left_out: pl.DataFrame, entity_of: pl.DataFrame) -> pl.DataFrame:
     level_cols = [c.name for c in COMPARISONS]
     levels = pl.struct(level_cols).struct.json_encode().alias("levels")
     possible = scored.filter(pl.col("weight").is_between(thresholds.review, thresholds.link,
@@ -271,7 +409,9 @@ def _reviews(scored: pl.DataFrame, ambiguous: pl.DataFrame, unclear: pl.DataFram
     context = unclear.with_columns(pl.lit("ambiguous_relative").alias("kind"),
                                    pl.lit(None, pl.String).alias("reason"),
                                    pl.lit(None, pl.String).alias("levels"))
-    frame = pl.concat([possible, family, context, _refused(done, scored, root, levels)])
+    split = left_out.with_columns(pl.lit(PIECE_SPLIT).alias("reason"))
+    frame = pl.concat([possible, family, context,
+                       _refused(pl.concat([refused, split]), scored, root, levels)])
     frame = frame.filter(root.gather(frame["left"]) != root.gather(frame["right"]))
     first = entity_of.group_by("entity").agg(pl.col("mention_id").min())
     frame = (
@@ -292,15 +432,16 @@ def _reviews(scored: pl.DataFrame, ambiguous: pl.DataFrame, unclear: pl.DataFram
                     "levels"))
 
 
-def _refused(done: Clustering, scored: pl.DataFrame, root: pl.Series,
+def _refused(refused: pl.DataFrame, scored: pl.DataFrame, root: pl.Series,
              levels: pl.Expr) -> pl.DataFrame:
-    """Links refused as impossible, as possible matches with the reason: one per pair of
-    persons (the strongest link between them), with the levels where it was scored."""
-    r = done.refused.with_columns(root.gather(done.refused["left"]).alias("_a"),
-                                  root.gather(done.refused["right"]).alias("_b"))
+    """Links refused as impossible (or left out by a piece's split), as possible matches
+    with the reason: one per pair of persons (the strongest link between them), with the
+    levels where it was scored."""
+    r = refused.with_columns(root.gather(refused["left"]).alias("_a"),
+                             root.gather(refused["right"]).alias("_b"))
     r = (r.with_columns(pl.min_horizontal("_a", "_b").alias("_a"),
                         pl.max_horizontal("_a", "_b").alias("_b"))
-         .sort(["weight", "left", "right"], descending=[True, False, False])
+         .sort(["weight", "left", "right", "reason"], descending=[True, False, False, False])
          .unique(["_a", "_b"], keep="first", maintain_order=True))
     r = r.join(scored.select("left", "right", levels), on=["left", "right"], how="left")
     return r.select("left", "right", "weight", pl.lit("possible_match").alias("kind"),

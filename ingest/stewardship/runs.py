@@ -25,6 +25,8 @@ import neo4j
 
 from ingest import pipeline, review
 from ingest.derive.state import Stage
+from ingest.fusion.pieces import PieceLimits
+from ingest.fusion.resolution import LIMITS
 from ingest.lock import exclusive
 from ingest.pipeline import LoadReport
 from ingest.stewardship import changes
@@ -78,11 +80,13 @@ def _stages(progress: Progress) -> Stage:
 
 
 def fuse_again(driver: neo4j.Driver, database: str, store: Store, *, kind: str = "re-fusion",
-               progress: Progress = _quiet, waiting: Waiting = Waiting()) -> LoadReport:
+               progress: Progress = _quiet, waiting: Waiting = Waiting(),
+               limits: PieceLimits = LIMITS) -> LoadReport:
     """Re-run fusion over the stored rows under the store lock and apply the difference."""
     with _locked(store, kind, progress, waiting):
         progress("fusing", None, None)
-        return pipeline.fuse_again(driver, database, store, stage=_stages(progress))
+        return pipeline.fuse_again(driver, database, store, stage=_stages(progress),
+                                   limits=limits)
 
 
 def _locked(store: Store, kind: str, progress: Progress,
@@ -101,10 +105,11 @@ def writing(store: Store, kind: str, waiting: Waiting = Waiting()) -> AbstractCo
 
 
 def _fuse_and_compare(driver: neo4j.Driver, database: str, store: Store, progress: Progress,
-                      about: list[str]) -> Outcome:
+                      about: list[str], limits: PieceLimits) -> Outcome:
     before = changes.snapshot(store, store.root / SNAPSHOT)
     progress("fusing", None, None)
-    report = pipeline.fuse_again(driver, database, store, stage=_stages(progress))
+    report = pipeline.fuse_again(driver, database, store, stage=_stages(progress),
+                                 limits=limits)
     progress("comparing", None, None)
     found = changes.outcome(before, store, report.written, report.load_id, about)
     progress("done", None, None)
@@ -149,7 +154,7 @@ def preview_decision(driver: neo4j.Driver, database: str, store: Store, review_i
 
 def decide(driver: neo4j.Driver, database: str, store: Store, review_id: str,
            outcome: review.Outcome, by: str, records: list[str], *, progress: Progress = _quiet,
-           waiting: Waiting = Waiting()) -> Outcome:
+           waiting: Waiting = Waiting(), limits: PieceLimits = LIMITS) -> Outcome:
     """Record a decision and re-fuse, under the store lock; what changed.
 
     Raises:
@@ -162,7 +167,7 @@ def decide(driver: neo4j.Driver, database: str, store: Store, review_id: str,
         progress("deciding", None, None)
         item = review.decide(driver, database, review_id, outcome, by, records)
         about = [p for p in (item.review.get("pids") or []) if p]
-        return _fuse_and_compare(driver, database, store, progress, about)
+        return _fuse_and_compare(driver, database, store, progress, about, limits)
 
 
 def check_unmerge(driver: neo4j.Driver, database: str, pid: str,
@@ -185,9 +190,9 @@ def preview_unmerge(driver: neo4j.Driver, database: str, store: Store, pid: str,
 
 def unmerge(driver: neo4j.Driver, database: str, store: Store, pid: str,
             mentions: list[str], by: str, *, progress: Progress = _quiet,
-            waiting: Waiting = Waiting()) -> Outcome:
+            waiting: Waiting = Waiting(), limits: PieceLimits = LIMITS) -> Outcome:
     """Split mentions off a person and re-fuse, under the store lock; what changed."""
     with _locked(store, "unmerge", progress, waiting):
         progress("deciding", None, None)
         review.unmerge(driver, database, pid, mentions, by)
-        return _fuse_and_compare(driver, database, store, progress, [pid])
+        return _fuse_and_compare(driver, database, store, progress, [pid], limits)

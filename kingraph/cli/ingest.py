@@ -50,6 +50,7 @@ def ingest(
     Exits 3 when the load wrote what it could read but refused a file or quarantined
     a row (the counts are printed; ``kingraph mentions export`` lists each row).
     """
+    from ingest.fusion.pieces import PieceLimits
     from ingest.pipeline import run
     from ingest.store import Store
 
@@ -70,7 +71,7 @@ def ingest(
             _warn_if_store_outlived_graph(drv, config.neo4j_database, store)
             report = run(drop, drv, config.neo4j_database, store, encoding=encoding,
                          batch_size=batch_size, stage=stage, bulk=_bulk(config, bulk),
-                         bulk_min_rows=config.bulk_min_rows)
+                         bulk_min_rows=config.bulk_min_rows, limits=PieceLimits.of(config))
         drops.remember(store, stamp, report.load_id)
     _print_report(report)
     if evaluate:
@@ -78,6 +79,7 @@ def ingest(
     if report.refused_anything:
         _print_refusals(report)
         raise typer.Exit(EXIT_REFUSED)
+
 
 
 def _warn_if_store_outlived_graph(drv: neo4j.Driver, database: str, store: Store) -> None:
@@ -124,6 +126,9 @@ def _print_report(report: LoadReport) -> None:
     for name in report.stray_files:
         console.print(f"[yellow]not a feed file, ignored:[/] {name}")
     console.print("fusion: " + ", ".join(f"{k} {v}" for k, v in report.fusion.items()))
+    for split in report.fusion_splits:
+        console.print("[yellow]a fusion piece above the size bound was split:[/] "
+                      + ", ".join(f"{k} {v}" for k, v in split.items()))
     console.print("conflicts for review: " + (", ".join(
         f"{k.removeprefix('conflict_')} {v}" for k, v in sorted(report.conflicts.items()))
         or "none"))
