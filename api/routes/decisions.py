@@ -25,7 +25,6 @@ from api.jobs import Job, NewJob, Report
 from api.routes.jobs import JobOut, job_out
 from api.routes.reviews import STEWARDS, PersonCard, ReviewId, person_card
 from ingest import stewardship
-from ingest.fusion.pieces import PieceLimits
 
 router = APIRouter(tags=["review queue"])
 PROBLEMS = problems.responses(400, 401, 403, 404, 422, 429)
@@ -184,11 +183,12 @@ async def decide_review(
                        Subject.decision(review_id, body.decision, body.records))
     settings, key_id = rt.settings, access.key.key_id
     waiting = stewardship.Waiting(settings.steward_lock_wait_seconds)
+    limits = stewardship.PieceLimits.of(settings)
     new = NewJob("decision", review_id, key_id, access.audit.purpose, access.audit.route,
                  {"decision": body.decision, "records": body.records}, review_id=review_id)
     return await _accepted(access, response, new, lambda progress: stewardship.decide(
         rt.sync_driver, rt.database, rt.store, review_id, body.decision, key_id,
-        body.records, progress=progress, waiting=waiting, limits=PieceLimits.of(settings)))
+        body.records, progress=progress, waiting=waiting, limits=limits))
 
 
 @router.post("/v1/persons/{pid}/unmerge/preview", response_model=PreviewOut,
@@ -220,8 +220,9 @@ async def unmerge(
     await _confirm(access, body.confirmation, Subject.unmerge(pid, body.mentions))
     settings, key_id = rt.settings, access.key.key_id
     waiting = stewardship.Waiting(settings.steward_lock_wait_seconds)
+    limits = stewardship.PieceLimits.of(settings)
     new = NewJob("unmerge", pid, key_id, access.audit.purpose, access.audit.route,
                  {"mentions": body.mentions}, pid=pid)
     return await _accepted(access, response, new, lambda progress: stewardship.unmerge(
         rt.sync_driver, rt.database, rt.store, pid, body.mentions, key_id,
-        progress=progress, waiting=waiting, limits=PieceLimits.of(settings)))
+        progress=progress, waiting=waiting, limits=limits))

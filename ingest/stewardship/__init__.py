@@ -9,6 +9,7 @@ measured afterwards (:mod:`~ingest.stewardship.runs`).  Load status for stewards
 graph's version (a token that moves with every load) come from :mod:`ingest.loads`.
 """
 
+from ingest.fusion.pieces import PieceLimits
 from ingest.loads import LoadStatus, graph_version, loads
 from ingest.review import Outcome as Verdict
 from ingest.stewardship.changes import EdgeChanges, MovedRow, Outcome, Preview
@@ -40,7 +41,8 @@ from ingest.stewardship.runs import (
 from ingest.store import Store
 
 __all__ = [
-    "EdgeChanges", "LoadStatus", "MovedRow", "Outcome", "PersonFacts", "Preview", "Progress",
+    "EdgeChanges", "LoadStatus", "MovedRow", "Outcome", "PersonFacts", "PieceLimits", "Preview",
+    "Progress",
     "QueueFilter", "QueueItem", "QueuePage", "SourceRow", "Store", "Verdict", "Waiting",
     "check_decision", "check_unmerge", "decide", "division_prefix", "fuse_again",
     "graph_version", "item", "loads", "person_facts", "preview_decision", "preview_unmerge",

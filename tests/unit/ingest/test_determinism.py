@@ -10,8 +10,8 @@ import pytest
 from ingest.feeds.clean import clean_feed
 from ingest.feeds.mentions import to_mentions
 from ingest.feeds.read import discover, read_feed
-from ingest.fusion.clusters import Clustering
 from ingest.fusion.comparisons import COMPARISONS
+from ingest.fusion.pieces import LINK_SCHEMA, REFUSED_SCHEMA
 from ingest.fusion.resolution import RESOLVER_COLUMNS, Resolution, Thresholds, _reviews
 from synth.generator import generate
 from tests.factories import fuse
@@ -62,10 +62,11 @@ def _ambiguous_relative_items(unclear: pl.DataFrame) -> pl.DataFrame:
     scored = pl.DataFrame(schema={"left": pl.UInt32, "right": pl.UInt32,
                                   "weight": pl.Float64,
                                   **{c.name: pl.Int8 for c in COMPARISONS}})
-    refused = pl.DataFrame(schema={"left": pl.UInt32, "right": pl.UInt32,
-                                   "weight": pl.Float64, "reason": pl.String})
-    done = Clustering(roots=[0, 1], vetoed={}, refused=refused)
-    return _reviews(scored, unclear.clear(), unclear, Thresholds(), done, entity_of)
+    refused = pl.DataFrame(schema=REFUSED_SCHEMA)  # nothing refused, nothing left out
+    left_out = pl.DataFrame(schema=LINK_SCHEMA)
+    roots = pl.Series("root", [0, 1], dtype=pl.UInt32)
+    return _reviews(scored, unclear.clear(), unclear, Thresholds(), roots, refused, left_out,
+                    entity_of)
 
 
 @pytest.mark.parametrize("rows", [[(0, 1), (1, 0)], [(1, 0), (0, 1)]])
