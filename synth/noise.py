@@ -272,8 +272,6 @@ def apply(feed: str, frame: pl.DataFrame, rng: np.random.Generator, r: NoiseRate
     if feed == "birth":
         frame = births(frame, rng, r, counts)
         frame, moved["child"] = hard_cases.newborns(frame, rng, r, counts)
-    if feed == "diagnosis":
-        frame = screened_babies(frame, rng, r, counts)
     frame, struck = hard_cases.without_numbers(feed, frame, rng, r, counts)
     if feed == "birth":
         struck["mother"] = frame["%mother"].str.contains("mother_id_unusable").to_numpy()
@@ -284,6 +282,8 @@ def apply(feed: str, frame: pl.DataFrame, rng: np.random.Generator, r: NoiseRate
         named, homophone[role] = person_names(frame[name_col], rng, r, counts)
         frame = frame.with_columns(ids(frame[id_col], rng, r, counts, struck.get(role)),
                                    named)
+    if feed == "diagnosis":  # after the name kinds: a placeholder is not a true name
+        frame = screened_babies(frame, rng, r, counts)
     frame = dates(birth_dates(feed, frame, rng, r, counts, moved), rng, r, counts)
     frame = hard_cases.tag(feed, frame, before, homophone, moved)
     return duplicates.within(frame, rng, r.duplicate_within, counts)

@@ -210,7 +210,12 @@ def _frame(t: Truth, rng: np.random.Generator, rows: _Rows, *, baby: bool) -> pl
         known = t.records.registered_on[person] + rng.integers(14, 61, n)
         numbered = (known <= when) & (rng.random(n) < 0.5)
         named = rng.random(n) < np.where(when - p.birth[person] > 7, 0.5, d.newborn_named)
-        mother = np.where(rng.random(n) < d.newborn_mother_given, mother, -1)
+        # A screening card always identifies someone (a clean card is never quarantined):
+        # without the baby's name or number it is filed under the mother's, and a baby
+        # whose mother is unknown is named.
+        given = (rng.random(n) < d.newborn_mother_given) | ~(numbered | named)
+        mother = np.where(given, mother, -1)
+        named |= ~numbered & (mother < 0)
         institution = np.full(n, SCREEN_CENTRE)
     else:
         numbered = named = np.ones(n, dtype=bool)
