@@ -103,7 +103,8 @@ class Conflict:
     """One conflict: what it is, whom it concerns, and what each side rests on.
 
     A side is a dict: ``claim`` (``mother``, ``father``, ``child_of``, ``marriage``,
-    ``birth_date``), ``pid`` (whom the claim is about), ``parent_pid``, ``value`` (a
+    ``divorce``, ``household_spouses``, ``birth_date``), ``pid`` (whom the claim is
+    about; a couple's husband), ``parent_pid`` (the parent; a couple's wife), ``value`` (a
     date), ``minimum_age`` and ``law`` for an age, ``records`` (record keys) and
     ``statements`` (what an officer may dismiss; empty for birth-date evidence).
     """
