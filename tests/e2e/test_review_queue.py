@@ -133,6 +133,32 @@ def test_pages_and_filters_agree_with_the_api(web: Page) -> None:
     web.shot("filters")
 
 
+def test_an_earlier_pages_late_answer_does_not_replace_the_page_asked_for_last(
+        web: Page) -> None:
+    _open(web, "1280")
+    held: list[Any] = []
+
+    def hold_page_two(route: Any) -> None:  # the server's answer for page 2 comes last
+        if "offset=20" in route.request.url and not held:
+            held.append(route)
+        else:
+            route.continue_()
+
+    web.page.route("**/v1/reviews?*", hold_page_two)
+    web.page.click("#review-pager .page-next")  # page 2: asked, its answer held back
+    expect(web.page.locator("#review-list .state.loading")).to_have_count(1)
+    web.page.click("#review-pager .page-next")  # page 3, before page 2 has come
+    third = _api(web, "/v1/reviews", status="open", limit=20, offset=40)
+    _shows(web, third)
+    assert len(held) == 1
+    with web.page.expect_response(lambda r: "offset=20" in r.url) as late:
+        held[0].continue_()
+    late.value.finished()
+    web.page.wait_for_timeout(500)  # the page has read the late answer by now
+    assert _ids(web) == [i["review_id"] for i in third["items"]]
+    assert "第 41–" in web.page.inner_text("#review-pager")
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_two_persons_records_side_by_side(web: Page, size: str) -> None:
     _open(web, size)
