@@ -68,9 +68,10 @@ class SourceRecord(BaseModel):
 class ConflictSide(BaseModel):
     """One side of a conflict: what is claimed, about whom, and the rows that say it."""
 
-    claim: str  # mother | father | child_of | marriage | birth_date
-    pid: str | None = None
-    parent_pid: str | None = None
+    # mother | father | child_of | marriage | divorce | household_spouses | birth_date
+    claim: str
+    pid: str | None = None  # the child; a couple's husband
+    parent_pid: str | None = None  # the parent; a couple's wife
     kind: str | None = None  # a parent-child edge's kind
     role: str | None = None  # husband | wife, for an age
     value: str | None = None  # a date (ISO)

@@ -103,7 +103,8 @@ class Conflict:
     """One conflict: what it is, whom it concerns, and what each side rests on.
 
     A side is a dict: ``claim`` (``mother``, ``father``, ``child_of``, ``marriage``,
-    ``birth_date``), ``pid`` (whom the claim is about), ``parent_pid``, ``value`` (a
+    ``divorce``, ``household_spouses``, ``birth_date``), ``pid`` (whom the claim is
+    about; a couple's husband), ``parent_pid`` (the parent; a couple's wife), ``value`` (a
     date), ``minimum_age`` and ``law`` for an age, ``records`` (record keys) and
     ``statements`` (what an officer may dismiss; empty for birth-date evidence).
     """
@@ -433,7 +434,6 @@ def _settle(found: list[Conflict], rulings: Rulings) -> Found:
     """Review ids under the rulings; what stays disputed; the review rows."""
     rows: list[dict[str, Any]] = []
     disputed: dict[str, list[tuple[Any, ...]]] = {"child_of": [], "married": []}
-    counts: dict[str, int] = {}
     for conflict in found:
         rid = review_id(conflict.kind, *conflict.subject)
         for _ in range(len(rulings.decided) + 1):
@@ -443,13 +443,23 @@ def _settle(found: list[Conflict], rulings: Rulings) -> Found:
         if rid not in rulings.decided:
             disputed["child_of"].extend(conflict.child_of)
             disputed["married"].extend(conflict.married)
-        counts[conflict.kind] = counts.get(conflict.kind, 0) + 1
         rows.append({"review_id": rid, "kind": conflict.kind, "reason": conflict.reason,
                      "records": sorted({r for s in conflict.sides for r in s["records"]}),
                      "pids": list(dict.fromkeys(conflict.pids)),
                      "sides": json.dumps(conflict.sides, ensure_ascii=False)})
-    reviews = pl.DataFrame(rows, schema=REVIEW_SCHEMA).unique("review_id", keep="first",
-                                                               maintain_order=True)
+    # One item per review id.  Two conflicts share one when they share a subject: a
+    # register span after a divorce that two rows record on one day (two episodes, one
+    # contradiction).  The item kept is the least by every column, an order that is total,
+    # so it does not depend on the order of the rows the detectors read.
+    rows.sort(key=lambda r: (r["review_id"], r["kind"], r["reason"], r["sides"], r["records"],
+                             r["pids"]))
+    kept: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        kept.setdefault(row["review_id"], row)
+    counts: dict[str, int] = {}
+    for row in kept.values():
+        counts[row["kind"]] = counts.get(row["kind"], 0) + 1
+    reviews = pl.DataFrame(list(kept.values()), schema=REVIEW_SCHEMA)
     edges = {name: pl.DataFrame(disputed[name], schema=schema, orient="row").unique()
              .with_columns(pl.lit(True).alias("disputed"))
              for name, schema in EDGE_KEYS.items()}

@@ -137,6 +137,9 @@ def web(browser: Any, server: Server, request: pytest.FixtureRequest) -> Iterato
     context = browser.new_context(viewport=WIDE, accept_downloads=True, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(20_000)
+    # Waits are locators and expect(): wait_for_function evaluates its predicate with eval,
+    # which the page's Content-Security-Policy (rightly) refuses.
+    playwright_api.expect.set_options(timeout=20_000)
     console = Console(server)
     page.on("console", console.on_console)
     page.on("pageerror", lambda exc: console.errors.append(f"page error: {exc}"))

@@ -10,6 +10,7 @@ from typing import Any
 
 import neo4j
 import pytest
+from playwright.sync_api import expect
 
 from api.keys import Role
 from queries import kinship
@@ -202,8 +203,8 @@ def test_a_sibship_folds_and_unfolds(web: Page, large_family: str) -> None:
     assert badge == f"+{len(before - after)}"
     web.shot("folded")
     web.page.locator(f"#pedigree g.fold.folded[data-union='{union}']").dispatch_event("click")
-    web.page.wait_for_function(
-        f"document.querySelectorAll('#pedigree g.pm').length === {len(before)}")
+    expect(web.page.locator("#pedigree g.pm")).to_have_count(len(before))
+    assert _shown(web) == before
     # Generations fold too: no generation below the person.
     web.page.select_option("#ped-down", "0")
     web.page.wait_for_timeout(300)

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from api.keys import Role
 from tests.e2e.conftest import ARTIFACTS, Page
@@ -47,6 +48,21 @@ def _shot(web: Page, element: Any, label: str) -> None:
 def _ids(web: Page) -> list[str]:
     return web.page.locator("#review-list article.review-item").evaluate_all(
         "items => items.map(i => i.dataset.review)")
+
+
+def _shows(web: Page, page: dict[str, Any]) -> None:
+    """Wait until the list shows this API page: its first and last items, its length.
+
+    The list is replaced at once when a page arrives (a loading state meanwhile), so
+    these three hold only once the page has rendered.  Locators, not a predicate string:
+    the page's Content-Security-Policy forbids the eval ``wait_for_function`` needs.
+    """
+    ids = [i["review_id"] for i in page["items"]]
+    assert ids, "the API's page is empty: nothing to wait for"
+    items = web.page.locator("#review-list article.review-item")
+    expect(items.first).to_have_attribute("data-review", ids[0])
+    expect(items.last).to_have_attribute("data-review", ids[-1])
+    expect(items).to_have_count(len(ids))
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -85,19 +101,20 @@ def test_both_sides_by_name_and_birth_date_with_codes_decoded(web: Page, size: s
 
 def test_pages_and_filters_agree_with_the_api(web: Page) -> None:
     _open(web, "1280")
-    first = _ids(web)
     web.page.click("#review-pager .page-next")
-    web.page.wait_for_function(f"document.querySelector('#review-list article')?.dataset.review "
-                               f"!== '{first[0]}'")
     second = _api(web, "/v1/reviews", status="open", limit=20, offset=20)
+    _shows(web, second)
     assert _ids(web) == [i["review_id"] for i in second["items"]]
     assert "第 21–" in web.page.inner_text("#review-pager")
-    # Conflicts only.
+    # Conflicts only: every conflict_* kind, as the API's family filter answers.
     web.page.select_option("#review-kind", "conflict")
-    web.page.wait_for_function("[...document.querySelectorAll('#review-list article')]"
-                               ".every(a => a.dataset.kind.startsWith('conflict_'))")
     conflicts = _api(web, "/v1/reviews", status="open", kind="conflict", limit=20)
+    _shows(web, conflicts)
     assert _ids(web) == [i["review_id"] for i in conflicts["items"]]
+    kinds = web.page.locator("#review-list article.review-item").evaluate_all(
+        "items => items.map(i => i.dataset.kind)")
+    assert kinds and all(k.startswith("conflict_") for k in kinds)
+    expect(web.page.locator("#review-pager")).to_contain_text(f"共 {conflicts['total']} 条")
     # A division by name: the API's items for that code.
     web.page.select_option("#review-kind", "")
     everything = _api(web, "/v1/reviews", status="open", limit=200)["items"]
@@ -105,9 +122,8 @@ def test_pages_and_filters_agree_with_the_api(web: Page) -> None:
     web.page.wait_for_selector(f"#review-division option[value='{county}']", state="attached")
     web.page.select_option("#review-division", county)
     there = _api(web, "/v1/reviews", status="open", division=county, limit=20)
-    pager = f"共 {there['total']} 条"
-    web.page.wait_for_function(
-        f"document.querySelector('#review-pager').innerText.includes('{pager}')")
+    expect(web.page.locator("#review-pager")).to_contain_text(f"共 {there['total']} 条")
+    _shows(web, there)
     assert _ids(web) == [i["review_id"] for i in there["items"]]
     # Nothing in the queue is a month old: the age filter says so.
     web.page.select_option("#review-division", "")
@@ -115,6 +131,32 @@ def test_pages_and_filters_agree_with_the_api(web: Page) -> None:
     web.page.wait_for_selector("#review-list .state.empty")
     assert "没有待复核" in web.page.inner_text("#review-list")
     web.shot("filters")
+
+
+def test_an_earlier_pages_late_answer_does_not_replace_the_page_asked_for_last(
+        web: Page) -> None:
+    _open(web, "1280")
+    held: list[Any] = []
+
+    def hold_page_two(route: Any) -> None:  # the server's answer for page 2 comes last
+        if "offset=20" in route.request.url and not held:
+            held.append(route)
+        else:
+            route.continue_()
+
+    web.page.route("**/v1/reviews?*", hold_page_two)
+    web.page.click("#review-pager .page-next")  # page 2: asked, its answer held back
+    expect(web.page.locator("#review-list .state.loading")).to_have_count(1)
+    web.page.click("#review-pager .page-next")  # page 3, before page 2 has come
+    third = _api(web, "/v1/reviews", status="open", limit=20, offset=40)
+    _shows(web, third)
+    assert len(held) == 1
+    with web.page.expect_response(lambda r: "offset=20" in r.url) as late:
+        held[0].continue_()
+    late.value.finished()
+    web.page.wait_for_timeout(500)  # the page has read the late answer by now
+    assert _ids(web) == [i["review_id"] for i in third["items"]]
+    assert "第 41–" in web.page.inner_text("#review-pager")
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import neo4j
 import pytest
+from playwright.sync_api import expect
 
 from api.keys import Role
 from queries.eligibility import policy
@@ -148,9 +149,7 @@ def test_couples_are_paged_linked_and_picked_by_division_name(web: Page, size: s
     web.page.fill("#couples-division", name)
     web.page.click("#thal-panel form button[type=submit]")
     there = _api(web, "GET", "/v1/thalassemia/couples", params={"limit": 50, "division": code})
-    web.page.wait_for_function(
-        "(n) => document.querySelector('#couples-range')?.textContent.includes(`共 ${n} 对`)",
-        arg=there["total"])
+    expect(web.page.locator("#couples-range")).to_contain_text(f"共 {there['total']} 对")
     assert name in web.page.inner_text("#couples-division-chosen")
     assert web.page.locator("#couples-result tbody tr").count() == there["count"]
     assert web.fits_width(), f"the couples list scrolls sideways at {size} px"
@@ -166,9 +165,12 @@ def test_the_counselling_list_holds_no_couple_of_reproductive_age(web: Page) -> 
                             timeout=60_000)
     web.page.select_option("#couples-list", "counselling")
     web.page.click("#thal-panel form button[type=submit]")
-    web.page.wait_for_function(
-        "() => document.querySelector('#couples-result :is(#couples-range, .state.empty)') && "
-        "!document.querySelector('#couples-result .loading')")
+    expect(web.page.locator("#couples-result .state.loading")).to_have_count(0)
+    if counselling["count"]:
+        expect(web.page.locator("#couples-range")).to_contain_text(
+            f"共 {counselling['total']} 对")
+    else:
+        expect(web.page.locator("#couples-result .state.empty")).to_be_visible()
     rows = web.page.locator("#couples-result tbody tr")
     assert rows.count() == counselling["count"]
     today = date.today()

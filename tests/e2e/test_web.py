@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 import httpx
+from playwright.sync_api import expect
 
 from api import keys, state
 from api.keys import Role
@@ -175,9 +176,16 @@ def test_couples_tab_lists_prenatal_first(web: Page) -> None:
     assert sum(flags) == sum(c["worklist"] == "prenatal_diagnosis" for c in api["items"])
     text = web.page.inner_text("#couples-result")
     assert "class_" not in text and "preg_" not in text, "raw catalogue keys shown"
+    partner = _api(web, "/v1/thalassemia/couples", limit=50, list="partner_screening")
     web.page.select_option("#couples-list", "partner_screening")
     web.page.click("#thal-panel form button[type=submit]")
-    web.page.wait_for_function("!document.querySelector('#couples-result tbody tr.hl')")
+    expect(web.page.locator("#couples-result .state.loading")).to_have_count(0)
+    if partner["count"]:
+        expect(web.page.locator("#couples-range")).to_contain_text(f"共 {partner['total']} 对")
+    else:
+        expect(web.page.locator("#couples-result .state.empty")).to_be_visible()
+    assert rows.count() == partner["count"]
+    assert web.page.locator("#couples-result tbody tr.hl").count() == 0  # none prenatal
     assert web.fits_width()
     web.shot("couples")
 

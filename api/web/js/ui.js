@@ -51,14 +51,19 @@ export function failure(err, { missingRoute = false } = {}) {
 }
 
 // Fill `box` with a loading state, then with render(result), an empty state or the error.
-export async function load(box, fetcher, render, { isEmpty, emptyText } = {}) {
+// With `current`, an answer that arrives once current() is false (a later load of the same
+// box has begun: another page, another filter) is dropped; the later load fills the box,
+// whichever answer the server sends first.
+export async function load(box, fetcher, render, { isEmpty, emptyText, current = () => true } = {}) {
   box.replaceChildren(loading());
   try {
     const result = await fetcher();
+    if (!current()) return undefined;
     if (isEmpty && isEmpty(result)) box.replaceChildren(empty(emptyText));
     else box.replaceChildren(render(result));
     return result;
   } catch (err) {
+    if (!current()) return undefined;
     if (!(err && "status" in err)) console.warn(err);
     box.replaceChildren(failure(err, { missingRoute: true }));
     return undefined;

@@ -110,6 +110,11 @@ ALL_DISPUTED = """MATCH (c:Person)-[:CHILD_OF {disputed: true}]->(p:Person)
 RETURN DISTINCT c.pid AS child, p.pid AS parent"""
 
 
+# The claims of a parent-child edge; a side about a couple (a marriage, a divorce, the
+# household register's head and spouse) names the spouses as pid and parent_pid too.
+PARENT_CLAIMS = frozenset({"mother", "father", "child_of"})
+
+
 def _open_conflict_edges(client: httpx.Client, headers: dict[str, str]) -> dict[
         str, set[tuple[str, str]]]:
     """The parent edges on the sides of every open conflict, by review id."""
@@ -118,7 +123,7 @@ def _open_conflict_edges(client: httpx.Client, headers: dict[str, str]) -> dict[
     assert page["total"] <= 200
     for item in page["items"]:
         found[item["review_id"]] = {(s["pid"], s["parent_pid"]) for s in item["sides"]
-                                    if s.get("parent_pid")}
+                                    if s["claim"] in PARENT_CLAIMS and s.get("parent_pid")}
     return found
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import get_args
 
 from api.routes import web
+from api.routes.reviews import ReviewKind
 
 JS = web.WEB_DIR / "js"
 KEY = re.compile(r"^\s+(\w+):", re.M)
@@ -45,3 +47,28 @@ def test_no_external_urls_in_the_page() -> None:
     for path in web.WEB_DIR.rglob("*"):
         if path.suffix in {".html", ".js", ".css"}:
             assert not re.search(r"(src|href)=\"https?://", path.read_text("utf-8")), path.name
+
+
+# What a page needs of a Content-Security-Policy (CSP Level 3): each fetch directive the
+# page uses, and the document directives that default-src does not cover.
+FETCH_DIRECTIVES = ("default-src", "script-src", "style-src", "img-src", "font-src",
+                    "connect-src", "object-src")
+DOCUMENT_DIRECTIVES = ("base-uri", "form-action", "frame-ancestors")
+
+
+def test_the_content_security_policy_is_complete_and_allows_no_eval() -> None:
+    policy = dict(d.strip().split(" ", 1) for d in
+                  web.HEADERS["Content-Security-Policy"].split(";"))
+    assert set(FETCH_DIRECTIVES + DOCUMENT_DIRECTIVES) <= set(policy)
+    assert policy["script-src"] == "'self'"  # no inline script, no eval, no other origin
+    assert policy["object-src"] == policy["base-uri"] == policy["frame-ancestors"] == "'none'"
+    assert not any("unsafe-eval" in v or "*" in v or "http" in v for v in policy.values())
+
+
+def test_the_review_kind_filter_offers_the_apis_kinds() -> None:
+    page = (JS / "views" / "review.js").read_text("utf-8")
+    listed = re.search(r"const KINDS = \[(.*?)\];", page, re.S)
+    assert listed is not None
+    offered = re.findall(r"\"(\w*)\"", listed.group(1))
+    assert offered[0] == ""  # every kind
+    assert sorted(offered[1:]) == sorted(get_args(ReviewKind))

@@ -5,6 +5,7 @@ married at least while both rows are in force; a marriage row is never overridde
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -221,3 +222,56 @@ def test_an_earlier_marriage_that_ended_before_is_no_contradiction() -> None:
     stated = _stated(("h1", "w3", date(1995, 1, 1), date(2007, 1, 1), "divorce", "m3"))
     assert _found(stated, [_row("a", "h1", "HH1", "02", date(2008, 1, 1)),
                            _row("b", "w1", "HH1", "12", date(2008, 1, 1))]) == []
+
+
+# --- one item, whatever the order of the rows ---------------------------------------------
+
+def _marriage_rows(*rows: tuple[str, str, str, date]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Marriage rows ``(source, record_id, event, date)`` of h1 and w1, and their pids."""
+    frame = pl.DataFrame([{"feed": "marriage", "source": s, "record_id": r, "event": e,
+                           "event_date": d} for s, r, e, d in rows],
+                         schema={"feed": pl.String, "source": pl.String,
+                                 "record_id": pl.String, "event": pl.String,
+                                 "event_date": pl.Date})
+    pids = pl.DataFrame([(f"marriage|{s}|{r}|{role}", pid) for s, r, _, _ in rows
+                         for role, pid in (("husband", "h1"), ("wife", "w1"))],
+                        schema={"mention_id": pl.String, "pid": pl.String}, orient="row")
+    return frame, pids
+
+
+def _detect(married: pl.DataFrame, spans: pl.DataFrame) -> conflicts.Found:
+    empty = pl.DataFrame(schema=relations.STATEMENT_SCHEMA)
+    persons = pl.DataFrame({"pid": ["h1", "w1"], "props": [
+        {"sex": MAN, "birth_date": date(1980, 1, 1)},
+        {"sex": WOMAN, "birth_date": date(1982, 1, 1)}]})
+    return conflicts.detect(empty, relations.child_of(empty), married, persons,
+                            pl.DataFrame(schema={"mention_id": pl.String, "birth_date": pl.Date,
+                                                 "id_birth_date": pl.Date}),
+                            pl.DataFrame(schema={"mention_id": pl.String, "pid": pl.String}),
+                            spans=spans)
+
+
+def test_a_divorce_recorded_twice_is_one_item_whatever_the_order_of_the_rows() -> None:
+    # Married in 2009; the divorce of 2012-03-01 is registered by civil affairs and reported
+    # again by a self-collected row; the register shows them as head and spouse from
+    # 2009-07-01 on, years after.  One register, one divorce day: one contradiction, though
+    # the second divorce row makes a second episode (its wedding unknown) with the same
+    # subject, so the two conflicts share one review id.
+    rows, pids = _marriage_rows(("civil_affairs", "m1", "marriage", date(2009, 6, 1)),
+                                ("civil_affairs", "d1", "divorce", date(2012, 3, 1)),
+                                ("self_collected", "d2", "divorce", date(2012, 3, 1)))
+    stated = relations.marriages(rows, pids, {})
+    assert stated.height == 2
+    household, household_pids = _frames([_row("a", "h1", "HH1", "02", date(2009, 7, 1)),
+                                         _row("b", "w1", "HH1", "12", date(2009, 7, 1))])
+    spans = relations.household_marriages(household, household_pids, _sexes(), {})
+    married, spans = relations.with_household_marriages(stated, spans)
+    found = [_detect(order, spans) for order in (married, married.reverse())]
+    for one in found:
+        assert one.counts == {conflicts.HOUSEHOLD_MARRIAGE: 1}
+        (reason,) = one.reviews["reason"].to_list()
+        assert reason == "divorce_recorded"
+    assert found[0].reviews.equals(found[1].reviews)
+    # The one kept is the least by its sides: the civil-affairs divorce row.
+    divorce = json.loads(found[0].reviews["sides"][0])[1]
+    assert divorce["records"] == ["marriage|civil_affairs|d1"]

@@ -74,7 +74,10 @@ function queue(state) {
     total.dataset.n = String(Math.max(0, Number(total.dataset.n || 0) - 1));
     total.textContent = t("reviews_open_n", { n: total.dataset.n });
   };
-  const reload = () => load(list, () => call("/v1/reviews", { query: {
+  // Pages and filters change faster than answers come: only the latest request's answer
+  // is shown (an older one arriving last would show another page than the pager's).
+  let asked = 0;
+  const reload = () => { const mine = ++asked; return load(list, () => call("/v1/reviews", { query: {
     status: "open", kind: state.kind || undefined, division: state.division || undefined,
     ...AGES[state.age], limit: PAGE, offset: state.offset } }), (page) => {
     total.dataset.n = String(page.total);
@@ -87,7 +90,7 @@ function queue(state) {
       for (const p of pagers) p.replaceChildren(...pager(state, page.total, reload));
     }
     return page.items.length === 0;
-  }, emptyText: t("no_reviews") });
+  }, emptyText: t("no_reviews"), current: () => mine === asked }); };
   reload();
   return [card(null, filters(state, reload), h("p", null, total)), pagers[0], list, pagers[1]];
 }
