@@ -351,8 +351,10 @@ def household_marriages(rows: pl.DataFrame, pids: pl.DataFrame, sexes: pl.DataFr
     ``death``; one that simply ends, with :data:`LEFT_HOUSEHOLD` (the register no longer
     shows them together: not proof of a divorce); an open span is ended by a spouse's death.
     """
+    # A total order: a couple's pairs that start and end on the same day (registered
+    # together in two households) are read in one order whatever the rows' order.
     pairs = household_spouse_pairs(rows, pids, sexes, dismissed).sort(
-        "husband", "wife", pl.col("from_date"), nulls_last=False)
+        "husband", "wife", "from_date", "to_date", "reason", "statement", nulls_last=False)
     spans: list[dict[str, Any]] = []
     group: list[tuple[Any, ...]] = []
     columns = ("husband", "wife", "from_date", "to_date", "reason", "records", "statement")

@@ -275,3 +275,18 @@ def test_a_divorce_recorded_twice_is_one_item_whatever_the_order_of_the_rows() -
     # The one kept is the least by its sides: the civil-affairs divorce row.
     divorce = json.loads(found[0].reviews["sides"][0])[1]
     assert divorce["records"] == ["marriage|civil_affairs|d1"]
+
+
+def test_pairs_of_one_couple_on_the_same_days_give_one_answer_in_any_row_order() -> None:
+    # The couple is registered together in two households over the same days; one
+    # household's rows end by a death, the other's by a move. The span, its end and its
+    # reason cannot depend on which household's rows come first.
+    rows = [_row("a", "h1", "HH1", "02", date(2000, 1, 1), date(2010, 1, 1), "moved_out"),
+            _row("b", "w1", "HH1", "12", date(2000, 1, 1), date(2010, 1, 1), "moved_out"),
+            _row("c", "h1", "HH2", "02", date(2000, 1, 1), date(2010, 1, 1), "death"),
+            _row("d", "w1", "HH2", "12", date(2000, 1, 1), date(2010, 1, 1), "death")]
+    forward, backward = _spans(rows), _spans(rows[::-1])
+    assert forward == backward
+    assert [(s["from_date"], s["to_date"]) for s in forward] == [
+        (date(2000, 1, 1), date(2010, 1, 1))]
+    assert forward[0]["records"] == [_key(r) for r in "abcd"]
