@@ -260,12 +260,18 @@ def step_relations_frame(t: Truth) -> pl.DataFrame:
 
 
 def residences_frame(t: Truth) -> pl.DataFrame:
-    """``truth/residences.parquet`` rows of the part; ``division_code`` is today's code."""
+    """``truth/residences.parquet`` rows of the part; ``division_code`` is today's code.
+
+    ``separated`` marks a stay away from the household the person is registered in
+    (人户分离): a dormitory, a shared flat, a room in another family's home, or a wife
+    registered apart living in her husband's home.  A stay with it false is in the
+    household the person is registered in.
+    """
     r = t.registry.residences
     return pl.DataFrame({
         "person_key": r["person"], "division_code": places.current_code(r["county"].to_numpy()),
         "dwelling_id": r["dwelling_id"], "from_date": as_date(r["from_day"].to_numpy()),
-        "to_date": as_date(r["to_day"].to_numpy()),
+        "to_date": as_date(r["to_day"].to_numpy()), "separated": r["separated"],
     })
 
 
