@@ -7,8 +7,9 @@ the household register's start (earlier moves are in no feed): the registration 
 from their registration (dormitories, flats, lodgings, a wife registered apart) moves
 no registration.  Ties: kin (parents, adoptive parents, children and spouses from
 ``persons`` and ``marriages``), cohabitants (one dwelling over overlapping periods of
-``residences``) and colleagues (one employer over overlapping periods in
-``employment``).
+``residences``), household members (one household over overlapping periods of
+``registrations``) and colleagues (one employer over overlapping periods in
+``employment``, as far as employment rows report them).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 import polars as pl
 
 from kingraph import divisions
+from tests.integration.queries.residence_truth import reported
 
 FAR = date(9999, 12, 31)
 PARENTS = ("father_key", "mother_key", "adoptive_father_key", "adoptive_mother_key")
@@ -80,7 +82,11 @@ def move_truth(truth: Path, register_from: date) -> MoveTruth:
     for a, b in _overlapping(stays.select("person_key", "dwelling_id", "from_date", "to_date"),
                              "dwelling_id"):
         _tie(out, a, b, "cohabitant")
-    for a, b in _overlapping(pl.read_parquet(truth / "employment.parquet"), "employer_code"):
+    # Colleagues as far as the employment rows say (a job no row reports is no one's
+    # known colleague: 5 % of job rows are not delivered).
+    jobs = reported(truth.parent, "employment", "employer_code",
+                    pl.read_parquet(truth / "employment.parquet"))
+    for a, b in _overlapping(jobs, "employer_code"):
         _tie(out, a, b, "colleague")
     return out
 

@@ -84,7 +84,7 @@ def observation(drop: Path, register_from: date) -> Observation:
             for f in discover(drop) if f.feed == "cohabitation"]
     reported: dict[int, list[Stay]] = defaultdict(list)
     if rows:
-        known = pl.concat(rows).with_columns(_dates("from_date")).join(
+        known = pl.concat(rows).with_columns(feed_date("from_date")).join(
             links, on=["source", "record_id"]).select("person_key", "dwelling_id", "from_date")
         # A row reports the stay of its person at its dwelling that began that day.
         hits = stays.join(known, on=["person_key", "dwelling_id"], suffix="_row").filter(
@@ -102,12 +102,35 @@ def observation(drop: Path, register_from: date) -> Observation:
     return Observation(register_from, dict(reported), dict(registered))
 
 
-def _dates(column: str) -> pl.Expr:
+def feed_date(column: str) -> pl.Expr:
     """A feed's date cell in any of feeds.md's three formats, as a date."""
     c = pl.col(column)
     return (pl.when(c.str.contains("/")).then(c.str.to_date("%Y/%-m/%-d", strict=False))
             .when(c.str.contains("-")).then(c.str.to_date("%Y-%m-%d", strict=False))
             .otherwise(c.str.to_date("%Y%m%d", strict=False)).alias(column))
+
+
+def reported(drop: Path, feed: str, place: str, episodes: pl.DataFrame) -> pl.DataFrame:
+    """The parts of truth episodes (``person_key, <place>, from_date, to_date``) that the
+    feed's rows report: a row of the same person and place, its period clipped to the
+    episode's.  An episode no row reports is not there; a job enrolled twice (two rows)
+    whose second row was not delivered is there for the first row's period only."""
+    links = pl.read_parquet(drop / "truth" / "record_links.parquet").filter(
+        pl.col("feed") == feed).select("source", "record_id", "person_key")
+    rows = pl.concat([read_feed(f).frame.select("source", "record_id", place, "from_date",
+                                                "to_date")
+                      for f in discover(drop) if f.feed == feed])
+    rows = rows.with_columns(feed_date("from_date"), feed_date("to_date")).join(
+        links, on=["source", "record_id"])
+    both = episodes.select("person_key", place, "from_date", "to_date").join(
+        rows.select("person_key", place, "from_date", "to_date"), on=["person_key", place],
+        suffix="_row")
+    start = pl.max_horizontal("from_date", "from_date_row")
+    end = pl.min_horizontal(pl.col("to_date").fill_null(FAR), pl.col("to_date_row").fill_null(FAR))
+    return both.with_columns(start.alias("start"), end.alias("end")).filter(
+        pl.col("start") < pl.col("end")).select(
+        "person_key", place, pl.col("start").alias("from_date"),
+        pl.when(pl.col("end") < FAR).then(pl.col("end")).alias("to_date")).unique()
 
 
 def _add(stays: list[Stay], stay: Stay) -> None:
