@@ -27,10 +27,12 @@ WINDOW_DAYS = 90
 DAY = timedelta(days=1)
 # Measured on the 4,000-person fixture (seed 20261125) against the register's truth, every
 # true mover (713): precision 0.998 (1,206 of 1,208 companions truly moved with the
-# person), recall 0.973 (1,206 of 1,240 true companions: every one missed made a
-# household move out of 天涯区 into 吉阳区 on 2014-01-18, when Sanya's districts began, and
-# the origin household's rows say 三亚市 460200 only, as Haikou's did before 2002 below);
-# colleagues who moved along 32 of 34 found as colleagues. Before the register's truth
+# person; the 2 others a couple who moved into one household from two Haikou districts,
+# one origin known only as 海口市), recall 0.973 (1,206 of 1,240 true companions: every
+# one missed made a household move between two districts of Haikou or Sanya whose origin
+# rows name only the city, as below: 20 of them out of 天涯区 into 吉阳区 on 2014-01-18,
+# the day Sanya's districts began); colleagues who moved along 34 of 36 found as
+# colleagues. Before the register's truth
 # (the wider generator's lodgers, flats and wives registered apart made stays stand in
 # for registrations): precision 950/1,099, recall 950/1,072, and two colleagues "missed"
 # whose shared job no employment row reported. Earlier, on the fixture before the
