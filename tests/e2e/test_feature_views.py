@@ -47,8 +47,16 @@ WHERE m.death_date IS NULL
 MATCH (d:Person {sex: '2'})-[:CHILD_OF {kind: 'biological'}]->(i),
       (d)-[:CHILD_OF {kind: 'biological'}]->(w)
 WHERE d.death_date IS NULL AND d.name IS NOT NULL
+  // The known answers hold for these four alone: the daughter has no children (a tested
+  // son of hers would weigh on her chance), each has one mother and one father, and
+  // none has a G6PD result of the synthetic drop (the test writes the two it needs).
+  AND NOT EXISTS { MATCH (:Person)-[:CHILD_OF]->(d) }
+  AND COUNT { (i)-[:CHILD_OF {kind: 'biological'}]->() } <= 2
+  AND COUNT { (d)-[:CHILD_OF {kind: 'biological'}]->() } = 2
+  AND NOT EXISTS { MATCH (x:Diagnosis {condition: 'g6pd_deficiency'})-[:MENTIONS]->(p)
+                   WHERE p IN [i, w, m, d] }
 RETURN i.pid AS index, w.pid AS wife, m.pid AS mother, d.pid AS daughter
-ORDER BY i.pid LIMIT 1
+ORDER BY i.pid, w.pid, m.pid, d.pid LIMIT 1
 """
 DIAGNOSES = """
 UNWIND $rows AS row
