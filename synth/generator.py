@@ -44,6 +44,7 @@ TRUTH_FRAMES: dict[str, Callable[[truth.Truth], pl.DataFrame]] = {
     "persons": truth.persons_frame, "marriages": truth.marriages_frame,
     "residences": truth.residences_frame, "employment": truth.employment_frame,
     "custody": truth.custody_frame, "step_relations": truth.step_relations_frame,
+    "registrations": truth.registrations_frame,
 }
 Progress = Callable[[str, float], None]
 

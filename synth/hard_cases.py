@@ -166,21 +166,23 @@ def newborns(frame: pl.DataFrame, rng: np.random.Generator, r: NoiseRates,
     renamed = named & (rng.random(n) < r.newborn_renamed)
     mother = plat & (frame["mother_id_number"].str.len_chars() == 18).to_numpy()
     lost = mother & (rng.random(n) < r.newborn_mother_id_unusable)
-    counts["newborn_date_off"] += int(off.sum())
-    counts["newborn_renamed"] += int(renamed.sum())
-    counts["newborn_mother_id_unusable"] += int(lost.sum())
     step = np.where(rng.random(n) < 0.5, -1, 1)
     moved = (pl.col("birth_date").str.to_date("%Y-%m-%d", strict=False)
              + pl.duration(days=pl.lit(pl.Series(step)))).dt.strftime("%Y-%m-%d")
     given = names.given_names(rng, (frame["child_sex"] == "1").to_numpy())
     other = pl.col("child_name").str.slice(0, 1) + pl.lit(pl.Series(given))
+    # A new given name drawn equal to the old one renames no one.
+    renamed &= frame.select(other != pl.col("child_name")).to_series().to_numpy()
+    counts["newborn_date_off"] += int(off.sum())
+    counts["newborn_renamed"] += int(renamed.sum())
+    counts["newborn_mother_id_unusable"] += int(lost.sum())
     where = np.flatnonzero(lost)
     ids = frame["mother_id_number"].scatter(where, pl.Series(
         ["" if rng.random() < 0.5 else _typo(str(v), rng)
          for v in frame["mother_id_number"].gather(where).to_list()], dtype=pl.String))
     frame = frame.with_columns(
         pl.when(pl.Series(off)).then(moved).otherwise(pl.col("birth_date")).alias("birth_date"),
-        pl.when(pl.Series(renamed) & (other != pl.col("child_name"))).then(other)
+        pl.when(pl.Series(renamed)).then(other)
         .otherwise(pl.col("child_name")).alias("child_name"),
         ids)
     return add_tags(frame, {"child": {"newborn_date_off": off, "newborn_renamed": renamed},

@@ -259,13 +259,45 @@ def step_relations_frame(t: Truth) -> pl.DataFrame:
                                                                          t.profile.as_of))})
 
 
+def register(t: Truth) -> pl.DataFrame:
+    """The part's household register as it stands on the drop's date: its registration
+    episodes (``person, household, county, from_day, to_day, relation, cause``), a child
+    entered late (补登) from the day of entry and never before it; a child not entered by
+    the drop's date is in no household yet."""
+    entered = pl.Series(t.records.registered_on)
+    ep = t.registry.episodes.with_columns(
+        pl.col("person").map_batches(lambda s: entered.gather(s)).alias("in"))
+    return ep.filter((pl.col("to_day") > pl.col("in")) & (pl.col("in") <= day(t.profile.as_of))
+                     ).with_columns(pl.max_horizontal("from_day", "in").alias("from_day")
+                                    ).drop("in")
+
+
+def registrations_frame(t: Truth) -> pl.DataFrame:
+    """``truth/registrations.parquet`` rows of the part: where each person was registered
+    (the household feed's rows before noise, from the first household on, not only since
+    the digital register began); ``division_code`` is today's code."""
+    r = register(t)
+    return pl.DataFrame({
+        "person_key": r["person"], "household_key": r["household"],
+        "division_code": places.current_code(r["county"].to_numpy()),
+        "relation_to_head": r["relation"], "from_date": as_date(r["from_day"].to_numpy()),
+        "to_date": as_date(r["to_day"].to_numpy()),
+    })
+
+
 def residences_frame(t: Truth) -> pl.DataFrame:
-    """``truth/residences.parquet`` rows of the part; ``division_code`` is today's code."""
+    """``truth/residences.parquet`` rows of the part; ``division_code`` is today's code.
+
+    ``separated`` marks a stay away from the household the person is registered in
+    (人户分离): a dormitory, a shared flat, a room in another family's home, or a wife
+    registered apart living in her husband's home.  A stay with it false is in the
+    household the person is registered in.
+    """
     r = t.registry.residences
     return pl.DataFrame({
         "person_key": r["person"], "division_code": places.current_code(r["county"].to_numpy()),
         "dwelling_id": r["dwelling_id"], "from_date": as_date(r["from_day"].to_numpy()),
-        "to_date": as_date(r["to_day"].to_numpy()),
+        "to_date": as_date(r["to_day"].to_numpy()), "separated": r["separated"],
     })
 
 

@@ -1,13 +1,15 @@
 """Who truly moved with whom, from a synthetic drop's ``truth/``.
 
-A true move is a change of county between two consecutive stays of
-``truth/residences.parquet`` on or after the household register's start (earlier moves
-are in no feed).  Stays at a dormitory (``W…``, 人户分离) say where the person lived,
-not where they were registered, so a registration move next to one cannot be judged
-from truth: such days are kept apart as *unjudged*.  Ties: kin (parents, adoptive
-parents, children and spouses from ``persons`` and ``marriages``), cohabitants (one
-dwelling over overlapping periods) and colleagues (one employer over overlapping
-periods in ``employment``).
+A true move is a change of county between two consecutive registrations of
+``truth/registrations.parquet`` (touching: the day one ends the next begins) on or after
+the household register's start (earlier moves are in no feed): the registration moves
+:func:`queries.migration.trajectories.family_moves` compares.  Where people lived away
+from their registration (dormitories, flats, lodgings, a wife registered apart) moves
+no registration.  Ties: kin (parents, adoptive parents, children and spouses from
+``persons`` and ``marriages``), cohabitants (one dwelling over overlapping periods of
+``residences``), household members (one household over overlapping periods of
+``registrations``) and colleagues (one employer over overlapping periods in
+``employment``, as far as employment rows report them).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 import polars as pl
 
 from kingraph import divisions
+from tests.integration.queries.residence_truth import reported
 
 FAR = date(9999, 12, 31)
 PARENTS = ("father_key", "mother_key", "adoptive_father_key", "adoptive_mother_key")
@@ -36,10 +39,9 @@ class TrueMove:
 
 @dataclass
 class MoveTruth:
-    """True moves, unjudged move days and ties of every person of a drop."""
+    """True moves and ties of every person of a drop."""
 
     moves: dict[int, list[TrueMove]] = field(default_factory=lambda: defaultdict(list))
-    unjudged: dict[int, list[date]] = field(default_factory=lambda: defaultdict(list))
     ties: dict[int, dict[int, set[str]]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(set)))
 
@@ -54,10 +56,6 @@ class MoveTruth:
                     found[(other, move.day)] = ties
         return found
 
-    def judged(self, person: int, day: date, window: timedelta) -> bool:
-        """False where a dormitory stay hides the person's registration near ``day``."""
-        return not any(abs(day - d) <= window for d in self.unjudged[person])
-
 
 def same(a: TrueMove, b: TrueMove) -> bool:
     """Same origin and destination (today's units, nesting allowed)."""
@@ -68,8 +66,8 @@ def same(a: TrueMove, b: TrueMove) -> bool:
 def move_truth(truth: Path, register_from: date) -> MoveTruth:
     """Read ``truth/`` into moves and ties."""
     out = MoveTruth()
-    stays = pl.read_parquet(truth / "residences.parquet").sort("person_key", "from_date")
-    _moves(out, stays, register_from)
+    regs = pl.read_parquet(truth / "registrations.parquet").sort("person_key", "from_date")
+    _moves(out, regs, register_from)
     persons = pl.read_parquet(truth / "persons.parquet")
     for column in PARENTS:
         for child, parent in persons.select("person_key", column).drop_nulls().iter_rows():
@@ -77,25 +75,31 @@ def move_truth(truth: Path, register_from: date) -> MoveTruth:
     marriages = pl.read_parquet(truth / "marriages.parquet")
     for husband, wife in marriages.select("husband_key", "wife_key").iter_rows():
         _tie(out, husband, wife, "kin")
+    for a, b in _overlapping(regs.select("person_key", "household_key", "from_date",
+                                         "to_date"), "household_key"):
+        _tie(out, a, b, "household")
+    stays = pl.read_parquet(truth / "residences.parquet")
     for a, b in _overlapping(stays.select("person_key", "dwelling_id", "from_date", "to_date"),
                              "dwelling_id"):
         _tie(out, a, b, "cohabitant")
-    for a, b in _overlapping(pl.read_parquet(truth / "employment.parquet"), "employer_code"):
+    # Colleagues as far as the employment rows say (a job no row reports is no one's
+    # known colleague: 5 % of job rows are not delivered).
+    jobs = reported(truth.parent, "employment", "employer_code",
+                    pl.read_parquet(truth / "employment.parquet"))
+    for a, b in _overlapping(jobs, "employer_code"):
         _tie(out, a, b, "colleague")
     return out
 
 
-def _moves(out: MoveTruth, stays: pl.DataFrame, register_from: date) -> None:
+def _moves(out: MoveTruth, regs: pl.DataFrame, register_from: date) -> None:
     prev = None
-    for stay in stays.iter_rows(named=True):
-        if prev and prev["person_key"] == stay["person_key"] \
-                and prev["to_date"] == stay["from_date"] and stay["from_date"] >= register_from:
-            key, day = stay["person_key"], stay["from_date"]
-            if "W" in (prev["dwelling_id"][0], stay["dwelling_id"][0]):
-                out.unjudged[key].append(day)
-            elif not divisions.same_place(prev["division_code"], stay["division_code"]):
-                out.moves[key].append(TrueMove(prev["division_code"], stay["division_code"], day))
-        prev = stay
+    for reg in regs.iter_rows(named=True):
+        if prev and prev["person_key"] == reg["person_key"] \
+                and prev["to_date"] == reg["from_date"] and reg["from_date"] >= register_from \
+                and not divisions.same_place(prev["division_code"], reg["division_code"]):
+            out.moves[reg["person_key"]].append(
+                TrueMove(prev["division_code"], reg["division_code"], reg["from_date"]))
+        prev = reg
 
 
 def _tie(out: MoveTruth, a: int, b: int, kind: str) -> None:

@@ -284,8 +284,17 @@ def test_degree_bound_and_refusals(driver: neo4j.Driver, database: str,
         conditions.cascade(driver, database, _pid("d_man"), G6PD)
 
 
+def _ours(found: list[conditions.Couple]) -> list[conditions.Couple]:
+    """The couples of this module's hand-made graph, in the list's order.
+
+    The lists run over the whole graph, and the session's synthetic province shares it:
+    its diagnosis feed (newborn screening, hospital genotyping) puts real couples of its
+    own on the G6PD list, right by its truth but no answer worked here."""
+    return [c for c in found if c.husband.startswith(P) and c.wife.startswith(P)]
+
+
 def _couples(found: list[conditions.Couple]) -> dict[tuple[str, str], conditions.Couple]:
-    return {(c.husband.removeprefix(P), c.wife.removeprefix(P)): c for c in found}
+    return {(c.husband.removeprefix(P), c.wife.removeprefix(P)): c for c in _ours(found)}
 
 
 def test_g6pd_couples_by_the_x_linked_rules(driver: neo4j.Driver, database: str,
@@ -309,20 +318,21 @@ def test_g6pd_couples_by_the_x_linked_rules(driver: neo4j.Driver, database: str,
     assert by[("sister_husband", "sister")].probability == Fraction(1, 4)
     assert by[("index", "wife")].classification is CoupleClass.PARTNER_TESTING
     assert by[("index", "wife")].probability == 0
-    assert [(c.husband.removeprefix(P)) for c in found] == ["a_man", "sister_husband", "index"]
+    assert [(c.husband.removeprefix(P)) for c in _ours(found)] == [
+        "a_man", "sister_husband", "index"]
     pregnant = by[("a_man", "a_woman")]
     assert (pregnant.pregnancy_status, pregnant.registered_on) == ("ongoing", date(2024, 5, 1))
     assert pregnant.division == "460202"
     # divisions: the pregnancy's, else the wife's home, else the husband's; a city
     # takes in its districts
-    sanya = conditions.at_risk_couples(driver, database, G6PD, division="460200")
+    sanya = _ours(conditions.at_risk_couples(driver, database, G6PD, division="460200"))
     assert [c.wife for c in sanya] == [_pid("a_woman")]
-    haikou = conditions.at_risk_couples(driver, database, G6PD, division="460100")
+    haikou = _ours(conditions.at_risk_couples(driver, database, G6PD, division="460100"))
     assert {c.wife for c in haikou} == {_pid("sister"), _pid("wife")}
-    longhua = conditions.at_risk_couples(driver, database, G6PD, division="460106")
+    longhua = _ours(conditions.at_risk_couples(driver, database, G6PD, division="460106"))
     assert [c.wife for c in longhua] == [_pid("sister")]
     # since: an event (marriage, registration, latest result) on or after the day
-    recent = conditions.at_risk_couples(driver, database, G6PD, since=date(2023, 1, 1))
+    recent = _ours(conditions.at_risk_couples(driver, database, G6PD, since=date(2023, 1, 1)))
     assert [c.wife for c in recent] == [_pid("a_woman")]
 
 
@@ -343,7 +353,7 @@ def test_pku_couples_by_the_autosomal_recessive_rules(driver: neo4j.Driver, data
     for couple in (("k2_man", "k2_woman"), ("k3_man", "k3_woman")):
         assert by[couple].classification is CoupleClass.PARTNER_TESTING, couple
     # the index's G6PD result puts him on no PKU list
-    assert conditions.at_risk_couples(driver, database, "hemophilia_a") == []
+    assert _ours(conditions.at_risk_couples(driver, database, "hemophilia_a")) == []
 
 
 def test_pku_cascade_parents_are_obligate_carriers(driver: neo4j.Driver, database: str,

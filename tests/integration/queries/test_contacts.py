@@ -2,10 +2,15 @@
 arithmetic), and against a synthetic drop's truth (residences, employment).
 
 The truth comparison counts what the departments' rows can show: a true stay or job
-is observable when a cohabitation or employment row reports it (the feeds cover a
-sample of stays: 人户分离 registrations and a share of others; 95 % of jobs).  Every
-true cohabitant and colleague of an index case in the window, by the truth's own
-dates, must be found (recall >= 0.98) and none invented (precision >= 0.99).
+is observable for the period a cohabitation or employment row of the same person and
+place reports (residence_truth.reported: the feeds cover a sample of stays, 人户分离
+registrations and a share of others, and 95 % of job rows; a job enrolled twice is two
+rows, one of which may be missing).  Every true cohabitant and colleague of an index case
+in the window, over the period so reported, must be found (recall >= 0.98) and none
+invented (precision >= 0.99): measured 1,064 of 1,064 on the 4,000-person fixture.
+Before the wider generator (second enrolments at one
+employer, people back at an earlier employer) the person and place alone said a job
+was reported: a colleague of an undelivered current job then counted as one to find.
 """
 
 from __future__ import annotations
@@ -17,10 +22,12 @@ import polars as pl
 import pytest
 
 from graphdb.connection import write
-from ingest.feeds.read import discover, read_feed
+from ingest.fusion.evaluation import pid_to_truth
+from ingest.pipeline import mention_table
 from kingraph.errors import InvalidArgument, PersonNotFound
 from queries import contacts as tracing
 from queries.contacts import Kind
+from tests.integration.queries.residence_truth import reported
 from tests.integration.synthetic import LoadedDrop, main_pids
 
 PREFIX = "ct-"
@@ -134,16 +141,6 @@ def test_bad_requests(driver: neo4j.Driver, database: str, hand_graph: None) -> 
         tracing.contacts(driver, database, PREFIX + "nobody", *WINDOW)
 
 
-def _observed(loaded: LoadedDrop, feed: str, place: str, truth: pl.DataFrame) -> pl.DataFrame:
-    """Truth episodes that a row of the feed reports (person, place and start day)."""
-    links = pl.read_parquet(loaded.truth / "record_links.parquet").filter(
-        pl.col("feed") == feed).select("source", "record_id", "person_key")
-    rows = pl.concat([read_feed(f).frame.select("source", "record_id", place)
-                      for f in discover(loaded.drop) if f.feed == feed])
-    seen = rows.join(links, on=["source", "record_id"]).select("person_key", place).unique()
-    return truth.join(seen, on=["person_key", place], how="semi")
-
-
 def _pairs(episodes: pl.DataFrame, place: str, start: date, end: date) -> pl.DataFrame:
     live = episodes.filter((pl.col("from_date") <= end)
                            & (pl.col("to_date").is_null() | (pl.col("to_date") >= start)))
@@ -158,15 +155,19 @@ def _pairs(episodes: pl.DataFrame, place: str, start: date, end: date) -> pl.Dat
 def test_contacts_against_the_drops_truth(driver: neo4j.Driver, database: str,
                                           synthetic: LoadedDrop) -> None:
     start, end = date(2025, 5, 1), date(2025, 5, 30)
-    stays = _observed(synthetic, "cohabitation", "dwelling_id",
-                      pl.read_parquet(synthetic.truth / "residences.parquet"))
-    jobs = _observed(synthetic, "employment", "employer_code",
-                     pl.read_parquet(synthetic.truth / "employment.parquet"))
+    stays = reported(synthetic.drop, "cohabitation", "dwelling_id",
+                     pl.read_parquet(synthetic.truth / "residences.parquet"))
+    jobs = reported(synthetic.drop, "employment", "employer_code",
+                    pl.read_parquet(synthetic.truth / "employment.parquet"))
     truth = {Kind.COHABITATION: _pairs(stays, "dwelling_id", start, end),
              Kind.COLLEAGUE: _pairs(jobs, "employer_code", start, end)}
     pids = main_pids(synthetic)
-    key_of = dict(zip(pids["pid"], pids["person_key"], strict=True))
     pid_of = dict(zip(pids["person_key"], pids["pid"], strict=True))
+    # A contact's pid is the person most of its mentions are (a pid can be the main pid
+    # of a second person fusion wrongly merged one mention of into it).
+    links = pl.read_parquet(synthetic.truth / "record_links.parquet")
+    key_of = dict(pid_to_truth(mention_table(synthetic.store).drop_nulls("pid"), links)
+                  .iter_rows())
     indexes = sorted(set(truth[Kind.COHABITATION]["person_key"].to_list()[:60]
                          + truth[Kind.COLLEAGUE]["person_key"].to_list()[:60]))
     expected: set[tuple[int, int, Kind]] = set()

@@ -167,6 +167,17 @@ def _index_cases(driver: neo4j.Driver, database: str) -> list[str]:
     return sorted(str(r["pid"]) for r in rows)
 
 
+PARENTS = """
+MATCH (:Person {pid: $pid})-[:CHILD_OF {kind: 'biological'}]->(p:Person)
+RETURN p.pid AS pid
+"""
+
+
+def _parents(driver: neo4j.Driver, database: str, pid: str) -> set[str]:
+    rows = driver.execute_query(PARENTS, pid=pid, database_=database).records
+    return {str(r["pid"]) for r in rows}
+
+
 def test_cascade_ranks_living_relatives(truth: KinTruth, driver: neo4j.Driver,
                                         database: str) -> None:
     worked = 0
@@ -183,6 +194,16 @@ def test_cascade_ranks_living_relatives(truth: KinTruth, driver: neo4j.Driver,
             if e.facts.result is not None and e.method is Method.OBSERVED:
                 carries = any(e.facts.result.carries(g) for g in found.genes)
                 assert e.probability == (1.0 if carries else 0.0)
+            elif e.probability == 0.0:
+                # 0.0 is right for the child of two parents screened clear of every
+                # gene followed (a screen's conclusion rules a trait in or out:
+                # queries/thalassemia/screening.py; no new mutations): Mendel leaves the
+                # child nothing to carry.
+                parents = _parents(driver, database, e.person.pid)
+                facts = thalassemia.facts(driver, database, parents)
+                assert len(parents) == 2 and all(
+                    (seen := facts[p].result) is not None
+                    and not any(seen.carries(g) for g in found.genes) for p in parents)
             else:
                 # 1.0 is right for an obligate carrier: the child of a screened parent
                 # whose two α haplotypes both carry a deletion.

@@ -127,8 +127,13 @@ def test_a_homophone_row_keeps_the_persons_number_birth_date_and_sex(
                                            pl.col("birth_date").alias("true_birth"),
                                            pl.col("sex").alias("true_sex"))
     checked = 0
+    # A newborn renamed before registration (newborn_renamed) is named on the birth row by
+    # the name before renaming, which no truth file holds: its homophone is not of the
+    # truth's name.
+    renamed = hard(out, "newborn_renamed")
     for name, identities in IDENTITIES.items():
-        tagged = _tagged(out, "homophone_valid_id", name)
+        tagged = _tagged(out, "homophone_valid_id", name).join(
+            renamed, on=["feed", "source", "record_id", "role"], how="anti")
         for id_col, name_col, role in identities:
             rows = tagged.filter(pl.col("role") == role).join(persons, left_on=role,
                                                               right_on="person_key")
