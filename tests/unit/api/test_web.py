@@ -72,3 +72,21 @@ def test_the_review_kind_filter_offers_the_apis_kinds() -> None:
     offered = re.findall(r"\"(\w*)\"", listed.group(1))
     assert offered[0] == ""  # every kind
     assert sorted(offered[1:]) == sorted(get_args(ReviewKind))
+
+
+def test_the_api_docs_page_allows_only_its_own_inline_script() -> None:
+    import asyncio
+    import base64
+    import hashlib
+
+    from api.routes import docs
+
+    page = asyncio.run(docs.docs())
+    policy = dict(d.strip().split(" ", 1) for d in
+                  page.headers["Content-Security-Policy"].split(";"))
+    assert set(FETCH_DIRECTIVES + DOCUMENT_DIRECTIVES) <= set(policy)
+    scripts = re.findall(rb"<script>(.*?)</script>", bytes(page.body), re.S)
+    assert len(scripts) == 1  # Swagger UI's start-up; its bundle is a file of this origin
+    digest = base64.b64encode(hashlib.sha256(scripts[0]).digest()).decode()
+    assert policy["script-src"] == f"'self' 'sha256-{digest}'"
+    assert not any("unsafe-eval" in v or "*" in v or "http" in v for v in policy.values())
