@@ -9,6 +9,7 @@ suite shares one session fixture (and the graph is loaded once, not once per sui
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import neo4j
 import pytest
@@ -17,6 +18,18 @@ from graphdb.connection import open_driver
 from graphdb.schema import apply
 from kingraph.settings import Settings
 from tests.integration.synthetic import LoadedDrop, load_synthetic
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Temporary files under this clone's ``var/pytest/`` unless ``--basetemp`` says
+    otherwise.  Pytest's default, ``/tmp/pytest-of-<user>/pytest-N``, keeps the three
+    newest sessions of every clone on the machine together: a run in another clone
+    deleted a long session's generated drops under it.  Pytest empties the folder at
+    the start of each session (so two sessions of one clone must not run at once)."""
+    if config.option.basetemp is None:
+        config.option.basetemp = str(ROOT / "var" / "pytest")
 
 
 @pytest.fixture(scope="session")
