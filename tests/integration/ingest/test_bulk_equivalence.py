@@ -71,15 +71,14 @@ def _load(driver: neo4j.Driver, database: str, drop: Path, store: Path,
           bulk: pipeline.BulkImport | None) -> pipeline.LoadReport:
     wipe(driver, database)
     apply(driver, database)
-    return pipeline.run(drop, driver, database, Store(store), bulk=bulk)
+    # bulk_min_rows=0: this small drop is bulk-sized too
+    return pipeline.run(drop, driver, database, Store(store), bulk=bulk, bulk_min_rows=0)
 
 
 def test_the_bulk_path_and_the_transactional_path_write_the_same_graph(
-        instance: tuple[LocalServer, Settings], drop: Path, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        instance: tuple[LocalServer, Settings], drop: Path, tmp_path: Path) -> None:
     server, own = instance
     database = own.neo4j_database
-    monkeypatch.setattr(pipeline, "BULK_MIN_ROWS", 0)  # this small drop is bulk-sized too
     with open_driver(own) as driver:
         by_transactions = _load(driver, database, drop, tmp_path / "store-tx", None)
         assert "bulk_import" not in by_transactions.seconds
