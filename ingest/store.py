@@ -60,6 +60,7 @@ LEGACY_STATE = "state"  # stores written before applied.json: state/meta.json
 GENERATION = "state-*"
 PENDING = "pending"
 HISTORY = "history"
+KEPT_ALIASES = f"{HISTORY}/aliases.parquet"
 PID_KEY_FILE = "pid.key"
 PID_KEY_BYTES = 32
 
@@ -298,7 +299,7 @@ class Store:
         self._pending, self._saved = None, set()
         self._clear_pending()
         self._drop_generations(keep=pending)
-        (self.root / HISTORY / "aliases.parquet").unlink(missing_ok=True)  # now applied
+        (self.root / KEPT_ALIASES).unlink(missing_ok=True)  # now applied
 
     def keep_aliases(self) -> int | None:
         """Keep the applied state's retired pids beyond :meth:`forget_state`.
@@ -318,17 +319,16 @@ class Store:
         except StoreDamaged:
             return None
         if applied is None:  # no applied state: keep what an earlier reset kept
-            kept = self._read(self.root / HISTORY / "aliases.parquet")
+            kept = self._read(self.root / KEPT_ALIASES)
             return 0 if kept is None else kept.height
         atomic.make_dirs(self.root / HISTORY)
-        atomic.write_parquet(applied, self.root / HISTORY / "aliases.parquet")
+        atomic.write_parquet(applied, self.root / KEPT_ALIASES)
         return applied.height
 
     def aliases_before(self) -> pl.DataFrame | None:
         """The aliases as last applied, or those a reset kept (:meth:`keep_aliases`)."""
         applied = self.state("aliases")
-        return applied if applied is not None else self._read(
-            self.root / HISTORY / "aliases.parquet")
+        return applied if applied is not None else self._read(self.root / KEPT_ALIASES)
 
     def forget_state(self) -> None:
         """Drop the applied state (the graph no longer holds it)."""

@@ -15,7 +15,7 @@ from fastapi import APIRouter
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
-from api.routes.web import CSP
+from api.routes.web import CSP, policy
 
 VENDOR = "/web/vendor/swagger-ui"
 ASSETS = ("swagger-ui-bundle.js", "swagger-ui.css")
@@ -32,8 +32,8 @@ def _with_csp(page: HTMLResponse) -> HTMLResponse:
     hashes = " ".join(
         "'sha256-" + base64.b64encode(hashlib.sha256(body).digest()).decode() + "'"
         for body in INLINE_SCRIPT.findall(bytes(page.body)))
-    policy = dict(CSP) | {"script-src": f"'self' {hashes}".strip()}
-    page.headers["Content-Security-Policy"] = "; ".join(f"{k} {v}" for k, v in policy.items())
+    page.headers["Content-Security-Policy"] = policy(
+        dict(CSP) | {"script-src": f"'self' {hashes}".strip()})
     return page
 
 

@@ -30,8 +30,15 @@ CSP: Mapping[str, str] = {
     "object-src": "'none'", "base-uri": "'none'", "form-action": "'self'",
     "frame-ancestors": "'none'",
 }
+
+
+def policy(directives: Mapping[str, str]) -> str:
+    """A Content-Security-Policy header's value from its directives."""
+    return "; ".join(f"{k} {v}" for k, v in directives.items())
+
+
 HEADERS: Mapping[str, str] = {
-    "Content-Security-Policy": "; ".join(f"{k} {v}" for k, v in CSP.items()),
+    "Content-Security-Policy": policy(CSP),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-cache",
