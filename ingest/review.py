@@ -6,15 +6,16 @@ or closed):
 * fusion items (``possible_match``, ``ambiguous_newborn``, ``ambiguous_relative``):
   decided ``link`` or ``no_link``, stored as ``(:Decision {kind: must_link|cannot_link,
   left_mention, right_mention, decided_by, decided_at, reason, review_id})`` nodes,
-  one per pair of mentions.  The resolver reads them at every run and never overrides
-  them.
+  one per pair of mentions; a ``link`` also pins every mention the two persons hold
+  to the left mention (:func:`link_pins`), so the whole persons merge as previewed.
+  The resolver reads them at every run and never overrides them.
 * conflicts (``conflict_*``, :mod:`ingest.derive.conflicts`): decided ``accept`` (the facts
   stand as recorded and are no longer disputed), ``dismiss`` with some of the records
   on its sides (each statement those records make in the conflict becomes a
   ``(:Decision {kind: dismiss, statement, record, review_id, ...})`` and is no longer
   used as evidence by any later derive, :func:`rulings`), or, for two mothers or two
   fathers, ``link``: the parents are one person that fusion kept apart (``must_link``
-  decisions between a parent mention of each side).
+  decisions between a parent mention of each side, and the same pins).
 
 Deciding or unmerging re-runs fusion over the stored rows at once
 (:func:`ingest.pipeline.fuse_again`): only what changed is written, and the persons and
@@ -61,6 +62,17 @@ SET r.status = 'decided', r.decision = $decision, r.decided_by = $by,
 CREATE (:Decision {kind: $kind, left_mention: r.left_mention,
                    right_mention: r.right_mention, decided_by: $by,
                    decided_at: datetime(), reason: 'review', review_id: r.review_id})
+WITH r
+UNWIND $pins AS pin
+CREATE (:Decision {kind: 'must_link', left_mention: pin.left, right_mention: pin.right,
+                   decided_by: $by, decided_at: datetime(), reason: 'review',
+                   review_id: r.review_id})
+"""
+PERSONS_MENTIONS = """
+UNWIND $mentions AS mention
+MATCH (:Record {key: mention.record})-[:MENTIONS {role: mention.role}]->(p:Person)
+MATCH (p)<-[m:MENTIONS]-(y:Record)
+RETURN DISTINCT y.key + '|' + m.role AS mention_id ORDER BY mention_id
 """
 DECIDE_CONFLICT = """
 MATCH (r:Review {review_id: $review_id}) WHERE r.status = 'open'
@@ -172,9 +184,29 @@ def decide(driver: neo4j.Driver, database: str, review_id: str, outcome: Outcome
     if item.is_conflict:
         _decide_conflict(driver, database, item, outcome, by, records or [])
     else:
+        pins = (link_pins(driver, database, [item.review["left_mention"],
+                                             item.review["right_mention"]])
+                if outcome == "link" else [])
         write(driver, database, "decide_review", DECIDE_REVIEW, review_id=review_id,
-              decision=outcome, kind=FUSION_OUTCOMES[outcome], by=by)
+              decision=outcome, kind=FUSION_OUTCOMES[outcome], by=by, pins=pins)
     return item
+
+
+def link_pins(driver: neo4j.Driver, database: str, linked: list[str]) -> list[dict[str, str]]:
+    """The ``must_link`` pairs that make a ``link`` join the linked mentions' whole persons.
+
+    Forcing only the two mentions together would leave the rest of each person to the
+    weights and vetoes, which keep two different ID numbers apart: the forced pair would
+    become a third person and both persons would lose a mention, unlike the merge the
+    officer previewed.  So every mention those persons hold now is linked to the first
+    linked mention (a later unmerge overrides any of these pairs: the latest decision on
+    a pair wins).
+    """
+    mentions = [{"record": m.rpartition("|")[0], "role": m.rpartition("|")[2]}
+                for m in linked]
+    held = [r["mention_id"] for r in read(driver, database, "persons_mentions",
+                                          PERSONS_MENTIONS, mentions=mentions)]
+    return [{"left": linked[0], "right": other} for other in held if other not in linked]
 
 
 def link_statements(item: ReviewItem) -> list[str]:
@@ -209,7 +241,9 @@ def _decide_conflict(driver: neo4j.Driver, database: str, item: ReviewItem, outc
           records=sorted(set(records)), statements=statements)
     if outcome == "link":
         first = link_statements(item)
-        rows = [{"kind": "must_link", "left": first[0], "right": other} for other in first[1:]]
+        pins = link_pins(driver, database, first)
+        rows = [{"kind": "must_link", "left": first[0], "right": other}
+                for other in first[1:]] + [{"kind": "must_link", **pin} for pin in pins]
         write(driver, database, "create_decisions", CREATE_DECISIONS, rows=rows, by=by,
               reason=f"review {item.review['review_id']}")
 

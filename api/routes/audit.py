@@ -25,8 +25,10 @@ async def audit_log(
     flt = AuditFilter(query.person, query.key_id, query.route, query.since, query.until,
                       query.review_id)
     total, entries = await access.runtime.search_audit(flt, query.limit, query.offset)
+    # The entries name persons: shown to the admin, audited like any other read of them.
     if query.person is not None:
         access.audit.add(query.person)
+    access.audit.add(*sorted({pid for e in entries for pid in e.pids}))
     items = [AuditRecord(id=e.entry_id or 0, at=datetime.fromisoformat(e.at), key_id=e.key_id,
                          method=e.method, route=e.route, purpose=e.purpose, status=e.status,
                          review_id=e.review_id, job_id=e.job_id, pids=e.pids,

@@ -15,9 +15,10 @@ from __future__ import annotations
 import os
 import shutil
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import neo4j
 import polars as pl
@@ -40,6 +41,13 @@ MENTION_PERSONS = """
 UNWIND $mentions AS mention
 MATCH (x:Record {key: mention.record})-[m:MENTIONS {role: mention.role}]->(p:Person)
 RETURN mention.id AS mention_id, p.pid AS pid, p.mentions AS mentions
+"""
+PERSON_BASES = """
+UNWIND $pids AS pid
+MATCH (p:Person {pid: pid})<-[m:MENTIONS]-(x:Record)
+RETURN pid, p.id_number AS number,
+       sum(CASE m.link WHEN 'id_number' THEN 1 ELSE 0 END) AS anchored,
+       min(x.key + '|' + m.role) AS first
 """
 PERSON_ROWS = """
 UNWIND $pids AS pid
@@ -175,24 +183,44 @@ def merge_preview(driver: neo4j.Driver, database: str, mentions: list[str],
                   state: str) -> Preview:
     """What linking these mentions into one person changes.
 
-    The merged person keeps the pid most of its mentions carry (ties: the smaller pid),
-    as fusion chooses; the other persons' rows move to it with their edges.
+    The merged person keeps the pid fusion will give it (:func:`survivor`); the other
+    persons' rows move to it with their edges.
     """
     found = read(driver, database, "mention_persons", MENTION_PERSONS,
                  mentions=_mention_params(mentions))
-    sizes = {r["pid"]: int(r["mentions"] or 0) for r in found}
-    persons = sorted(sizes)
+    persons = sorted({r["pid"] for r in found})
     if len(persons) < 2:
         return Preview("merge", persons, len(persons), persons[0] if persons else None, [],
                        0, {}, state=state)
-    survivor = min(persons, key=lambda p: (-sizes[p], p))
-    others = [p for p in persons if p != survivor]
+    chosen = survivor(read(driver, database, "merge_bases", PERSON_BASES, pids=persons))
+    others = [p for p in persons if p != chosen]
     rows = read(driver, database, "merged_rows", PERSON_ROWS, pids=others)
     moved = [MovedRow(r["key"], r["feed"], r["source"], r["role"], r["pid"]) for r in rows]
     edges = {r["type"]: int(r["n"]) for r in read(driver, database, "merged_edges",
                                                    PERSON_EDGES, pids=others)}
-    return Preview("merge", persons, 1, survivor, moved[:MOVED_SHOWN], len(moved), edges,
+    return Preview("merge", persons, 1, chosen, moved[:MOVED_SHOWN], len(moved), edges,
                    state=state)
+
+
+def survivor(bases: Iterable[Mapping[str, Any]]) -> str:
+    """The pid a merge of whole persons keeps, by the rule that names every person
+    (:func:`ingest.fusion.clusters.person_ids`): the person whose ID number the most
+    mentions are anchored on (ties: the smaller number), else, when none is anchored,
+    the person holding the smallest mention id.
+
+    Args:
+        bases: Per person, ``pid``, ``number`` (its ID number, or null), ``anchored``
+            (its mentions linked on an ID number) and ``first`` (its smallest mention id).
+
+    A person's anchored mentions are counted for its one number: a typo variant anchored
+    apart and merged into it counts with it (a rare case where the preview could name
+    the other person).
+    """
+    rows = list(bases)
+    numbered = [r for r in rows if r["number"] and int(r["anchored"] or 0) > 0]
+    if numbered:
+        return str(min(numbered, key=lambda r: (-int(r["anchored"]), r["number"]))["pid"])
+    return str(min(rows, key=lambda r: r["first"])["pid"])
 
 
 def apart_preview(driver: neo4j.Driver, database: str, mentions: list[str],

@@ -21,8 +21,10 @@ from api.keys import Role
 from tests.integration.api.conftest import Keys, follow
 from tests.integration.synthetic import LoadedDrop
 
-PERSONS = """UNWIND $pids AS pid MATCH (p:Person {pid: pid})
-RETURN p.pid AS pid, p.name AS name, p.birth_date AS birth_date, p.mentions AS mentions"""
+PERSONS = """UNWIND $pids AS pid MATCH (p:Person {pid: pid})<-[m:MENTIONS]-(x:Record)
+RETURN p.pid AS pid, p.name AS name, p.birth_date AS birth_date, p.mentions AS mentions,
+       p.id_number AS number, count(CASE m.link WHEN 'id_number' THEN 1 END) AS anchored,
+       min(x.key + '|' + m.role) AS first"""
 MENTION_PID = """MATCH (:Record {key: $record})-[:MENTIONS {role: $role}]->(p:Person)
 RETURN p.pid AS pid"""
 ROWS_OF = "MATCH (:Person {pid: $pid})<-[:MENTIONS]-(x:Record) RETURN count(x) AS n"
@@ -165,9 +167,13 @@ def test_a_merge_is_previewed_confirmed_and_run_as_a_job(
     left, right = item["left_pid"], item["right_pid"]
     graph = {r["pid"]: r for r in driver.execute_query(PERSONS, pids=[left, right],
                                                        database_=database).records}
-    # The preview: both persons merge into the one with more rows; the other's rows move.
+    # The preview: both persons merge, and the merged person is named as fusion names
+    # every person: after the ID number most of its mentions are anchored on (ties: the
+    # smaller number), else after its smallest mention; the other's rows move.
     preview = _preview(client, headers, item["review_id"])
-    survivor = min((left, right), key=lambda p: (-graph[p]["mentions"], p))
+    numbered = [p for p in (left, right) if graph[p]["anchored"]]
+    survivor = (min(numbered, key=lambda p: (-graph[p]["anchored"], graph[p]["number"]))
+                if numbered else min((left, right), key=lambda p: graph[p]["first"]))
     other = right if survivor == left else left
     assert preview["action"] == "merge" and preview["persons_after"] == 1
     assert preview["survivor"] == survivor

@@ -24,6 +24,7 @@ import pytest
 from graphdb.connection import open_async_driver, read
 from graphdb.fingerprint import Fingerprint, fingerprint
 from graphdb.server import LocalServer
+from ingest import review
 from ingest.pipeline import fuse_again, mention_table, run
 from ingest.store import Store
 from kingraph.errors import KingraphError
@@ -153,6 +154,15 @@ def _link(scratch: Scratch, left: str, right: str) -> None:
         l=left, r=right, database_=scratch.database)
 
 
+def _link_persons(scratch: Scratch, left: str, right: str) -> None:
+    """An officer's ``link``: the pair and the pins that join the two whole persons."""
+    pins = review.link_pins(scratch.driver, scratch.database, [left, right])
+    rows = [{"kind": "must_link", "left": left, "right": right},
+            *({"kind": "must_link", **pin} for pin in pins)]
+    scratch.driver.execute_query(review.CREATE_DECISIONS, rows=rows, by="test",
+                                 reason="test", database_=scratch.database)
+
+
 def test_an_interrupted_load_followed_by_a_decision_leaves_no_ghost(
         scratch: Scratch, halves: tuple[Path, Path]) -> None:
     # The interrupted load is never run again: an officer links two persons it made and
@@ -188,7 +198,7 @@ def test_a_pid_merged_away_still_finds_its_person(scratch: Scratch, settings: Se
     table = mention_table(store).filter(pl.col("pid").is_not_null()).with_columns(
         pl.concat_str("feed", "source", "record_id", "role", separator="|").alias("mention"))
     first, second = table.unique("pid").sort("pid").head(2).iter_rows(named=True)
-    _link(scratch, first["mention"], second["mention"])
+    _link_persons(scratch, first["mention"], second["mention"])
     fuse_again(scratch.driver, scratch.database, store)
     now = dict(mention_table(store).select(
         pl.concat_str("feed", "source", "record_id", "role", separator="|"), "pid").iter_rows())

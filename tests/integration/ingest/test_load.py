@@ -193,11 +193,13 @@ def test_unmerge_restores_two_persons_with_their_own_edges(scratch: Scratch) -> 
     a_parents = read(scratch.driver, scratch.database, "p", parents, pid=a)[0]["ps"]
     b_parents = read(scratch.driver, scratch.database, "p", parents, pid=b)[0]["ps"]
 
-    # An officer wrongly links the two persons: they become one.
-    scratch.driver.execute_query(
-        "CREATE (:Decision {kind: 'must_link', left_mention: $l, right_mention: $r, "
-        "decided_by: 'test', decided_at: datetime(), reason: 'test'})",
-        l=a_mentions[0], r=b_mentions[0], database_=scratch.database)
+    # An officer wrongly links the two persons (the pair, and the pins that make a link
+    # join whole persons): they become one.
+    pins = review.link_pins(scratch.driver, scratch.database, [a_mentions[0], b_mentions[0]])
+    rows = [{"kind": "must_link", "left": a_mentions[0], "right": b_mentions[0]},
+            *({"kind": "must_link", **pin} for pin in pins)]
+    scratch.driver.execute_query(review.CREATE_DECISIONS, rows=rows, by="test",
+                                 reason="test", database_=scratch.database)
     fuse_again(scratch.driver, scratch.database, store)
     merged = _pids_of(scratch, mention_table(store), a_mentions + b_mentions)
     assert len(merged) == 1
