@@ -47,6 +47,15 @@ BulkImport = Callable[[list[NodeSet], list[RelSet]], Imported]
 BULK_MIN_ROWS = 200_000
 
 LOAD_EXISTS = "MATCH (l:Load {load_id: $load_id}) RETURN count(l) AS n"
+# Nothing in the graph but what killed first loads wrote: no load completed, no officer
+# decided anything, no permit was issued.  Importing again loses nothing, and is far
+# faster than writing the whole imported graph again through transactions.
+ONLY_KILLED_LOADS = """
+CALL () { MATCH (l:Load {status: 'complete'}) RETURN count(l) AS complete }
+CALL () { MATCH (d:Decision) RETURN count(d) AS decisions }
+CALL () { MATCH (p:Permit) RETURN count(p) AS permits }
+RETURN complete + decisions + permits = 0 AS only
+"""
 START_LOAD = """
 MERGE (l:Load {load_id: $load_id})
 SET l.started = datetime(), l.drop = $drop, l.status = 'running'
@@ -57,6 +66,14 @@ MARK_INTERRUPTED = """
 MATCH (l:Load {status: 'running'}) WHERE l.load_id <> $load_id
 SET l.status = 'interrupted', l.interrupted_seen_by = $load_id
 RETURN l.load_id AS load_id
+"""
+KILLED_LOADS = """
+MATCH (l:Load) WHERE l.load_id <> $load_id RETURN properties(l) AS load
+"""
+KEEP_KILLED_LOADS = """
+UNWIND $loads AS load
+MERGE (l:Load {load_id: load.load_id})
+SET l += load
 """
 FINISH_LOAD = """
 MATCH (l:Load {load_id: $load_id})
@@ -188,7 +205,8 @@ def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
 
     The caller holds the store's lock (:func:`ingest.lock.exclusive` on ``store.root``).
     ``bulk`` (local servers only) is used for a first load of at least
-    ``bulk_min_rows`` rows into an empty database; every other load writes through
+    ``bulk_min_rows`` rows into an empty database, or into one that only killed first
+    loads wrote (:data:`ONLY_KILLED_LOADS`); every other load writes through
     transactions.  Before anything is written the schema is applied (a server started
     by hand after a killed bulk load may lack it) and loads left ``running`` by a
     killed writer are marked ``interrupted``.
@@ -208,8 +226,8 @@ def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
         raise FeedError(_nothing_to_load(report))
     _check_store(driver, database, store)
     rows = sum(c.accepted.height for c in cleaned)
-    empty = store.last_load() is None and counts(driver, database) == (0, 0)
-    use_bulk = bulk if bulk is not None and empty and rows >= bulk_min_rows else None
+    fresh = store.last_load() is None and _empty_or_killed(driver, database)
+    use_bulk = bulk if bulk is not None and fresh and rows >= bulk_min_rows else None
     _begin(driver, database, report, drop.name)
     _store_rows(cleaned, store, report)
     held = [c.quarantine for c in cleaned]
@@ -218,6 +236,14 @@ def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
     fuse_and_apply(driver, database, store, report, batch_size, stage, use_bulk, limits)
     _write_quarantine(held, store, report)
     return report
+
+
+def _empty_or_killed(driver: neo4j.Driver, database: str) -> bool:
+    """Whether the graph is empty or holds only what killed first loads wrote (a bulk
+    import replaces it whole, so a first load killed after its import imports again)."""
+    if counts(driver, database) == (0, 0):
+        return True
+    return bool(read(driver, database, "only_killed_loads", ONLY_KILLED_LOADS)[0]["only"])
 
 
 def _nothing_to_load(report: LoadReport) -> str:
@@ -322,8 +348,10 @@ def _mentions(store: Store) -> pl.DataFrame:
 
 def _bulk_apply(driver: neo4j.Driver, database: str, store: Store, graph: derive.GraphState,
                 bulk: BulkImport, report: LoadReport) -> dict[str, int]:
-    """Build the whole graph offline, then the schema; the :Load node is written again."""
+    """Build the whole graph offline, then the schema; the :Load node is written again,
+    and so are the killed loads' (the import replaces the graph they were in)."""
     nodes, rels = bulkload.node_sets(graph), bulkload.relationship_sets(graph)
+    killed = read(driver, database, "killed_loads", KILLED_LOADS, load_id=report.load_id)
     imported = bulk(nodes, rels)
     report.seconds["bulk_import"] = imported.seconds
     report.admin_peak_gib = imported.admin_peak_gib
@@ -332,6 +360,9 @@ def _bulk_apply(driver: neo4j.Driver, database: str, store: Store, graph: derive
     schema.apply(driver, database)
     report.seconds["schema"] = time.perf_counter() - clock
     write(driver, database, "start_load", START_LOAD, load_id=report.load_id, drop=report.drop)
+    if killed:
+        write(driver, database, "keep_killed_loads", KEEP_KILLED_LOADS,
+              loads=[dict(r["load"]) for r in killed])
     derive.save(store, graph)
     written: dict[str, int] = {}
     for name, size in [(":".join(n.labels), n.frame.height) for n in nodes] + \

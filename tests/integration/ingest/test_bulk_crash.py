@@ -24,6 +24,7 @@ from graphdb import schema
 from graphdb.connection import forget_bookmarks, read, write
 from graphdb.fingerprint import Fingerprint, fingerprint
 from graphdb.server import LocalServer
+from ingest import pipeline
 from kingraph.settings import Settings
 from tests.integration.ingest.conftest import Scratch
 from tests.integration.ingest.test_writers import KINGRAPH, ROOT
@@ -119,6 +120,9 @@ def test_a_load_killed_just_after_the_bulk_restart_leaves_the_server_up_and_conv
 
     again = kingraph("ingest", str(fresh.drop), env=_env(**BULK_ENV))
     assert again.returncode == code, again.stderr
+    # Only a killed first load wrote the graph: it is imported again, not rewritten
+    # through transactions; the killed load's :Load node is kept, marked interrupted.
+    assert "bulk_import" in again.stdout, "the re-run did not import again"
     assert {n for n, _ in schema.statements()} <= schema.existing(fresh.driver,
                                                                   fresh.database)
     loads = {r["load_id"]: r["status"] for r in read(fresh.driver, fresh.database, "loads",
@@ -126,6 +130,26 @@ def test_a_load_killed_just_after_the_bulk_restart_leaves_the_server_up_and_conv
     assert "running" not in loads.values()
     assert all(loads[k] == "interrupted" for k in killed)
     assert fingerprint(fresh.driver, fresh.database) == expected
+
+
+@pytest.mark.parametrize(("written", "imports_again"), [
+    ("CREATE (:Load {load_id: 'k1', status: 'interrupted'}), (:Person {pid: 'P1'})", True),
+    ("CREATE (:Load {load_id: 'k1', status: 'running'}), (:Person {pid: 'P1'})", True),
+    ("CREATE (:Load {load_id: 'k1', status: 'complete'})", False),
+    ("CREATE (:Load {load_id: 'k1', status: 'interrupted'}), (:Decision {kind: 'must_link'})",
+     False),
+    ("CREATE (:Load {load_id: 'k1', status: 'interrupted'}), (:Permit {permit_id: 'x'})",
+     False),
+])
+def test_only_a_graph_of_killed_first_loads_is_imported_again(
+        fresh: Scratch, written: str, imports_again: bool) -> None:
+    # A completed load, an officer's decision or an issued permit must never be replaced
+    # by an import: those loads write through transactions.
+    fresh.reset()
+    assert pipeline._empty_or_killed(fresh.driver, fresh.database)
+    write(fresh.driver, fresh.database, "setup", written)
+    assert pipeline._empty_or_killed(fresh.driver, fresh.database) is imports_again
+    fresh.reset()
 
 
 def test_a_transactional_load_killed_while_writing_is_marked_interrupted_and_converges(
