@@ -81,9 +81,15 @@ def candidate_pairs(entities: pl.DataFrame,
                                                pl.col("right").cast(pl.UInt32))
     keys_file.unlink()
     pairs_file.unlink()
-    stats = [BlockStats(rule.name, int(per_rule.get(i, (0, 0))[0] or 0),
-                        int(per_rule.get(i, (0, 0))[1] or 0)) for i, rule in enumerate(rules)]
-    return pairs.sort("left", "right"), stats
+    return pairs.sort("left", "right"), block_stats(rules, per_rule)
+
+
+def block_stats(rules: tuple[BlockingRule, ...],
+                per_rule: dict[int, tuple[float | None, float | None]]) -> list[BlockStats]:
+    """Each rule's figures from the rows of :data:`STATS_SQL` (``rule: (pairs,
+    skipped)``; a rule no entity has a key for has no row)."""
+    return [BlockStats(rule.name, int(per_rule.get(i, (0, 0))[0] or 0),
+                       int(per_rule.get(i, (0, 0))[1] or 0)) for i, rule in enumerate(rules)]
 
 
 # The long form of the blocking keys: one row per (rule, key, entity).  Any relational

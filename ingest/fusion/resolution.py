@@ -43,24 +43,15 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from ingest.fusion.blocking import BLOCKING_RULES, BlockStats, candidate_pairs
+from ingest.fusion.blocking import BLOCKING_RULES, BlockStats
 from ingest.fusion.clusters import person_ids
 from ingest.fusion.comparisons import COMPARISONS
 from ingest.fusion.context import context_links
 from ingest.fusion.entities import anchor_mentions, build_entities, with_places
+from ingest.fusion.executors import Executor, LocalExecutor
 from ingest.fusion.family_evidence import mother_edges, mother_of, newborn_links
 from ingest.fusion.lifetimes import BOUNDS, LifeBounds, life_tables
-from ingest.fusion.pieces import (
-    LINK_SCHEMA,
-    PIECE_SPLIT,
-    REFUSED_SCHEMA,
-    PieceLimits,
-    Split,
-    batches,
-    pieces,
-    resolve_pieces,
-    split_large,
-)
+from ingest.fusion.pieces import PIECE_SPLIT, PieceLimits, Split, batches, split_large
 from ingest.fusion.weights import LevelWeights, compute_levels, estimate, name_frequencies, score
 
 Progress = Callable[[str], None]
@@ -100,7 +91,8 @@ class Resolution:
 def resolve(mentions: pl.DataFrame, decisions: Decisions = Decisions(),
             thresholds: Thresholds = Thresholds(), progress: Progress | None = None,
             bounds: LifeBounds = BOUNDS, *, pid_key: bytes,
-            limits: PieceLimits = LIMITS, work: Path | None = None) -> Resolution:
+            limits: PieceLimits = LIMITS, work: Path | None = None,
+            executor: Executor | None = None) -> Resolution:
     """Fuse mentions into persons.
 
     Args:
@@ -113,12 +105,16 @@ def resolve(mentions: pl.DataFrame, decisions: Decisions = Decisions(),
             keyed hash, so it never reveals the ID number it was made from.
         limits: How the pieces are bounded (batch memory, piece size, SQL memory).
         work: A folder for the passes' spill files (a temporary one when None).
+        executor: Where the candidate pairs, the pieces and the batches of pieces are
+            computed (:mod:`ingest.fusion.executors`; the local one when None): the
+            answer is the same on every executor.
 
     Returns:
         The assignments (``mention_id, pid, entity, anchored``), the review items, the
         weights, the blocking figures, the pieces split for size and counts.
     """
     say = progress or (lambda _: None)
+    run = executor or LocalExecutor()
     say("anchoring on ID numbers")
     m, names = _compact(mentions)
     decisions = _decisions_by_index(decisions, names)
@@ -128,12 +124,13 @@ def resolve(mentions: pl.DataFrame, decisions: Decisions = Decisions(),
     entities = entities.join(mother_of(edges), on="entity", how="left").sort("entity")
     say("estimating weights")
     weights = estimate(entities, m)
-    say("scoring candidate pairs")
     if work is not None:
         work.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="fusion-", dir=work) as folder:
-        pairs, blocks = candidate_pairs(entities, BLOCKING_RULES, folder=Path(folder),
-                                        memory=limits.sql_memory)
+        say("candidate pairs")
+        pairs, blocks = run.candidate_pairs(entities, BLOCKING_RULES, folder=Path(folder),
+                                            memory=limits.sql_memory)
+        say("scoring candidate pairs")
         scored = _score_pairs(entities, pairs, weights, thresholds)
         family, ambiguous = newborn_links(m, entity_of, entities, edges)
         context, unclear = context_links(m, entity_of, entities)
@@ -141,18 +138,20 @@ def resolve(mentions: pl.DataFrame, decisions: Decisions = Decisions(),
             scored.filter(pl.col("weight") >= thresholds.link).select("left", "right", "weight"),
             family, context,
         ])
-        say("clustering")
+        say("pieces")
         must_link = _entity_pairs(decisions.must_link, entity_of)
         cannot_link = _entity_pairs(decisions.cannot_link, entity_of)
-        piece = pieces(entities.height,
-                       np.concatenate([links["left"].to_numpy(), must_link["left"].to_numpy()]),
-                       np.concatenate([links["right"].to_numpy(),
-                                       must_link["right"].to_numpy()]))
+        piece = run.pieces(
+            entities.height,
+            np.concatenate([links["left"].to_numpy(), must_link["left"].to_numpy()]),
+            np.concatenate([links["right"].to_numpy(), must_link["right"].to_numpy()]),
+            folder=Path(folder))
         piece, links, left_out, splits = split_large(piece, links, must_link,
                                                      limits.max_piece, thresholds.link)
+        say("clustering")
         roots, refused, vetoed, counts = _cluster_in_batches(
-            m, entity_of, entities, piece, links, must_link, cannot_link, bounds, limits,
-            Path(folder))
+            m, entity_of, entities, piece, links, must_link, cannot_link, bounds,
+            run.batch_bytes(limits), run, Path(folder))
     entity_of = entity_of.join(names, on="mention_id").select(
         pl.col("name").alias("mention_id"), "entity")
     assignments = _assign(entity_of, roots, entities, pid_key)
@@ -174,11 +173,11 @@ def resolve(mentions: pl.DataFrame, decisions: Decisions = Decisions(),
 
 def _cluster_in_batches(m: pl.DataFrame, entity_of: pl.DataFrame, entities: pl.DataFrame,
                         piece: np.ndarray, links: pl.DataFrame, must_link: pl.DataFrame,
-                        cannot_link: pl.DataFrame, bounds: LifeBounds, limits: PieceLimits,
-                        folder: Path
+                        cannot_link: pl.DataFrame, bounds: LifeBounds, budget: int,
+                        run: Executor, folder: Path
                         ) -> tuple[pl.Series, pl.DataFrame, pl.DataFrame, dict[str, int]]:
     """Every piece through :func:`ingest.fusion.pieces.resolve_pieces`, in batches within
-    ``limits.batch_bytes``, each batch's answer spilled to ``folder``.
+    ``budget`` bytes, run by ``run`` (its files in ``folder``).
 
     Returns the person (smallest entity) of every entity, the links refused as
     impossible, the vetoes by reason and the pieces' counts.
@@ -191,7 +190,7 @@ def _cluster_in_batches(m: pl.DataFrame, entity_of: pl.DataFrame, entities: pl.D
         piece_of.gather(involved).alias("piece"))
     links = links.with_columns(piece_of.gather(links["left"]).alias("piece"))
     per_piece = links.group_by("piece").agg(pl.len().alias("links"))
-    batch_of = batches(piece, involved, per_piece, limits.batch_bytes)
+    batch_of = batches(piece, involved, per_piece, budget)
     tables = life_tables(m, entity_of, pl.Series(involved, dtype=pl.UInt32), bounds)
     records = (m.select("mention_id", "rec").join(entity_of, on="mention_id")
                .join(in_piece.select("entity"), on="entity", how="semi")
@@ -225,57 +224,17 @@ def _cluster_in_batches(m: pl.DataFrame, entity_of: pl.DataFrame, entities: pl.D
              .join(side.rename({"entity": "right", "piece": "piece_r", "batch": "batch_r"}),
                    on="right")
              .filter(pl.col("piece") == pl.col("piece_r")))
-    parts = {name: frame.partition_by("batch", as_dict=True, include_key=False)
-             for name, frame in (("ents", ents), ("links", links), ("kin", kin),
-                                 ("must", must), ("apart", apart))}
-    spill = folder / "batches"
-    spill.mkdir()
-    total = batch_of["batch"].n_unique() if batch_of.height else 0
-    for b in range(total):
-        assigned, refused, vetoed = resolve_pieces(
-            _part(parts, "ents", b), _part(parts, "links", b), _part(parts, "kin", b),
-            _part(parts, "must", b), _part(parts, "apart", b), bounds)
-        assigned.write_parquet(spill / f"assigned-{b:06d}.parquet")
-        refused.write_parquet(spill / f"refused-{b:06d}.parquet")
-        vetoed.write_parquet(spill / f"vetoed-{b:06d}.parquet")
-    del parts
+    assigned, refused, vetoed = run.resolve_batches(
+        {"ents": ents, "links": links, "kin": kin, "must": must, "apart": apart}, bounds,
+        folder=folder)
     roots = pl.Series("root", np.arange(n, dtype=np.uint32), dtype=pl.UInt32)
-    if total:
-        assigned = pl.read_parquet(spill / "assigned-*.parquet")
-        roots = roots.scatter(assigned["entity"], assigned["person"])
-        refused = pl.read_parquet(spill / "refused-*.parquet")
-        vetoed = pl.read_parquet(spill / "vetoed-*.parquet").group_by("reason").agg(
-            pl.col("n").sum())
-    else:
-        refused = pl.DataFrame(schema=REFUSED_SCHEMA)
-        vetoed = pl.DataFrame(schema={"reason": pl.String, "n": pl.Int64})
+    roots = roots.scatter(assigned["entity"], assigned["person"])
+    vetoed = vetoed.group_by("reason").agg(pl.col("n").sum())
+    total = batch_of["batch"].n_unique() if batch_of.height else 0
     sizes = in_piece.group_by("piece").len()["len"]
     counts = {"pieces": sizes.len(), "largest_piece": int(sizes.to_numpy().max(initial=0)),
               "batches": total}
     return roots, refused, vetoed, counts
-
-
-def _part(parts: dict[str, dict[Any, pl.DataFrame]], name: str, batch: int) -> pl.DataFrame:
-    """One batch's rows of one of the piece resolver's inputs (its columns, in order)."""
-    schema = _SCHEMAS[name]
-    frame = parts[name].get((batch,))
-    if frame is None:
-        return pl.DataFrame(schema=schema)
-    return frame.select(list(schema))
-
-
-_SCHEMAS: dict[str, dict[str, Any]] = {
-    "ents": {"piece": pl.UInt32, "entity": pl.UInt32, "anchor": pl.String,
-             "records": pl.List(pl.UInt32), "born": pl.List(pl.Int32),
-             "born_n": pl.List(pl.UInt32), "wed": pl.Int32, "alive": pl.Int32,
-             "died": pl.Int32},
-    "links": LINK_SCHEMA,
-    "kin": {"child": pl.UInt32, "parent": pl.UInt32, "mother": pl.Boolean,
-            "child_piece": pl.UInt32, "parent_piece": pl.UInt32, "child_birth": pl.Int32,
-            "parent_birth": pl.Int32},
-    "must": {"left": pl.UInt32, "right": pl.UInt32},
-    "apart": {"left": pl.UInt32, "right": pl.UInt32},
-}
 
 
 # What the resolver reads of a mention (see the module docstring).
