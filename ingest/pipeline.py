@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import neo4j
 import polars as pl
@@ -36,6 +37,7 @@ from ingest.feeds.clean import CleanFeed, clean_feed
 from ingest.feeds.mentions import record_key, to_mentions
 from ingest.feeds.read import FeedFile, discover, read_feed, stray_files
 from ingest.fusion import child_process
+from ingest.fusion.executors import LOCAL, Engine
 from ingest.fusion.pieces import PieceLimits
 from ingest.fusion.resolution import LIMITS, RESOLVER_COLUMNS, Decisions
 from ingest.store import Store
@@ -200,7 +202,8 @@ def _read_one(file: FeedFile, encoding: str, report: LoadReport) -> list[CleanFe
 def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
         encoding: str = "auto", batch_size: int = DEFAULT_BATCH, stage: Stage = _no_stage,
         load_id: str | None = None, bulk: BulkImport | None = None,
-        bulk_min_rows: int = BULK_MIN_ROWS, limits: PieceLimits = LIMITS) -> LoadReport:
+        bulk_min_rows: int = BULK_MIN_ROWS, limits: PieceLimits = LIMITS,
+        engine: Engine = LOCAL) -> LoadReport:
     """Load one drop into the graph and return its report.
 
     The caller holds the store's lock (:func:`ingest.lock.exclusive` on ``store.root``).
@@ -209,7 +212,8 @@ def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
     loads wrote (:data:`ONLY_KILLED_LOADS`); every other load writes through
     transactions.  Before anything is written the schema is applied (a server started
     by hand after a killed bulk load may lack it) and loads left ``running`` by a
-    killed writer are marked ``interrupted``.
+    killed writer are marked ``interrupted``.  Fusion runs on ``engine`` (the local
+    executor, or Spark: :mod:`ingest.fusion.executors`); the answer is the same.
 
     Raises:
         StoreDamaged: a file of the store is damaged (before anything is written).
@@ -233,7 +237,8 @@ def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
     held = [c.quarantine for c in cleaned]
     report.quarantine_reasons = _reasons(held)
     del cleaned  # the accepted rows are in the store now; keep memory for fusion
-    fuse_and_apply(driver, database, store, report, batch_size, stage, use_bulk, limits)
+    fuse_and_apply(driver, database, store, report, batch_size, stage, use_bulk, limits,
+                   engine)
     _write_quarantine(held, store, report)
     return report
 
@@ -300,17 +305,20 @@ def _begin(driver: neo4j.Driver, database: str, report: LoadReport, drop: str) -
 
 def fuse_and_apply(driver: neo4j.Driver, database: str, store: Store, report: LoadReport,
                    batch_size: int, stage: Stage, bulk: BulkImport | None = None,
-                   limits: PieceLimits = LIMITS) -> None:
+                   limits: PieceLimits = LIMITS, engine: Engine = LOCAL) -> None:
     """Resolve every stored mention, derive the graph, write the difference."""
     clock = time.perf_counter()
     work = store.root / "fusion"
     if not store.feeds():
         raise FeedError("nothing to fuse: no rows have been loaded")
     store.pid_key()  # made, or checked, before the worker reads it
-    child_process.write_inputs(work, _mentions(store), _decisions(driver, database), limits)
-    fused = stage("fusion", 1)
+    child_process.write_inputs(work, _mentions(store), _decisions(driver, database), limits,
+                               engine)
+    fused = stage("fusion" if engine.name == "local" else f"fusion on {engine.name}", 1)
     # In a child process: its memory goes when it ends.
-    resolution = child_process.run(work, store.pid_key_path)
+    steps = FusionProgress(stage)
+    resolution = child_process.run(work, store.pid_key_path, steps)
+    steps.close()
     fused(1)
     report.fusion = resolution.stats
     report.fusion_splits = [asdict(s) for s in resolution.splits]
@@ -332,6 +340,47 @@ def fuse_and_apply(driver: neo4j.Driver, database: str, store: Store, report: Lo
     write(driver, database, "finish_load", FINISH_LOAD, load_id=report.load_id,
           status="complete", summary=report.to_json())
     store.mark_applied(report.load_id)
+
+
+class FusionProgress:
+    """The fusion worker's progress events as stages of the load's progress: each step
+    of the resolver a one-step stage (done when the next starts), each Spark stage a
+    stage of its tasks, and a line for tasks that failed (Spark runs them again)."""
+
+    def __init__(self, stage: Stage) -> None:
+        self._stage = stage
+        self._step: Callable[[int], None] | None = None
+        self._spark: dict[int, tuple[Callable[[int], None], int, int]] = {}
+
+    def __call__(self, event: dict[str, Any]) -> None:
+        """One event of the worker (:mod:`ingest.fusion.child_process`)."""
+        if "spark_stage" in event:
+            self._spark_stage(event)
+        elif "step" in event:
+            self.close()
+            self._step = self._stage(f"fusion: {event['step']}", 1)
+
+    def _spark_stage(self, event: dict[str, Any]) -> None:
+        number, tasks = int(event["spark_stage"]), int(event["tasks"])
+        name = f"spark {event['step']}: stage {number}"
+        if number not in self._spark:
+            job = event.get("job")
+            self._spark[number] = (
+                self._stage(name + ("" if job is None else f" (job {job})"), tasks), 0, 0)
+        advance, done, failed = self._spark[number]
+        now = tasks if not event["active"] else min(int(event["done"]), tasks)
+        if int(event["failed"]) > failed:
+            lost = int(event["failed"]) - failed
+            self._stage(f"{name}: {lost} task(s) failed, run again", 1)(1)
+        if now > done:
+            advance(now - done)
+        self._spark[number] = (advance, max(done, now), max(failed, int(event["failed"])))
+
+    def close(self) -> None:
+        """End the step running (the worker has finished it)."""
+        if self._step is not None:
+            self._step(1)
+            self._step = None
 
 
 def _mentions(store: Store) -> pl.DataFrame:

@@ -62,6 +62,17 @@ class Settings(BaseSettings):
     fusion_batch_mib: int = Field(default=512, ge=1)
     fusion_max_piece: int = Field(default=50_000, ge=2)
     fusion_sql_memory: str = "1GB"
+    # Where fusion's candidate pairs, pieces and batches of pieces run
+    # (ingest.fusion.executors.Engine): "local" (the fusion worker: DuckDB, scipy) or
+    # "spark" (pip install -e '.[spark]'; `kingraph ingest --engine`), and for Spark: the
+    # master (local[N] inside the fusion worker, or a cluster's spark://host:7077), the
+    # driver's heap, the estimated memory of one group of pieces (one applyInArrow task)
+    # and the partitions of each shuffle.
+    fusion_engine: Literal["local", "spark"] = "local"
+    spark_master: str = "local[2]"
+    spark_driver_memory: str = "2g"
+    spark_batch_mib: int = Field(default=16, ge=1)
+    spark_partitions: int = Field(default=8, ge=1)
 
     # The REST API (`kingraph serve`): where it listens, where its state lives (keys,
     # audit log, pseudonym key; default var_dir) and per-role token buckets.

@@ -6,6 +6,12 @@ its own frames and runs ``python -m ingest.fusion.child_process FOLDER KEY_FILE`
 pid key is read from its own file, never copied); the child resolves and writes the
 resolution back, and all the memory it used is returned to the system when it exits.
 A million-person province (9.5 M mentions) fits on a 24 GiB machine this way.
+
+The child is also the driver of the Spark engine (:class:`~ingest.fusion.executors.
+Engine`, ``engine.json``).  It tells its progress (the resolver's steps, Spark's stages)
+as lines on its standard output, ``PROGRESS`` and one JSON object each, which
+:func:`run` hands to its ``event`` callback as they come; its standard error (Spark's
+log among it) goes to ``worker.log`` in the folder, whose last lines a failure quotes.
 """
 
 from __future__ import annotations
@@ -14,12 +20,15 @@ import json
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from ingest.fusion.blocking import BlockStats
+from ingest.fusion.executors import LOCAL, Engine, Event, open_executor
 from ingest.fusion.pieces import PieceLimits, Split
 from ingest.fusion.resolution import LIMITS, Decisions, Resolution, resolve
 from ingest.fusion.weights import LevelWeights
@@ -28,27 +37,32 @@ from kingraph.errors import KingraphError
 
 # What the child writes; the parent removes them before it starts one.
 OUTPUTS = ("assignments.parquet", "reviews.parquet", "resolution.json")
+PROGRESS = "kingraph-progress "  # a progress line of the child: this, then JSON
+LOG = "worker.log"  # the child's standard error
 
 
 def write_inputs(folder: Path, mentions: pl.DataFrame, decisions: Decisions,
-                 limits: PieceLimits = LIMITS) -> None:
+                 limits: PieceLimits = LIMITS, engine: Engine = LOCAL) -> None:
     """Everything the child needs, as files (the pid key stays in its own)."""
     atomic.make_dirs(folder)
     for output in OUTPUTS:  # a killed earlier run's resolution is never read as this one's
         (folder / output).unlink(missing_ok=True)
     atomic.write_parquet(mentions, folder / "mentions.parquet")
     atomic.write_json(folder / "limits.json", asdict(limits))
+    atomic.write_json(folder / "engine.json", asdict(engine))
     (folder / "previous.parquet").unlink(missing_ok=True)  # written by older versions
     atomic.write_json(folder / "decisions.json", asdict(decisions))
 
 
-def _read_inputs(folder: Path) -> tuple[pl.DataFrame, Decisions, PieceLimits]:
+def _read_inputs(folder: Path) -> tuple[pl.DataFrame, Decisions, PieceLimits, Engine]:
     raw = json.loads((folder / "decisions.json").read_text())
     decisions = Decisions(tuple(map(tuple, raw["must_link"])),
                           tuple(map(tuple, raw["cannot_link"])))
     limits = folder / "limits.json"
     piece_limits = PieceLimits(**json.loads(limits.read_text())) if limits.exists() else LIMITS
-    return pl.read_parquet(folder / "mentions.parquet"), decisions, piece_limits
+    engine = folder / "engine.json"
+    executor = Engine(**json.loads(engine.read_text())) if engine.exists() else LOCAL
+    return pl.read_parquet(folder / "mentions.parquet"), decisions, piece_limits, executor
 
 
 def _write_outputs(folder: Path, result: Resolution) -> None:
@@ -74,11 +88,12 @@ def read_outputs(folder: Path) -> Resolution:
                       [Split(**s) for s in meta.get("splits", [])])
 
 
-def run(folder: Path, key_file: Path) -> Resolution:
+def run(folder: Path, key_file: Path, event: Event | None = None) -> Resolution:
     """Resolve the inputs in ``folder`` in a child process and return its resolution;
-    pids are hashed under the key in ``key_file``."""
-    done = subprocess.run([sys.executable, "-m", "ingest.fusion.child_process", str(folder),
-                           str(key_file)], capture_output=True, text=True, check=False)
+    pids are hashed under the key in ``key_file``; the child's progress events are
+    handed to ``event`` as they come."""
+    done = _spawn([sys.executable, "-m", "ingest.fusion.child_process", str(folder),
+                   str(key_file)], folder / LOG, _progress_lines(event))
     if done.returncode == -signal.SIGKILL:
         raise KingraphError(
             "fusion's worker process was killed (SIGKILL), most likely by the kernel's "
@@ -92,12 +107,42 @@ def run(folder: Path, key_file: Path) -> Resolution:
     return read_outputs(folder)
 
 
+def _spawn(args: list[str], log: Path, line: Callable[[str], None]
+           ) -> subprocess.CompletedProcess[str]:
+    """Run ``args``, each line of its standard output to ``line`` as it comes, its
+    standard error to ``log``; the last lines of the log come back as ``stderr``."""
+    with log.open("w") as errors, subprocess.Popen(
+            args, stdout=subprocess.PIPE, stderr=errors, text=True) as child:
+        assert child.stdout is not None
+        for text in child.stdout:
+            line(text)
+    tail = log.read_text(errors="replace").splitlines()[-40:]
+    return subprocess.CompletedProcess(args, child.returncode, "", "\n".join(tail))
+
+
+def _progress_lines(event: Event | None) -> Callable[[str], None]:
+    """The child's progress lines to ``event``; any other line of its output ignored."""
+    def line(text: str) -> None:
+        if event is not None and text.startswith(PROGRESS):
+            event(json.loads(text[len(PROGRESS):]))
+    return line
+
+
+def _emit(event: dict[str, Any]) -> None:
+    """A progress line to the parent (the child's standard output)."""
+    print(PROGRESS + json.dumps(event), flush=True)  # noqa: T201
+
+
 def main(argv: list[str]) -> None:
-    """The child: read the inputs, resolve, write the resolution."""
+    """The child: read the inputs, resolve on the engine they name, write the resolution."""
     folder, key = Path(argv[0]), Path(argv[1]).read_bytes()
-    mentions, decisions, limits = _read_inputs(folder)
-    _write_outputs(folder, resolve(mentions, decisions=decisions, pid_key=key,
-                                   limits=limits, work=folder / "work"))
+    mentions, decisions, limits, engine = _read_inputs(folder)
+    work = folder / "work"
+    with open_executor(engine, work, _emit) as executor:
+        result = resolve(mentions, decisions=decisions, pid_key=key, limits=limits,
+                         work=work, executor=executor,
+                         progress=lambda step: _emit({"step": step}))
+    _write_outputs(folder, result)
 
 
 if __name__ == "__main__":

@@ -184,6 +184,9 @@ class Engine:
                    spark_partitions=settings.spark_partitions)
 
 
+LOCAL = Engine()  # the default: the fusion worker itself
+
+
 class EngineSettings(Protocol):
     """The settings an :class:`Engine` is read from (:class:`kingraph.settings.Settings`)."""
 

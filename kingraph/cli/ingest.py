@@ -16,6 +16,7 @@ from kingraph.cli.progress import stages
 if TYPE_CHECKING:
     import neo4j
 
+    from ingest.fusion.executors import Engine
     from ingest.pipeline import BulkImport, LoadReport
     from ingest.store import Store
     from kingraph.settings import Settings
@@ -43,12 +44,19 @@ def ingest(
                                          "permit run, an officer's re-fusion) holds the "
                                          "graph's store; --no-wait gives up at once "
                                          "(exit 75)."),
+    engine: str | None = typer.Option(None, help="Where fusion runs: local | spark "
+                                      "(default KINGRAPH_FUSION_ENGINE, else local; spark "
+                                      "needs pip install -e '.[spark]' and Java 17)."),
+    spark_master: str | None = typer.Option(None, help="The Spark master of --engine spark: "
+                                            "local[N] or spark://host:7077 (default "
+                                            "KINGRAPH_SPARK_MASTER, else local[2])."),
 ) -> None:
     """Read, clean, fuse and load a drop; print per-file counts and a summary.
 
     One writer at a time: the load holds the graph's store lock from start to end.
     Exits 3 when the load wrote what it could read but refused a file or quarantined
     a row (the counts are printed; ``kingraph mentions export`` lists each row).
+    Fusion gives the same answer on either engine; Spark's stages show in the progress.
     """
     from ingest.fusion.pieces import PieceLimits
     from ingest.pipeline import run
@@ -57,6 +65,7 @@ def ingest(
     if encoding not in ("auto", "utf-8", "gb18030"):
         raise typer.BadParameter("encoding must be auto, utf-8 or gb18030")
     config = settings()
+    fusion = _engine(config, engine, spark_master)
     store = Store.for_graph(config.var_dir, config.bolt_uri, config.neo4j_database)
     stamp = drops.stamp(drop)
     with writing(store.root, "ingest", wait), driver(config) as drv:
@@ -71,7 +80,8 @@ def ingest(
             _warn_if_store_outlived_graph(drv, config.neo4j_database, store)
             report = run(drop, drv, config.neo4j_database, store, encoding=encoding,
                          batch_size=batch_size, stage=stage, bulk=_bulk(config, bulk),
-                         bulk_min_rows=config.bulk_min_rows, limits=PieceLimits.of(config))
+                         bulk_min_rows=config.bulk_min_rows, limits=PieceLimits.of(config),
+                         engine=fusion)
         drops.remember(store, stamp, report.load_id)
     _print_report(report)
     if evaluate:
@@ -80,6 +90,22 @@ def ingest(
         _print_refusals(report)
         raise typer.Exit(EXIT_REFUSED)
 
+
+
+def _engine(config: Settings, name: str | None, master: str | None) -> Engine:
+    """The fusion engine the options and settings name; Spark only where it is installed."""
+    import importlib.util
+
+    from ingest.fusion.executors import Engine
+
+    if name is not None and name not in ("local", "spark"):
+        raise typer.BadParameter("--engine must be local or spark")
+    engine = Engine.of(config, name, master)
+    if master is not None and engine.name != "spark":
+        raise typer.BadParameter("--spark-master is for --engine spark")
+    if engine.name == "spark" and importlib.util.find_spec("pyspark") is None:
+        raise typer.BadParameter("--engine spark needs pyspark: pip install -e '.[spark]'")
+    return engine
 
 
 def _warn_if_store_outlived_graph(drv: neo4j.Driver, database: str, store: Store) -> None:

@@ -1,13 +1,18 @@
-"""Shared fixtures: the hand-written feed files of ``tests/data/feeds``."""
+"""Shared fixtures: the hand-written feed files of ``tests/data/feeds``, and the mentions
+of a 20,000-person synthetic drop."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from ingest.feeds.clean import CleanFeed, clean_feed
+from ingest.feeds.mentions import to_mentions
 from ingest.feeds.read import FeedFile, discover, read_feed
+from ingest.fusion.resolution import RESOLVER_COLUMNS
+from synth.generator import generate
 
 FEEDS_DIR = Path(__file__).resolve().parents[2] / "data" / "feeds"
 DROP = FEEDS_DIR / "drop"
@@ -23,3 +28,12 @@ def feed_file(name: str, folder: Path = DROP) -> FeedFile:
 def cleaned() -> dict[str, CleanFeed]:
     """Every file of the test drop, read and cleaned once."""
     return {f.name: clean_feed(read_feed(f)) for f in discover(DROP)}
+
+
+@pytest.fixture(scope="session")
+def drop20k(tmp_path_factory: pytest.TempPathFactory) -> pl.DataFrame:
+    """Every mention of a noisy 20,000-person synthetic drop (seed 7)."""
+    drop = tmp_path_factory.mktemp("pieces") / "drop"
+    generate(20_000, 7, drop)
+    return pl.concat([to_mentions(clean_feed(read_feed(f, "auto"))).select(RESOLVER_COLUMNS)
+                      for f in discover(drop)])

@@ -8,11 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
-import pytest
 
-from ingest.feeds.clean import clean_feed
-from ingest.feeds.mentions import to_mentions
-from ingest.feeds.read import discover, read_feed
 from ingest.fusion.pieces import (
     ENTITY_BYTES,
     PIECE_SPLIT,
@@ -22,8 +18,7 @@ from ingest.fusion.pieces import (
     pieces,
     split_large,
 )
-from ingest.fusion.resolution import RESOLVER_COLUMNS, Thresholds
-from synth.generator import generate
+from ingest.fusion.resolution import Thresholds
 from tests.factories import fuse
 
 LINKS = {"left": pl.UInt32, "right": pl.UInt32, "weight": pl.Float64}
@@ -93,15 +88,6 @@ def test_batches_pack_whole_pieces_in_order_within_the_budget() -> None:
     # A piece larger than the budget gets a batch of its own.
     out = batches(piece, np.arange(9), per_piece, 2 * ENTITY_BYTES)
     assert out.rows() == [(0, 0), (3, 1), (5, 2)]
-
-
-@pytest.fixture(scope="module")
-def drop20k(tmp_path_factory: pytest.TempPathFactory) -> pl.DataFrame:
-    """Every mention of a noisy 20,000-person synthetic drop."""
-    drop = tmp_path_factory.mktemp("pieces") / "drop"
-    generate(20_000, 7, drop)
-    return pl.concat([to_mentions(clean_feed(read_feed(f, "auto"))).select(RESOLVER_COLUMNS)
-                      for f in discover(drop)])
 
 
 def test_many_batches_give_exactly_the_single_batch_persons_and_reviews(
