@@ -138,6 +138,8 @@ def main(argv: list[str]) -> None:
     folder, key = Path(argv[0]), Path(argv[1]).read_bytes()
     mentions, decisions, limits, engine = _read_inputs(folder)
     work = folder / "work"
+    if engine.name == "spark":
+        _emit({"step": f"starting Spark ({engine.spark_master})"})
     with open_executor(engine, work, _emit) as executor:
         result = resolve(mentions, decisions=decisions, pid_key=key, limits=limits,
                          work=work, executor=executor,

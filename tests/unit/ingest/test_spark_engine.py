@@ -102,7 +102,8 @@ def test_spark_gives_exactly_the_local_engine_s_persons_and_reviews(
     assert spark.stats["vetoed"] > 0 and spark.reviews.height > 50
     # Spark's stages were reported while they ran, under the resolver's steps.
     steps = [e["step"] for e in events if "spark_stage" not in e]
-    assert steps[:2] == ["anchoring on ID numbers", "estimating weights"]
+    assert steps[:3] == ["starting Spark (local[2])", "anchoring on ID numbers",
+                         "estimating weights"]
     spark_steps = {e["step"] for e in events if "spark_stage" in e}
     assert spark_steps == {"candidate pairs", "pieces", "clustering"}
     ended = [e for e in events if "spark_stage" in e and not e["active"]]
