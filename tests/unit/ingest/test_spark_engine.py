@@ -2,7 +2,8 @@
 whose answer is worked out by hand, and the whole engine, run as the CLI runs it (in the
 fusion worker, Spark local[2] inside), against the local engine on a 20,000-person drop.
 
-Needs pyspark (``make install`` installs the ``spark`` extra) and Java 17.
+Needs pyspark (``make install`` installs the ``spark`` extra) and Java 17: without them
+these tests fail, never skip (the suite is to prove the Spark engine in CI).
 """
 
 from __future__ import annotations
@@ -21,8 +22,6 @@ from ingest.fusion.executors import Engine, open_executor
 from ingest.fusion.pieces import ENTITY_BYTES, PieceLimits
 from ingest.fusion.resolution import Decisions
 from tests.factories import PID_KEY, fuse
-
-pytest.importorskip("pyspark", reason="the spark extra: pip install -e '.[spark]'")
 
 # Spark local[2] with small groups of pieces (many applyInArrow tasks).
 SPARK = Engine("spark", spark_master="local[2]", spark_driver_memory="1g", spark_batch_mib=1,
