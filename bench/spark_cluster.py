@@ -135,10 +135,13 @@ def same(a: Resolution, b: Resolution) -> bool:
 
 
 class Killer:
-    """Kills one worker once the clustering stage has done some of its tasks, not all."""
+    """Kills one worker once the stage of ``applyInArrow`` (the groups of pieces
+    resolved: one task per shuffle partition) has done some of its tasks, not all: the
+    lost worker's tasks and the shuffle output it held must be made again."""
 
-    def __init__(self, cluster: Cluster) -> None:
+    def __init__(self, cluster: Cluster, partitions: int) -> None:
         self.cluster = cluster
+        self.partitions = partitions
         self.killed_at: float | None = None
         self.events: list[dict[str, Any]] = []
         self.failed_tasks = 0
@@ -156,7 +159,8 @@ class Killer:
             print(f"  step: {event['step']}", flush=True)
         with self._lock:
             if (self.killed_at is None and event.get("step") == "clustering"
-                    and event.get("active") and 0 < int(event["done"]) < int(event["tasks"])):
+                    and event.get("active") and int(event["tasks"]) == self.partitions
+                    and 0 < int(event["done"]) < int(event["tasks"])):
                 self.cluster.kill_worker(0)
                 self.killed_at = time.perf_counter() - self._clock
                 print(f"  worker 0 killed (SIGKILL) at {self.killed_at:.0f} s, stage "
@@ -213,12 +217,12 @@ def main() -> None:
         print(rows[-1], flush=True)
     print("standalone cluster: a master and two workers on 127.0.0.1 ...", flush=True)
     with Cluster(work / "cluster") as cluster:
-        killer = Killer(cluster)
         engine = Engine("spark", spark_master=cluster.master_url)
+        killer = Killer(cluster, engine.spark_partitions)
         result, seconds = fuse(work / "standalone", mentions, engine, killer)
     equal = same(result, local)
     when = "never (the job ended first)" if killer.killed_at is None else (
-        f"at {killer.killed_at:.0f} s, in the clustering stage")
+        f"at {killer.killed_at:.0f} s, in the applyInArrow stage")
     rows.append(f"| spark standalone, 2 workers x 1 core, worker 0 killed | {seconds:.0f} | "
                 f"{equal} | killed {when}; {killer.failed_tasks} task(s) failed and ran "
                 f"again; {result.stats['batches']} groups of pieces |")
