@@ -19,7 +19,6 @@ from ingest import stewardship
 from queries import eligibility as birth_permits
 from queries import persons
 from queries.eligibility import Decision
-from queries.eligibility.policy import Bilingual
 
 router = APIRouter(tags=["eligibility"])
 PROBLEMS = problems.responses(400, 401, 403, 404, 422, 429)
@@ -195,7 +194,7 @@ class SheetOut(BaseModel):
     evidence: list[EvidenceOut]
 
 
-def _bi(text: Bilingual) -> ReasonOut:
+def _bi(text: birth_permits.Bilingual) -> ReasonOut:
     return ReasonOut(zh=text.zh, en=text.en)
 
 

@@ -50,7 +50,7 @@ def ingest(
     Exits 3 when the load wrote what it could read but refused a file or quarantined
     a row (the counts are printed; ``kingraph mentions export`` lists each row).
     """
-    from ingest.fusion.pieces import PieceLimits
+    from ingest.fusion import PieceLimits
     from ingest.pipeline import run
     from ingest.store import Store
 
