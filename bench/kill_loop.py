@@ -36,6 +36,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -91,8 +92,10 @@ class Load:
 
     def __init__(self, drop: Path) -> None:
         self.started = time.monotonic()
+        # The CLI's errors name files, lines and reasons, never a row's values.
+        self.errors = tempfile.TemporaryFile("w+")
         self.proc = subprocess.Popen([*KINGRAPH, "ingest", str(drop)], cwd=ROOT, text=True,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE, stderr=self.errors,
                                      start_new_session=True)
         self.stage = "starting"
         self._reader = threading.Thread(target=self._follow, daemon=True)
@@ -123,6 +126,12 @@ class Load:
         except ProcessLookupError:
             pass
         self.wait()
+
+    def last_error(self) -> str:
+        """The last line the load wrote to its standard error ('' when none)."""
+        self.errors.seek(0)
+        lines = [line.strip() for line in self.errors.read().splitlines() if line.strip()]
+        return lines[-1] if lines else ""
 
     def wait(self, timeout: float | None = None) -> int:
         """Its exit status, once it ended."""
@@ -171,7 +180,8 @@ def kill_once(kind: str, drop: Path, settings: Settings, reference_s: float,
         hit = _until(lambda: load.elapsed >= at, load, limit)
     if not hit:
         status = load.wait()
-        print(f"chain {chain}: the load ended (exit {status}) before its {kind} kill",
+        why = f": {load.last_error()}" if status not in (0, 3) else ""
+        print(f"chain {chain}: the load ended (exit {status}{why}) before its {kind} kill",
               flush=True)
         return None
     at_s, stage, running = load.elapsed, load.stage, server.pid()
@@ -340,8 +350,6 @@ def main() -> None:
         while (len(chain.kills) < args.per_chain and misses < len(KINDS)
                and not _out_of_time(clock, args.max_minutes)):
             kind = next(kinds)
-            if chain.kills and kind == "bulk_restart" and not _graph_empty(settings):
-                kind = "random"  # a re-run over a written graph never takes the bulk path
             kill = kill_once(kind, drop, settings, reference_s, rng, chain.number,
                              args.latest)
             if kill is None:
@@ -356,7 +364,8 @@ def main() -> None:
         chain.final_s = time.monotonic() - started
         chain.final_status = final.returncode
         if final.returncode != done.returncode:
-            chain.differing = [f"exit {final.returncode}"]
+            errors = [line for line in final.stderr.splitlines() if line.strip()]
+            chain.differing = [f"exit {final.returncode}: {errors[-1] if errors else ''}"]
         else:
             chain.differing = differing(reference, graph_fingerprint(settings))
         print(f"chain {chain.number}: exit {final.returncode}, converged {chain.converged} "
@@ -374,14 +383,6 @@ def main() -> None:
 
 def _out_of_time(clock: float, max_minutes: float | None) -> bool:
     return max_minutes is not None and time.monotonic() - clock > max_minutes * 60
-
-
-def _graph_empty(settings: Settings) -> bool:
-    from graphdb.admin import counts
-
-    with open_driver(settings) as driver:
-        forget_bookmarks(driver, settings.neo4j_database)
-        return counts(driver, settings.neo4j_database) == (0, 0)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import neo4j
 
-from graphdb.bulk import drop_store
 from graphdb.connection import forget_bookmarks, read, write_auto_commit
 from graphdb.server import LocalServer
 
@@ -61,7 +60,7 @@ def empty_local(driver: neo4j.Driver, database: str, server: LocalServer,
     offline = before >= offline_min_bytes
     if offline:
         server.stop()
-        drop_store(server, database)
+        server.drop_store(database)
         server.start()
         forget_bookmarks(driver, database)  # the new store's transaction ids start again
     else:

@@ -111,18 +111,19 @@ def import_full(server: LocalServer, database: str, nodes: list[NodeSet],
     clock = time.perf_counter()
     server.stop()
     try:
-        # The database name goes first: after the variadic --nodes/--relationships
-        # options picocli would read it as one more file.
-        ran = server.run_admin("database", "import", "full", database,
-                               "--overwrite-destination=true",
-                               f"--array-delimiter={ARRAY_DELIMITER}", "--threads=2",
-                               f"--report-file={folder / 'import.report'}",
-                               "--high-parallel-io=off", *args)
-        done = ran.done
-        if done.returncode != 0:
-            # A failed import leaves unusable store files: drop them, so the server
-            # comes back with an empty database rather than a broken one.
-            drop_store(server, database)
+        with server.importing(database):
+            # The database name goes first: after the variadic --nodes/--relationships
+            # options picocli would read it as one more file.
+            ran = server.run_admin("database", "import", "full", database,
+                                   "--overwrite-destination=true",
+                                   f"--array-delimiter={ARRAY_DELIMITER}", "--threads=2",
+                                   f"--report-file={folder / 'import.report'}",
+                                   "--high-parallel-io=off", *args)
+            done = ran.done
+            if done.returncode != 0:
+                # A failed import leaves unusable store files: drop them, so the server
+                # comes back with an empty database rather than a broken one.
+                server.drop_store(database)
     finally:
         server.start()
     shutil.rmtree(folder, ignore_errors=True)
@@ -133,8 +134,4 @@ def import_full(server: LocalServer, database: str, nodes: list[NodeSet],
     return Imported(time.perf_counter() - clock, ran.peak_gib)
 
 
-def drop_store(server: LocalServer, database: str) -> None:
-    """Delete a stopped server's store and transaction logs of one database."""
-    for sub in ("databases", "transactions"):
-        shutil.rmtree(server.home / "data" / sub / database, ignore_errors=True)
 

@@ -20,6 +20,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -33,6 +34,9 @@ LAUNCHER = "org.neo4j.server.startup.Neo4jCommand"
 ADMIN_LAUNCHER = "org.neo4j.server.startup.Neo4jAdminCommand"
 SUPPORTED_JAVA = (17, 21)
 JVM_OVERHEAD_BYTES = 768 * 1024**2
+# Written while an offline import replaces a database (server stopped), holding its
+# name; found at start, it means the import was killed (see LocalServer.start).
+IMPORT_MARK = "import-running"
 # One transaction log file, and the log volume between checkpoints (each of which
 # prunes the logs down to the retention setting).
 TX_LOG_FILE_SIZE = "128M"
@@ -199,13 +203,20 @@ class LocalServer:
         return Status(pid is not None, pid, self.settings.bolt_uri, self.version, self.home)
 
     def start(self) -> bool:
-        """Start the server in the background and wait for Bolt; False if it already ran."""
+        """Start the server in the background and wait for Bolt; False if it already ran.
+
+        A database whose offline import was killed (:meth:`importing` left its mark) is
+        deleted first: its half-written store would keep it offline, and the import
+        was replacing all of it (only a graph that killed first loads wrote is ever
+        imported over), so the server comes back with it empty.
+        """
         if self.pid() is not None:
             return False
         java_major()
         self._check_ports()
         self._check_memory()
         self.install()
+        self._drop_unfinished_import()
         self.write_conf()
         self._set_initial_password()
         # Its own session: the server outlives whoever started it (a load killed just
@@ -225,6 +236,33 @@ class LocalServer:
         if done.returncode != 0 and self.pid() is not None:
             raise ServerStartError(f"Neo4j did not stop:\n{done.stdout}{done.stderr}")
         return True
+
+    @property
+    def _import_mark(self) -> Path:
+        return self.home / IMPORT_MARK
+
+    @contextmanager
+    def importing(self, database: str) -> Iterator[None]:
+        """Mark ``database`` as being replaced by an offline import (server stopped)
+        while the block runs; a mark left by a killed import is acted on at the next
+        :meth:`start`."""
+        self._import_mark.write_text(database, encoding="utf-8")
+        yield
+        self._import_mark.unlink(missing_ok=True)
+
+    def _drop_unfinished_import(self) -> None:
+        mark = self._import_mark
+        if not mark.exists():
+            return
+        database = mark.read_text(encoding="utf-8").strip()
+        if database and "/" not in database and database not in (".", ".."):
+            self.drop_store(database)
+        mark.unlink()
+
+    def drop_store(self, database: str) -> None:
+        """Delete a stopped server's store and transaction logs of one database."""
+        for sub in ("databases", "transactions"):
+            shutil.rmtree(self.home / "data" / sub / database, ignore_errors=True)
 
     def run_admin(self, *args: str) -> AdminRun:
         """Run ``neo4j-admin`` with this instance's configuration (server stopped).

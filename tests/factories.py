@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,22 @@ PINYIN = {"王": "wang", "伟": "wei", "玮": "wei", "丽": "li", "陈": "chen",
 def person_id(born: date, sequence: int, area: str = "460106") -> str:
     """A valid ID number for a fictional person."""
     return ids.make(area, born, sequence)
+
+
+@dataclass(frozen=True)
+class Someone:
+    """A fictional person of a hand-written drop."""
+
+    id_number: str
+    name: str
+    sex: str
+    born: date
+
+
+def someone(name: str, sex: str, born: date, seq: int) -> Someone:
+    """A fictional person with the ID number of ``born`` and sequence ``seq`` (odd
+    sequences are men, even ones women: GB 11643)."""
+    return Someone(person_id(born, seq), name, sex, born)
 
 
 def mention(feed: str, record_id: str, role: str = "person", *, source: str = "public_security",

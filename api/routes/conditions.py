@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from api import problems
 from api.auth import Access, personal_data, require
 from api.keys import ApiKey, Role
-from api.models import Limit, Offset, PersonView
+from api.models import Day, Limit, Offset, PersonView
 from api.references import resolve
 from api.routes.kinship import READERS, Degree, Ref
 from kingraph import conditions as table
@@ -159,7 +159,7 @@ async def couples(
     code: Code,
     access: Annotated[Access, Depends(personal_data(*READERS))],
     division: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
-    since: date | None = None,
+    since: Annotated[Day | None, Query()] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> CouplePage:

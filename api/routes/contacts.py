@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from api import problems
 from api.auth import Access, personal_data
 from api.keys import Role
-from api.models import PersonView
+from api.models import Day, PersonView
 from api.references import resolve
 from api.routes.kinship import READERS, Ref, ident
 from kingraph.errors import InvalidArgument
@@ -69,8 +69,8 @@ class ContactsOut(BaseModel):
 async def contacts(
     ref: Ref,
     access: Annotated[Access, Depends(personal_data(*READERS))],
-    start: Annotated[date, Query(alias="from", description="The window's first day.")],
-    end: Annotated[date, Query(alias="to", description="The window's last day.")],
+    start: Annotated[Day, Query(alias="from", description="The window's first day.")],
+    end: Annotated[Day, Query(alias="to", description="The window's last day.")],
     kinds: Annotated[str | None, Query(
         max_length=64, pattern=r"^[a-z]+(,[a-z]+)*$",
         description="Comma-separated: household, cohabitation, colleague, kin.")] = None,

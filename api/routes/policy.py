@@ -23,9 +23,8 @@ from api.keys import ApiKey, Role
 from api.models import Day
 from api.routes.eligibility import ReasonOut
 from api.routes.jobs import WHATIF, JobOut, job_out
-from queries.eligibility import policy_file
+from queries.eligibility import Policy, policy, policy_file
 from queries.eligibility import whatif as what_if
-from queries.eligibility.policy import Policy, load
 
 router = APIRouter(tags=["policy"])
 PROBLEMS = problems.responses(400, 401, 403, 404, 422, 429)
@@ -78,7 +77,7 @@ def policy_out(table: Policy) -> PolicyOut:
 async def current(_: Annotated[ApiKey, Depends(require(Role.ADMIN, Role.OFFICER, Role.SERVICE))]
                   ) -> PolicyOut:
     """The policy table in force: version, digest, the dates it covers and its versions."""
-    return policy_out(load())
+    return policy_out(policy.load())
 
 
 class DraftIn(BaseModel):
@@ -115,7 +114,7 @@ async def start_whatif(body: WhatIfIn, response: Response,
     ``policy_whatif``); follow it with ``GET /v1/jobs/{id}``."""
     draft = policy_file.check(body.table_text.encode("utf-8"), "draft")
     rt = access.runtime
-    base = load()
+    base = policy.load()
 
     def work(report: Report) -> tuple[dict[str, Any], list[str]]:
         def progress(done: int, total: int) -> None:

@@ -17,11 +17,12 @@ from ingest.fusion.blocking import BlockStats
 from ingest.fusion.comparisons import COMPARISONS, Comparison
 from ingest.fusion.evaluation import Score, evaluate, person_score
 from ingest.fusion.lifetimes import MIN_PARENT_AGE_YEARS
+from ingest.fusion.pieces import PieceLimits
 from ingest.fusion.resolution import RESOLVER_COLUMNS, Decisions, Resolution, Thresholds, resolve
 from ingest.fusion.weights import LevelWeights
 
 __all__ = [
     "COMPARISONS", "Comparison", "MIN_PARENT_AGE_YEARS", "RESOLVER_COLUMNS", "BlockStats",
-    "Decisions", "LevelWeights", "Resolution", "Score", "Thresholds", "evaluate",
+    "Decisions", "LevelWeights", "PieceLimits", "Resolution", "Score", "Thresholds", "evaluate",
     "person_score", "resolve",
 ]

@@ -58,7 +58,7 @@ def ingest(
     a row (the counts are printed; ``kingraph mentions export`` lists each row).
     Fusion gives the same answer on either engine; Spark's stages show in the progress.
     """
-    from ingest.fusion.pieces import PieceLimits
+    from ingest.fusion import PieceLimits
     from ingest.pipeline import run
     from ingest.store import Store
 

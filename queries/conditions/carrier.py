@@ -1,12 +1,13 @@
 """Carrier and affected probabilities for cascade testing around an index case, for any
 condition of the conditions table, by its mode of inheritance.
 
-Two models, one answer shape (as :mod:`queries.thalassemia.carrier` for the globin
-genes).  The *Bayesian* model: one locus with alleles {A, a}, founders in Hardy-Weinberg
-with their ethnic group's allele frequency (a man's X: A with probability q), Mendel's
-transmission for the mode (:mod:`queries.conditions.segregation`: on the X a son takes
-his mother's X only, a daughter her father's one X), the index case and every tested
-relative as evidence (:mod:`queries.conditions.results`); each member's exact posterior.
+Two models, one answer shape; the thalassemias use them too, each globin gene as a
+recessive condition (:func:`queries.thalassemia.carrier.gene_condition`).  The
+*Bayesian* model: one locus with alleles {A, a}, founders in Hardy-Weinberg with their
+ethnic group's allele frequency (a man's X: A with probability q), Mendel's transmission
+for the mode (:mod:`queries.conditions.segregation`: on the X a son takes his mother's X
+only, a daughter her father's one X), the index case and every tested relative as
+evidence (:mod:`queries.conditions.results`); each member's exact posterior.
 The *prior* model, when the pedigree is too large or the results contradict Mendel: a
 relative shares the index allele with probability r and otherwise draws from the
 background, P = 1 - (1 - r)(1 - background), where r is the coefficient of relationship

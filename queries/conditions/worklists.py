@@ -35,6 +35,7 @@ from queries.conditions.carrier import Method, carrier_probabilities
 from queries.conditions.couple_risk import ConditionRisk, CoupleClass, couple_risk
 from queries.conditions.person_facts import NO_FACTS, Facts, facts
 from queries.conditions.results import MALE
+from queries.couples import CoupleRecord
 from queries.kinship import traversal as kinship
 from queries.kinship.relations import Kind, Relating, Relation
 from queries.persons.lookup import PersonRecord
@@ -186,19 +187,8 @@ def _add_co_parents(driver: neo4j.Driver, database: str,
 
 
 @dataclass(frozen=True)
-class Couple:
+class Couple(CoupleRecord[ConditionRisk, Facts]):
     """A couple on a condition's list, with its risk per pregnancy."""
-
-    husband: str
-    wife: str
-    risk: ConditionRisk
-    husband_facts: Facts
-    wife_facts: Facts
-    division: str | None
-    married_on: date | None = None
-    pregnancy: str | None = None  # the Pregnancy record key
-    pregnancy_status: str | None = None
-    registered_on: date | None = None
 
     @property
     def classification(self) -> CoupleClass:
@@ -238,9 +228,8 @@ def at_risk_couples(driver: neo4j.Driver, database: str, condition: str,
                                            day(r["registered_on"]) or date.min)):
         couple = _couple(found_condition, row, known)
         couples[(couple.husband, couple.wife)] = couple  # the latest pregnancy wins
-    kept = [c for c in couples.values() if c.classification is not CoupleClass.NONE
-            and divisions.within(c.division, division)
-            and (since is None or (_latest(c) or date.min) >= since)]
+    kept = [c for c in couples.values()
+            if c.classification is not CoupleClass.NONE and c.listed(division, since)]
     return sorted(kept, key=_rank)
 
 
@@ -256,13 +245,8 @@ def _couple(condition: Condition, row: Mapping[str, Any],
 
 
 
-def _latest(c: Couple) -> date | None:
-    days = [d for d in (c.registered_on, c.married_on, c.husband_facts.tested_on,
-                        c.wife_facts.tested_on) if d]
-    return max(days) if days else None
-
 
 def _rank(c: Couple) -> tuple[int, int, Fraction, str, str]:
     lists = {CoupleClass.AT_RISK: 0, CoupleClass.PARTNER_TESTING: 1}
-    return (lists.get(c.classification, 2), 0 if c.pregnancy_status == "ongoing" else 1,
+    return (lists.get(c.classification, 2), 0 if c.ongoing else 1,
             -c.probability, c.husband, c.wife)

@@ -14,7 +14,7 @@ table: :mod:`~queries.eligibility.policy_file` (checked with lines and reasons);
 is an officer's decision sheet.
 """
 
-from queries.eligibility import policy_file, sheet, whatif
+from queries.eligibility import policy, policy_file, sheet, whatif
 from queries.eligibility.couple_facts import (
     ChildFacts,
     CoupleFacts,
@@ -35,12 +35,12 @@ from queries.eligibility.from_graph import (
 )
 from queries.eligibility.glory import GloryDecision, GloryOutcome
 from queries.eligibility.permits import IssueReport, issue, issue_couple, recent
-from queries.eligibility.policy import Policy, PolicyVersion
+from queries.eligibility.policy import Bilingual, Policy, PolicyVersion
 
 __all__ = [
-    "ChildFacts", "Couple", "CoupleFacts", "Decision", "GloryDecision", "GloryOutcome",
+    "Bilingual", "ChildFacts", "Couple", "CoupleFacts", "Decision", "GloryDecision", "GloryOutcome",
     "HukouType", "IssueReport", "MarriageFacts", "Outcome", "Parentage", "PermitKind", "Policy",
     "PolicyVersion", "SpouseFacts", "decide", "decide_couple", "decide_glory",
     "decide_many_async", "decide_refs", "decide_refs_async", "gather", "issue", "issue_couple",
-    "policy_file", "recent", "sheet", "whatif",
+    "policy", "policy_file", "recent", "sheet", "whatif",
 ]

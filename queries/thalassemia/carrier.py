@@ -1,14 +1,18 @@
 """Carrier probabilities for cascade screening around an index case.
 
-Two models, one answer shape. The *prior* model of domain.md: a relative shares
-the index allele with probability r (coefficient of relationship) and otherwise
-carries some allele of the same gene at the background rate of their ethnic
-group: P = 1 - (1 - r)(1 - background). The *Bayesian* model treats the gene as
-one locus with alleles {A = any thalassemia allele of the gene, a}, founders in
-Hardy-Weinberg with their group's allele frequency, the index case and every
-tested relative as evidence, and computes each untested member's exact posterior
-(see ``segregation``). It is used whenever the pedigree is small and consistent
-enough; otherwise the prior model answers and the result says why.
+A thalassemia gene is a recessive condition of the general model
+(:mod:`queries.conditions.carrier`): one autosomal locus with alleles {A = any
+thalassemia allele of the gene, a}, founders in Hardy-Weinberg with their ethnic
+group's allele frequency (:func:`gene_condition`, from the thalassemia table's carrier
+rates), a screening result as the allele counts it leaves possible
+(:meth:`~queries.thalassemia.screening.Screening.mutant_counts`).  Two models, one answer
+shape. The *Bayesian* model computes each untested member's exact posterior with the
+index case and every tested relative as evidence; it is used whenever the pedigree is
+small and consistent enough. Otherwise the *prior* model of domain.md answers and the
+result says why: a relative shares the index allele with probability r (coefficient of
+relationship) and otherwise carries some allele of the same gene at the background rate
+of their ethnic group, P = 1 - (1 - r)(1 - background); it reads only the results that
+settle carrier status.
 """
 
 from __future__ import annotations
@@ -16,29 +20,30 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from fractions import Fraction
+from functools import cache
 
+from kingraph.conditions import Condition, Mode
 from kingraph.errors import InvalidArgument
+from queries.conditions import carrier as general
+from queries.conditions.carrier import Method, ParentMap, members, relatedness
 from queries.conditions.segregation import (
     DEFAULT_LIMITS,
     InconsistentEvidence,
     Limits,
     TooComplex,
-    posteriors,
 )
 from queries.thalassemia.genotypes import Gene, thalassemia_table
 from queries.thalassemia.screening import Screening
 
-ParentMap = Mapping[str, tuple[str | None, str | None]]
+__all__ = [
+    "CarrierEstimate", "CascadeEstimate", "Method", "ParentMap", "allele_frequency",
+    "background_rate", "bayes_estimates", "carrier_probabilities", "ethnic_group",
+    "gene_condition", "members", "prior_estimates", "relationship_to",
+]
 
-
-class Method(StrEnum):
-    """How a member's probability was obtained."""
-
-    OBSERVED = "observed"  # their own result settles it
-    BAYES = "bayes"  # exact posterior over the pedigree
-    PRIOR = "prior"  # 1 - (1 - r)(1 - background)
+_NAMES = {Gene.ALPHA: ("α地中海贫血", "alpha thalassemia", "D56.0"),
+          Gene.BETA: ("β地中海贫血", "beta thalassemia", "D56.1")}
 
 
 @dataclass(frozen=True)
@@ -85,80 +90,51 @@ def allele_frequency(carrier_rate: float) -> float:
     return 1.0 - math.sqrt(1.0 - carrier_rate)
 
 
-def members(parents: ParentMap) -> list[str]:
-    """Everyone in the parent map, parents before children.
+@cache
+def gene_condition(gene: Gene) -> Condition:
+    """The gene as an autosomal recessive condition of the general model.
 
-    Raises:
-        InvalidArgument: A member is their own ancestor.
+    Its risk allele is any thalassemia allele of the gene, at the allele frequency
+    (:func:`allele_frequency`) of each rate group's carrier rate; the groups are those
+    of the thalassemia table, so members' ethnicities are passed as group names
+    (:func:`ethnic_group`).
     """
-    order: list[str] = []
-    state: dict[str, int] = {}  # 1 visiting, 2 done
-    for pid in sorted(_everyone(parents)):
-        _visit(pid, parents, state, order)
-    return order
-
-
-def _everyone(parents: ParentMap) -> set[str]:
-    found = set(parents)
-    for pair in parents.values():
-        found.update(p for p in pair if p is not None)
-    return found
-
-
-def _visit(pid: str, parents: ParentMap, state: dict[str, int], order: list[str]) -> None:
-    stack: list[tuple[str, bool]] = [(pid, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            state[node] = 2
-            order.append(node)
-        elif state.get(node) == 1:
-            raise InvalidArgument("pedigree: member_is_own_ancestor", reason="own_ancestor")
-        elif node not in state:
-            state[node] = 1
-            stack.append((node, True))
-            stack += [(p, False) for p in parents.get(node, (None, None)) if p is not None]
+    zh, en, icd10 = _NAMES[gene]
+    rates = thalassemia_table().carrier_rates
+    return Condition(f"thalassemia_{gene.value}", zh, en, icd10, Mode.AR,
+                     {group: allele_frequency(rate[gene]) for group, rate in rates.items()},
+                     "queries/thalassemia/data/thalassemia.json")
 
 
 def relationship_to(parents: ParentMap, index: str) -> dict[str, Fraction]:
     """Coefficient of relationship r = 2φ of every member with the index case.
 
-    φ by the recursion of domain.md: a founder with itself ½, different founders
-    0, φ(i, i) = ½(1 + φ(f, m)), φ(i, j) = ½(φ(f, j) + φ(m, j)) for i not an
-    ancestor of j (here: i later in the parents-first order). r = 2φ is the
-    probability that a non-inbred relative carries a copy of a given index allele.
+    φ by the recursion of domain.md (:func:`queries.conditions.carrier.relatedness`,
+    autosomal). r = 2φ is the probability that a non-inbred relative carries a copy of
+    a given index allele.
+
+    Raises:
+        InvalidArgument: A member is their own ancestor.
     """
-    order = {pid: n for n, pid in enumerate(members(parents))}
-    memo: dict[tuple[str, str], Fraction] = {}
-
-    def phi(i: str | None, j: str | None) -> Fraction:
-        if i is None or j is None:
-            return Fraction(0)
-        if order.get(i, -1) < order.get(j, -1):
-            i, j = j, i
-        if (i, j) not in memo:
-            father, mother = parents.get(i, (None, None))
-            if i == j:
-                memo[(i, j)] = (1 + phi(father, mother)) / 2
-            else:
-                memo[(i, j)] = (phi(father, j) + phi(mother, j)) / 2
-        return memo[(i, j)]
-
-    return {pid: 2 * phi(pid, index) for pid in order}
+    return relatedness(parents, {}, index)
 
 
-def _settled(result: Screening | None, gene: Gene) -> bool | None:
-    return None if result is None else result.carries(gene)
+def _groups(parents: ParentMap, ethnicity: Mapping[str, str | None]) -> dict[str, str | None]:
+    """Every member's rate group (the thalassemia table's, as :func:`gene_condition`)."""
+    return {pid: ethnic_group(ethnicity.get(pid)) for pid in members(parents)}
 
 
-def prior_estimates(
-    parents: ParentMap,
-    ethnicity: Mapping[str, str | None],
-    observed: Mapping[str, Screening],
-    index: str,
-    gene: Gene,
-) -> dict[str, CarrierEstimate]:
+def _estimates(found: Mapping[str, general.Estimate]) -> dict[str, CarrierEstimate]:
+    return {pid: CarrierEstimate(pid, e.carrier, e.method, e.r) for pid, e in found.items()}
+
+
+def prior_estimates(parents: ParentMap, ethnicity: Mapping[str, str | None],
+                    observed: Mapping[str, Screening], index: str,
+                    gene: Gene) -> dict[str, CarrierEstimate]:
     """The simple model: observed results, else 1 - (1 - r)(1 - background).
+
+    Only the results that settle carrier status count (a result that leaves both
+    carrying and not carrying possible leaves the prior as it is).
 
     Args:
         parents: member -> (father, mother), None where unknown.
@@ -167,26 +143,15 @@ def prior_estimates(
         index: the index case (a carrier or patient of ``gene``).
         gene: the gene of the index allele.
     """
-    estimates: dict[str, CarrierEstimate] = {}
-    for pid, r in relationship_to(parents, index).items():
-        settled = True if pid == index else _settled(observed.get(pid), gene)
-        if settled is not None:
-            estimates[pid] = CarrierEstimate(pid, float(settled), Method.OBSERVED, float(r))
-            continue
-        background = background_rate(ethnicity.get(pid), gene)
-        chance = 1 - (1 - float(r)) * (1 - background)
-        estimates[pid] = CarrierEstimate(pid, chance, Method.PRIOR, float(r))
-    return estimates
+    settled = {pid: result.mutant_counts(gene) for pid, result in observed.items()
+               if result.carries(gene) is not None}
+    return _estimates(general.prior_estimates(
+        gene_condition(gene), parents, {}, _groups(parents, ethnicity), settled, index))
 
 
-def bayes_estimates(
-    parents: ParentMap,
-    ethnicity: Mapping[str, str | None],
-    observed: Mapping[str, Screening],
-    index: str,
-    gene: Gene,
-    limits: Limits = DEFAULT_LIMITS,
-) -> dict[str, CarrierEstimate]:
+def bayes_estimates(parents: ParentMap, ethnicity: Mapping[str, str | None],
+                    observed: Mapping[str, Screening], index: str, gene: Gene,
+                    limits: Limits = DEFAULT_LIMITS) -> dict[str, CarrierEstimate]:
     """Exact posteriors over the pedigree; same arguments as ``prior_estimates``.
 
     A member with one known parent gets an untested founder for the other, of the
@@ -197,47 +162,15 @@ def bayes_estimates(
         TooComplex: The pedigree exceeds ``limits``.
         InconsistentEvidence: The results contradict Mendel.
     """
-    complete, founders = _completed(parents, ethnicity, gene)
     allowed = {pid: result.mutant_counts(gene) for pid, result in observed.items()}
-    allowed[index] = allowed.get(index, frozenset({1, 2})) - {0}
-    allowed = {pid: ok for pid, ok in allowed.items() if pid in complete or pid in founders}
-    dist = posteriors(complete, founders, allowed, limits)
-    relation = relationship_to(parents, index)
-    estimates: dict[str, CarrierEstimate] = {}
-    for pid, r in relation.items():
-        chance = 1.0 - float(dist[pid][0])
-        settled = pid == index or _settled(observed.get(pid), gene) is not None
-        method = Method.OBSERVED if settled else Method.BAYES
-        estimates[pid] = CarrierEstimate(pid, chance, method, float(r))
-    return estimates
+    return _estimates(general.bayes_estimates(
+        gene_condition(gene), parents, {}, _groups(parents, ethnicity), allowed, index,
+        limits))
 
 
-def _completed(
-    parents: ParentMap, ethnicity: Mapping[str, str | None], gene: Gene
-) -> tuple[dict[str, tuple[str, str]], dict[str, float]]:
-    """Both parents for every non-founder (adding unknown ones), founders' q."""
-    complete: dict[str, tuple[str, str]] = {}
-    founders: dict[str, float] = {}
-    for pid in members(parents):
-        father, mother = parents.get(pid, (None, None))
-        if father is None and mother is None:
-            founders[pid] = allele_frequency(background_rate(ethnicity.get(pid), gene))
-            continue
-        pair = (father or f"?father of {pid}", mother or f"?mother of {pid}")
-        for added in {pair[0], pair[1]} - {father, mother}:
-            founders[added] = allele_frequency(background_rate(ethnicity.get(pid), gene))
-        complete[pid] = pair
-    return complete, founders
-
-
-def carrier_probabilities(
-    parents: ParentMap,
-    ethnicity: Mapping[str, str | None],
-    observed: Mapping[str, Screening],
-    index: str,
-    gene: Gene,
-    limits: Limits = DEFAULT_LIMITS,
-) -> CascadeEstimate:
+def carrier_probabilities(parents: ParentMap, ethnicity: Mapping[str, str | None],
+                          observed: Mapping[str, Screening], index: str, gene: Gene,
+                          limits: Limits = DEFAULT_LIMITS) -> CascadeEstimate:
     """Each member's chance of carrying an allele of the index case's gene.
 
     Exact Bayesian posteriors when the pedigree is within ``limits`` and the
@@ -249,9 +182,10 @@ def carrier_probabilities(
         InvalidArgument: The index case is not in the pedigree, or its own result
             says it carries no allele of ``gene``.
     """
-    if index not in _everyone(parents) and index not in parents:
+    if index not in members(parents):
         raise InvalidArgument("cascade: index_not_in_pedigree", reason="index_not_in_pedigree")
-    if _settled(observed.get(index), gene) is False:
+    result = observed.get(index)
+    if result is not None and result.carries(gene) is False:
         raise InvalidArgument(f"cascade: index_not_a_{gene.value}_carrier",
                               reason=f"index_not_a_{gene.value}_carrier")
     try:

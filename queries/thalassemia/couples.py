@@ -27,6 +27,7 @@ import neo4j
 from graphdb.connection import read
 from graphdb.values import day
 from kingraph import divisions
+from queries.couples import CoupleRecord
 from queries.thalassemia.person_facts import NO_FACTS, Facts, facts
 from queries.thalassemia.pregnancy_risk import CoupleClass, CoupleRisk, couple_risk
 
@@ -90,19 +91,9 @@ AT_RISK = (CoupleClass.PRENATAL_DIAGNOSIS, CoupleClass.GENOTYPING)
 
 
 @dataclass(frozen=True)
-class Couple:
+class Couple(CoupleRecord[CoupleRisk, Facts]):
     """A couple on one of the officers' lists, with its risk per pregnancy."""
 
-    husband: str
-    wife: str
-    risk: CoupleRisk
-    husband_facts: Facts
-    wife_facts: Facts
-    division: str | None
-    married_on: date | None = None
-    pregnancy: str | None = None  # the Pregnancy record key
-    pregnancy_status: str | None = None
-    registered_on: date | None = None
     expected_delivery: date | None = None
     marriage_inferred: bool = False  # the marriage is inferred from the household register
     pregnancy_possible: bool | None = None  # the wife's age on the day
@@ -111,11 +102,6 @@ class Couple:
     def classification(self) -> CoupleClass:
         """The risk class: prenatal diagnosis, genotyping, partner screening."""
         return self.risk.classification
-
-    @property
-    def ongoing(self) -> bool:
-        """A registered pregnancy still ongoing."""
-        return self.pregnancy_status == "ongoing"
 
     @property
     def worklist(self) -> Worklist:
@@ -132,14 +118,6 @@ class Couple:
     def severe_probability(self) -> Fraction:
         """Chance per pregnancy of a severely affected child."""
         return self.risk.severe_probability
-
-
-
-def latest(couple: Couple) -> date | None:
-    """The couple's latest event: a pregnancy registered, the marriage, a screening."""
-    days = [d for d in (couple.registered_on, couple.married_on,
-                        couple.husband_facts.tested_on, couple.wife_facts.tested_on) if d]
-    return max(days) if days else None
 
 
 def at_risk_couples(driver: neo4j.Driver, database: str, division: str | None = None,
@@ -176,18 +154,16 @@ def at_risk_couples(driver: neo4j.Driver, database: str, division: str | None = 
         couple = _couple(row, known, on, fertility, pregnancy=True)
         couples[(couple.husband, couple.wife)] = _merged(couples.get(
             (couple.husband, couple.wife)), couple)
-    kept = [c for c in couples.values() if c.classification is not CoupleClass.NONE
-            and divisions.within(c.division, division)
-            and (since is None or ((latest(c) or date.min) >= since))]
+    kept = [c for c in couples.values()
+            if c.classification is not CoupleClass.NONE and c.listed(division, since)]
     return sorted(kept, key=rank)
 
 
 def select(couples: Iterable[Couple], division: str | None = None, since: date | None = None,
            worklist: Worklist | None = None) -> list[Couple]:
     """The couples of one division, since a day, on one list (order kept)."""
-    return [c for c in couples if divisions.within(c.division, division)
-            and (since is None or ((latest(c) or date.min) >= since))
-            and (worklist is None or c.worklist is worklist)]
+    return [c for c in couples
+            if c.listed(division, since) and (worklist is None or c.worklist is worklist)]
 
 
 def _couple(row: Mapping[str, Any], known: Mapping[str, Facts], on: date,

@@ -91,20 +91,9 @@ def screened_pedigree(driver: neo4j.Driver, database: str, pid: str, up: int = 3
                       down: int = 3) -> PedigreeView:
     """The pedigree around a person with each member's latest screening status.
 
-    :func:`queries.kinship.traversal.pedigree` with the ``thalassemia`` attribute of
-    every screened member set to its status (the LINKAGE PED / PLINK .fam phenotype);
-    a second round trip.
-
-    Args:
-        driver: the Neo4j driver.
-        database: the database name.
-        pid: the proband.
-        up: generations of ancestors (0..6).
-        down: generations below the proband (0..6), collaterals included.
-
-    Raises:
-        InvalidArgument: a bound out of range.
-        PersonNotFound: no person has this pid.
+    :func:`queries.kinship.traversal.pedigree` (the same arguments and errors) with the
+    ``thalassemia`` attribute of every screened member set to its status (the LINKAGE
+    PED / PLINK .fam phenotype); a second round trip.
     """
     family = pedigree_family(driver, database, pid, up, down)
     status = {p: f.status for p, f in facts(driver, database, family.persons).items()}

@@ -10,6 +10,7 @@ imports under ``TYPE_CHECKING`` do not).
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -91,3 +92,25 @@ def test_the_checks_find_a_cycle_through_a_deferred_import(tmp_path: Path,
         assert cycles(room_edges(edges)) == [["kgcyclic.a", "kgcyclic.b"]]
     finally:
         sys.modules.pop("kgcyclic", None)
+
+
+def test_the_api_and_the_cli_use_a_room_through_its_front_door(
+        graph: grimp.ImportGraph) -> None:
+    # A sub-package of queries/ or ingest/ names what others may use in its __all__:
+    # the API and the CLI import those names from the package, never from its modules.
+    rooms = {room(m) for m in graph.modules
+             if m.split(".")[0] in ("queries", "ingest") and m.count(".") >= 2}
+    wrong = set()
+    for importer, imported in import_edges(graph):
+        door = room(imported)
+        if (importer.split(".")[0] not in ("api", "kingraph") or door not in rooms
+                or imported == door):
+            continue
+        exported = set(importlib.import_module(door).__all__)
+        for detail in graph.get_import_details(importer=importer, imported=imported):
+            line = " ".join(str(detail["line_contents"]).split())
+            head, _, names = line.partition(" import ")
+            used = {n.strip().split(" as ")[0] for n in names.strip("()").split(",")}
+            if head != f"from {door}" or not used <= exported:
+                wrong.add((importer, line))
+    assert wrong == set()

@@ -22,8 +22,11 @@ def _masked(number: str) -> str:
 
 def test_officer_sees_name_and_masked_number(client: httpx.Client, role_keys: Keys,
                                              people: People) -> None:
-    body = client.get(f"/v1/persons/{people.wang.pid}",
-                      headers=role_keys.headers(Role.OFFICER)).json()
+    got = client.get(f"/v1/persons/{people.wang.pid}", headers=role_keys.headers(Role.OFFICER))
+    # A person's data is never kept by a browser or a proxy cache.
+    assert got.status_code == 200 and got.headers["cache-control"] == "no-store"
+    assert got.headers["pragma"] == "no-cache"
+    body = got.json()
     assert body["kind"] == "public" and body["name"] == "王小明"
     assert body["id_number"] == _masked(people.wang.id_number) and body["id_number_masked"]
     assert people.wang.id_number not in str(body)

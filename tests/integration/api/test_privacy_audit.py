@@ -165,6 +165,50 @@ def test_a_researcher_never_receives_identities(http: httpx.Client, fresh_keys: 
     assert walked >= 17
 
 
+def service_calls(s: Sample) -> dict[tuple[str, str], list[Call]]:
+    """A request for every route the service role may call, by (method, template)."""
+    h, w = s.husband, s.wife
+    couple = {"husband": h, "wife": w, "as_of": "2024-06-01"}
+    return {
+        ("GET", "/v1/me"): [("GET", "/v1/me", {})],
+        ("POST", "/v1/persons/search"): [("POST", "/v1/persons/search",
+                                          {"json": {"id_number": s.number}})],
+        ("GET", "/v1/persons/{ref}"): [("GET", f"/v1/persons/{h}", {})],
+        ("GET", "/v1/persons/{ref}/trajectory"): [("GET", f"/v1/persons/{h}/trajectory", {})],
+        ("GET", "/v1/persons/{ref}/moves"): [("GET", f"/v1/persons/{h}/moves", {})],
+        ("GET", "/v1/persons/{ref}/records"): [("GET", f"/v1/persons/{h}/records", {})],
+        ("GET", "/v1/flows"): [("GET", FLOWS_QUERY, {})],
+        ("POST", "/v1/eligibility"): [("POST", "/v1/eligibility", {"json": couple})],
+        ("POST", "/v1/eligibility/batch"): [("POST", "/v1/eligibility/batch",
+                                             {"json": {"items": [couple]}})],
+        ("GET", "/v1/conditions"): [("GET", "/v1/conditions", {})],
+        ("GET", "/v1/policy"): [("GET", "/v1/policy", {})],
+    }
+
+
+def test_service_routes_are_all_covered() -> None:
+    # Every route open to the service role has a request in the walk below.
+    opened = {(r.method, r.path) for r in catalogue()
+              if r.roles is not None and Role.SERVICE in r.roles}
+    assert opened == set(service_calls(Sample("P0", "P1", "0")))
+
+
+def test_a_service_never_receives_a_name(http: httpx.Client, fresh_keys: Keys,
+                                         sample: Sample, identities: Identities) -> None:
+    # Other services get pids and ID numbers (their own records are keyed on them),
+    # never a name: every route they may call, walked with a real couple.
+    headers = fresh_keys.headers(Role.SERVICE, "casework:SVC-1")
+    walked = 0
+    for calls in service_calls(sample).values():
+        for method, url, kwargs in calls:
+            got = http.request(method, url, headers=headers, **kwargs)
+            route = url.split("?")[0]
+            assert got.status_code == 200, (route, got.status_code)
+            assert "name" not in _leaks(got.text, identities), route
+            walked += 1
+    assert walked == 11
+
+
 def test_the_leak_check_sees_what_it_looks_for(identities: Identities) -> None:
     # The detector itself: a body holding a loaded person's name, number, pid or birth
     # date is flagged (so the walk above can fail).

@@ -11,6 +11,7 @@ import neo4j
 import pytest
 
 from graphdb.admin import wipe
+from graphdb.connection import read
 from graphdb.schema import apply
 from ingest.store import Store
 from kingraph.settings import Settings
@@ -39,6 +40,13 @@ class Scratch:
     def reset(self) -> None:
         """Wipe the graph (the schema stays)."""
         wipe(self.driver, self.database)
+
+    def pid_of(self, id_number: str) -> str:
+        """The pid of the one person holding an ID number."""
+        found = read(self.driver, self.database, "pid",
+                     "MATCH (p:Person {id_number: $n}) RETURN p.pid AS pid", n=id_number)
+        assert len(found) == 1
+        return str(found[0]["pid"])
 
 
 @pytest.fixture(scope="module")

@@ -18,47 +18,31 @@ rows say about each (fictional people only).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from tests.factories import person_id, write_feed
-
-
-@dataclass(frozen=True)
-class Someone:
-    """A fictional person of the drop."""
-
-    id_number: str
-    name: str
-    sex: str
-    born: date
-
-
-def _someone(name: str, sex: str, born: date, seq: int) -> Someone:
-    return Someone(person_id(born, seq), name, sex, born)
-
+from tests.factories import someone, write_feed
 
 # Odd sequences are men, even ones women (GB 11643).
 P = {
-    "huang_h": _someone("黄强", "1", date(1985, 2, 1), 11),
-    "huang_w": _someone("黄丽", "2", date(1987, 4, 1), 22),
-    "huang_son": _someone("黄明", "1", date(2012, 3, 1), 13),
-    "chen_h": _someone("陈海", "1", date(1970, 1, 1), 15),
-    "chen_w": _someone("陈燕", "2", date(1972, 1, 1), 24),
-    "lin_h": _someone("林伟", "1", date(1975, 1, 1), 17),
-    "he_ex": _someone("何芳", "2", date(1976, 1, 1), 26),
-    "he_father": _someone("何海", "1", date(1950, 1, 1), 19),
-    "lin_son": _someone("林明", "1", date(1999, 1, 1), 21),
-    "wang_w": _someone("王静", "2", date(1978, 1, 1), 28),
-    "zhao_ex": _someone("赵磊", "1", date(1974, 1, 1), 23),
-    "zhao_girl": _someone("赵红", "2", date(2000, 6, 1), 30),
-    "wu_h": _someone("吴刚", "1", date(1980, 1, 1), 25),
-    "wu_w": _someone("吴玲", "2", date(1982, 1, 1), 32),
-    "wu_girl": _someone("吴燕", "2", date(2005, 5, 5), 34),
-    "zheng_h": _someone("郑明", "1", date(1972, 3, 3), 27),
-    "liu_w": _someone("刘芳", "2", date(1973, 3, 3), 36),
-    "sun_w": _someone("孙丽", "2", date(1980, 8, 8), 38),
+    "huang_h": someone("黄强", "1", date(1985, 2, 1), 11),
+    "huang_w": someone("黄丽", "2", date(1987, 4, 1), 22),
+    "huang_son": someone("黄明", "1", date(2012, 3, 1), 13),
+    "chen_h": someone("陈海", "1", date(1970, 1, 1), 15),
+    "chen_w": someone("陈燕", "2", date(1972, 1, 1), 24),
+    "lin_h": someone("林伟", "1", date(1975, 1, 1), 17),
+    "he_ex": someone("何芳", "2", date(1976, 1, 1), 26),
+    "he_father": someone("何海", "1", date(1950, 1, 1), 19),
+    "lin_son": someone("林明", "1", date(1999, 1, 1), 21),
+    "wang_w": someone("王静", "2", date(1978, 1, 1), 28),
+    "zhao_ex": someone("赵磊", "1", date(1974, 1, 1), 23),
+    "zhao_girl": someone("赵红", "2", date(2000, 6, 1), 30),
+    "wu_h": someone("吴刚", "1", date(1980, 1, 1), 25),
+    "wu_w": someone("吴玲", "2", date(1982, 1, 1), 32),
+    "wu_girl": someone("吴燕", "2", date(2005, 5, 5), 34),
+    "zheng_h": someone("郑明", "1", date(1972, 3, 3), 27),
+    "liu_w": someone("刘芳", "2", date(1973, 3, 3), 36),
+    "sun_w": someone("孙丽", "2", date(1980, 8, 8), 38),
 }
 HH = "household|public_security"
 

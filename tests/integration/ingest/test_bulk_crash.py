@@ -23,7 +23,7 @@ import pytest
 from graphdb import schema
 from graphdb.connection import forget_bookmarks, read, write
 from graphdb.fingerprint import Fingerprint, fingerprint
-from graphdb.server import LocalServer
+from graphdb.server import IMPORT_MARK, LocalServer
 from ingest import pipeline
 from kingraph.settings import Settings
 from tests.integration.ingest.conftest import Scratch
@@ -129,6 +129,35 @@ def test_a_load_killed_just_after_the_bulk_restart_leaves_the_server_up_and_conv
                                                       LOADS)}
     assert "running" not in loads.values()
     assert all(loads[k] == "interrupted" for k in killed)
+    assert fingerprint(fresh.driver, fresh.database) == expected
+
+
+def test_a_load_killed_during_the_import_leaves_a_server_that_starts_and_converges(
+        fresh: Scratch, settings: Settings) -> None:
+    # neo4j-admin is killed with the load while it writes the store (the server is
+    # stopped): the half-written database would keep Neo4j's database offline, so the
+    # next start deletes it (the import was replacing it whole) and the re-run imports.
+    code, expected = _uninterrupted(fresh)
+    assert kingraph("db", "reset", "--yes").returncode == 0
+    server = LocalServer(settings)
+    mark = server.home / IMPORT_MARK
+    proc = started("ingest", str(fresh.drop), env=_env(**BULK_ENV))
+    deadline = time.monotonic() + 600
+    while not mark.exists():
+        assert proc.poll() is None, "the load ended before its import began"
+        assert time.monotonic() < deadline, "the import never began"
+        time.sleep(0.02)
+    time.sleep(1.0)  # into the import: the JVM is writing the store
+    kill_group(proc)
+    assert server.pid() is None, "the server was stopped for the import"
+    assert mark.exists(), "the killed import left no mark"
+
+    assert kingraph("neo4j", "start").returncode == 0  # as an operator would
+    assert not mark.exists()
+    forget_bookmarks(fresh.driver, fresh.database)
+    again = kingraph("ingest", str(fresh.drop), env=_env(**BULK_ENV))
+    assert again.returncode == code, again.stderr[-2000:]
+    assert "bulk_import" in again.stdout
     assert fingerprint(fresh.driver, fresh.database) == expected
 
 

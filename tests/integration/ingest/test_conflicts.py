@@ -4,7 +4,6 @@ correction closes it, and an officer's decision survives later loads."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,50 +23,35 @@ from ingest.pipeline import LoadReport, fuse_again, run
 from ingest.stewardship import QueueFilter, QueueItem, queue
 from ingest.store import Store
 from kingraph.errors import InvalidArgument
-from tests.factories import person_id, write_feed
+from tests.factories import someone, write_feed
 from tests.integration.ingest.conftest import Scratch
-
-
-@dataclass(frozen=True)
-class Someone:
-    """A fictional person of the drop."""
-
-    id_number: str
-    name: str
-    sex: str
-    born: date
-
-
-def _someone(name: str, sex: str, born: date, seq: int) -> Someone:
-    return Someone(person_id(born, seq), name, sex, born)
-
 
 # Odd sequences are men, even ones women (GB 11643).
 P = {
-    "child": _someone("陈明", "1", date(2010, 5, 20), 11),
-    "mother": _someone("林芳", "2", date(1985, 3, 1), 22),
-    "other_woman": _someone("王丽", "2", date(1980, 7, 1), 24),
+    "child": someone("陈明", "1", date(2010, 5, 20), 11),
+    "mother": someone("林芳", "2", date(1985, 3, 1), 22),
+    "other_woman": someone("王丽", "2", date(1980, 7, 1), 24),
     # Married 2015-06-01: he is 21, under the 22 of the 1980 law and the Civil Code.
-    "groom": _someone("张伟", "1", date(1994, 3, 1), 13),
-    "bride": _someone("吴静", "2", date(1990, 1, 1), 26),
+    "groom": someone("张伟", "1", date(1994, 3, 1), 13),
+    "bride": someone("吴静", "2", date(1990, 1, 1), 26),
     # Married 1975-06-01: she is 19, of age under the 1950 law's 18.
-    "old_groom": _someone("符海", "1", date(1950, 1, 1), 15),
-    "old_bride": _someone("符燕", "2", date(1956, 1, 1), 28),
+    "old_groom": someone("符海", "1", date(1950, 1, 1), 15),
+    "old_bride": someone("符燕", "2", date(1956, 1, 1), 28),
     # A is stated as B's father (a birth row) and B as A's father (a bloodline row).
-    "a": _someone("陈强", "1", date(1950, 1, 1), 17),
-    "b": _someone("陈磊", "1", date(1975, 1, 1), 19),
-    "b_mother": _someone("符芳", "2", date(1952, 1, 1), 34),
+    "a": someone("陈强", "1", date(1950, 1, 1), 17),
+    "b": someone("陈磊", "1", date(1975, 1, 1), 19),
+    "b_mother": someone("符芳", "2", date(1952, 1, 1), 34),
     # P, born 2000, is stated as the mother of Q, born 1995.
-    "p": _someone("林静", "2", date(2000, 1, 1), 30),
-    "q": _someone("王红", "2", date(1995, 6, 1), 32),
+    "p": someone("林静", "2", date(2000, 1, 1), 30),
+    "q": someone("王红", "2", date(1995, 6, 1), 32),
     # A second child of the mother, whose father a bloodline row names without a number:
     # fusion links him to the father the birth row names (same child, side and name).
-    "child2": _someone("吴磊", "1", date(2012, 8, 8), 21),
-    "father2": _someone("吴海", "1", date(1982, 2, 2), 23),
+    "child2": someone("吴磊", "1", date(2012, 8, 8), 21),
+    "father2": someone("吴海", "1", date(1982, 2, 2), 23),
     # A third, whose father the bloodline row names without a number and by another
     # name: two fathers, for an officer to link.
-    "child3": _someone("符磊", "1", date(2014, 1, 1), 25),
-    "father3": _someone("符明", "1", date(1984, 4, 4), 27),
+    "child3": someone("符磊", "1", date(2014, 1, 1), 25),
+    "father3": someone("符明", "1", date(1984, 4, 4), 27),
 }
 BIRTH, BLOOD, CIVIL, SELF = "birth|birth_platform", "bloodline|self_collected", \
     "marriage|civil_affairs", "marriage|self_collected"
@@ -138,11 +122,7 @@ def write_family(folder: Path) -> Path:
 
 
 def _pid(scratch: Scratch, label: str) -> str:
-    found = read(scratch.driver, scratch.database, "pid",
-                 "MATCH (p:Person {id_number: $n}) RETURN p.pid AS pid",
-                 n=P[label].id_number)
-    assert len(found) == 1
-    return str(found[0]["pid"])
+    return scratch.pid_of(P[label].id_number)
 
 
 def _conflicts(scratch: Scratch, status: str = "open") -> dict[str, list[QueueItem]]:

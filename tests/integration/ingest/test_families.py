@@ -37,11 +37,7 @@ def loaded(scratch: Scratch) -> LoadReport:
 
 
 def _pid(scratch: Scratch, label: str) -> str:
-    found = read(scratch.driver, scratch.database, "pid",
-                 "MATCH (p:Person {id_number: $n}) RETURN p.pid AS pid",
-                 n=P[label].id_number)
-    assert len(found) == 1
-    return str(found[0]["pid"])
+    return scratch.pid_of(P[label].id_number)
 
 
 def _married(scratch: Scratch, h: str, w: str) -> list[dict[str, object]]:

@@ -4,12 +4,13 @@ dates, and the OpenAPI document's roles and required X-Purpose."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any, get_args
 
 import pytest
-from pydantic import BaseModel, ValidationError
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from api.app import create_app
+from api.app import ROUTERS, create_app
 from api.auth import purpose, purpose_code
 from api.models import AuditQuery, Day, FindQuery
 from api.problems import CaseReferenceRefused, IdNumberInUrl, PurposeMissing
@@ -136,3 +137,67 @@ def test_no_route_takes_an_id_number_in_its_url(spec: dict[str, Any]) -> None:
         assert "id_number" not in path
         for param in op.get("parameters", []):
             assert param["name"] != "id_number", (method, path)
+
+
+def _mentions_date(annotation: Any) -> bool:
+    if annotation in (date, datetime):
+        return True
+    return any(_mentions_date(a) for a in get_args(annotation))
+
+
+def _typed(declared: Any, metadata: list[Any]) -> Any:
+    """The declared type with its validators, as pydantic reads it."""
+    return Annotated[(declared, *metadata)] if metadata else declared
+
+
+def _date_inputs() -> list[tuple[str, str, Any]]:
+    """Every input of every route that takes a day or a time: query, path and header
+    parameters, and the fields of request bodies (nested models included), as
+    (route, name, the declared type with its validators)."""
+    found: list[tuple[str, str, Any]] = []
+
+    def model(where: str, cls: type[BaseModel]) -> None:
+        for name, field in cls.model_fields.items():
+            declared = field.annotation
+            if _mentions_date(declared):
+                found.append((where, name, _typed(declared, field.metadata)))
+            for arg in (declared, *get_args(declared)):
+                if isinstance(arg, type) and issubclass(arg, BaseModel):
+                    model(where, arg)
+
+    for router in ROUTERS:
+        for route in router.routes:
+            if not isinstance(route, APIRoute):
+                continue
+            where = f"{sorted(route.methods or ())} {route.path}"
+            dependant = route.dependant
+            for param in (*dependant.query_params, *dependant.path_params,
+                          *dependant.header_params):
+                declared = param.field_info.annotation
+                if isinstance(declared, type) and issubclass(declared, BaseModel):
+                    model(where, declared)
+                elif _mentions_date(declared):
+                    found.append((where, param.name,
+                                  _typed(declared, param.field_info.metadata)))
+            for body in dependant.body_params:
+                declared = body.field_info.annotation
+                if isinstance(declared, type) and issubclass(declared, BaseModel):
+                    model(where, declared)
+    return found
+
+
+def test_every_day_or_time_a_route_takes_is_iso_and_plausible() -> None:
+    # "0" once became 1970-01-01 (an issuance ran with it), 9999-12-31 was decided:
+    # every date input of every route, found from the app itself, refuses both.
+    inputs = _date_inputs()
+    assert {"start", "end", "since", "as_of", "birth_date"} <= {name for _, name, _ in inputs}
+    accepted = []
+    for where, name, declared in inputs:
+        adapter: TypeAdapter[Any] = TypeAdapter(declared)
+        for raw in ("0", "9999-12-31", "1899-12-31", "20240101"):
+            try:
+                adapter.validate_python(raw)
+            except ValidationError:
+                continue
+            accepted.append((where, name, raw))
+    assert not accepted

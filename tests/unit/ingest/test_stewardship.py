@@ -12,7 +12,7 @@ import pytest
 
 from ingest.derive.state import review_divisions
 from ingest.stewardship import QueueFilter, division_prefix
-from ingest.stewardship.changes import EdgeChanges, outcome, snapshot
+from ingest.stewardship.changes import EdgeChanges, outcome, snapshot, survivor
 from ingest.store import Store
 from kingraph.errors import InvalidArgument
 
@@ -147,3 +147,26 @@ def test_every_row_of_a_place_carries_its_latest_rows_properties() -> None:
         assert settled.columns == frame.columns
         by_record = {r["record"]: r["target_props"]["address"] for r in settled.to_dicts()}
         assert by_record == {"a": "new", "b": "new", "c": "x"}
+
+
+def _base(pid: str, number: str | None, anchored: int, first: str) -> dict[str, object]:
+    return {"pid": pid, "number": number, "anchored": anchored, "first": first}
+
+
+@pytest.mark.parametrize(("bases", "kept"), [
+    # the ID number most mentions are anchored on names the merged person
+    ([_base("Pa", "460100198001010011", 2, "a|1"), _base("Pb", "460100197001010011", 5, "b|1")],
+     "Pb"),
+    # a tie: the smaller number, whatever the persons' sizes
+    ([_base("Pa", "460100198001010011", 3, "a|1"), _base("Pb", "460100197001010011", 3, "b|1")],
+     "Pb"),
+    # a person with a number but no mention anchored on it does not name the merge
+    ([_base("Pa", "460100198001010011", 0, "a|1"), _base("Pb", None, 0, "b|1"),
+      _base("Pc", "460100199001010011", 1, "c|1")], "Pc"),
+    # no number anchored anywhere: the person holding the smallest mention id
+    ([_base("Pa", None, 0, "household|x|2|person"), _base("Pb", None, 0, "birth|x|9|child")],
+     "Pb"),
+])
+def test_a_merge_keeps_the_pid_fusion_gives_the_merged_person(
+        bases: list[dict[str, object]], kept: str) -> None:
+    assert survivor(bases) == kept

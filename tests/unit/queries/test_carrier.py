@@ -15,6 +15,7 @@ from itertools import product
 
 import pytest
 
+from kingraph.conditions import Mode
 from kingraph.errors import InvalidArgument
 from queries.conditions.segregation import Limits, posteriors
 from queries.thalassemia.carrier import (
@@ -23,6 +24,7 @@ from queries.thalassemia.carrier import (
     allele_frequency,
     background_rate,
     carrier_probabilities,
+    gene_condition,
     prior_estimates,
     relationship_to,
 )
@@ -171,6 +173,26 @@ def test_background_and_allele_frequency() -> None:
     assert background_rate(None, Gene.BETA) == HAN_BETA  # unknown: "other" uses Han
     q = allele_frequency(0.43)
     assert 1 - (1 - q) ** 2 == pytest.approx(0.43)
+
+
+def test_each_gene_is_a_recessive_condition_at_its_groups_allele_frequencies() -> None:
+    # The general model reads a rate group's name as that group (data table: Li α 0.43,
+    # Han and "other" α 0.085, β 0.0185 in every group).
+    alpha, beta = gene_condition(Gene.ALPHA), gene_condition(Gene.BETA)
+    assert alpha.mode is beta.mode is Mode.AR
+    expected = {"li": 0.43, "han": 0.085, "other": 0.085}
+    for group, rate in expected.items():
+        assert alpha.frequency(group) == pytest.approx(1 - math.sqrt(1 - rate))
+        assert beta.frequency(group) == pytest.approx(1 - math.sqrt(1 - HAN_BETA))
+
+
+def test_the_prior_reads_only_results_that_settle_carrier_status() -> None:
+    # "suspected" leaves a β carrier possible (0 or 1 allele): the prior stays r + background.
+    suspected = Screening(conclusion=Status.SUSPECTED)
+    found = prior_estimates(FAMILY, han(FAMILY), {"i": CARRIER, "sib": suspected}, "i",
+                            Gene.BETA)
+    assert found["sib"].probability == pytest.approx(1 - (1 - 0.5) * (1 - HAN_BETA))
+    assert found["sib"].method is Method.PRIOR
 
 
 # ---- the Bayesian model ------------------------------------------------------------
