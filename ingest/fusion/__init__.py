@@ -8,14 +8,16 @@ numbers (:mod:`~ingest.fusion.entities`), Fellegi–Sunter weights
 (:mod:`~ingest.fusion.context`) and from mothers and newborns
 (:mod:`~ingest.fusion.family_evidence`), vetoes of persons who could not have lived
 (:mod:`~ingest.fusion.lifetimes`) and clustering into pids
-(:mod:`~ingest.fusion.clusters`).  :mod:`~ingest.fusion.child_process` runs a
-resolution in a child process; :mod:`~ingest.fusion.evaluation` scores it against a
-synthetic drop's truth.
+(:mod:`~ingest.fusion.clusters`); its heavy steps run on an executor, local or Spark
+(:mod:`~ingest.fusion.executors`, :class:`Engine`).  :mod:`~ingest.fusion.child_process`
+runs a resolution in a child process (the Spark driver too);
+:mod:`~ingest.fusion.evaluation` scores it against a synthetic drop's truth.
 """
 
 from ingest.fusion.blocking import BlockStats
 from ingest.fusion.comparisons import COMPARISONS, Comparison
 from ingest.fusion.evaluation import Score, evaluate, person_score
+from ingest.fusion.executors import Engine
 from ingest.fusion.lifetimes import MIN_PARENT_AGE_YEARS
 from ingest.fusion.pieces import PieceLimits
 from ingest.fusion.resolution import RESOLVER_COLUMNS, Decisions, Resolution, Thresholds, resolve
@@ -23,6 +25,6 @@ from ingest.fusion.weights import LevelWeights
 
 __all__ = [
     "COMPARISONS", "Comparison", "MIN_PARENT_AGE_YEARS", "RESOLVER_COLUMNS", "BlockStats",
-    "Decisions", "LevelWeights", "PieceLimits", "Resolution", "Score", "Thresholds", "evaluate",
-    "person_score", "resolve",
+    "Decisions", "Engine", "LevelWeights", "PieceLimits", "Resolution", "Score", "Thresholds",
+    "evaluate", "person_score", "resolve",
 ]

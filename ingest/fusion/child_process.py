@@ -20,7 +20,8 @@ import json
 import signal
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from typing import Any
 import polars as pl
 
 from ingest.fusion.blocking import BlockStats
-from ingest.fusion.executors import LOCAL, Engine, Event, open_executor
+from ingest.fusion.executors import LOCAL, Engine, Event, Executor, LocalExecutor
 from ingest.fusion.pieces import PieceLimits, Split
 from ingest.fusion.resolution import LIMITS, Decisions, Resolution, resolve
 from ingest.fusion.weights import LevelWeights
@@ -105,6 +106,20 @@ def run(folder: Path, key_file: Path, event: Event | None = None) -> Resolution:
         raise KingraphError(f"fusion failed in its worker process (exit {done.returncode}):"
                             f"\n{tail}", reason="fusion_failed")
     return read_outputs(folder)
+
+
+@contextmanager
+def open_executor(engine: Engine, work: Path, event: Event | None = None
+                  ) -> Iterator[Executor]:
+    """The executor ``engine`` names, started (a Spark session for ``spark``, with its
+    stages reported to ``event``) and stopped at the end; ``work`` holds its files."""
+    if engine.name == "local":
+        yield LocalExecutor()
+        return
+    from ingest.fusion.spark import spark_executor  # only the Spark engine needs pyspark
+
+    with spark_executor(engine, work, event) as executor:
+        yield executor
 
 
 def _spawn(args: list[str], log: Path, line: Callable[[str], None]

@@ -15,13 +15,13 @@ only the three steps whose cost grows with the province, each over frames that
 :class:`LocalExecutor` runs them in the fusion worker (DuckDB, scipy, a loop over the
 batches spilled to parquet); ``ingest.fusion.spark.SparkExecutor`` on Apache Spark
 (the same SQL, a min-label propagation join, ``groupBy("batch").applyInArrow``).
-:class:`Engine` says which, and :func:`open_executor` starts and stops it.
+:class:`Engine` says which; :func:`ingest.fusion.child_process.open_executor` starts
+and stops it in the fusion worker.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -200,17 +200,3 @@ class EngineSettings(Protocol):
     def spark_batch_mib(self) -> int: ...  # noqa: D102
     @property
     def spark_partitions(self) -> int: ...  # noqa: D102
-
-
-@contextmanager
-def open_executor(engine: Engine, work: Path, event: Event | None = None
-                  ) -> Iterator[Executor]:
-    """The executor ``engine`` names, started (a Spark session for ``spark``, with its
-    stages reported to ``event``) and stopped at the end; ``work`` holds its files."""
-    if engine.name == "local":
-        yield LocalExecutor()
-        return
-    from ingest.fusion.spark import spark_executor  # only the Spark engine needs pyspark
-
-    with spark_executor(engine, work, event) as executor:
-        yield executor

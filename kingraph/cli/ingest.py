@@ -16,7 +16,7 @@ from kingraph.cli.progress import stages
 if TYPE_CHECKING:
     import neo4j
 
-    from ingest.fusion.executors import Engine
+    from ingest.fusion import Engine
     from ingest.pipeline import BulkImport, LoadReport
     from ingest.store import Store
     from kingraph.settings import Settings
@@ -96,7 +96,7 @@ def _engine(config: Settings, name: str | None, master: str | None) -> Engine:
     """The fusion engine the options and settings name; Spark only where it is installed."""
     import importlib.util
 
-    from ingest.fusion.executors import Engine
+    from ingest.fusion import Engine
 
     if name is not None and name not in ("local", "spark"):
         raise typer.BadParameter("--engine must be local or spark")

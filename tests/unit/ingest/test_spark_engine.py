@@ -18,7 +18,8 @@ import pytest
 
 from ingest.fusion import child_process
 from ingest.fusion.blocking import BlockingRule, candidate_pairs
-from ingest.fusion.executors import Engine, open_executor
+from ingest.fusion.child_process import open_executor
+from ingest.fusion.executors import Engine
 from ingest.fusion.pieces import ENTITY_BYTES, PieceLimits
 from ingest.fusion.resolution import Decisions
 from tests.factories import PID_KEY, fuse
