@@ -25,6 +25,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import anyio
 from fastapi import Depends, Header, Request
 from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -85,11 +86,17 @@ def _claimed_key_id(raw: str) -> str:
     return parts[0] if parts and KEY_ID.fullmatch(parts[0]) else "-"
 
 
-def authenticate(request: Request, credentials: HTTPAuthorizationCredentials | None,
-                 header_key: str | None, allowed: frozenset[Role], why: str = "-") -> ApiKey:
+async def authenticate(request: Request, credentials: HTTPAuthorizationCredentials | None,
+                       header_key: str | None, allowed: frozenset[Role],
+                       why: str = "-") -> ApiKey:
     """The active key the request carries, of an allowed role; spends one token of its
     rate budget (401 without a valid key, 429 over budget, 403 for another role); a
-    refusal is audited (with ``why``, the purpose code declared, if any)."""
+    refusal is audited (with ``why``, the purpose code declared, if any).
+
+    The token is spent in a worker thread: the budget file is shared by the API's
+    worker processes, and a write may wait for another's lock (up to SQLite's busy
+    timeout), which must never stall the event loop.
+    """
     raw = credentials.credentials if credentials else header_key
     if not raw:
         refused(request, "-", why)
@@ -101,7 +108,7 @@ def authenticate(request: Request, credentials: HTTPAuthorizationCredentials | N
         raise NotAuthenticated("unknown or revoked API key")
     request.state.key_id = key.key_id
     try:
-        rt.limiter.take(key.key_id, key.role.value)
+        await anyio.to_thread.run_sync(rt.limiter.take, key.key_id, key.role.value)
     except RateLimited:
         refused(request, key.key_id, why)
         raise
@@ -124,7 +131,7 @@ def require(*roles: Role) -> Callable[..., Awaitable[ApiKey]]:
     allowed = frozenset(roles)
 
     async def admitted(request: Request, credentials: Bearer, header_key: HeaderKey) -> ApiKey:
-        return authenticate(request, credentials, header_key, allowed)
+        return await authenticate(request, credentials, header_key, allowed)
 
     admitted.kingraph_guard = Guard(allowed, personal=False)  # type: ignore[attr-defined]
     return admitted
@@ -187,7 +194,7 @@ def personal_data(*roles: Role) -> Callable[..., Awaitable[Access]]:
     async def admitted(request: Request, credentials: Bearer, header_key: HeaderKey,
                        x_purpose: PurposeHeader = None) -> Access:
         codes = runtime(request).settings.api_purposes
-        key = authenticate(request, credentials, header_key, allowed,
+        key = await authenticate(request, credentials, header_key, allowed,
                            purpose_code(x_purpose, codes))
         try:
             why = purpose(x_purpose, codes)

@@ -40,6 +40,7 @@ from ingest.fusion import child_process
 from ingest.fusion.executors import LOCAL, Engine
 from ingest.fusion.pieces import PieceLimits
 from ingest.fusion.resolution import LIMITS, RESOLVER_COLUMNS, Decisions
+from ingest.fusion.weights import RETRAIN_GROWTH, Model
 from ingest.store import Store
 from kingraph import atomic
 from kingraph.errors import FeedError
@@ -108,6 +109,9 @@ class LoadReport:
     quarantine_reasons: dict[str, int] = field(default_factory=dict)  # rows, by reason
     interrupted: list[str] = field(default_factory=list)  # earlier loads found killed
     fusion: dict[str, int] = field(default_factory=dict)
+    # Whether fusion trained its model on this load (the first load, a store grown by a
+    # quarter, or asked for) or scored with the one the store kept.
+    model_trained: bool | None = None
     # Fusion's pieces above the size bound, split by a stricter rule (never dropped).
     fusion_splits: list[dict[str, object]] = field(default_factory=list)
     conflicts: dict[str, int] = field(default_factory=dict)  # conflicts found, by kind
@@ -203,7 +207,7 @@ def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
         encoding: str = "auto", batch_size: int = DEFAULT_BATCH, stage: Stage = _no_stage,
         load_id: str | None = None, bulk: BulkImport | None = None,
         bulk_min_rows: int = BULK_MIN_ROWS, limits: PieceLimits = LIMITS,
-        engine: Engine = LOCAL) -> LoadReport:
+        engine: Engine = LOCAL, retrain: bool = False) -> LoadReport:
     """Load one drop into the graph and return its report.
 
     The caller holds the store's lock (:func:`ingest.lock.exclusive` on ``store.root``).
@@ -214,6 +218,9 @@ def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
     by hand after a killed bulk load may lack it) and loads left ``running`` by a
     killed writer are marked ``interrupted``.  Fusion runs on ``engine`` (the local
     executor, or Spark: :mod:`ingest.fusion.executors`); the answer is the same.
+    Fusion scores with the model the store kept (:class:`~ingest.fusion.weights.Model`)
+    unless ``retrain``, the store has none, or its mentions grew by
+    :data:`~ingest.fusion.weights.RETRAIN_GROWTH` since it was trained.
 
     Raises:
         StoreDamaged: a file of the store is damaged (before anything is written).
@@ -238,7 +245,7 @@ def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
     report.quarantine_reasons = _reasons(held)
     del cleaned  # the accepted rows are in the store now; keep memory for fusion
     fuse_and_apply(driver, database, store, report, batch_size, stage, use_bulk, limits,
-                   engine)
+                   engine, retrain)
     _write_quarantine(held, store, report)
     return report
 
@@ -305,15 +312,19 @@ def _begin(driver: neo4j.Driver, database: str, report: LoadReport, drop: str) -
 
 def fuse_and_apply(driver: neo4j.Driver, database: str, store: Store, report: LoadReport,
                    batch_size: int, stage: Stage, bulk: BulkImport | None = None,
-                   limits: PieceLimits = LIMITS, engine: Engine = LOCAL) -> None:
+                   limits: PieceLimits = LIMITS, engine: Engine = LOCAL,
+                   retrain: bool = False) -> None:
     """Resolve every stored mention, derive the graph, write the difference."""
     clock = time.perf_counter()
     work = store.root / "fusion"
     if not store.feeds():
         raise FeedError("nothing to fuse: no rows have been loaded")
     store.pid_key()  # made, or checked, before the worker reads it
-    child_process.write_inputs(work, _mentions(store), _decisions(driver, database), limits,
-                               engine)
+    mentions = _mentions(store)
+    model = None if retrain else kept_model(store, mentions.height)
+    child_process.write_inputs(work, mentions, _decisions(driver, database), limits, engine,
+                               model)
+    del mentions
     fused = stage("fusion" if engine.name == "local" else f"fusion on {engine.name}", 1)
     # In a child process: its memory goes when it ends.
     steps = FusionProgress(stage)
@@ -321,6 +332,10 @@ def fuse_and_apply(driver: neo4j.Driver, database: str, store: Store, report: Lo
     steps.close()
     fused(1)
     report.fusion = resolution.stats
+    report.model_trained = model is None
+    if model is None:  # kept from the moment this load's state is marked applied
+        store.save_state(MODEL_WEIGHTS, resolution.model.weights_frame())
+        store.save_state(MODEL_NAMES, resolution.model.names)
     report.fusion_splits = [asdict(s) for s in resolution.splits]
     clock = report.lap("resolve", clock)
     rows = {feed: frame for feed in store.feeds() if (frame := store.rows(feed)) is not None}
@@ -381,6 +396,22 @@ class FusionProgress:
         if self._step is not None:
             self._step(1)
             self._step = None
+
+
+# The store's pieces of state that hold fusion's trained model.
+MODEL_WEIGHTS, MODEL_NAMES = "model_weights", "model_names"
+
+
+def kept_model(store: Store, mentions: int) -> Model | None:
+    """The model the store kept, or None when fusion must train one: none was kept, it
+    no longer fits the comparisons, or the mentions grew by ``RETRAIN_GROWTH`` since."""
+    weights, names = store.state(MODEL_WEIGHTS), store.state(MODEL_NAMES)
+    if weights is None or names is None:
+        return None
+    model = Model.from_frames(weights, names)
+    if model is None or mentions >= RETRAIN_GROWTH * model.mentions:
+        return None
+    return model
 
 
 def _mentions(store: Store) -> pl.DataFrame:

@@ -32,27 +32,41 @@ from ingest.fusion.blocking import BlockStats
 from ingest.fusion.executors import LOCAL, Engine, Event, Executor, LocalExecutor
 from ingest.fusion.pieces import PieceLimits, Split
 from ingest.fusion.resolution import LIMITS, Decisions, Resolution, resolve
-from ingest.fusion.weights import LevelWeights
+from ingest.fusion.weights import Model
 from kingraph import atomic
 from kingraph.errors import KingraphError
 
 # What the child writes; the parent removes them before it starts one.
-OUTPUTS = ("assignments.parquet", "reviews.parquet", "resolution.json")
+OUTPUTS = ("assignments.parquet", "reviews.parquet", "model_weights.parquet",
+           "model_names.parquet", "resolution.json")
+# The stored model the child scores with (absent: it trains one on the mentions).
+MODEL = ("model.parquet", "model_names_in.parquet")
 PROGRESS = "kingraph-progress "  # a progress line of the child: this, then JSON
 LOG = "worker.log"  # the child's standard error
 
 
 def write_inputs(folder: Path, mentions: pl.DataFrame, decisions: Decisions,
-                 limits: PieceLimits = LIMITS, engine: Engine = LOCAL) -> None:
+                 limits: PieceLimits = LIMITS, engine: Engine = LOCAL,
+                 model: Model | None = None) -> None:
     """Everything the child needs, as files (the pid key stays in its own)."""
     atomic.make_dirs(folder)
-    for output in OUTPUTS:  # a killed earlier run's resolution is never read as this one's
+    for output in (*OUTPUTS, *MODEL):  # a killed earlier run's files are never read as this one's
         (folder / output).unlink(missing_ok=True)
+    if model is not None:
+        atomic.write_parquet(model.names, folder / MODEL[1])
+        atomic.write_parquet(model.weights_frame(), folder / MODEL[0])
     atomic.write_parquet(mentions, folder / "mentions.parquet")
     atomic.write_json(folder / "limits.json", asdict(limits))
     atomic.write_json(folder / "engine.json", asdict(engine))
     (folder / "previous.parquet").unlink(missing_ok=True)  # written by older versions
     atomic.write_json(folder / "decisions.json", asdict(decisions))
+
+
+def _read_model(folder: Path) -> Model | None:
+    weights, names = folder / MODEL[0], folder / MODEL[1]
+    if not weights.exists() or not names.exists():
+        return None
+    return Model.from_frames(pl.read_parquet(weights), pl.read_parquet(names))
 
 
 def _read_inputs(folder: Path) -> tuple[pl.DataFrame, Decisions, PieceLimits, Engine]:
@@ -69,9 +83,10 @@ def _read_inputs(folder: Path) -> tuple[pl.DataFrame, Decisions, PieceLimits, En
 def _write_outputs(folder: Path, result: Resolution) -> None:
     atomic.write_parquet(result.assignments, folder / "assignments.parquet")
     atomic.write_parquet(result.reviews, folder / "reviews.parquet")
+    atomic.write_parquet(result.model.weights_frame(), folder / "model_weights.parquet")
+    atomic.write_parquet(result.model.names, folder / "model_names.parquet")
     # Written last: its presence says the resolution is complete.
     atomic.write_json(folder / "resolution.json", {
-        "weights": {k: asdict(v) for k, v in result.weights.items()},
         "blocks": [asdict(b) for b in result.blocks],
         "stats": result.stats,
         "splits": [asdict(s) for s in result.splits],
@@ -81,10 +96,13 @@ def _write_outputs(folder: Path, result: Resolution) -> None:
 def read_outputs(folder: Path) -> Resolution:
     """The child's resolution."""
     meta = json.loads((folder / "resolution.json").read_text())
-    weights = {k: LevelWeights(v["comparison"], tuple(v["levels"]), tuple(v["m"]),
-                               tuple(v["u"])) for k, v in meta["weights"].items()}
+    model = Model.from_frames(pl.read_parquet(folder / "model_weights.parquet"),
+                              pl.read_parquet(folder / "model_names.parquet"))
+    if model is None:
+        raise KingraphError(f"fusion's worker wrote a model that does not fit this version "
+                            f"({folder / 'model_weights.parquet'})", reason="fusion_failed")
     return Resolution(pl.read_parquet(folder / "assignments.parquet"),
-                      pl.read_parquet(folder / "reviews.parquet"), weights,
+                      pl.read_parquet(folder / "reviews.parquet"), model,
                       [BlockStats(**b) for b in meta["blocks"]], meta["stats"],
                       [Split(**s) for s in meta.get("splits", [])])
 
@@ -157,7 +175,7 @@ def main(argv: list[str]) -> None:
         _emit({"step": f"starting Spark ({engine.spark_master})"})
     with open_executor(engine, work, _emit) as executor:
         result = resolve(mentions, decisions=decisions, pid_key=key, limits=limits,
-                         work=work, executor=executor,
+                         work=work, executor=executor, model=_read_model(folder),
                          progress=lambda step: _emit({"step": step}))
     _write_outputs(folder, result)
 

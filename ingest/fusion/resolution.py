@@ -4,7 +4,8 @@ One engine runs the declarations of :mod:`ingest.fusion.comparisons` and
 :mod:`ingest.fusion.blocking`:
 
 1. anchor mentions on verified ID numbers (:mod:`ingest.fusion.entities`);
-2. estimate m and u from the data (:mod:`ingest.fusion.weights`);
+2. estimate m and u from the data (:mod:`ingest.fusion.weights`), or take the model a
+   store trained on an earlier load (:class:`~ingest.fusion.weights.Model`);
 3. score the candidate pairs the blocking rules produce, never all pairs;
 4. add family-context links for newborns (:mod:`ingest.fusion.family_evidence`);
 5. cluster links strongest first under vetoes and officers' decisions
@@ -13,10 +14,10 @@ One engine runs the declarations of :mod:`ingest.fusion.comparisons` and
    every person its pid, a keyed hash of what anchors it
    (:func:`ingest.fusion.clusters.person_ids`).
 
-The result is a function of the mentions, the decisions and the pid key alone: the
-input's row order, the load history and hash order play no part (mentions are numbered
-in the order of their mention ids, entities in the order of their anchors, and every
-tie is broken on those numbers).
+The result is a function of the mentions, the decisions, the model and the pid key
+alone: the input's row order, the load history and hash order play no part (mentions are
+numbered in the order of their mention ids, entities in the order of their anchors, and
+every tie is broken on those numbers).
 
 Three outcomes per scored pair: ``link`` (weight >= ``Thresholds.link``), possible
 match for review (between the thresholds) and no link.  A link refused as impossible
@@ -52,7 +53,7 @@ from ingest.fusion.executors import Executor, LocalExecutor
 from ingest.fusion.family_evidence import mother_edges, mother_of, newborn_links
 from ingest.fusion.lifetimes import BOUNDS, LifeBounds, life_tables
 from ingest.fusion.pieces import PIECE_SPLIT, PieceLimits, Split, batches, split_large
-from ingest.fusion.weights import LevelWeights, compute_levels, estimate, name_frequencies, score
+from ingest.fusion.weights import Model, compute_levels, score, train
 
 Progress = Callable[[str], None]
 
@@ -82,7 +83,7 @@ class Resolution:
 
     assignments: pl.DataFrame  # mention_id, pid, entity, anchored
     reviews: pl.DataFrame  # review_id, kind, reason, left_mention, right_mention, weight, levels
-    weights: dict[str, LevelWeights]
+    model: Model  # the weights it scored with (trained here, or the one it was given)
     blocks: list[BlockStats]
     stats: dict[str, int] = field(default_factory=dict)
     splits: list[Split] = field(default_factory=list)  # pieces split for size
@@ -92,7 +93,7 @@ def resolve(mentions: pl.DataFrame, decisions: Decisions = Decisions(),
             thresholds: Thresholds = Thresholds(), progress: Progress | None = None,
             bounds: LifeBounds = BOUNDS, *, pid_key: bytes,
             limits: PieceLimits = LIMITS, work: Path | None = None,
-            executor: Executor | None = None) -> Resolution:
+            executor: Executor | None = None, model: Model | None = None) -> Resolution:
     """Fuse mentions into persons.
 
     Args:
@@ -108,10 +109,13 @@ def resolve(mentions: pl.DataFrame, decisions: Decisions = Decisions(),
         executor: Where the candidate pairs, the pieces and the batches of pieces are
             computed (:mod:`ingest.fusion.executors`; the local one when None): the
             answer is the same on every executor.
+        model: The trained weights to score with (:class:`~ingest.fusion.weights.Model`:
+            a store keeps its model from load to load); trained on these mentions when
+            None.
 
     Returns:
         The assignments (``mention_id, pid, entity, anchored``), the review items, the
-        weights, the blocking figures, the pieces split for size and counts.
+        model, the blocking figures, the pieces split for size and counts.
     """
     say = progress or (lambda _: None)
     run = executor or LocalExecutor()
@@ -122,8 +126,9 @@ def resolve(mentions: pl.DataFrame, decisions: Decisions = Decisions(),
     entities, entity_of = build_entities(m)
     edges = mother_edges(m, entity_of, entities)
     entities = entities.join(mother_of(edges), on="entity", how="left").sort("entity")
-    say("estimating weights")
-    weights = estimate(entities, m)
+    if model is None:
+        say("estimating weights")
+        model = train(entities, m)
     if work is not None:
         work.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="fusion-", dir=work) as folder:
@@ -131,7 +136,7 @@ def resolve(mentions: pl.DataFrame, decisions: Decisions = Decisions(),
         pairs, blocks = run.candidate_pairs(entities, BLOCKING_RULES, folder=Path(folder),
                                             memory=limits.sql_memory)
         say("scoring candidate pairs")
-        scored = _score_pairs(entities, pairs, weights, thresholds)
+        scored = _score_pairs(entities, pairs, model, thresholds)
         family, ambiguous = newborn_links(m, entity_of, entities, edges)
         context, unclear = context_links(m, entity_of, entities)
         links = pl.concat([
@@ -168,7 +173,7 @@ def resolve(mentions: pl.DataFrame, decisions: Decisions = Decisions(),
         **counts, "pieces_split": len(splits),
         "links_left_out_by_splits": left_out.height,
     }
-    return Resolution(assignments, reviews, weights, blocks, stats, splits)
+    return Resolution(assignments, reviews, model, blocks, stats, splits)
 
 
 def _cluster_in_batches(m: pl.DataFrame, entity_of: pl.DataFrame, entities: pl.DataFrame,
@@ -307,10 +312,10 @@ SCORE_CHUNK = 500_000
 
 
 def _score_pairs(entities: pl.DataFrame, pairs: pl.DataFrame,
-                 weights: dict[str, LevelWeights], thresholds: Thresholds) -> pl.DataFrame:
+                 model: Model, thresholds: Thresholds) -> pl.DataFrame:
     """The pairs at or above the review threshold (links and possible matches), with
     their levels and weight; scored in chunks of ``SCORE_CHUNK``."""
-    tf_table = name_frequencies(entities)
+    tf_table = model.name_tf(entities)
     kept = []
     for start in range(0, max(pairs.height, 1), SCORE_CHUNK):
         chunk = pairs.slice(start, SCORE_CHUNK)
@@ -319,7 +324,7 @@ def _score_pairs(entities: pl.DataFrame, pairs: pl.DataFrame,
         levels = compute_levels(left, right, COMPARISONS)
         tf = left.select("name_key").join(tf_table, on="name_key", how="left",
                                           maintain_order="left")["tf_u"]
-        scored = pl.concat([chunk, levels, score(levels, weights, tf).to_frame()],
+        scored = pl.concat([chunk, levels, score(levels, model.weights, tf).to_frame()],
                            how="horizontal")
         kept.append(scored.filter(pl.col("weight") >= thresholds.review))
     return pl.concat(kept)

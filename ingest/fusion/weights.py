@@ -127,3 +127,70 @@ def score(levels: pl.DataFrame, weights: dict[str, LevelWeights],
             contribution = np.where(valid & (idx <= 1), adjusted, contribution)
         total += contribution
     return pl.Series("weight", total)
+
+
+@dataclass(frozen=True)
+class Model:
+    """The trained fusion model: m and u per comparison level and the name frequencies.
+
+    Trained on a store's first load (and when it has grown by :data:`RETRAIN_GROWTH`, or
+    on request) and then kept: a later load or an officer's decision scores its pairs
+    with the same weights, so persons it does not touch keep their pids exactly. Were
+    the weights re-estimated on every run, a sample drawn from a slightly different
+    province would shift every weight a little and flip pairs near a threshold anywhere
+    in it: one unmerge would merge or split unrelated persons.
+    """
+
+    weights: dict[str, LevelWeights]
+    names: pl.DataFrame  # name_key, tf_u: the share of entities bearing each name key
+    entities: int  # named entities it was trained on (the denominator of tf_u)
+    mentions: int  # mentions it was trained on
+
+    def name_tf(self, entities: pl.DataFrame) -> pl.DataFrame:
+        """``name_key, tf_u`` for these entities' names: the trained share, and for a
+        name the model has not seen, its count here over the trained total (a name's
+        new bearers change only its own pairs' weights)."""
+        seen = self.names.select("name_key", "tf_u")
+        unseen = (entities.filter(pl.col("name_key").is_not_null())
+                  .join(seen, on="name_key", how="anti")
+                  .group_by("name_key").agg((pl.len() / max(self.entities, 1)).alias("tf_u")))
+        return pl.concat([seen, unseen.select("name_key", pl.col("tf_u").cast(pl.Float64))])
+
+    def weights_frame(self) -> pl.DataFrame:
+        """The weights as rows (``comparison, level, m, u``) with the training counts."""
+        rows = [{"comparison": w.comparison, "level": level, "m": m, "u": u,
+                 "entities": self.entities, "mentions": self.mentions}
+                for w in self.weights.values()
+                for level, m, u in zip(w.levels, w.m, w.u, strict=True)]
+        return pl.DataFrame(rows, schema={"comparison": pl.String, "level": pl.String,
+                                          "m": pl.Float64, "u": pl.Float64,
+                                          "entities": pl.Int64, "mentions": pl.Int64})
+
+    @classmethod
+    def from_frames(cls, weights: pl.DataFrame, names: pl.DataFrame,
+                    comparisons: tuple[Comparison, ...] = COMPARISONS) -> Model | None:
+        """The model saved as :meth:`weights_frame` and :attr:`names`; None when it does
+        not fit today's comparisons (a newer version added or changed one: train again)."""
+        if weights.height == 0:
+            return None
+        out = {}
+        for c in comparisons:
+            rows = weights.filter(pl.col("comparison") == c.name)
+            if tuple(rows["level"].to_list()) != tuple(c.levels):
+                return None
+            out[c.name] = LevelWeights(c.name, c.levels, tuple(rows["m"].to_list()),
+                                       tuple(rows["u"].to_list()))
+        return cls(out, names.select("name_key", pl.col("tf_u").cast(pl.Float64)),
+                   int(weights["entities"][0]), int(weights["mentions"][0]))
+
+
+# A stored model is trained again when the mentions have grown by this factor since.
+RETRAIN_GROWTH = 1.25
+
+
+def train(entities: pl.DataFrame, mentions: pl.DataFrame,
+          comparisons: tuple[Comparison, ...] = COMPARISONS) -> Model:
+    """A model estimated from these entities and mentions."""
+    keyed = entities.filter(pl.col("name_key").is_not_null()).height
+    return Model(estimate(entities, mentions, comparisons), name_frequencies(entities),
+                 max(keyed, 1), mentions.height)

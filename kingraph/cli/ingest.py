@@ -50,6 +50,10 @@ def ingest(
     spark_master: str | None = typer.Option(None, help="The Spark master of --engine spark: "
                                             "local[N] or spark://host:7077 (default "
                                             "KINGRAPH_SPARK_MASTER, else local[2])."),
+    retrain: bool = typer.Option(False, help="Train fusion's model (its weights) again on "
+                                 "every stored row; otherwise the model trained on the "
+                                 "first load is kept until the rows grow by a quarter, so "
+                                 "persons a drop does not touch keep their pids."),
 ) -> None:
     """Read, clean, fuse and load a drop; print per-file counts and a summary.
 
@@ -81,7 +85,7 @@ def ingest(
             report = run(drop, drv, config.neo4j_database, store, encoding=encoding,
                          batch_size=batch_size, stage=stage, bulk=_bulk(config, bulk),
                          bulk_min_rows=config.bulk_min_rows, limits=PieceLimits.of(config),
-                         engine=fusion)
+                         engine=fusion, retrain=retrain)
         drops.remember(store, stamp, report.load_id)
     _print_report(report)
     if evaluate:
@@ -152,6 +156,10 @@ def _print_report(report: LoadReport) -> None:
     for name in report.stray_files:
         console.print(f"[yellow]not a feed file, ignored:[/] {name}")
     console.print("fusion: " + ", ".join(f"{k} {v}" for k, v in report.fusion.items()))
+    if report.model_trained is not None:
+        console.print("fusion model: " + ("trained on this load's rows" if report.model_trained
+                                          else "kept from an earlier load (--retrain trains it "
+                                               "again)"), highlight=False)
     for split in report.fusion_splits:
         console.print("[yellow]a fusion piece above the size bound was split:[/] "
                       + ", ".join(f"{k} {v}" for k, v in split.items()))

@@ -278,8 +278,12 @@ def test_an_unmerge_is_previewed_and_confirmed(web: Page, loner: dict[str, Any])
     web.page.wait_for_selector("#unmerge-result .job[data-status=succeeded]", timeout=300_000)
     result = web.page.inner_text("#unmerge-result .job-result")
     assert "已拆分" in result
-    new_pid = next(p for p in web.page.locator("#unmerge-result .job-result li.split a.link")
-                   .all_inner_texts() if p != loner["pid"])
+    # Only this person was split: fusion kept its model, so no other person moved.
+    splits = web.page.locator("#unmerge-result .job-result li.split")
+    assert splits.count() == 1, "an unmerge split persons it does not touch"
+    links = splits.first.locator("a.link").all_inner_texts()
+    assert links[0] == loner["pid"]
+    new_pid = next(p for p in links[1:] if p != loner["pid"])
     moved = _api(web, f"/v1/persons/{new_pid}/records")
     assert [i["mention"] for i in moved["items"]] == [split]
     _shot(web, web.page.locator("#unmerge-result"), "unmerge")
