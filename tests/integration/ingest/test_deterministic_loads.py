@@ -1,10 +1,13 @@
 """Loads are a function of their rows (issue 14 item 4), against the real graph.
 
 The same rows give the same graph however they arrive: two drops in either order, or
-all at once; a load interrupted by Neo4j dying (a real SIGKILL of the server) and run
-again after a restart; a load interrupted and followed by an officer's decision
-instead of a re-run.  Graphs are compared with :func:`graphdb.fingerprint.fingerprint`
-(pids included), and none holds a person without mentions or a mention linked twice.
+all at once (each half grows the rows by more than a quarter, so the second load trains
+fusion's model again on all of them, as the load of all at once does; a smaller drop
+keeps the model the store has, by design: ``ingest.fusion.weights.Model``); a load
+interrupted by Neo4j dying (a real SIGKILL of the server) and run again after a restart;
+a load interrupted and followed by an officer's decision instead of a re-run.  Graphs are
+compared with :func:`graphdb.fingerprint.fingerprint` (pids included), and none holds a
+person without mentions or a mention linked twice.
 """
 
 from __future__ import annotations
