@@ -307,7 +307,8 @@ def _group_candidates(mentions: pl.DataFrame, entity_of: pl.DataFrame,
     """(loose entity, candidate) for mentions that name nobody else on their row: the
     persons enrolled at the same employer, and the persons living at the same dwelling
     or registered in a household at the same address (division and address text)."""
-    m = mentions.join(entity_of, on="mention_id")
+    grouped = sorted({k for keys in GROUP_KEYS for k in keys})
+    m = mentions.select("mention_id", *grouped).join(entity_of, on="mention_id")
     mine = m.join(loose.select("entity"), on="entity", how="semi")
     found = []
     for keys in GROUP_KEYS:
