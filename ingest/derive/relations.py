@@ -116,10 +116,28 @@ def _inferred(frame: pl.DataFrame, child: str, parent: str, recs: list[str],
         pl.concat_str(recs[0], pl.lit(by), separator="|").alias("statement"))
 
 
-def child_of_from_households(rows: pl.DataFrame, pids: pl.DataFrame) -> pl.DataFrame:
-    """Inferred: a head's children are the head's (and the head's spouse's) children; a
-    head's adopted-or-step child (27/37) is the head's, of kind ``step_or_adoptive`` (the
-    code does not say whether the head's spouse is a parent: no link to the spouse)."""
+def child_of_from_households(rows: pl.DataFrame, pids: pl.DataFrame,
+                             married: pl.DataFrame | None = None,
+                             born: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Inferred: a head's children (20-26, 30-36) are the head's; a head's parents (51/52)
+    the head's parents; a head's adopted-or-step child (27/37) is the head's, of kind
+    ``step_or_adoptive`` (the code does not say whether the head's spouse is a parent: no
+    link to the spouse).
+
+    A code states what a member is *to the head*, never to the head's spouse: the head's
+    son may be the spouse's stepson (a child of the head's earlier marriage).  So a head's
+    child is inferred to be the spouse's child only when the child was born while head
+    and spouse were married (:func:`born_in_marriage`); a child born before the couple's
+    earliest known wedding day, or whose birth date or wedding day is unknown, gets no
+    link to the spouse (a step-parent read as a parent is worse than a link missing).
+
+    Args:
+        rows: household rows.
+        pids: ``mention_id, pid``.
+        married: marriage episodes (``husband, wife, married_on, ended_on``); without
+            them no child is linked to the head's spouse.
+        born: ``pid, birth_date`` (the golden persons').
+    """
     h = with_pid(rows, pids, "person", "pid").filter(pl.col("pid").is_not_null())
     members = h.select("household_id", "relation_to_head", "pid", record_key().alias("rec"))
     heads = members.filter(pl.col("relation_to_head") == HEAD).select(
@@ -129,11 +147,13 @@ def child_of_from_households(rows: pl.DataFrame, pids: pl.DataFrame) -> pl.DataF
     kids = members.filter(pl.col("relation_to_head").is_in(HEAD_CHILD))
     step_or_adopted = members.filter(pl.col("relation_to_head").is_in(HEAD_STEP_OR_ADOPTED))
     parents = members.filter(pl.col("relation_to_head").is_in(HEAD_PARENT))
+    spouse_kids = kids.join(spouses, on="household_id").join(heads, on="household_id")
+    spouse_kids = born_in_marriage(spouse_kids, married, born)
     return pl.concat([
         _inferred(kids.join(heads, on="household_id"), "pid", "head", ["rec", "head_rec"],
                   HEAD_CONFIDENCE, "inferred_head"),
-        _inferred(kids.join(spouses, on="household_id"), "pid", "spouse",
-                  ["rec", "spouse_rec"], SPOUSE_CONFIDENCE, "inferred_spouse"),
+        _inferred(spouse_kids, "pid", "spouse", ["rec", "spouse_rec"], SPOUSE_CONFIDENCE,
+                  "inferred_spouse"),
         _inferred(parents.join(heads, on="household_id"), "head", "pid", ["rec", "head_rec"],
                   HEAD_CONFIDENCE, "inferred_head"),
         _inferred(step_or_adopted.join(heads, on="household_id"), "pid", "head",
@@ -141,17 +161,50 @@ def child_of_from_households(rows: pl.DataFrame, pids: pl.DataFrame) -> pl.DataF
     ]).filter(pl.col("child") != pl.col("parent"))
 
 
+# A child born this long after a marriage ended (a husband's death) is still born of it.
+POSTHUMOUS_DAYS = 300
+
+
+def born_in_marriage(pairs: pl.DataFrame, married: pl.DataFrame | None,
+                     born: pl.DataFrame | None) -> pl.DataFrame:
+    """The rows of ``pairs`` (``pid`` a head's child, ``head``, ``spouse``) whose child was
+    born while head and spouse were married: on or after the first day of one of their
+    marriage episodes (row-stated, or inferred from the register) and before its end (or
+    within :data:`POSTHUMOUS_DAYS` after it).  A null wedding day or birth date settles
+    nothing: such rows are left out."""
+    if married is None or born is None or pairs.height == 0:
+        return pairs.clear()
+    periods = married.filter(pl.col("married_on").is_not_null()).select(
+        pl.min_horizontal("husband", "wife").alias("_a"),
+        pl.max_horizontal("husband", "wife").alias("_b"),
+        pl.col("married_on").alias("_from"), pl.col("ended_on").alias("_to"))
+    keyed = pairs.join(born.select(pl.col("pid"), pl.col("birth_date").alias("_born")),
+                       on="pid", how="left").with_columns(
+        pl.min_horizontal("head", "spouse").alias("_a"),
+        pl.max_horizontal("head", "spouse").alias("_b"),
+        pl.int_range(pl.len()).alias("_row"))
+    inside = keyed.join(periods, on=["_a", "_b"]).filter(
+        pl.col("_born").is_not_null() & (pl.col("_born") >= pl.col("_from"))
+        & (pl.col("_to").is_null()
+           | (pl.col("_born") <= pl.col("_to") + pl.duration(days=POSTHUMOUS_DAYS))))
+    return keyed.filter(pl.col("_row").is_in(inside["_row"].implode())).select(pairs.columns)
+
+
 def child_of_statements(feeds: dict[str, pl.DataFrame], pids: pl.DataFrame,
-                        dismissed: frozenset[str] = frozenset()) -> pl.DataFrame:
+                        dismissed: frozenset[str] = frozenset(), *,
+                        married: pl.DataFrame | None = None,
+                        born: pl.DataFrame | None = None) -> pl.DataFrame:
     """Every parent-child statement of the rows (``STATEMENT_SCHEMA``), less those an
-    officer dismissed as evidence."""
+    officer dismissed as evidence.  ``married`` and ``born`` (the marriage episodes, the
+    persons' birth dates) decide which household children are the head's spouse's too
+    (:func:`child_of_from_households`)."""
     parts = []
     if "birth" in feeds:
         parts.append(child_of_from_births(feeds["birth"], pids))
     if "bloodline" in feeds:
         parts.append(child_of_from_bloodline(feeds["bloodline"], pids))
     if "household" in feeds:
-        parts.append(child_of_from_households(feeds["household"], pids))
+        parts.append(child_of_from_households(feeds["household"], pids, married, born))
     if not parts:
         return pl.DataFrame(schema=STATEMENT_SCHEMA)
     found = pl.concat(parts).filter(pl.col("child") != pl.col("parent"))

@@ -79,9 +79,11 @@ def graph_state(rows: dict[str, pl.DataFrame], mentions: pl.DataFrame,
     households = rows.get("household")
     persons = survivorship.golden(mentions, resolution.assignments, households)
     deaths = _deaths(persons)
-    statements = relations.child_of_statements(rows, pids, rulings.dismissed)
-    child_of = relations.child_of(statements)
     married, spans = _marriages(rows, pids, persons, deaths, rulings)
+    born = persons.select("pid", pl.col("props").struct.field("birth_date"))
+    statements = relations.child_of_statements(rows, pids, rulings.dismissed,
+                                               married=married, born=born)
+    child_of = relations.child_of(statements)
     found = conflicts.detect(statements, child_of, married, persons, mentions, pids, rulings,
                              spans=spans)
     episodes = {rel: relations.episodes(rows[feed], pids, feed)
