@@ -514,3 +514,86 @@ def _place(span: dict[str, Any], episodes: list[dict[str, Any]]) -> dict[str, An
                "statements": [], "ended_by": None, "inferred": True}
     episodes.append(episode)
     return episode
+
+
+# --- couples other rows state -----------------------------------------------------------
+
+STATED_SPOUSES = "stated_spouses"  # what a bloodline, certificate or pregnancy row states
+END_UNKNOWN = "unknown"  # no row says whether, or when, a marriage known only so ended
+# The feeds that name a couple as husband and wife, the roles and the row's date: a
+# family-planning certificate is issued to a married couple, a pregnancy registration
+# names the woman's husband.
+COUPLE_ROLES = {"certificate": ("husband", "wife", "issued_on"),
+                "pregnancy": ("husband", "woman", "registered_on")}
+COUPLE_SCHEMA: dict[str, Any] = {"husband": pl.String, "wife": pl.String, "on": pl.Date,
+                                 "record": pl.String, "statement": pl.String}
+
+
+def couple_statements(feeds: dict[str, pl.DataFrame], pids: pl.DataFrame,
+                      sexes: pl.DataFrame, dismissed: frozenset[str] = frozenset()
+                      ) -> pl.DataFrame:
+    """Couples rows other than marriage rows state (``COUPLE_SCHEMA``), one per row.
+
+    A bloodline row whose relative is the person's spouse (GB/T 4761 10 spouse, 11
+    husband, 12 wife) states a marriage; who is the husband is read from the persons' sex,
+    else from the code (as for a head and spouse, :func:`household_spouse_pairs`): two
+    persons of one sex, or code 10 between persons of unknown sex, state nothing.  A
+    certificate row (husband, wife) and a pregnancy row (woman, husband) name a married
+    couple.  ``on`` is the row's date (collected, issued, registered); ``statement`` is
+    ``record|stated_spouses``, which an officer may dismiss.
+    """
+    parts = []
+    if "bloodline" in feeds:
+        b = with_pid(with_pid(feeds["bloodline"].filter(
+            pl.col("relation").is_in(SPOUSES)), pids, "person", "p"), pids, "relative", "r")
+        b = b.filter(pl.col("p").is_not_null() & pl.col("r").is_not_null()
+                     & (pl.col("p") != pl.col("r")))
+        b = b.join(sexes.rename({"pid": "p", "sex": "_sp"}), on="p", how="left").join(
+            sexes.rename({"pid": "r", "sex": "_sr"}), on="r", how="left")
+        person_husband = _head_is_husband(pl.col("_sp"), pl.col("_sr"), pl.col("relation"))
+        b = b.with_columns(person_husband.alias("_ph")).filter(pl.col("_ph").is_not_null())
+        parts.append(b.select(
+            pl.when("_ph").then("p").otherwise("r").alias("husband"),
+            pl.when("_ph").then("r").otherwise("p").alias("wife"),
+            pl.col("collected_on").alias("on"), record_key().alias("record")))
+    for feed, (husband, wife, on) in COUPLE_ROLES.items():
+        if feed not in feeds:
+            continue
+        c = with_pid(with_pid(feeds[feed], pids, husband, "husband"), pids, wife, "wife")
+        c = c.filter(pl.col("husband").is_not_null() & pl.col("wife").is_not_null()
+                     & (pl.col("husband") != pl.col("wife")))
+        parts.append(c.select("husband", "wife", pl.col(on).alias("on"),
+                              record_key().alias("record")))
+    if not parts:
+        return pl.DataFrame(schema=COUPLE_SCHEMA)
+    found = pl.concat(parts).with_columns(
+        pl.concat_str("record", pl.lit(STATED_SPOUSES), separator="|").alias("statement"))
+    if dismissed:
+        found = found.filter(~pl.col("statement").is_in(list(dismissed)))
+    return found.select(list(COUPLE_SCHEMA)).cast(COUPLE_SCHEMA)  # type: ignore[arg-type]
+
+
+def with_stated_couples(married: pl.DataFrame, couples: pl.DataFrame,
+                        deaths: dict[str, date]) -> pl.DataFrame:
+    """``married`` (``MARRIED_SCHEMA``) and one ``inferred`` episode for each couple that
+    only other rows state (:func:`couple_statements`): they were married, from a day no
+    row says (``married_on`` null: on or before the first row's date) until a spouse's
+    death, or to an end no row says (``end_reason`` :data:`END_UNKNOWN`, ``ended_on``
+    null: not a current marriage, not a divorce).  A couple that already has an episode
+    gains nothing from such rows (their dates say less than the episode's)."""
+    couple = ["husband", "wife"]
+    alone = couples.join(married.select(couple).unique(), on=couple, how="anti")
+    if alone.height == 0:
+        return married
+    grouped = alone.group_by(couple).agg(pl.col("record").unique().sort().alias("records"),
+                                         pl.col("statement").unique().sort()
+                                         .alias("statements")).sort(couple)
+    episodes = []
+    for husband, wife, records, statements in grouped.iter_rows():
+        died = min((d for d in (deaths.get(husband), deaths.get(wife)) if d), default=None)
+        episodes.append({"husband": husband, "wife": wife, "seq": 1, "married_on": None,
+                         "ended_on": died, "end_reason": "death" if died else END_UNKNOWN,
+                         "records": records, "statements": statements, "ended_by": None,
+                         "inferred": True})
+    found = pl.DataFrame(episodes, schema=MARRIED_SCHEMA)
+    return pl.concat([married, found]).sort(couple + ["seq"])
