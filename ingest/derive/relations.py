@@ -339,17 +339,20 @@ MARRIED_SCHEMA: dict[str, Any] = {**STATED_SCHEMA, "inferred": pl.Boolean}
 
 
 def _head_is_husband(head_sex: pl.Expr, spouse_sex: pl.Expr, code: pl.Expr) -> pl.Expr:
-    """Which of head and spouse is the husband: by the persons' sex (GB/T 2261.1), else by
-    the code (11: the spouse is the head's husband, 12: his wife); null when neither
-    settles it (two persons of one sex, or code 10 between persons of unknown sex)."""
+    """Which of head and spouse is the husband (also: of a bloodline row's person and the
+    relative the code names).  The code says it (11: the spouse is the head's husband, 12:
+    his wife) unless a known sex (GB/T 2261.1) contradicts it; code 10 (spouse) leaves it
+    to the persons' sex.  Null when nothing settles it or the two disagree: two persons
+    of one sex, code 10 between persons of unknown sex, or a code that a sex contradicts
+    (a sex read off a mistyped number, a code miskeyed: which is wrong is not known)."""
     m_h, f_h = (head_sex == "1").fill_null(False), (head_sex == "2").fill_null(False)
     m_s, f_s = (spouse_sex == "1").fill_null(False), (spouse_sex == "2").fill_null(False)
-    unknown = ~(m_h | f_h | m_s | f_s)
-    return (pl.when((m_h & ~m_s) | (f_s & ~f_h)).then(True)
-            .when((f_h & ~f_s) | (m_s & ~m_h)).then(False)
-            .when(unknown & (code == WIFE_CODE)).then(True)
-            .when(unknown & (code == HUSBAND_CODE)).then(False)
-            .otherwise(None))
+    by_sex = (pl.when((m_h & ~m_s) | (f_s & ~f_h)).then(True)
+              .when((f_h & ~f_s) | (m_s & ~m_h)).then(False)
+              .otherwise(None))
+    return (pl.when(code == WIFE_CODE).then(pl.when(f_h | m_s).then(None).otherwise(True))
+            .when(code == HUSBAND_CODE).then(pl.when(m_h | f_s).then(None).otherwise(False))
+            .otherwise(by_sex))
 
 
 def household_spouse_pairs(rows: pl.DataFrame, pids: pl.DataFrame, sexes: pl.DataFrame,

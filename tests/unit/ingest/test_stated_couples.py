@@ -155,3 +155,13 @@ def test_a_row_within_the_lag_of_the_other_marriage_or_after_its_end_contradicts
                               ("l2", "h1", "w1", date(2010, 2, 1)))
     married = relations.with_stated_couples(stated, couples, {})
     assert conflicts.stated_couples(married, couples, stated, 90) == []
+
+
+def test_a_code_that_a_known_sex_contradicts_states_no_couple() -> None:
+    # l1: 12 says the relative is the person's wife, but the relative is a man (a sex
+    # read off a mistyped number, or a miskeyed code: which is wrong is not known).
+    # l2: 11 says the relative is her husband and her own sex agrees.
+    frame, pids = _bloodline(("l1", "p1", "r1", "12", date(2015, 1, 1)),
+                             ("l2", "p2", "r2", "11", date(2015, 1, 1)))
+    sexes = _sexes(p1=None, r1=MAN, p2=WOMAN, r2=None)
+    assert _couples(frame, pids, sexes) == {("r2", "p2")}
