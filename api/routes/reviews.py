@@ -35,7 +35,8 @@ ReviewKind = Literal["fusion", "possible_match", "ambiguous_newborn", "ambiguous
                      "conflict",
                      "conflict_two_mothers", "conflict_two_fathers",
                      "conflict_underage_marriage", "conflict_ancestry_cycle",
-                     "conflict_parent_age", "conflict_household_marriage"]
+                     "conflict_parent_age", "conflict_household_marriage",
+                     "conflict_stated_marriage"]
 
 
 class PersonCard(BaseModel):
@@ -68,7 +69,8 @@ class SourceRecord(BaseModel):
 class ConflictSide(BaseModel):
     """One side of a conflict: what is claimed, about whom, and the rows that say it."""
 
-    # mother | father | child_of | marriage | divorce | household_spouses | birth_date
+    # mother | father | child_of | marriage | divorce | household_spouses | stated_spouses
+    # | birth_date
     claim: str
     pid: str | None = None  # the child; a couple's husband
     parent_pid: str | None = None  # the parent; a couple's wife

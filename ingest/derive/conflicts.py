@@ -20,6 +20,10 @@ side:
   row of the same couple says they were divorced (``divorce_recorded``), or while a
   marriage row says one of them was married to someone else (``married_to_another``),
   by more than :attr:`Plausibility.household_lag_days` (a register updated late).
+- ``conflict_stated_marriage``: a marriage known only from rows that name a couple
+  (bloodline spouse codes, certificates, pregnancy registrations) while, on such a row's
+  date, a marriage row has one of them married to someone else
+  (``stated_while_married_to_another``).
 
 Only *stated* parent-child links (birth and bloodline rows) count for two parents
 and parent age; a household inference is weaker evidence and not a claim to weigh
@@ -62,8 +66,9 @@ UNDERAGE_MARRIAGE = "conflict_underage_marriage"
 ANCESTRY_CYCLE = "conflict_ancestry_cycle"
 PARENT_AGE = "conflict_parent_age"
 HOUSEHOLD_MARRIAGE = "conflict_household_marriage"
+STATED_MARRIAGE = "conflict_stated_marriage"
 KINDS = (TWO_MOTHERS, TWO_FATHERS, UNDERAGE_MARRIAGE, ANCESTRY_CYCLE, PARENT_AGE,
-         HOUSEHOLD_MARRIAGE)
+         HOUSEHOLD_MARRIAGE, STATED_MARRIAGE)
 SIDE_OF_SEX = {"1": "father", "2": "mother"}  # GB/T 2261.1
 
 REVIEW_SCHEMA: dict[str, Any] = {
@@ -141,7 +146,8 @@ def detect(statements: pl.DataFrame, child_of: pl.DataFrame, married: pl.DataFra
            persons: pl.DataFrame, mentions: pl.DataFrame, pids: pl.DataFrame,
            rulings: Rulings = NO_RULINGS,
            plausibility: Plausibility = Plausibility(),
-           spans: pl.DataFrame | None = None) -> Found:
+           spans: pl.DataFrame | None = None,
+           couples: pl.DataFrame | None = None) -> Found:
     """Every conflict of the derived graph, settled against the officers' rulings.
 
     Args:
@@ -156,6 +162,8 @@ def detect(statements: pl.DataFrame, child_of: pl.DataFrame, married: pl.DataFra
         plausibility: the plausibility bounds.
         spans: the household spans behind inferred marriages, with the episode each
             supports (:func:`ingest.derive.relations.with_household_marriages`).
+        couples: the couples bloodline, certificate and pregnancy rows state
+            (:func:`ingest.derive.relations.couple_statements`).
     """
     people = persons.select("pid", pl.col("props").struct.field("sex"),
                             pl.col("props").struct.field("birth_date"))
@@ -165,6 +173,8 @@ def detect(statements: pl.DataFrame, child_of: pl.DataFrame, married: pl.DataFra
              *cycles, *parent_ages(child_of, statements, people, in_cycle, plausibility)]
     if spans is not None and spans.height:
         found += household_marriages(spans, stated, plausibility.household_lag_days)
+    if couples is not None and couples.height:
+        found += stated_couples(married, couples, stated, plausibility.household_lag_days)
     _add_birth_evidence(found, mentions, pids, people, plausibility.evidence_records)
     return _settle(found, rulings)
 
@@ -319,6 +329,72 @@ def household_marriages(spans: pl.DataFrame, stated: pl.DataFrame,
             others = [e for p in ("husband", "wife") for e in episodes.get(span[p], [])
                       if (e["husband"], e["wife"]) != (span["husband"], span["wife"])]
             out += _married_to_another(span, others, lag)
+    return out
+
+
+def stated_couples(married: pl.DataFrame, couples: pl.DataFrame, stated: pl.DataFrame,
+                   lag_days: int) -> list[Conflict]:
+    """Marriages known only from rows that name a couple (bloodline spouse codes,
+    certificates, pregnancy registrations) that a marriage row contradicts.
+
+    ``married_to_another``: on the date of such a row a marriage row has one of the couple
+    married to a third person, begun more than ``lag_days`` before and not ended until
+    more than ``lag_days`` after (a row collected while that marriage was in force).
+
+    Args:
+        married: every marriage episode (``statements``); those whose statements are
+            ``record|stated_spouses`` only are the ones checked.
+        couples: the rows' couples (``husband, wife, on, record, statement``).
+        stated: the marriage episodes marriage rows state.
+        lag_days: how late a department's row may be.
+    """
+    lag = timedelta(days=lag_days)
+    alone = married.filter(pl.col("inferred") & pl.col("married_on").is_null()
+                           & pl.col("statements").list.len().gt(0))
+    if alone.height == 0:
+        return []
+    rows = couples.join(alone.select("husband", "wife", "seq"), on=["husband", "wife"])
+    wanted = set(rows["husband"]) | set(rows["wife"])
+    episodes: dict[str, list[dict[str, Any]]] = {}
+    for e in stated.filter(pl.col("husband").is_in(list(wanted))
+                           | pl.col("wife").is_in(list(wanted))).iter_rows(named=True):
+        episodes.setdefault(e["husband"], []).append(e)
+        episodes.setdefault(e["wife"], []).append(e)
+    out: list[Conflict] = []
+    for (husband, wife, seq), said in rows.sort("record").group_by(
+            ["husband", "wife", "seq"], maintain_order=True):
+        others = {(e["husband"], e["wife"], e["seq"]): e
+                  for p in (husband, wife) for e in episodes.get(str(p), [])
+                  if (e["husband"], e["wife"]) != (husband, wife)}
+        clash: dict[tuple[str, str, int], dict[str, Any]] = {}
+        clashing_rows = []
+        for on, record, statement in said.select("on", "record", "statement").iter_rows():
+            if on is None:
+                continue
+            hit = {k: e for k, e in others.items() if e["married_on"] is not None
+                   and e["married_on"] < on - lag
+                   and (e["ended_on"] is None or e["ended_on"] > on + lag)}
+            if hit:
+                clash.update(hit)
+                clashing_rows.append((on, record, statement))
+        if not clash:
+            continue
+        first = min(on for on, _, _ in clashing_rows)
+        mine = _side("stated_spouses", child=str(husband), parent=str(wife),
+                     records=[r for _, r, _ in clashing_rows],
+                     statements=[s for _, _, s in clashing_rows], value=first)
+        sides = tuple(_side("marriage", child=e["husband"], parent=e["wife"],
+                            records=[s.rsplit("|", 1)[0] for s in e["statements"]],
+                            statements=e["statements"], value=e["married_on"],
+                            until=e["ended_on"].isoformat() if e["ended_on"] else None)
+                      for _, e in sorted(clash.items()))
+        subject = (str(husband), str(wife), "stated",
+                   *(f"{s['pid']}+{s['parent_pid']}" for s in sides))
+        pids = (str(husband), str(wife),
+                *(p for s in sides for p in (s["pid"], s["parent_pid"])))
+        out.append(Conflict(STATED_MARRIAGE, "stated_while_married_to_another", subject,
+                            pids, (mine, *sides),
+                            married=((str(husband), str(wife), int(seq)), *sorted(clash))))
     return out
 
 

@@ -116,10 +116,28 @@ def _inferred(frame: pl.DataFrame, child: str, parent: str, recs: list[str],
         pl.concat_str(recs[0], pl.lit(by), separator="|").alias("statement"))
 
 
-def child_of_from_households(rows: pl.DataFrame, pids: pl.DataFrame) -> pl.DataFrame:
-    """Inferred: a head's children are the head's (and the head's spouse's) children; a
-    head's adopted-or-step child (27/37) is the head's, of kind ``step_or_adoptive`` (the
-    code does not say whether the head's spouse is a parent: no link to the spouse)."""
+def child_of_from_households(rows: pl.DataFrame, pids: pl.DataFrame,
+                             married: pl.DataFrame | None = None,
+                             born: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Inferred: a head's children (20-26, 30-36) are the head's; a head's parents (51/52)
+    the head's parents; a head's adopted-or-step child (27/37) is the head's, of kind
+    ``step_or_adoptive`` (the code does not say whether the head's spouse is a parent: no
+    link to the spouse).
+
+    A code states what a member is *to the head*, never to the head's spouse: the head's
+    son may be the spouse's stepson (a child of the head's earlier marriage).  So a head's
+    child is inferred to be the spouse's child only when the child was born while head
+    and spouse were married (:func:`born_in_marriage`); a child born before the couple's
+    earliest known wedding day, or whose birth date or wedding day is unknown, gets no
+    link to the spouse (a step-parent read as a parent is worse than a link missing).
+
+    Args:
+        rows: household rows.
+        pids: ``mention_id, pid``.
+        married: marriage episodes (``husband, wife, married_on, ended_on``); without
+            them no child is linked to the head's spouse.
+        born: ``pid, birth_date`` (the golden persons').
+    """
     h = with_pid(rows, pids, "person", "pid").filter(pl.col("pid").is_not_null())
     members = h.select("household_id", "relation_to_head", "pid", record_key().alias("rec"))
     heads = members.filter(pl.col("relation_to_head") == HEAD).select(
@@ -129,11 +147,13 @@ def child_of_from_households(rows: pl.DataFrame, pids: pl.DataFrame) -> pl.DataF
     kids = members.filter(pl.col("relation_to_head").is_in(HEAD_CHILD))
     step_or_adopted = members.filter(pl.col("relation_to_head").is_in(HEAD_STEP_OR_ADOPTED))
     parents = members.filter(pl.col("relation_to_head").is_in(HEAD_PARENT))
+    spouse_kids = kids.join(spouses, on="household_id").join(heads, on="household_id")
+    spouse_kids = born_in_marriage(spouse_kids, married, born)
     return pl.concat([
         _inferred(kids.join(heads, on="household_id"), "pid", "head", ["rec", "head_rec"],
                   HEAD_CONFIDENCE, "inferred_head"),
-        _inferred(kids.join(spouses, on="household_id"), "pid", "spouse",
-                  ["rec", "spouse_rec"], SPOUSE_CONFIDENCE, "inferred_spouse"),
+        _inferred(spouse_kids, "pid", "spouse", ["rec", "spouse_rec"], SPOUSE_CONFIDENCE,
+                  "inferred_spouse"),
         _inferred(parents.join(heads, on="household_id"), "head", "pid", ["rec", "head_rec"],
                   HEAD_CONFIDENCE, "inferred_head"),
         _inferred(step_or_adopted.join(heads, on="household_id"), "pid", "head",
@@ -141,17 +161,50 @@ def child_of_from_households(rows: pl.DataFrame, pids: pl.DataFrame) -> pl.DataF
     ]).filter(pl.col("child") != pl.col("parent"))
 
 
+# A child born this long after a marriage ended (a husband's death) is still born of it.
+POSTHUMOUS_DAYS = 300
+
+
+def born_in_marriage(pairs: pl.DataFrame, married: pl.DataFrame | None,
+                     born: pl.DataFrame | None) -> pl.DataFrame:
+    """The rows of ``pairs`` (``pid`` a head's child, ``head``, ``spouse``) whose child was
+    born while head and spouse were married: on or after the first day of one of their
+    marriage episodes (row-stated, or inferred from the register) and before its end (or
+    within :data:`POSTHUMOUS_DAYS` after it).  A null wedding day or birth date settles
+    nothing: such rows are left out."""
+    if married is None or born is None or pairs.height == 0:
+        return pairs.clear()
+    periods = married.filter(pl.col("married_on").is_not_null()).select(
+        pl.min_horizontal("husband", "wife").alias("_a"),
+        pl.max_horizontal("husband", "wife").alias("_b"),
+        pl.col("married_on").alias("_from"), pl.col("ended_on").alias("_to"))
+    keyed = pairs.join(born.select(pl.col("pid"), pl.col("birth_date").alias("_born")),
+                       on="pid", how="left").with_columns(
+        pl.min_horizontal("head", "spouse").alias("_a"),
+        pl.max_horizontal("head", "spouse").alias("_b"),
+        pl.int_range(pl.len()).alias("_row"))
+    inside = keyed.join(periods, on=["_a", "_b"]).filter(
+        pl.col("_born").is_not_null() & (pl.col("_born") >= pl.col("_from"))
+        & (pl.col("_to").is_null()
+           | (pl.col("_born") <= pl.col("_to") + pl.duration(days=POSTHUMOUS_DAYS))))
+    return keyed.filter(pl.col("_row").is_in(inside["_row"].implode())).select(pairs.columns)
+
+
 def child_of_statements(feeds: dict[str, pl.DataFrame], pids: pl.DataFrame,
-                        dismissed: frozenset[str] = frozenset()) -> pl.DataFrame:
+                        dismissed: frozenset[str] = frozenset(), *,
+                        married: pl.DataFrame | None = None,
+                        born: pl.DataFrame | None = None) -> pl.DataFrame:
     """Every parent-child statement of the rows (``STATEMENT_SCHEMA``), less those an
-    officer dismissed as evidence."""
+    officer dismissed as evidence.  ``married`` and ``born`` (the marriage episodes, the
+    persons' birth dates) decide which household children are the head's spouse's too
+    (:func:`child_of_from_households`)."""
     parts = []
     if "birth" in feeds:
         parts.append(child_of_from_births(feeds["birth"], pids))
     if "bloodline" in feeds:
         parts.append(child_of_from_bloodline(feeds["bloodline"], pids))
     if "household" in feeds:
-        parts.append(child_of_from_households(feeds["household"], pids))
+        parts.append(child_of_from_households(feeds["household"], pids, married, born))
     if not parts:
         return pl.DataFrame(schema=STATEMENT_SCHEMA)
     found = pl.concat(parts).filter(pl.col("child") != pl.col("parent"))
@@ -286,17 +339,20 @@ MARRIED_SCHEMA: dict[str, Any] = {**STATED_SCHEMA, "inferred": pl.Boolean}
 
 
 def _head_is_husband(head_sex: pl.Expr, spouse_sex: pl.Expr, code: pl.Expr) -> pl.Expr:
-    """Which of head and spouse is the husband: by the persons' sex (GB/T 2261.1), else by
-    the code (11: the spouse is the head's husband, 12: his wife); null when neither
-    settles it (two persons of one sex, or code 10 between persons of unknown sex)."""
+    """Which of head and spouse is the husband (also: of a bloodline row's person and the
+    relative the code names).  The code says it (11: the spouse is the head's husband, 12:
+    his wife) unless a known sex (GB/T 2261.1) contradicts it; code 10 (spouse) leaves it
+    to the persons' sex.  Null when nothing settles it or the two disagree: two persons
+    of one sex, code 10 between persons of unknown sex, or a code that a sex contradicts
+    (a sex read off a mistyped number, a code miskeyed: which is wrong is not known)."""
     m_h, f_h = (head_sex == "1").fill_null(False), (head_sex == "2").fill_null(False)
     m_s, f_s = (spouse_sex == "1").fill_null(False), (spouse_sex == "2").fill_null(False)
-    unknown = ~(m_h | f_h | m_s | f_s)
-    return (pl.when((m_h & ~m_s) | (f_s & ~f_h)).then(True)
-            .when((f_h & ~f_s) | (m_s & ~m_h)).then(False)
-            .when(unknown & (code == WIFE_CODE)).then(True)
-            .when(unknown & (code == HUSBAND_CODE)).then(False)
-            .otherwise(None))
+    by_sex = (pl.when((m_h & ~m_s) | (f_s & ~f_h)).then(True)
+              .when((f_h & ~f_s) | (m_s & ~m_h)).then(False)
+              .otherwise(None))
+    return (pl.when(code == WIFE_CODE).then(pl.when(f_h | m_s).then(None).otherwise(True))
+            .when(code == HUSBAND_CODE).then(pl.when(m_h | f_s).then(None).otherwise(False))
+            .otherwise(by_sex))
 
 
 def household_spouse_pairs(rows: pl.DataFrame, pids: pl.DataFrame, sexes: pl.DataFrame,
@@ -461,3 +517,86 @@ def _place(span: dict[str, Any], episodes: list[dict[str, Any]]) -> dict[str, An
                "statements": [], "ended_by": None, "inferred": True}
     episodes.append(episode)
     return episode
+
+
+# --- couples other rows state -----------------------------------------------------------
+
+STATED_SPOUSES = "stated_spouses"  # what a bloodline, certificate or pregnancy row states
+END_UNKNOWN = "unknown"  # no row says whether, or when, a marriage known only so ended
+# The feeds that name a couple as husband and wife, the roles and the row's date: a
+# family-planning certificate is issued to a married couple, a pregnancy registration
+# names the woman's husband.
+COUPLE_ROLES = {"certificate": ("husband", "wife", "issued_on"),
+                "pregnancy": ("husband", "woman", "registered_on")}
+COUPLE_SCHEMA: dict[str, Any] = {"husband": pl.String, "wife": pl.String, "on": pl.Date,
+                                 "record": pl.String, "statement": pl.String}
+
+
+def couple_statements(feeds: dict[str, pl.DataFrame], pids: pl.DataFrame,
+                      sexes: pl.DataFrame, dismissed: frozenset[str] = frozenset()
+                      ) -> pl.DataFrame:
+    """Couples rows other than marriage rows state (``COUPLE_SCHEMA``), one per row.
+
+    A bloodline row whose relative is the person's spouse (GB/T 4761 10 spouse, 11
+    husband, 12 wife) states a marriage; who is the husband is read from the persons' sex,
+    else from the code (as for a head and spouse, :func:`household_spouse_pairs`): two
+    persons of one sex, or code 10 between persons of unknown sex, state nothing.  A
+    certificate row (husband, wife) and a pregnancy row (woman, husband) name a married
+    couple.  ``on`` is the row's date (collected, issued, registered); ``statement`` is
+    ``record|stated_spouses``, which an officer may dismiss.
+    """
+    parts = []
+    if "bloodline" in feeds:
+        b = with_pid(with_pid(feeds["bloodline"].filter(
+            pl.col("relation").is_in(SPOUSES)), pids, "person", "p"), pids, "relative", "r")
+        b = b.filter(pl.col("p").is_not_null() & pl.col("r").is_not_null()
+                     & (pl.col("p") != pl.col("r")))
+        b = b.join(sexes.rename({"pid": "p", "sex": "_sp"}), on="p", how="left").join(
+            sexes.rename({"pid": "r", "sex": "_sr"}), on="r", how="left")
+        person_husband = _head_is_husband(pl.col("_sp"), pl.col("_sr"), pl.col("relation"))
+        b = b.with_columns(person_husband.alias("_ph")).filter(pl.col("_ph").is_not_null())
+        parts.append(b.select(
+            pl.when("_ph").then("p").otherwise("r").alias("husband"),
+            pl.when("_ph").then("r").otherwise("p").alias("wife"),
+            pl.col("collected_on").alias("on"), record_key().alias("record")))
+    for feed, (husband, wife, on) in COUPLE_ROLES.items():
+        if feed not in feeds:
+            continue
+        c = with_pid(with_pid(feeds[feed], pids, husband, "husband"), pids, wife, "wife")
+        c = c.filter(pl.col("husband").is_not_null() & pl.col("wife").is_not_null()
+                     & (pl.col("husband") != pl.col("wife")))
+        parts.append(c.select("husband", "wife", pl.col(on).alias("on"),
+                              record_key().alias("record")))
+    if not parts:
+        return pl.DataFrame(schema=COUPLE_SCHEMA)
+    found = pl.concat(parts).with_columns(
+        pl.concat_str("record", pl.lit(STATED_SPOUSES), separator="|").alias("statement"))
+    if dismissed:
+        found = found.filter(~pl.col("statement").is_in(list(dismissed)))
+    return found.select(list(COUPLE_SCHEMA)).cast(COUPLE_SCHEMA)  # type: ignore[arg-type]
+
+
+def with_stated_couples(married: pl.DataFrame, couples: pl.DataFrame,
+                        deaths: dict[str, date]) -> pl.DataFrame:
+    """``married`` (``MARRIED_SCHEMA``) and one ``inferred`` episode for each couple that
+    only other rows state (:func:`couple_statements`): they were married, from a day no
+    row says (``married_on`` null: on or before the first row's date) until a spouse's
+    death, or to an end no row says (``end_reason`` :data:`END_UNKNOWN`, ``ended_on``
+    null: not a current marriage, not a divorce).  A couple that already has an episode
+    gains nothing from such rows (their dates say less than the episode's)."""
+    couple = ["husband", "wife"]
+    alone = couples.join(married.select(couple).unique(), on=couple, how="anti")
+    if alone.height == 0:
+        return married
+    grouped = alone.group_by(couple).agg(pl.col("record").unique().sort().alias("records"),
+                                         pl.col("statement").unique().sort()
+                                         .alias("statements")).sort(couple)
+    episodes = []
+    for husband, wife, records, statements in grouped.iter_rows():
+        died = min((d for d in (deaths.get(husband), deaths.get(wife)) if d), default=None)
+        episodes.append({"husband": husband, "wife": wife, "seq": 1, "married_on": None,
+                         "ended_on": died, "end_reason": "death" if died else END_UNKNOWN,
+                         "records": records, "statements": statements, "ended_by": None,
+                         "inferred": True})
+    found = pl.DataFrame(episodes, schema=MARRIED_SCHEMA)
+    return pl.concat([married, found]).sort(couple + ["seq"])

@@ -79,11 +79,13 @@ def graph_state(rows: dict[str, pl.DataFrame], mentions: pl.DataFrame,
     households = rows.get("household")
     persons = survivorship.golden(mentions, resolution.assignments, households)
     deaths = _deaths(persons)
-    statements = relations.child_of_statements(rows, pids, rulings.dismissed)
+    married, spans, couples = _marriages(rows, pids, persons, deaths, rulings)
+    born = persons.select("pid", pl.col("props").struct.field("birth_date"))
+    statements = relations.child_of_statements(rows, pids, rulings.dismissed,
+                                               married=married, born=born)
     child_of = relations.child_of(statements)
-    married, spans = _marriages(rows, pids, persons, deaths, rulings)
     found = conflicts.detect(statements, child_of, married, persons, mentions, pids, rulings,
-                             spans=spans)
+                             spans=spans, couples=couples)
     episodes = {rel: relations.episodes(rows[feed], pids, feed)
                 for feed, rel in EPISODE_FEEDS.items() if feed in rows}
     links = mentions.select("mention_id", pl.concat_str("feed", "source", "record_id",
@@ -107,16 +109,21 @@ def graph_state(rows: dict[str, pl.DataFrame], mentions: pl.DataFrame,
 
 
 def _marriages(rows: dict[str, pl.DataFrame], pids: pl.DataFrame, persons: pl.DataFrame,
-               deaths: dict[str, date], rulings: Rulings) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Marriage episodes from marriage rows and the household register, and the household
-    spans behind them (:func:`ingest.derive.relations.with_household_marriages`)."""
+               deaths: dict[str, date], rulings: Rulings
+               ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Marriage episodes from marriage rows, the household register and the couples other
+    rows state, the household spans and the couples' rows behind them
+    (:func:`ingest.derive.relations.with_household_marriages`,
+    :func:`ingest.derive.relations.with_stated_couples`)."""
     stated = (relations.marriages(rows["marriage"], pids, deaths, rulings.dismissed)
               if "marriage" in rows else pl.DataFrame(schema=relations.STATED_SCHEMA))
     sexes = persons.select("pid", pl.col("props").struct.field("sex"))
     spans = (relations.household_marriages(rows["household"], pids, sexes, deaths,
                                            rulings.dismissed)
              if "household" in rows else pl.DataFrame(schema=relations.SPAN_SCHEMA))
-    return relations.with_household_marriages(stated, spans)
+    married, spans = relations.with_household_marriages(stated, spans)
+    couples = relations.couple_statements(rows, pids, sexes, rulings.dismissed)
+    return relations.with_stated_couples(married, couples, deaths), spans, couples
 
 
 def _deaths(persons: pl.DataFrame) -> dict[str, date]:

@@ -104,7 +104,11 @@ def decide(facts: CoupleFacts, as_of: date, policy: Policy | None = None) -> Dec
     policy = policy or load()
     decision = _decide(facts, as_of, policy)
     if facts.marriage is not None and facts.marriage.inferred:
-        decision = replace(decision, reasons=(*decision.reasons[:1], _say("inferred_marriage"),
+        keys = facts.marriage.evidence
+        named = not any(k.startswith("household|") for k in keys) and any(
+            k.startswith(COUPLE_FEEDS) for k in keys)
+        said = _say("stated_couple_marriage" if named else "inferred_marriage")
+        decision = replace(decision, reasons=(*decision.reasons[:1], said,
                                               *decision.reasons[1:]))
     return replace(decision, table_version=policy.table_version, table_digest=policy.digest)
 
@@ -323,6 +327,12 @@ MESSAGES: dict[str, Reason] = {
                                 "The marriage is inferred from household registration (head and "
                                 "spouse registered in one household); no marriage record "
                                 "states it"),
+    "stated_couple_marriage": Reason("婚姻关系系根据血缘、计生证件或孕情登记所载夫妻推定，"
+                                     "未见婚姻登记记录，结婚日期不详",
+                                     "The marriage is inferred from kinship, family-planning "
+                                     "certificate or pregnancy records that name the couple "
+                                     "as husband and wife; no marriage record states it and "
+                                     "its date is unknown"),
     "sex_mismatch": Reason("夫妻性别代码与丈夫、妻子身份不符",
                            "The spouses' sex codes do not fit husband and wife"),
     "remarriage_conflict": Reason("婚姻记录为再婚，但该配偶无既往婚姻记录",
@@ -395,6 +405,10 @@ _SLOT_TAIL = {
     "unknown_irrelevant": Reason("不明，但不影响结论",
                                  " is unknown but does not change the outcome"),
 }
+
+
+# Feeds whose rows name a couple without a wedding day (ingest.derive.relations).
+COUPLE_FEEDS = ("bloodline|", "certificate|", "pregnancy|")
 
 
 def _say(key: str, **values: object) -> Reason:

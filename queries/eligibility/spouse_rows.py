@@ -44,7 +44,17 @@ def _conflicting(current: Row, together: list[Row], h: Row, w: Row) -> bool:
         return True  # an earlier registration of the couple never ended
     others = [m for m in h["marriages"] + w["marriages"]
               if m["partner"] not in (h["pid"], w["pid"])]
+    if any(_order_unknown(m, start) for m in others):
+        return True  # a marriage to someone else of unknown dates: before or after this one?
     return any(_in_force(m["married_on"], m["ended_on"], start) for m in others)
+
+
+def _order_unknown(other: Row, start: date) -> bool:
+    """Whether a marriage without a wedding day may have begun after ``start``: it has no
+    end, or one after ``start`` (a divorce row with no wedding row, ended before, is an
+    earlier marriage; one known only from rows that name the couple is not)."""
+    ended = day(other["ended_on"])
+    return day(other["married_on"]) is None and (ended is None or ended > start)
 
 
 def _before(row: Row, start: date) -> tuple[int, bool]:

@@ -49,8 +49,12 @@ MATCH (d:Person {sex: '2'})-[:CHILD_OF {kind: 'biological'}]->(i),
 WHERE d.death_date IS NULL AND d.name IS NOT NULL
   // The known answers hold for these four alone: the daughter has no children (a tested
   // son of hers would weigh on her chance), each has one mother and one father, and
-  // none has a G6PD result of the synthetic drop (the test writes the two it needs).
+  // none has a G6PD result of the synthetic drop (the test writes the two it needs);
+  // the parents have no thalassemia result but normal (a trait is a condition of the
+  // FHIR history, D56.3: the father's must list G6PD alone).
   AND NOT EXISTS { MATCH (:Person)-[:CHILD_OF]->(d) }
+  AND NOT EXISTS { MATCH (s:Screening)-[:MENTIONS]->(p)
+                   WHERE p IN [i, w] AND coalesce(s.conclusion, '') <> 'normal' }
   AND COUNT { (i)-[:CHILD_OF {kind: 'biological'}]->() } <= 2
   AND COUNT { (d)-[:CHILD_OF {kind: 'biological'}]->() } = 2
   AND NOT EXISTS { MATCH (x:Diagnosis {condition: 'g6pd_deficiency'})-[:MENTIONS]->(p)

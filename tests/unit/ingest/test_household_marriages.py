@@ -82,6 +82,14 @@ def test_two_persons_of_one_sex_are_not_made_husband_and_wife() -> None:
                    _row("b", "w2", "HH1", "10", date(2003, 1, 1))]) == []
 
 
+def test_a_code_a_known_sex_contradicts_makes_no_marriage() -> None:
+    # 12 says the spouse is the head's wife; the head is a woman (h1 is unknown): which of
+    # code and sex is wrong is not known.
+    assert _spans([_row("a", "w1", "HH1", "02", date(2003, 1, 1)),
+                   _row("b", "h1", "HH1", "12", date(2003, 1, 1))],
+                  sexes={"w1": WOMAN, "h1": None}) == []
+
+
 def test_rows_that_never_overlap_state_no_marriage() -> None:
     assert _spans([_row("a", "h1", "HH1", "02", date(2000, 1, 1), date(2004, 1, 1),
                         "moved_out"),

@@ -4,6 +4,8 @@ read as an adoption; the biological codes stay biological."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 
 from ingest.derive import relations
@@ -38,7 +40,14 @@ def test_a_heads_adopted_or_step_child_is_the_heads_alone() -> None:
         for rid, code in (("a", "02"), ("b", "12"), ("c", "27"), ("d", "20"))])
     pids = pl.DataFrame({"mention_id": [f"household|public_security|{r}|person" for r in "abcd"],
                          "pid": ["head", "wife", "stepson", "son"]})
-    found = relations.child_of_from_households(rows, pids)
+    # The son was born while head and wife were married: he is hers too.
+    married = pl.DataFrame({"husband": ["head"], "wife": ["wife"],
+                            "married_on": [date(2000, 1, 1)], "ended_on": [None]},
+                           schema={"husband": pl.String, "wife": pl.String,
+                                   "married_on": pl.Date, "ended_on": pl.Date})
+    born = pl.DataFrame({"pid": ["stepson", "son"],
+                         "birth_date": [date(1995, 1, 1), date(2003, 1, 1)]})
+    found = relations.child_of_from_households(rows, pids, married, born)
     edges = set(found.select("child", "parent", "kind").iter_rows())
     assert edges == {("stepson", "head", "step_or_adoptive"), ("son", "head", "biological"),
                      ("son", "wife", "biological")}

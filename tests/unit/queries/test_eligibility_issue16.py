@@ -96,3 +96,14 @@ def test_a_marriage_ended_by_the_application_date_is_referred() -> None:
     assert decision.outcome is Outcome.NEEDS_REVIEW
     assert any("婚姻已终止" in r.zh for r in decision.reasons)
     assert decide(ended, date(2014, 6, 1)).outcome is Outcome.ELIGIBLE  # still married then
+
+
+def test_a_marriage_known_from_rows_that_name_the_couple_says_so() -> None:
+    # No marriage row and no household: a bloodline row names her as his wife.
+    facts = couple(child("2012-01-01"))
+    assert facts.marriage is not None
+    named = replace(facts, marriage=replace(
+        facts.marriage, inferred=True, evidence=("bloodline|self_collected|L1",)))
+    reasons = decide(named, ERA2017).reasons
+    assert any("血缘、计生证件或孕情登记所载夫妻推定" in r.zh for r in reasons)
+    assert not any("户籍登记推定" in r.zh for r in reasons)

@@ -196,3 +196,18 @@ def test_an_inferred_marriage_and_its_end_are_carried() -> None:
     facts, _, _ = marriage_facts(h, w, AS_OF)
     assert facts is not None and facts.inferred
     assert (facts.ended_on, facts.end_reason) == (date(2016, 2, 2), "left_household")
+
+
+def test_a_marriage_to_someone_else_of_unknown_dates_refers_the_couple() -> None:
+    # His marriage to X is known only from a row that names them as a couple (no dates):
+    # it may be before or after this one, so the order of his marriages is not known.
+    unknown = {**marriage("X", None, None, "unknown"), "inferred": True}  # type: ignore[arg-type]
+    h = spouse("H", marriages=[marriage("W", "2010-05-01"), unknown])
+    w = spouse("W", marriages=[marriage("H", "2010-05-01")])
+    facts, _, _ = marriage_facts(h, w, AS_OF)
+    assert facts is not None and facts.conflicting_records
+    # One that ended (a divorce row without a wedding row) before this one is earlier.
+    ended = marriage("X", None, "2005-01-01", "divorce")  # type: ignore[arg-type]
+    h = spouse("H", marriages=[marriage("W", "2010-05-01"), ended])
+    facts, (count, _), _ = marriage_facts(h, w, AS_OF)
+    assert facts is not None and not facts.conflicting_records and count == 1

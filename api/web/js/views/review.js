@@ -15,7 +15,8 @@ import { mergeAfterPreview } from "./review/jobs.js";
 const PAGE = 20;
 const KINDS = ["", "fusion", "possible_match", "ambiguous_newborn", "ambiguous_relative", "conflict",
   "conflict_two_mothers", "conflict_two_fathers", "conflict_underage_marriage",
-  "conflict_ancestry_cycle", "conflict_parent_age", "conflict_household_marriage"];
+  "conflict_ancestry_cycle", "conflict_parent_age", "conflict_household_marriage",
+  "conflict_stated_marriage"];
 const AGES = { "": {}, new7: { newer_than_days: 7 }, new30: { newer_than_days: 30 },
   old7: { older_than_days: 7 }, old30: { older_than_days: 30 } };
 
