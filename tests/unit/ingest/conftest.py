@@ -30,10 +30,16 @@ def cleaned() -> dict[str, CleanFeed]:
     return {f.name: clean_feed(read_feed(f)) for f in discover(DROP)}
 
 
+def synthetic_mentions(folder: Path, persons: int, seed: int) -> pl.DataFrame:
+    """Every mention (the resolver's columns) of a noisy synthetic drop generated in
+    ``folder``."""
+    drop = folder / "drop"
+    generate(persons, seed, drop)
+    return pl.concat([to_mentions(clean_feed(read_feed(f, "auto"))).select(RESOLVER_COLUMNS)
+                      for f in discover(drop)])
+
+
 @pytest.fixture(scope="session")
 def drop20k(tmp_path_factory: pytest.TempPathFactory) -> pl.DataFrame:
     """Every mention of a noisy 20,000-person synthetic drop (seed 7)."""
-    drop = tmp_path_factory.mktemp("pieces") / "drop"
-    generate(20_000, 7, drop)
-    return pl.concat([to_mentions(clean_feed(read_feed(f, "auto"))).select(RESOLVER_COLUMNS)
-                      for f in discover(drop)])
+    return synthetic_mentions(tmp_path_factory.mktemp("pieces"), 20_000, 7)

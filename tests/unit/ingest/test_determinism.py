@@ -7,14 +7,11 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from ingest.feeds.clean import clean_feed
-from ingest.feeds.mentions import to_mentions
-from ingest.feeds.read import discover, read_feed
 from ingest.fusion.comparisons import COMPARISONS
 from ingest.fusion.pieces import LINK_SCHEMA, REFUSED_SCHEMA
-from ingest.fusion.resolution import RESOLVER_COLUMNS, Resolution, Thresholds, _reviews
-from synth.generator import generate
+from ingest.fusion.resolution import Resolution, Thresholds, _reviews
 from tests.factories import fuse
+from tests.unit.ingest.conftest import synthetic_mentions
 
 # At 1,000 persons the resolver before this rule gave other persons in both shuffles.
 PERSONS, SEED = 1000, 5
@@ -23,10 +20,7 @@ PERSONS, SEED = 1000, 5
 @pytest.fixture(scope="module")
 def mentions(tmp_path_factory: pytest.TempPathFactory) -> pl.DataFrame:
     """Every mention of a noisy 1,000-person drop, in file order."""
-    drop = tmp_path_factory.mktemp("determinism") / "drop"
-    generate(PERSONS, SEED, drop)
-    return pl.concat([to_mentions(clean_feed(read_feed(f, "auto"))).select(RESOLVER_COLUMNS)
-                      for f in discover(drop)])
+    return synthetic_mentions(tmp_path_factory.mktemp("determinism"), PERSONS, SEED)
 
 
 def _persons(result: Resolution) -> list[list[str]]:

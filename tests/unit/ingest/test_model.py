@@ -14,17 +14,14 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from ingest.feeds.clean import clean_feed
-from ingest.feeds.mentions import to_mentions
-from ingest.feeds.read import discover, read_feed
 from ingest.fusion.comparisons import COMPARISONS
-from ingest.fusion.resolution import RESOLVER_COLUMNS, Decisions
+from ingest.fusion.resolution import Decisions
 from ingest.fusion.weights import RETRAIN_GROWTH, LevelWeights, Model
 from ingest.pipeline import MODEL_NAMES, MODEL_WEIGHTS, kept_model
 from ingest.review import unmerge_pairs
 from ingest.store import Store
-from synth.generator import generate
 from tests.factories import fuse
+from tests.unit.ingest.conftest import synthetic_mentions
 
 PERSONS, SEED = 1000, 5
 
@@ -32,10 +29,7 @@ PERSONS, SEED = 1000, 5
 @pytest.fixture(scope="module")
 def mentions(tmp_path_factory: pytest.TempPathFactory) -> pl.DataFrame:
     """Every mention of a noisy 1,000-person drop."""
-    drop = tmp_path_factory.mktemp("model") / "drop"
-    generate(PERSONS, SEED, drop)
-    return pl.concat([to_mentions(clean_feed(read_feed(f, "auto"))).select(RESOLVER_COLUMNS)
-                      for f in discover(drop)])
+    return synthetic_mentions(tmp_path_factory.mktemp("model"), PERSONS, SEED)
 
 
 def _unmerge(first: pl.DataFrame, pid: str) -> tuple[list[str], Decisions]:
