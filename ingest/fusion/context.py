@@ -70,6 +70,8 @@ COUPLE_ROLES = (("husband", "wife"), ("wife", "husband"), ("woman", "husband"),
 # Groups a person is enrolled or lives in: an employer, a dwelling, a registered address.
 GROUP_KEYS = (("employer_code",), ("dwelling_id",), ("division_code", "address"))
 BIRTH_SLACK_DAYS = 3
+# Loose entities whose candidate pairs are built at once (memory, not the answer).
+CONTEXT_BATCH = 50_000
 # Household relation codes: the head, and a head's children (27/37 left out: adopted
 # or step).
 HEAD = "02"
@@ -321,41 +323,67 @@ def _group_candidates(mentions: pl.DataFrame, entity_of: pl.DataFrame,
 
 
 def context_links(mentions: pl.DataFrame, entity_of: pl.DataFrame,
-                  entities: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+                  entities: pl.DataFrame, *, batch: int = CONTEXT_BATCH
+                  ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Links (and ambiguous candidates) of name-only mentions via their row-partners,
     their family's other rows, their employer and their dwelling.
+
+    Everything a loose mention's links depend on is its own candidates, so the loose
+    entities are taken ``batch`` at a time: the candidate pairs (a large employer's
+    roll times its loose rows) exist for one batch at once, and only the candidates
+    whose name, sex and birth date agree are kept.  The answer does not depend on
+    ``batch``.
 
     Returns ``(links, ambiguous)``, both ``left, right, weight``.
     """
     homes = _households(mentions, entity_of)
     pairs = _loose_with_partners(mentions, entity_of, entities)
-    members = homes.rename({"entity": "candidate"})
-    housemates = (pairs.join(homes.rename({"entity": "partner"}), on="partner")
-                  .join(members, on="household_id")
-                  .filter((pl.col("candidate") != pl.col("partner"))
-                          & (pl.col("candidate") != pl.col("entity")))
-                  .select("entity", "candidate"))
     stated = stated_parents(mentions, entity_of)
     loose = entities.filter(pl.col("anchor").is_null()
                             & ~pl.col("name_placeholder").fill_null(True)).select("entity")
     family = kin(mentions, entity_of, stated)
+    implied = (family["kinds"].filter(pl.col("implied_sex").is_not_null())
+               .group_by("entity").agg(pl.col("implied_sex").first()))
+    attrs = entities.select("entity", "anchor", "name", "name_key", "sex", "birth_date")
+    own = (attrs.join(implied, on="entity", how="left")
+           .with_columns(pl.coalesce("sex", "implied_sex").alias("sex")).drop("implied_sex"))
+    found = [_agreeing(_candidates(mentions, entity_of, entities, part, pairs, homes,
+                                   family), stated, entities, own, attrs)
+             for part in loose.iter_slices(max(batch, 1))]
+    return _decide(pl.concat(found) if found else _agreeing(
+        pl.DataFrame(schema={"entity": pl.UInt32, "candidate": pl.UInt32}), stated,
+        entities, own, attrs))
+
+
+def _candidates(mentions: pl.DataFrame, entity_of: pl.DataFrame, entities: pl.DataFrame,
+                loose: pl.DataFrame, pairs: pl.DataFrame, homes: pl.DataFrame,
+                family: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """(loose entity, candidate) for the loose entities given: housemates of their
+    row-partners, the family other rows state, a newborn's mother, their groups."""
+    members = homes.rename({"entity": "candidate"})
+    housemates = (pairs.join(loose, on="entity", how="semi")
+                  .join(homes.rename({"entity": "partner"}), on="partner")
+                  .join(members, on="household_id")
+                  .filter((pl.col("candidate") != pl.col("partner"))
+                          & (pl.col("candidate") != pl.col("entity")))
+                  .select("entity", "candidate"))
     candidates = pl.concat([
         housemates, _kin_candidates(loose, family),
         _mother_candidates(mentions, entity_of, entities, loose, family["parents"]),
         _group_candidates(mentions, entity_of, loose)])
-    candidates = candidates.filter(pl.col("candidate") != pl.col("entity")).unique()
-    found = _ages_fit(candidates, stated, entities)
-    implied = (family["kinds"].filter(pl.col("implied_sex").is_not_null())
-               .group_by("entity").agg(pl.col("implied_sex").first()))
-    attrs = entities.select("entity", "anchor", "name", "name_key", "sex", "birth_date")
-    found = (found.join(attrs.join(implied, on="entity", how="left")
-                        .with_columns(pl.coalesce("sex", "implied_sex").alias("sex"))
-                        .drop("implied_sex"), on="entity")
+    return candidates.filter(pl.col("candidate") != pl.col("entity")).unique()
+
+
+def _agreeing(candidates: pl.DataFrame, stated: pl.DataFrame, entities: pl.DataFrame,
+              own: pl.DataFrame, attrs: pl.DataFrame) -> pl.DataFrame:
+    """The candidates whose ages fit the rows and whose name, sex and birth date agree
+    with the loose mention's, with the level of the name agreement (``tier``)."""
+    found = (_ages_fit(candidates, stated, entities).join(own, on="entity")
              .join(attrs, left_on="candidate", right_on="entity", suffix="_c"))
     similarity = process.cpdist(found["name"].fill_null("").to_list(),
                                 found["name_c"].fill_null("").to_list(),
                                 scorer=JaroWinkler.normalized_similarity, workers=1)
-    found = found.with_columns(pl.Series("sim", similarity, dtype=pl.Float64)).filter(
+    return found.with_columns(pl.Series("sim", similarity, dtype=pl.Float64)).filter(
         ((pl.col("name_key") == pl.col("name_key_c")) | (pl.col("sim") >= NAME_SIMILAR))
         & (pl.col("sex").is_null() | pl.col("sex_c").is_null()
            | (pl.col("sex") == pl.col("sex_c")))
@@ -365,7 +393,6 @@ def context_links(mentions: pl.DataFrame, entity_of: pl.DataFrame,
         pl.when(pl.col("name") == pl.col("name_c")).then(0)
         .when(pl.col("name_key") == pl.col("name_key_c")).then(1).otherwise(2)
         .alias("tier"))
-    return _decide(found)
 
 
 def _decide(found: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -30,6 +30,7 @@ from scipy.sparse import coo_array
 from scipy.sparse.csgraph import connected_components
 
 from ingest.fusion.clusters import DECIDED_APART, OTHER_NUMBER, SAME_RECORD, ConstrainedUnion
+from ingest.fusion.context import CONTEXT_BATCH
 from ingest.fusion.lifetimes import BOUNDS, LifeBounds, lives_of
 
 PIECE_SPLIT = "piece_split"  # a link a large piece's stricter rule left out
@@ -52,12 +53,15 @@ class PieceLimits:
     ``batch_bytes``: the estimated memory of one batch of pieces (``ENTITY_BYTES`` per
     entity, ``LINK_BYTES`` per link); ``max_piece``: the most entities one piece may hold
     before it is split by a stricter rule; ``sql_memory``: DuckDB's memory limit for the
-    relational passes (it spills beyond it).
+    relational passes (it spills beyond it); ``context_batch``: the name-only mentions
+    whose context candidates are built at once (:func:`ingest.fusion.context.context_links`).
+    None of them changes the answer.
     """
 
     batch_bytes: int = 512 * 2**20
     max_piece: int = 50_000
     sql_memory: str = "1GB"
+    context_batch: int = CONTEXT_BATCH
 
     @classmethod
     def of(cls, settings: FusionSettings) -> PieceLimits:

@@ -138,7 +138,8 @@ def resolve(mentions: pl.DataFrame, decisions: Decisions = Decisions(),
         say("scoring candidate pairs")
         scored = _score_pairs(entities, pairs, model, thresholds)
         family, ambiguous = newborn_links(m, entity_of, entities, edges)
-        context, unclear = context_links(m, entity_of, entities)
+        context, unclear = context_links(m, entity_of, entities,
+                                         batch=limits.context_batch)
         links = pl.concat([
             scored.filter(pl.col("weight") >= thresholds.link).select("left", "right", "weight"),
             family, context,

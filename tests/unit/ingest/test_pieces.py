@@ -105,6 +105,16 @@ def test_many_batches_give_exactly_the_single_batch_persons_and_reviews(
     assert whole.reviews.height > 50
 
 
+def test_context_links_built_a_few_loose_mentions_at_a_time_give_the_same_answer(
+        drop20k: pl.DataFrame) -> None:
+    whole = fuse(drop20k)
+    parted = fuse(drop20k, limits=PieceLimits(context_batch=97))
+    assert whole.stats["context_links"] > 100
+    assert parted.stats["context_links"] == whole.stats["context_links"]
+    assert parted.assignments.sort("mention_id").equals(whole.assignments.sort("mention_id"))
+    assert parted.reviews.sort("review_id").equals(whole.reviews.sort("review_id"))
+
+
 def test_a_piece_split_for_size_is_reported_and_loses_no_mention(
         drop20k: pl.DataFrame) -> None:
     whole = fuse(drop20k)
