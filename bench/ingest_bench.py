@@ -196,10 +196,10 @@ def record(args: argparse.Namespace, ours: Figures,
              f"({ours['rows'] / ours['wall_s']:,.0f} rows/s), peak memory "
              f"{ours['peak_gib']:.1f} GiB",
              "- stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in ours["stages_s"].items()),
-             "- peak memory after each stage (GiB): " + ", ".join(
+             "- this process's high-water mark after each stage (GiB): " + ", ".join(
                  f"{k} {v}" for k, v in ours["stages_peak_gib"].items()),
-             f"- fusion worker process peak {ours['child_peak_gib']:.1f} GiB (it runs "
-             "while this process holds its read + clean frames)",
+             f"- fusion worker process peak {ours['child_peak_gib']:.1f} GiB (a child "
+             "process: it runs after this one dropped its read + clean frames)",
              "- conflicts for review: " + (", ".join(
                  f"{k.removeprefix('conflict_')} {v}" for k, v in sorted(
                      ours["conflicts"].items())) or "none"),
