@@ -29,6 +29,8 @@ from queries.persons import PersonRecord
 router = APIRouter(tags=["review queue"])
 PROBLEMS = problems.responses(400, 401, 403, 404, 422, 429)
 STEWARDS = (Role.ADMIN, Role.OFFICER)
+# The furthest page of the queue (a province of 10 M persons: about a million items).
+MAX_OFFSET = 10_000_000
 
 ReviewId = Annotated[str, Path(pattern=r"^R[0-9a-f]{16}$", description="The review id.")]
 ReviewKind = Literal["fusion", "possible_match", "ambiguous_newborn", "ambiguous_relative",
@@ -223,7 +225,9 @@ async def list_reviews(
     newer_than_days: Annotated[int | None, Query(ge=1, le=36_500, description=(
         "Only items found less than this many days ago."))] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description=(
+        "Items to skip. A province's queue can hold more than 100,000 items (105,890 "
+        "at 1 M persons): every one of them is reachable."))] = 0,
 ) -> ReviewPage:
     """List review items (possible matches strongest first, then conflicts) with the rows
     on their sides and every person they show, by name and birth date.

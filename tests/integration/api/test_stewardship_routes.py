@@ -64,6 +64,16 @@ def test_pages_are_disjoint_ordered_and_count_the_whole_queue(
     assert [i["review_id"] for i in everything[:14]] == ids
 
 
+def test_a_page_past_a_hundred_thousand_items_is_served_not_refused(
+        client: httpx.Client, role_keys: Keys, synthetic: LoadedDrop) -> None:
+    # A 1 M province's queue holds about 106,000 items; the last ones must be reachable.
+    headers = role_keys.headers(Role.OFFICER, "review")
+    page = client.get("/v1/reviews", params={"limit": 20, "offset": 150_000}, headers=headers)
+    assert page.status_code == 200
+    assert page.json()["items"] == []
+    assert page.json()["total"] > 0
+
+
 def test_both_sides_are_shown_by_name_and_birth_date(
         client: httpx.Client, role_keys: Keys, driver: neo4j.Driver, database: str,
         synthetic: LoadedDrop) -> None:
