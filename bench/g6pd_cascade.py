@@ -4,11 +4,12 @@ the G6PD couples list (``queries.conditions.at_risk_couples``).
     .venv/bin/python -m bench.g6pd_cascade [--samples 1000] [--seed 1] [--keep]
 
 Against whatever graph the settings point at (load a province first, e.g.
-``python -m bench.ingest_bench --persons 100000`` into a bench instance).  The generator
-on ``main`` writes no ``diagnosis`` feed yet, so this script writes its own rows, as the
-ingest writes them (``:Record:Diagnosis`` with typed fields, a ``person`` mention), all
-consistent with Mendel's rules for an X-linked allele: each index case is a random
-living man with a living mother, deficient by a spot test; a third of the mothers are
+``python -m bench.ingest_bench --persons 100000`` into a bench instance).  Index cases
+are first the persons the loaded ``diagnosis`` feed found affected (the generator writes
+it); up to ``--samples``, the script adds its own rows, as the ingest writes them
+(``:Record:Diagnosis`` with typed fields, a ``person`` mention), all consistent with
+Mendel's rules for an X-linked allele, for families with no result yet: each such index
+case is a random living man with a living mother, deficient by a spot test; a third of the mothers are
 genotyped carriers (she must carry: she gave him his X); a fifth of the living wives
 are genotyped (a tenth carriers, the rest normal, but never an index case's mother).
 The rows are removed at the end (``--keep`` leaves them).  Figures only, appended to
@@ -24,11 +25,13 @@ import random
 import statistics
 import time
 from collections import Counter
+from contextlib import suppress
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from graphdb.connection import open_driver, read, write
+from kingraph.errors import InvalidArgument
 from kingraph.settings import Settings
 from queries import conditions
 
@@ -38,9 +41,19 @@ PREFIX = "diagnosis|bench|"
 CANDIDATES = """
 MATCH (i:Person {sex: '1'})-[:CHILD_OF {kind: 'biological'}]->(m:Person {sex: '2'})
 WHERE i.death_date IS NULL AND m.death_date IS NULL
+  AND NOT EXISTS { (:Diagnosis {condition: $condition})-[:MENTIONS]->(i) }
+  AND NOT EXISTS { (:Diagnosis {condition: $condition})-[:MENTIONS]->(m) }
 OPTIONAL MATCH (i)-[mar:MARRIED]->(w:Person)
 WHERE mar.ended_on IS NULL AND mar.end_reason IS NULL AND w.death_date IS NULL
+  AND NOT EXISTS { (:Diagnosis {condition: $condition})-[:MENTIONS]->(w) }
 RETURN i.pid AS index, m.pid AS mother, collect(w.pid)[0] AS wife ORDER BY index
+"""
+# Persons the loaded feeds (the generator's diagnosis feed) found affected.
+LOADED = """
+MATCH (d:Diagnosis {condition: $condition, result: 'affected'})-[:MENTIONS {role: 'person'}]
+      ->(p:Person)
+WHERE NOT d.key STARTS WITH $prefix
+RETURN DISTINCT p.pid AS index ORDER BY index
 """
 WRITE = """
 UNWIND $rows AS row
@@ -93,21 +106,32 @@ def main() -> None:
     driver, db = open_driver(settings), settings.neo4j_database
     rng = random.Random(args.seed)
     write(driver, db, "bench_g6pd_clear", CLEAR, prefix=PREFIX)
-    candidates = [dict(r) for r in read(driver, db, "bench_g6pd_candidates", CANDIDATES)]
-    chosen = rng.sample(candidates, min(args.samples, len(candidates)))
+    loaded = [str(r["index"]) for r in read(driver, db, "bench_g6pd_loaded", LOADED,
+                                             condition=CONDITION, prefix=PREFIX)]
+    loaded = rng.sample(loaded, min(args.samples, len(loaded)))
+    # Topped up with rows of our own for men whose family has no result yet.
+    candidates = [dict(r) for r in read(driver, db, "bench_g6pd_candidates", CANDIDATES,
+                                        condition=CONDITION)]
+    chosen = rng.sample(candidates, min(args.samples - len(loaded), len(candidates)))
     rows = results(chosen, rng)
     for at in range(0, len(rows), 2000):
         write(driver, db, "bench_g6pd_write", WRITE, rows=rows[at:at + 2000],
               condition=CONDITION)
     persons = int(read(driver, db, "bench_persons", PERSONS)[0]["n"])
-    indexes = [c["index"] for c in chosen]
+    indexes = loaded + [c["index"] for c in chosen]
+    refused = 0
     try:
         for pid in indexes[:WARM_UP]:
-            conditions.cascade(driver, db, pid, CONDITION, 4)
+            with suppress(InvalidArgument):
+                conditions.cascade(driver, db, pid, CONDITION, 4)
         times, cpu, sizes, fallbacks = [], [], [], Counter[str]()
         for pid in indexes:
             began, used = time.perf_counter(), time.process_time()
-            found = conditions.cascade(driver, db, pid, CONDITION, 4)
+            try:
+                found = conditions.cascade(driver, db, pid, CONDITION, 4)
+            except InvalidArgument:  # the loaded rows contradict each other: for review
+                refused += 1
+                continue
             times.append(time.perf_counter() - began)
             cpu.append(time.process_time() - used)
             sizes.append(len(found.entries))
@@ -130,10 +154,12 @@ def main() -> None:
         f"Machine: {platform.machine()}, {os.cpu_count()} cores shared with other engineers' "
         f"jobs (load average {os.getloadavg()[0]:.1f} at the end: wall times are "
         "conservative; the client's CPU time is the Python side alone: extraction decoding, "
-        f"kinship maths, exact X-linked posteriors). {len(rows):,} diagnosis rows written "
-        "by the script (seed "
-        f"{args.seed}; {len(candidates):,} living men with a living mother to draw from); "
-        f"{WARM_UP} warm-up calls.",
+        f"kinship maths, exact X-linked posteriors). Index cases: {len(loaded):,} persons "
+        "the loaded diagnosis feed found affected, and "
+        f"{len(chosen):,} more for whom the script wrote {len(rows):,} diagnosis rows (seed "
+        f"{args.seed}; {len(candidates):,} living men with a living mother and no result "
+        f"to draw from); {WARM_UP} warm-up calls; {refused:,} refused (their results "
+        "contradict each other: an item for review, not a worklist).",
         "",
         "| call | calls | p50 ms | p99 ms | max ms | client CPU p50 ms | client CPU p99 ms "
         "| mean relatives listed |",
