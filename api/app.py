@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import sys
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 
 from fastapi import FastAPI
 
 from api import problems
 from api.consistency import CausalConsistency
+from api.couple_lists import keep_warm
 from api.openapi import documented
 from api.requestlog import RequestLog
 from api.routes import (
@@ -75,7 +77,13 @@ def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextMan
             # was a 200+ ms pause of the event loop, the eligibility route's p99.
             gc.collect()
             gc.freeze()
-            yield
+            warm = asyncio.create_task(keep_warm(rt))
+            try:
+                yield
+            finally:
+                warm.cancel()
+                with suppress(asyncio.CancelledError):
+                    await warm
     return lifespan
 
 

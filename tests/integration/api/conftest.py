@@ -18,6 +18,7 @@ import httpx
 import neo4j
 import pytest
 import uvicorn
+from fastapi import FastAPI
 
 from api import keys, state
 from api.app import create_app
@@ -83,9 +84,10 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serving(settings: Settings) -> Iterator[str]:
-    """Run the app with uvicorn in a thread on a free loopback port; yield its URL."""
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=_free_port(),
+def serving(settings: Settings, app: FastAPI | None = None) -> Iterator[str]:
+    """Run the app (made from ``settings`` unless given) with uvicorn in a thread on a
+    free loopback port; yield its URL."""
+    config = uvicorn.Config(app or create_app(settings), host="127.0.0.1", port=_free_port(),
                             access_log=False, log_config=None, ws="none", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
