@@ -189,6 +189,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--local-spark", action="store_true",
                         help="also time Spark local[2] (one more run)")
+    parser.add_argument("--no-cluster", action="store_true",
+                        help="skip the standalone cluster and its worker kill (for a "
+                        "province-size run of the local engines alone)")
     args = parser.parse_args()
     facts = machine()
     drop = ROOT / "var" / "drops" / f"spark-{args.persons}-{args.seed}"
@@ -208,25 +211,29 @@ def main() -> None:
                 f"{stats['pieces']:,} pieces, {stats['batches']} batch(es), "
                 f"{stats['persons']:,} persons, {stats['reviews']:,} reviews |")
     print(rows[-1], flush=True)
+    equal = True
     if args.local_spark:
         print("spark local[2] ...", flush=True)
         engine = Engine("spark", spark_master="local[2]")
         result, seconds = fuse(work / "local2", mentions, engine)
-        rows.append(f"| spark local[2] | {seconds:.0f} | {same(result, local)} | "
+        equal = same(result, local)
+        rows.append(f"| spark local[2] | {seconds:.0f} | {equal} | "
                     f"{result.stats['batches']} groups of pieces |")
         print(rows[-1], flush=True)
-    print("standalone cluster: a master and two workers on 127.0.0.1 ...", flush=True)
-    with Cluster(work / "cluster") as cluster:
-        engine = Engine("spark", spark_master=cluster.master_url)
-        killer = Killer(cluster, engine.spark_partitions)
-        result, seconds = fuse(work / "standalone", mentions, engine, killer)
-    equal = same(result, local)
-    when = "never (the job ended first)" if killer.killed_at is None else (
-        f"at {killer.killed_at:.0f} s, in the applyInArrow stage")
-    rows.append(f"| spark standalone, 2 workers x 1 core, worker 0 killed | {seconds:.0f} | "
-                f"{equal} | killed {when}; {killer.failed_tasks} task(s) failed and ran "
-                f"again; {result.stats['batches']} groups of pieces |")
-    print(rows[-1], flush=True)
+    if not args.no_cluster:
+        print("standalone cluster: a master and two workers on 127.0.0.1 ...", flush=True)
+        with Cluster(work / "cluster") as cluster:
+            engine = Engine("spark", spark_master=cluster.master_url)
+            killer = Killer(cluster, engine.spark_partitions)
+            result, seconds = fuse(work / "standalone", mentions, engine, killer)
+        same_answer = same(result, local)
+        equal = equal and same_answer
+        when = "never (the job ended first)" if killer.killed_at is None else (
+            f"at {killer.killed_at:.0f} s, in the applyInArrow stage")
+        rows.append(f"| spark standalone, 2 workers x 1 core, worker 0 killed | {seconds:.0f} "
+                    f"| {same_answer} | killed {when}; {killer.failed_tasks} task(s) failed and "
+                    f"ran again; {result.stats['batches']} groups of pieces |")
+        print(rows[-1], flush=True)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     with RESULTS.open("a") as out:
         out.write("\n".join(rows) + "\n\n")
