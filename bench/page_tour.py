@@ -104,6 +104,13 @@ def _views(s: dict[str, str]) -> dict[str, str]:
     return views
 
 
+# Views that wait for the officer to act: what is clicked, and what shows the answer.
+ACTIONS = {
+    "eligibility": ("#eligibility-form button[type=submit]",
+                    "#eligibility-result :is(#decision, .state.error)"),
+}
+
+
 def _settle(page: Any) -> None:
     page.wait_for_load_state("networkidle", timeout=120_000)
     page.locator(".spinner").first.wait_for(state="detached", timeout=120_000)
@@ -138,6 +145,19 @@ def tour(url: str, key: str, views: dict[str, str], out: Path) -> Tour:
                 took = time.perf_counter() - started
                 found.settle.setdefault(name, {})[label] = took
                 page.screenshot(path=str(out / f"{name}-{label}.png"), full_page=True)
+                if name in ACTIONS:
+                    click, answer = ACTIONS[name]
+                    started = time.perf_counter()
+                    page.click(click)
+                    try:
+                        page.wait_for_selector(answer, timeout=120_000)
+                        _settle(page)
+                    except Exception:  # noqa: BLE001 - recorded like a view that never settles
+                        found.errors.append(f"{name} gave no answer within 120 s ({label})")
+                    found.settle.setdefault(f"{name} (answered)", {})[label] = (
+                        time.perf_counter() - started)
+                    page.screenshot(path=str(out / f"{name}-answered-{label}.png"),
+                                    full_page=True)
             context.close()
         browser.close()
     return found
