@@ -215,7 +215,8 @@ WITH r, row WHERE r.status IN ['open', 'closed']
 SET r.status = 'open', r.closed_load = null, r.kind = row.kind, r.reason = row.reason,
     r.weight = row.weight, r.levels = row.levels, r.left_mention = row.left_mention,
     r.right_mention = row.right_mention, r.left_pid = row.left_pid, r.right_pid = row.right_pid,
-    r.records = row.records, r.sides = row.sides, r.divisions = row.divisions
+    r.records = row.records, r.sides = row.sides, r.divisions = row.divisions,
+    r.queue_order = coalesce(-row.weight, 1.0e9)
 WITH r, row
 OPTIONAL MATCH (r)-[old:ABOUT]->()
 DELETE old

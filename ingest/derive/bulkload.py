@@ -35,8 +35,11 @@ def node_sets(graph: GraphState) -> list[NodeSet]:
             pl.col("target").alias(key), "target_props")
         sets.append(NodeSet((label,), _unnest(targets, "target_props", {key}), key, label))
     sets.append(NodeSet(("Division",), _divisions(graph), "code", "Division"))
-    reviews = graph.reviews.drop("pids").with_columns(pl.lit("open").alias("status")).rename(
-        {"load_id": "created_load"})
+    reviews = graph.reviews.drop("pids").with_columns(
+        pl.lit("open").alias("status"),
+        # graphdb.schema.QUEUE_ORDER: the queue's index order
+        pl.coalesce(-pl.col("weight"), pl.lit(1.0e9)).alias("queue_order"),
+    ).rename({"load_id": "created_load"})
     sets.append(NodeSet(("Review",), reviews, "review_id", "Review"))
     return sets
 

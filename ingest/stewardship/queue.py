@@ -48,9 +48,11 @@ _ROWS = """CALL (r) {
   RETURN collect(x {.key, .feed, .source, .record_id, .file, .line, .data,
                     pids: [(x)-[:MENTIONS]->(q:Person) | q.pid]}) AS records
 }"""
+# In the index's order (graphdb.schema ``review_queue_order``): strongest first, conflicts
+# last; a page reads the index up to its end, never sorts the whole queue.
 LIST_QUEUE = f"""
-MATCH (r:Review) WHERE {_WHERE}
-WITH r ORDER BY r.weight IS NULL, r.weight DESC, r.review_id SKIP $offset LIMIT $limit
+MATCH (r:Review) WHERE {_WHERE} AND r.queue_order IS NOT NULL AND r.review_id IS NOT NULL
+WITH r ORDER BY r.status, r.queue_order, r.review_id SKIP $offset LIMIT $limit
 {_ROWS}
 RETURN {_REVIEW_MAP} AS review, records
 """
