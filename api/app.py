@@ -13,7 +13,6 @@ from fastapi import FastAPI
 
 from api import problems
 from api.consistency import CausalConsistency
-from api.couple_lists import keep_warm
 from api.openapi import documented
 from api.requestlog import RequestLog
 from api.routes import (
@@ -36,6 +35,7 @@ from api.routes import (
     web,
 )
 from api.runtime import open_runtime
+from api.warm import keep_warm
 from kingraph import __version__
 from kingraph.settings import Settings
 from queries.eligibility import policy as tables

@@ -10,13 +10,13 @@ request classifies again.  Concurrent requests for a list being made wait for it
 
 So that no officer waits for the classification (7-8 s at a million persons), each
 worker makes today's list when it starts and again soon after the graph changes
-(:func:`keep_warm`, a task of the app's lifespan): a page then costs only its own reads.
+(:func:`api.warm.keep_warm`, a task of the app's lifespan): a page then costs only its
+own reads.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -25,8 +25,6 @@ from ingest.stewardship import graph_version
 from queries import thalassemia
 from queries.thalassemia import Couple
 
-log = logging.getLogger(__name__)
-WARM_EVERY_S = 30.0  # how often a worker looks for a changed graph
 
 @dataclass
 class CoupleLists:
@@ -56,15 +54,3 @@ def couple_lists(rt: Runtime) -> CoupleLists:
         found = rt.kept["couple_lists"] = CoupleLists()
     return found
 
-
-async def keep_warm(rt: Runtime, every: float = WARM_EVERY_S) -> None:
-    """Make today's list now, then whenever the graph's version changed (looked at every
-    ``every`` seconds), until cancelled.  A failure is logged (its kind, no data) and
-    tried again at the next look."""
-    lists = couple_lists(rt)
-    while True:
-        try:
-            await lists.get(rt, date.today())
-        except Exception as exc:  # noqa: BLE001 - a warm-up must never end the worker
-            log.warning("couple lists not made in advance: %s", type(exc).__name__)
-        await asyncio.sleep(every)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from api import problems
 from api.auth import Access, personal_data, require, runtime
+from api.flow_tables import flow_tables
 from api.keys import ApiKey, Role
 from api.models import Day
 from api.references import resolve
@@ -184,7 +185,7 @@ async def flows(start: Annotated[Day, Query()], end: Annotated[Day, Query()],
                 rt: Annotated[Runtime, Depends(runtime)],
                 level: Literal["county", "prefecture"] = "county") -> FlowsOut:
     """Origin-destination migration counts between divisions for a period (aggregates)."""
-    found = await rt.call(migration.flows, start, end, level)
+    found = await flow_tables(rt).get(rt, start, end, level)
     return FlowsOut(level=level, start=start, end=end,
                     od=[FlowRow(**r) for r in found.od.to_dicts()],
                     net=[NetRow(**r) for r in found.net.to_dicts()],

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import time
-from datetime import date
-from pathlib import Path
-
 import httpx
 import neo4j
 
-from api.app import create_app
 from api.keys import Role
-from ingest.stewardship import graph_version
-from kingraph.settings import Settings
 from queries.thalassemia import worklists as thalassemia
-from tests.integration.api.conftest import Keys, api_settings, serving
+from tests.integration.api.conftest import Keys
 from tests.integration.synthetic import LoadedDrop
 
 WITH_GRANDPARENT = """MATCH (c:Person)-[:CHILD_OF]->(:Person)-[:CHILD_OF]->(:Person)
@@ -121,23 +114,3 @@ def test_cascade_couples_and_divisions(client: httpx.Client, role_keys: Keys,
     divisions = client.get("/v1/thalassemia/divisions", headers=headers)
     assert divisions.status_code == 200 and divisions.json()
 
-
-def test_a_worker_makes_todays_couple_list_before_anyone_asks(
-        settings: Settings, synthetic: LoadedDrop, tmp_path: Path) -> None:
-    # Classifying every couple takes seconds at a province's size: the first officer
-    # must not wait for it.  No request is sent here; the list is made on start.
-    app = create_app(api_settings(settings, tmp_path))
-    with serving(settings, app):
-        deadline = time.monotonic() + 60
-        while (kept := app.state.runtime.kept.get("couple_lists")) is None or kept.key is None:
-            assert time.monotonic() < deadline, "no couple list made within 60 s of start"
-            time.sleep(0.1)
-        version, day = kept.key
-        assert day == date.today()
-        assert version == graph_version(app.state.runtime.sync_driver,
-                                        app.state.runtime.database)
-        expected = thalassemia.at_risk_couples(app.state.runtime.sync_driver,
-                                               app.state.runtime.database, as_of=day)
-        assert expected
-        assert [(c.husband, c.wife) for c in kept.couples] == [
-            (c.husband, c.wife) for c in expected]
