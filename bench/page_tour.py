@@ -5,7 +5,8 @@ Usage: ``.venv/bin/python -m bench.page_tour [--out var/screens]`` against the c
 Neo4j (``KINGRAPH_NEO4J_*``) with a province loaded (e.g. by ``bench.ingest_bench``) and
 its ingest store.  Starts the API in this process (uvicorn in a thread, a temporary state
 directory with an officer and an admin key) and drives Debian's Chromium (Playwright).
-Subjects are picked from the graph: a person with parents, a spouse and children; the
+Subjects are picked from the graph: a person with parents, a spouse in a marriage in
+force (the couple asked for a birth-permit decision) and children; the
 largest family among a sample; a couple; a thalassemia index case; a review item.
 
 Screenshots go to ``--out`` (they show the synthetic province's names: kept out of the
@@ -40,9 +41,11 @@ WIDTHS: dict[str, Any] = {"wide": {"width": 1280, "height": 800},
                           "phone": {"width": 390, "height": 844}}
 
 FAMILY = """
-MATCH (p:Person)-[:CHILD_OF]->(:Person), (p)-[:MARRIED]-(s:Person),
+MATCH (p:Person)-[:CHILD_OF]->(:Person), (p)-[m:MARRIED]-(s:Person),
       (c:Person)-[:CHILD_OF]->(p)
-WHERE p.name IS NOT NULL AND p.birth_date IS NOT NULL
+WHERE p.name IS NOT NULL AND p.birth_date IS NOT NULL AND p.sex <> s.sex
+  AND m.ended_on IS NULL AND m.end_reason IS NULL
+  AND p.death_date IS NULL AND s.death_date IS NULL
 WITH p, s LIMIT 400
 WITH p, s, COUNT { (p)-[:CHILD_OF|MARRIED*1..3]-() } AS family
 ORDER BY family DESC LIMIT 1

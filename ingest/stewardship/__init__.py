@@ -23,6 +23,8 @@ from ingest.stewardship.queue import (
     item,
     person_facts,
     queue,
+    queue_items,
+    queue_order,
 )
 from ingest.stewardship.runs import (
     Progress,
@@ -46,5 +48,5 @@ __all__ = [
     "QueueFilter", "QueueItem", "QueuePage", "SourceRow", "Store", "Verdict", "Waiting",
     "check_decision", "check_unmerge", "decide", "division_prefix", "fuse_again",
     "graph_version", "item", "loads", "person_facts", "preview_decision", "preview_unmerge",
-    "queue", "state_stamp", "store_for", "unmerge", "writing",
+    "queue", "queue_items", "queue_order", "state_stamp", "store_for", "unmerge", "writing",
 ]

@@ -57,6 +57,21 @@ WITH r ORDER BY r.status, r.queue_order, r.review_id SKIP $offset LIMIT $limit
 RETURN {_REVIEW_MAP} AS review, records
 """
 COUNT_QUEUE = f"MATCH (r:Review) WHERE {_WHERE} RETURN count(r) AS n"
+# Every matching item's id in the queue's order (a worker pages through it).
+ORDER_QUEUE = f"""
+MATCH (r:Review) WHERE {_WHERE} AND r.queue_order IS NOT NULL AND r.review_id IS NOT NULL
+WITH r ORDER BY r.status, r.queue_order, r.review_id
+RETURN r.review_id AS id
+"""
+# The items of a page, by id, in the order given (one decided since the order was read,
+# before its re-fusion began, is left out).
+ITEMS_BY_ID = f"""
+UNWIND range(0, size($ids) - 1) AS at
+MATCH (r:Review {{review_id: $ids[at]}}) WHERE r.status = $status
+WITH r, at ORDER BY at
+{_ROWS}
+RETURN {_REVIEW_MAP} AS review, records
+"""
 GET_ITEM = f"""
 MATCH (r:Review {{review_id: $review_id}})
 {_ROWS}
@@ -317,6 +332,25 @@ def queue(driver: neo4j.Driver, database: str, flt: QueueFilter, limit: int = 50
     rows = read(driver, database, "list_queue", LIST_QUEUE, **params, limit=limit,
                 offset=offset)
     return QueuePage(int(total), _with_persons(driver, database, [_item(r) for r in rows]))
+
+
+def queue_order(driver: neo4j.Driver, database: str, flt: QueueFilter,
+                now: datetime | None = None) -> list[str]:
+    """The ids of every item the filter matches, in the queue's order (what
+    :func:`queue` pages through)."""
+    params = flt.params(now or datetime.now(UTC))
+    return [str(r["id"]) for r in read(driver, database, "order_queue", ORDER_QUEUE, **params)]
+
+
+def queue_items(driver: neo4j.Driver, database: str, ids: list[str],
+                status: str = "open") -> list[QueueItem]:
+    """The items of one page by id, in the order given, with their rows and the facts of
+    every person they show (an id no longer in the graph, or no longer of ``status``,
+    is left out)."""
+    if not ids:
+        return []
+    rows = read(driver, database, "queue_items", ITEMS_BY_ID, ids=ids, status=status)
+    return _with_persons(driver, database, [_item(r) for r in rows])
 
 
 def item(driver: neo4j.Driver, database: str, review_id: str) -> QueueItem:

@@ -18,6 +18,7 @@ import neo4j
 import pytest
 
 from api.keys import Role
+from ingest import stewardship
 from tests.integration.api.conftest import Keys, follow
 from tests.integration.synthetic import LoadedDrop
 
@@ -62,6 +63,27 @@ def test_pages_are_disjoint_ordered_and_count_the_whole_queue(
     everything = _pages(client, headers, kind="fusion")
     assert len(everything) == first["total"]
     assert [i["review_id"] for i in everything[:14]] == ids
+
+
+def test_pages_from_the_workers_kept_order_are_the_queue_read_directly(
+        client: httpx.Client, role_keys: Keys, driver: neo4j.Driver, database: str,
+        synthetic: LoadedDrop) -> None:
+    # A worker keeps each filter's order per graph version and reads only a page's items;
+    # what it serves must be what the queue query gives for the same page.
+    headers = role_keys.headers(Role.OFFICER, "review")
+    first = client.get("/v1/reviews", params={"limit": 50}, headers=headers).json()
+    county = next(d for i in first["items"] for d in (i.get("divisions") or []) if d)
+    for kind, division in ((None, None), ("fusion", None), ("conflict", None),
+                           (None, county), ("fusion", county[:4] + "00")):
+        for offset in (0, 7, 30):
+            params = {k: v for k, v in (("kind", kind), ("division", division)) if v}
+            served = client.get("/v1/reviews", params={**params, "limit": 7, "offset": offset},
+                                headers=headers).json()
+            direct = stewardship.queue(driver, database, stewardship.QueueFilter(
+                "open", kind, division, None, None), 7, offset)
+            assert served["total"] == direct.total
+            assert [i["review_id"] for i in served["items"]] == [
+                i.review["review_id"] for i in direct.items]
 
 
 def test_a_page_past_a_hundred_thousand_items_is_served_not_refused(
