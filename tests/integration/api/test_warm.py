@@ -10,6 +10,8 @@ from typing import Any
 from api.app import create_app
 from api.flow_tables import page_period
 from api.runtime import Runtime
+from api.warm import OPEN_QUEUE
+from ingest import stewardship
 from ingest.stewardship import graph_version
 from kingraph.settings import Settings
 from queries import migration
@@ -26,7 +28,7 @@ def _kept(rt: Runtime, name: str, ready: Any) -> Any:
     return found
 
 
-def test_a_worker_makes_the_couple_lists_and_the_pages_flows_before_anyone_asks(
+def test_a_worker_makes_the_couple_lists_flows_and_queue_order_before_anyone_asks(
         settings: Settings, synthetic: LoadedDrop, tmp_path: Path) -> None:
     # At a province's size each takes seconds (couples 7-8 s, ten years of flows about
     # 10 s at 1 M): the first officer must not wait.  No request is sent here.
@@ -48,3 +50,8 @@ def test_a_worker_makes_the_couple_lists_and_the_pages_flows_before_anyone_asks(
         direct = migration.flows(rt.sync_driver, rt.database, start, end, "county")
         assert direct.od.height > 0
         assert tables.kept[key].od.equals(direct.od)
+        opened = (version, OPEN_QUEUE)
+        orders = _kept(rt, "review_orders", lambda o: opened in o.kept)
+        assert orders.kept[opened] == stewardship.queue_order(rt.sync_driver, rt.database,
+                                                              OPEN_QUEUE)
+        assert orders.kept[opened]
