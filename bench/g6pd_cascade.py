@@ -9,8 +9,8 @@ are first the persons the loaded ``diagnosis`` feed found affected (the generato
 it); up to ``--samples``, the script adds its own rows, as the ingest writes them
 (``:Record:Diagnosis`` with typed fields, a ``person`` mention), all consistent with
 Mendel's rules for an X-linked allele, for families with no result yet: each such index
-case is a random living man with a living mother, deficient by a spot test; a third of the mothers are
-genotyped carriers (she must carry: she gave him his X); a fifth of the living wives
+case is a random living man with a living mother, deficient by a spot test; a third of
+the mothers are genotyped carriers (she must carry: she gave him his X); a fifth of the living wives
 are genotyped (a tenth carriers, the rest normal, but never an index case's mother).
 The rows are removed at the end (``--keep`` leaves them).  Figures only, appended to
 ``bench/results/g6pd_cascade.md``.
