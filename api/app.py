@@ -77,13 +77,15 @@ def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextMan
             # was a 200+ ms pause of the event loop, the eligibility route's p99.
             gc.collect()
             gc.freeze()
-            warm = asyncio.create_task(keep_warm(rt))
+            every = settings.api_warm_every_s
+            warm = asyncio.create_task(keep_warm(rt, every)) if every > 0 else None
             try:
                 yield
             finally:
-                warm.cancel()
-                with suppress(asyncio.CancelledError):
-                    await warm
+                if warm is not None:
+                    warm.cancel()
+                    with suppress(asyncio.CancelledError):
+                        await warm
     return lifespan
 
 

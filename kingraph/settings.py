@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     api_rate_burst: dict[str, int] = Field(default_factory=lambda: {
         "officer": 40, "researcher": 20, "service": 10000, "admin": 40})
     api_fuzzy_min_score: float = Field(default=60.0, ge=0, le=100)
+    # How often each API worker looks whether the graph changed to make the page's slow
+    # answers again before anyone asks (api/warm.py); 0: never made in advance.
+    api_warm_every_s: float = Field(default=30.0, ge=0)
     # The purposes a personal-data call may declare in X-Purpose (a code, optionally
     # ":" and a case reference); anything else is refused. Codes, never prose.
     api_purposes: list[str] = Field(default_factory=lambda: [

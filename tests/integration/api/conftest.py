@@ -107,8 +107,12 @@ def serving(settings: Settings, app: FastAPI | None = None) -> Iterator[str]:
 def api_settings(base: Settings, state_dir: Path, **overrides: object) -> Settings:
     """The session's Neo4j over ``neo4j://`` (routing, as a cluster is reached: so a
     write sent in a READ transaction fails the test that makes it), with a private
-    state directory."""
-    return routing_settings(base).model_copy(update={"api_state_dir": state_dir, **overrides})
+    state directory.  No answers are made in advance (``api_warm_every_s`` 0) unless
+    asked: a worker's own background reads would move the driver's bookmarks and the
+    global ``random`` state that tests of traffic and the fuzzer observe
+    (tests/integration/api/test_warm.py tests the warm-up)."""
+    return routing_settings(base).model_copy(update={
+        "api_state_dir": state_dir, "api_warm_every_s": 0.0, **overrides})
 
 
 @dataclass(frozen=True)

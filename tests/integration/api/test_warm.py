@@ -32,7 +32,7 @@ def test_a_worker_makes_the_couple_lists_flows_and_queue_order_before_anyone_ask
         settings: Settings, synthetic: LoadedDrop, tmp_path: Path) -> None:
     # At a province's size each takes seconds (couples 7-8 s, ten years of flows about
     # 10 s at 1 M): the first officer must not wait.  No request is sent here.
-    app = create_app(api_settings(settings, tmp_path))
+    app = create_app(api_settings(settings, tmp_path, api_warm_every_s=30.0))
     with serving(settings, app):
         rt: Runtime = app.state.runtime
         today = date.today()
