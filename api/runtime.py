@@ -64,7 +64,7 @@ class Runtime:
 
     def __post_init__(self) -> None:
         self._archive_lock = threading.Lock()
-        # Results a worker keeps between requests, by name (api.couple_lists).
+        # Results a worker keeps between requests, by name (api.kept).
         self.kept: dict[str, Any] = {}
         # Concurrent eligibility decisions of this worker share one read (api.batching).
         self.couples: Coalescer[Waiting, tuple[str, str, Decision]] = Coalescer(

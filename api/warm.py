@@ -14,9 +14,9 @@ import asyncio
 import logging
 from datetime import date
 
-from api.couple_lists import couple_lists
-from api.flow_tables import flow_tables, page_period
-from api.review_orders import review_orders
+from api.couple_lists import couples_on
+from api.flow_tables import flows, page_period
+from api.review_orders import queue_page
 from api.runtime import Runtime
 from ingest.stewardship import QueueFilter
 
@@ -32,9 +32,9 @@ async def keep_warm(rt: Runtime, every: float = WARM_EVERY_S) -> None:
     while True:
         today = date.today()
         try:
-            await couple_lists(rt).get(rt, today)
-            await flow_tables(rt).get(rt, *page_period(today), "county")
-            await review_orders(rt).page(rt, OPEN_QUEUE, 0, 0)
+            await couples_on(rt, today)
+            await flows(rt, *page_period(today), "county")
+            await queue_page(rt, OPEN_QUEUE, 0, 0)
         except Exception as exc:  # noqa: BLE001 - a warm-up must never end the worker
             log.warning("page answers not made in advance: %s", type(exc).__name__)
         await asyncio.sleep(every)

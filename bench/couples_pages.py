@@ -7,7 +7,7 @@ with an officer key), then:
 1. classifies every couple once, directly (``at_risk_couples``), three times: the cold
    and warm cost of a list a worker makes after a load;
 2. the first page over HTTP ``WARM_WAIT_S`` after the worker started (it makes today's
-   list as it starts: :func:`api.couple_lists.keep_warm`), then ``pages`` random pages:
+   list as it starts: :func:`api.warm.keep_warm`), then ``pages`` random pages:
    a list (all, prenatal diagnosis, partner screening, counselling), a county or
    none, an offset among the list's pages: p50 / p95 / p99 / max;
 3. the plans of the two candidate queries (operators and db hits).

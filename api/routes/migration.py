@@ -8,9 +8,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
 
-from api import problems
+from api import flow_tables, problems
 from api.auth import Access, personal_data, require, runtime
-from api.flow_tables import flow_tables
 from api.keys import ApiKey, Role
 from api.models import Day
 from api.references import resolve
@@ -185,7 +184,7 @@ async def flows(start: Annotated[Day, Query()], end: Annotated[Day, Query()],
                 rt: Annotated[Runtime, Depends(runtime)],
                 level: Literal["county", "prefecture"] = "county") -> FlowsOut:
     """Origin-destination migration counts between divisions for a period (aggregates)."""
-    found = await flow_tables(rt).get(rt, start, end, level)
+    found = await flow_tables.flows(rt, start, end, level)
     return FlowsOut(level=level, start=start, end=end,
                     od=[FlowRow(**r) for r in found.od.to_dicts()],
                     net=[NetRow(**r) for r in found.net.to_dicts()],

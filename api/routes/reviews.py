@@ -21,7 +21,7 @@ from api.auth import Access, personal_data, require, runtime
 from api.keys import ApiKey, Role
 from api.models import PersonPublic
 from api.openapi import link, linked
-from api.review_orders import keepable, review_orders
+from api.review_orders import keepable, queue_page
 from api.routes.records import mask_row
 from api.runtime import Runtime
 from ingest import stewardship
@@ -237,7 +237,7 @@ async def list_reviews(
     """
     flt = stewardship.QueueFilter(status, kind, division, older_than_days, newer_than_days)
     if keepable(flt):
-        page = await review_orders(access.runtime).page(access.runtime, flt, limit, offset)
+        page = await queue_page(access.runtime, flt, limit, offset)
     else:
         page = await access.runtime.call(stewardship.queue, flt, limit, offset)
     items = [review_out(access, item) for item in page.items]

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from api import problems
 from api.auth import Access, personal_data, require, runtime
-from api.couple_lists import couple_lists
+from api.couple_lists import couples_on
 from api.keys import ApiKey, Role
 from api.models import Day, Limit, Offset, PersonView
 from api.references import resolve
@@ -164,7 +164,7 @@ async def couples(
 ) -> CouplePage:
     """At-risk couples: prenatal diagnosis (a pregnancy registered or possible: ongoing
     pregnancies first), partner screening, then counselling (no pregnancy possible)."""
-    found = await couple_lists(access.runtime).get(access.runtime, as_of or date.today())
+    found = await couples_on(access.runtime, as_of or date.today())
     worklist = thalassemia.Worklist(list) if list else None
     chosen = thalassemia.select(found, division, since, worklist)
     page = chosen[offset:offset + limit]

@@ -37,21 +37,21 @@ def test_a_worker_makes_the_couple_lists_flows_and_queue_order_before_anyone_ask
         rt: Runtime = app.state.runtime
         today = date.today()
         version = graph_version(rt.sync_driver, rt.database)
-        couples = _kept(rt, "couple_lists", lambda c: c.key is not None)
-        assert couples.key == (version, today)
+        lists = _kept(rt, "couple_lists", lambda c: len(c.entries) > 0)
+        assert list(lists.entries) == [(version, today)]
         expected = thalassemia.at_risk_couples(rt.sync_driver, rt.database, as_of=today)
         assert expected
-        assert [(c.husband, c.wife) for c in couples.couples] == [
+        assert [(c.husband, c.wife) for c in lists.entries[(version, today)]] == [
             (c.husband, c.wife) for c in expected]
         start, end = page_period(today)
         assert (start, end) == (date(today.year - 10, 1, 1), date(today.year, 12, 31))
-        key = (version, start, end, "county")
-        tables = _kept(rt, "flow_tables", lambda t: key in t.kept)
+        key = (version, (start, end, "county"))
+        tables = _kept(rt, "flow_tables", lambda t: key in t.entries)
         direct = migration.flows(rt.sync_driver, rt.database, start, end, "county")
         assert direct.od.height > 0
-        assert tables.kept[key].od.equals(direct.od)
+        assert tables.entries[key].od.equals(direct.od)
         opened = (version, OPEN_QUEUE)
-        orders = _kept(rt, "review_orders", lambda o: opened in o.kept)
-        assert orders.kept[opened] == stewardship.queue_order(rt.sync_driver, rt.database,
-                                                              OPEN_QUEUE)
-        assert orders.kept[opened]
+        orders = _kept(rt, "review_orders", lambda o: opened in o.entries)
+        assert orders.entries[opened] == stewardship.queue_order(rt.sync_driver, rt.database,
+                                                                 OPEN_QUEUE)
+        assert orders.entries[opened]
