@@ -16,6 +16,7 @@ The figures (seconds, counts, machine facts; never personal data) are appended t
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import platform
 import shutil
@@ -113,17 +114,20 @@ class Cluster:
                 process.wait()
 
 
-def fuse(folder: Path, mentions: pl.DataFrame, engine: Engine,
-         event: Any = None) -> tuple[Resolution, float]:
-    """One fusion run in the fusion worker, as the CLI runs it; returns it and its wall
-    seconds (the worker's start and Spark's session included)."""
+def prepare(folder: Path, mentions: pl.DataFrame, engine: Engine) -> Path:
+    """A fusion worker's folder with its inputs written, as the CLI writes them."""
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    key = folder / "pid.key"
-    key.write_bytes(PID_KEY)
+    (folder / "pid.key").write_bytes(PID_KEY)
     child_process.write_inputs(folder / "fusion", mentions, Decisions(), engine=engine)
+    return folder
+
+
+def fuse(folder: Path, event: Any = None) -> tuple[Resolution, float]:
+    """One fusion run in the fusion worker of a prepared folder, as the CLI runs it;
+    returns it and its wall seconds (the worker's start and Spark's session included)."""
     clock = time.perf_counter()
-    result = child_process.run(folder / "fusion", key, event)
+    result = child_process.run(folder / "fusion", folder / "pid.key", event)
     return result, time.perf_counter() - clock
 
 
@@ -213,18 +217,32 @@ def main() -> None:
     rows = [f"## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {args.persons:,} persons "
             f"(seed {args.seed}), {mentions.height:,} mentions", "", f"Machine: {facts}.", "",
             "| engine | wall s | equal to local | notes |", "|---|---|---|---|"]
+    spark_local = Engine("spark", spark_master="local[2]")
+    cluster_folder = work / "cluster"
+    # Every run's inputs first, then the mentions go: the runs measure the fusion
+    # worker, not this process holding the province's mentions beside it.
+    folders = {"local": prepare(work / "local", mentions, LOCAL) if not args.no_local else None,
+               "local2": (prepare(work / "local2", mentions, spark_local)
+                          if args.local_spark else None)}
+    standalone = work / "standalone"
+    if not args.no_cluster:
+        standalone.mkdir(parents=True, exist_ok=True)
+        mentions.write_parquet(standalone / "mentions.parquet")
+    del mentions
+    gc.collect()
     local: Resolution | None = None
     if not args.no_local:
         print("local engine ...", flush=True)
-        local, seconds = fuse(work / "local", mentions, LOCAL)
+        assert folders["local"] is not None
+        local, seconds = fuse(folders["local"])
         rows.append(f"| local (DuckDB, scipy, batches in turn) | {seconds:.0f} | - | "
                     f"{_summary(local)} |")
         print(rows[-1], flush=True)
     equal = True
     if args.local_spark:
         print("spark local[2] ...", flush=True)
-        engine = Engine("spark", spark_master="local[2]")
-        result, seconds = fuse(work / "local2", mentions, engine)
+        assert folders["local2"] is not None
+        result, seconds = fuse(folders["local2"])
         equal = local is None or same(result, local)
         rows.append(f"| spark local[2] | {seconds:.0f} | "
                     f"{'not compared' if local is None else equal} | "
@@ -232,10 +250,13 @@ def main() -> None:
         print(rows[-1], flush=True)
     if not args.no_cluster:
         print("standalone cluster: a master and two workers on 127.0.0.1 ...", flush=True)
-        with Cluster(work / "cluster") as cluster:
+        with Cluster(cluster_folder) as cluster:
             engine = Engine("spark", spark_master=cluster.master_url)
             killer = Killer(cluster, engine.spark_partitions)
-            result, seconds = fuse(work / "standalone", mentions, engine, killer)
+            folder = prepare(standalone, pl.read_parquet(standalone / "mentions.parquet"),
+                             engine)
+            gc.collect()
+            result, seconds = fuse(folder, killer)
         same_answer = local is None or same(result, local)
         equal = equal and same_answer
         when = "never (the job ended first)" if killer.killed_at is None else (
