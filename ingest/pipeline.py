@@ -28,6 +28,7 @@ from graphdb.batches import DEFAULT_BATCH
 from graphdb.bulk import Imported, NodeSet, RelSet
 from graphdb.connection import forget_bookmarks, read, write
 from ingest import review
+from ingest.budget import Budget
 from ingest.derive import bulkload
 from ingest.derive import state as derive
 from ingest.derive.state import Stage
@@ -207,7 +208,8 @@ def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
         encoding: str = "auto", batch_size: int = DEFAULT_BATCH, stage: Stage = _no_stage,
         load_id: str | None = None, bulk: BulkImport | None = None,
         bulk_min_rows: int = BULK_MIN_ROWS, limits: PieceLimits = LIMITS,
-        engine: Engine = LOCAL, retrain: bool = False) -> LoadReport:
+        engine: Engine = LOCAL, retrain: bool = False,
+        budget: Budget | None = None) -> LoadReport:
     """Load one drop into the graph and return its report.
 
     The caller holds the store's lock (:func:`ingest.lock.exclusive` on ``store.root``).
@@ -220,10 +222,13 @@ def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
     executor, or Spark: :mod:`ingest.fusion.executors`); the answer is the same.
     Fusion scores with the model the store kept (:class:`~ingest.fusion.weights.Model`)
     unless ``retrain``, the store has none, or its mentions grew by
-    :data:`~ingest.fusion.weights.RETRAIN_GROWTH` since it was trained.
+    :data:`~ingest.fusion.weights.RETRAIN_GROWTH` since it was trained.  With a
+    ``budget`` (``--memory``), a load whose rows need more is refused before anything
+    is written (:mod:`ingest.budget`).
 
     Raises:
         StoreDamaged: a file of the store is damaged (before anything is written).
+        MemoryBudgetError: the load needs more memory than ``budget`` (nothing written).
     """
     report = LoadReport(load_id or new_load_id(), str(drop))
     store.tidy()
@@ -237,6 +242,8 @@ def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
         raise FeedError(_nothing_to_load(report))
     _check_store(driver, database, store)
     rows = sum(c.accepted.height for c in cleaned)
+    if budget is not None:  # the stored rows and the drop's: fusion resolves them all
+        budget.check_fits(store.row_count() + rows)
     fresh = store.last_load() is None and _empty_or_killed(driver, database)
     use_bulk = bulk if bulk is not None and fresh and rows >= bulk_min_rows else None
     _begin(driver, database, report, drop.name)

@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     # A first load into an empty local database of at least this many rows is written
     # offline by neo4j-admin import (the bulk path); smaller ones through transactions.
     bulk_min_rows: int = Field(default=200_000, ge=1)
+    # The memory `kingraph ingest` may use, its workers included ("8g", "512m"; binary
+    # units; `--memory` overrides it): a load that needs more is refused before it
+    # writes, one that passes it while running is stopped (ingest/budget.py). None: no
+    # bound but the machine's.
+    ingest_memory: str | None = None
 
     # Fusion's pieces (ingest.fusion.pieces.PieceLimits): the estimated memory of one
     # batch of pieces, the most entities one piece may hold before it is split by a

@@ -36,6 +36,7 @@ err_console = _console(stderr=True)
 # writer holds the store and the command would not wait: nothing was done.
 EXIT_ERROR = 1
 EXIT_REFUSED = 3
+EXIT_MEMORY = 12  # ENOMEM: a load stopped for passing its --memory budget
 EXIT_BUSY = 75
 
 
@@ -84,7 +85,8 @@ def writing(store_root: Path, kind: str, wait: bool) -> Iterator[None]:
 
 
 def run(app: typer.Typer) -> None:
-    """Run the app; engine errors become a one-line message and exit status 1.
+    """Run the app; engine errors become a one-line message and exit status 1 (12: a
+    load refused for its --memory budget).
 
     Typer's standalone mode handles usage errors and ``typer.Exit`` codes itself;
     only errors the engine raises on purpose are caught here.
@@ -96,7 +98,7 @@ def run(app: typer.Typer) -> None:
         sys.exit(EXIT_BUSY)
     except KingraphError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        sys.exit(EXIT_ERROR)
+        sys.exit(EXIT_MEMORY if exc.reason == "memory_budget" else EXIT_ERROR)
     except ValidationError as exc:
         err_console.print(f"[bold red]invalid settings:[/] {exc}", highlight=False)
         sys.exit(2)

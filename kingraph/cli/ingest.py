@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,12 +14,21 @@ import typer
 from rich.table import Table
 
 from kingraph.cli import drops
-from kingraph.cli.common import EXIT_REFUSED, console, driver, err_console, settings, writing
+from kingraph.cli.common import (
+    EXIT_MEMORY,
+    EXIT_REFUSED,
+    console,
+    driver,
+    err_console,
+    settings,
+    writing,
+)
 from kingraph.cli.progress import stages
 
 if TYPE_CHECKING:
     import neo4j
 
+    from ingest.budget import Budget
     from ingest.fusion import Engine
     from ingest.pipeline import BulkImport, LoadReport
     from ingest.store import Store
@@ -54,6 +67,11 @@ def ingest(
                                  "every stored row; otherwise the model trained on the "
                                  "first load is kept until the rows grow by a quarter, so "
                                  "persons a drop does not touch keep their pids."),
+    memory: str | None = typer.Option(None, help="The memory the load may use, its "
+                                      "workers included (e.g. 8g; default "
+                                      "KINGRAPH_INGEST_MEMORY, else unbounded): a load "
+                                      "that needs more is refused before it writes, one "
+                                      f"that passes it is stopped (exit {EXIT_MEMORY})."),
 ) -> None:
     """Read, clean, fuse and load a drop; print per-file counts and a summary.
 
@@ -61,6 +79,7 @@ def ingest(
     Exits 3 when the load wrote what it could read but refused a file or quarantined
     a row (the counts are printed; ``kingraph mentions export`` lists each row).
     Fusion gives the same answer on either engine; Spark's stages show in the progress.
+    With ``--memory`` the load keeps to a budget (:mod:`ingest.budget`).
     """
     from ingest.fusion import PieceLimits
     from ingest.pipeline import run
@@ -70,6 +89,7 @@ def ingest(
         raise typer.BadParameter("encoding must be auto, utf-8 or gb18030")
     config = settings()
     fusion = _engine(config, engine, spark_master)
+    budget = _budget(memory if memory is not None else config.ingest_memory)
     store = Store.for_graph(config.var_dir, config.bolt_uri, config.neo4j_database)
     stamp = drops.stamp(drop)
     with writing(store.root, "ingest", wait), driver(config) as drv:
@@ -80,12 +100,12 @@ def ingest(
                 console.print(f"drop unchanged since load {loaded.load_id} (finished "
                               f"{when}): not loaded again", highlight=False)
                 return
-        with stages(console) as stage:
+        with stages(console) as stage, _watchdog(budget):
             _warn_if_store_outlived_graph(drv, config.neo4j_database, store)
             report = run(drop, drv, config.neo4j_database, store, encoding=encoding,
                          batch_size=batch_size, stage=stage, bulk=_bulk(config, bulk),
                          bulk_min_rows=config.bulk_min_rows, limits=PieceLimits.of(config),
-                         engine=fusion, retrain=retrain)
+                         engine=fusion, retrain=retrain, budget=budget)
         drops.remember(store, stamp, report.load_id)
     _print_report(report)
     if evaluate:
@@ -94,6 +114,37 @@ def ingest(
         _print_refusals(report)
         raise typer.Exit(EXIT_REFUSED)
 
+
+
+def _budget(memory: str | None) -> Budget | None:
+    from ingest.budget import Budget, MemoryBudgetError
+
+    try:
+        return Budget.of(memory)
+    except MemoryBudgetError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+@contextmanager
+def _watchdog(budget: Budget | None) -> Iterator[None]:
+    """Keep the load within ``budget``: past it, the workers are stopped and this
+    process ends with exit 12, as an interrupted load (:mod:`ingest.budget`)."""
+    if budget is None:
+        yield
+        return
+    from ingest.budget import Watchdog
+
+    def stop(message: str) -> None:
+        err_console.print(f"[bold red]stopped:[/] {message}", highlight=False, soft_wrap=True)
+        os._exit(EXIT_MEMORY)
+
+    with Watchdog(budget, stop) as dog:
+        try:
+            yield
+        except BaseException:
+            if dog.tripped is not None:  # a worker it stopped: its message and exit win
+                time.sleep(30)
+            raise
 
 
 def _engine(config: Settings, name: str | None, master: str | None) -> Engine:

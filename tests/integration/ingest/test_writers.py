@@ -18,6 +18,7 @@ from graphdb.connection import read
 from graphdb.fingerprint import fingerprint
 from ingest.lock import exclusive
 from ingest.store import Store
+from kingraph.cli.common import EXIT_MEMORY
 from kingraph.settings import Settings
 from synth.generator import generate
 from tests.integration.ingest.conftest import Scratch
@@ -140,6 +141,25 @@ def test_a_reset_waits_for_the_holder_and_then_runs(
     assert reset.returncode == 0, err
     assert read(scratch.driver, scratch.database, "n", "MATCH (p:Person) RETURN count(p) AS n"
                 )[0]["n"] == 0
+
+
+def test_a_load_that_cannot_fit_its_memory_budget_is_refused_before_it_writes(
+        scratch: Scratch, drops: tuple[Path, Path], store: Store) -> None:
+    assert kingraph("ingest", str(drops[0])).returncode == 0
+    before = fingerprint(scratch.driver, scratch.database)
+    stored = (store.feeds(), store.row_count())
+    # Any load needs 0.6 GiB, and 2.4 GiB per million rows (ingest/budget.py): the stored
+    # rows and these, over a thousand, need more than 0.6024 GiB (616.8 MiB). Refused
+    # after reading, before writing, exit 12.
+    done = kingraph("ingest", str(drops[1]), "--memory", "615m")
+    assert done.returncode == EXIT_MEMORY, done.stderr
+    told = one_line(done.stderr)
+    assert "needs about 0.6" in told and "--memory gives 0.60 GiB" in told
+    assert "nothing was written" in told
+    assert fingerprint(scratch.driver, scratch.database) == before
+    assert (store.feeds(), store.row_count()) == stored
+    bad = kingraph("ingest", str(drops[1]), "--memory", "eight")
+    assert bad.returncode == 2 and "is not a size" in one_line(bad.stderr)
 
 
 def _damage(path: Path) -> None:
