@@ -17,7 +17,7 @@ import pytest
 from graphdb.connection import open_driver
 from graphdb.schema import apply
 from kingraph.settings import Settings
-from tests.integration.synthetic import LoadedDrop, load_synthetic
+from tests.integration.synthetic import SHARED, LoadedDrop, load_synthetic, restore_shared
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,6 +30,32 @@ def pytest_configure(config: pytest.Config) -> None:
     the start of each session (so two sessions of one clone must not run at once)."""
     if config.option.basetemp is None:
         config.option.basetemp = str(ROOT / "var" / "pytest")
+
+
+#: Fixtures that put a graph of their own in the test database: the scratch graphs of
+#: tests/integration/ingest, the 20 k province of the thalassemia tests.
+REPLACERS = frozenset({"scratch", "province"})
+#: Fixtures through which a test reads the session's graph.
+READERS = frozenset({"driver", "synthetic"})
+#: Modules with a test that uses a replacer: the graph is theirs until they end.
+_REPLACING: set[str] = set()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Note the modules that put a graph of their own in the test database."""
+    for item in items:
+        if REPLACERS & set(getattr(item, "fixturenames", ())):
+            _REPLACING.add(item.nodeid.split("::")[0])
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before a test that reads the session's graph (its fixtures not yet made), load
+    the graph again if a module before put one of its own in its place."""
+    names = set(getattr(item, "fixturenames", ()))
+    if (SHARED.replaced and names & READERS
+            and item.nodeid.split("::")[0] not in _REPLACING):
+        restore_shared()
 
 
 @pytest.fixture(scope="session")
@@ -57,4 +83,5 @@ def database(settings: Settings) -> str:
 def synthetic(driver: neo4j.Driver, settings: Settings,
               tmp_path_factory: pytest.TempPathFactory) -> LoadedDrop:
     """A 4,000-person synthetic province loaded into the (wiped) test graph."""
-    return load_synthetic(driver, settings, tmp_path_factory.mktemp("synthetic"))
+    SHARED.workdir = tmp_path_factory.mktemp("synthetic")
+    return load_synthetic(driver, settings, SHARED.workdir)

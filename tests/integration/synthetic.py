@@ -14,6 +14,7 @@ import neo4j
 import polars as pl
 
 from graphdb.admin import wipe
+from graphdb.connection import open_driver
 from graphdb.schema import apply
 from ingest.pipeline import LoadReport, mention_table, run
 from ingest.store import Store
@@ -22,6 +23,29 @@ from synth.generator import generate
 
 PERSONS = 4000
 SEED = 20261125
+
+
+@dataclass
+class Shared:
+    """The session's synthetic graph: where its drop is, and whether a module put a graph
+    of its own in the test database since (``tests/conftest.py`` loads it again before
+    the next test that reads it: once, not after every such module)."""
+
+    workdir: Path | None = None
+    replaced: bool = False
+
+
+SHARED = Shared()
+
+
+def restore_shared() -> None:
+    """Load the session's synthetic graph again (the settings are the test session's)."""
+    if SHARED.workdir is None:
+        return
+    settings = Settings()
+    with open_driver(settings) as driver:
+        load_synthetic(driver, settings, SHARED.workdir)
+    SHARED.replaced = False
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Ingest tests change the graph: they get a scratch graph and leave the shared one as found."""
+"""Ingest tests change the graph: they get a scratch graph, and the shared one is loaded
+again before the next test that reads it (tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from graphdb.schema import apply
 from ingest.store import Store
 from kingraph.settings import Settings
 from synth.generator import generate
-from tests.integration.synthetic import LoadedDrop, load_synthetic
+from tests.integration.synthetic import SHARED, LoadedDrop
 
 PERSONS = 1500
 SEED = 7
@@ -59,4 +60,4 @@ def scratch(driver: neo4j.Driver, settings: Settings, synthetic: LoadedDrop,
     wipe(driver, settings.neo4j_database)
     apply(driver, settings.neo4j_database)
     yield Scratch(driver, settings.neo4j_database, drop, root)
-    load_synthetic(driver, settings, synthetic.drop.parent)
+    SHARED.replaced = True  # loaded again before the next test that reads it

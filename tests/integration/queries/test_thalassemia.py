@@ -24,7 +24,7 @@ from queries.thalassemia.pregnancy_risk import CoupleClass, couple_risk
 from queries.thalassemia.screening import Screening, from_feed
 from tests.integration.queries import kin_truth
 from tests.integration.queries.kin_truth import KinTruth
-from tests.integration.synthetic import LoadedDrop, load_synthetic
+from tests.integration.synthetic import SHARED, LoadedDrop, load_synthetic
 
 PERSONS = 20_000
 
@@ -32,9 +32,10 @@ PERSONS = 20_000
 @pytest.fixture(scope="module")
 def province(driver: neo4j.Driver, settings: Settings, synthetic: LoadedDrop,
              tmp_path_factory: pytest.TempPathFactory) -> Iterator[LoadedDrop]:
-    """A 20,000-person province for this module; the shared one is reloaded after."""
+    """A 20,000-person province for this module; the shared one is loaded again before
+    the next test that reads it (tests/conftest.py)."""
     yield load_synthetic(driver, settings, tmp_path_factory.mktemp("couples"), PERSONS)
-    load_synthetic(driver, settings, synthetic.drop.parent)
+    SHARED.replaced = True
 
 
 @pytest.fixture(scope="module")
