@@ -99,7 +99,8 @@ WITH a, b, collateral, count(down) AS descendant
 OPTIONAL MATCH rise = (b)-[:CHILD_OF*1..8]->(a)
   WHERE all(r IN relationships(rise) WHERE r.kind IN $legal)
     AND any(r IN relationships(rise) WHERE r.kind = 'step_or_adoptive')
-RETURN collateral + descendant + count(rise) > 0 AS found
+WITH collateral, descendant, count(rise) AS ancestor
+RETURN collateral + descendant + ancestor > 0 AS found
 """
 
 
