@@ -81,7 +81,11 @@ def _server_back(server: LocalServer, driver: neo4j.Driver, old_pid: int | None,
     raise AssertionError("Neo4j was not restarted by the bulk import in time")
 
 
-def _uninterrupted(scratch: Scratch) -> tuple[int, Fingerprint]:
+@pytest.fixture(scope="module")
+def uninterrupted(scratch: Scratch) -> tuple[int, Fingerprint]:
+    """The drop loaded once through the bulk path without interruption: its exit status
+    and fingerprint, the known answer of every bulk test here (made once: each is a
+    server stop, an import and a start)."""
     assert kingraph("db", "reset", "--yes").returncode == 0
     done = kingraph("ingest", str(scratch.drop), env=_env(**BULK_ENV))
     assert "bulk_import" in done.stdout, "the load did not take the bulk path"
@@ -96,8 +100,8 @@ def _uninterrupted(scratch: Scratch) -> tuple[int, Fingerprint]:
 
 
 def test_a_load_killed_just_after_the_bulk_restart_leaves_the_server_up_and_converges(
-        fresh: Scratch, settings: Settings) -> None:
-    code, expected = _uninterrupted(fresh)
+        fresh: Scratch, settings: Settings, uninterrupted: tuple[int, Fingerprint]) -> None:
+    code, expected = uninterrupted
     assert code in (0, 3)
 
     assert kingraph("db", "reset", "--yes").returncode == 0
@@ -133,11 +137,11 @@ def test_a_load_killed_just_after_the_bulk_restart_leaves_the_server_up_and_conv
 
 
 def test_a_load_killed_during_the_import_leaves_a_server_that_starts_and_converges(
-        fresh: Scratch, settings: Settings) -> None:
+        fresh: Scratch, settings: Settings, uninterrupted: tuple[int, Fingerprint]) -> None:
     # neo4j-admin is killed with the load while it writes the store (the server is
     # stopped): the half-written database would keep Neo4j's database offline, so the
     # next start deletes it (the import was replacing it whole) and the re-run imports.
-    code, expected = _uninterrupted(fresh)
+    code, expected = uninterrupted
     assert kingraph("db", "reset", "--yes").returncode == 0
     server = LocalServer(settings)
     mark = server.home / IMPORT_MARK
@@ -182,8 +186,8 @@ def test_only_a_graph_of_killed_first_loads_is_imported_again(
 
 
 def test_a_transactional_load_killed_while_writing_is_marked_interrupted_and_converges(
-        fresh: Scratch) -> None:
-    code, expected = _uninterrupted(fresh)
+        fresh: Scratch, uninterrupted: tuple[int, Fingerprint]) -> None:
+    code, expected = uninterrupted
 
     assert kingraph("db", "reset", "--yes").returncode == 0
     proc = started("ingest", "--no-bulk", str(fresh.drop), env=_env())
