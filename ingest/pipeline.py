@@ -242,8 +242,8 @@ def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
         raise FeedError(_nothing_to_load(report))
     _check_store(driver, database, store)
     rows = sum(c.accepted.height for c in cleaned)
-    if budget is not None:  # the stored rows and the drop's: fusion resolves them all
-        budget.check_fits(store.row_count() + rows)
+    if budget is not None:  # the stored rows and the drop's new ones: fusion resolves all
+        budget.check_fits(store.rows_after(_by_feed(cleaned)))
     fresh = store.last_load() is None and _empty_or_killed(driver, database)
     use_bulk = bulk if bulk is not None and fresh and rows >= bulk_min_rows else None
     _begin(driver, database, report, drop.name)
@@ -471,13 +471,20 @@ def _check_store(driver: neo4j.Driver, database: str, store: Store) -> None:
         store.forget_state()
 
 
-def _store_rows(cleaned: list[CleanFeed], store: Store, report: LoadReport) -> None:
+def _by_feed(cleaned: list[CleanFeed], load_id: str | None = None) -> dict[str, pl.DataFrame]:
+    """The accepted rows of the drop's files, one frame per feed (stamped ``load_id``)."""
     by_feed: dict[str, list[pl.DataFrame]] = {}
     for clean in cleaned:
-        frame = clean.accepted.with_columns(pl.lit(report.load_id).alias("load_id"))
+        frame = clean.accepted
+        if load_id is not None:
+            frame = frame.with_columns(pl.lit(load_id).alias("load_id"))
         by_feed.setdefault(clean.definition.name, []).append(frame)
-    for feed, frames in by_feed.items():
-        store.upsert(feed, pl.concat(frames, how="diagonal_relaxed"))
+    return {feed: pl.concat(frames, how="diagonal_relaxed") for feed, frames in by_feed.items()}
+
+
+def _store_rows(cleaned: list[CleanFeed], store: Store, report: LoadReport) -> None:
+    for feed, frame in _by_feed(cleaned, report.load_id).items():
+        store.upsert(feed, frame)
 
 
 def _decisions(driver: neo4j.Driver, database: str) -> Decisions:

@@ -219,6 +219,20 @@ class Store:
         return sum(pl.scan_parquet(path).select(pl.len()).collect().item()
                    for path in sorted((self.root / "rows").glob("*.parquet")))
 
+    def rows_after(self, drop: dict[str, pl.DataFrame]) -> int:
+        """Stored rows once ``drop`` (accepted rows by feed) is merged in: a row whose
+        record is stored already replaces it, so only new records add (the stored keys
+        are read, nothing else)."""
+        total = self.row_count()
+        for feed, accepted in drop.items():
+            keys = accepted.select(record_key().alias("_key")).unique()
+            path = self.root / "rows" / f"{feed}.parquet"
+            if path.exists():
+                stored = pl.scan_parquet(path).select(record_key().alias("_key"))
+                keys = keys.lazy().join(stored, on="_key", how="anti").collect()
+            total += keys.height
+        return total
+
     def feeds(self) -> list[str]:
         """Feeds with stored rows."""
         return sorted(p.stem for p in (self.root / "rows").glob("*.parquet"))

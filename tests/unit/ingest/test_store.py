@@ -204,3 +204,22 @@ def test_damaged_aliases_are_reported_lost_and_the_rebuild_goes_on(tmp_path: Pat
     assert store.keep_aliases() is None
     store.forget_state()
     assert store.aliases_before() is None
+
+
+def _rows(*ids: int, feed: str = "birth") -> pl.DataFrame:
+    return pl.DataFrame({"feed": feed, "source": "a_department",
+                         "record_id": [f"R{i}" for i in ids],
+                         "content_hash": [f"h{i}" for i in ids]})
+
+
+def test_the_rows_a_load_will_fuse_count_a_stored_record_once(tmp_path: Path) -> None:
+    """What --memory sets against the budget: a drop's row replaces the stored row of the
+    same record (a repeated drop adds nothing), a new record adds one."""
+    store = Store(tmp_path / "store")
+    assert store.row_count() == 0
+    assert store.rows_after({"birth": _rows(1, 2, 3)}) == 3
+    store.upsert("birth", _rows(1, 2, 3))
+    assert store.row_count() == 3
+    assert store.rows_after({"birth": _rows(1, 2, 3)}) == 3  # the same drop again
+    assert store.rows_after({"birth": _rows(2, 3, 4, 4)}) == 4  # one new record, twice
+    assert store.rows_after({"birth": _rows(5), "marriage": _rows(5, feed="marriage")}) == 5
