@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from types import TracebackType
 
@@ -108,19 +108,28 @@ class Budget:
                 "sizing table), or load on a larger machine; nothing was written")
 
 
-def tree_rss(root: psutil.Process) -> int:
-    """Resident bytes of ``root`` and its descendants in its own session.
+_GONE = (psutil.NoSuchProcess, psutil.AccessDenied, ProcessLookupError)
 
-    A descendant that started a session of its own (the Neo4j server after a bulk
-    import) is not the load's memory; a process that ended meanwhile counts 0.
-    """
+
+def _workers(root: psutil.Process) -> Iterator[psutil.Process]:
+    """The descendants of ``root`` in its session: the load's workers.  A descendant
+    that started a session of its own (the Neo4j server after a bulk import) is not."""
     session = os.getsid(root.pid)
-    total = 0
-    for proc in [root, *root.children(recursive=True)]:
+    for proc in root.children(recursive=True):
         try:
-            if proc is root or os.getsid(proc.pid) == session:
-                total += proc.memory_info().rss
-        except (psutil.NoSuchProcess, psutil.AccessDenied, ProcessLookupError):
+            if os.getsid(proc.pid) == session:
+                yield proc
+        except _GONE:
+            continue
+
+
+def tree_rss(root: psutil.Process) -> int:
+    """Resident bytes of ``root`` and its workers (one that ended meanwhile counts 0)."""
+    total = 0
+    for proc in [root, *_workers(root)]:
+        try:
+            total += proc.memory_info().rss
+        except _GONE:
             continue
     return total
 
@@ -162,16 +171,10 @@ class Watchdog:
                     f"{gib(self.budget.limit)}; its workers were stopped and the load "
                     "ends as interrupted (the next load converges; nothing is lost): "
                     "raise --memory (the README's sizing table)")
-                self._stop_workers(me)
+                for proc in _workers(me):
+                    try:
+                        proc.kill()
+                    except _GONE:
+                        continue
                 self.exceeded(self.tripped)
                 return
-
-    @staticmethod
-    def _stop_workers(me: psutil.Process) -> None:
-        session = os.getsid(me.pid)
-        for proc in me.children(recursive=True):
-            try:
-                if os.getsid(proc.pid) == session:
-                    proc.kill()
-            except (psutil.NoSuchProcess, psutil.AccessDenied, ProcessLookupError):
-                continue

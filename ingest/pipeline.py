@@ -242,15 +242,17 @@ def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
         raise FeedError(_nothing_to_load(report))
     _check_store(driver, database, store)
     rows = sum(c.accepted.height for c in cleaned)
+    accepted = _by_feed(cleaned, report.load_id)
     if budget is not None:  # the stored rows and the drop's new ones: fusion resolves all
-        budget.check_fits(store.rows_after(_by_feed(cleaned)))
+        budget.check_fits(store.rows_after(accepted))
     fresh = store.last_load() is None and _empty_or_killed(driver, database)
     use_bulk = bulk if bulk is not None and fresh and rows >= bulk_min_rows else None
     _begin(driver, database, report, drop.name)
-    _store_rows(cleaned, store, report)
+    for feed, frame in accepted.items():
+        store.upsert(feed, frame)
     held = [c.quarantine for c in cleaned]
     report.quarantine_reasons = _reasons(held)
-    del cleaned  # the accepted rows are in the store now; keep memory for fusion
+    del cleaned, accepted  # the accepted rows are in the store now; keep memory for fusion
     fuse_and_apply(driver, database, store, report, batch_size, stage, use_bulk, limits,
                    engine, retrain)
     _write_quarantine(held, store, report)
@@ -471,20 +473,13 @@ def _check_store(driver: neo4j.Driver, database: str, store: Store) -> None:
         store.forget_state()
 
 
-def _by_feed(cleaned: list[CleanFeed], load_id: str | None = None) -> dict[str, pl.DataFrame]:
-    """The accepted rows of the drop's files, one frame per feed (stamped ``load_id``)."""
+def _by_feed(cleaned: list[CleanFeed], load_id: str) -> dict[str, pl.DataFrame]:
+    """The accepted rows of the drop's files, one frame per feed, stamped ``load_id``."""
     by_feed: dict[str, list[pl.DataFrame]] = {}
     for clean in cleaned:
-        frame = clean.accepted
-        if load_id is not None:
-            frame = frame.with_columns(pl.lit(load_id).alias("load_id"))
+        frame = clean.accepted.with_columns(pl.lit(load_id).alias("load_id"))
         by_feed.setdefault(clean.definition.name, []).append(frame)
     return {feed: pl.concat(frames, how="diagonal_relaxed") for feed, frames in by_feed.items()}
-
-
-def _store_rows(cleaned: list[CleanFeed], store: Store, report: LoadReport) -> None:
-    for feed, frame in _by_feed(cleaned, report.load_id).items():
-        store.upsert(feed, frame)
 
 
 def _decisions(driver: neo4j.Driver, database: str) -> Decisions:
