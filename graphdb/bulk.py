@@ -27,7 +27,7 @@ class NodeSet:
     """Nodes of one label set; ``id_column`` is unique within ``id_space``."""
 
     labels: tuple[str, ...]
-    frame: pl.DataFrame
+    frame: pl.DataFrame | pl.LazyFrame  # a plan is streamed to its file, never collected
     id_column: str
     id_space: str
 
@@ -56,23 +56,26 @@ def _type(dtype: pl.DataType) -> str:
     return ""
 
 
-def _flat(frame: pl.DataFrame) -> pl.DataFrame:
-    lists = [c for c, t in frame.schema.items() if isinstance(t, pl.List)]
+def _flat(frame: pl.LazyFrame) -> pl.LazyFrame:
+    lists = [c for c, t in frame.collect_schema().items() if isinstance(t, pl.List)]
     return frame.with_columns(pl.col(c).cast(pl.List(pl.String)).list.join(ARRAY_DELIMITER)
                               for c in lists)
 
 
-def _write(frame: pl.DataFrame, header: list[str], folder: Path, name: str) -> str:
+def _write(frame: pl.DataFrame | pl.LazyFrame, header: list[str], folder: Path,
+           name: str) -> str:
     head, body = folder / f"{name}.header.csv", folder / f"{name}.csv"
     head.write_text(",".join(header) + "\n")
-    _flat(frame).write_csv(body, include_header=False, null_value="", quote_style="necessary")
+    # Streamed: a plan over stored rows (the records) is written batch by batch.
+    _flat(frame.lazy()).sink_csv(body, include_header=False, null_value="",
+                                 quote_style="necessary", engine="streaming")
     return f"{head},{body}"
 
 
 def node_files(nodes: NodeSet, folder: Path, name: str) -> str:
     """Write one node set; returns the ``--nodes`` argument."""
     header = []
-    for column, dtype in nodes.frame.schema.items():
+    for column, dtype in nodes.frame.collect_schema().items():
         if column == nodes.id_column:
             header.append(f"{column}:ID({nodes.id_space})")
         else:

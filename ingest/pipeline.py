@@ -31,6 +31,7 @@ from ingest import review
 from ingest.budget import Budget
 from ingest.derive import bulkload
 from ingest.derive import state as derive
+from ingest.derive.conflicts import Rulings
 from ingest.derive.state import Stage
 from ingest.feeds import quarantine
 from ingest.feeds.catalogue import FEEDS
@@ -40,7 +41,7 @@ from ingest.feeds.read import FeedFile, discover, read_feed, stray_files
 from ingest.fusion import child_process
 from ingest.fusion.executors import LOCAL, Engine
 from ingest.fusion.pieces import PieceLimits
-from ingest.fusion.resolution import LIMITS, RESOLVER_COLUMNS, Decisions
+from ingest.fusion.resolution import LIMITS, RESOLVER_COLUMNS, Decisions, Resolution
 from ingest.fusion.weights import RETRAIN_GROWTH, Model
 from ingest.store import Store
 from kingraph import atomic
@@ -347,12 +348,9 @@ def fuse_and_apply(driver: neo4j.Driver, database: str, store: Store, report: Lo
         store.save_state(MODEL_NAMES, resolution.model.names)
     report.fusion_splits = [asdict(s) for s in resolution.splits]
     clock = report.lap("resolve", clock)
-    rows = {feed: frame for feed in store.feeds() if (frame := store.rows(feed)) is not None}
-    mentions = pl.read_parquet(work / "mentions.parquet")
-    graph = derive.graph_state(rows, mentions, resolution, report.load_id,
-                               review.rulings(driver, database))
+    graph = derive_state(store, resolution, report.load_id, review.rulings(driver, database))
     report.conflicts = graph.conflicts
-    del rows, mentions, resolution
+    del resolution
     clock = report.lap("derive", clock)
     if bulk is not None:
         imported = stage("bulk import", 1)
@@ -364,6 +362,17 @@ def fuse_and_apply(driver: neo4j.Driver, database: str, store: Store, report: Lo
     write(driver, database, "finish_load", FINISH_LOAD, load_id=report.load_id,
           status="complete", summary=report.to_json())
     store.mark_applied(report.load_id)
+
+
+def derive_state(store: Store, resolution: Resolution, load_id: str,
+                 rulings: Rulings) -> derive.GraphState:
+    """The graph state from the stored rows, the mentions fusion read (only the columns
+    derivation needs) and its answer; the record nodes stay plans over the stored files."""
+    rows = {feed: frame for feed in store.feeds() if (frame := store.rows(feed)) is not None}
+    mentions = pl.read_parquet(store.root / "fusion" / "mentions.parquet",
+                               columns=list(derive.DERIVE_COLUMNS))
+    return derive.graph_state(rows, mentions, resolution, load_id, rulings,
+                              stored={feed: store.scan_rows(feed) for feed in rows})
 
 
 class FusionProgress:
@@ -454,10 +463,16 @@ def _bulk_apply(driver: neo4j.Driver, database: str, store: Store, graph: derive
               loads=[dict(r["load"]) for r in killed])
     derive.save(store, graph)
     written: dict[str, int] = {}
-    for name, size in [(":".join(n.labels), n.frame.height) for n in nodes] + \
+    for name, size in [(":".join(n.labels), _height(n.frame)) for n in nodes] + \
             [(r.type, r.frame.height) for r in rels]:
         written[name] = written.get(name, 0) + size
     return written
+
+
+def _height(frame: pl.DataFrame | pl.LazyFrame) -> int:
+    if isinstance(frame, pl.LazyFrame):
+        return int(frame.select(pl.len()).collect().item())
+    return frame.height
 
 
 def _stored_file(feed: str) -> FeedFile:

@@ -214,6 +214,11 @@ class Store:
         """Every accepted row of a feed so far, or None."""
         return self._read(self.root / "rows" / f"{feed}.parquet")
 
+    def scan_rows(self, feed: str) -> pl.LazyFrame:
+        """A plan reading the stored rows of a feed from their file (``rows`` without
+        holding them)."""
+        return pl.scan_parquet(self.root / "rows" / f"{feed}.parquet")
+
     def row_count(self) -> int:
         """Stored rows of every feed, from the files' metadata (nothing is read)."""
         return sum(pl.scan_parquet(path).select(pl.len()).collect().item()

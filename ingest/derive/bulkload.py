@@ -6,15 +6,19 @@ node set and relationship set of ``docs/architecture.md`` becomes one CSV file.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import polars as pl
 
 from graphdb.bulk import NodeSet, RelSet
 from graphdb.model import EPISODES, FACT_LABELS
 from ingest.derive.state import GraphState, division_rows
 
+Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
 
-def _unnest(frame: pl.DataFrame, column: str, prefix_clash: set[str]) -> pl.DataFrame:
-    dtype = frame.schema[column]
+
+def _unnest(frame: Frame, column: str, prefix_clash: set[str]) -> Frame:
+    dtype = frame.collect_schema()[column]
     assert isinstance(dtype, pl.Struct)
     fields = [f.name for f in dtype.fields]
     keep = [f for f in fields if f not in prefix_clash and f != "_"]
@@ -27,7 +31,7 @@ def node_sets(graph: GraphState) -> list[NodeSet]:
     sets = [NodeSet(("Person",), _unnest(graph.persons, "props", {"pid"}), "pid", "Person")]
     for feed, records in graph.records.items():
         labels = ("Record", FACT_LABELS[feed]) if feed in FACT_LABELS else ("Record",)
-        flat = _unnest(records, "props", set(records.columns))
+        flat = _unnest(records, "props", set(records.collect_schema().names()))
         sets.append(NodeSet(labels, flat, "key", "Record"))
     for rel, frame in graph.episodes.items():
         label, key = EPISODES[rel]

@@ -29,6 +29,10 @@ from kingraph import divisions
 Stage = Callable[[str, int | None], Callable[[int], None]]
 EPISODE_FEEDS = {"household": "MEMBER_OF", "cohabitation": "LIVED_AT",
                  "employment": "EMPLOYED_BY"}
+# What derivation reads of a mention: survivorship's inputs and where it came from
+# (reading only these from the fusion worker's file halves derive's mentions at 1 M).
+DERIVE_COLUMNS = tuple(dict.fromkeys((*survivorship.GOLDEN_INPUTS, "feed", "record_id",
+                                      "role", "birth_date", "id_birth_date")))
 
 
 
@@ -36,7 +40,10 @@ EPISODE_FEEDS = {"household": "MEMBER_OF", "cohabitation": "LIVED_AT",
 class GraphState:
     """Frames shaped like the graph model."""
 
-    records: dict[str, pl.DataFrame]
+    # Record nodes per feed, as plans over the stored rows: never the whole province's rows
+    # as JSON at once; the bulk import streams each to its file, a transactional load
+    # collects what changed, one feed at a time.
+    records: dict[str, pl.LazyFrame]
     persons: pl.DataFrame
     mentions: pl.DataFrame
     child_of: pl.DataFrame
@@ -54,7 +61,7 @@ def _identity_columns(feed: str) -> set[str]:
     return cols | {"former_name", "address"}
 
 
-def record_frame(feed: str, rows: pl.DataFrame) -> pl.DataFrame:
+def record_frame(feed: str, rows: pl.LazyFrame) -> pl.LazyFrame:
     """Record nodes of one feed: key, provenance, the row as JSON, typed non-personal props."""
     spec = [c.name for c in FEEDS[feed].columns]
     facts = [c for c in spec if c not in _identity_columns(feed)
@@ -68,12 +75,15 @@ def record_frame(feed: str, rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def graph_state(rows: dict[str, pl.DataFrame], mentions: pl.DataFrame,
-                resolution: Resolution, load_id: str, rulings: Rulings = NO_RULINGS
-                ) -> GraphState:
+                resolution: Resolution, load_id: str, rulings: Rulings = NO_RULINGS,
+                stored: dict[str, pl.LazyFrame] | None = None) -> GraphState:
     """Everything the graph should hold after this load.
 
     ``rulings`` are the officers' rulings on conflicts: dismissed statements are not
     used as evidence, decided conflicts are not disputed (:mod:`ingest.derive.conflicts`).
+    ``stored`` reads the same rows from their files (:meth:`Store.scan_rows`), so the
+    record nodes do not keep ``rows`` alive; without it they are made from ``rows``.
+    ``mentions`` needs only ``DERIVE_COLUMNS``.
     """
     pids = resolution.assignments.select("mention_id", "pid")
     households = rows.get("household")
@@ -98,7 +108,8 @@ def graph_state(rows: dict[str, pl.DataFrame], mentions: pl.DataFrame,
                         how="diagonal_relaxed").with_columns(pl.lit(load_id).alias("load_id"))
     reviews = review_divisions(reviews, episodes.get("MEMBER_OF"))
     return GraphState(
-        records={feed: record_frame(feed, frame) for feed, frame in rows.items()},
+        records={feed: record_frame(feed, stored[feed] if stored is not None else frame.lazy())
+                 for feed, frame in rows.items()},
         persons=persons, mentions=link_rows,
         child_of=conflicts.mark(child_of, found.disputed["child_of"]),
         married=conflicts.mark(married.drop("statements", "ended_by"),
@@ -224,7 +235,7 @@ EPISODE_KEY = ["record", "target", "division_code"]
 class Changes:
     """What a load writes: upserts and deletions per piece of the graph."""
 
-    records: dict[str, pl.DataFrame]
+    records: dict[str, pl.DataFrame]  # the changed records, by feed
     persons: pl.DataFrame
     persons_gone: pl.DataFrame  # pid
     mentions: pl.DataFrame  # record, role, pid, link
@@ -330,8 +341,8 @@ def apply(driver: neo4j.Driver, database: str, store: Store, graph: GraphState,
 def _changed_records(store: Store, graph: GraphState) -> dict[str, pl.DataFrame]:
     old = Applied.of(store, "records", RECORD_KEY).old
     if old is None:
-        return dict(graph.records)
-    return {feed: frame.join(old, on=["key", "content_hash"], how="anti")
+        return {feed: frame.collect() for feed, frame in graph.records.items()}
+    return {feed: frame.join(old.lazy(), on=["key", "content_hash"], how="anti").collect()
             for feed, frame in graph.records.items()}
 
 
@@ -382,7 +393,7 @@ def _episode_changes(store: Store, new: pl.DataFrame, rel: str
 def save(store: Store, graph: GraphState, new_aliases: pl.DataFrame | None = None) -> None:
     """Record ``graph`` (and the aliases after it, none by default) as the state now
     applied to the graph."""
-    store.save_state("records", pl.concat([f.select("key", "content_hash")
+    store.save_state("records", pl.concat([f.select("key", "content_hash").collect()
                                            for f in graph.records.values()]))
     store.save_state("persons", graph.persons)
     store.save_state("assignments", graph.mentions.select(

@@ -41,9 +41,30 @@ def _mode(frame: pl.DataFrame, value: str, weight: pl.Expr | None = None) -> pl.
     )
 
 
+# Mentions per part of :func:`golden` (each part's joins and group-bys are transient).
+PART_MENTIONS = 1_000_000
+
+
 def golden(mentions: pl.DataFrame, assignments: pl.DataFrame,
-           households: pl.DataFrame | None) -> pl.DataFrame:
-    """One row per pid: ``pid`` and ``props`` (a struct of the golden attributes)."""
+           households: pl.DataFrame | None, part_mentions: int = PART_MENTIONS
+           ) -> pl.DataFrame:
+    """One row per pid: ``pid`` and ``props`` (a struct of the golden attributes).
+
+    Every attribute is a function of one person's mentions and household rows, so the
+    persons are taken in parts by a hash of their pid, about ``part_mentions`` mentions
+    at a time: the memory of the joins and group-bys is a part's, and the answer does not
+    depend on the parts.
+    """
+    parts = max(1, -(-assignments.height // part_mentions))
+    if parts == 1:
+        return _golden(mentions, assignments, households)
+    part = pl.col("pid").hash(seed=0) % parts
+    return pl.concat([_golden(mentions, assignments.filter(part == k), households)
+                      for k in range(parts)]).sort("pid")
+
+
+def _golden(mentions: pl.DataFrame, assignments: pl.DataFrame,
+            households: pl.DataFrame | None) -> pl.DataFrame:
     m = mentions.select(GOLDEN_INPUTS).join(
         assignments.select("mention_id", "pid", "anchored"), on="mention_id")
     anchored = m.filter(pl.col("anchored"))

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import polars as pl
 
 from ingest.derive.survivorship import golden
-from tests.factories import mention, mentions_frame
+from ingest.feeds.clean import clean_feed
+from ingest.feeds.mentions import to_mentions
+from ingest.feeds.read import discover, read_feed
+from ingest.fusion.resolution import RESOLVER_COLUMNS
+from synth.generator import generate
+from tests.factories import fuse, mention, mentions_frame
 
 
 def test_the_majority_sex_and_birth_date_win_over_a_smaller_minority_value() -> None:
@@ -23,3 +29,20 @@ def test_the_majority_sex_and_birth_date_win_over_a_smaller_minority_value() -> 
     assert person["sex"] == "2"
     assert person["birth_date"] == date(1969, 11, 12)
     assert person["mentions"] == 4
+
+
+def test_golden_persons_taken_in_parts_equal_them_taken_at_once(tmp_path: Path) -> None:
+    # Every golden attribute depends on one person's mentions and household rows only,
+    # so parts by pid hash (issue 13: derive's memory is a part's) change nothing.
+    drop = tmp_path / "drop"
+    generate(3_000, 11, drop)
+    cleaned = {f.feed: clean_feed(read_feed(f, "auto")) for f in discover(drop)}
+    mentions = pl.concat([to_mentions(c).select(RESOLVER_COLUMNS) for c in cleaned.values()])
+    assignments = fuse(mentions).assignments
+    households = cleaned["household"].accepted
+    whole = golden(mentions, assignments, households, part_mentions=10**9)
+    parted = golden(mentions, assignments, households, part_mentions=1_000)
+    assert assignments.height > 10 * 1_000  # so there are more than ten parts
+    assert whole.height == assignments["pid"].n_unique()
+    assert whole.filter(pl.col("props").struct.field("death_date").is_not_null()).height > 0
+    assert parted.equals(whole)
