@@ -364,11 +364,23 @@ def fuse_and_apply(driver: neo4j.Driver, database: str, store: Store, report: Lo
     store.mark_applied(report.load_id)
 
 
+# Stored row columns derivation never reads (provenance and cleaning's working columns:
+# a third of the rows' memory at 1 M); the record nodes read them from the files.
+NOT_DERIVED = ("content_hash", "load_id", "file", "line", "flags")
+NOT_DERIVED_SUFFIXES = ("_status", "_raw", "_initials", "_partial", "_mismatch")
+
+
 def derive_state(store: Store, resolution: Resolution, load_id: str,
                  rulings: Rulings) -> derive.GraphState:
     """The graph state from the stored rows, the mentions fusion read (only the columns
-    derivation needs) and its answer; the record nodes stay plans over the stored files."""
-    rows = {feed: frame for feed in store.feeds() if (frame := store.rows(feed)) is not None}
+    derivation needs) and its answer; the record nodes stay plans over the stored files,
+    so the rows are read without what only a record node shows (:data:`NOT_DERIVED`)."""
+    rows = {}
+    for feed in store.feeds():
+        scan = store.scan_rows(feed)
+        rows[feed] = scan.select(c for c in scan.collect_schema().names()
+                                 if c not in NOT_DERIVED
+                                 and not c.endswith(NOT_DERIVED_SUFFIXES)).collect()
     mentions = pl.read_parquet(store.root / "fusion" / "mentions.parquet",
                                columns=list(derive.DERIVE_COLUMNS))
     return derive.graph_state(rows, mentions, resolution, load_id, rulings,
@@ -433,15 +445,24 @@ def kept_model(store: Store, mentions: int) -> Model | None:
 
 
 def _mentions(store: Store) -> pl.DataFrame:
-    """Every stored row's person mentions, with the columns fusion and derivation read."""
+    """Every stored row's person mentions, with the columns fusion and derivation read,
+    in the order of their mention ids.
+
+    The order is fusion's (:func:`ingest.fusion.resolution.resolve` numbers mentions in
+    it): given in order, the worker uses the frame as it reads it rather than holding a
+    sorted copy beside it. A mention id starts with its feed, so each feed's mentions
+    are sorted on their own and the feeds put in order (one feed's sort at a time).
+    """
     parts = []
     for feed in store.feeds():
         rows = store.rows(feed)
         assert rows is not None
         clean = CleanFeed(_stored_file(feed), FEEDS[feed], rows, quarantine.empty())
-        parts.append(to_mentions(clean).select(RESOLVER_COLUMNS))
+        parts.append(to_mentions(clean).select(RESOLVER_COLUMNS).sort("mention_id"))
         del rows, clean
-    return pl.concat(parts)
+    parts.sort(key=lambda p: str(p["mention_id"][0]) if p.height else "")
+    out = pl.concat(parts)
+    return out if out["mention_id"].is_sorted() else out.sort("mention_id")
 
 
 def _bulk_apply(driver: neo4j.Driver, database: str, store: Store, graph: derive.GraphState,

@@ -62,14 +62,14 @@ def write_inputs(folder: Path, mentions: pl.DataFrame, decisions: Decisions,
     atomic.write_json(folder / "decisions.json", asdict(decisions))
 
 
-def _read_model(folder: Path) -> Model | None:
+def read_model(folder: Path) -> Model | None:
     weights, names = folder / MODEL[0], folder / MODEL[1]
     if not weights.exists() or not names.exists():
         return None
     return Model.from_frames(pl.read_parquet(weights), pl.read_parquet(names))
 
 
-def _read_inputs(folder: Path) -> tuple[pl.DataFrame, Decisions, PieceLimits, Engine]:
+def read_inputs(folder: Path) -> tuple[pl.DataFrame, Decisions, PieceLimits, Engine]:
     raw = json.loads((folder / "decisions.json").read_text())
     decisions = Decisions(tuple(map(tuple, raw["must_link"])),
                           tuple(map(tuple, raw["cannot_link"])))
@@ -169,13 +169,13 @@ def _emit(event: dict[str, Any]) -> None:
 def main(argv: list[str]) -> None:
     """The child: read the inputs, resolve on the engine they name, write the resolution."""
     folder, key = Path(argv[0]), Path(argv[1]).read_bytes()
-    mentions, decisions, limits, engine = _read_inputs(folder)
+    mentions, decisions, limits, engine = read_inputs(folder)
     work = folder / "work"
     if engine.name == "spark":
         _emit({"step": f"starting Spark ({engine.spark_master})"})
     with open_executor(engine, work, _emit) as executor:
         result = resolve(mentions, decisions=decisions, pid_key=key, limits=limits,
-                         work=work, executor=executor, model=_read_model(folder),
+                         work=work, executor=executor, model=read_model(folder),
                          progress=lambda step: _emit({"step": step}))
     _write_outputs(folder, result)
 

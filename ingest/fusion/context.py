@@ -79,8 +79,8 @@ HEAD_CHILD_CODES = tuple(f"{c}" for c in (*range(20, 27), *range(30, 37)))
 
 
 def _households(mentions: pl.DataFrame, entity_of: pl.DataFrame) -> pl.DataFrame:
-    return (mentions.filter(pl.col("household_id").is_not_null())
-            .select("mention_id", "household_id").join(entity_of, on="mention_id")
+    return (mentions.select("mention_id", "household_id")
+            .filter(pl.col("household_id").is_not_null()).join(entity_of, on="mention_id")
             .select("entity", "household_id").unique())
 
 
@@ -145,9 +145,10 @@ def _kinds(mentions: pl.DataFrame, entity_of: pl.DataFrame) -> pl.DataFrame:
     ``spouse``), the parent's side where the code names it, and the sex the code implies
     of ``entity`` (null where it implies none)."""
     ref = entity_of.rename({"mention_id": "relative_mention", "entity": "relative"})
-    rows = (mentions.filter(pl.col("relative_mention").is_not_null()
-                            & pl.col("relation").is_in(list(KIN_CODES)))
-            .select("mention_id", "relation", "relative_mention").join(entity_of, on="mention_id")
+    rows = (mentions.select("mention_id", "relation", "relative_mention")
+            .filter(pl.col("relative_mention").is_not_null()
+                    & pl.col("relation").is_in(list(KIN_CODES)))
+            .join(entity_of, on="mention_id")
             .join(ref, on="relative_mention"))
     code = pl.col("relation")
     kind = code.replace_strict(KIN_CODES)
@@ -209,10 +210,9 @@ def _household_family(mentions: pl.DataFrame, entity_of: pl.DataFrame
     the head (GB/T 4761): a head's 子 or 女 (20-26, 30-36; 27/37 may be a stepchild) is the
     head's child, a head's 父 or 母 (51/52) the head's parent, and a 配偶/夫/妻 (10-12) the
     head's spouse.  Returns ``(parents: entity, parent, side; spouses: entity, spouse)``."""
-    h = (mentions.filter(pl.col("household_id").is_not_null()
-                         & pl.col("relation_to_head").is_not_null())
-         .select("mention_id", "household_id", "relation_to_head").join(entity_of,
-                                                                        on="mention_id"))
+    h = (mentions.select("mention_id", "household_id", "relation_to_head")
+         .filter(pl.col("household_id").is_not_null() & pl.col("relation_to_head").is_not_null())
+         .join(entity_of, on="mention_id"))
     heads = h.filter(pl.col("relation_to_head") == HEAD).select(
         "household_id", pl.col("entity").alias("head"))
     code = pl.col("relation_to_head")
@@ -283,9 +283,9 @@ def _mother_candidates(mentions: pl.DataFrame, entity_of: pl.DataFrame,
     born that day (or a day either side: the certificate's date may be a day off), of
     the baby's sex where both are known."""
     ref = entity_of.rename({"mention_id": "mother_mention", "entity": "mother"})
-    babies = (mentions.filter(pl.col("mother_mention").is_not_null()
-                              & pl.col("birth_date").is_not_null())
-              .select("mother_mention", "birth_date", "sex").join(ref, on="mother_mention")
+    babies = (mentions.select("mother_mention", "birth_date", "sex")
+              .filter(pl.col("mother_mention").is_not_null() & pl.col("birth_date").is_not_null())
+              .join(ref, on="mother_mention")
               .join(loose.select(pl.col("entity").alias("mother")), on="mother", how="semi")
               .select("mother", "birth_date", "sex"))
     if babies.height == 0:

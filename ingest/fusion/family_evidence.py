@@ -27,7 +27,9 @@ FAMILY_LINK_WEIGHT = 30.0
 def mother_edges(mentions: pl.DataFrame, entity_of: pl.DataFrame,
                  entities: pl.DataFrame) -> pl.DataFrame:
     """(child entity, mother entity, support) from birth and bloodline rows."""
-    m = mentions.join(entity_of, on="mention_id")
+    # Only the columns read: a join copies every column it carries (the province's).
+    m = mentions.select("mention_id", "mother_mention", "relation", "relative_mention",
+                        "household_id", "relation_to_head").join(entity_of, on="mention_id")
     ent = entity_of.rename({"mention_id": "other", "entity": "other_entity"})
     births = (
         m.filter(pl.col("mother_mention").is_not_null())
@@ -79,7 +81,8 @@ def newborn_links(mentions: pl.DataFrame, entity_of: pl.DataFrame, entities: pl.
     holds every candidate of a newborn that had more than one.
     """
     newborn = (
-        mentions.filter(pl.col("mother_mention").is_not_null())
+        mentions.select("mention_id", "mother_mention", "birth_order")
+        .filter(pl.col("mother_mention").is_not_null())
         .join(entity_of, on="mention_id")
         .join(entities.filter(pl.col("anchor").is_null()).select("entity"), on="entity",
               how="semi")

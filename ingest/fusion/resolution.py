@@ -260,7 +260,9 @@ def _compact(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     are row numbers and ``rec`` numbers the source row; ``names`` maps row numbers
     back to mention ids.  Ten million mentions fit in memory this way.
     """
-    m = mentions.select(RESOLVER_COLUMNS).sort("mention_id")
+    m = mentions.select(RESOLVER_COLUMNS)
+    if not m["mention_id"].is_sorted():  # a load hands them sorted: no copy then
+        m = m.sort("mention_id")
     names = m.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("mention_id"),
                      pl.col("mention_id").alias("name"))
     index = names.rename({"mention_id": "ref", "name": "target"})
