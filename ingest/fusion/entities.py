@@ -92,15 +92,16 @@ def _anchors(mentions: pl.DataFrame) -> pl.DataFrame:
         pl.when(consistent_ids(mentions)).then(pl.col("id_number")).alias("candidate"),
         pl.col("source").replace_strict(SOURCE_NAME_WEIGHT, default=1).alias("_w"),
     )
-    named = m.filter(pl.col("candidate").is_not_null() & pl.col("name").is_not_null()
-                     & ~pl.col("name_placeholder"))
+    named = m.select("candidate", "name", "name_key", "name_placeholder", "_w").filter(
+        pl.col("candidate").is_not_null() & pl.col("name").is_not_null()
+        & ~pl.col("name_placeholder"))
     consensus = (
         named.group_by("candidate", "name", "name_key").agg(pl.col("_w").sum())
         .sort("_w", "name", descending=[True, False])
         .group_by("candidate", maintain_order=True).first()
         .select("candidate", pl.col("name").alias("c_name"), pl.col("name_key").alias("c_key"))
     )
-    m = m.join(consensus, on="candidate", how="left")
+    m = _added(m, "candidate", consensus)
     m = m.with_columns(_similarity_where_needed(m).alias("_sim"))
     compatible = (
         pl.col("name").is_null() | pl.col("name_placeholder") | pl.col("c_name").is_null()
@@ -115,12 +116,22 @@ def _anchors(mentions: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _added(m: pl.DataFrame, on: str | list[str], found: pl.DataFrame) -> pl.DataFrame:
+    """``m`` with the other columns of ``found`` (unique on ``on``) where they match, in
+    ``m``'s order: a left join of the keys alone, so ``m``'s other columns are not copied
+    (at 10 M mentions a copy of the anchoring frame is about 2 GiB)."""
+    keys = [on] if isinstance(on, str) else on
+    joined = m.select(keys).join(found, on=keys, how="left", maintain_order="left")
+    return m.with_columns(joined.drop(keys))
+
+
 def _similarity_where_needed(m: pl.DataFrame) -> pl.Series:
     """Name similarity to the consensus, computed only where the pinyin differs
     (identical pinyin already counts as compatible): a few per cent of the rows."""
     needed = (pl.col("name").is_not_null() & pl.col("c_name").is_not_null()
               & (pl.col("name_key") != pl.col("c_key")).fill_null(True))
-    index = m.with_row_index("_i").filter(needed)["_i"]
+    index = (m.select("name", "c_name", "name_key", "c_key").with_row_index("_i")
+             .filter(needed)["_i"])
     out = pl.Series("_sim", dtype=pl.Float64).extend_constant(None, m.height)
     if len(index) == 0:
         return out
@@ -135,9 +146,10 @@ def _swapped(m: pl.DataFrame) -> pl.DataFrame:
                     & pl.col("name").is_not_null() & ~pl.col("name_placeholder"))
     if lost.height == 0:
         return m
-    other = m.filter(pl.col("candidate").is_not_null()).select(
+    other = m.select(
         *record, pl.col("mention_id").alias("other"), pl.col("candidate").alias("o_id"),
-        pl.col("c_name").alias("o_name"), pl.col("c_key").alias("o_key"))
+        pl.col("c_name").alias("o_name"), pl.col("c_key").alias("o_key"),
+    ).filter(pl.col("o_id").is_not_null())
     pairs = lost.select("mention_id", *record, "name", "name_key").join(other, on=record)
     pairs = pairs.filter(pl.col("other") != pl.col("mention_id"))
     sim = _name_similarity(pairs["name"], pairs["o_name"])
@@ -149,7 +161,7 @@ def _swapped(m: pl.DataFrame) -> pl.DataFrame:
                       nulls_last=True)
             .unique("mention_id", keep="first", maintain_order=True)
             .select("mention_id", pl.col("o_id").alias("swap")))
-    return m.join(fits, on="mention_id", how="left").with_columns(
+    return _added(m, "mention_id", fits).with_columns(
         pl.coalesce("anchor", "swap").alias("anchor")).drop("swap")
 
 
@@ -157,12 +169,12 @@ def _one_anchor_per_record(m: pl.DataFrame) -> pl.DataFrame:
     """Two mentions of one row can never be one person: keep the number on the better one
     (the name closest to the number's consensus; ties: the smaller mention id)."""
     best = (
-        m.filter(pl.col("anchor").is_not_null())
+        m.select("rec", "anchor", "mention_id", "_sim").filter(pl.col("anchor").is_not_null())
         .group_by("rec", "anchor")
         .agg(pl.col("mention_id").sort_by([pl.col("_sim").fill_null(0.0), "mention_id"],
                                           descending=[True, False]).first().alias("_best"))
     )
-    return m.join(best, on=["rec", "anchor"], how="left", maintain_order="left").with_columns(
+    return _added(m, ["rec", "anchor"], best).with_columns(
         pl.when(pl.col("_best") == pl.col("mention_id")).then(pl.col("anchor")).alias("anchor"),
     ).drop("_best")
 
