@@ -304,20 +304,27 @@ def _mother_candidates(mentions: pl.DataFrame, entity_of: pl.DataFrame,
     return pl.concat(found)
 
 
-def _group_candidates(mentions: pl.DataFrame, entity_of: pl.DataFrame,
-                      loose: pl.DataFrame) -> pl.DataFrame:
+Groups = list[tuple[tuple[str, ...], pl.DataFrame]]
+
+
+def _group_members(mentions: pl.DataFrame, entity_of: pl.DataFrame) -> Groups:
+    """Per group key (:data:`GROUP_KEYS`): the key and ``entity`` of every mention that
+    has it. Made once per load: every batch of loose entities reads them."""
+    grouped = sorted({k for keys in GROUP_KEYS for k in keys})
+    m = mentions.select("mention_id", *grouped).join(entity_of, on="mention_id")
+    return [(keys, m.select(*keys, "entity")
+             .filter(pl.all_horizontal(pl.col(k).is_not_null() for k in keys)))
+            for keys in GROUP_KEYS]
+
+
+def _group_candidates(groups: Groups, loose: pl.DataFrame) -> pl.DataFrame:
     """(loose entity, candidate) for mentions that name nobody else on their row: the
     persons enrolled at the same employer, and the persons living at the same dwelling
     or registered in a household at the same address (division and address text)."""
-    grouped = sorted({k for keys in GROUP_KEYS for k in keys})
-    m = mentions.select("mention_id", *grouped).join(entity_of, on="mention_id")
-    mine = m.join(loose.select("entity"), on="entity", how="semi")
     found = []
-    for keys in GROUP_KEYS:
-        have = m.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in keys))
-        found.append(mine.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in keys))
-                     .select("entity", *keys)
-                     .join(have.select(*keys, pl.col("entity").alias("candidate")), on=keys)
+    for keys, have in groups:
+        found.append(have.join(loose.select("entity"), on="entity", how="semi")
+                     .join(have.rename({"entity": "candidate"}), on=list(keys))
                      .select("entity", "candidate"))
     return pl.concat(found)
 
@@ -347,8 +354,9 @@ def context_links(mentions: pl.DataFrame, entity_of: pl.DataFrame,
     attrs = entities.select("entity", "anchor", "name", "name_key", "sex", "birth_date")
     own = (attrs.join(implied, on="entity", how="left")
            .with_columns(pl.coalesce("sex", "implied_sex").alias("sex")).drop("implied_sex"))
+    groups = _group_members(mentions, entity_of)
     found = [_agreeing(_candidates(mentions, entity_of, entities, part, pairs, homes,
-                                   family), stated, entities, own, attrs)
+                                   family, groups), stated, entities, own, attrs)
              for part in loose.iter_slices(max(batch, 1))]
     return _decide(pl.concat(found) if found else _agreeing(
         pl.DataFrame(schema={"entity": pl.UInt32, "candidate": pl.UInt32}), stated,
@@ -357,7 +365,7 @@ def context_links(mentions: pl.DataFrame, entity_of: pl.DataFrame,
 
 def _candidates(mentions: pl.DataFrame, entity_of: pl.DataFrame, entities: pl.DataFrame,
                 loose: pl.DataFrame, pairs: pl.DataFrame, homes: pl.DataFrame,
-                family: dict[str, pl.DataFrame]) -> pl.DataFrame:
+                family: dict[str, pl.DataFrame], groups: Groups) -> pl.DataFrame:
     """(loose entity, candidate) for the loose entities given: housemates of their
     row-partners, the family other rows state, a newborn's mother, their groups."""
     members = homes.rename({"entity": "candidate"})
@@ -370,7 +378,7 @@ def _candidates(mentions: pl.DataFrame, entity_of: pl.DataFrame, entities: pl.Da
     candidates = pl.concat([
         housemates, _kin_candidates(loose, family),
         _mother_candidates(mentions, entity_of, entities, loose, family["parents"]),
-        _group_candidates(mentions, entity_of, loose)])
+        _group_candidates(groups, loose)])
     return candidates.filter(pl.col("candidate") != pl.col("entity")).unique()
 
 

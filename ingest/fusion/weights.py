@@ -71,8 +71,9 @@ def labelled_pairs(mentions: pl.DataFrame, size: int,
                    seed: int = 23) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Up to ``size`` pairs of mentions anchored on the same number, as (left, right)
     frames of the compared columns: two random mentions of each of random anchors."""
-    anchored = mentions.filter(pl.col("anchor").is_not_null()).select(
-        "anchor", *COMPARED, pl.col("mention_id").hash(seed).alias("_r"))
+    anchored = mentions.select(  # the columns first: a filter copies every column it carries
+        "anchor", *COMPARED, pl.col("mention_id").hash(seed).alias("_r"),
+    ).filter(pl.col("anchor").is_not_null())
     two = (anchored.sort("_r").group_by("anchor", maintain_order=True).head(2)
            .with_columns(pl.int_range(pl.len()).over("anchor").alias("_k")))
     left = two.filter(pl.col("_k") == 0).drop("_k")
