@@ -28,7 +28,7 @@ import psutil
 
 from ingest.derive import conflicts, relations, state, survivorship
 from ingest.derive.conflicts import NO_RULINGS
-from ingest.fusion import child_process, executors, resolution
+from ingest.fusion import child_process, context, executors, resolution
 from ingest.pipeline import derive_state
 from ingest.store import Store
 
@@ -96,7 +96,10 @@ FUSION_STEPS: list[tuple[Any, str]] = [(resolution, name) for name in (
     "_score_pairs", "newborn_links", "context_links", "split_large", "_cluster_in_batches",
     "_assign", "_reviews")] + [(executors.LocalExecutor, "candidate_pairs"),
                                (executors.LocalExecutor, "pieces"),
-                               (executors.LocalExecutor, "resolve_batches")]
+                               (executors.LocalExecutor, "resolve_batches")] + [
+    (context, name) for name in ("_households", "_loose_with_partners", "stated_parents",
+                                 "kin", "_group_members", "_candidates", "_agreeing",
+                                 "_decide")]
 
 
 def derive(store: Store, sampler: Sampler, lines: list[Line]) -> None:

@@ -40,9 +40,8 @@ two numbers, two mentions of one row, officers' decisions) like any other.
 from __future__ import annotations
 
 import polars as pl
-from rapidfuzz import process
-from rapidfuzz.distance import JaroWinkler
 
+from ingest.fusion.entities import name_similarity
 from ingest.fusion.lifetimes import MIN_PARENT_AGE_YEARS
 
 CONTEXT_LINK_WEIGHT = 25.0
@@ -387,16 +386,20 @@ def _agreeing(candidates: pl.DataFrame, stated: pl.DataFrame, entities: pl.DataF
     """The candidates whose ages fit the rows and whose name, sex and birth date agree
     with the loose mention's, with the level of the name agreement (``tier``)."""
     found = (_ages_fit(candidates, stated, entities).join(own, on="entity")
-             .join(attrs, left_on="candidate", right_on="entity", suffix="_c"))
-    similarity = process.cpdist(found["name"].fill_null("").to_list(),
-                                found["name_c"].fill_null("").to_list(),
-                                scorer=JaroWinkler.normalized_similarity, workers=1)
-    return found.with_columns(pl.Series("sim", similarity, dtype=pl.Float64)).filter(
-        ((pl.col("name_key") == pl.col("name_key_c")) | (pl.col("sim") >= NAME_SIMILAR))
-        & (pl.col("sex").is_null() | pl.col("sex_c").is_null()
-           | (pl.col("sex") == pl.col("sex_c")))
+             .join(attrs, left_on="candidate", right_on="entity", suffix="_c")).filter(
+        (pl.col("sex").is_null() | pl.col("sex_c").is_null()
+         | (pl.col("sex") == pl.col("sex_c")))
         & (pl.col("birth_date").is_null() | pl.col("birth_date_c").is_null()
-           | ((pl.col("birth_date") - pl.col("birth_date_c")).dt.total_days().abs() <= 3))
+           | ((pl.col("birth_date") - pl.col("birth_date_c")).dt.total_days().abs() <= 3)))
+    # The names' similarity only where the pinyin differs (the same pinyin agrees already).
+    index = (found.select((pl.col("name_key") != pl.col("name_key_c")).fill_null(True)
+                          .alias("_need")).with_row_index("_i").filter(pl.col("_need"))["_i"])
+    similarity = pl.Series("sim", dtype=pl.Float64).extend_constant(None, found.height)
+    if len(index):
+        similarity = similarity.scatter(index, name_similarity(
+            found["name"].gather(index), found["name_c"].gather(index)))
+    return found.with_columns(similarity).filter(
+        (pl.col("name_key") == pl.col("name_key_c")) | (pl.col("sim") >= NAME_SIMILAR)
     ).with_columns(
         pl.when(pl.col("name") == pl.col("name_c")).then(0)
         .when(pl.col("name_key") == pl.col("name_key_c")).then(1).otherwise(2)

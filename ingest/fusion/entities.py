@@ -59,10 +59,19 @@ def consistent_ids(mentions: pl.DataFrame) -> pl.Expr:
             & sex_ok.fill_null(False))
 
 
-def _name_similarity(a: pl.Series, b: pl.Series) -> pl.Series:
-    scores = process.cpdist(a.fill_null("").to_list(), b.fill_null("").to_list(),
-                            scorer=JaroWinkler.normalized_similarity, workers=1)
-    return pl.Series(scores, dtype=pl.Float64)
+# Pairs of names compared at once (each is a Python string while rapidfuzz reads it).
+SIMILARITY_CHUNK = 500_000
+
+
+def name_similarity(a: pl.Series, b: pl.Series) -> pl.Series:
+    """Jaro-Winkler similarity of each pair of names (a missing name counts as empty),
+    ``SIMILARITY_CHUNK`` pairs at a time."""
+    parts = [pl.Series(process.cpdist(a.slice(i, SIMILARITY_CHUNK).fill_null("").to_list(),
+                                      b.slice(i, SIMILARITY_CHUNK).fill_null("").to_list(),
+                                      scorer=JaroWinkler.normalized_similarity, workers=1),
+                       dtype=pl.Float64)
+             for i in range(0, len(a), SIMILARITY_CHUNK)]
+    return pl.concat(parts) if parts else pl.Series(dtype=pl.Float64)
 
 
 # What anchoring reads: it works on these columns alone and adds its two to the whole
@@ -135,7 +144,7 @@ def _similarity_where_needed(m: pl.DataFrame) -> pl.Series:
     out = pl.Series("_sim", dtype=pl.Float64).extend_constant(None, m.height)
     if len(index) == 0:
         return out
-    scores = _name_similarity(m["name"].gather(index), m["c_name"].gather(index))
+    scores = name_similarity(m["name"].gather(index), m["c_name"].gather(index))
     return out.scatter(index, scores)
 
 
@@ -152,7 +161,7 @@ def _swapped(m: pl.DataFrame) -> pl.DataFrame:
     ).filter(pl.col("o_id").is_not_null())
     pairs = lost.select("mention_id", *record, "name", "name_key").join(other, on=record)
     pairs = pairs.filter(pl.col("other") != pl.col("mention_id"))
-    sim = _name_similarity(pairs["name"], pairs["o_name"])
+    sim = name_similarity(pairs["name"], pairs["o_name"])
     fits = pairs.with_columns(sim.alias("s")).filter(
         (pl.col("name_key") == pl.col("o_key")) | (pl.col("s") >= NAME_COMPATIBLE))
     # A name that fits several other numbers of its row takes the best fit (ties: the
