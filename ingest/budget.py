@@ -40,9 +40,10 @@ GIB = 1024**3
 #: fusion worker's own start (GiB).
 BASE_GIB = 0.6
 #: What it needs per million rows fused, at its largest stage (the fusion worker, or
-#: derive in this process; one at a time).  Measured 2026-12-06 on standard drops:
-#: 656,496 rows (100 k persons) 2.0 GiB; 6,567,454 rows (1 M persons) 16.3 GiB.
-GIB_PER_MILLION_ROWS = 2.4
+#: derive in this process; one at a time).  Measured on standard drops: 2026-12-06,
+#: 656,496 rows (100 k persons) 2.0 GiB; 2026-12-07, 6,567,454 rows (1 M persons)
+#: 11.9 GiB (derive; the worker 10.7), i.e. 1.72 per million rows past the base.
+GIB_PER_MILLION_ROWS = 1.8
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}

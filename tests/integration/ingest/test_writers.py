@@ -148,8 +148,8 @@ def test_a_load_that_cannot_fit_its_memory_budget_is_refused_before_it_writes(
     assert kingraph("ingest", str(drops[0])).returncode == 0
     before = fingerprint(scratch.driver, scratch.database)
     stored = (store.feeds(), store.row_count())
-    # Any load needs 0.6 GiB, and 2.4 GiB per million rows (ingest/budget.py): the stored
-    # rows and these, over a thousand, need more than 0.6024 GiB (616.8 MiB). Refused
+    # Any load needs 0.6 GiB, and 1.8 GiB per million rows (ingest/budget.py): the stored
+    # rows and these, over a thousand, need more than 0.6018 GiB (616.2 MiB). Refused
     # after reading, before writing, exit 12.
     done = kingraph("ingest", str(drops[1]), "--memory", "615m")
     assert done.returncode == EXIT_MEMORY, done.stderr

@@ -35,15 +35,15 @@ def test_a_size_that_is_not_one_or_fits_nothing_is_refused_with_the_value(text: 
 
 
 def test_a_load_is_refused_when_its_rows_need_more_than_the_budget() -> None:
-    # 0.6 GiB + 2.4 GiB per million rows: a million rows need 3.0 GiB, half a million 1.8.
+    # 0.6 GiB + 1.8 GiB per million rows: a million rows need 2.4 GiB, half a million 1.5.
     two = Budget(2 * GIB)
-    with pytest.raises(MemoryBudgetError, match=r"1,000,000 rows and needs about 3\.00 GiB"):
+    with pytest.raises(MemoryBudgetError, match=r"1,000,000 rows and needs about 2\.40 GiB"):
         two.check_fits(1_000_000)
     two.check_fits(500_000)
-    # The 1 M-person province (6,567,454 rows) needs 0.6 + 15.76 = 16.36 GiB: 12 is short.
-    with pytest.raises(MemoryBudgetError, match=r"16\.36 GiB.*gives 12\.00 GiB"):
+    # The 1 M-person province (6,567,454 rows) needs 0.6 + 11.82 = 12.42 GiB: 12 is short.
+    with pytest.raises(MemoryBudgetError, match=r"12\.42 GiB.*gives 12\.00 GiB"):
         Budget(12 * GIB).check_fits(6_567_454)
-    Budget(17 * GIB).check_fits(6_567_454)
+    Budget(13 * GIB).check_fits(6_567_454)
 
 
 def _holding(n: int, *, own_session: bool = False) -> subprocess.Popen[str]:
