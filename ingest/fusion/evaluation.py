@@ -60,9 +60,11 @@ def person_score(mentions: pl.DataFrame, truth_links: pl.DataFrame) -> Score:
 
 
 def pid_to_truth(mentions: pl.DataFrame, truth_links: pl.DataFrame) -> pl.DataFrame:
-    """Each pid's majority truth person: ``pid, person_key``."""
+    """Each pid's majority truth person: ``pid, person_key`` (a tie goes to the smaller
+    person key, so the score never depends on the order of the mentions)."""
     joined = mentions.join(truth_links.select(*KEY, "person_key"), on=KEY)
-    return (joined.group_by("pid", "person_key").len().sort("len", descending=True)
+    return (joined.group_by("pid", "person_key").len()
+            .sort(["len", "person_key"], descending=[True, False])
             .group_by("pid", maintain_order=True).first().select("pid", "person_key"))
 
 
