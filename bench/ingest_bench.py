@@ -28,9 +28,9 @@ from typing import TypedDict
 
 import polars as pl
 
-from graphdb.admin import counts, wipe
+from graphdb.admin import counts, empty_external, empty_local
 from graphdb.bulk import import_full
-from graphdb.connection import open_driver
+from graphdb.connection import forget_bookmarks, open_driver
 from graphdb.schema import apply
 from graphdb.server import LocalServer
 from ingest.fusion import evaluate, person_score
@@ -71,7 +71,14 @@ def load(drop: Path, settings: Settings) -> Figures:
     """Wipe, load, score; returns the figures."""
     driver = open_driver(settings)
     database = settings.neo4j_database
-    wipe(driver, database)
+    # As `kingraph db reset`: a large local database is emptied offline (deleting a 1 M
+    # graph in transactions runs out of a 2 GiB heap).
+    if settings.uses_local_server:
+        empty_local(driver, database, LocalServer(settings),
+                    settings.reset_offline_min_mib * 1024**2)
+        forget_bookmarks(driver, database)
+    else:
+        empty_external(driver, database)
     apply(driver, database)
     store = Store.for_graph(settings.var_dir, settings.bolt_uri, database)
     shutil.rmtree(store.root, ignore_errors=True)
