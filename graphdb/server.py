@@ -12,7 +12,6 @@ JVM flags and the pid file are handled as the stock ``bin/neo4j`` would.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shutil
@@ -30,6 +29,7 @@ import psutil
 
 from graphdb.connection import bolt_answers
 from graphdb.credentials import instance_home, local_password, password_file
+from kingraph import processes
 from kingraph.errors import ServerStartError, SetupError
 from kingraph.settings import Settings
 
@@ -381,12 +381,7 @@ def _peak_while_running(proc: subprocess.Popen[bytes], every_s: float = 0.1) -> 
     try:
         root = psutil.Process(proc.pid)
         while proc.poll() is None:
-            tree = [root, *root.children(recursive=True)]
-            total = 0
-            for p in tree:
-                with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
-                    total += p.memory_info().rss
-            peak = max(peak, total)
+            peak = max(peak, processes.tree_rss(root))
             time.sleep(every_s)
     except psutil.NoSuchProcess:
         pass

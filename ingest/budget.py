@@ -23,15 +23,15 @@ JVM reserve, not what they use).
 
 from __future__ import annotations
 
-import os
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 
 import psutil
 
+from kingraph import processes
 from kingraph.errors import KingraphError
 
 GIB = 1024**3
@@ -109,30 +109,10 @@ class Budget:
                 "sizing table), or load on a larger machine; nothing was written")
 
 
-_GONE = (psutil.NoSuchProcess, psutil.AccessDenied, ProcessLookupError)
-
-
-def _workers(root: psutil.Process) -> Iterator[psutil.Process]:
-    """The descendants of ``root`` in its session: the load's workers.  A descendant
-    that started a session of its own (the Neo4j server after a bulk import) is not."""
-    session = os.getsid(root.pid)
-    for proc in root.children(recursive=True):
-        try:
-            if os.getsid(proc.pid) == session:
-                yield proc
-        except _GONE:
-            continue
-
-
 def tree_rss(root: psutil.Process) -> int:
-    """Resident bytes of ``root`` and its workers (one that ended meanwhile counts 0)."""
-    total = 0
-    for proc in [root, *_workers(root)]:
-        try:
-            total += proc.memory_info().rss
-        except _GONE:
-            continue
-    return total
+    """Resident bytes of ``root`` and its workers: the descendants in its session (one
+    that ended meanwhile counts 0)."""
+    return processes.tree_rss(root, same_session=True)
 
 
 @dataclass
@@ -172,10 +152,10 @@ class Watchdog:
                     f"{gib(self.budget.limit)}; its workers were stopped and the load "
                     "ends as interrupted (the next load converges; nothing is lost): "
                     "raise --memory (the README's sizing table)")
-                for proc in _workers(me):
+                for proc in processes.descendants(me, same_session=True):
                     try:
                         proc.kill()
-                    except _GONE:
+                    except processes.GONE:
                         continue
                 self.exceeded(self.tripped)
                 return
