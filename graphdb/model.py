@@ -359,16 +359,22 @@ def merge_divisions(driver: neo4j.Driver, database: str, frame: pl.DataFrame) ->
 
 
 def sync_reviews(driver: neo4j.Driver, database: str, frame: pl.DataFrame,
-                 batch_size: int = DEFAULT_BATCH) -> tuple[int, int]:
-    """Upsert the review items a load found and close the open ones it no longer finds.
+                 found_ids: pl.DataFrame | None = None,
+                 batch_size: int = DEFAULT_BATCH, load_id: str | None = None
+                 ) -> tuple[int, int]:
+    """Upsert the review items ``frame`` and close the open ones the load no longer finds.
 
-    ``frame`` has the columns of ``ingest.derive.state.REVIEW_COLUMNS``; returns (items
-    written, items closed).
+    ``frame`` has the columns of ``ingest.derive.state.REVIEW_COLUMNS``: every item the
+    load found, or only those new or changed since the graph was written; then
+    ``found_ids`` (``review_id``) holds every item it found, and an open item among them
+    is kept as it is. ``load_id`` (else the frame's) is the load that closes items.
+    Returns (items written, items closed).
     """
-    found = set(frame["review_id"].to_list())
+    found = set((frame if found_ids is None else found_ids)["review_id"].to_list())
     stale = sorted(r["review_id"] for r in read(driver, database, "open_reviews", OPEN_REVIEWS)
                    if r["review_id"] not in found)
-    load_id = frame["load_id"][0] if frame.height else None
+    if load_id is None and frame.height:
+        load_id = frame["load_id"][0]
     for start in range(0, len(stale), batch_size):
         write(driver, database, "close_reviews", CLOSE_REVIEWS,
               ids=stale[start:start + batch_size], load_id=load_id)

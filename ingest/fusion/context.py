@@ -39,6 +39,8 @@ two numbers, two mentions of one row, officers' decisions) like any other.
 
 from __future__ import annotations
 
+import itertools
+
 import polars as pl
 
 from ingest.fusion.entities import name_similarity
@@ -69,8 +71,12 @@ COUPLE_ROLES = (("husband", "wife"), ("wife", "husband"), ("woman", "husband"),
 # Groups a person is enrolled or lives in: an employer, a dwelling, a registered address.
 GROUP_KEYS = (("employer_code",), ("dwelling_id",), ("division_code", "address"))
 BIRTH_SLACK_DAYS = 3
-# Loose entities whose candidate pairs are built at once (memory, not the answer).
+# Loose entities whose candidate pairs are built at once, and the group candidates
+# (an employer's, a dwelling's, an address's roll) a batch may hold before it ends
+# earlier: memory, not the answer. A batch of 50,000 loose entities from the largest
+# groups held 3.4 GiB of candidates at 1 M persons; 4 M pairs are about 0.4 GiB.
 CONTEXT_BATCH = 50_000
+CONTEXT_PAIRS = 4_000_000
 # Household relation codes: the head, and a head's children (27/37 left out: adopted
 # or step).
 HEAD = "02"
@@ -328,17 +334,47 @@ def _group_candidates(groups: Groups, loose: pl.DataFrame) -> pl.DataFrame:
     return pl.concat(found)
 
 
+def _group_sizes(groups: Groups, loose: pl.DataFrame) -> pl.Series:
+    """For each loose entity (in ``loose``'s order), how many group candidates it has:
+    the members of every group it is in, counted per mention (an upper bound)."""
+    counted = []
+    for keys, have in groups:
+        sizes = have.group_by(list(keys)).len("members")
+        counted.append(have.join(loose, on="entity", how="semi")
+                       .join(sizes, on=list(keys)).select("entity", "members"))
+    per = pl.concat(counted).group_by("entity").agg(pl.col("members").sum())
+    return (loose.select("entity").join(per, on="entity", how="left", maintain_order="left")
+            ["members"].fill_null(0).cast(pl.Int64))
+
+
+def batch_bounds(entities: int, pairs: pl.Series, batch: int, budget: int) -> list[int]:
+    """Where batches of consecutive loose entities start and end (``[0, ..., entities]``):
+    a batch ends after ``batch`` entities, or before its group candidates (``pairs``, per
+    entity) pass ``budget``; an entity above the budget alone is a batch of its own."""
+    bounds, start, used = [0], 0, 0
+    for i, n in enumerate(pairs.to_list()):
+        if i > start and (i - start >= batch or used + n > budget):
+            bounds.append(i)
+            start, used = i, 0
+        used += n
+    if entities > bounds[-1]:
+        bounds.append(entities)
+    return bounds
+
+
 def context_links(mentions: pl.DataFrame, entity_of: pl.DataFrame,
-                  entities: pl.DataFrame, *, batch: int = CONTEXT_BATCH
+                  entities: pl.DataFrame, *, batch: int = CONTEXT_BATCH,
+                  pairs_budget: int = CONTEXT_PAIRS
                   ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Links (and ambiguous candidates) of name-only mentions via their row-partners,
     their family's other rows, their employer and their dwelling.
 
     Everything a loose mention's links depend on is its own candidates, so the loose
-    entities are taken ``batch`` at a time: the candidate pairs (a large employer's
-    roll times its loose rows) exist for one batch at once, and only the candidates
-    whose name, sex and birth date agree are kept.  The answer does not depend on
-    ``batch``.
+    entities are taken ``batch`` at a time, fewer where their groups are large (about
+    ``pairs_budget`` group candidates per batch): the candidate pairs (a large
+    employer's roll times its loose rows) exist for one batch at once, and only the
+    candidates whose name, sex and birth date agree are kept.  The answer does not
+    depend on ``batch`` or ``pairs_budget``.
 
     Returns ``(links, ambiguous)``, both ``left, right, weight``.
     """
@@ -354,9 +390,12 @@ def context_links(mentions: pl.DataFrame, entity_of: pl.DataFrame,
     own = (attrs.join(implied, on="entity", how="left")
            .with_columns(pl.coalesce("sex", "implied_sex").alias("sex")).drop("implied_sex"))
     groups = _group_members(mentions, entity_of)
-    found = [_agreeing(_candidates(mentions, entity_of, entities, part, pairs, homes,
-                                   family, groups), stated, entities, own, attrs)
-             for part in loose.iter_slices(max(batch, 1))]
+    bounds = batch_bounds(loose.height, _group_sizes(groups, loose), max(batch, 1),
+                          pairs_budget)
+    found = [_agreeing(_candidates(mentions, entity_of, entities,
+                                   loose.slice(start, end - start), pairs, homes, family,
+                                   groups), stated, entities, own, attrs)
+             for start, end in itertools.pairwise(bounds)]
     return _decide(pl.concat(found) if found else _agreeing(
         pl.DataFrame(schema={"entity": pl.UInt32, "candidate": pl.UInt32}), stated,
         entities, own, attrs))

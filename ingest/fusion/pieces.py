@@ -30,7 +30,7 @@ from scipy.sparse import coo_array
 from scipy.sparse.csgraph import connected_components
 
 from ingest.fusion.clusters import DECIDED_APART, OTHER_NUMBER, SAME_RECORD, ConstrainedUnion
-from ingest.fusion.context import CONTEXT_BATCH
+from ingest.fusion.context import CONTEXT_BATCH, CONTEXT_PAIRS
 from ingest.fusion.lifetimes import BOUNDS, LifeBounds, lives_of
 
 PIECE_SPLIT = "piece_split"  # a link a large piece's stricter rule left out
@@ -54,7 +54,8 @@ class PieceLimits:
     entity, ``LINK_BYTES`` per link); ``max_piece``: the most entities one piece may hold
     before it is split by a stricter rule; ``sql_memory``: DuckDB's memory limit for the
     relational passes (it spills beyond it); ``context_batch``: the name-only mentions
-    whose context candidates are built at once (:func:`ingest.fusion.context.context_links`).
+    whose context candidates are built at once, and ``context_pairs`` the group candidates
+    such a batch may hold (:func:`ingest.fusion.context.context_links`).
     None of them changes the answer.
     """
 
@@ -62,6 +63,7 @@ class PieceLimits:
     max_piece: int = 50_000
     sql_memory: str = "1GB"
     context_batch: int = CONTEXT_BATCH
+    context_pairs: int = CONTEXT_PAIRS
 
     @classmethod
     def of(cls, settings: FusionSettings) -> PieceLimits:

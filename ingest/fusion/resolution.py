@@ -139,7 +139,8 @@ def resolve(mentions: pl.DataFrame, decisions: Decisions = Decisions(),
         scored = _score_pairs(entities, pairs, model, thresholds)
         family, ambiguous = newborn_links(m, entity_of, entities, edges)
         context, unclear = context_links(m, entity_of, entities,
-                                         batch=limits.context_batch)
+                                         batch=limits.context_batch,
+                                         pairs_budget=limits.context_pairs)
         links = pl.concat([
             scored.filter(pl.col("weight") >= thresholds.link).select("left", "right", "weight"),
             family, context,

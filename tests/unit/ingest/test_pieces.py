@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
+import pytest
 
+from ingest.fusion.context import batch_bounds
 from ingest.fusion.pieces import (
     ENTITY_BYTES,
     PIECE_SPLIT,
@@ -105,10 +107,13 @@ def test_many_batches_give_exactly_the_single_batch_persons_and_reviews(
     assert whole.reviews.height > 50
 
 
+@pytest.mark.parametrize("limits", [PieceLimits(context_batch=97),
+                                    PieceLimits(context_pairs=2_000)],
+                         ids=["97 loose mentions a batch", "2,000 group candidates a batch"])
 def test_context_links_built_a_few_loose_mentions_at_a_time_give_the_same_answer(
-        drop20k: pl.DataFrame) -> None:
+        drop20k: pl.DataFrame, limits: PieceLimits) -> None:
     whole = fuse(drop20k)
-    parted = fuse(drop20k, limits=PieceLimits(context_batch=97))
+    parted = fuse(drop20k, limits=limits)
     assert whole.stats["context_links"] > 100
     assert parted.stats["context_links"] == whole.stats["context_links"]
     assert parted.assignments.sort("mention_id").equals(whole.assignments.sort("mention_id"))
@@ -137,3 +142,12 @@ def test_a_higher_link_threshold_makes_no_larger_pieces(drop20k: pl.DataFrame) -
     low = fuse(drop20k)
     high = fuse(drop20k, thresholds=Thresholds(link=24.0, review=8.0))
     assert high.stats["largest_piece"] <= low.stats["largest_piece"]
+
+
+def test_context_batches_end_at_their_entity_count_or_before_their_pair_budget() -> None:
+    pairs = pl.Series([3, 0, 10, 2, 2, 1], dtype=pl.Int64)
+    # 3 + 0 fit in 5; 10 alone passes it (a batch of its own); 2 + 2 + 1 = 5 fit.
+    assert batch_bounds(6, pairs, 100, 5) == [0, 2, 3, 6]
+    assert batch_bounds(6, pairs, 2, 10**9) == [0, 2, 4, 6]
+    assert batch_bounds(6, pairs, 2, 5) == [0, 2, 3, 5, 6]
+    assert batch_bounds(0, pl.Series([], dtype=pl.Int64), 10, 10) == [0]
