@@ -21,7 +21,7 @@ from pathlib import Path
 from bench.correction_drop import make
 from graphdb.connection import read
 from graphdb.fingerprint import Fingerprint, fingerprint
-from ingest.pipeline import run
+from ingest.pipeline import fuse_again, run
 from tests.integration.ingest.conftest import Scratch
 
 OPEN_REVIEWS = """
@@ -73,3 +73,21 @@ def test_a_correction_drop_leaves_the_graph_a_load_of_the_corrected_rows_leaves(
     assert len(whole[1]) > 0
     only = len(incremental[1] - whole[1]), len(whole[1] - incremental[1])
     assert only == (0, 0), f"items only after the correction, only in the whole load: {only}"
+
+
+def test_a_correction_drop_with_the_kept_model_equals_fusing_every_row_again(
+        scratch: Scratch) -> None:
+    """The correction is scored with the model the store kept (the default: its rows
+    grew by far less than a quarter); fusing every stored row again from scratch with
+    that model (``fuse_again``, as after an officer's decision) finds nothing to write."""
+    fix = scratch.root / "fix-kept"
+    make(scratch.drop, fix, 0.03, 9)
+    scratch.reset()
+    store = scratch.store("kept")
+    run(scratch.drop, scratch.driver, scratch.database, store)
+    corrected = run(fix, scratch.driver, scratch.database, store)
+    assert corrected.model_trained is False and corrected.written["mentions"] > 0
+    after = _graph(scratch)
+    again = fuse_again(scratch.driver, scratch.database, store)
+    assert {what: n for what, n in again.written.items() if n} == {}
+    assert _graph(scratch) == after
