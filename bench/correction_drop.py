@@ -32,12 +32,12 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from bench.ingest_bench import scores
 from graphdb.admin import counts
 from graphdb.connection import open_driver
 from ingest.feeds.catalogue import FEEDS
 from ingest.feeds.read import discover, read_feed
-from ingest.fusion import evaluate
-from ingest.pipeline import LoadReport, mention_table, run
+from ingest.pipeline import LoadReport, run
 from ingest.store import Store
 from kingraph.settings import Settings
 
@@ -127,12 +127,8 @@ def _load(drop: Path, settings: Settings) -> tuple[LoadReport, float]:
 
 
 def _scores(settings: Settings, truth: Path) -> dict[str, tuple[float, float, float]]:
-    store = Store.for_graph(settings.var_dir, settings.bolt_uri, settings.neo4j_database)
-    mentions = mention_table(store).filter(pl.col("pid").is_not_null())
-    child_of, married = store.state("child_of"), store.state("married")
-    found = evaluate(mentions, child_of if child_of is not None else pl.DataFrame(),
-                     married if married is not None else pl.DataFrame(), truth)
-    return {s.name: (s.precision, s.recall, s.f1) for s in found}
+    return scores(Store.for_graph(settings.var_dir, settings.bolt_uri,
+                                  settings.neo4j_database), truth)
 
 
 def _line(name: str, report: LoadReport, wall: float) -> str:

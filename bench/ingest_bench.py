@@ -90,10 +90,7 @@ def load(drop: Path, settings: Settings) -> Figures:
     report = run(drop, driver, database, store, bulk=bulk)
     wall = time.perf_counter() - clock
     rows = sum(f.read for f in report.files)
-    mentions = mention_table(store).filter(pl.col("pid").is_not_null())
-    child_of, married = store.state("child_of"), store.state("married")
-    scores = evaluate(mentions, child_of if child_of is not None else pl.DataFrame(),
-                      married if married is not None else pl.DataFrame(), drop / "truth")
+    found = scores(store, drop / "truth")
     nodes, rels = counts(driver, database)
     driver.close()
     return {"rows": rows, "mentions": report.fusion.get("mentions", 0),
@@ -104,7 +101,17 @@ def load(drop: Path, settings: Settings) -> Figures:
             "peak_gib": peak_gib(),
             "child_peak_gib": report.fusion_worker_peak_gib,
             "admin_peak_gib": report.admin_peak_gib,
-            "scores": {s.name: (s.precision, s.recall, s.f1) for s in scores}}
+            "scores": found}
+
+
+def scores(store: Store, truth: Path) -> dict[str, tuple[float, float, float]]:
+    """Precision, recall and F1 of the store's applied state against ``truth``, by what
+    is scored (persons, ``child_of``, married)."""
+    mentions = mention_table(store).filter(pl.col("pid").is_not_null())
+    child_of, married = store.state("child_of"), store.state("married")
+    found = evaluate(mentions, child_of if child_of is not None else pl.DataFrame(),
+                     married if married is not None else pl.DataFrame(), truth)
+    return {s.name: (s.precision, s.recall, s.f1) for s in found}
 
 
 def splink_run(drop: Path, settings: Settings) -> dict[str, object]:

@@ -358,25 +358,19 @@ def merge_divisions(driver: neo4j.Driver, database: str, frame: pl.DataFrame) ->
     return run_batches(driver, database, "merge_divisions", MERGE_DIVISIONS, frame)
 
 
-def sync_reviews(driver: neo4j.Driver, database: str, frame: pl.DataFrame,
-                 found_ids: pl.DataFrame | None = None,
-                 batch_size: int = DEFAULT_BATCH, load_id: str | None = None
-                 ) -> tuple[int, int]:
-    """Upsert the review items ``frame`` and close the open ones the load no longer finds.
-
-    ``frame`` has the columns of ``ingest.derive.state.REVIEW_COLUMNS``: every item the
-    load found, or only those new or changed since the graph was written; then
-    ``found_ids`` (``review_id``) holds every item it found, and an open item among them
-    is kept as it is. ``load_id`` (else the frame's) is the load that closes items.
+def sync_reviews(driver: neo4j.Driver, database: str, changed: pl.DataFrame,
+                 found: pl.DataFrame, load_id: str,
+                 batch_size: int = DEFAULT_BATCH) -> tuple[int, int]:
+    """Upsert the review items ``changed`` (new or changed since the graph was written;
+    the columns of ``ingest.derive.state.REVIEW_COLUMNS``) and close, as of ``load_id``,
+    the open items that are not among every item the load ``found`` (``review_id``).
     Returns (items written, items closed).
     """
-    found = set((frame if found_ids is None else found_ids)["review_id"].to_list())
+    ids = set(found["review_id"].to_list())
     stale = sorted(r["review_id"] for r in read(driver, database, "open_reviews", OPEN_REVIEWS)
-                   if r["review_id"] not in found)
-    if load_id is None and frame.height:
-        load_id = frame["load_id"][0]
+                   if r["review_id"] not in ids)
     for start in range(0, len(stale), batch_size):
         write(driver, database, "close_reviews", CLOSE_REVIEWS,
               ids=stale[start:start + batch_size], load_id=load_id)
-    written = run_batches(driver, database, "merge_reviews", MERGE_REVIEWS, frame, batch_size)
+    written = run_batches(driver, database, "merge_reviews", MERGE_REVIEWS, changed, batch_size)
     return written, len(stale)

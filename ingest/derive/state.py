@@ -352,8 +352,8 @@ def apply(driver: neo4j.Driver, database: str, store: Store, graph: GraphState,
                             stage(f"write {rel}", rows.height), gone)
         for rel, (rows, gone) in plan.episodes.items())
     written["reviews"], written["reviews_closed"] = model.sync_reviews(
-        driver, database, plan.reviews, graph.reviews.select("review_id"), batch_size,
-        load_id=graph.load_id)
+        driver, database, plan.reviews, graph.reviews.select("review_id"), graph.load_id,
+        batch_size)
     save(store, graph, plan.aliases_now)
     return written
 
