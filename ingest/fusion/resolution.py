@@ -231,17 +231,71 @@ def _cluster_in_batches(m: pl.DataFrame, entity_of: pl.DataFrame, entities: pl.D
              .join(side.rename({"entity": "right", "piece": "piece_r", "batch": "batch_r"}),
                    on="right")
              .filter(pl.col("piece") == pl.col("piece_r")))
-    assigned, refused, vetoed = run.resolve_batches(
-        {"ents": ents, "links": links, "kin": kin, "must": must, "apart": apart}, bounds,
-        folder=folder)
+    inputs = {"ents": ents, "links": links, "kin": kin, "must": must, "apart": apart}
+    keys = memo_.entity_keys(entities, entity_of, names)
+    prints = memo_.fingerprints(ents, links, kin, must, apart, keys,
+                                memo_.record_hashes(m, names))
+    kept = (memo.answers.select(memo_.FP).unique() if memo is not None
+            and memo.version == memo_.version(bounds) else None)
+    known = (prints.join(kept, on=memo_.FP, how="semi")["piece"] if kept is not None
+             else pl.Series("piece", [], pl.UInt32))
+    inputs["kin"] = kin.filter(~(pl.col("child_piece").is_in(known.implode()).fill_null(True)
+                                 & pl.col("parent_piece").is_in(known.implode())
+                                 .fill_null(True)))
+    for name in ("ents", "links", "must", "apart"):
+        inputs[name] = inputs[name].filter(~pl.col("piece").is_in(known.implode()))
+    assigned, refused, vetoed = run.resolve_batches(inputs, bounds, folder=folder)
+    new_memo = _memo_of(prints, keys, assigned, refused, vetoed, bounds)
+    if memo is not None and known.len():
+        reused = prints.filter(pl.col("piece").is_in(known.implode()))
+        assigned = pl.concat([assigned, _from_keys(memo.answers.join(reused, on=memo_.FP)
+                                                   .select("key", "person"), keys,
+                                                   ("key", "person"), ("entity", "person"))])
+        old_refused = memo.refused.join(reused.select(memo_.FP), on=memo_.FP)
+        refused = pl.concat([refused, _from_keys(
+            old_refused.select("left", "right", "weight", "reason"), keys,
+            ("left", "right"), ("left", "right"))])
+        vetoed = pl.concat([vetoed, memo.vetoed.join(reused.select(memo_.FP), on=memo_.FP)
+                            .select("reason", "n")])
+        new_memo = Memo(new_memo.version,
+                        pl.concat([new_memo.answers, memo.answers.join(
+                            reused.select(memo_.FP), on=memo_.FP, how="semi")]),
+                        pl.concat([new_memo.refused, old_refused]),
+                        pl.concat([new_memo.vetoed, memo.vetoed.join(
+                            reused.select(memo_.FP), on=memo_.FP, how="semi")]))
     roots = pl.Series("root", np.arange(n, dtype=np.uint32), dtype=pl.UInt32)
     roots = roots.scatter(assigned["entity"], assigned["person"])
     vetoed = vetoed.group_by("reason").agg(pl.col("n").sum())
     total = batch_of["batch"].n_unique() if batch_of.height else 0
     sizes = in_piece.group_by("piece").len()["len"]
     counts = {"pieces": sizes.len(), "largest_piece": int(sizes.to_numpy().max(initial=0)),
-              "batches": total}
-    return roots, refused, vetoed, counts
+              "batches": total, "pieces_reused": known.len()}
+    return roots, refused, vetoed, counts, new_memo
+
+
+def _memo_of(prints: pl.DataFrame, keys: pl.DataFrame, assigned: pl.DataFrame,
+             refused: pl.DataFrame, vetoed: pl.DataFrame, bounds: LifeBounds) -> Memo:
+    """The answers of the pieces clustered in this run, by fingerprint and stable keys."""
+    key = keys["key"]
+    piece_of_entity = assigned.select("entity", "person")
+    answers = (piece_of_entity.join(ents_piece := prints.select("piece", *memo_.FP),
+                                    left_on="person", right_on="piece", how="left"))
+    del ents_piece
+    return Memo(
+        memo_.version(bounds),
+        answers.select(*memo_.FP, key.gather(answers["entity"]).alias("key"),
+                       key.gather(answers["person"]).alias("person")),
+        pl.DataFrame(schema=memo_.REFUSED_SCHEMA),
+        pl.DataFrame(schema=memo_.VETOED_SCHEMA))
+
+
+def _from_keys(frame: pl.DataFrame, keys: pl.DataFrame, columns: tuple[str, str],
+               to: tuple[str, str]) -> pl.DataFrame:
+    """``frame`` with its two key columns as this run's entity numbers."""
+    for column, out in zip(columns, to, strict=True):
+        frame = frame.join(keys.rename({"key": column, "entity": f"_{out}"}), on=column)
+        frame = frame.drop(column).rename({f"_{out}": out})
+    return frame
 
 
 # What the resolver reads of a mention (see the module docstring).
