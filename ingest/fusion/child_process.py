@@ -30,6 +30,7 @@ import polars as pl
 
 from ingest.fusion.blocking import BlockStats
 from ingest.fusion.executors import LOCAL, Engine, Event, Executor, LocalExecutor
+from ingest.fusion.memo import Memo
 from ingest.fusion.pieces import PieceLimits, Split
 from ingest.fusion.resolution import LIMITS, Decisions, Resolution, resolve
 from ingest.fusion.weights import Model
@@ -43,6 +44,10 @@ OUTPUTS = ("assignments.parquet", "reviews.parquet", "model_weights.parquet",
 MODEL = ("model.parquet", "model_names_in.parquet")
 PROGRESS = "kingraph-progress "  # a progress line of the child: this, then JSON
 LOG = "worker.log"  # the child's standard error
+# The clustering answers of the last run, by piece (ingest.fusion.memo): kept between
+# loads (never removed with the outputs), read by the next run, replaced at its end.
+MEMO = ("memo_answers.parquet", "memo_refused.parquet", "memo_vetoed.parquet",
+        "memo.json")
 
 
 def write_inputs(folder: Path, mentions: pl.DataFrame, decisions: Decisions,
@@ -67,6 +72,24 @@ def read_model(folder: Path) -> Model | None:
     if not weights.exists() or not names.exists():
         return None
     return Model.from_frames(pl.read_parquet(weights), pl.read_parquet(names))
+
+
+def read_memo(folder: Path) -> Memo | None:
+    """The memo the last run left, or None (none yet, or one half written)."""
+    paths = [folder / name for name in MEMO]
+    if not all(p.exists() for p in paths):
+        return None
+    version = json.loads(paths[3].read_text()).get("version", "")
+    return Memo(str(version), *(pl.read_parquet(p) for p in paths[:3]))
+
+
+def _write_memo(folder: Path, memo: Memo | None) -> None:
+    if memo is None:
+        return
+    (folder / MEMO[3]).unlink(missing_ok=True)  # absent while the frames are replaced
+    for frame, name in zip((memo.answers, memo.refused, memo.vetoed), MEMO, strict=False):
+        atomic.write_parquet(frame, folder / name)
+    atomic.write_json(folder / MEMO[3], {"version": memo.version})
 
 
 def read_inputs(folder: Path) -> tuple[pl.DataFrame, Decisions, PieceLimits, Engine]:
@@ -176,8 +199,9 @@ def main(argv: list[str]) -> None:
     with open_executor(engine, work, _emit) as executor:
         result = resolve(mentions, decisions=decisions, pid_key=key, limits=limits,
                          work=work, executor=executor, model=read_model(folder),
-                         progress=lambda step: _emit({"step": step}))
+                         memo=read_memo(folder), progress=lambda step: _emit({"step": step}))
     _write_outputs(folder, result)
+    _write_memo(folder, result.memo)
 
 
 if __name__ == "__main__":

@@ -52,11 +52,10 @@ BATCH_SCHEMAS: dict[str, dict[str, Any]] = {
     "apart": {"left": pl.UInt32, "right": pl.UInt32},
 }
 ASSIGNED_SCHEMA = {"entity": pl.UInt32, "person": pl.UInt32}
-VETOED_SCHEMA = {"reason": pl.String, "n": pl.Int64}
+VETOED_SCHEMA = {"piece": pl.UInt32, "reason": pl.String, "n": pl.Int64}
 
 # What resolving the batches gives back: ``entity, person`` of every entity in a piece,
-# the links refused as impossible, and the vetoes by reason (one row per batch and
-# reason: the caller sums them).
+# the links refused as impossible, and the vetoes by piece and reason.
 Resolved = tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]
 
 

@@ -194,8 +194,8 @@ def resolve_pieces(entities: pl.DataFrame, links: pl.DataFrame, kin: pl.DataFram
 
     Returns:
         ``entity, person`` (the smallest entity of its person) for every entity;
-        ``left, right, weight, reason``: the links refused as impossible; ``reason, n``:
-        the vetoes by reason.
+        ``left, right, weight, reason``: the links refused as impossible; ``piece,
+        reason, n``: the vetoes by piece and reason.
     """
     ents = entities.sort("entity")
     ids = ents["entity"].to_numpy()
@@ -241,7 +241,7 @@ def resolve_pieces(entities: pl.DataFrame, links: pl.DataFrame, kin: pl.DataFram
         uf.union(a, b, force=True)
     ordered_links = links.sort(["weight", "left", "right"], descending=[True, False, False])
     local = _nodes(ordered_links, ids)
-    vetoed: dict[str, int] = {}
+    vetoed: dict[tuple[int, str], int] = {}
     refused = []
     for (a, b), (left, right, weight) in zip(
             local.iter_rows(), ordered_links.select("left", "right", "weight").iter_rows(),
@@ -249,7 +249,8 @@ def resolve_pieces(entities: pl.DataFrame, links: pl.DataFrame, kin: pl.DataFram
         reason = uf.union(a, b)
         if reason is None:
             continue
-        vetoed[reason] = vetoed.get(reason, 0) + 1
+        where = (piece_of[left], reason)
+        vetoed[where] = vetoed.get(where, 0) + 1
         if reason not in (DECIDED_APART, SAME_RECORD, OTHER_NUMBER):
             refused.append((left, right, weight, reason))
     roots = np.fromiter((uf.find(x) for x in range(k)), np.int64, k)
@@ -259,8 +260,9 @@ def resolve_pieces(entities: pl.DataFrame, links: pl.DataFrame, kin: pl.DataFram
                                schema={"entity": pl.UInt32, "person": pl.UInt32})
     return (assignments,
             pl.DataFrame(refused, schema=REFUSED_SCHEMA, orient="row"),
-            pl.DataFrame({"reason": list(vetoed), "n": list(vetoed.values())},
-                         schema={"reason": pl.String, "n": pl.Int64}))
+            pl.DataFrame({"piece": [p for p, _ in vetoed], "reason": [r for _, r in vetoed],
+                          "n": list(vetoed.values())},
+                         schema={"piece": pl.UInt32, "reason": pl.String, "n": pl.Int64}))
 
 
 def _nodes(pairs: pl.DataFrame, ids: np.ndarray) -> pl.DataFrame:

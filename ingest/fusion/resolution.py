@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from ingest.fusion import memo as memo_
 from ingest.fusion.blocking import BLOCKING_RULES, BlockStats
 from ingest.fusion.clusters import person_ids
 from ingest.fusion.comparisons import COMPARISONS
@@ -52,6 +53,7 @@ from ingest.fusion.entities import anchor_mentions, build_entities, with_places
 from ingest.fusion.executors import Executor, LocalExecutor
 from ingest.fusion.family_evidence import mother_edges, mother_of, newborn_links
 from ingest.fusion.lifetimes import BOUNDS, LifeBounds, life_tables
+from ingest.fusion.memo import Memo
 from ingest.fusion.pieces import PIECE_SPLIT, PieceLimits, Split, batches, split_large
 from ingest.fusion.weights import Model, compute_levels, score, train
 
@@ -87,13 +89,15 @@ class Resolution:
     blocks: list[BlockStats]
     stats: dict[str, int] = field(default_factory=dict)
     splits: list[Split] = field(default_factory=list)  # pieces split for size
+    memo: Memo | None = None  # every piece's answer, for the next run (ingest.fusion.memo)
 
 
 def resolve(mentions: pl.DataFrame, decisions: Decisions = Decisions(),
             thresholds: Thresholds = Thresholds(), progress: Progress | None = None,
             bounds: LifeBounds = BOUNDS, *, pid_key: bytes,
             limits: PieceLimits = LIMITS, work: Path | None = None,
-            executor: Executor | None = None, model: Model | None = None) -> Resolution:
+            executor: Executor | None = None, model: Model | None = None,
+            memo: Memo | None = None) -> Resolution:
     """Fuse mentions into persons.
 
     Args:
@@ -112,6 +116,8 @@ def resolve(mentions: pl.DataFrame, decisions: Decisions = Decisions(),
         model: The trained weights to score with (:class:`~ingest.fusion.weights.Model`:
             a store keeps its model from load to load); trained on these mentions when
             None.
+        memo: An earlier run's answers by piece (:mod:`ingest.fusion.memo`): a piece
+            whose inputs did not change keeps its answer instead of being clustered.
 
     Returns:
         The assignments (``mention_id, pid, entity, anchored``), the review items, the
@@ -156,9 +162,9 @@ def resolve(mentions: pl.DataFrame, decisions: Decisions = Decisions(),
         piece, links, left_out, splits = split_large(piece, links, must_link,
                                                      limits.max_piece, thresholds.link)
         say("clustering")
-        roots, refused, vetoed, counts = _cluster_in_batches(
-            m, entity_of, entities, piece, links, must_link, cannot_link, bounds,
-            run.batch_bytes(limits), run, Path(folder))
+        roots, refused, vetoed, counts, kept = _cluster_in_batches(
+            m, entity_of, names, entities, piece, links, must_link, cannot_link, bounds,
+            run.batch_bytes(limits), run, Path(folder), memo)
     entity_of = entity_of.join(names, on="mention_id").select(
         pl.col("name").alias("mention_id"), "entity")
     assignments = _assign(entity_of, roots, entities, pid_key)
@@ -175,19 +181,21 @@ def resolve(mentions: pl.DataFrame, decisions: Decisions = Decisions(),
         **counts, "pieces_split": len(splits),
         "links_left_out_by_splits": left_out.height,
     }
-    return Resolution(assignments, reviews, model, blocks, stats, splits)
+    return Resolution(assignments, reviews, model, blocks, stats, splits, kept)
 
 
-def _cluster_in_batches(m: pl.DataFrame, entity_of: pl.DataFrame, entities: pl.DataFrame,
-                        piece: np.ndarray, links: pl.DataFrame, must_link: pl.DataFrame,
-                        cannot_link: pl.DataFrame, bounds: LifeBounds, budget: int,
-                        run: Executor, folder: Path
-                        ) -> tuple[pl.Series, pl.DataFrame, pl.DataFrame, dict[str, int]]:
+def _cluster_in_batches(m: pl.DataFrame, entity_of: pl.DataFrame, names: pl.DataFrame,
+                        entities: pl.DataFrame, piece: np.ndarray, links: pl.DataFrame,
+                        must_link: pl.DataFrame, cannot_link: pl.DataFrame,
+                        bounds: LifeBounds, budget: int, run: Executor, folder: Path,
+                        memo: Memo | None = None
+                        ) -> tuple[pl.Series, pl.DataFrame, pl.DataFrame, dict[str, int], Memo]:
     """Every piece through :func:`ingest.fusion.pieces.resolve_pieces`, in batches within
-    ``budget`` bytes, run by ``run`` (its files in ``folder``).
+    ``budget`` bytes, run by ``run`` (its files in ``folder``), but for the pieces whose
+    fingerprint ``memo`` holds (:mod:`ingest.fusion.memo`): they keep its answer.
 
     Returns the person (smallest entity) of every entity, the links refused as
-    impossible, the vetoes by reason and the pieces' counts.
+    impossible, the vetoes by reason, the pieces' counts and the memo of this run.
     """
     n = entities.height
     ends = pl.concat([links["left"], links["right"], must_link["left"], must_link["right"]])
@@ -235,58 +243,57 @@ def _cluster_in_batches(m: pl.DataFrame, entity_of: pl.DataFrame, entities: pl.D
     keys = memo_.entity_keys(entities, entity_of, names)
     prints = memo_.fingerprints(ents, links, kin, must, apart, keys,
                                 memo_.record_hashes(m, names))
-    kept = (memo.answers.select(memo_.FP).unique() if memo is not None
-            and memo.version == memo_.version(bounds) else None)
-    known = (prints.join(kept, on=memo_.FP, how="semi")["piece"] if kept is not None
-             else pl.Series("piece", [], pl.UInt32))
-    inputs["kin"] = kin.filter(~(pl.col("child_piece").is_in(known.implode()).fill_null(True)
-                                 & pl.col("parent_piece").is_in(known.implode())
-                                 .fill_null(True)))
+    usable = memo is not None and memo.version == memo_.version(bounds)
+    reused = (prints.join(memo.answers.select(memo_.FP).unique(), on=memo_.FP, how="semi")
+              if memo is not None and usable else prints.clear())
+    known = reused["piece"].implode()
+    inputs["kin"] = kin.filter(~(pl.col("child_piece").is_in(known).fill_null(True)
+                                 & pl.col("parent_piece").is_in(known).fill_null(True)))
     for name in ("ents", "links", "must", "apart"):
-        inputs[name] = inputs[name].filter(~pl.col("piece").is_in(known.implode()))
+        inputs[name] = inputs[name].filter(~pl.col("piece").is_in(known))
     assigned, refused, vetoed = run.resolve_batches(inputs, bounds, folder=folder)
-    new_memo = _memo_of(prints, keys, assigned, refused, vetoed, bounds)
-    if memo is not None and known.len():
-        reused = prints.filter(pl.col("piece").is_in(known.implode()))
-        assigned = pl.concat([assigned, _from_keys(memo.answers.join(reused, on=memo_.FP)
-                                                   .select("key", "person"), keys,
-                                                   ("key", "person"), ("entity", "person"))])
-        old_refused = memo.refused.join(reused.select(memo_.FP), on=memo_.FP)
+    new_memo = _memo_of(prints, keys, ents.select("entity", "piece"), assigned, refused,
+                        vetoed, bounds)
+    if memo is not None and reused.height:
+        fps = reused.select(memo_.FP)
+        answers = memo.answers.join(fps, on=memo_.FP, how="semi")
+        old_refused = memo.refused.join(fps, on=memo_.FP, how="semi")
+        old_vetoed = memo.vetoed.join(fps, on=memo_.FP, how="semi")
+        assigned = pl.concat([assigned, _from_keys(answers.select("key", "person"), keys,
+                                                   ("key", "person"), ("entity", "person"))
+                              .select(assigned.columns)])
         refused = pl.concat([refused, _from_keys(
-            old_refused.select("left", "right", "weight", "reason"), keys,
-            ("left", "right"), ("left", "right"))])
-        vetoed = pl.concat([vetoed, memo.vetoed.join(reused.select(memo_.FP), on=memo_.FP)
-                            .select("reason", "n")])
-        new_memo = Memo(new_memo.version,
-                        pl.concat([new_memo.answers, memo.answers.join(
-                            reused.select(memo_.FP), on=memo_.FP, how="semi")]),
+            old_refused.select("left", "right", "weight", "reason"), keys, ("left", "right"),
+            ("left", "right")).select(refused.columns)])
+        vetoed = pl.concat([vetoed.select("reason", "n"), old_vetoed.select("reason", "n")])
+        new_memo = Memo(new_memo.version, pl.concat([new_memo.answers, answers]),
                         pl.concat([new_memo.refused, old_refused]),
-                        pl.concat([new_memo.vetoed, memo.vetoed.join(
-                            reused.select(memo_.FP), on=memo_.FP, how="semi")]))
+                        pl.concat([new_memo.vetoed, old_vetoed]))
     roots = pl.Series("root", np.arange(n, dtype=np.uint32), dtype=pl.UInt32)
     roots = roots.scatter(assigned["entity"], assigned["person"])
     vetoed = vetoed.group_by("reason").agg(pl.col("n").sum())
     total = batch_of["batch"].n_unique() if batch_of.height else 0
     sizes = in_piece.group_by("piece").len()["len"]
     counts = {"pieces": sizes.len(), "largest_piece": int(sizes.to_numpy().max(initial=0)),
-              "batches": total, "pieces_reused": known.len()}
+              "batches": total, "pieces_reused": reused.height}
     return roots, refused, vetoed, counts, new_memo
 
 
-def _memo_of(prints: pl.DataFrame, keys: pl.DataFrame, assigned: pl.DataFrame,
-             refused: pl.DataFrame, vetoed: pl.DataFrame, bounds: LifeBounds) -> Memo:
+def _memo_of(prints: pl.DataFrame, keys: pl.DataFrame, piece_of: pl.DataFrame,
+             assigned: pl.DataFrame, refused: pl.DataFrame, vetoed: pl.DataFrame,
+             bounds: LifeBounds) -> Memo:
     """The answers of the pieces clustered in this run, by fingerprint and stable keys."""
     key = keys["key"]
-    piece_of_entity = assigned.select("entity", "person")
-    answers = (piece_of_entity.join(ents_piece := prints.select("piece", *memo_.FP),
-                                    left_on="person", right_on="piece", how="left"))
-    del ents_piece
+    answers = assigned.join(piece_of, on="entity").join(prints, on="piece")
+    lost = refused.join(piece_of.rename({"entity": "left"}), on="left").join(prints,
+                                                                            on="piece")
     return Memo(
         memo_.version(bounds),
         answers.select(*memo_.FP, key.gather(answers["entity"]).alias("key"),
                        key.gather(answers["person"]).alias("person")),
-        pl.DataFrame(schema=memo_.REFUSED_SCHEMA),
-        pl.DataFrame(schema=memo_.VETOED_SCHEMA))
+        lost.select(*memo_.FP, key.gather(lost["left"]).alias("left"),
+                    key.gather(lost["right"]).alias("right"), "weight", "reason"),
+        vetoed.join(prints, on="piece").select(*memo_.FP, "reason", "n"))
 
 
 def _from_keys(frame: pl.DataFrame, keys: pl.DataFrame, columns: tuple[str, str],

@@ -69,12 +69,13 @@ if TYPE_CHECKING:
 # What a group of pieces gives back, as one frame: ``part`` says which of the three
 # answers a row belongs to (assigned, refused, vetoed).
 OUT_SCHEMA = {"part": pl.String, "entity": pl.Int64, "person": pl.Int64, "left": pl.Int64,
-              "right": pl.Int64, "weight": pl.Float64, "reason": pl.String, "n": pl.Int64}
+              "right": pl.Int64, "weight": pl.Float64, "piece": pl.Int64, "reason": pl.String,
+              "n": pl.Int64}
 OUT_DDL = ("part string, entity bigint, person bigint, `left` bigint, `right` bigint, "
-           "weight double, reason string, n bigint")
+           "weight double, piece bigint, reason string, n bigint")
 OUT_ARROW = pa.schema([("part", pa.string()), ("entity", pa.int64()), ("person", pa.int64()),
                        ("left", pa.int64()), ("right", pa.int64()), ("weight", pa.float64()),
-                       ("reason", pa.string()), ("n", pa.int64())])
+                       ("piece", pa.int64()), ("reason", pa.string()), ("n", pa.int64())])
 ANSWERS: dict[str, dict[str, Any]] = {
     "assigned": ASSIGNED_SCHEMA, "refused": REFUSED_SCHEMA, "vetoed": VETOED_SCHEMA}
 POLL_SECONDS = 1.0
