@@ -3,10 +3,14 @@ fusing with an earlier run's memo gives exactly what fusing from scratch gives."
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 
-from ingest.fusion.resolution import Resolution
-from tests.factories import fuse
+from ingest.fusion.resolution import Resolution, Thresholds
+from tests.factories import assigned_pids, background, fuse, mention, mentions_frame, person_id
+
+LOW_BAR = Thresholds(link=8.0, review=4.0)
 
 
 def _same(a: Resolution, b: Resolution) -> None:
@@ -40,3 +44,32 @@ def test_changed_mentions_cluster_their_pieces_again_and_equal_a_run_from_scratc
     kept = fuse(changed, memo=first.memo)
     _same(kept, scratch)
     assert 0 < kept.stats["pieces_reused"] < scratch.stats["pieces"]
+
+
+def _father_and_child(child_born: date) -> pl.DataFrame:
+    """A numbered man born in 1970, and a birth row whose father has his name and no
+    number, and whose child (no number either) was born on ``child_born``."""
+    man = person_id(date(1970, 1, 1), 13)
+    father = "birth|self_collected|b1|father"
+    return mentions_frame(background() + [
+        mention("household", "y1", id_number=man, name="王伟", sex="1",
+                birth_date=date(1970, 1, 1)),
+        mention("household", "y2", id_number=man, name="王伟", sex="1",
+                birth_date=date(1970, 1, 1)),
+        mention("birth", "b1", "child", source="self_collected", name="陈明", sex="1",
+                birth_date=child_born, event_date=date(2000, 5, 20), father_mention=father),
+        mention("birth", "b1", "father", source="self_collected", name="王伟", sex="1",
+                event_date=date(2000, 5, 20)),
+    ])
+
+
+def test_a_relatives_birth_date_is_part_of_a_pieces_inputs() -> None:
+    """The same entities and links, but the child now born before the man: his piece
+    must be clustered again (the merge becomes impossible), not given the old answer."""
+    man, father = "household|public_security|y1|person", "birth|self_collected|b1|father"
+    before = fuse(_father_and_child(date(2000, 5, 20)), thresholds=LOW_BAR)
+    assert len(set(assigned_pids(before.assignments, man, father))) == 1
+    moved = _father_and_child(date(1960, 5, 20))
+    scratch = fuse(moved, thresholds=LOW_BAR)
+    assert len(set(assigned_pids(scratch.assignments, man, father))) == 2
+    _same(fuse(moved, thresholds=LOW_BAR, memo=before.memo), scratch)
