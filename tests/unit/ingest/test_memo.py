@@ -46,16 +46,19 @@ def test_changed_mentions_cluster_their_pieces_again_and_equal_a_run_from_scratc
     assert 0 < kept.stats["pieces_reused"] < scratch.stats["pieces"]
 
 
-def _father_and_child(child_born: date) -> pl.DataFrame:
-    """A numbered man born in 1970, and a birth row whose father has his name and no
-    number, and whose child (no number either) was born on ``child_born``."""
+def _father_and_child(child_born: date, died: date | None = None) -> pl.DataFrame:
+    """A numbered man born in 1970 (his second household row deregistered for his death
+    on ``died``), and a birth row whose father has his name and no number, and whose
+    child (no number either) was born on ``child_born``."""
     man = person_id(date(1970, 1, 1), 13)
     father = "birth|self_collected|b1|father"
+    death = ({"deregistered_on": died, "deregistered_reason": "death"} if died is not None
+             else {})
     return mentions_frame(background() + [
         mention("household", "y1", id_number=man, name="王伟", sex="1",
                 birth_date=date(1970, 1, 1)),
         mention("household", "y2", id_number=man, name="王伟", sex="1",
-                birth_date=date(1970, 1, 1)),
+                birth_date=date(1970, 1, 1), **death),
         mention("birth", "b1", "child", source="self_collected", name="陈明", sex="1",
                 birth_date=child_born, event_date=date(2000, 5, 20), father_mention=father),
         mention("birth", "b1", "father", source="self_collected", name="王伟", sex="1",
@@ -73,3 +76,15 @@ def test_a_relatives_birth_date_is_part_of_a_pieces_inputs() -> None:
     scratch = fuse(moved, thresholds=LOW_BAR)
     assert len(set(assigned_pids(scratch.assignments, man, father))) == 2
     _same(fuse(moved, thresholds=LOW_BAR, memo=before.memo), scratch)
+
+
+def test_an_entitys_life_facts_are_part_of_a_pieces_inputs() -> None:
+    """The same entities, keys and links, but the man's death now registered ten years
+    before the birth: the merge becomes impossible, so his piece is clustered again."""
+    man, father = "household|public_security|y1|person", "birth|self_collected|b1|father"
+    before = fuse(_father_and_child(date(2000, 5, 20)), thresholds=LOW_BAR)
+    assert len(set(assigned_pids(before.assignments, man, father))) == 1
+    dead = _father_and_child(date(2000, 5, 20), died=date(1990, 1, 1))
+    scratch = fuse(dead, thresholds=LOW_BAR)
+    assert len(set(assigned_pids(scratch.assignments, man, father))) == 2
+    _same(fuse(dead, thresholds=LOW_BAR, memo=before.memo), scratch)
