@@ -7,6 +7,8 @@ from datetime import date
 
 import polars as pl
 
+from ingest.fusion import memo
+from ingest.fusion.pieces import resolve_pieces
 from ingest.fusion.resolution import Resolution, Thresholds
 from tests.factories import assigned_pids, background, fuse, mention, mentions_frame, person_id
 
@@ -88,3 +90,52 @@ def test_an_entitys_life_facts_are_part_of_a_pieces_inputs() -> None:
     scratch = fuse(dead, thresholds=LOW_BAR)
     assert len(set(assigned_pids(scratch.assignments, man, father))) == 2
     _same(fuse(dead, thresholds=LOW_BAR, memo=before.memo), scratch)
+
+
+def _three_in_a_row(ab: float, bc: float) -> dict[str, pl.DataFrame]:
+    """One piece of three entities: two with ID numbers far apart (never one person) and
+    a loose one between them, linked to each with weights ``ab`` and ``bc``. Links are
+    applied strongest first, so the weights alone decide whom the loose one joins."""
+    ents = pl.DataFrame(
+        {"piece": [0, 0, 0], "entity": [0, 1, 2],
+         "anchor": ["460100198001010011", None, "460200199502020022"],
+         "records": [[0], [1], [2]], "born": [None, None, None],
+         "born_n": [None, None, None], "wed": [None, None, None],
+         "alive": [None, None, None], "died": [None, None, None]},
+        schema={"piece": pl.UInt32, "entity": pl.UInt32, "anchor": pl.String,
+                "records": pl.List(pl.UInt32), "born": pl.List(pl.Int32),
+                "born_n": pl.List(pl.UInt32), "wed": pl.Int32, "alive": pl.Int32,
+                "died": pl.Int32})
+    links = pl.DataFrame({"left": [0, 1], "right": [1, 2], "weight": [ab, bc],
+                          "piece": [0, 0]},
+                         schema={"left": pl.UInt32, "right": pl.UInt32,
+                                 "weight": pl.Float64, "piece": pl.UInt32})
+    pairs = pl.DataFrame(schema={"left": pl.UInt32, "right": pl.UInt32, "piece": pl.UInt32})
+    kin = pl.DataFrame(schema={"child": pl.UInt32, "parent": pl.UInt32,
+                               "mother": pl.Boolean, "child_piece": pl.UInt32,
+                               "parent_piece": pl.UInt32, "child_birth": pl.Int32,
+                               "parent_birth": pl.Int32})
+    return {"ents": ents, "links": links, "kin": kin, "must": pairs, "apart": pairs}
+
+
+def test_link_weights_are_part_of_a_pieces_inputs() -> None:
+    """The same entities and links with the weights swapped: the loose entity joins the
+    other side, so the two runs must not share a fingerprint."""
+    keys = pl.DataFrame({"entity": [0, 1, 2], "key": ["n:a", "m:b", "n:c"]},
+                        schema={"entity": pl.UInt32, "key": pl.String})
+    recs = pl.DataFrame({"rec": [0, 1, 2], "h": [11, 12, 13]},
+                        schema={"rec": pl.UInt32, "h": pl.UInt64})
+    answers, prints = [], []
+    for ab, bc in ((12.0, 9.0), (9.0, 12.0)):
+        frames = _three_in_a_row(ab, bc)
+        ents = frames["ents"]
+        assigned, _, _ = resolve_pieces(ents,
+                                        frames["links"], frames["kin"],
+                                        frames["must"], frames["apart"])
+        answers.append(dict(assigned.iter_rows()))
+        prints.append(memo.fingerprints(ents, frames["links"], frames["kin"],
+                                        frames["must"], frames["apart"], keys, recs)
+                      .select(memo.FP).row(0))
+    # A person is named by its smallest entity.
+    assert answers == [{0: 0, 1: 0, 2: 2}, {0: 0, 1: 1, 2: 1}]
+    assert prints[0] != prints[1]
