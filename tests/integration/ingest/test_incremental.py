@@ -21,6 +21,7 @@ from pathlib import Path
 from bench.correction_drop import make
 from graphdb.connection import read
 from graphdb.fingerprint import Fingerprint, fingerprint
+from ingest.fusion import child_process
 from ingest.pipeline import fuse_again, run
 from tests.integration.ingest.conftest import Scratch
 
@@ -78,8 +79,10 @@ def test_a_correction_drop_leaves_the_graph_a_load_of_the_corrected_rows_leaves(
 def test_a_correction_drop_with_the_kept_model_equals_fusing_every_row_again(
         scratch: Scratch) -> None:
     """The correction is scored with the model the store kept (the default: its rows
-    grew by far less than a quarter); fusing every stored row again from scratch with
-    that model (``fuse_again``, as after an officer's decision) finds nothing to write."""
+    grew by far less than a quarter), so the pieces it does not touch keep their
+    clustering answer (:mod:`ingest.fusion.memo`); fusing every stored row again from
+    scratch with that model and no memo (``fuse_again``, as after an officer's decision)
+    finds nothing to write."""
     fix = scratch.root / "fix-kept"
     make(scratch.drop, fix, 0.03, 9)
     scratch.reset()
@@ -87,7 +90,12 @@ def test_a_correction_drop_with_the_kept_model_equals_fusing_every_row_again(
     run(scratch.drop, scratch.driver, scratch.database, store)
     corrected = run(fix, scratch.driver, scratch.database, store)
     assert corrected.model_trained is False and corrected.written["mentions"] > 0
+    reused, pieces = corrected.fusion["pieces_reused"], corrected.fusion["pieces"]
+    assert 0 < reused < pieces
     after = _graph(scratch)
+    for name in child_process.MEMO:
+        (store.root / "fusion" / name).unlink()
     again = fuse_again(scratch.driver, scratch.database, store)
+    assert again.fusion["pieces_reused"] == 0
     assert {what: n for what, n in again.written.items() if n} == {}
     assert _graph(scratch) == after
