@@ -243,16 +243,26 @@ def marriages(rows: pl.DataFrame, pids: pl.DataFrame, deaths: dict[str, date],
     m = m.with_columns(record_key().alias("record")).sort("husband", "wife", "event_date",
                                                           "record", nulls_last=False)
     episodes: list[dict[str, Any]] = []
-    for (husband, wife), events in m.group_by(["husband", "wife"], maintain_order=True):
-        episodes.extend(_episodes(str(husband), str(wife), events, deaths))
+    group: list[tuple[Any, ...]] = []
+    columns = ("husband", "wife", "event", "event_date", "record")
+    for row in m.select(columns).iter_rows():  # one pass; a couple's rows are adjacent
+        if group and row[:2] != group[0][:2]:
+            episodes.extend(_episodes(group, deaths))
+            group = []
+        group.append(row)
+    if group:
+        episodes.extend(_episodes(group, deaths))
     return pl.DataFrame(episodes, schema=STATED_SCHEMA)
 
 
-def _episodes(husband: str, wife: str, events: pl.DataFrame,
-              deaths: dict[str, date]) -> list[dict[str, Any]]:
+def _episodes(events: list[tuple[Any, ...]], deaths: dict[str, date]
+              ) -> list[dict[str, Any]]:
+    """One couple's rows (``husband, wife, event, event_date, record``, by date) as
+    marriage episodes."""
+    husband, wife = str(events[0][0]), str(events[0][1])
     out: list[dict[str, Any]] = []
     current: dict[str, Any] | None = None
-    for event, day, record in events.select("event", "event_date", "record").iter_rows():
+    for _, _, event, day, record in events:
         if event in MARRIAGE_EVENTS:
             start = current["married_on"] if current else None
             if current and isinstance(start, date) and abs((day - start).days) <= SAME_EVENT_DAYS:

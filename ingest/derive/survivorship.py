@@ -55,16 +55,25 @@ def golden(mentions: pl.DataFrame, assignments: pl.DataFrame,
     at a time: the memory of the joins and group-bys is a part's, and the answer does not
     depend on the parts.
     """
+    homes = _households_with_pid(households, assignments)
     parts = max(1, -(-assignments.height // part_mentions))
     if parts == 1:
-        return _golden(mentions, assignments, households)
-    part = pl.col("pid").hash(seed=0) % parts
-    return pl.concat([_golden(mentions, assignments.filter(part == k), households)
+        return _golden(mentions, assignments, homes)
+    # Each mention's part, once: a part then filters the mentions (a mask) and joins only
+    # its own, not every mention once per part.
+    part = (pl.col("pid").hash(seed=0) % parts).alias("_part")
+    part_of = assignments.select("mention_id", part)
+    mention_part = mentions.select("mention_id").join(
+        part_of, on="mention_id", how="left", maintain_order="left")["_part"]
+    home_part = homes.select(part)["_part"]
+    return pl.concat([_golden(mentions.filter(mention_part == k),
+                              assignments.filter(part_of["_part"] == k),
+                              homes.filter(home_part == k))
                       for k in range(parts)]).sort("pid")
 
 
 def _golden(mentions: pl.DataFrame, assignments: pl.DataFrame,
-            households: pl.DataFrame | None) -> pl.DataFrame:
+            households: pl.DataFrame) -> pl.DataFrame:
     m = mentions.select(GOLDEN_INPUTS).join(
         assignments.select("mention_id", "pid", "anchored"), on="mention_id")
     anchored = m.filter(pl.col("anchored"))
@@ -83,21 +92,35 @@ def _golden(mentions: pl.DataFrame, assignments: pl.DataFrame,
               .join(sexes, on="pid", how="left"))
     people = people.with_columns(pl.col("nm").struct.field("name"),
                                  pl.col("nm").struct.field("name_key")).drop("nm")
-    people = people.join(_household_facts(households, assignments), on="pid", how="left")
+    people = people.join(_household_facts(households), on="pid", how="left")
     props = [c for c in people.columns if c != "pid"]
     return people.rename({"b": "birth_date", "s": "sex"}).select(
         "pid", pl.struct([("birth_date" if c == "b" else "sex" if c == "s" else c)
                           for c in props]).alias("props")).sort("pid")
 
 
-def _household_facts(households: pl.DataFrame | None,
-                     assignments: pl.DataFrame) -> pl.DataFrame:
-    schema = {"pid": pl.String, "death_date": pl.Date, "ethnicity": pl.String,
-              "hukou_type": pl.String}
+HOUSEHOLD_FACTS = {"pid": pl.String, "death_date": pl.Date, "ethnicity": pl.String,
+                   "hukou_type": pl.String}
+HOUSEHOLD_INPUTS = {"pid": pl.String, "feed": pl.String, "source": pl.String,
+                    "record_id": pl.String, "deregistered_reason": pl.String,
+                    "deregistered_on": pl.Date, "ethnicity": pl.String,
+                    "hukou_type": pl.String, "registered_on": pl.Date}
+
+
+def _households_with_pid(households: pl.DataFrame | None,
+                         assignments: pl.DataFrame) -> pl.DataFrame:
+    """The household rows' columns survivorship reads, with the person's pid."""
     if households is None or households.height == 0:
-        return pl.DataFrame(schema=schema)
+        return pl.DataFrame(schema=HOUSEHOLD_INPUTS)
     pids = assignments.select("mention_id", "pid")
     h = with_pid(households, pids, "person", "pid").filter(pl.col("pid").is_not_null())
+    return h.select(list(HOUSEHOLD_INPUTS))
+
+
+def _household_facts(h: pl.DataFrame) -> pl.DataFrame:
+    """``HOUSEHOLD_FACTS`` per pid from its household rows (``HOUSEHOLD_INPUTS``)."""
+    if h.height == 0:
+        return pl.DataFrame(schema=HOUSEHOLD_FACTS)
     deaths = (h.filter(pl.col("deregistered_reason") == "death")
               .group_by("pid").agg(pl.col("deregistered_on").min().alias("death_date")))
     ethnicity = _mode(h, "ethnicity")
@@ -105,4 +128,4 @@ def _household_facts(households: pl.DataFrame | None,
              .sort("registered_on", record_key(), nulls_last=False)
              .group_by("pid", maintain_order=True).last().select("pid", "hukou_type"))
     return (deaths.join(ethnicity, on="pid", how="full", coalesce=True)
-            .join(hukou, on="pid", how="full", coalesce=True).select(list(schema)))
+            .join(hukou, on="pid", how="full", coalesce=True).select(list(HOUSEHOLD_FACTS)))

@@ -9,15 +9,16 @@ import polars as pl
 from ingest.derive.relations import _episodes
 
 
-def _events(*rows: tuple[str, date]) -> pl.DataFrame:
-    return pl.DataFrame({"event": [e for e, _ in rows], "event_date": [d for _, d in rows],
-                         "record": [f"marriage|civil_affairs|{i}" for i in range(len(rows))]})
+def _events(*rows: tuple[str, date]) -> list[tuple[str, str, str, date, str]]:
+    """One couple's rows (husband h, wife w) as ``_episodes`` reads them."""
+    return [("h", "w", event, day, f"marriage|civil_affairs|{i}")
+            for i, (event, day) in enumerate(rows)]
 
 
 def test_remarriage_of_the_same_couple_is_a_second_episode() -> None:
-    episodes = _episodes("h", "w", _events(("marriage", date(2001, 5, 1)),
-                                           ("divorce", date(2008, 3, 1)),
-                                           ("remarriage", date(2012, 9, 9))), {})
+    episodes = _episodes(_events(("marriage", date(2001, 5, 1)),
+                                 ("divorce", date(2008, 3, 1)),
+                                 ("remarriage", date(2012, 9, 9))), {})
     assert [(e["seq"], e["married_on"], e["ended_on"], e["end_reason"]) for e in episodes] == [
         (1, date(2001, 5, 1), date(2008, 3, 1), "divorce"),
         (2, date(2012, 9, 9), None, None),
@@ -25,18 +26,18 @@ def test_remarriage_of_the_same_couple_is_a_second_episode() -> None:
 
 
 def test_two_reports_of_one_wedding_are_one_episode() -> None:
-    episodes = _episodes("h", "w", _events(("marriage", date(2010, 1, 1)),
-                                           ("marriage", date(2010, 1, 20))), {})
+    episodes = _episodes(_events(("marriage", date(2010, 1, 1)),
+                                 ("marriage", date(2010, 1, 20))), {})
     assert len(episodes) == 1 and len(episodes[0]["records"]) == 2
 
 
 def test_divorce_without_a_recorded_wedding_is_still_a_marriage() -> None:
-    episodes = _episodes("h", "w", _events(("divorce", date(2011, 6, 6))), {})
+    episodes = _episodes(_events(("divorce", date(2011, 6, 6))), {})
     assert [(e["married_on"], e["ended_on"]) for e in episodes] == [(None, date(2011, 6, 6))]
 
 
 def test_death_ends_an_open_marriage() -> None:
-    episodes = _episodes("h", "w", _events(("marriage", date(1990, 1, 1))),
+    episodes = _episodes(_events(("marriage", date(1990, 1, 1))),
                          {"w": date(2015, 2, 2)})
     assert (episodes[0]["ended_on"], episodes[0]["end_reason"]) == (date(2015, 2, 2), "death")
 
