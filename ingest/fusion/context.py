@@ -74,8 +74,12 @@ BIRTH_SLACK_DAYS = 3
 # Loose entities whose candidate pairs are built at once, and the group candidates
 # (an employer's, a dwelling's, an address's roll) a batch may hold before it ends
 # earlier: memory, not the answer. A batch of 50,000 loose entities from the largest
-# groups held 3.4 GiB of candidates at 1 M persons; 4 M pairs are about 0.4 GiB.
-CONTEXT_BATCH = 50_000
+# groups held 3.4 GiB of candidates at 1 M persons; 4 M pairs are about 0.4 GiB. Bound
+# by the pairs, a batch may hold more entities: each batch reads the whole households,
+# family and groups again, so at 1 M 15 batches of at most 50,000 loose entities took 59 s
+# and 1.2 GiB above what the step started with, 400,000 took 40 s and 0.9 GiB, and
+# 1,000,000 (one batch) 35 s and 1.6 GiB (2026-12-07, the bench store, same links).
+CONTEXT_BATCH = 400_000
 CONTEXT_PAIRS = 4_000_000
 # Household relation codes: the head, and a head's children (27/37 left out: adopted
 # or step).
