@@ -193,12 +193,25 @@ def review_divisions(reviews: pl.DataFrame, households: pl.DataFrame | None) -> 
 
 
 def _changed(new: pl.DataFrame, old: pl.DataFrame | None) -> pl.DataFrame:
-    """Rows of ``new`` that are not identical in ``old`` (compared as JSON)."""
+    """Rows of ``new`` that are not identical in ``old``.
+
+    Rows are compared by two 64-bit hashes of the whole row, both sides hashed here by
+    the same polars (a hash is stable only within one version): a changed row passes
+    unless both hashes of it equal those of some old row (odds of 2**-128 per pair).
+    Columns that differ in name or type make every row changed (written again once).
+    """
     if old is None or old.height == 0 or new.height == 0:
         return new
-    sig = pl.struct(pl.all()).struct.json_encode().alias("_sig")
-    old_sig = old.select(sig)
-    return new.with_columns(sig).join(old_sig, on="_sig", how="anti").drop("_sig")
+    if old.schema != new.schema:
+        if dict(old.schema) != dict(new.schema):
+            return new
+        old = old.select(new.columns)
+    sig = [pl.struct(pl.all()).hash(seed).alias(f"_sig{seed}") for seed in SIG_SEEDS]
+    names = [f"_sig{seed}" for seed in SIG_SEEDS]
+    return new.with_columns(sig).join(old.select(sig), on=names, how="anti").drop(names)
+
+
+SIG_SEEDS = (11, 12)
 
 
 @dataclass(frozen=True)
@@ -226,7 +239,8 @@ class Applied:
         parts = [f.select(key) for f in (self.old, self.pending) if f is not None]
         if not parts:
             return new.select(key).clear()
-        held = pl.concat(parts, how="vertical_relaxed").unique()
+        # Applied keys are unique already; only with pending ones can a key be twice.
+        held = parts[0] if len(parts) == 1 else pl.concat(parts, how="vertical_relaxed").unique()
         return held.join(new.select(key), on=key, how="anti", nulls_equal=True)
 
 
