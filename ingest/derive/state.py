@@ -158,6 +158,10 @@ def _reviews(resolution: Resolution, pids: pl.DataFrame) -> pl.DataFrame:
     """Possible matches with the pids and records of both sides (``reason``: why fusion
     refused to link them, for a link refused as impossible)."""
     r = resolution.reviews
+    # Only the items' mentions are looked up (a set probe over every mention id rather
+    # than a hash table of them all for each side).
+    wanted = pl.concat([r["left_mention"], r["right_mention"]]).unique().implode()
+    pids = pids.filter(pl.col("mention_id").is_in(wanted))
     lookup = pids.rename({"mention_id": "left_mention", "pid": "left_pid"})
     r = r.join(lookup, on="left_mention", how="left").join(
         pids.rename({"mention_id": "right_mention", "pid": "right_pid"}),
