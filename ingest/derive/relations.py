@@ -29,6 +29,8 @@ together) and ``pids`` (``mention_id, pid``).
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -253,17 +255,22 @@ def marriages(rows: pl.DataFrame, pids: pl.DataFrame, deaths: dict[str, date],
     # Ties on the date are broken on the record key: never on the order rows were stored.
     m = m.with_columns(record_key().alias("record")).sort("husband", "wife", "event_date",
                                                           "record", nulls_last=False)
-    episodes: list[dict[str, Any]] = []
-    group: list[tuple[Any, ...]] = []
-    columns = ("husband", "wife", "event", "event_date", "record")
-    for row in m.select(columns).iter_rows():  # one pass; a couple's rows are adjacent
-        if group and row[:2] != group[0][:2]:
-            episodes.extend(_episodes(group, deaths))
-            group = []
-        group.append(row)
-    if group:
-        episodes.extend(_episodes(group, deaths))
+    episodes = _per_couple(m.select("husband", "wife", "event", "event_date", "record"),
+                           _episodes, deaths)
     return pl.DataFrame(episodes, schema=STATED_SCHEMA)
+
+
+Couple = Callable[[list[tuple[Any, ...]], dict[str, date]], list[dict[str, Any]]]
+
+
+def _per_couple(rows: pl.DataFrame, build: Couple, deaths: dict[str, date]
+                ) -> list[dict[str, Any]]:
+    """``build`` on each couple's rows, in one pass over ``rows`` (``husband, wife, …``,
+    sorted so a couple's rows are adjacent)."""
+    out: list[dict[str, Any]] = []
+    for _, group in itertools.groupby(rows.iter_rows(), key=lambda row: row[:2]):
+        out.extend(build(list(group), deaths))
+    return out
 
 
 def _episodes(events: list[tuple[Any, ...]], deaths: dict[str, date]
@@ -432,16 +439,8 @@ def household_marriages(rows: pl.DataFrame, pids: pl.DataFrame, sexes: pl.DataFr
     # together in two households) are read in one order whatever the rows' order.
     pairs = household_spouse_pairs(rows, pids, sexes, dismissed).sort(
         "husband", "wife", "from_date", "to_date", "reason", "statement", nulls_last=False)
-    spans: list[dict[str, Any]] = []
-    group: list[tuple[Any, ...]] = []
-    columns = ("husband", "wife", "from_date", "to_date", "reason", "records", "statement")
-    for row in pairs.select(columns).iter_rows():  # one pass; a couple's rows are adjacent
-        if group and row[:2] != group[0][:2]:
-            spans.extend(_spans(group, deaths))
-            group = []
-        group.append(row)
-    if group:
-        spans.extend(_spans(group, deaths))
+    spans = _per_couple(pairs.select("husband", "wife", "from_date", "to_date", "reason",
+                                     "records", "statement"), _spans, deaths)
     return pl.DataFrame(spans, schema=SPAN_SCHEMA)
 
 

@@ -196,6 +196,9 @@ def review_divisions(reviews: pl.DataFrame, households: pl.DataFrame | None) -> 
     return reviews.join(found, on="review_id", how="left")
 
 
+SIG_SEEDS = (11, 12)  # the two row hashes of :func:`_changed`
+
+
 def _changed(new: pl.DataFrame, old: pl.DataFrame | None) -> pl.DataFrame:
     """Rows of ``new`` that are not identical in ``old``.
 
@@ -206,16 +209,12 @@ def _changed(new: pl.DataFrame, old: pl.DataFrame | None) -> pl.DataFrame:
     """
     if old is None or old.height == 0 or new.height == 0:
         return new
-    if old.schema != new.schema:
-        if dict(old.schema) != dict(new.schema):
-            return new
-        old = old.select(new.columns)
-    sig = [pl.struct(pl.all()).hash(seed).alias(f"_sig{seed}") for seed in SIG_SEEDS]
+    if dict(old.schema) != dict(new.schema):
+        return new
     names = [f"_sig{seed}" for seed in SIG_SEEDS]
+    sig = [pl.struct(new.columns).hash(seed).alias(name)
+           for seed, name in zip(SIG_SEEDS, names, strict=True)]
     return new.with_columns(sig).join(old.select(sig), on=names, how="anti").drop(names)
-
-
-SIG_SEEDS = (11, 12)
 
 
 @dataclass(frozen=True)

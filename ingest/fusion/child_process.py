@@ -87,7 +87,7 @@ def _write_memo(folder: Path, memo: Memo | None) -> None:
     if memo is None:
         return
     (folder / MEMO[3]).unlink(missing_ok=True)  # absent while the frames are replaced
-    for frame, name in zip((memo.answers, memo.refused, memo.vetoed), MEMO, strict=False):
+    for frame, name in zip((memo.answers, memo.refused, memo.vetoed), MEMO[:3], strict=True):
         atomic.write_parquet(frame, folder / name)
     atomic.write_json(folder / MEMO[3], {"version": memo.version})
 

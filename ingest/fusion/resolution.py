@@ -243,9 +243,10 @@ def _cluster_in_batches(m: pl.DataFrame, entity_of: pl.DataFrame, names: pl.Data
     keys = memo_.entity_keys(entities, entity_of, names)
     prints = memo_.fingerprints(ents, links, kin, must, apart, keys,
                                 memo_.record_hashes(m, names))
-    usable = memo is not None and memo.version == memo_.version(bounds)
-    reused = (prints.join(memo.answers.select(memo_.FP).unique(), on=memo_.FP, how="semi")
-              if memo is not None and usable else prints.clear())
+    version = memo_.version(bounds)
+    kept = memo if memo is not None and memo.version == version else None
+    reused = (prints.join(kept.answers.select(memo_.FP).unique(), on=memo_.FP, how="semi")
+              if kept is not None else prints.clear())
     known = reused["piece"].implode()
     inputs["kin"] = kin.filter(~(pl.col("child_piece").is_in(known).fill_null(True)
                                  & pl.col("parent_piece").is_in(known).fill_null(True)))
@@ -253,12 +254,12 @@ def _cluster_in_batches(m: pl.DataFrame, entity_of: pl.DataFrame, names: pl.Data
         inputs[name] = inputs[name].filter(~pl.col("piece").is_in(known))
     assigned, refused, vetoed = run.resolve_batches(inputs, bounds, folder=folder)
     new_memo = _memo_of(prints, keys, ents.select("entity", "piece"), assigned, refused,
-                        vetoed, bounds)
-    if memo is not None and reused.height:
+                        vetoed, version)
+    if kept is not None and reused.height:
         fps = reused.select(memo_.FP)
-        answers = memo.answers.join(fps, on=memo_.FP, how="semi")
-        old_refused = memo.refused.join(fps, on=memo_.FP, how="semi")
-        old_vetoed = memo.vetoed.join(fps, on=memo_.FP, how="semi")
+        answers = kept.answers.join(fps, on=memo_.FP, how="semi")
+        old_refused = kept.refused.join(fps, on=memo_.FP, how="semi")
+        old_vetoed = kept.vetoed.join(fps, on=memo_.FP, how="semi")
         assigned = pl.concat([assigned, _from_keys(answers.select("key", "person"), keys,
                                                    ("key", "person"), ("entity", "person"))
                               .select(assigned.columns)])
@@ -281,14 +282,14 @@ def _cluster_in_batches(m: pl.DataFrame, entity_of: pl.DataFrame, names: pl.Data
 
 def _memo_of(prints: pl.DataFrame, keys: pl.DataFrame, piece_of: pl.DataFrame,
              assigned: pl.DataFrame, refused: pl.DataFrame, vetoed: pl.DataFrame,
-             bounds: LifeBounds) -> Memo:
+             version: str) -> Memo:
     """The answers of the pieces clustered in this run, by fingerprint and stable keys."""
     key = keys["key"]
     answers = assigned.join(piece_of, on="entity").join(prints, on="piece")
     lost = refused.join(piece_of.rename({"entity": "left"}), on="left").join(prints,
                                                                             on="piece")
     return Memo(
-        memo_.version(bounds),
+        version,
         answers.select(*memo_.FP, key.gather(answers["entity"]).alias("key"),
                        key.gather(answers["person"]).alias("person")),
         lost.select(*memo_.FP, key.gather(lost["left"]).alias("left"),
