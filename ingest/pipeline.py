@@ -13,7 +13,7 @@ import json
 import resource
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -370,17 +370,40 @@ NOT_DERIVED = ("content_hash", "load_id", "file", "line", "flags")
 NOT_DERIVED_SUFFIXES = ("_status", "_raw", "_initials", "_partial", "_mismatch")
 
 
+class StoredRows(Mapping[str, pl.DataFrame]):
+    """The stored rows of each feed as derivation reads them (without what only a record
+    node shows, :data:`NOT_DERIVED`), read from the store's file each time a step asks:
+    derivation never holds every feed at once (at 1 M persons the rows are 6.6 M, and a
+    feed is read again in well under a second)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._feeds = tuple(store.feeds())
+
+    def __getitem__(self, feed: str) -> pl.DataFrame:
+        if feed not in self._feeds:
+            raise KeyError(feed)
+        scan = self._store.scan_rows(feed)
+        return scan.select(c for c in scan.collect_schema().names()
+                           if c not in NOT_DERIVED
+                           and not c.endswith(NOT_DERIVED_SUFFIXES)).collect()
+
+    def __contains__(self, feed: object) -> bool:
+        return feed in self._feeds
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._feeds)
+
+    def __len__(self) -> int:
+        return len(self._feeds)
+
+
 def derive_state(store: Store, resolution: Resolution, load_id: str,
                  rulings: Rulings) -> derive.GraphState:
-    """The graph state from the stored rows, the mentions fusion read (only the columns
-    derivation needs) and its answer; the record nodes stay plans over the stored files,
-    so the rows are read without what only a record node shows (:data:`NOT_DERIVED`)."""
-    rows = {}
-    for feed in store.feeds():
-        scan = store.scan_rows(feed)
-        rows[feed] = scan.select(c for c in scan.collect_schema().names()
-                                 if c not in NOT_DERIVED
-                                 and not c.endswith(NOT_DERIVED_SUFFIXES)).collect()
+    """The graph state from the stored rows (:class:`StoredRows`), the mentions fusion
+    read (only the columns derivation needs) and its answer; the record nodes stay plans
+    over the stored files."""
+    rows = StoredRows(store)
     mentions = pl.read_parquet(store.root / "fusion" / "mentions.parquet",
                                columns=list(derive.DERIVE_COLUMNS))
     return derive.graph_state(rows, mentions, resolution, load_id, rulings,

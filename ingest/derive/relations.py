@@ -30,7 +30,7 @@ together) and ``pids`` (``mention_id, pid``).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -203,7 +203,7 @@ def born_in_marriage(pairs: pl.DataFrame, married: pl.DataFrame | None,
     return keyed.filter(pl.col("_row").is_in(inside["_row"].implode())).select(pairs.columns)
 
 
-def child_of_statements(feeds: dict[str, pl.DataFrame], pids: pl.DataFrame,
+def child_of_statements(feeds: Mapping[str, pl.DataFrame], pids: pl.DataFrame,
                         dismissed: frozenset[str] = frozenset(), *,
                         married: pl.DataFrame | None = None,
                         born: pl.DataFrame | None = None) -> pl.DataFrame:
@@ -552,7 +552,7 @@ COUPLE_SCHEMA: dict[str, Any] = {"husband": pl.String, "wife": pl.String, "on": 
                                  "record": pl.String, "statement": pl.String}
 
 
-def couple_statements(feeds: dict[str, pl.DataFrame], pids: pl.DataFrame,
+def couple_statements(feeds: Mapping[str, pl.DataFrame], pids: pl.DataFrame,
                       sexes: pl.DataFrame, dismissed: frozenset[str] = frozenset()
                       ) -> pl.DataFrame:
     """Couples rows other than marriage rows state (``COUPLE_SCHEMA``), one per row.

@@ -10,7 +10,7 @@ what the graph may have missed (every write is idempotent).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -80,7 +80,7 @@ def record_frame(feed: str, rows: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def graph_state(rows: dict[str, pl.DataFrame], mentions: pl.DataFrame,
+def graph_state(rows: Mapping[str, pl.DataFrame], mentions: pl.DataFrame,
                 resolution: Resolution, load_id: str, rulings: Rulings = NO_RULINGS,
                 stored: dict[str, pl.LazyFrame] | None = None) -> GraphState:
     """Everything the graph should hold after this load.
@@ -89,11 +89,12 @@ def graph_state(rows: dict[str, pl.DataFrame], mentions: pl.DataFrame,
     used as evidence, decided conflicts are not disputed (:mod:`ingest.derive.conflicts`).
     ``stored`` reads the same rows from their files (:meth:`Store.scan_rows`), so the
     record nodes do not keep ``rows`` alive; without it they are made from ``rows``.
-    ``mentions`` needs only ``DERIVE_COLUMNS``.
+    ``mentions`` needs only ``DERIVE_COLUMNS``. ``rows`` may read a feed's rows each
+    time a step asks for them (``ingest.pipeline.StoredRows``): no feed is held here
+    beyond the step that reads it.
     """
     pids = resolution.assignments.select("mention_id", "pid")
-    households = rows.get("household")
-    persons = survivorship.golden(mentions, resolution.assignments, households)
+    persons = survivorship.golden(mentions, resolution.assignments, rows.get("household"))
     deaths = _deaths(persons)
     married, spans, couples = _marriages(rows, pids, persons, deaths, rulings)
     born = persons.select("pid", pl.col("props").struct.field("birth_date"))
@@ -114,8 +115,8 @@ def graph_state(rows: dict[str, pl.DataFrame], mentions: pl.DataFrame,
                         how="diagonal_relaxed").with_columns(pl.lit(load_id).alias("load_id"))
     reviews = review_divisions(reviews, episodes.get("MEMBER_OF"))
     return GraphState(
-        record_rows={feed: stored[feed] if stored is not None else frame.lazy()
-                     for feed, frame in rows.items()},
+        record_rows={feed: stored[feed] if stored is not None else rows[feed].lazy()
+                     for feed in rows},
         persons=persons, mentions=link_rows,
         child_of=conflicts.mark(child_of, found.disputed["child_of"]),
         married=conflicts.mark(married.drop("statements", "ended_by"),
@@ -125,7 +126,7 @@ def graph_state(rows: dict[str, pl.DataFrame], mentions: pl.DataFrame,
     )
 
 
-def _marriages(rows: dict[str, pl.DataFrame], pids: pl.DataFrame, persons: pl.DataFrame,
+def _marriages(rows: Mapping[str, pl.DataFrame], pids: pl.DataFrame, persons: pl.DataFrame,
                deaths: dict[str, date], rulings: Rulings
                ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Marriage episodes from marriage rows, the household register and the couples other
