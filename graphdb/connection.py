@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any, NoReturn
+from collections.abc import Callable
+from typing import Any, NoReturn, TypeVar
 
 import neo4j
 from neo4j.exceptions import (
@@ -29,6 +30,8 @@ from kingraph.errors import (
     ServerNotRunning,
 )
 from kingraph.settings import Settings
+
+T = TypeVar("T")
 
 
 def open_driver(settings: Settings) -> neo4j.Driver:
@@ -73,8 +76,10 @@ def bolt_answers(uri: str, user: str, password: str) -> bool:
 
 
 READ_ATTEMPTS = 3
-# The server already waited its bookmark timeout: asking again would only wait again.
-NOT_RETRIED = frozenset({"Neo.TransientError.Transaction.BookmarkTimeout"})
+BOOKMARK_TIMEOUT = "Neo.TransientError.Transaction.BookmarkTimeout"
+# The server already waited its bookmark timeout: asking again would only wait again
+# (unless the bookmarks were stale, :func:`_stale_bookmarks`).
+NOT_RETRIED = frozenset({BOOKMARK_TIMEOUT})
 BOOKMARK_INVALID = frozenset({"Neo.ClientError.Transaction.InvalidBookmark",
                               "Neo.ClientError.Transaction.InvalidBookmarkMixture"})
 
@@ -85,6 +90,16 @@ def _flow_bookmarks() -> neo4j.Bookmarks | None:
     if flow is None or not flow.bookmarks:
         return None
     return neo4j.Bookmarks.from_raw_values(flow.bookmarks)
+
+
+def _stale_bookmarks(driver: neo4j.Driver | neo4j.AsyncDriver, exc: Exception) -> bool:
+    """A bookmark timeout from a single server (a direct ``bolt://`` driver): no member
+    can lag behind it, so the driver's bookmarks name transactions of a store that was
+    replaced since (another process imported or emptied the database offline: the new
+    store counts its transactions from the start again). Forgetting them is then safe;
+    on a cluster a timeout may be a lagging member, and stays :class:`GraphBehind`."""
+    return (isinstance(exc, Neo4jError) and exc.code == BOOKMARK_TIMEOUT
+            and isinstance(driver, neo4j.BoltDriver | neo4j.AsyncBoltDriver))
 
 
 def _retried(exc: Exception) -> bool:
@@ -105,6 +120,7 @@ def read(driver: neo4j.Driver, database: str, name: str, cypher: str,
     flow's, so a read sees the earlier writes of this driver and of its flow, and
     transient failures are retried.
     """
+    forgot = False
     for attempt in range(READ_ATTEMPTS):
         try:
             with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS,
@@ -112,6 +128,10 @@ def read(driver: neo4j.Driver, database: str, name: str, cypher: str,
                                 bookmarks=_flow_bookmarks()) as session:
                 return list(session.run(cypher, params))
         except (Neo4jError, SessionExpired, ServiceUnavailable) as exc:
+            if not forgot and _stale_bookmarks(driver, exc):
+                forget_bookmarks(driver, database)
+                forgot = True
+                continue
             if attempt + 1 == READ_ATTEMPTS or not _retried(exc):
                 return _failed(name, exc)
             time.sleep(0.2 * 2**attempt)
@@ -123,6 +143,7 @@ async def read_async(driver: neo4j.AsyncDriver, database: str, name: str, cypher
     """:func:`read` on the async driver: for API routes whose whole work is one read,
     so they stay on the event loop instead of taking a worker thread (and the GIL
     hand-offs that come with it) per request."""
+    forgot = False
     for attempt in range(READ_ATTEMPTS):
         try:
             async with driver.session(
@@ -132,6 +153,10 @@ async def read_async(driver: neo4j.AsyncDriver, database: str, name: str, cypher
                 result = await session.run(cypher, params)
                 return [record async for record in result]
         except (Neo4jError, SessionExpired, ServiceUnavailable) as exc:
+            if not forgot and _stale_bookmarks(driver, exc):
+                await forget_bookmarks_async(driver, database)
+                forgot = True
+                continue
             if attempt + 1 == READ_ATTEMPTS or not _retried(exc):
                 return _failed(name, exc)
             await asyncio.sleep(0.2 * 2**attempt)
@@ -162,14 +187,15 @@ def write(driver: neo4j.Driver, database: str, name: str, cypher: str,
     """
     flow = bookmarks.current()
     sent = _flow_bookmarks()
-    try:
+
+    def run() -> tuple[list[neo4j.Record], neo4j.Bookmarks]:
         with driver.session(database=database, default_access_mode=neo4j.WRITE_ACCESS,
                             bookmark_manager=driver.execute_query_bookmark_manager,
                             bookmarks=sent) as session:
-            records = session.execute_write(_all_records, cypher, params)
-            received = session.last_bookmarks()
-    except (Neo4jError, SessionExpired, ServiceUnavailable) as exc:
-        _failed(name, exc)
+            return (session.execute_write(_all_records, cypher, params),
+                    session.last_bookmarks())
+
+    records, received = _once_more_if_stale(driver, database, name, run)
     if flow is not None:
         flow.advance(sent.raw_values if sent else (), received.raw_values)
     return records
@@ -184,16 +210,34 @@ def write_auto_commit(driver: neo4j.Driver, database: str, name: str, cypher: st
     """
     flow = bookmarks.current()
     sent = _flow_bookmarks()
-    try:
+
+    def run() -> tuple[None, neo4j.Bookmarks]:
         with driver.session(database=database, default_access_mode=neo4j.WRITE_ACCESS,
                             bookmark_manager=driver.execute_query_bookmark_manager,
                             bookmarks=sent) as session:
             session.run(cypher, params).consume()
-            received = session.last_bookmarks()
-    except (Neo4jError, SessionExpired, ServiceUnavailable) as exc:
-        _failed(name, exc)
+            return None, session.last_bookmarks()
+
+    _, received = _once_more_if_stale(driver, database, name, run)
     if flow is not None:
         flow.advance(sent.raw_values if sent else (), received.raw_values)
+
+
+def _once_more_if_stale(driver: neo4j.Driver, database: str, name: str,
+                        run: Callable[[], tuple[T, neo4j.Bookmarks]]
+                        ) -> tuple[T, neo4j.Bookmarks]:
+    """``run()``, once more after forgetting stale bookmarks (:func:`_stale_bookmarks`:
+    a transaction that timed out on its bookmarks never started); errors become a
+    GraphError naming the query."""
+    for attempt in range(2):
+        try:
+            return run()
+        except (Neo4jError, SessionExpired, ServiceUnavailable) as exc:
+            if attempt == 0 and _stale_bookmarks(driver, exc):
+                forget_bookmarks(driver, database)
+                continue
+            _failed(name, exc)
+    raise AssertionError("unreachable")
 
 
 def _all_records(tx: neo4j.ManagedTransaction, cypher: str,
@@ -210,3 +254,13 @@ def forget_bookmarks(driver: neo4j.Driver, database: str) -> None:
         fresh = session.last_bookmarks()
     manager = driver.execute_query_bookmark_manager
     manager.update_bookmarks(manager.get_bookmarks(), fresh.raw_values)
+
+
+async def forget_bookmarks_async(driver: neo4j.AsyncDriver, database: str) -> None:
+    """:func:`forget_bookmarks` on the async driver."""
+    async with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS,
+                              bookmark_manager=None) as session:
+        await (await session.run("RETURN 1")).consume()
+        fresh = await session.last_bookmarks()
+    manager = driver.execute_query_bookmark_manager
+    await manager.update_bookmarks(await manager.get_bookmarks(), fresh.raw_values)
