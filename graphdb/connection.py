@@ -120,8 +120,8 @@ def read(driver: neo4j.Driver, database: str, name: str, cypher: str,
     flow's, so a read sees the earlier writes of this driver and of its flow, and
     transient failures are retried.
     """
-    forgot = False
-    for attempt in range(READ_ATTEMPTS):
+    forgot, failures = False, 0
+    while True:  # a forgetting of stale bookmarks is not one of the READ_ATTEMPTS
         try:
             with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS,
                                 bookmark_manager=driver.execute_query_bookmark_manager,
@@ -132,10 +132,10 @@ def read(driver: neo4j.Driver, database: str, name: str, cypher: str,
                 forget_bookmarks(driver, database)
                 forgot = True
                 continue
-            if attempt + 1 == READ_ATTEMPTS or not _retried(exc):
+            failures += 1
+            if failures == READ_ATTEMPTS or not _retried(exc):
                 return _failed(name, exc)
-            time.sleep(0.2 * 2**attempt)
-    raise AssertionError("unreachable")
+            time.sleep(0.2 * 2 ** (failures - 1))
 
 
 async def read_async(driver: neo4j.AsyncDriver, database: str, name: str, cypher: str,
@@ -143,8 +143,8 @@ async def read_async(driver: neo4j.AsyncDriver, database: str, name: str, cypher
     """:func:`read` on the async driver: for API routes whose whole work is one read,
     so they stay on the event loop instead of taking a worker thread (and the GIL
     hand-offs that come with it) per request."""
-    forgot = False
-    for attempt in range(READ_ATTEMPTS):
+    forgot, failures = False, 0
+    while True:  # as in read: forgetting stale bookmarks is not a failed attempt
         try:
             async with driver.session(
                     database=database, default_access_mode=neo4j.READ_ACCESS,
@@ -157,10 +157,10 @@ async def read_async(driver: neo4j.AsyncDriver, database: str, name: str, cypher
                 await forget_bookmarks_async(driver, database)
                 forgot = True
                 continue
-            if attempt + 1 == READ_ATTEMPTS or not _retried(exc):
+            failures += 1
+            if failures == READ_ATTEMPTS or not _retried(exc):
                 return _failed(name, exc)
-            await asyncio.sleep(0.2 * 2**attempt)
-    raise AssertionError("unreachable")
+            await asyncio.sleep(0.2 * 2 ** (failures - 1))
 
 
 def _failed(name: str, exc: Exception) -> NoReturn:
