@@ -23,10 +23,14 @@ from tests.integration.synthetic import LoadedDrop
 
 SIZES = {"1280": {"width": 1280, "height": 900}, "390": {"width": 390, "height": 844}}
 
-# A couple married since 2004 (so a later day is under the rules in force), both named.
+# A couple married since 2004 (so a later day is under the rules in force), both named,
+# and married to each other once (a couple who married, divorced and married again is,
+# on a day before the second wedding, a couple whose marriage had ended). The pids are
+# keyed by each run's own key, so which couple comes first differs from run to run.
 COUPLE = """
 MATCH (h:Person {sex: '1'})-[m:MARRIED]->(w:Person {sex: '2'})
 WHERE m.ended_on IS NULL AND m.married_on >= date('2004-01-01')
+  AND NOT EXISTS { (h)-[o:MARRIED]-(w) WHERE o <> m }
   AND m.married_on <= date('2024-01-01') AND coalesce(m.inferred, false) = false
   AND h.name IS NOT NULL AND w.name IS NOT NULL AND h.birth_date IS NOT NULL
   AND w.birth_date IS NOT NULL

@@ -16,10 +16,7 @@ The test stops and restarts its server, so it runs a small instance of its own.
 from __future__ import annotations
 
 import asyncio
-import shutil
-import socket
 from collections.abc import Iterator
-from contextlib import closing
 
 import neo4j
 import pytest
@@ -36,31 +33,18 @@ from graphdb.credentials import credentials
 from graphdb.server import LocalServer
 from kingraph.errors import GraphBehind
 from kingraph.settings import Settings
+from tests.integration.own_instance import own_instance
 
 WRITES = 40  # transactions the old store had committed before it was replaced
-
-
-def _free_port() -> int:
-    with closing(socket.socket()) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def instance(settings: Settings) -> Iterator[tuple[LocalServer, Settings]]:
     """A small instance of its own ("bookmarkcheck"), removed afterwards."""
-    if not settings.uses_local_server:
-        pytest.skip("the store is replaced offline, which needs a local server")
-    own = settings.model_copy(update={
-        "neo4j_instance": "bookmarkcheck", "neo4j_bolt_port": _free_port(),
-        "neo4j_http_port": _free_port(), "neo4j_heap": "512m", "neo4j_pagecache": "128m"})
-    server = LocalServer(own)
-    try:
-        server.start()
-        yield server, own
-    finally:
-        server.stop()
-        shutil.rmtree(server.home, ignore_errors=True)
+    with own_instance(settings, "bookmarkcheck",
+                      "the store is replaced offline, which needs a local server",
+                      pagecache="128m") as started:
+        yield started
 
 
 def _replace_store(server: LocalServer, database: str) -> None:

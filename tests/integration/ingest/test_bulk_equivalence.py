@@ -15,10 +15,7 @@ of the project's Neo4j on free ports, beside the suite's.
 
 from __future__ import annotations
 
-import shutil
-import socket
 from collections.abc import Iterator
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -37,31 +34,17 @@ from ingest.store import Store
 from kingraph.settings import Settings
 from synth.generator import generate
 from tests.integration.fingerprint import differences, fingerprint
+from tests.integration.own_instance import own_instance
 
 PERSONS, SEED = 1500, 20261206
-
-
-def _free_port() -> int:
-    with closing(socket.socket()) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def instance(settings: Settings) -> Iterator[tuple[LocalServer, Settings]]:
     """A small instance of its own ("bulkcheck"), removed afterwards."""
-    if not settings.uses_local_server:
-        pytest.skip("the bulk importer writes a local server's store; this graph is external")
-    own = settings.model_copy(update={
-        "neo4j_instance": "bulkcheck", "neo4j_bolt_port": _free_port(),
-        "neo4j_http_port": _free_port(), "neo4j_heap": "512m", "neo4j_pagecache": "256m"})
-    server = LocalServer(own)
-    try:
-        server.start()
-        yield server, own
-    finally:
-        server.stop()
-        shutil.rmtree(server.home, ignore_errors=True)
+    with own_instance(settings, "bulkcheck", "the bulk importer writes a local server's "
+                      "store; this graph is external") as started:
+        yield started
 
 
 @pytest.fixture(scope="module")
