@@ -16,11 +16,12 @@ it, and its wall time; figures only, never personal data.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -65,21 +66,28 @@ class Sampler:
         self._thread.join()
 
 
+@contextlib.contextmanager
+def span(sampler: Sampler, name: str, lines: list[Line]) -> Iterator[None]:
+    """Record memory before, peak during and after the block, and its wall time."""
+    outer = sampler.peak
+    before = sampler.mark()
+    clock = time.perf_counter()
+    yield
+    took = time.perf_counter() - clock
+    peak = max(sampler.peak, sampler.rss())
+    lines.append((name, before / GIB, peak / GIB, sampler.rss() / GIB, took))
+    sampler.peak = max(outer, peak)
+
+
 def traced(sampler: Sampler, name: str, fn: Callable[..., Any],
            lines: list[Line]) -> Callable[..., Any]:
-    """``fn``, recording memory before, peak during, after, and its wall time."""
+    """``fn``, recording memory before, peak during, after, and its wall time (the
+    wrapper holds ``fn``'s arguments until it returns)."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        outer = sampler.peak
-        before = sampler.mark()
-        clock = time.perf_counter()
-        out = fn(*args, **kwargs)
-        took = time.perf_counter() - clock
-        peak = max(sampler.peak, sampler.rss())
-        lines.append((name, before / GIB, peak / GIB, sampler.rss() / GIB, took))
-        sampler.peak = max(outer, peak)
-        return out
+        with span(sampler, name, lines):
+            return fn(*args, **kwargs)
 
     return wrapper
 
@@ -115,12 +123,13 @@ def derive(store: Store, sampler: Sampler, lines: list[Line]) -> None:
 def fusion(store: Store, sampler: Sampler, lines: list[Line]) -> None:
     """The worker's resolution of its inputs again, on the local engine."""
     folder = store.root / "fusion"
-    read = traced(sampler, "read inputs", child_process.read_inputs, lines)
-    mentions, decisions, limits, _ = read(folder)
-    resolve = traced(sampler, "resolve", resolution.resolve, lines)
-    with tempfile.TemporaryDirectory() as work:
-        resolve(mentions, decisions=decisions, pid_key=store.pid_key(), limits=limits,
-                work=Path(work), model=child_process.read_model(folder))
+    decisions, limits, _ = child_process.read_inputs(folder)
+    read = traced(sampler, "read inputs", child_process.read_mentions, lines)
+    # Not ``traced``: its wrapper would hold the mentions, which the worker hands over.
+    with tempfile.TemporaryDirectory() as work, span(sampler, "resolve", lines):
+        resolution.resolve(read(folder), decisions=decisions, pid_key=store.pid_key(),
+                           limits=limits, work=Path(work),
+                           model=child_process.read_model(folder))
 
 
 def main() -> None:

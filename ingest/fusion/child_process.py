@@ -92,7 +92,13 @@ def _write_memo(folder: Path, memo: Memo | None) -> None:
     atomic.write_json(folder / MEMO[3], {"version": memo.version})
 
 
-def read_inputs(folder: Path) -> tuple[pl.DataFrame, Decisions, PieceLimits, Engine]:
+def read_mentions(folder: Path) -> pl.DataFrame:
+    """The mentions to resolve (hand them to ``resolve`` without keeping them)."""
+    return pl.read_parquet(folder / "mentions.parquet")
+
+
+def read_inputs(folder: Path) -> tuple[Decisions, PieceLimits, Engine]:
+    """The officers' decisions, the piece limits and the engine of the inputs."""
     raw = json.loads((folder / "decisions.json").read_text())
     decisions = Decisions(tuple(map(tuple, raw["must_link"])),
                           tuple(map(tuple, raw["cannot_link"])))
@@ -100,7 +106,7 @@ def read_inputs(folder: Path) -> tuple[pl.DataFrame, Decisions, PieceLimits, Eng
     piece_limits = PieceLimits(**json.loads(limits.read_text())) if limits.exists() else LIMITS
     engine = folder / "engine.json"
     executor = Engine(**json.loads(engine.read_text())) if engine.exists() else LOCAL
-    return pl.read_parquet(folder / "mentions.parquet"), decisions, piece_limits, executor
+    return decisions, piece_limits, executor
 
 
 def _write_outputs(folder: Path, result: Resolution) -> None:
@@ -192,12 +198,12 @@ def _emit(event: dict[str, Any]) -> None:
 def main(argv: list[str]) -> None:
     """The child: read the inputs, resolve on the engine they name, write the resolution."""
     folder, key = Path(argv[0]), Path(argv[1]).read_bytes()
-    mentions, decisions, limits, engine = read_inputs(folder)
+    decisions, limits, engine = read_inputs(folder)
     work = folder / "work"
     if engine.name == "spark":
         _emit({"step": f"starting Spark ({engine.spark_master})"})
     with open_executor(engine, work, _emit) as executor:
-        result = resolve(mentions, decisions=decisions, pid_key=key, limits=limits,
+        result = resolve(read_mentions(folder), decisions=decisions, pid_key=key, limits=limits,
                          work=work, executor=executor, model=read_model(folder),
                          memo=read_memo(folder), progress=lambda step: _emit({"step": step}))
     _write_outputs(folder, result)
