@@ -113,7 +113,8 @@ def stated_parents(mentions: pl.DataFrame, entity_of: pl.DataFrame) -> pl.DataFr
         entity_of, on="mention_id")
     births = m.filter(pl.col("role") == "child").select(*RECORD, pl.col("entity").alias("child"))
     parents = m.filter(pl.col("role").is_in(["mother", "father"])).select(
-        *RECORD, pl.col("entity").alias("parent"), pl.col("role").alias("side"))
+        *RECORD, pl.col("entity").alias("parent"),
+        pl.col("role").cast(pl.String).alias("side"))
     ref = entity_of.rename({"mention_id": "relative_mention", "entity": "relative"})
     blood = m.filter(pl.col("relative_mention").is_not_null()).join(ref, on="relative_mention")
     return pl.concat([
