@@ -103,8 +103,9 @@ def resolve(mentions: pl.DataFrame, decisions: Decisions = Decisions(),
     Args:
         mentions: The person mentions (columns in the module docstring), in any order.
             Not kept past the first step: a caller that needs no more of it should pass
-            it without holding a reference (``resolve(read(...), ...)``), so its memory
-            goes back before anchoring (about 3 GiB at 1 M persons).
+            it without holding a reference (``resolve(read(...), ...)``), so the columns
+            compacting replaces are freed before anchoring (at 1 M persons the worker's
+            peak fell from 10.0 to 9.2 GiB).
         decisions: Officers' decisions on pairs of mentions.
         thresholds: The match-weight bounds.
         progress: Told the name of each step as it starts.
