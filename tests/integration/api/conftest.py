@@ -182,6 +182,21 @@ def follow(client: httpx.Client, accepted: httpx.Response, headers: dict[str, st
         time.sleep(0.25)
 
 
+def audit_person_pages(client: httpx.Client, headers: dict[str, str], entry_id: int,
+                       limit: int) -> Iterator[dict[str, Any]]:
+    """Every page of ``/v1/audit/{entry_id}/persons`` (``limit`` pids each), in order."""
+    after = None
+    while True:
+        params: dict[str, Any] = {"limit": limit} | ({"after": after} if after else {})
+        got = client.get(f"/v1/audit/{entry_id}/persons", params=params, headers=headers)
+        assert got.status_code == 200, got.status_code
+        page: dict[str, Any] = got.json()
+        yield page
+        after = page["next_after"]
+        if after is None:
+            return
+
+
 def decide(client: httpx.Client, headers: dict[str, str], review_id: str,
            decision: str, records: list[str] | None = None) -> dict[str, Any]:
     """Decide a review item as the page does (a merge previewed and confirmed first) and

@@ -13,7 +13,14 @@ import pytest
 from api.keys import Role
 from graphdb.connection import read
 from kingraph.settings import Settings
-from tests.integration.api.conftest import Keys, People, api_settings, make_keys, serving
+from tests.integration.api.conftest import (
+    Keys,
+    People,
+    api_settings,
+    audit_person_pages,
+    make_keys,
+    serving,
+)
 
 
 def _audit(client: httpx.Client, keys: Keys, **params: Any) -> dict[str, Any]:
@@ -195,16 +202,9 @@ def test_an_issuance_run_audits_every_spouse_it_decided(
     assert (entry["status"], entry["pid_count"]) == (200, len(expected))
     assert entry["pids"] == expected[:100]  # a search shows the first 100, in pid order
     listed: list[str] = []
-    after = None
-    while True:  # all of them, page by page
-        params: dict[str, Any] = {"limit": 200} | ({"after": after} if after else {})
-        page = client.get(f"/v1/audit/{entry['id']}/persons", params=params, headers=admin)
-        assert page.status_code == 200, page.text
-        assert page.json()["total"] == len(expected)
-        listed += page.json()["items"]
-        after = page.json()["next_after"]
-        if after is None:
-            break
+    for page in audit_person_pages(client, admin, entry["id"], 200):  # all, page by page
+        assert page["total"] == len(expected)
+        listed += page["items"]
     assert listed == expected
     # and the run is found by any one of the persons it decided on
     someone = expected[len(expected) // 2]

@@ -26,7 +26,7 @@ import polars as pl
 import pytest
 
 from api.keys import Role
-from tests.integration.api.conftest import Keys, make_keys
+from tests.integration.api.conftest import Keys, audit_person_pages, make_keys
 from tests.integration.api.routes_catalogue import ISO_DAY, PID, catalogue, strings
 from tests.integration.synthetic import LoadedDrop
 
@@ -349,19 +349,10 @@ def _entry_pids(http: httpx.Client, keys: Keys, row: dict[str, Any]) -> set[str]
     degree 3 with in-laws can name more), the rest come page by page."""
     if row["pid_count"] == len(row["pids"]):
         return set(row["pids"])
-    pids: set[str] = set()
-    after: str | None = None
-    while True:
-        params: dict[str, Any] = {"limit": 100} | ({"after": after} if after else {})
-        got = http.get(f"/v1/audit/{row['id']}/persons", params=params,
-                       headers=keys.headers(Role.ADMIN, "audit"))
-        assert got.status_code == 200, got.status_code
-        page = got.json()
-        pids.update(page["items"])
-        after = page["next_after"]
-        if after is None:
-            assert len(pids) == row["pid_count"]
-            return pids
+    pages = audit_person_pages(http, keys.headers(Role.ADMIN, "audit"), row["id"], 100)
+    pids = {pid for page in pages for pid in page["items"]}
+    assert len(pids) == row["pid_count"]
+    return pids
 
 
 def test_audit_rows_hold_ids_only(http: httpx.Client, fresh_keys: Keys,
