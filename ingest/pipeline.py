@@ -404,9 +404,10 @@ def derive_state(store: Store, resolution: Resolution, load_id: str,
     read (only the columns derivation needs) and its answer; the record nodes stay plans
     over the stored files."""
     rows = StoredRows(store)
-    mentions = pl.read_parquet(store.root / "fusion" / "mentions.parquet",
-                               columns=list(derive.DERIVE_COLUMNS))
-    return derive.graph_state(rows, mentions, resolution, load_id, rulings,
+    # Handed over, not kept here: derive frees the names and numbers once it has used them.
+    return derive.graph_state(rows, pl.read_parquet(store.root / "fusion" / "mentions.parquet",
+                                                    columns=list(derive.DERIVE_COLUMNS)),
+                              resolution, load_id, rulings,
                               stored={feed: store.scan_rows(feed) for feed in rows})
 
 

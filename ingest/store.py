@@ -130,11 +130,11 @@ class Store:
         return StoreDamaged(f"the ingest store's file {path} is damaged "
                             f"({_unreadable(path, exc)}); {self._advice(path)}")
 
-    def _read(self, path: Path) -> pl.DataFrame | None:
+    def _read(self, path: Path, columns: list[str] | None = None) -> pl.DataFrame | None:
         if not path.exists():
             return None
         try:
-            return pl.read_parquet(path)
+            return pl.read_parquet(path, columns=columns)
         except (pl.exceptions.PolarsError, OSError) as exc:
             raise self._damaged(path, exc) from None
 
@@ -283,10 +283,11 @@ class Store:
         applied = self._applied()
         return None if applied is None else self.root / applied["state"]
 
-    def state(self, name: str) -> pl.DataFrame | None:
-        """A piece of the last applied state, or None (never a piece saved but unapplied)."""
+    def state(self, name: str, columns: list[str] | None = None) -> pl.DataFrame | None:
+        """A piece of the last applied state (only ``columns`` if given), or None (never a
+        piece saved but unapplied)."""
         current = self._current()
-        return None if current is None else self._read(current / f"{name}.parquet")
+        return None if current is None else self._read(current / f"{name}.parquet", columns)
 
     def state_file(self, name: str) -> Path | None:
         """The file of a piece of the applied state, or None: for a reader that keeps it

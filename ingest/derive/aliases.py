@@ -35,8 +35,9 @@ def retire(old: pl.DataFrame | None, new: pl.DataFrame, aliases: pl.DataFrame | 
     """The aliases after a load.
 
     Args:
-        old: ``mention_id, pid`` as last applied (None on a first load).
-        new: ``mention_id, pid`` of this load.
+        old: A mention's key columns (``mention_id``, or ``record, role``) and its
+            ``pid`` as last applied (None on a first load).
+        new: The same columns of this load.
         aliases: The aliases as last applied (``ALIAS_SCHEMA``), or None.
         load_id: This load (the retirement stamp of pids retired now).
 
@@ -46,9 +47,10 @@ def retire(old: pl.DataFrame | None, new: pl.DataFrame, aliases: pl.DataFrame | 
     current = new.select("pid").unique()
     flat = _flat(aliases)
     if old is not None and old.height:
-        moved = (old.select("mention_id", pl.col("pid").alias("alias"))
+        key = [c for c in new.columns if c != "pid"]
+        moved = (old.select(*key, pl.col("pid").alias("alias"))
                  .join(current.rename({"pid": "alias"}), on="alias", how="anti")
-                 .join(new.select("mention_id", "pid"), on="mention_id", how="left"))
+                 .join(new.select(*key, "pid"), on=key, how="left"))
         direct = (moved.group_by("alias", "pid").agg(pl.len().cast(pl.UInt32).alias("mentions"))
                   .with_columns(pl.lit(load_id).alias("retired_load")))
     else:

@@ -29,10 +29,11 @@ from kingraph import divisions
 Stage = Callable[[str, int | None], Callable[[int], None]]
 EPISODE_FEEDS = {"household": "MEMBER_OF", "cohabitation": "LIVED_AT",
                  "employment": "EMPLOYED_BY"}
-# What derivation reads of a mention: survivorship's inputs and where it came from
-# (reading only these from the fusion worker's file halves derive's mentions at 1 M).
-DERIVE_COLUMNS = tuple(dict.fromkeys((*survivorship.GOLDEN_INPUTS, "feed", "record_id",
-                                      "role", "birth_date", "id_birth_date")))
+# What derivation reads of a mention: survivorship's inputs, which hold the birth dates
+# the conflicts' evidence reads (where a mention came from is in its id: ``record|role``).
+DERIVE_COLUMNS = survivorship.GOLDEN_INPUTS
+# What the conflicts read of the mentions once the golden attributes are made.
+EVIDENCE_COLUMNS = ("mention_id", "birth_date", "id_birth_date")
 
 
 
@@ -89,12 +90,14 @@ def graph_state(rows: Mapping[str, pl.DataFrame], mentions: pl.DataFrame,
     used as evidence, decided conflicts are not disputed (:mod:`ingest.derive.conflicts`).
     ``stored`` reads the same rows from their files (:meth:`Store.scan_rows`), so the
     record nodes do not keep ``rows`` alive; without it they are made from ``rows``.
-    ``mentions`` needs only ``DERIVE_COLUMNS``. ``rows`` may read a feed's rows each
-    time a step asks for them (``ingest.pipeline.StoredRows``): no feed is held here
-    beyond the step that reads it.
+    ``mentions`` needs only ``DERIVE_COLUMNS``; handed over (the caller keeping no
+    reference), its columns are freed once the golden attributes are made. ``rows`` may
+    read a feed's rows each time a step asks for them (``ingest.pipeline.StoredRows``):
+    no feed is held here beyond the step that reads it.
     """
     pids = resolution.assignments.select("mention_id", "pid")
     persons = survivorship.golden(mentions, resolution.assignments, rows.get("household"))
+    mentions = mentions.select(EVIDENCE_COLUMNS)  # names and numbers: 1.2 GiB at 1 M
     deaths = _deaths(persons)
     married, spans, couples = _marriages(rows, pids, persons, deaths, rulings)
     born = persons.select("pid", pl.col("props").struct.field("birth_date"))
@@ -105,12 +108,7 @@ def graph_state(rows: Mapping[str, pl.DataFrame], mentions: pl.DataFrame,
                              spans=spans, couples=couples)
     episodes = {rel: relations.episodes(rows[feed], pids, feed)
                 for feed, rel in EPISODE_FEEDS.items() if feed in rows}
-    links = mentions.select("mention_id", pl.concat_str("feed", "source", "record_id",
-                                                        separator="|").alias("record"),
-                            "role").join(resolution.assignments, on="mention_id")
-    link_rows = links.select("record", "role", "pid",
-                             pl.when(pl.col("anchored")).then(pl.lit("id_number"))
-                             .otherwise(pl.lit("probabilistic")).alias("link"))
+    link_rows = mention_links(resolution.assignments)
     reviews = pl.concat([_reviews(resolution, pids), found.reviews],
                         how="diagonal_relaxed").with_columns(pl.lit(load_id).alias("load_id"))
     reviews = review_divisions(reviews, episodes.get("MEMBER_OF"))
@@ -124,6 +122,18 @@ def graph_state(rows: Mapping[str, pl.DataFrame], mentions: pl.DataFrame,
         episodes=episodes, reviews=reviews.select(REVIEW_COLUMNS), conflicts=found.counts,
         load_id=load_id,
     )
+
+
+def mention_links(assignments: pl.DataFrame) -> pl.DataFrame:
+    """``record, role, pid, link`` per mention (its ``MENTIONS`` edge), from the resolver's
+    assignments alone: a mention id is ``feed|source|record_id|role`` (the record's key,
+    then the role, which holds no ``|``)."""
+    mention = pl.col("mention_id")
+    return assignments.select(
+        mention.str.replace(r"\|[^|]*$", "").alias("record"),
+        mention.str.extract(r"\|([^|]*)$", 1).alias("role"), "pid",
+        pl.when(pl.col("anchored")).then(pl.lit("id_number"))
+        .otherwise(pl.lit("probabilistic")).alias("link"))
 
 
 def _marriages(rows: Mapping[str, pl.DataFrame], pids: pl.DataFrame, persons: pl.DataFrame,
@@ -233,7 +243,12 @@ class Applied:
     @staticmethod
     def of(store: Store, name: str, key: list[str]) -> Applied:
         """The applied piece ``name`` of ``store`` (keyed by ``key``)."""
-        old, pending = store.state(name), store.pending(name)
+        return Applied.over(store.state(name), store.pending(name), key)
+
+    @staticmethod
+    def over(old: pl.DataFrame | None, pending: pl.DataFrame | None,
+             key: list[str]) -> Applied:
+        """An applied piece read already, and the keys pending on it."""
         if old is not None and pending is not None:
             old = old.join(pending.select(key), on=key, how="anti", nulls_equal=True)
         return Applied(old, pending)
@@ -300,9 +315,13 @@ class Changes:
 def changes(store: Store, graph: GraphState) -> Changes:
     """Everything ``graph`` changes against the applied state (and pending keys)."""
     persons = Applied.of(store, "persons", PERSON_KEY)
-    mentions = Applied.of(store, "assignments", MENTION_KEY)
-    new_aliases = aliases.retire(store.state("assignments"), _pids(graph),
-                                 store.aliases_before(), graph.load_id)
+    # Read once (10.4 M rows at 1 M persons); a mention is keyed by record and role.
+    assigned = store.state("assignments", columns=[*MENTION_KEY, "pid", "link"])
+    mentions = Applied.over(assigned, store.pending("assignments"), MENTION_KEY)
+    new_aliases = aliases.retire(
+        None if assigned is None else assigned.select(*MENTION_KEY, "pid"),
+        graph.mentions.select(*MENTION_KEY, "pid"), store.aliases_before(), graph.load_id)
+    del assigned
     return Changes(
         records=_changed_records(store, graph),
         persons=_changed(graph.persons, persons.old),
@@ -326,11 +345,6 @@ def _changed_reviews(store: Store, reviews: pl.DataFrame) -> pl.DataFrame:
     old = Applied.of(store, "reviews", REVIEW_KEY).old
     return reviews.join(_changed(reviews.drop("load_id"), old).select(REVIEW_KEY),
                         on=REVIEW_KEY, how="semi")
-
-
-def _pids(graph: GraphState) -> pl.DataFrame:
-    return graph.mentions.select(
-        pl.concat_str("record", "role", separator="|").alias("mention_id"), "pid")
 
 
 def apply(driver: neo4j.Driver, database: str, store: Store, graph: GraphState,
@@ -391,11 +405,11 @@ def _changed_records(store: Store, graph: GraphState) -> dict[str, pl.DataFrame]
 
 
 def _changed_mentions(new: pl.DataFrame, old: pl.DataFrame | None) -> pl.DataFrame:
-    """Mentions that are new or now point at another pid or link differently."""
+    """Mentions that are new or now point at another pid or link differently (compared
+    by the rows' hashes, :func:`_changed`, rather than joined on four text columns)."""
     if old is None or old.height == 0:
         return new
-    return new.join(old.select("record", "role", "pid", "link"),
-                    on=["record", "role", "pid", "link"], how="anti")
+    return _changed(new, old.select(new.columns))
 
 
 def _edge_changes(store: Store, new: pl.DataFrame, name: str,
