@@ -330,11 +330,10 @@ def fuse_and_apply(driver: neo4j.Driver, database: str, store: Store, report: Lo
     if not store.feeds():
         raise FeedError("nothing to fuse: no rows have been loaded")
     store.pid_key()  # made, or checked, before the worker reads it
-    mentions = _mentions(store)
-    model = None if retrain else kept_model(store, mentions.height)
-    child_process.write_inputs(work, mentions, _decisions(driver, database), limits, engine,
+    mentions = child_process.write_mentions(work, mention_parts(store))
+    model = None if retrain else kept_model(store, mentions)
+    child_process.write_inputs(work, None, _decisions(driver, database), limits, engine,
                                model)
-    del mentions
     fused = stage("fusion" if engine.name == "local" else f"fusion on {engine.name}", 1)
     # In a child process: its memory goes when it ends.
     steps = FusionProgress(stage)
@@ -468,25 +467,21 @@ def kept_model(store: Store, mentions: int) -> Model | None:
     return model
 
 
-def _mentions(store: Store) -> pl.DataFrame:
+def mention_parts(store: Store) -> Iterator[pl.DataFrame]:
     """Every stored row's person mentions, with the columns fusion and derivation read,
-    in the order of their mention ids.
+    one feed at a time, each sorted by mention id.
 
-    The order is fusion's (:func:`ingest.fusion.resolution.resolve` numbers mentions in
-    it): given in order, the worker uses the frame as it reads it rather than holding a
-    sorted copy beside it. A mention id starts with its feed, so each feed's mentions
-    are sorted on their own and the feeds put in order (one feed's sort at a time).
+    :func:`ingest.fusion.child_process.write_mentions` writes them into one file in the
+    order of their mention ids, the order fusion numbers mentions in (a mention id starts
+    with its feed, so feeds never interleave): the worker uses the frame as it reads it,
+    and the province's mentions are never in memory at once in this process.
     """
-    parts = []
     for feed in store.feeds():
         rows = store.rows(feed)
         assert rows is not None
         clean = CleanFeed(_stored_file(feed), FEEDS[feed], rows, quarantine.empty())
-        parts.append(to_mentions(clean).select(RESOLVER_COLUMNS).sort("mention_id"))
-        del rows, clean
-    parts.sort(key=lambda p: str(p["mention_id"][0]) if p.height else "")
-    out = pl.concat(parts)
-    return out if out["mention_id"].is_sorted() else out.sort("mention_id")
+        del rows
+        yield to_mentions(clean).select(RESOLVER_COLUMNS).sort("mention_id")
 
 
 def _bulk_apply(driver: neo4j.Driver, database: str, store: Store, graph: derive.GraphState,

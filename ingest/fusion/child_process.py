@@ -17,10 +17,11 @@ log among it) goes to ``worker.log`` in the folder, whose last lines a failure q
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
@@ -28,11 +29,19 @@ from typing import Any
 
 import polars as pl
 
+from ingest.feeds.mentions import MENTION_SCHEMA
 from ingest.fusion.blocking import BlockStats
 from ingest.fusion.executors import LOCAL, Engine, Event, Executor, LocalExecutor
 from ingest.fusion.memo import Memo
 from ingest.fusion.pieces import PieceLimits, Split
-from ingest.fusion.resolution import CODED, LIMITS, Decisions, Resolution, resolve
+from ingest.fusion.resolution import (
+    CODED,
+    LIMITS,
+    RESOLVER_COLUMNS,
+    Decisions,
+    Resolution,
+    resolve,
+)
 from ingest.fusion.weights import Model
 from kingraph import atomic
 from kingraph.errors import KingraphError
@@ -50,21 +59,61 @@ MEMO = ("memo_answers.parquet", "memo_refused.parquet", "memo_vetoed.parquet",
         "memo.json")
 
 
-def write_inputs(folder: Path, mentions: pl.DataFrame, decisions: Decisions,
+def write_inputs(folder: Path, mentions: pl.DataFrame | None, decisions: Decisions,
                  limits: PieceLimits = LIMITS, engine: Engine = LOCAL,
                  model: Model | None = None) -> None:
-    """Everything the child needs, as files (the pid key stays in its own)."""
+    """Everything the child needs, as files (the pid key stays in its own); ``mentions``
+    None when :func:`write_mentions` has written them."""
     atomic.make_dirs(folder)
     for output in (*OUTPUTS, *MODEL):  # a killed earlier run's files are never read as this one's
         (folder / output).unlink(missing_ok=True)
     if model is not None:
         atomic.write_parquet(model.names, folder / MODEL[1])
         atomic.write_parquet(model.weights_frame(), folder / MODEL[0])
-    atomic.write_parquet(mentions, folder / "mentions.parquet")
+    if mentions is not None:
+        atomic.write_parquet(mentions, folder / "mentions.parquet")
     atomic.write_json(folder / "limits.json", asdict(limits))
     atomic.write_json(folder / "engine.json", asdict(engine))
     (folder / "previous.parquet").unlink(missing_ok=True)  # written by older versions
     atomic.write_json(folder / "decisions.json", asdict(decisions))
+
+
+def write_mentions(folder: Path, parts: Iterable[pl.DataFrame]) -> int:
+    """Write the mentions to resolve, one part in memory at a time; returns how many.
+
+    Each part (a feed's mentions) is sorted by mention id and spilled to a file of its
+    own; the file of all mentions is then streamed from them in the order of their first
+    ids, so it is in mention id order (what the worker and derive expect) without the
+    province's mentions ever being in memory at once (4.7 GiB at 1 M persons).
+    """
+    atomic.make_dirs(folder)
+    spill = folder / "mention-parts"
+    shutil.rmtree(spill, ignore_errors=True)
+    spill.mkdir()
+    try:
+        files: list[tuple[str, str, Path]] = []
+        total = 0
+        for i, part in enumerate(parts):
+            if part.height == 0:
+                continue
+            part = part if part["mention_id"].is_sorted() else part.sort("mention_id")
+            path = spill / f"{i}.parquet"
+            part.write_parquet(path)
+            files.append((str(part["mention_id"][0]), str(part["mention_id"][-1]), path))
+            total += part.height
+            del part
+        files.sort()
+        apart = all(files[i][1] < files[i + 1][0] for i in range(len(files) - 1))
+        with atomic.replace(folder / "mentions.parquet") as temporary:
+            if not files:
+                pl.DataFrame(schema=MENTION_SCHEMA).select(RESOLVER_COLUMNS).write_parquet(
+                    temporary)
+            else:
+                joined = pl.concat([pl.scan_parquet(path) for _, _, path in files])
+                (joined if apart else joined.sort("mention_id")).sink_parquet(temporary)
+        return total
+    finally:
+        shutil.rmtree(spill, ignore_errors=True)
 
 
 def read_model(folder: Path) -> Model | None:

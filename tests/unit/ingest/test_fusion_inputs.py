@@ -8,8 +8,9 @@ import polars as pl
 
 from ingest.feeds.clean import CleanFeed
 from ingest.feeds.mentions import to_mentions
+from ingest.fusion.child_process import write_mentions
 from ingest.fusion.resolution import RESOLVER_COLUMNS
-from ingest.pipeline import _by_feed, _mentions
+from ingest.pipeline import _by_feed, mention_parts
 from ingest.store import Store
 
 
@@ -17,13 +18,27 @@ def test_the_worker_gets_every_stored_mention_sorted_by_its_id(
         tmp_path: Path, cleaned: dict[str, CleanFeed]) -> None:
     # Sorted, the worker numbers the mentions without a sorted copy of the province's
     # frame beside the one it read (issue 13); the set of mentions is the same.
-    store = Store(tmp_path)
+    store = Store(tmp_path / "store")
     for feed, rows in _by_feed(list(cleaned.values()), "L1").items():
         store.upsert(feed, rows)
-    given = _mentions(store)
+    count = write_mentions(tmp_path / "fusion", mention_parts(store))
+    given = pl.read_parquet(tmp_path / "fusion" / "mentions.parquet")
     ids = given["mention_id"]
     assert len(store.feeds()) > 5
+    assert count == given.height
     assert ids.is_sorted() and ids.n_unique() == given.height
     expected = pl.concat([to_mentions(c).select(RESOLVER_COLUMNS) for c in cleaned.values()])
     assert sorted(ids.to_list()) == sorted(expected["mention_id"].to_list())
     assert given.columns == list(RESOLVER_COLUMNS)
+    assert not (tmp_path / "fusion" / "mention-parts").exists()  # the spill is gone
+
+
+def test_parts_that_interleave_are_sorted_into_one_file(tmp_path: Path,
+                                                        cleaned: dict[str, CleanFeed]) -> None:
+    # Two parts whose ids interleave (never made by a load, whose parts are whole
+    # feeds): the file is still in id order.
+    mentions = pl.concat([to_mentions(c).select(RESOLVER_COLUMNS)
+                          for c in cleaned.values()]).sort("mention_id")
+    odd, even = mentions.gather_every(2, 1), mentions.gather_every(2)
+    assert write_mentions(tmp_path, [odd, even]) == mentions.height
+    assert pl.read_parquet(tmp_path / "mentions.parquet").equals(mentions)
