@@ -96,9 +96,17 @@ def anchor_mentions(mentions: pl.DataFrame) -> pl.DataFrame:
 
 
 def _anchors(mentions: pl.DataFrame) -> pl.DataFrame:
-    """``mention_id, anchor, id_claimed`` from the :data:`ANCHOR_COLUMNS`."""
+    """``mention_id, anchor, id_claimed`` from the :data:`ANCHOR_COLUMNS`.
+
+    The numbers a mention may be anchored on are worked with as integer codes (their
+    rank among the candidates), never as text: every group-by and join of anchoring
+    hashes four bytes instead of an 18-character number, and the numbers are put back
+    only in the answer.
+    """
+    candidate = pl.when(consistent_ids(mentions)).then(pl.col("id_number"))
+    numbers = mentions.select(candidate.alias("n")).drop_nulls().unique().sort("n")["n"]
     m = mentions.with_columns(
-        pl.when(consistent_ids(mentions)).then(pl.col("id_number")).alias("candidate"),
+        (candidate.rank("dense") - 1).cast(pl.UInt32).alias("candidate"),
         pl.col("source").replace_strict(SOURCE_NAME_WEIGHT, default=1).alias("_w"),
     )
     named = m.select("candidate", "name", "name_key", "name_placeholder", "_w").filter(
@@ -110,6 +118,7 @@ def _anchors(mentions: pl.DataFrame) -> pl.DataFrame:
         .group_by("candidate", maintain_order=True).first()
         .select("candidate", pl.col("name").alias("c_name"), pl.col("name_key").alias("c_key"))
     )
+    del named
     m = _added(m, "candidate", consensus)
     m = m.with_columns(_similarity_where_needed(m).alias("_sim"))
     compatible = (
@@ -120,7 +129,8 @@ def _anchors(mentions: pl.DataFrame) -> pl.DataFrame:
     m = _swapped(m)
     m = _one_anchor_per_record(m)
     return m.select(
-        "mention_id", "anchor",
+        "mention_id",
+        numbers.gather(m["anchor"]).alias("anchor"),
         pl.when(pl.col("anchor").is_null()).then(pl.col("id_number")).alias("id_claimed"),
     )
 
@@ -155,10 +165,12 @@ def _swapped(m: pl.DataFrame) -> pl.DataFrame:
                     & pl.col("name").is_not_null() & ~pl.col("name_placeholder"))
     if lost.height == 0:
         return m
+    # Only the rows a lost mention is on, not a copy of every numbered mention's row.
+    rows = lost["rec"].unique().implode()
     other = m.select(
         *record, pl.col("mention_id").alias("other"), pl.col("candidate").alias("o_id"),
         pl.col("c_name").alias("o_name"), pl.col("c_key").alias("o_key"),
-    ).filter(pl.col("o_id").is_not_null())
+    ).filter(pl.col("o_id").is_not_null() & pl.col("rec").is_in(rows))
     pairs = lost.select("mention_id", *record, "name", "name_key").join(other, on=record)
     pairs = pairs.filter(pl.col("other") != pl.col("mention_id"))
     sim = name_similarity(pairs["name"], pairs["o_name"])
@@ -176,15 +188,24 @@ def _swapped(m: pl.DataFrame) -> pl.DataFrame:
 
 def _one_anchor_per_record(m: pl.DataFrame) -> pl.DataFrame:
     """Two mentions of one row can never be one person: keep the number on the better one
-    (the name closest to the number's consensus; ties: the smaller mention id)."""
+    (the name closest to the number's consensus; ties: the smaller mention id).
+
+    Only rows with a number on two mentions are looked at (a few in a thousand): the
+    others are found by one hash of ``rec`` and the number's code packed in 64 bits."""
+    pair = (pl.col("rec").cast(pl.UInt64) * (1 << 32) + pl.col("anchor").cast(pl.UInt64))
+    twice = m.select((pair.is_duplicated() & pl.col("anchor").is_not_null())
+                     .fill_null(False).alias("_twice"))["_twice"]
+    if not twice.any():
+        return m
     best = (
-        m.select("rec", "anchor", "mention_id", "_sim").filter(pl.col("anchor").is_not_null())
+        m.select("rec", "anchor", "mention_id", "_sim").filter(twice)
         .group_by("rec", "anchor")
         .agg(pl.col("mention_id").sort_by([pl.col("_sim").fill_null(0.0), "mention_id"],
                                           descending=[True, False]).first().alias("_best"))
     )
     return _added(m, ["rec", "anchor"], best).with_columns(
-        pl.when(pl.col("_best") == pl.col("mention_id")).then(pl.col("anchor")).alias("anchor"),
+        pl.when(pl.col("_best").is_null() | (pl.col("_best") == pl.col("mention_id")))
+        .then(pl.col("anchor")).alias("anchor"),
     ).drop("_best")
 
 
