@@ -33,6 +33,7 @@ from graphdb.bulk import import_full
 from graphdb.connection import forget_bookmarks, open_driver
 from graphdb.schema import apply
 from graphdb.server import LocalServer
+from ingest.budget import Budget, Watchdog
 from ingest.fusion import evaluate, person_score
 from ingest.pipeline import mention_table, run
 from ingest.store import Store
@@ -62,6 +63,7 @@ class Figures(TypedDict):
     nodes: int
     relationships: int
     peak_gib: float
+    tree_peak_gib: float  # the sum over the ingest's processes at its largest sample
     child_peak_gib: float
     admin_peak_gib: float | None
     scores: dict[str, tuple[float, float, float]]
@@ -87,7 +89,10 @@ def load(drop: Path, settings: Settings) -> Figures:
     bulk = (lambda n, r: import_full(server, database, n, r)) if settings.uses_local_server \
         else None
     clock = time.perf_counter()
-    report = run(drop, driver, database, store, bulk=bulk)
+    # The ingest's process tree (this process, the fusion worker, neo4j-admin; not the
+    # Neo4j server, which runs in a session of its own), sampled every 50 ms.
+    with Watchdog(Budget(2**62), lambda _: None, interval=0.05) as tree:
+        report = run(drop, driver, database, store, bulk=bulk)
     wall = time.perf_counter() - clock
     rows = sum(f.read for f in report.files)
     found = scores(store, drop / "truth")
@@ -98,7 +103,7 @@ def load(drop: Path, settings: Settings) -> Figures:
             "conflicts": report.conflicts, "wall_s": wall,
             "stages_s": report.seconds, "stages_peak_gib": report.peak_gib,
             "nodes": nodes, "relationships": rels,
-            "peak_gib": peak_gib(),
+            "peak_gib": peak_gib(), "tree_peak_gib": tree.peak / 1024**3,
             "child_peak_gib": report.fusion_worker_peak_gib,
             "admin_peak_gib": report.admin_peak_gib,
             "scores": found}
@@ -214,6 +219,9 @@ def record(args: argparse.Namespace, ours: Figures,
                  f"{k} {v}" for k, v in ours["stages_peak_gib"].items()),
              f"- fusion worker process peak {ours['child_peak_gib']:.1f} GiB (a child "
              "process: it runs after this one dropped its read + clean frames)",
+             f"- the ingest's process tree (this process, the worker, neo4j-admin; not the "
+             f"Neo4j server), largest sum sampled every 50 ms: "
+             f"{ours.get('tree_peak_gib', 0.0):.2f} GiB",
              "- conflicts for review: " + (", ".join(
                  f"{k.removeprefix('conflict_')} {v}" for k, v in sorted(
                      ours["conflicts"].items())) or "none"),
