@@ -70,17 +70,22 @@ COMPARED = ("id_number", "id_raw", "name", "name_key", "name_placeholder", "birt
 def labelled_pairs(mentions: pl.DataFrame, size: int,
                    seed: int = 23) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Up to ``size`` pairs of mentions anchored on the same number, as (left, right)
-    frames of the compared columns: two random mentions of each of random anchors."""
-    anchored = mentions.select(  # the columns first: a filter copies every column it carries
-        "anchor", *COMPARED, pl.col("mention_id").hash(seed).alias("_r"),
+    frames of the compared columns: two random mentions of each of random anchors.
+
+    The pairs are chosen on row numbers, anchors and random keys alone; only the chosen
+    rows' compared columns are then read (sorting the anchored mentions with those
+    columns was a copy of 9.5 M rows at 1 M persons, 3.3 GiB above the frame)."""
+    anchored = mentions.select(
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i"), "anchor",
+        pl.col("mention_id").hash(seed).alias("_r"),
     ).filter(pl.col("anchor").is_not_null())
     two = (anchored.sort("_r").group_by("anchor", maintain_order=True).head(2)
            .with_columns(pl.int_range(pl.len()).over("anchor").alias("_k")))
     left = two.filter(pl.col("_k") == 0).drop("_k")
     right = two.filter(pl.col("_k") == 1).drop("_k", "_r")
     pairs = left.join(right, on="anchor", suffix="_o").sort("_r").head(size)
-    return (pairs.select(*COMPARED),
-            pairs.select(*(pl.col(f"{c}_o").alias(c) for c in COMPARED)))
+    return (mentions.select(pl.col(COMPARED).gather(pairs["_i"])),
+            mentions.select(pl.col(COMPARED).gather(pairs["_i_o"])))
 
 
 def estimate(entities: pl.DataFrame, mentions: pl.DataFrame,
