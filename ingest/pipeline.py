@@ -176,17 +176,47 @@ def new_load_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
 
 
-def read_drop(drop: Path, encoding: str, report: LoadReport,
-              stage: Stage) -> list[CleanFeed]:
-    """Read and clean every feed file; file-level errors are reported, not raised."""
+@dataclass
+class Staged:
+    """A drop's accepted rows, read and cleaned one file at a time and spilled, each
+    file's rows stamped with the load (``folder/<n>.parquet``), so a load never holds
+    every file's rows at once (4.9 GiB at 1 M persons); and its quarantined rows."""
+
+    folder: Path
+    files: dict[str, list[Path]] = field(default_factory=dict)  # by feed
+    quarantine: list[pl.DataFrame] = field(default_factory=list)
+    rows: int = 0  # accepted rows
+
+    def add(self, clean: CleanFeed, load_id: str) -> None:
+        path = self.folder / f"{sum(map(len, self.files.values()))}.parquet"
+        clean.accepted.with_columns(pl.lit(load_id).alias("load_id")).write_parquet(path)
+        self.files.setdefault(clean.definition.name, []).append(path)
+        self.quarantine.append(clean.quarantine)
+        self.rows += clean.accepted.height
+
+    def feed(self, feed: str) -> pl.DataFrame:
+        """One feed's accepted rows (its files in the drop's order)."""
+        return pl.concat([pl.read_parquet(p) for p in self.files[feed]],
+                         how="diagonal_relaxed")
+
+    def scans(self) -> dict[str, pl.LazyFrame]:
+        """Every feed's accepted rows, as plans over the spilled files."""
+        return {feed: pl.concat([pl.scan_parquet(p) for p in paths], how="diagonal_relaxed")
+                for feed, paths in self.files.items()}
+
+
+def read_drop(drop: Path, encoding: str, report: LoadReport, stage: Stage,
+              staged: Staged) -> Staged:
+    """Read and clean every feed file into ``staged``, one file at a time; file-level
+    errors are reported, not raised."""
     files = discover(drop)
     report.stray_files = [p.name for p in stray_files(drop)]
     advance = stage("read + clean", len(files))
-    cleaned = []
     for file in files:
-        cleaned.extend(_read_one(file, encoding, report))
+        for clean in _read_one(file, encoding, report):
+            staged.add(clean, report.load_id)
         advance(1)
-    return cleaned
+    return staged
 
 
 def _read_one(file: FeedFile, encoding: str, report: LoadReport) -> list[CleanFeed]:
@@ -235,25 +265,24 @@ def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
     store.tidy()
     store.check()
     clock = time.perf_counter()
-    cleaned = read_drop(drop, encoding, report, stage)
-    report.lap("read_clean", clock)
-    if not report.reconciled:
-        raise FeedError("row counts do not reconcile; nothing was written")
-    if not any(c.accepted.height for c in cleaned) and not store.feeds():
-        raise FeedError(_nothing_to_load(report))
-    _check_store(driver, database, store)
-    rows = sum(c.accepted.height for c in cleaned)
-    accepted = _by_feed(cleaned, report.load_id)
-    if budget is not None:  # the stored rows and the drop's new ones: fusion resolves all
-        budget.check_fits(store.rows_after(accepted))
-    fresh = store.last_load() is None and _empty_or_killed(driver, database)
-    use_bulk = bulk if bulk is not None and fresh and rows >= bulk_min_rows else None
-    _begin(driver, database, report, drop.name)
-    for feed, frame in accepted.items():
-        store.upsert(feed, frame)
-    held = [c.quarantine for c in cleaned]
-    report.quarantine_reasons = _reasons(held)
-    del cleaned, accepted  # the accepted rows are in the store now; keep memory for fusion
+    with store.staging() as spill:
+        staged = read_drop(drop, encoding, report, stage, Staged(spill))
+        report.lap("read_clean", clock)
+        if not report.reconciled:
+            raise FeedError("row counts do not reconcile; nothing was written")
+        if not staged.rows and not store.feeds():
+            raise FeedError(_nothing_to_load(report))
+        _check_store(driver, database, store)
+        if budget is not None:  # the stored rows and the drop's new ones: fusion fuses all
+            budget.check_fits(store.rows_after(staged.scans()))
+        fresh = store.last_load() is None and _empty_or_killed(driver, database)
+        use_bulk = (bulk if bulk is not None and fresh and staged.rows >= bulk_min_rows
+                    else None)
+        _begin(driver, database, report, drop.name)
+        for feed in staged.files:  # one feed's rows in memory at a time
+            store.upsert(feed, staged.feed(feed))
+        held = staged.quarantine
+        report.quarantine_reasons = _reasons(held)
     fuse_and_apply(driver, database, store, report, batch_size, stage, use_bulk, limits,
                    engine, retrain)
     _write_quarantine(held, store, report)

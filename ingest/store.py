@@ -44,6 +44,8 @@ import json
 import os
 import secrets
 import shutil
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -60,6 +62,7 @@ LEGACY_STATE = "state"  # stores written before applied.json: state/meta.json
 GENERATION = "state-*"
 PENDING = "pending"
 HISTORY = "history"
+STAGING = "staging"  # a load's drop rows before they are merged in
 KEPT_ALIASES = f"{HISTORY}/aliases.parquet"
 PID_KEY_FILE = "pid.key"
 PID_KEY_BYTES = 32
@@ -182,11 +185,24 @@ class Store:
         Only while holding the store's lock, before a load writes anything.
         """
         atomic.sweep(self.root)
+        shutil.rmtree(self.root / STAGING, ignore_errors=True)
         self._pending, self._saved = None, set()
         current = self._current()
         for folder in self.root.glob(GENERATION):
             if folder != current:
                 shutil.rmtree(folder, ignore_errors=True)
+
+    @contextmanager
+    def staging(self) -> Iterator[Path]:
+        """An empty folder for a load's drop rows, read and cleaned but not yet merged
+        into the store (removed afterwards, or by :meth:`tidy` after a kill)."""
+        folder = self.root / STAGING
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
     # -- rows -----------------------------------------------------------------------
     @property
@@ -224,18 +240,18 @@ class Store:
         return sum(pl.scan_parquet(path).select(pl.len()).collect().item()
                    for path in sorted((self.root / "rows").glob("*.parquet")))
 
-    def rows_after(self, drop: dict[str, pl.DataFrame]) -> int:
+    def rows_after(self, drop: Mapping[str, pl.DataFrame | pl.LazyFrame]) -> int:
         """Stored rows once ``drop`` (accepted rows by feed) is merged in: a row whose
         record is stored already replaces it, so only new records add (the stored keys
         are read, nothing else)."""
         total = self.row_count()
         for feed, accepted in drop.items():
-            keys = accepted.select(record_key().alias("_key")).unique()
+            keys = accepted.lazy().select(record_key().alias("_key")).unique()
             path = self.root / "rows" / f"{feed}.parquet"
             if path.exists():
                 stored = pl.scan_parquet(path).select(record_key().alias("_key"))
-                keys = keys.lazy().join(stored, on="_key", how="anti").collect()
-            total += keys.height
+                keys = keys.join(stored, on="_key", how="anti")
+            total += keys.select(pl.len()).collect().item()
         return total
 
     def feeds(self) -> list[str]:
