@@ -14,18 +14,15 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import polars as pl
-import psutil
 
+from bench.stage_memory import GIB, Sampler
 from ingest.fusion import child_process
 from ingest.fusion.resolution import resolve
 from ingest.store import Store
-
-GIB = 1024**3
 
 
 def main() -> None:
@@ -33,13 +30,8 @@ def main() -> None:
     parser.add_argument("store", type=Path)
     store = Store(parser.parse_args().store)
     folder = store.root / "fusion"
-    proc, peak, stop = psutil.Process(), [0], threading.Event()
-
-    def sample() -> None:
-        while not stop.wait(0.05):
-            peak[0] = max(peak[0], proc.memory_info().rss)
-
-    threading.Thread(target=sample, daemon=True).start()
+    sampler = Sampler(every_s=0.05)
+    sampler.mark()
     decisions, limits, _ = child_process.read_inputs(folder)
     clock = time.perf_counter()
     with tempfile.TemporaryDirectory() as work:
@@ -47,8 +39,8 @@ def main() -> None:
                       pid_key=store.pid_key(), limits=limits, work=Path(work),
                       model=child_process.read_model(folder))
     took = time.perf_counter() - clock
-    stop.set()
-    print(f"resolve {took:.1f} s, peak {peak[0] / GIB:.2f} GiB, "
+    sampler.stop()
+    print(f"resolve {took:.1f} s, peak {sampler.peak / GIB:.2f} GiB, "
           f"{got.stats['mentions']:,} mentions, {got.stats['persons']:,} persons")
     columns = ["mention_id", "pid", "anchored"]
     stored = pl.read_parquet(folder / "assignments.parquet", columns=columns)
