@@ -223,3 +223,18 @@ def test_the_rows_a_load_will_fuse_count_a_stored_record_once(tmp_path: Path) ->
     assert store.rows_after({"birth": _rows(1, 2, 3)}) == 3  # the same drop again
     assert store.rows_after({"birth": _rows(2, 3, 4, 4)}) == 4  # one new record, twice
     assert store.rows_after({"birth": _rows(5), "marriage": _rows(5, feed="marriage")}) == 5
+
+
+def test_a_loads_staging_folder_is_empty_when_given_and_gone_after(tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    with pytest.raises(RuntimeError), store.staging() as folder:
+        (folder / "0.parquet").write_bytes(b"rows")
+        raise RuntimeError("the load failed")
+    assert not folder.exists()
+    # A killed load leaves it; the next load's tidy removes it before anything is read.
+    folder.mkdir(parents=True)
+    (folder / "0.parquet").write_bytes(b"rows")
+    store.tidy()
+    assert not folder.exists()
+    with store.staging() as again:
+        assert list(again.iterdir()) == []
