@@ -6,6 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
+from ingest.feeds.catalogue import FEEDS
 from ingest.feeds.clean import CleanFeed
 from ingest.feeds.mentions import to_mentions
 from ingest.fusion.child_process import write_mentions
@@ -42,3 +43,19 @@ def test_parts_that_interleave_are_sorted_into_one_file(tmp_path: Path,
     odd, even = mentions.gather_every(2, 1), mentions.gather_every(2)
     assert write_mentions(tmp_path, [odd, even]) == mentions.height
     assert pl.read_parquet(tmp_path / "mentions.parquet").equals(mentions)
+
+
+def test_parts_of_a_few_rows_each_follow_one_another_in_mention_id_order(
+        tmp_path: Path, cleaned: dict[str, CleanFeed]) -> None:
+    # Rows taken by "record key|" make parts whose ids never interleave, so the file is
+    # written from them as they come (no sort of the province's mentions).
+    store = Store(tmp_path / "store")
+    for feed, rows in _by_feed(list(cleaned.values()), "L1").items():
+        store.upsert(feed, rows)
+    parts = list(mention_parts(store, chunk_rows=7))
+    roles = max(len(FEEDS[feed].roles) for feed in store.feeds())
+    assert all(p.height <= 7 * roles for p in parts) and len(parts) > len(store.feeds())
+    ids = pl.concat(parts)["mention_id"]
+    assert ids.is_sorted() and ids.n_unique() == len(ids)
+    whole = pl.concat(list(mention_parts(store)))
+    assert ids.to_list() == whole["mention_id"].to_list()
