@@ -570,15 +570,6 @@ def _check_store(driver: neo4j.Driver, database: str, store: Store) -> None:
         store.forget_state()
 
 
-def _by_feed(cleaned: list[CleanFeed], load_id: str) -> dict[str, pl.DataFrame]:
-    """The accepted rows of the drop's files, one frame per feed, stamped ``load_id``."""
-    by_feed: dict[str, list[pl.DataFrame]] = {}
-    for clean in cleaned:
-        frame = clean.accepted.with_columns(pl.lit(load_id).alias("load_id"))
-        by_feed.setdefault(clean.definition.name, []).append(frame)
-    return {feed: pl.concat(frames, how="diagonal_relaxed") for feed, frames in by_feed.items()}
-
-
 def _decisions(driver: neo4j.Driver, database: str) -> Decisions:
     """Officers' decisions, the latest one per pair of mentions winning.
 

@@ -57,6 +57,7 @@ from typing import Any
 import networkx as nx
 import polars as pl
 
+from ingest.feeds.mentions import record_of
 from ingest.fusion.lifetimes import MIN_PARENT_AGE_YEARS
 from kingraph import marriage_age
 
@@ -497,7 +498,7 @@ def _add_birth_evidence(found: list[Conflict], mentions: pl.DataFrame, pids: pl.
     rows = (theirs.join(stated, on="mention_id")
             .join(people.select("pid", pl.col("birth_date").alias("golden")), on="pid")
             .filter((pl.col("birth_date") == golden) | (pl.col("id_birth_date") == golden))
-            .select("pid", pl.col("mention_id").str.extract(r"^(.*)\|[^|]+$").alias("record"))
+            .select("pid", record_of(pl.col("mention_id")).alias("record"))
             .group_by("pid").agg(pl.col("record").unique().sort().head(limit)))
     by_pid = dict(rows.iter_rows())
     for conflict in found:

@@ -21,7 +21,7 @@ from graphdb import model
 from ingest.derive import aliases, conflicts, relations, survivorship
 from ingest.derive.conflicts import NO_RULINGS, Rulings
 from ingest.feeds.catalogue import FEEDS
-from ingest.feeds.mentions import record_key
+from ingest.feeds.mentions import record_key, record_of, role_of
 from ingest.fusion.resolution import Resolution
 from ingest.store import Store
 from kingraph import divisions
@@ -130,8 +130,7 @@ def mention_links(assignments: pl.DataFrame) -> pl.DataFrame:
     then the role, which holds no ``|``)."""
     mention = pl.col("mention_id")
     return assignments.select(
-        mention.str.replace(r"\|[^|]*$", "").alias("record"),
-        mention.str.extract(r"\|([^|]*)$", 1).alias("role"), "pid",
+        record_of(mention).alias("record"), role_of(mention).alias("role"), "pid",
         pl.when(pl.col("anchored")).then(pl.lit("id_number"))
         .otherwise(pl.lit("probabilistic")).alias("link"))
 
@@ -177,8 +176,8 @@ def _reviews(resolution: Resolution, pids: pl.DataFrame) -> pl.DataFrame:
     r = r.join(lookup, on="left_mention", how="left").join(
         pids.rename({"mention_id": "right_mention", "pid": "right_pid"}),
         on="right_mention", how="left")
-    record = pl.col("left_mention").str.extract(r"^(.*)\|[^|]+$")
-    other = pl.col("right_mention").str.extract(r"^(.*)\|[^|]+$")
+    record = record_of(pl.col("left_mention"))
+    other = record_of(pl.col("right_mention"))
     return r.with_columns(pl.concat_list(record, other).alias("records"),
                           pl.concat_list("left_pid", "right_pid").list.drop_nulls()
                           .alias("pids"),

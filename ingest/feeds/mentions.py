@@ -77,6 +77,17 @@ def mention_id(role: str) -> pl.Expr:
                           pl.lit(role)], separator="|")
 
 
+def record_of(mention: pl.Expr) -> pl.Expr:
+    """The record key (``feed|source|record_id``) of each mention id: all but its role,
+    the last part, which holds no ``|``."""
+    return mention.str.replace(r"\|[^|]*$", "")
+
+
+def role_of(mention: pl.Expr) -> pl.Expr:
+    """The role of each mention id (its last part)."""
+    return mention.str.extract(r"\|([^|]*)$", 1)
+
+
 def _present(role: Role) -> pl.Expr:
     return pl.lit(True) if role.always_present else identifiable(role)
 

@@ -81,10 +81,11 @@ def write_inputs(folder: Path, mentions: pl.DataFrame | None, decisions: Decisio
 def write_mentions(folder: Path, parts: Iterable[pl.DataFrame]) -> int:
     """Write the mentions to resolve, one part in memory at a time; returns how many.
 
-    Each part (a feed's mentions) is sorted by mention id and spilled to a file of its
-    own; the file of all mentions is then streamed from them in the order of their first
-    ids, so it is in mention id order (what the worker and derive expect) without the
-    province's mentions ever being in memory at once (4.7 GiB at 1 M persons).
+    Each part (a chunk of a feed's rows' mentions: ``ingest.pipeline.mention_parts``) is
+    sorted by mention id and spilled to a file of its own; the file of all mentions is
+    then streamed from them in the order of their first ids, so it is in mention id order
+    (what the worker and derive expect) without the province's mentions ever being in
+    memory at once (4.7 GiB at 1 M persons). Parts whose ids interleave are sorted.
     """
     atomic.make_dirs(folder)
     spill = folder / "mention-parts"

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from ingest.feeds.mentions import record_of
 from ingest.fusion import clusters, lifetimes, pieces
 from ingest.fusion.lifetimes import LifeBounds
 
@@ -75,8 +76,7 @@ def entity_keys(entities: pl.DataFrame, entity_of: pl.DataFrame,
 def record_hashes(m: pl.DataFrame, names: pl.DataFrame) -> pl.DataFrame:
     """``rec, h``: a stable hash of each row's record key (its mention ids less the role)."""
     firsts = m.select("rec", "mention_id").unique("rec").join(names, on="mention_id")
-    return firsts.select("rec", pl.col("name").str.replace(r"\|[^|]*$", "")
-                         .hash(SEEDS[0]).alias("h"))
+    return firsts.select("rec", record_of(pl.col("name")).hash(SEEDS[0]).alias("h"))
 
 
 def fingerprints(ents: pl.DataFrame, links: pl.DataFrame, kin: pl.DataFrame,

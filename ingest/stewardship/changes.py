@@ -24,6 +24,7 @@ import neo4j
 import polars as pl
 
 from graphdb.connection import read
+from ingest.feeds.mentions import record_of
 from ingest.store import Store
 
 MOVED_SHOWN = 50  # rows listed in a preview (all are counted)
@@ -304,7 +305,7 @@ def outcome(before: Path, store: Store, written: dict[str, int], load_id: str,
             edges[rel] = changes
         ends |= touched
     pids = set(about) | set(moves["old"].to_list()) | set(moves["new"].to_list()) | ends
-    records = moves["mention_id"].str.replace(r"\|[^|]+$", "").n_unique()
+    records = moves.select(record_of(pl.col("mention_id")))["mention_id"].n_unique()
     return Outcome(merged, split, moves.height, int(records) if moves.height else 0, edges,
                    sorted(p for p in pids if p), dict(written), load_id)
 

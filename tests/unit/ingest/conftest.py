@@ -43,3 +43,13 @@ def synthetic_mentions(folder: Path, persons: int, seed: int) -> pl.DataFrame:
 def drop20k(tmp_path_factory: pytest.TempPathFactory) -> pl.DataFrame:
     """Every mention of a noisy 20,000-person synthetic drop (seed 7)."""
     return synthetic_mentions(tmp_path_factory.mktemp("pieces"), 20_000, 7)
+
+
+def by_feed(cleaned: list[CleanFeed], load_id: str) -> dict[str, pl.DataFrame]:
+    """The accepted rows of the drop's files, one frame per feed, stamped ``load_id``:
+    every file's rows in memory at once (what a load merged before it spilled them)."""
+    frames: dict[str, list[pl.DataFrame]] = {}
+    for clean in cleaned:
+        frame = clean.accepted.with_columns(pl.lit(load_id).alias("load_id"))
+        frames.setdefault(clean.definition.name, []).append(frame)
+    return {feed: pl.concat(parts, how="diagonal_relaxed") for feed, parts in frames.items()}

@@ -11,8 +11,9 @@ from ingest.feeds.clean import CleanFeed
 from ingest.feeds.mentions import to_mentions
 from ingest.fusion.child_process import write_mentions
 from ingest.fusion.resolution import RESOLVER_COLUMNS
-from ingest.pipeline import _by_feed, mention_parts
+from ingest.pipeline import mention_parts
 from ingest.store import Store
+from tests.unit.ingest.conftest import by_feed
 
 
 def test_the_worker_gets_every_stored_mention_sorted_by_its_id(
@@ -20,7 +21,7 @@ def test_the_worker_gets_every_stored_mention_sorted_by_its_id(
     # Sorted, the worker numbers the mentions without a sorted copy of the province's
     # frame beside the one it read (issue 13); the set of mentions is the same.
     store = Store(tmp_path / "store")
-    for feed, rows in _by_feed(list(cleaned.values()), "L1").items():
+    for feed, rows in by_feed(list(cleaned.values()), "L1").items():
         store.upsert(feed, rows)
     count = write_mentions(tmp_path / "fusion", mention_parts(store))
     given = pl.read_parquet(tmp_path / "fusion" / "mentions.parquet")
@@ -50,7 +51,7 @@ def test_parts_of_a_few_rows_each_follow_one_another_in_mention_id_order(
     # Rows taken by "record key|" make parts whose ids never interleave, so the file is
     # written from them as they come (no sort of the province's mentions).
     store = Store(tmp_path / "store")
-    for feed, rows in _by_feed(list(cleaned.values()), "L1").items():
+    for feed, rows in by_feed(list(cleaned.values()), "L1").items():
         store.upsert(feed, rows)
     parts = list(mention_parts(store, chunk_rows=7))
     roles = max(len(FEEDS[feed].roles) for feed in store.feeds())

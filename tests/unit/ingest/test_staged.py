@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingest.feeds.clean import CleanFeed
-from ingest.pipeline import Staged, _by_feed
+from ingest.pipeline import Staged
 from ingest.store import Store
+from tests.unit.ingest.conftest import by_feed
 
 
 def test_spilled_files_give_each_feeds_rows_as_read_in_memory(
@@ -19,7 +20,7 @@ def test_spilled_files_give_each_feeds_rows_as_read_in_memory(
             staged.add(clean, "L1")
         assert staged.rows == sum(c.accepted.height for c in files)
         assert len(staged.quarantine) == len(files)
-        expected = _by_feed(files, "L1")  # every file's rows at once, as loads did
+        expected = by_feed(files, "L1")  # every file's rows at once, as loads did
         assert set(staged.files) == set(expected)
         for feed, frame in expected.items():
             assert staged.feed(feed).equals(frame)
