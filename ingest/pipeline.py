@@ -14,7 +14,7 @@ import resource
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from graphdb.admin import counts
 from graphdb.batches import DEFAULT_BATCH
 from graphdb.bulk import Imported, NodeSet, RelSet
 from graphdb.connection import forget_bookmarks, read, write
-from ingest import review
+from ingest import inputs, review
 from ingest.budget import Budget
 from ingest.derive import bulkload
 from ingest.derive import state as derive
@@ -125,6 +125,9 @@ class LoadReport:
     peak_gib: dict[str, float] = field(default_factory=dict)
     child_peak_gib: dict[str, float] = field(default_factory=dict)
     admin_peak_gib: float | None = None  # neo4j-admin import's process tree (bulk path)
+    # The inputs were those of the applied state (ingest.inputs): fusion, derivation and
+    # the write were skipped, the graph holding this load's answer already.
+    unchanged: bool = False
 
     def lap(self, stage: str, started: float) -> float:
         """Record a stage's seconds and the memory peaks so far; returns the clock."""
@@ -240,7 +243,7 @@ def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
         load_id: str | None = None, bulk: BulkImport | None = None,
         bulk_min_rows: int = BULK_MIN_ROWS, limits: PieceLimits = LIMITS,
         engine: Engine = LOCAL, retrain: bool = False,
-        budget: Budget | None = None) -> LoadReport:
+        budget: Budget | None = None, full: bool = False) -> LoadReport:
     """Load one drop into the graph and return its report.
 
     The caller holds the store's lock (:func:`ingest.lock.exclusive` on ``store.root``).
@@ -255,7 +258,9 @@ def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
     unless ``retrain``, the store has none, or its mentions grew by
     :data:`~ingest.fusion.weights.RETRAIN_GROWTH` since it was trained.  With a
     ``budget`` (``--memory``), a load whose rows need more is refused before anything
-    is written (:mod:`ingest.budget`).
+    is written (:mod:`ingest.budget`).  A load that changes none of the inputs the
+    applied state was made from (a drop sent again, no decision since) skips fusion,
+    derivation and the write unless ``full`` (:mod:`ingest.inputs`).
 
     Raises:
         StoreDamaged: a file of the store is damaged (before anything is written).
@@ -284,7 +289,7 @@ def run(drop: Path, driver: neo4j.Driver, database: str, store: Store, *,
         held = staged.quarantine
         report.quarantine_reasons = _reasons(held)
     fuse_and_apply(driver, database, store, report, batch_size, stage, use_bulk, limits,
-                   engine, retrain)
+                   engine, retrain, full)
     _write_quarantine(held, store, report)
     return report
 
@@ -352,17 +357,31 @@ def _begin(driver: neo4j.Driver, database: str, report: LoadReport, drop: str) -
 def fuse_and_apply(driver: neo4j.Driver, database: str, store: Store, report: LoadReport,
                    batch_size: int, stage: Stage, bulk: BulkImport | None = None,
                    limits: PieceLimits = LIMITS, engine: Engine = LOCAL,
-                   retrain: bool = False) -> None:
-    """Resolve every stored mention, derive the graph, write the difference."""
+                   retrain: bool = False, full: bool = True) -> None:
+    """Resolve every stored mention, derive the graph, write the difference.
+
+    Unless ``full``, a load whose inputs (:mod:`ingest.inputs`: the stored rows, the
+    officers' decisions and rulings, the model, the code) are those the applied state
+    was made from, with nothing half-written since, skips all three: it would write
+    nothing (``report.unchanged``).
+    """
     clock = time.perf_counter()
     work = store.root / "fusion"
     if not store.feeds():
         raise FeedError("nothing to fuse: no rows have been loaded")
     store.pid_key()  # made, or checked, before the worker reads it
+    decisions, rulings = _decisions(driver, database), review.rulings(driver, database)
+    frames = None if retrain else model_frames(store)
+    given = inputs.of(store, decisions, rulings, frames or (), limits.max_piece)
+    if (not full and frames is not None and bulk is None and not store.has_pending()
+            and inputs.applied(store) == given.digest):
+        report.unchanged = True
+        report.lap("inputs", clock)
+        _finish(driver, database, store, report)
+        return
     mentions = child_process.write_mentions(work, mention_parts(store))
     model = None if retrain else kept_model(store, mentions)
-    child_process.write_inputs(work, None, _decisions(driver, database), limits, engine,
-                               model)
+    child_process.write_inputs(work, None, decisions, limits, engine, model)
     fused = stage("fusion" if engine.name == "local" else f"fusion on {engine.name}", 1)
     # In a child process: its memory goes when it ends.
     steps = FusionProgress(stage)
@@ -372,11 +391,14 @@ def fuse_and_apply(driver: neo4j.Driver, database: str, store: Store, report: Lo
     report.fusion = resolution.stats
     report.model_trained = model is None
     if model is None:  # kept from the moment this load's state is marked applied
-        store.save_state(MODEL_WEIGHTS, resolution.model.weights_frame())
-        store.save_state(MODEL_NAMES, resolution.model.names)
+        frames = resolution.model.weights_frame(), resolution.model.names
+        store.save_state(MODEL_WEIGHTS, frames[0])
+        store.save_state(MODEL_NAMES, frames[1])
+    assert frames is not None
+    store.save_state(inputs.NAME, replace(given, model=inputs.model_digest(frames)).frame())
     report.fusion_splits = [asdict(s) for s in resolution.splits]
     clock = report.lap("resolve", clock)
-    graph = derive_state(store, resolution, report.load_id, review.rulings(driver, database))
+    graph = derive_state(store, resolution, report.load_id, rulings)
     report.conflicts = graph.conflicts
     del resolution
     clock = report.lap("derive", clock)
@@ -387,6 +409,11 @@ def fuse_and_apply(driver: neo4j.Driver, database: str, store: Store, report: Lo
     else:
         report.written = derive.apply(driver, database, store, graph, batch_size, stage)
     report.lap("write", clock)
+    _finish(driver, database, store, report)
+
+
+def _finish(driver: neo4j.Driver, database: str, store: Store, report: LoadReport) -> None:
+    """Say in the graph that the load is complete, then mark its state applied."""
     write(driver, database, "finish_load", FINISH_LOAD, load_id=report.load_id,
           status="complete", summary=report.to_json())
     store.mark_applied(report.load_id)
@@ -484,13 +511,19 @@ class FusionProgress:
 MODEL_WEIGHTS, MODEL_NAMES = "model_weights", "model_names"
 
 
+def model_frames(store: Store) -> tuple[pl.DataFrame, pl.DataFrame] | None:
+    """The frames of the model the store kept (weights, names), or None."""
+    weights, names = store.state(MODEL_WEIGHTS), store.state(MODEL_NAMES)
+    return None if weights is None or names is None else (weights, names)
+
+
 def kept_model(store: Store, mentions: int) -> Model | None:
     """The model the store kept, or None when fusion must train one: none was kept, it
     no longer fits the comparisons, or the mentions grew by ``RETRAIN_GROWTH`` since."""
-    weights, names = store.state(MODEL_WEIGHTS), store.state(MODEL_NAMES)
-    if weights is None or names is None:
+    frames = model_frames(store)
+    if frames is None:
         return None
-    model = Model.from_frames(weights, names)
+    model = Model.from_frames(*frames)
     if model is None or mentions >= RETRAIN_GROWTH * model.mentions:
         return None
     return model

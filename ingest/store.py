@@ -273,6 +273,8 @@ class Store:
             same = incoming.join(old.select("_key", "content_hash"),
                                  on=["_key", "content_hash"], how="semi")
             incoming = incoming.join(same.select("_key"), on="_key", how="anti")
+            if incoming.height == 0:  # every row is stored as it is: the file stays
+                return incoming.drop("_key")
             kept = old.join(incoming.select("_key"), on="_key", how="anti")
             merged = pl.concat([kept, incoming], how="diagonal_relaxed")
         else:
@@ -405,6 +407,11 @@ class Store:
         if earlier is not None:
             keys = pl.concat([earlier, keys.select(earlier.columns)]).unique()
         atomic.write_parquet(keys, folder / f"{name}.parquet")
+
+    def has_pending(self) -> bool:
+        """Whether a write that did not finish may have left the graph beyond the applied
+        state (:meth:`add_pending`)."""
+        return any((self.root / PENDING).glob("*.parquet"))
 
     def _clear_pending(self) -> None:
         for path in (self.root / PENDING).glob("*.parquet"):

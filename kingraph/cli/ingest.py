@@ -67,6 +67,11 @@ def ingest(
                                  "every stored row; otherwise the model trained on the "
                                  "first load is kept until the rows grow by a quarter, so "
                                  "persons a drop does not touch keep their pids."),
+    full: bool = typer.Option(False, help="Fuse, derive and compare every row even when "
+                              "the stored rows, the officers' decisions and rulings, the "
+                              "model and the code are those the graph was last made "
+                              "from (such a load is otherwise skipped: it would write "
+                              "nothing)."),
     memory: str | None = typer.Option(None, help="The memory the load may use, its "
                                       "workers included (e.g. 8g; default "
                                       "KINGRAPH_INGEST_MEMORY, else unbounded): a load "
@@ -105,7 +110,7 @@ def ingest(
             report = run(drop, drv, config.neo4j_database, store, encoding=encoding,
                          batch_size=batch_size, stage=stage, bulk=_bulk(config, bulk),
                          bulk_min_rows=config.bulk_min_rows, limits=PieceLimits.of(config),
-                         engine=fusion, retrain=retrain, budget=budget)
+                         engine=fusion, retrain=retrain, budget=budget, full=full)
         drops.remember(store, stamp, report.load_id)
     _print_report(report)
     if evaluate:
@@ -206,7 +211,13 @@ def _print_report(report: LoadReport) -> None:
                       soft_wrap=True)
     for name in report.stray_files:
         console.print(f"[yellow]not a feed file, ignored:[/] {name}")
-    console.print("fusion: " + ", ".join(f"{k} {v}" for k, v in report.fusion.items()))
+    if report.unchanged:
+        console.print("nothing to fuse: the stored rows, the officers' decisions and rulings, "
+                      "the model and the code are those the graph was last made from, so "
+                      "fusion, derivation and the write were skipped (--full runs them)",
+                      highlight=False, soft_wrap=True)
+    else:
+        console.print("fusion: " + ", ".join(f"{k} {v}" for k, v in report.fusion.items()))
     if report.model_trained is not None:
         console.print("fusion model: " + ("trained on this load's rows" if report.model_trained
                                           else "kept from an earlier load (--retrain trains it "

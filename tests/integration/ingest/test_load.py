@@ -79,7 +79,8 @@ def test_second_load_changes_nothing(scratch: Scratch) -> None:
     first = run(scratch.drop, scratch.driver, scratch.database, store)
     model = store.state(MODEL_WEIGHTS)
     before = counts(scratch.driver, scratch.database), fingerprint(scratch)
-    again = run(scratch.drop, scratch.driver, scratch.database, store)
+    # In full: fused, derived and compared again (otherwise skipped, test below).
+    again = run(scratch.drop, scratch.driver, scratch.database, store, full=True)
     # The first load trained fusion's model; the second scored with the one it kept.
     assert first.model_trained is True and again.model_trained is False
     assert model is not None and model.equals(store.state(MODEL_WEIGHTS))
@@ -89,6 +90,53 @@ def test_second_load_changes_nothing(scratch: Scratch) -> None:
     assert fingerprint(scratch) == before[1]
     assert first.written["reviews"] > 0  # the drop has items for review: none written again
     assert {what: n for what, n in again.written.items() if n} == {}
+
+
+def _split_one_person(scratch: Scratch, store: Store) -> None:
+    """An officer's decision: two mentions of one person are not the same person."""
+    mentions = mention_table(store).drop_nulls("pid").with_columns(
+        pl.concat_str("feed", "source", "record_id", "role", separator="|").alias("m"))
+    pid = mentions.group_by("pid").len().filter(pl.col("len") >= 2).sort("pid")["pid"][0]
+    left, right = mentions.filter(pl.col("pid") == pid).sort("m")["m"].to_list()[:2]
+    scratch.driver.execute_query(
+        "CREATE (:Decision {kind: 'cannot_link', left_mention: $l, right_mention: $r, "
+        "decided_by: 'test', decided_at: datetime(), reason: 'test'})",
+        l=right, r=left, database_=scratch.database)
+
+
+def test_a_drop_sent_again_is_skipped_until_one_of_its_inputs_changes(
+        scratch: Scratch) -> None:
+    """The same rows, decisions, rulings, model and code (ingest.inputs): the load says so
+    and writes nothing without fusing; a decision, a corrected row or ``full`` fuse again."""
+    scratch.reset()
+    store = scratch.store("unchanged")
+    first = run(scratch.drop, scratch.driver, scratch.database, store)
+    before = counts(scratch.driver, scratch.database), fingerprint(scratch)
+    again = run(scratch.drop, scratch.driver, scratch.database, store)
+    assert not first.unchanged and again.unchanged
+    assert again.fusion == {} and again.written == {} and again.model_trained is None
+    assert "resolve" not in again.seconds and "derive" not in again.seconds
+    nodes, rels = counts(scratch.driver, scratch.database)
+    assert (nodes - 1, rels) == before[0] and fingerprint(scratch) == before[1]
+    # The skipped load is complete and its state the applied one (the next load checks it).
+    status = read(scratch.driver, scratch.database, "load",
+                  "MATCH (l:Load {load_id: $id}) RETURN l.status AS s", id=again.load_id)
+    assert status == [{"s": "complete"}] and store.last_load() == again.load_id
+
+    full = run(scratch.drop, scratch.driver, scratch.database, store, full=True)
+    assert not full.unchanged and full.fusion["persons"] == first.fusion["persons"]
+    assert {what: n for what, n in full.written.items() if n} == {}
+
+    _split_one_person(scratch, store)
+    decided = run(scratch.drop, scratch.driver, scratch.database, store)
+    assert not decided.unchanged and decided.written["persons"] > 0
+    assert run(scratch.drop, scratch.driver, scratch.database, store).unchanged
+
+    _correct_one_household_row(scratch.drop, scratch.root / "fix-unchanged")
+    corrected = run(scratch.root / "fix-unchanged", scratch.driver, scratch.database, store)
+    assert not corrected.unchanged and corrected.written["records"] == 1
+    assert run(scratch.root / "fix-unchanged", scratch.driver, scratch.database,
+               store).unchanged
 
 
 def test_a_retrain_trains_the_model_again_and_gives_the_same_graph(scratch: Scratch) -> None:
