@@ -155,11 +155,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--noise", default="standard")
     parser.add_argument("--share", type=float, default=0.01)
+    parser.add_argument("--draw", type=int, default=None,
+                        help="the seed drawing the rows to correct (default --seed): another "
+                             "draw corrects other rows of a store corrected once already")
     args = parser.parse_args()
     settings = Settings()
     base = Path("var/drops") / f"s{args.persons}-{args.noise}-{args.seed}"
-    fix = base.with_name(f"{base.name}-fix{args.share:g}")
-    made = make(base, fix, args.share, args.seed)
+    draw = args.seed if args.draw is None else args.draw
+    fix = base.with_name(f"{base.name}-fix{args.share:g}"
+                         + ("" if args.draw is None else f"-draw{draw}"))
+    made = make(base, fix, args.share, draw)
     before = _scores(settings, base / "truth")
     first, first_s = _load(fix, settings)
     after = _scores(settings, base / "truth")
@@ -173,7 +178,8 @@ def main() -> None:
         f"## {time.strftime('%Y-%m-%d %H:%M')} — correction drop on {args.persons:,} "
         f"persons, noise `{args.noise}`",
         f"Machine: {platform.machine()}, 2 cores, 24 GiB. `bench.correction_drop "
-        f"--share {args.share:g}` on the store and graph `bench.ingest_bench` left.", "",
+        f"--share {args.share:g}{'' if args.draw is None else f' --draw {draw}'}` on the "
+        "store and graph `bench.ingest_bench` left.", "",
         f"- the drop: {rows:,} rows in {len(made.rows)} files ({made.names_fixed:,} names "
         f"and {made.ids_fixed:,} ID numbers set to the true ones); graph after it "
         f"{nodes:,} nodes, {rels:,} relationships",

@@ -128,21 +128,30 @@ def stated_parents(mentions: pl.DataFrame, entity_of: pl.DataFrame) -> pl.DataFr
     ]).unique()
 
 
-def _ages_fit(found: pl.DataFrame, stated: pl.DataFrame, entities: pl.DataFrame
-              ) -> pl.DataFrame:
-    """Candidates whose birth date fits the parent-child links the loose mention's rows
-    state: a parent at least ``MIN_PARENT_AGE_YEARS`` older than its child."""
+def _age_bounds(stated: pl.DataFrame, entities: pl.DataFrame) -> pl.DataFrame:
+    """``entity, latest, earliest``: the latest a parent the rows state may be born (its
+    children's earliest birth less ``MIN_PARENT_AGE_YEARS``), and the earliest a child may
+    be born (its parents' latest birth plus that gap); made once per load, read by every
+    batch of loose entities."""
     born = entities.select("entity", "birth_date")
     gap = f"{MIN_PARENT_AGE_YEARS}y"
-    # The latest a loose parent may be born, and the earliest a loose child may be born.
     latest = (stated.join(born.rename({"entity": "child"}), on="child")
               .group_by(pl.col("parent").alias("entity"))
               .agg(pl.col("birth_date").min().dt.offset_by(f"-{gap}").alias("latest")))
     earliest = (stated.join(born.rename({"entity": "parent"}), on="parent")
                 .group_by(pl.col("child").alias("entity"))
                 .agg(pl.col("birth_date").max().dt.offset_by(gap).alias("earliest")))
+    return latest.join(earliest, on="entity", how="full", coalesce=True)
+
+
+def _ages_fit(found: pl.DataFrame, bounds: pl.DataFrame, entities: pl.DataFrame
+              ) -> pl.DataFrame:
+    """Candidates whose birth date fits the parent-child links the loose mention's rows
+    state (``bounds``, :func:`_age_bounds`): a parent at least ``MIN_PARENT_AGE_YEARS``
+    older than its child."""
+    born = entities.select("entity", "birth_date")
     c = pl.col("birth_date")
-    return (found.join(latest, on="entity", how="left").join(earliest, on="entity", how="left")
+    return (found.join(bounds, on="entity", how="left")
             .join(born.rename({"entity": "candidate"}), on="candidate", how="left")
             .filter((c.is_null() | pl.col("latest").is_null() | (c <= pl.col("latest")))
                     & (c.is_null() | pl.col("earliest").is_null() | (c >= pl.col("earliest"))))
@@ -238,27 +247,48 @@ def _household_family(mentions: pl.DataFrame, entity_of: pl.DataFrame
     return parents, spouses.select("entity", pl.col("head").alias("spouse"))
 
 
-def _kin_candidates(loose: pl.DataFrame, family: dict[str, pl.DataFrame]) -> pl.DataFrame:
+def _kin_views(family: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """The joins of the stated family that :func:`_kin_candidates` reads for every batch
+    of loose entities, made once per load: ``children`` (``entity, child``), ``around``
+    (``entity, via``: the entity and its siblings), ``parents_and_spouses`` (``entity,
+    candidate, side_c``: a parent, or a parent's spouse) and ``partner_and_spouses``
+    (``partner, via``: the entity and its spouses)."""
+    parents, sibs, spouses = family["parents"], family["siblings"], family["spouses"]
+    # A parent's spouse is a candidate too (the father of a child is, but for a
+    # remarriage, the husband of its mother); the code's sex and the name decide.
+    return {
+        "children": parents.select(pl.col("parent").alias("entity"),
+                                   pl.col("entity").alias("child")),
+        "around": pl.concat([sibs.select("entity", pl.col("sibling").alias("via")),
+                             parents.select("entity", pl.col("entity").alias("via"))
+                             .unique()]),
+        "parents_and_spouses": pl.concat([
+            parents.rename({"parent": "candidate", "side": "side_c"}),
+            parents.join(spouses.rename({"entity": "parent"}), on="parent")
+            .select("entity", pl.col("spouse").alias("candidate"),
+                    pl.lit(None, pl.String).alias("side_c"))]),
+        "partner_and_spouses": pl.concat([
+            spouses.rename({"entity": "partner", "spouse": "via"}),
+            spouses.select(pl.col("entity").alias("partner"), pl.col("entity").alias("via"))
+            .unique()]),
+    }
+
+
+def _kin_candidates(loose: pl.DataFrame, family: dict[str, pl.DataFrame],
+                    views: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """(loose entity, candidate): the persons other rows state in the place a bloodline
     row puts the loose mention.  A parent of the partner is a parent another row states
     for the partner or for one of its siblings (same side); a sibling is a sibling
     stated or a child of the partner's parents; a child is a child of the partner or of
-    the partner's spouse; a spouse is a spouse stated elsewhere."""
+    the partner's spouse; a spouse is a spouse stated elsewhere.  ``views``:
+    :func:`_kin_views` of ``family``."""
     kinds = family["kinds"].join(loose.select("entity"), on="entity", how="semi")
-    parents, sibs, spouses = family["parents"], family["siblings"], family["spouses"]
-    children = parents.select(pl.col("parent").alias("entity"), pl.col("entity").alias("child"))
-    around = pl.concat([sibs.select("entity", pl.col("sibling").alias("via")),
-                        parents.select("entity", pl.col("entity").alias("via"))
-                        .unique()])
+    sibs, spouses = family["siblings"], family["spouses"]
+    children, around = views["children"], views["around"]
+    parents_and_spouses = views["parents_and_spouses"]
+    partner_and_spouses = views["partner_and_spouses"]
     side_fits = (pl.col("side").is_null() | pl.col("side_c").is_null()
                  | (pl.col("side") == pl.col("side_c")))
-    # A parent's spouse is a candidate too (the father of a child is, but for a
-    # remarriage, the husband of its mother); the code's sex and the name decide.
-    parents_and_spouses = pl.concat([
-        parents.rename({"parent": "candidate", "side": "side_c"}),
-        parents.join(spouses.rename({"entity": "parent"}), on="parent")
-        .select("entity", pl.col("spouse").alias("candidate"),
-                pl.lit(None, pl.String).alias("side_c"))])
     as_parent = (kinds.filter(pl.col("kind") == "parent")
                  .join(around.rename({"entity": "partner"}), on="partner")
                  .join(parents_and_spouses.rename({"entity": "via"}), on="via")
@@ -266,10 +296,6 @@ def _kin_candidates(loose: pl.DataFrame, family: dict[str, pl.DataFrame]) -> pl.
     as_sibling = (kinds.filter(pl.col("kind") == "sibling")
                   .join(sibs.rename({"entity": "partner", "sibling": "candidate"}),
                         on="partner").select("entity", "candidate"))
-    partner_and_spouses = pl.concat([
-        spouses.rename({"entity": "partner", "spouse": "via"}),
-        spouses.select(pl.col("entity").alias("partner"), pl.col("entity").alias("via"))
-        .unique()])
     as_child = (kinds.filter(pl.col("kind") == "child")
                 .join(partner_and_spouses, on="partner")
                 .join(children.rename({"entity": "via", "child": "candidate"}), on="via")
@@ -285,13 +311,22 @@ def _kin_candidates(loose: pl.DataFrame, family: dict[str, pl.DataFrame]) -> pl.
     return pl.concat([as_parent, as_sibling, as_child, own_children, as_spouse])
 
 
+def _mothers_by_birth(entities: pl.DataFrame, parents: pl.DataFrame) -> pl.DataFrame:
+    """``parent, birth_date, sex_k``: a mother (or a parent of no stated side) with each
+    of her children's birth dates and sexes; made once per load."""
+    return (parents.filter(pl.col("side").is_null() | (pl.col("side") == "mother"))
+            .join(entities.select("entity", "birth_date", pl.col("sex").alias("sex_k")),
+                  on="entity")
+            .filter(pl.col("birth_date").is_not_null())
+            .select("parent", "birth_date", "sex_k"))
+
+
 def _mother_candidates(mentions: pl.DataFrame, entity_of: pl.DataFrame,
-                       entities: pl.DataFrame, loose: pl.DataFrame,
-                       parents: pl.DataFrame) -> pl.DataFrame:
+                       loose: pl.DataFrame, children: pl.DataFrame) -> pl.DataFrame:
     """(loose mother entity, candidate): a birth or newborn-screening row names the mother
     beside a baby born on a known day; the woman is a mother other rows state of a child
     born that day (or a day either side: the certificate's date may be a day off), of
-    the baby's sex where both are known."""
+    the baby's sex where both are known.  ``children``: :func:`_mothers_by_birth`."""
     ref = entity_of.rename({"mention_id": "mother_mention", "entity": "mother"})
     babies = (mentions.select("mother_mention", "birth_date", "sex")
               .filter(pl.col("mother_mention").is_not_null() & pl.col("birth_date").is_not_null())
@@ -300,11 +335,6 @@ def _mother_candidates(mentions: pl.DataFrame, entity_of: pl.DataFrame,
               .select("mother", "birth_date", "sex"))
     if babies.height == 0:
         return pl.DataFrame(schema={"entity": pl.UInt32, "candidate": pl.UInt32})
-    children = (parents.filter(pl.col("side").is_null() | (pl.col("side") == "mother"))
-                .join(entities.select("entity", "birth_date", pl.col("sex").alias("sex_k")),
-                      on="entity")
-                .filter(pl.col("birth_date").is_not_null())
-                .select("parent", "birth_date", "sex_k"))
     found = [babies.with_columns(pl.col("birth_date").dt.offset_by(f"{shift}d"))
              .join(children, on="birth_date")
              .filter(pl.col("sex").is_null() | pl.col("sex_k").is_null()
@@ -397,20 +427,25 @@ def context_links(mentions: pl.DataFrame, entity_of: pl.DataFrame,
     groups = _group_members(mentions, entity_of)
     bounds = batch_bounds(loose.height, _group_sizes(groups, loose), max(batch, 1),
                           pairs_budget)
-    found = [_agreeing(_candidates(mentions, entity_of, entities,
-                                   loose.slice(start, end - start), pairs, homes, family,
-                                   groups), stated, entities, own, attrs)
+    # What every batch reads of the family and the ages, made once.
+    views = {**_kin_views(family),
+             "mothers": _mothers_by_birth(entities, family["parents"]),
+             "ages": _age_bounds(stated, entities)}
+    found = [_agreeing(_candidates(mentions, entity_of, loose.slice(start, end - start),
+                                   pairs, homes, family, groups, views),
+                       views["ages"], entities, own, attrs)
              for start, end in itertools.pairwise(bounds)]
     return _decide(pl.concat(found) if found else _agreeing(
-        pl.DataFrame(schema={"entity": pl.UInt32, "candidate": pl.UInt32}), stated,
+        pl.DataFrame(schema={"entity": pl.UInt32, "candidate": pl.UInt32}), views["ages"],
         entities, own, attrs))
 
 
-def _candidates(mentions: pl.DataFrame, entity_of: pl.DataFrame, entities: pl.DataFrame,
-                loose: pl.DataFrame, pairs: pl.DataFrame, homes: pl.DataFrame,
-                family: dict[str, pl.DataFrame], groups: Groups) -> pl.DataFrame:
+def _candidates(mentions: pl.DataFrame, entity_of: pl.DataFrame, loose: pl.DataFrame,
+                pairs: pl.DataFrame, homes: pl.DataFrame, family: dict[str, pl.DataFrame],
+                groups: Groups, views: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """(loose entity, candidate) for the loose entities given: housemates of their
-    row-partners, the family other rows state, a newborn's mother, their groups."""
+    row-partners, the family other rows state, a newborn's mother, their groups
+    (``views``: what :func:`context_links` made once for every batch)."""
     members = homes.rename({"entity": "candidate"})
     housemates = (pairs.join(loose, on="entity", how="semi")
                   .join(homes.rename({"entity": "partner"}), on="partner")
@@ -419,17 +454,18 @@ def _candidates(mentions: pl.DataFrame, entity_of: pl.DataFrame, entities: pl.Da
                           & (pl.col("candidate") != pl.col("entity")))
                   .select("entity", "candidate"))
     candidates = pl.concat([
-        housemates, _kin_candidates(loose, family),
-        _mother_candidates(mentions, entity_of, entities, loose, family["parents"]),
+        housemates, _kin_candidates(loose, family, views),
+        _mother_candidates(mentions, entity_of, loose, views["mothers"]),
         _group_candidates(groups, loose)])
     return candidates.filter(pl.col("candidate") != pl.col("entity")).unique()
 
 
-def _agreeing(candidates: pl.DataFrame, stated: pl.DataFrame, entities: pl.DataFrame,
+def _agreeing(candidates: pl.DataFrame, ages: pl.DataFrame, entities: pl.DataFrame,
               own: pl.DataFrame, attrs: pl.DataFrame) -> pl.DataFrame:
-    """The candidates whose ages fit the rows and whose name, sex and birth date agree
-    with the loose mention's, with the level of the name agreement (``tier``)."""
-    found = (_ages_fit(candidates, stated, entities).join(own, on="entity")
+    """The candidates whose ages fit the rows (``ages``: :func:`_age_bounds`) and whose
+    name, sex and birth date agree with the loose mention's, with the level of the name
+    agreement (``tier``)."""
+    found = (_ages_fit(candidates, ages, entities).join(own, on="entity")
              .join(attrs, left_on="candidate", right_on="entity", suffix="_c")).filter(
         (pl.col("sex").is_null() | pl.col("sex_c").is_null()
          | (pl.col("sex") == pl.col("sex_c")))
