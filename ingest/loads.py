@@ -33,6 +33,9 @@ class LoadStatus:
     fusion: dict[str, int]
     conflicts: dict[str, int]
     quarantine: dict[str, int]
+    # Its inputs were those of the graph already (ingest.inputs): nothing was fused,
+    # derived or written, so ``fusion`` and ``conflicts`` are empty.
+    unchanged: bool = False
 
 
 def quarantine_counts(store: Store, load_id: str) -> dict[str, int]:
@@ -53,7 +56,8 @@ def loads(driver: neo4j.Driver, database: str, store: Store, limit: int = 20,
         out.append(LoadStatus(r["load_id"], r["status"], r["started"], r["finished"],
                               r["drop"], summary.get("files", []), summary.get("fusion", {}),
                               summary.get("conflicts", {}),
-                              quarantine_counts(store, r["load_id"])))
+                              quarantine_counts(store, r["load_id"]),
+                              bool(summary.get("unchanged", False))))
     return out
 
 

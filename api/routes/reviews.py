@@ -147,6 +147,9 @@ class LoadOut(BaseModel):
     fusion: dict[str, int]
     conflicts: dict[str, int]  # conflicts found, by kind
     quarantine: dict[str, int]
+    # The drop changed none of the graph's inputs (rows, decisions, rulings, model,
+    # code): fusion, derivation and the write were skipped; fusion and conflicts empty.
+    unchanged: bool = False
 
 
 class LoadList(BaseModel):

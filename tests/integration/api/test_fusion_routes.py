@@ -70,8 +70,10 @@ def test_bad_review_id_and_body_are_422(client: httpx.Client, role_keys: Keys) -
 def test_load_status_has_counts_and_no_personal_data(
         client: httpx.Client, role_keys: Keys, synthetic: LoadedDrop) -> None:
     body = client.get("/v1/loads", headers=role_keys.headers(Role.ADMIN)).json()
-    # Decisions re-run fusion as loads of their own without files: take the drop's load.
-    latest = next(item for item in body["items"] if item["files"])
+    # Decisions re-run fusion as loads of their own without files, and a drop loaded
+    # again unchanged is skipped (no fusion figures): take the drop's load that fused.
+    assert all(item["fusion"] == {} for item in body["items"] if item["unchanged"])
+    latest = next(item for item in body["items"] if item["files"] and not item["unchanged"])
     assert latest["status"] == "complete"
     files = {f["file"]: f for f in latest["files"]}
     assert files and all(f["read"] == f["applied"] + f["quarantined"] for f in files.values())
