@@ -380,7 +380,7 @@ def fuse_and_apply(driver: neo4j.Driver, database: str, store: Store, report: Lo
         _finish(driver, database, store, report)
         return
     mentions = refresh_mentions(store, work)
-    model = None if retrain else kept_model(store, mentions)
+    model = None if retrain else kept_model(frames, mentions)
     child_process.write_inputs(work, None, decisions, limits, engine, model)
     fused = stage("fusion" if engine.name == "local" else f"fusion on {engine.name}", 1)
     # In a child process: its memory goes when it ends.
@@ -517,10 +517,11 @@ def model_frames(store: Store) -> tuple[pl.DataFrame, pl.DataFrame] | None:
     return None if weights is None or names is None else (weights, names)
 
 
-def kept_model(store: Store, mentions: int) -> Model | None:
-    """The model the store kept, or None when fusion must train one: none was kept, it
-    no longer fits the comparisons, or the mentions grew by ``RETRAIN_GROWTH`` since."""
-    frames = model_frames(store)
+def kept_model(frames: tuple[pl.DataFrame, pl.DataFrame] | None,
+               mentions: int) -> Model | None:
+    """The model the store kept (its ``frames``: :func:`model_frames`), or None when
+    fusion must train one: none was kept, it no longer fits the comparisons, or the
+    mentions grew by ``RETRAIN_GROWTH`` since."""
     if frames is None:
         return None
     model = Model.from_frames(*frames)

@@ -17,7 +17,7 @@ import pytest
 from ingest.fusion.comparisons import COMPARISONS
 from ingest.fusion.resolution import Decisions
 from ingest.fusion.weights import RETRAIN_GROWTH, LevelWeights, Model
-from ingest.pipeline import MODEL_NAMES, MODEL_WEIGHTS, kept_model
+from ingest.pipeline import MODEL_NAMES, MODEL_WEIGHTS, kept_model, model_frames
 from ingest.review import unmerge_pairs
 from ingest.store import Store
 from tests.factories import fuse
@@ -103,7 +103,7 @@ def test_the_kept_model_is_trained_again_once_the_rows_grow_by_a_quarter(tmp_pat
     model = Model(weights, pl.DataFrame({"name_key": ["li na"], "tf_u": [1.0]}), 1, 1000)
     store = _saved(tmp_path, model)
     assert RETRAIN_GROWTH == 1.25
-    assert kept_model(store, 1000) is not None
-    assert kept_model(store, 1249) is not None
-    assert kept_model(store, 1250) is None  # 1,000 mentions grown by a quarter
-    assert kept_model(Store(tmp_path / "empty"), 10) is None
+    assert kept_model(model_frames(store), 1000) is not None
+    assert kept_model(model_frames(store), 1249) is not None
+    assert kept_model(model_frames(store), 1250) is None  # 1,000 mentions grown by a quarter
+    assert kept_model(model_frames(Store(tmp_path / "empty")), 10) is None
